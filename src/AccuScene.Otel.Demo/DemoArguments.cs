@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace AccuScene.Otel.Demo;
+
+/// <summary>The demo's own switches; everything else goes to the ASP.NET Core host.</summary>
+internal sealed record DemoArguments(TimeSpan? Duration, string[] HostArguments)
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static DemoArguments Parse(string[] args)
+    {
+        TimeSpan? duration = null;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--duration")
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new ArgumentException("--duration needs a value such as 20s, 500ms, 2m or 1h.");
+                }
+
+                duration = ParseDuration(args[++i]);
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return new DemoArguments(duration, [.. rest]);
+    }
+
+    public static TimeSpan ParseDuration(string text)
+    {
+        var units = new (string Suffix, double Seconds)[] { ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600) };
+        foreach (var (suffix, seconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal)
+                && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && value > 0 && !double.IsInfinity(value))
+            {
+                return TimeSpan.FromSeconds(value * seconds);
+            }
+        }
+
+        throw new ArgumentException($"--duration must be a positive number followed by ms, s, m or h (for example 20s); it is '{text}'.");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Tracing;
+
+namespace AccuScene.Otel.Demo;
+
+/// <summary>
+/// Runs a small simulation loop: each run loads a scene through the demo's own API (so HttpClient and
+/// ASP.NET Core propagate context), steps it in batches, and logs inside the spans.
+/// </summary>
+internal sealed partial class SimulationWorker(IHttpClientFactory httpClients, ILogger<SimulationWorker> logger, TimeProvider time)
+    : BackgroundService
+{
+    private const int StepsPerRun = 60;
+    private const int StepsPerBatch = 20;
+    private const double Timestep = 1.0 / 60;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var run = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            run++;
+            try
+            {
+                await this.RunOnceAsync(run, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HttpRequestException ex)
+            {
+                Log.RunFailed(logger, ex, run);
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(int run, CancellationToken cancellationToken)
+    {
+        var sceneId = $"scene-{(run % 5) + 1}";
+        using var activity = AccuSceneSpans.StartSimulationRun(sceneId, vehicleCount: 2, sessionId: "demo-session");
+        Log.RunStarted(logger, run, sceneId);
+
+        using (AccuSceneSpans.StartSceneLoad(sceneId))
+        {
+            var client = httpClients.CreateClient("self");
+            using var response = await client.GetAsync(new Uri($"scenes/{sceneId}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var started = time.GetTimestamp();
+        for (long step = 0; step < StepsPerRun; step += StepsPerBatch)
+        {
+            using var batch = AccuSceneSpans.StartSimulationStep(step, Timestep);
+            using (var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "INSERT", "results", "INSERT INTO results (scene_id, step) VALUES ($scene, $step)"))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(2), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            batch?.AddEvent(new ActivityEvent("batch.completed", tags: new ActivityTagsCollection { ["accuscene.simulation.steps"] = StepsPerBatch }));
+        }
+
+        Log.RunCompleted(logger, run, sceneId, time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Simulation run {Run} started for {SceneId}")]
+        public static partial void RunStarted(ILogger logger, int run, string sceneId);
+
+        [LoggerMessage(2, LogLevel.Information, "Simulation run {Run} for {SceneId} completed in {ElapsedMs:F1} ms")]
+        public static partial void RunCompleted(ILogger logger, int run, string sceneId, double elapsedMs);
+
+        [LoggerMessage(3, LogLevel.Warning, "Simulation run {Run} failed")]
+        public static partial void RunFailed(ILogger logger, Exception exception, int run);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+
+namespace AccuScene.Otel.Instrumentation.Tracing;
+
+/// <summary>
+/// Starts the spans of the AccuScene domain on <see cref="AccuSceneTelemetry.ActivitySource"/>.
+/// Each method returns <see langword="null"/> when nobody listens, exactly like
+/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>.
+/// </summary>
+public static class AccuSceneSpans
+{
+    /// <summary>Span name of a simulation run.</summary>
+    public const string SimulationRunName = "simulation.run";
+
+    /// <summary>Span name of a simulation step (or a batch of steps).</summary>
+    public const string SimulationStepName = "simulation.step";
+
+    /// <summary>Span name of a scene load.</summary>
+    public const string SceneLoadName = "scene.load";
+
+    /// <summary>
+    /// Starts a simulation run. The scene id (and session id, when given) also go into the
+    /// Activity's baggage, so they travel to every downstream service.
+    /// </summary>
+    /// <param name="sceneId">The scene being reconstructed.</param>
+    /// <param name="vehicleCount">The number of vehicles simulated.</param>
+    /// <param name="sessionId">The session that asked for the run, if known.</param>
+    /// <returns>The started activity, or <see langword="null"/>.</returns>
+    public static Activity? StartSimulationRun(string sceneId, int vehicleCount, string? sessionId = null)
+    {
+        var activity = AccuSceneTelemetry.ActivitySource.StartActivity(SimulationRunName, ActivityKind.Internal);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        activity.SetTag(AccuSceneAttributes.SimulationVehicleCount, vehicleCount);
+        AccuSceneContext.Apply(activity, sceneId, sessionId);
+        return activity;
+    }
+
+    /// <summary>Starts one simulation step, or a batch of steps starting at <paramref name="step"/>.</summary>
+    /// <param name="step">The index of the (first) step.</param>
+    /// <param name="timestepSeconds">The fixed timestep in seconds.</param>
+    /// <returns>The started activity, or <see langword="null"/>.</returns>
+    public static Activity? StartSimulationStep(long step, double timestepSeconds)
+    {
+        var activity = AccuSceneTelemetry.ActivitySource.StartActivity(SimulationStepName, ActivityKind.Internal);
+        activity?.SetTag(AccuSceneAttributes.SimulationStep, step);
+        activity?.SetTag(AccuSceneAttributes.SimulationTimestep, timestepSeconds);
+        return activity;
+    }
+
+    /// <summary>Starts loading a scene.</summary>
+    /// <param name="sceneId">The scene to load.</param>
+    /// <returns>The started activity, or <see langword="null"/>.</returns>
+    public static Activity? StartSceneLoad(string sceneId)
+    {
+        var activity = AccuSceneTelemetry.ActivitySource.StartActivity(SceneLoadName, ActivityKind.Internal);
+        activity?.SetTag(AccuSceneAttributes.SceneId, sceneId);
+        return activity;
+    }
+
+    /// <summary>
+    /// Starts a client span for a database call, named <c>{operation} {collection}</c> as the
+    /// database semantic conventions ask.
+    /// </summary>
+    /// <param name="system">The <c>db.system.name</c>, for example <c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="operation">The <c>db.operation.name</c>, for example <c>SELECT</c>.</param>
+    /// <param name="collection">The table or collection, if known.</param>
+    /// <param name="queryText">Parameterised query text; never pass literal values.</param>
+    /// <returns>The started activity, or <see langword="null"/>.</returns>
+    public static Activity? StartDatabaseQuery(string system, string operation, string? collection = null, string? queryText = null)
+    {
+        var source = AccuSceneTelemetry.ActivitySource;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var name = collection is null ? operation : string.Concat(operation, " ", collection);
+        var activity = source.StartActivity(name, ActivityKind.Client);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        activity.SetTag(AccuSceneAttributes.DbSystemName, system);
+        activity.SetTag(AccuSceneAttributes.DbOperationName, operation);
+        if (collection is not null)
+        {
+            activity.SetTag(AccuSceneAttributes.DbCollectionName, collection);
+        }
+
+        if (queryText is not null)
+        {
+            activity.SetTag(AccuSceneAttributes.DbQueryText, queryText);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Starts a client span for a cache call, named <c>cache.{operation}</c>.</summary>
+    /// <param name="cacheName">The logical cache, for example <c>scenes</c>.</param>
+    /// <param name="operation">The operation: get, set or remove.</param>
+    /// <returns>The started activity, or <see langword="null"/>.</returns>
+    public static Activity? StartCacheOperation(string cacheName, string operation)
+    {
+        var source = AccuSceneTelemetry.ActivitySource;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = source.StartActivity(string.Concat("cache.", operation), ActivityKind.Client);
+        activity?.SetTag(AccuSceneAttributes.CacheName, cacheName);
+        activity?.SetTag(AccuSceneAttributes.CacheOperation, operation);
+        return activity;
+    }
+
+    /// <summary>
+    /// Starts a server span for an API request handled outside ASP.NET Core (which has its own),
+    /// named <c>{method} {route}</c> as the HTTP semantic conventions ask.
+    /// </summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="route">The route template, for example <c>/scenes/{id}</c>.</param>
+    /// <param name="parent">The extracted remote parent, if any.</param>
+    /// <returns>The started activity, or <see langword="null"/>.</returns>
+    public static Activity? StartApiRequest(string method, string route, ActivityContext parent = default)
+    {
+        var source = AccuSceneTelemetry.ActivitySource;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = source.StartActivity(string.Concat(method, " ", route), ActivityKind.Server, parent);
+        activity?.SetTag(AccuSceneAttributes.HttpRequestMethod, method);
+        activity?.SetTag(AccuSceneAttributes.HttpRoute, route);
+        return activity;
+    }
+
+    /// <summary>
+    /// Records <paramref name="exception"/> on <paramref name="activity"/> as an <c>exception</c> span event,
+    /// sets <c>error.type</c> and marks the span as failed.
+    /// </summary>
+    /// <param name="activity">The span, or <see langword="null"/> (then nothing happens).</param>
+    /// <param name="exception">The exception.</param>
+    public static void RecordFailure(this Activity? activity, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.AddException(exception);
+        activity.SetTag(AccuSceneAttributes.ErrorType, exception.GetType().FullName);
+        activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+    }
+}

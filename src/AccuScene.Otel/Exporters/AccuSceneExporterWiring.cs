@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Exporter;
+
+namespace AccuScene.Otel.Exporters;
+
+/// <summary>Decides which exporters run and configures OpenTelemetry's own OTLP and console exporters.</summary>
+internal static class AccuSceneExporterWiring
+{
+    internal const string RetryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
+    internal const string RetryDirectoryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH";
+
+    public static bool IsOtlpEnabled(AccuSceneOtlpExporterOptions otlp) =>
+        otlp.Enabled ?? (otlp.Endpoint is not null
+            || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")));
+
+    /// <summary>Applies the AccuScene OTLP settings over what OpenTelemetry read from <c>OTEL_EXPORTER_OTLP_*</c>.</summary>
+    /// <param name="target">OpenTelemetry's exporter options.</param>
+    /// <param name="otlp">The AccuScene settings.</param>
+    /// <param name="signalPath">For http/protobuf: <c>v1/traces</c>, <c>v1/metrics</c> or <c>v1/logs</c>.</param>
+    public static void Configure(OtlpExporterOptions target, AccuSceneOtlpExporterOptions otlp, string signalPath)
+    {
+        if (otlp.Protocol is { } protocol)
+        {
+            target.Protocol = protocol == AccuSceneOtlpExporterOptions.HttpProtobufProtocol
+                ? OtlpExportProtocol.HttpProtobuf
+                : OtlpExportProtocol.Grpc;
+        }
+
+        if (otlp.Endpoint is { } endpoint)
+        {
+            target.Endpoint = target.Protocol == OtlpExportProtocol.HttpProtobuf
+                ? AppendPath(endpoint, signalPath)
+                : endpoint;
+        }
+
+        if (otlp.Headers is { } headers)
+        {
+            target.Headers = headers;
+        }
+
+        if (otlp.TimeoutMilliseconds is { } timeout)
+        {
+            target.TimeoutMilliseconds = timeout;
+        }
+    }
+
+    /// <summary>
+    /// Turns on OpenTelemetry's own disk retry (<c>OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=disk</c>). The OTLP
+    /// exporter reads that switch from <see cref="IConfiguration"/>, so the two keys are layered over the
+    /// configuration already registered (or over the environment when there is none).
+    /// </summary>
+    public static void AddDiskRetry(IServiceCollection services, AccuSceneDiskRetryOptions diskRetry)
+    {
+        if (!diskRetry.Enabled || services.Any(d => d.ServiceType == typeof(DiskRetryMarker)))
+        {
+            return;
+        }
+
+        var directory = Path.GetFullPath(diskRetry.Directory!);
+        Directory.CreateDirectory(directory);
+        var overlay = new Dictionary<string, string?>
+        {
+            [RetryKey] = "disk",
+            [RetryDirectoryKey] = directory,
+        };
+
+        var existing = services.LastOrDefault(d => d.ServiceType == typeof(IConfiguration) && !d.IsKeyedService);
+        services.AddSingleton<DiskRetryMarker>();
+        services.AddSingleton<IConfiguration>(sp =>
+        {
+            var builder = new ConfigurationBuilder();
+            var inner = existing switch
+            {
+                { ImplementationInstance: IConfiguration instance } => instance,
+                { ImplementationFactory: { } factory } => (IConfiguration)factory(sp),
+                _ => null,
+            };
+            if (inner is null)
+            {
+                builder.AddEnvironmentVariables();
+            }
+            else
+            {
+                builder.AddConfiguration(inner, shouldDisposeConfiguration: false);
+            }
+
+            return builder.AddInMemoryCollection(overlay).Build();
+        });
+    }
+
+    private static Uri AppendPath(Uri endpoint, string signalPath)
+    {
+        var text = endpoint.AbsoluteUri;
+        if (text.EndsWith(signalPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return endpoint;
+        }
+
+        return new Uri(text.EndsWith('/') ? text + signalPath : text + "/" + signalPath);
+    }
+
+    private sealed class DiskRetryMarker;
+}

@@ -1,0 +1,70 @@
+using AccuScene.Otel;
+using AccuScene.Otel.Exporters;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Resources;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OpenTelemetry.Metrics;
+
+/// <summary>AccuScene extensions of <see cref="MeterProviderBuilder"/>.</summary>
+public static class AccuSceneMeterProviderBuilderExtensions
+{
+    /// <summary>
+    /// Collects every <c>AccuScene</c> and <c>AccuScene.*</c> meter (including the SDK's own
+    /// <c>AccuScene.Otel</c> self-diagnostics), sets the resource and the exporters. Options come from
+    /// <c>AccuScene__*</c> environment variables.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static MeterProviderBuilder AddAccuScene(this MeterProviderBuilder builder) =>
+        AddAccuScene(builder, configure: null);
+
+    /// <summary>
+    /// Like <see cref="AddAccuScene(MeterProviderBuilder)"/>, then applies <paramref name="configure"/> to the
+    /// options before they are validated.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
+    public static MeterProviderBuilder AddAccuScene(this MeterProviderBuilder builder, Action<AccuSceneOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
+        builder.ConfigureServices(services => AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry));
+        return AddAccuSceneCore(builder, options);
+    }
+
+    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, AccuSceneOptions options)
+    {
+        builder
+            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
+            .AddMeter(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
+
+        var interval = options.Metrics.ExportIntervalMilliseconds;
+        if (options.Exporters.Console.Enabled)
+        {
+            builder.AddConsoleExporter((_, reader) => SetInterval(reader, interval));
+        }
+
+        if (AccuSceneExporterWiring.IsOtlpEnabled(options.Exporters.Otlp))
+        {
+            builder.AddOtlpExporter((exporter, reader) =>
+            {
+                AccuSceneExporterWiring.Configure(exporter, options.Exporters.Otlp, "v1/metrics");
+                SetInterval(reader, interval);
+            });
+        }
+
+        return builder;
+    }
+
+    private static void SetInterval(MetricReaderOptions reader, int? interval)
+    {
+        if (interval is { } value)
+        {
+            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = value;
+        }
+    }
+}

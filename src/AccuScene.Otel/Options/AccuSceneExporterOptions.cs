@@ -1,0 +1,68 @@
+namespace AccuScene.Otel;
+
+/// <summary>Exporters wired for every signal (<c>AccuScene:Exporters</c>).</summary>
+public sealed class AccuSceneExporterOptions
+{
+    /// <summary>Gets the console exporter settings, meant for development.</summary>
+    public AccuSceneConsoleExporterOptions Console { get; } = new();
+
+    /// <summary>Gets the OTLP exporter settings.</summary>
+    public AccuSceneOtlpExporterOptions Otlp { get; } = new();
+}
+
+/// <summary>The console exporter (<c>AccuScene:Exporters:Console</c>).</summary>
+public sealed class AccuSceneConsoleExporterOptions
+{
+    /// <summary>Gets or sets a value indicating whether spans, metrics and logs are written to stdout. Default: <see langword="false"/>.</summary>
+    public bool Enabled { get; set; }
+}
+
+/// <summary>The OTLP exporter (<c>AccuScene:Exporters:Otlp</c>).</summary>
+public sealed class AccuSceneOtlpExporterOptions
+{
+    /// <summary>The gRPC protocol name.</summary>
+    public const string GrpcProtocol = "grpc";
+
+    /// <summary>The HTTP protobuf protocol name.</summary>
+    public const string HttpProtobufProtocol = "http/protobuf";
+
+    /// <summary>
+    /// Gets or sets a value indicating whether OTLP export is on. Default (<see langword="null"/>): on when
+    /// <see cref="Endpoint"/> or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>
+    /// Gets or sets the collector's base URL, for example <c>http://127.0.0.1:4317</c>. For
+    /// <c>http/protobuf</c> the signal paths <c>/v1/traces</c>, <c>/v1/metrics</c> and <c>/v1/logs</c> are
+    /// appended. Default: the standard <c>OTEL_EXPORTER_OTLP_*</c> variables.
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets <c>grpc</c> or <c>http/protobuf</c>. Default: <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, else <c>grpc</c>.
+    /// </summary>
+    public string? Protocol { get; set; }
+
+    /// <summary>Gets or sets extra headers as <c>key1=value1,key2=value2</c>, as in <c>OTEL_EXPORTER_OTLP_HEADERS</c>.</summary>
+    public string? Headers { get; set; }
+
+    /// <summary>Gets or sets the export timeout in milliseconds, 1 to 600000. Default: the OpenTelemetry default (10000).</summary>
+    public int? TimeoutMilliseconds { get; set; }
+
+    /// <summary>Gets the retry-to-disk settings.</summary>
+    public AccuSceneDiskRetryOptions DiskRetry { get; } = new();
+}
+
+/// <summary>
+/// OTLP retry through OpenTelemetry's own persistent storage (<c>AccuScene:Exporters:Otlp:DiskRetry</c>),
+/// the same as <c>OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=disk</c>.
+/// </summary>
+public sealed class AccuSceneDiskRetryOptions
+{
+    /// <summary>Gets or sets a value indicating whether failed exports are kept on disk and re-sent. Default: <see langword="false"/>.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Gets or sets the directory that holds failed exports. Required when <see cref="Enabled"/>.</summary>
+    public string? Directory { get; set; }
+}

@@ -1,0 +1,27 @@
+namespace AccuScene.Otel;
+
+/// <summary>
+/// The single options tree of AccuScene.Otel, bound from the configuration section
+/// <see cref="SectionName"/> (environment variables <c>AccuScene__...</c>). Every value is validated at
+/// start-up; see <c>docs/configuration.md</c> for each key, its default and its allowed range.
+/// </summary>
+public sealed class AccuSceneOptions
+{
+    /// <summary>The configuration section: <c>AccuScene</c>.</summary>
+    public const string SectionName = "AccuScene";
+
+    /// <summary>Gets the service identity written to the resource.</summary>
+    public AccuSceneServiceOptions Service { get; } = new();
+
+    /// <summary>Gets where telemetry goes: console and OTLP.</summary>
+    public AccuSceneExporterOptions Exporters { get; } = new();
+
+    /// <summary>Gets how ILogger records become OpenTelemetry logs.</summary>
+    public AccuSceneLoggingOptions Logging { get; } = new();
+
+    /// <summary>Gets how metrics are collected and exported.</summary>
+    public AccuSceneMetricsOptions Metrics { get; } = new();
+
+    /// <summary>Gets sampling, sources and propagation of traces.</summary>
+    public AccuSceneTracingOptions Tracing { get; } = new();
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AccuScene.Otel;
+
+/// <summary>Builds one validated <see cref="AccuSceneOptions"/> from configuration and code.</summary>
+internal static class AccuSceneOptionsLoader
+{
+    /// <summary>
+    /// Binds <paramref name="configuration"/> (the <c>AccuScene</c> section, or a root that has one),
+    /// applies <paramref name="configure"/> and validates the result.
+    /// </summary>
+    public static AccuSceneOptions Load(IConfiguration? configuration, Action<AccuSceneOptions>? configure)
+    {
+        var options = new AccuSceneOptions();
+        if (configuration is not null)
+        {
+            var section = ResolveSection(configuration);
+            var unknown = new List<string>();
+            FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName, unknown);
+            if (unknown.Count > 0)
+            {
+                throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), unknown);
+            }
+
+            try
+            {
+                section.Bind(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The binder's message names the full key (for example "at 'AccuScene:Tracing:SamplingRatio'").
+                throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), [ex.Message]);
+            }
+        }
+
+        configure?.Invoke(options);
+        AccuSceneOptionsValidator.ThrowIfInvalid(options);
+        return options;
+    }
+
+    /// <summary>The <c>AccuScene__*</c> environment variables, for code paths with no host configuration.</summary>
+    public static IConfiguration EnvironmentConfiguration() =>
+        new ConfigurationBuilder().AddEnvironmentVariables().Build();
+
+    private static IConfiguration ResolveSection(IConfiguration configuration) =>
+        configuration is IConfigurationSection { Key: var key } section
+        && string.Equals(key, AccuSceneOptions.SectionName, StringComparison.OrdinalIgnoreCase)
+            ? section
+            : configuration.GetSection(AccuSceneOptions.SectionName);
+
+    /// <summary>Reports keys that match no option, so a typo fails at start-up instead of being ignored.</summary>
+    private static void FindUnknownKeys(IConfiguration section, JsonTypeInfo typeInfo, string path, List<string> unknown)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var property = typeInfo.Properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            var childPath = $"{path}:{child.Key}";
+            if (property is null)
+            {
+                var known = string.Join(", ", typeInfo.Properties.Select(p => p.Name));
+                unknown.Add($"{childPath} is not a known setting; the settings of {path} are: {known}.");
+                continue;
+            }
+
+            var childInfo = AccuSceneOptionsJsonContext.Default.GetTypeInfo(property.PropertyType);
+            if (childInfo is { Kind: JsonTypeInfoKind.Object })
+            {
+                FindUnknownKeys(child, childInfo, childPath, unknown);
+            }
+        }
+    }
+}

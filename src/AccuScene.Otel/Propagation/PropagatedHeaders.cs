@@ -1,0 +1,63 @@
+using AccuScene.Otel.Instrumentation;
+
+namespace AccuScene.Otel.Propagation;
+
+/// <summary>
+/// The custom headers that travel beside W3C trace context, each paired with the baggage key and span
+/// attribute it becomes on the receiving side.
+/// </summary>
+internal sealed class PropagatedHeaders
+{
+    public const string SceneIdHeader = "x-accuscene-scene-id";
+
+    public const string SessionIdHeader = "x-accuscene-session-id";
+
+    /// <summary>The longest value carried; longer ones are dropped and counted.</summary>
+    public const int MaxValueLength = 256;
+
+    public static readonly PropagatedHeaders Default = new([]);
+
+    public PropagatedHeaders(IEnumerable<KeyValuePair<string, string>> extra)
+    {
+        var map = new List<(string Header, string Key)>
+        {
+            (SceneIdHeader, AccuSceneAttributes.SceneId),
+            (SessionIdHeader, AccuSceneAttributes.SessionId),
+        };
+        foreach (var (header, key) in extra)
+        {
+            var name = header.ToLowerInvariant();
+            map.RemoveAll(m => m.Header == name);
+            map.Add((name, key));
+        }
+
+        this.Entries = [.. map];
+        this.HeaderNames = [.. map.Select(m => m.Header)];
+    }
+
+    public (string Header, string Key)[] Entries { get; }
+
+    public string[] HeaderNames { get; }
+
+    public static PropagatedHeaders From(AccuSceneTracingOptions options) =>
+        options.PropagatedHeaders.Count == 0 ? Default : new PropagatedHeaders(options.PropagatedHeaders);
+
+    /// <summary>Returns whether a header or baggage value is safe to carry: 1-256 visible ASCII characters, no list separators.</summary>
+    public static bool IsValidValue(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxValueLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (c < 0x21 || c > 0x7E || c == ',' || c == ';')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

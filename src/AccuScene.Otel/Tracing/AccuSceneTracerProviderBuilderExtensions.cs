@@ -1,0 +1,74 @@
+using AccuScene.Otel;
+using AccuScene.Otel.Exporters;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Propagation;
+using AccuScene.Otel.Resources;
+using AccuScene.Otel.Tracing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OpenTelemetry.Trace;
+
+/// <summary>AccuScene extensions of <see cref="TracerProviderBuilder"/>.</summary>
+public static class AccuSceneTracerProviderBuilderExtensions
+{
+    /// <summary>
+    /// Collects every <c>AccuScene</c> and <c>AccuScene.*</c> ActivitySource (and, unless turned off, the
+    /// native HttpClient and ASP.NET Core sources), adds AccuScene's processors, sets the resource, the
+    /// sampler and the exporters, and installs W3C plus AccuScene header propagation. Options come from
+    /// <c>AccuScene__*</c> environment variables.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    public static TracerProviderBuilder AddAccuScene(this TracerProviderBuilder builder) =>
+        AddAccuScene(builder, configure: null);
+
+    /// <summary>
+    /// Like <see cref="AddAccuScene(TracerProviderBuilder)"/>, then applies <paramref name="configure"/> to the
+    /// options before they are validated.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
+    public static TracerProviderBuilder AddAccuScene(this TracerProviderBuilder builder, Action<AccuSceneOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
+        builder.ConfigureServices(services => AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry));
+        return AddAccuSceneCore(builder, options);
+    }
+
+    internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, AccuSceneOptions options)
+    {
+        var headers = PropagatedHeaders.From(options.Tracing);
+        AccuScenePropagation.Install(headers);
+
+        builder
+            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
+            .AddSource(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*")
+            .AddProcessor(new ContextAttributesProcessor(headers));
+
+        if (options.Tracing.CollectHttp)
+        {
+            builder.AddSource("System.Net.Http", "Microsoft.AspNetCore");
+        }
+
+        if (options.Tracing.SamplingRatio is { } ratio)
+        {
+            builder.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)));
+        }
+
+        if (options.Exporters.Console.Enabled)
+        {
+            builder.AddConsoleExporter();
+        }
+
+        if (AccuSceneExporterWiring.IsOtlpEnabled(options.Exporters.Otlp))
+        {
+            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, options.Exporters.Otlp, "v1/traces"));
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using AccuScene.Otel.Processing;
+using AccuScene.Otel.Propagation;
+using OpenTelemetry;
+
+namespace AccuScene.Otel.Tracing;
+
+/// <summary>
+/// Turns propagated AccuScene context (scene, session, configured headers) into span attributes on the
+/// spans where it arrives: root spans and spans with a remote parent. In-process children are left alone,
+/// so the common path does no baggage lookup at all.
+/// </summary>
+internal sealed class ContextAttributesProcessor : AccuSceneProcessor<Activity>
+{
+    private readonly PropagatedHeaders _headers;
+
+    public ContextAttributesProcessor(PropagatedHeaders headers)
+        : base(nameof(ContextAttributesProcessor))
+    {
+        _headers = headers;
+    }
+
+    protected override void OnStartCore(Activity data) => this.Apply(data);
+
+    // ASP.NET Core may add extracted baggage after the activity started; look again at the end.
+    protected override void OnEndCore(Activity data) => this.Apply(data);
+
+    private void Apply(Activity activity)
+    {
+        if (activity.Parent is not null)
+        {
+            return;
+        }
+
+        foreach (var (_, key) in _headers.Entries)
+        {
+            if (activity.GetTagItem(key) is not null)
+            {
+                continue;
+            }
+
+            var value = activity.GetBaggageItem(key) ?? Baggage.GetBaggage(key);
+            if (value is not null && PropagatedHeaders.IsValidValue(value))
+            {
+                activity.SetTag(key, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Exporters;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Propagation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.Tests.Builders;
+
+public class BuilderWiringTests
+{
+    [Test]
+    public void TracerBuilder_CollectsAccuSceneSourcesOnly()
+    {
+        var exported = new List<Activity>();
+        using var team = new ActivitySource("AccuScene.Collision.Team");
+        using var rootNamed = new ActivitySource("AccuScene");
+        using var other = new ActivitySource("Other.Library");
+        using var lookalike = new ActivitySource("AccuSceneExtra");
+
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddAccuScene(o => o.Tracing.CollectHttp = false).AddInMemoryExporter(exported).Build())
+        {
+            team.StartActivity("team")?.Dispose();
+            rootNamed.StartActivity("root")?.Dispose();
+            other.StartActivity("other")?.Dispose();
+            lookalike.StartActivity("lookalike")?.Dispose();
+        }
+
+        Assert.That(exported.Select(a => a.DisplayName), Is.EquivalentTo(new[] { "team", "root" }));
+    }
+
+    [Test]
+    public void TracerBuilder_SetsTheResource()
+    {
+        var exported = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder()
+            .AddAccuScene(o =>
+            {
+                o.Service.Name = "collision-worker";
+                o.Service.Version = "2.0.0";
+                o.Service.InstanceId = "worker-3";
+                o.Service.Environment = "staging";
+            })
+            .AddInMemoryExporter(exported)
+            .Build()!;
+
+        var attributes = provider.GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(attributes["service.name"], Is.EqualTo("collision-worker"));
+            Assert.That(attributes["service.version"], Is.EqualTo("2.0.0"));
+            Assert.That(attributes["service.instance.id"], Is.EqualTo("worker-3"));
+            Assert.That(attributes["deployment.environment.name"], Is.EqualTo("staging"));
+            Assert.That(attributes["host.name"], Is.EqualTo(Environment.MachineName));
+            Assert.That(attributes["telemetry.sdk.name"], Is.EqualTo("opentelemetry"));
+        });
+    }
+
+    [Test]
+    public void TracerBuilder_InstallsConsistentPropagators()
+    {
+        using var provider = Sdk.CreateTracerProviderBuilder().AddAccuScene().Build();
+
+        Assert.That(DistributedContextPropagator.Current, Is.InstanceOf<AccuSceneDistributedContextPropagator>());
+        // System.Diagnostics also lists the legacy Correlation-Context header, which it only reads as a fallback.
+        var injected = DistributedContextPropagator.Current.Fields.Where(f => f != "Correlation-Context");
+        Assert.That(Propagators.DefaultTextMapPropagator.Fields, Is.SupersetOf(injected));
+        Assert.That(Propagators.DefaultTextMapPropagator.Fields, Is.SupersetOf(new[] { "traceparent", "tracestate", "baggage", "x-accuscene-scene-id", "x-accuscene-session-id" }));
+    }
+
+    [TestCase(0.0, false)]
+    [TestCase(1.0, true)]
+    public void SamplingRatio_AppliesToNewRootsButFollowsSampledParents(double ratio, bool rootSampled)
+    {
+        var exported = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder().AddAccuScene(o => o.Tracing.SamplingRatio = ratio).AddInMemoryExporter(exported).Build();
+        var sampledParent = ActivityContext.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+
+        AccuSceneTelemetry.ActivitySource.StartActivity("root")?.Dispose();
+        AccuSceneTelemetry.ActivitySource.StartActivity("child-of-remote", ActivityKind.Server, sampledParent)?.Dispose();
+
+        var names = exported.Select(a => a.DisplayName).ToList();
+        Assert.That(names.Contains("root"), Is.EqualTo(rootSampled));
+        Assert.That(names, Does.Contain("child-of-remote"));
+    }
+
+    [Test]
+    public void RemoteParentBaggage_BecomesSpanAttributes()
+    {
+        var exported = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder().AddAccuScene().AddInMemoryExporter(exported).Build();
+        var parent = ActivityContext.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+
+        using (var server = AccuSceneTelemetry.ActivitySource.StartActivity("server", ActivityKind.Server, parent))
+        {
+            server!.AddBaggage(AccuSceneAttributes.SceneId, "scene-5");
+            server.AddBaggage(AccuSceneAttributes.SessionId, "session-5");
+            using var child = AccuSceneTelemetry.ActivitySource.StartActivity("child");
+        }
+
+        var byName = exported.ToDictionary(a => a.DisplayName);
+        Assert.That(byName["server"].GetTagItem(AccuSceneAttributes.SceneId), Is.EqualTo("scene-5"));
+        Assert.That(byName["server"].GetTagItem(AccuSceneAttributes.SessionId), Is.EqualTo("session-5"));
+        Assert.That(byName["child"].GetTagItem(AccuSceneAttributes.SceneId), Is.Null, "in-process children are not re-tagged");
+    }
+
+    [Test]
+    public void MeterBuilder_CollectsAccuSceneMetersOnly()
+    {
+        var exported = new List<Metric>();
+        using var team = new Meter("AccuScene.Collision.Team");
+        using var other = new Meter("Other.Library");
+        var frames = team.CreateCounter<long>("accuscene.simulation.frames");
+        var ignored = other.CreateCounter<long>("other.count");
+
+        using (var provider = Sdk.CreateMeterProviderBuilder().AddAccuScene().AddInMemoryExporter(exported).Build()!)
+        {
+            frames.Add(3);
+            ignored.Add(1);
+            provider.ForceFlush();
+        }
+
+        Assert.That(exported.Select(m => m.Name), Does.Contain("accuscene.simulation.frames").And.Not.Contain("other.count"));
+    }
+
+    [Test]
+    public void LoggingBuilder_RecordsCarryTheActiveSpan()
+    {
+        var records = new List<LogRecord>();
+        var spans = new List<Activity>();
+        using var tracer = Sdk.CreateTracerProviderBuilder().AddAccuScene().AddInMemoryExporter(spans).Build();
+        using (var loggers = LoggerFactory.Create(b => b.AddAccuScene(o => o.Service.Name = "log-test").AddOpenTelemetry(o => o.AddInMemoryExporter(records))))
+        {
+            var logger = loggers.CreateLogger("AccuScene.Tests");
+            using var run = AccuSceneTelemetry.ActivitySource.StartActivity("run")!;
+            using (logger.BeginScope(new Dictionary<string, object> { ["SceneId"] = "scene-3" }))
+            {
+#pragma warning disable CA1848, CA2254 // A plain call is what users write.
+                logger.LogWarning(new InvalidOperationException("skid"), "Step {Step} exceeded budget", 12);
+#pragma warning restore CA1848, CA2254
+            }
+
+            var record = records.Single();
+            Assert.Multiple(() =>
+            {
+                Assert.That(record.TraceId, Is.EqualTo(run.TraceId));
+                Assert.That(record.SpanId, Is.EqualTo(run.SpanId));
+                Assert.That(record.Body, Is.EqualTo("Step {Step} exceeded budget"));
+                Assert.That(record.FormattedMessage, Is.EqualTo("Step 12 exceeded budget"));
+                Assert.That(record.Attributes!.Single(a => a.Key == "Step").Value, Is.EqualTo(12));
+                Assert.That(record.Exception?.Message, Is.EqualTo("skid"));
+                var scopes = new List<object?>();
+                record.ForEachScope(
+                    (scope, state) =>
+                    {
+                        foreach (var item in scope)
+                        {
+                            state.Add(item.Value);
+                        }
+                    },
+                    scopes);
+                Assert.That(scopes, Does.Contain("scene-3"));
+            });
+        }
+    }
+
+    [Test]
+    public async Task ServiceCollection_WiresAllThreeSignalsFromConfiguration()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Service:Name"] = "hosted-worker",
+            ["AccuScene:Tracing:SamplingRatio"] = "1",
+        });
+        var spans = new List<Activity>();
+        builder.Services.AddAccuScene(builder.Configuration.GetSection("AccuScene"))
+            .WithTracing(t => t.AddInMemoryExporter(spans));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        AccuSceneTelemetry.ActivitySource.StartActivity("hosted")?.Dispose();
+        var tracer = host.Services.GetRequiredService<TracerProvider>();
+        tracer.ForceFlush();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans.Select(s => s.DisplayName), Does.Contain("hosted"));
+            Assert.That(tracer.GetResource().Attributes.Single(a => a.Key == "service.name").Value, Is.EqualTo("hosted-worker"));
+            Assert.That(host.Services.GetRequiredService<MeterProvider>(), Is.Not.Null);
+            Assert.That(host.Services.GetRequiredService<LoggerProvider>(), Is.Not.Null);
+            Assert.That(host.Services.GetRequiredService<AccuSceneOptions>().Service.Name, Is.EqualTo("hosted-worker"));
+            Assert.That(host.Services.GetRequiredService<DistributedContextPropagator>(), Is.SameAs(DistributedContextPropagator.Current));
+        });
+        await host.StopAsync();
+    }
+
+    [Test]
+    public void UseAccuScene_Twice_WiresOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddAccuScene();
+        var count = services.Count;
+
+        services.AddAccuScene();
+
+        Assert.That(services, Has.Count.EqualTo(count));
+    }
+
+    [Test]
+    public void DiskRetry_LayersOpenTelemetrySwitchesOverConfiguration()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "accuscene-retry-" + Guid.NewGuid().ToString("N"));
+        var services = new ServiceCollection();
+        var original = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["App:Key"] = "kept" }).Build();
+        services.AddSingleton<IConfiguration>(original);
+
+        AccuSceneExporterWiring.AddDiskRetry(services, new AccuSceneDiskRetryOptions { Enabled = true, Directory = directory });
+        using var provider = services.BuildServiceProvider();
+        var configuration = provider.GetRequiredService<IConfiguration>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(configuration["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"], Is.EqualTo("disk"));
+            Assert.That(configuration["OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH"], Is.EqualTo(directory));
+            Assert.That(configuration["App:Key"], Is.EqualTo("kept"));
+            Assert.That(Directory.Exists(directory), Is.True);
+        });
+        Directory.Delete(directory);
+    }
+
+    [Test]
+    public async Task TelemetrySystem_StartsFlushesAndStops()
+    {
+        var system = AccuSceneTelemetrySystem.Create(o => o.Service.Name = "facade");
+        Assert.That(system.IsRunning, Is.False);
+
+        system.Start();
+        Assert.That(system.IsRunning, Is.True);
+        Assert.That(system.TracerProvider!.GetResource().Attributes.Single(a => a.Key == "service.name").Value, Is.EqualTo("facade"));
+        Assert.That(system.ForceFlush(), Is.True);
+
+        await system.StopAsync();
+        Assert.That(system.IsRunning, Is.False);
+        Assert.Throws<ObjectDisposedException>(() => system.Start());
+    }
+}

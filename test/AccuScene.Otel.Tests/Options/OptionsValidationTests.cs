@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AccuScene.Otel.Tests.Options;
+
+public class OptionsValidationTests
+{
+    private static OptionsValidationException LoadFails(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        return Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(configuration, configure: null))!;
+    }
+
+    [TestCase("AccuScene:Tracing:SamplingRatio", "1.5", "must be between 0 and 1; it is 1.5")]
+    [TestCase("AccuScene:Tracing:SamplingRatio", "-0.1", "must be between 0 and 1; it is -0.1")]
+    [TestCase("AccuScene:Exporters:Otlp:TimeoutMilliseconds", "0", "must be between 1 and 600000; it is 0")]
+    [TestCase("AccuScene:Exporters:Otlp:Protocol", "udp", "must be 'grpc' or 'http/protobuf'; it is 'udp'")]
+    [TestCase("AccuScene:Exporters:Otlp:Endpoint", "ftp://collector:21", "must be an absolute http:// or https:// URL")]
+    [TestCase("AccuScene:Exporters:Otlp:Headers", "novalue", "must be 'key=value' pairs")]
+    [TestCase("AccuScene:Metrics:ExportIntervalMilliseconds", "50", "must be between 100 and 3600000; it is 50")]
+    [TestCase("AccuScene:Service:Name", " ", "must not be blank")]
+    public void OutOfRangeValue_FailsWithFullKeyAndRange(string key, string value, string expected)
+    {
+        var ex = LoadFails((key, value));
+
+        Assert.That(ex.Failures, Has.Exactly(1).Contains(key).And.Contains(expected));
+    }
+
+    [Test]
+    public void DiskRetryWithoutDirectory_NamesBothKeys()
+    {
+        var ex = LoadFails(("AccuScene:Exporters:Otlp:DiskRetry:Enabled", "true"));
+
+        Assert.That(ex.Message, Does.Contain("AccuScene:Exporters:Otlp:DiskRetry:Directory").And.Contain("AccuScene:Exporters:Otlp:DiskRetry:Enabled is true"));
+    }
+
+    [Test]
+    public void UnknownKey_FailsWithItsPathAndTheKnownSettings()
+    {
+        var ex = LoadFails(("AccuScene:Tracing:SampligRatio", "0.5"));
+
+        Assert.That(ex.Message, Does.Contain("AccuScene:Tracing:SampligRatio is not a known setting").And.Contain("SamplingRatio"));
+    }
+
+    [Test]
+    public void UnconvertibleValue_FailsWithTheKey()
+    {
+        var ex = LoadFails(("AccuScene:Tracing:SamplingRatio", "half"));
+
+        Assert.That(ex.Message, Does.Contain("AccuScene:Tracing:SamplingRatio"));
+    }
+
+    [Test]
+    public void InvalidPropagatedHeader_NamesTheHeaderKey()
+    {
+        var ex = LoadFails(("AccuScene:Tracing:PropagatedHeaders:X Tenant", "accuscene.tenant.id"));
+
+        Assert.That(ex.Message, Does.Contain("AccuScene:Tracing:PropagatedHeaders:X Tenant must be a lower-case header name"));
+    }
+
+    [Test]
+    public void ValidConfiguration_BindsEverySection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Service:Name"] = "collision-worker",
+            ["AccuScene:Service:Environment"] = "staging",
+            ["AccuScene:Exporters:Console:Enabled"] = "true",
+            ["AccuScene:Exporters:Otlp:Endpoint"] = "http://127.0.0.1:4318",
+            ["AccuScene:Exporters:Otlp:Protocol"] = "http/protobuf",
+            ["AccuScene:Logging:IncludeScopes"] = "false",
+            ["AccuScene:Metrics:ExportIntervalMilliseconds"] = "1000",
+            ["AccuScene:Tracing:SamplingRatio"] = "0.25",
+            ["AccuScene:Tracing:PropagatedHeaders:x-tenant-id"] = "accuscene.tenant.id",
+        }).Build();
+
+        var options = AccuSceneOptionsLoader.Load(configuration, configure: null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Service.Name, Is.EqualTo("collision-worker"));
+            Assert.That(options.Service.Environment, Is.EqualTo("staging"));
+            Assert.That(options.Exporters.Console.Enabled, Is.True);
+            Assert.That(options.Exporters.Otlp.Endpoint, Is.EqualTo(new Uri("http://127.0.0.1:4318")));
+            Assert.That(options.Exporters.Otlp.Protocol, Is.EqualTo("http/protobuf"));
+            Assert.That(options.Logging.IncludeScopes, Is.False);
+            Assert.That(options.Metrics.ExportIntervalMilliseconds, Is.EqualTo(1000));
+            Assert.That(options.Tracing.SamplingRatio, Is.EqualTo(0.25));
+            Assert.That(options.Tracing.PropagatedHeaders["x-tenant-id"], Is.EqualTo("accuscene.tenant.id"));
+        });
+    }
+
+    [Test]
+    public void ServiceCollectionAddAccuScene_RejectsBadConfigurationAtStartUp()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Tracing:SamplingRatio"] = "2" })
+            .Build();
+        var services = new ServiceCollection();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => services.AddAccuScene(configuration));
+
+        Assert.That(ex!.Message, Does.Contain("AccuScene:Tracing:SamplingRatio must be between 0 and 1; it is 2."));
+    }
+
+    [Test]
+    public void CodeConfiguration_IsValidatedToo()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => AccuSceneTelemetrySystem.Create(o => o.Tracing.SamplingRatio = double.NaN));
+
+        Assert.That(ex!.Message, Does.Contain("AccuScene:Tracing:SamplingRatio"));
+    }
+
+    [Test]
+    public void ValidatorInterface_ReportsFailuresWithoutThrowing()
+    {
+        var options = new AccuSceneOptions { Metrics = { ExportIntervalMilliseconds = 10 } };
+
+        var result = new AccuSceneOptionsValidator().Validate(null, options);
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("AccuScene:Metrics:ExportIntervalMilliseconds"));
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using AccuScene.Otel.Diagnostics;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Propagation;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace AccuScene.Otel.Tests.Propagation;
+
+public class PropagationRoundTripTests
+{
+    private static readonly PropagatedHeaders Headers = new([new("x-tenant-id", "accuscene.tenant.id")]);
+
+    private static Activity StartedActivity()
+    {
+        var activity = new Activity("client").SetIdFormat(ActivityIdFormat.W3C).Start();
+        activity.TraceStateString = "vendor=abc";
+        activity.SetBaggage(AccuSceneAttributes.SceneId, "scene-42");
+        activity.SetBaggage(AccuSceneAttributes.SessionId, "session-7");
+        activity.SetBaggage("accuscene.tenant.id", "tenant-1");
+        return activity;
+    }
+
+    [Test]
+    public void DistributedContextPropagator_InjectsW3CAndCustomHeaders()
+    {
+        using var activity = StartedActivity();
+        var carrier = new HeaderCarrier();
+
+        new AccuSceneDistributedContextPropagator(Headers).Inject(activity, carrier, HeaderCarrier.Setter);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(carrier["traceparent"], Is.EqualTo(activity.Id));
+            Assert.That(carrier["tracestate"], Is.EqualTo("vendor=abc"));
+            Assert.That(carrier["x-accuscene-scene-id"], Is.EqualTo("scene-42"));
+            Assert.That(carrier["x-accuscene-session-id"], Is.EqualTo("session-7"));
+            Assert.That(carrier["x-tenant-id"], Is.EqualTo("tenant-1"));
+            Assert.That(carrier["baggage"].Replace(" ", "", StringComparison.Ordinal), Does.Contain("accuscene.scene.id=scene-42").And.Contain("accuscene.session.id=session-7"));
+        });
+    }
+
+    [Test]
+    public void DistributedContextPropagator_ExtractsWhatItInjected()
+    {
+        var propagator = new AccuSceneDistributedContextPropagator(Headers);
+        var carrier = new HeaderCarrier();
+        string? expectedId;
+        using (var activity = StartedActivity())
+        {
+            propagator.Inject(activity, carrier, HeaderCarrier.Setter);
+            expectedId = activity.Id;
+        }
+
+        propagator.ExtractTraceIdAndState(carrier, HeaderCarrier.Getter, out var traceId, out var traceState);
+        var baggage = propagator.ExtractBaggage(carrier, HeaderCarrier.Getter)!.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(traceId, Is.EqualTo(expectedId));
+            Assert.That(traceState, Is.EqualTo("vendor=abc"));
+            Assert.That(baggage[AccuSceneAttributes.SceneId], Is.EqualTo("scene-42"));
+            Assert.That(baggage[AccuSceneAttributes.SessionId], Is.EqualTo("session-7"));
+            Assert.That(baggage["accuscene.tenant.id"], Is.EqualTo("tenant-1"));
+        });
+    }
+
+    [Test]
+    public void W3COnlyHop_StillDeliversSceneAndSessionThroughBaggage()
+    {
+        var carrier = new HeaderCarrier();
+        using (var activity = StartedActivity())
+        {
+            new AccuSceneDistributedContextPropagator(Headers).Inject(activity, carrier, HeaderCarrier.Setter);
+        }
+
+        // A hop that knows only W3C forwards traceparent, tracestate and baggage.
+        var forwarded = new HeaderCarrier();
+        foreach (var name in new[] { "traceparent", "tracestate", "baggage" })
+        {
+            forwarded[name] = carrier[name];
+        }
+
+        var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(forwarded, HeaderCarrier.Getter)!
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        Assert.That(baggage[AccuSceneAttributes.SceneId], Is.EqualTo("scene-42"));
+        Assert.That(baggage[AccuSceneAttributes.SessionId], Is.EqualTo("session-7"));
+    }
+
+    [Test]
+    public void CustomHeader_WinsOverBaggageOnExtract()
+    {
+        var carrier = new HeaderCarrier
+        {
+            ["baggage"] = "accuscene.scene.id=old",
+            ["x-accuscene-scene-id"] = "new",
+        };
+
+        var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(carrier, HeaderCarrier.Getter)!.ToList();
+
+        Assert.That(baggage.Where(kv => kv.Key == AccuSceneAttributes.SceneId).Select(kv => kv.Value), Is.EqualTo(new[] { "new" }));
+    }
+
+    [Test]
+    public void TextMapPropagator_InjectsTheSameFieldsAsTheDistributedContextPropagator()
+    {
+        using var activity = StartedActivity();
+        var fromDiagnostics = new HeaderCarrier();
+        var fromOpenTelemetry = new HeaderCarrier();
+
+        new AccuSceneDistributedContextPropagator(Headers).Inject(activity, fromDiagnostics, HeaderCarrier.Setter);
+        AccuScenePropagation.CreateTextMapPropagator(Headers)
+            .Inject(new PropagationContext(activity.Context, default), fromOpenTelemetry, HeaderCarrier.Set);
+
+        Assert.That(fromOpenTelemetry.Keys.Order(), Is.EqualTo(fromDiagnostics.Keys.Order()));
+        foreach (var name in new[] { "traceparent", "tracestate", "x-accuscene-scene-id", "x-accuscene-session-id", "x-tenant-id" })
+        {
+            Assert.That(fromOpenTelemetry[name], Is.EqualTo(fromDiagnostics[name]), name);
+        }
+    }
+
+    [Test]
+    public void TextMapPropagator_ExtractsCustomHeadersIntoBaggage()
+    {
+        var carrier = new HeaderCarrier
+        {
+            ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            ["x-accuscene-scene-id"] = "scene-9",
+            ["baggage"] = "accuscene.session.id=s-1",
+        };
+
+        var context = AccuScenePropagation.CreateTextMapPropagator(Headers).Extract(default, carrier, HeaderCarrier.Get);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(context.ActivityContext.TraceId.ToHexString(), Is.EqualTo("0af7651916cd43dd8448eb211c80319c"));
+            Assert.That(context.Baggage.GetBaggage(AccuSceneAttributes.SceneId), Is.EqualTo("scene-9"));
+            Assert.That(context.Baggage.GetBaggage(AccuSceneAttributes.SessionId), Is.EqualTo("s-1"));
+        });
+    }
+
+    [TestCase("")]
+    [TestCase("has space")]
+    [TestCase("a,b")]
+    [TestCase("line\nbreak")]
+    public void BadCustomHeaderValue_IsDroppedAndCounted(string value)
+    {
+        using var collector = new MetricCollector<long>(AccuSceneSelfDiagnostics.PropagationRejected);
+        var carrier = new HeaderCarrier { ["x-accuscene-scene-id"] = value };
+
+        var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(carrier, HeaderCarrier.Getter);
+
+        Assert.That(baggage ?? [], Has.None.Matches<KeyValuePair<string, string?>>(kv => kv.Key == AccuSceneAttributes.SceneId));
+        Assert.That(collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["field"], "x-accuscene-scene-id")).Sum(m => m.Value), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void OversizedCustomHeaderValue_IsDropped()
+    {
+        var carrier = new HeaderCarrier { ["x-accuscene-scene-id"] = new string('a', PropagatedHeaders.MaxValueLength + 1) };
+
+        var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(carrier, HeaderCarrier.Getter);
+
+        Assert.That(baggage, Is.Null.Or.Empty);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Tracing;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.Tests.Tracing;
+
+public class SpanHelperTests
+{
+    private List<Activity> _exported = null!;
+    private TracerProvider _provider = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _exported = [];
+        _provider = Sdk.CreateTracerProviderBuilder()
+            .AddAccuScene(o => o.Tracing.CollectHttp = false)
+            .AddInMemoryExporter(_exported)
+            .Build()!;
+    }
+
+    [TearDown]
+    public void TearDown() => _provider.Dispose();
+
+    [Test]
+    public void DomainSpans_NestWithSemanticConventionAttributes()
+    {
+        using (AccuSceneSpans.StartSimulationRun("scene-42", vehicleCount: 3, sessionId: "session-1"))
+        {
+            using (AccuSceneSpans.StartSceneLoad("scene-42"))
+            {
+                using var query = AccuSceneSpans.StartDatabaseQuery("postgresql", "SELECT", "scenes", "SELECT * FROM scenes WHERE id = $1");
+            }
+
+            using (AccuSceneSpans.StartSimulationStep(120, 1.0 / 60))
+            {
+                using var cache = AccuSceneSpans.StartCacheOperation("scenes", "get");
+            }
+        }
+
+        var byName = _exported.ToDictionary(a => a.DisplayName);
+        var run = byName["simulation.run"];
+        Assert.Multiple(() =>
+        {
+            Assert.That(byName.Keys, Is.EquivalentTo(new[] { "simulation.run", "scene.load", "SELECT scenes", "simulation.step", "cache.get" }));
+            Assert.That(run.ParentSpanId, Is.EqualTo(default(ActivitySpanId)));
+            Assert.That(byName["scene.load"].ParentSpanId, Is.EqualTo(run.SpanId));
+            Assert.That(byName["SELECT scenes"].ParentSpanId, Is.EqualTo(byName["scene.load"].SpanId));
+            Assert.That(byName["cache.get"].ParentSpanId, Is.EqualTo(byName["simulation.step"].SpanId));
+            Assert.That(_exported.Select(a => a.TraceId).Distinct().Count(), Is.EqualTo(1));
+            Assert.That(run.GetTagItem(AccuSceneAttributes.SceneId), Is.EqualTo("scene-42"));
+            Assert.That(run.GetTagItem(AccuSceneAttributes.SessionId), Is.EqualTo("session-1"));
+            Assert.That(run.GetTagItem(AccuSceneAttributes.SimulationVehicleCount), Is.EqualTo(3));
+            Assert.That(byName["SELECT scenes"].Kind, Is.EqualTo(ActivityKind.Client));
+            Assert.That(byName["SELECT scenes"].GetTagItem("db.system.name"), Is.EqualTo("postgresql"));
+            Assert.That(byName["SELECT scenes"].GetTagItem("db.operation.name"), Is.EqualTo("SELECT"));
+            Assert.That(byName["SELECT scenes"].GetTagItem("db.collection.name"), Is.EqualTo("scenes"));
+            Assert.That(byName["simulation.step"].GetTagItem(AccuSceneAttributes.SimulationStep), Is.EqualTo(120L));
+            Assert.That(byName["cache.get"].GetTagItem(AccuSceneAttributes.CacheOperation), Is.EqualTo("get"));
+        });
+    }
+
+    [Test]
+    public void SimulationRun_PutsSceneAndSessionIntoBaggageForChildren()
+    {
+        using var run = AccuSceneSpans.StartSimulationRun("scene-7", vehicleCount: 2, sessionId: "s-9");
+        using var step = AccuSceneSpans.StartSimulationStep(0, 0.01);
+
+        Assert.That(AccuSceneContext.CurrentSceneId, Is.EqualTo("scene-7"));
+        Assert.That(AccuSceneContext.CurrentSessionId, Is.EqualTo("s-9"));
+    }
+
+    [Test]
+    public void ApiRequest_IsAServerSpanNamedByRoute()
+    {
+        var parent = ActivityContext.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+
+        using (AccuSceneSpans.StartApiRequest("POST", "/scenes/{id}/simulate", parent))
+        {
+        }
+
+        var span = _exported.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(span.DisplayName, Is.EqualTo("POST /scenes/{id}/simulate"));
+            Assert.That(span.Kind, Is.EqualTo(ActivityKind.Server));
+            Assert.That(span.TraceId, Is.EqualTo(parent.TraceId));
+            Assert.That(span.ParentSpanId, Is.EqualTo(parent.SpanId));
+            Assert.That(span.GetTagItem("http.request.method"), Is.EqualTo("POST"));
+            Assert.That(span.GetTagItem("http.route"), Is.EqualTo("/scenes/{id}/simulate"));
+        });
+    }
+
+    [Test]
+    public void RecordFailure_AddsAnExceptionEventAndErrorStatus()
+    {
+        using (var run = AccuSceneSpans.StartSimulationRun("scene-1", 2))
+        {
+            run.RecordFailure(new InvalidOperationException("solver diverged"));
+        }
+
+        var span = _exported.Single();
+        var exception = span.Events.Single(e => e.Name == "exception");
+        Assert.Multiple(() =>
+        {
+            Assert.That(span.Status, Is.EqualTo(ActivityStatusCode.Error));
+            Assert.That(span.StatusDescription, Is.EqualTo("solver diverged"));
+            Assert.That(span.GetTagItem("error.type"), Is.EqualTo("System.InvalidOperationException"));
+            Assert.That(exception.Tags.Single(t => t.Key == "exception.message").Value, Is.EqualTo("solver diverged"));
+        });
+    }
+
+    [Test]
+    public void NoListener_HelpersReturnNull()
+    {
+        _provider.Dispose();
+
+        Assert.That(AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT"), Is.Null);
+        Assert.That(AccuSceneSpans.StartSimulationRun("scene-1", 2), Is.Null);
+    }
+}

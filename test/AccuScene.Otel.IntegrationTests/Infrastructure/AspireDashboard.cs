@@ -1,0 +1,141 @@
+using System.Text.Json;
+
+namespace AccuScene.Otel.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real Aspire Dashboard on ephemeral loopback ports: an OTLP gRPC and HTTP receiver whose telemetry API
+/// (<c>/api/telemetry/spans</c>, <c>/logs</c>) returns what arrived as OTLP JSON. It keeps telemetry in memory,
+/// so a restart on the same ports starts empty.
+/// </summary>
+internal sealed class AspireDashboard : IDisposable
+{
+    public const string InstallHint = "dotnet restore test/AccuScene.Otel.IntegrationTests (PackageDownload Aspire.Dashboard.Sdk.linux-x64 13.6.5)";
+
+    private readonly string _binary;
+    private readonly HttpClient _http;
+    private ServerProcess? _process;
+
+    private AspireDashboard(string binary, int apiPort, int grpcPort, int httpPort)
+    {
+        _binary = binary;
+        this.ApiPort = apiPort;
+        this.GrpcPort = grpcPort;
+        this.HttpPort = httpPort;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public int ApiPort { get; }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public Uri GrpcEndpoint => new($"http://127.0.0.1:{this.GrpcPort}");
+
+    public Uri HttpEndpoint => new($"http://127.0.0.1:{this.HttpPort}");
+
+    public int? Pid => _process?.Pid;
+
+    public static async Task<AspireDashboard> StartAsync()
+    {
+        var binary = RequiredBinary.Require(BuildPaths.Get("AspireDashboardPath"), InstallHint);
+        var dashboard = new AspireDashboard(binary, LoopbackPort.GetFree(), LoopbackPort.GetFree(), LoopbackPort.GetFree());
+        await dashboard.RestartAsync();
+        return dashboard;
+    }
+
+    /// <summary>Starts (again) on the same ports and waits until the API answers.</summary>
+    public async Task RestartAsync()
+    {
+        this.Stop();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{this.ApiPort}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{this.GrpcPort}",
+            ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{this.HttpPort}",
+            ["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true",
+            ["ASPIRE_DASHBOARD_API_ENABLED"] = "true",
+            ["DASHBOARD__API__AUTHMODE"] = "Unsecured",
+            ["DOTNET_gcServer"] = "0",
+        };
+        _process = ServerProcess.Start(_binary, [], environment, Path.GetDirectoryName(_binary));
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Aspire Dashboard exited with {_process.ExitCode}:\n{_process.Output}");
+            }
+
+            try
+            {
+                using var response = await _http.GetAsync(new Uri("api/telemetry/resources", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"Aspire Dashboard did not answer within 60 s:\n{_process.Output}");
+    }
+
+    /// <summary>Stops the receiver by its PID.</summary>
+    public void Stop()
+    {
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async Task<List<OtlpSpan>> GetSpansAsync(string serviceName)
+    {
+        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
+        return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
+    }
+
+    public async Task<List<OtlpLog>> GetLogsAsync(string serviceName)
+    {
+        using var document = await this.GetAsync($"api/telemetry/logs?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
+        return document is null ? [] : OtlpJson.ReadLogs(document.RootElement, serviceName);
+    }
+
+    /// <summary>Polls until <paramref name="done"/> holds or the timeout passes; returns the last answer.</summary>
+    public async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var last = await read();
+        while (!done(last) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            last = await read();
+        }
+
+        return last;
+    }
+
+    public void Dispose()
+    {
+        this.Stop();
+        _http.Dispose();
+    }
+
+    /// <summary>Reads a telemetry API answer; <see langword="null"/> while the resource has sent nothing (404).</summary>
+    private async Task<JsonDocument?> GetAsync(string path)
+    {
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        return await JsonDocument.ParseAsync(stream);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace AccuScene.Otel.IntegrationTests.Infrastructure;
+
+internal static class LoopbackPort
+{
+    /// <summary>Asks the OS for a free ephemeral port on 127.0.0.1.</summary>
+    public static int GetFree()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Tracing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.IntegrationTests.Propagation;
+
+/// <summary>
+/// Service A (HttpClient) calls service B (ASP.NET Core on Kestrel, loopback) directly and through a hop
+/// M that knows only W3C. Neither A's client code nor B has any AccuScene-specific propagation code.
+/// </summary>
+[NonParallelizable]
+public class TwoHopPropagationTests
+{
+    private readonly List<Activity> _spans = [];
+    private TracerProvider _tracer = null!;
+    private WebApplication _serviceB = null!;
+    private WebApplication _w3cOnlyHop = null!;
+    private Uri _bUrl = null!;
+    private Uri _hopUrl = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServices()
+    {
+        // One provider for the process: it sees A's, M's and B's spans alike.
+        _tracer = Sdk.CreateTracerProviderBuilder().AddAccuScene().AddInMemoryExporter(_spans).Build()!;
+
+        _serviceB = CreateApp(builder => { });
+        _serviceB.MapGet("/scene", (HttpContext context) => Results.Json(new Received(
+            context.Request.Headers["x-accuscene-scene-id"].ToString(),
+            context.Request.Headers["x-accuscene-session-id"].ToString(),
+            AccuSceneContext.CurrentSceneId,
+            AccuSceneContext.CurrentSessionId,
+            Activity.Current?.TraceId.ToHexString())));
+        _bUrl = await StartAsync(_serviceB);
+
+        // M extracts and injects with plain W3C only, and forwards no other header.
+        var w3c = DistributedContextPropagator.CreateW3CPropagator();
+        _w3cOnlyHop = CreateApp(builder =>
+        {
+            builder.Services.AddSingleton(w3c);
+            builder.Services.AddHttpClient("b").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ActivityHeadersPropagator = w3c });
+        });
+        _w3cOnlyHop.MapGet("/forward", async (IHttpClientFactory clients) =>
+        {
+            var client = clients.CreateClient("b");
+            var received = await client.GetFromJsonAsync<Received>(new Uri(_bUrl, "/scene"));
+            return Results.Json(received);
+        });
+        _hopUrl = await StartAsync(_w3cOnlyHop);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServices()
+    {
+        await _w3cOnlyHop.DisposeAsync();
+        await _serviceB.DisposeAsync();
+        _tracer.Dispose();
+    }
+
+    [SetUp]
+    public void Clear() => _spans.Clear();
+
+    [Test]
+    public async Task DirectCall_ServerSpanIsChildOfClientSpanAndCarriesSceneAndSession()
+    {
+        using var client = new HttpClient();
+        Received received;
+        string runTraceId;
+        using (var run = AccuSceneSpans.StartSimulationRun("scene-direct", 2, "session-direct")!)
+        {
+            runTraceId = run.TraceId.ToHexString();
+            received = (await client.GetFromJsonAsync<Received>(new Uri(_bUrl, "/scene")))!;
+        }
+
+        _tracer.ForceFlush();
+        var clientSpan = _spans.Single(s => s.Source.Name == "System.Net.Http");
+        var serverSpan = _spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        Assert.Multiple(() =>
+        {
+            Assert.That(received.HeaderSceneId, Is.EqualTo("scene-direct"), "custom header on the wire");
+            Assert.That(received.HeaderSessionId, Is.EqualTo("session-direct"));
+            Assert.That(received.TraceId, Is.EqualTo(runTraceId));
+            Assert.That(serverSpan.TraceId.ToHexString(), Is.EqualTo(runTraceId));
+            Assert.That(serverSpan.ParentSpanId, Is.EqualTo(clientSpan.SpanId));
+            Assert.That(serverSpan.Kind, Is.EqualTo(ActivityKind.Server));
+            Assert.That(serverSpan.GetTagItem(AccuSceneAttributes.SceneId), Is.EqualTo("scene-direct"));
+            Assert.That(serverSpan.GetTagItem(AccuSceneAttributes.SessionId), Is.EqualTo("session-direct"));
+        });
+    }
+
+    [Test]
+    public async Task ThroughW3COnlyHop_SceneAndSessionStillArriveAsBaggage()
+    {
+        using var client = new HttpClient();
+        Received received;
+        string runTraceId;
+        using (var run = AccuSceneSpans.StartSimulationRun("scene-hop", 2, "session-hop")!)
+        {
+            runTraceId = run.TraceId.ToHexString();
+            received = (await client.GetFromJsonAsync<Received>(new Uri(_hopUrl, "/forward")))!;
+        }
+
+        _tracer.ForceFlush();
+        var servers = _spans.Where(s => s.Source.Name == "Microsoft.AspNetCore").ToList();
+        var clients = _spans.Where(s => s.Source.Name == "System.Net.Http").ToList();
+        var hopClient = clients.Single(c => servers.Any(m => m.SpanId == c.ParentSpanId));
+        var clientA = clients.Single(c => c != hopClient);
+        var serverM = servers.Single(m => m.SpanId == hopClient.ParentSpanId);
+        var serverB = servers.Single(b => b.ParentSpanId == hopClient.SpanId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(received.HeaderSceneId, Is.Empty, "the W3C-only hop dropped the custom header");
+            Assert.That(received.BaggageSceneId, Is.EqualTo("scene-hop"));
+            Assert.That(received.BaggageSessionId, Is.EqualTo("session-hop"));
+            Assert.That(received.TraceId, Is.EqualTo(runTraceId));
+            Assert.That(serverB.TraceId.ToHexString(), Is.EqualTo(runTraceId));
+            Assert.That(serverM.ParentSpanId, Is.EqualTo(clientA.SpanId));
+            Assert.That(serverB.GetTagItem(AccuSceneAttributes.SceneId), Is.EqualTo("scene-hop"));
+            Assert.That(serverB.GetTagItem(AccuSceneAttributes.SessionId), Is.EqualTo("session-hop"));
+        });
+    }
+
+    [Test]
+    public async Task MalformedTraceParent_StartsAFreshTraceWithoutError()
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_bUrl, "/scene"));
+        request.Headers.TryAddWithoutValidation("traceparent", "00-00000000000000000000000000000000-b7ad6b7169203331-01");
+        request.Headers.TryAddWithoutValidation("baggage", "%%%,=,;;");
+
+        using var response = await client.SendAsync(request);
+
+        _tracer.ForceFlush();
+        var server = _spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        Assert.That(response.IsSuccessStatusCode, Is.True);
+        Assert.That(server.ParentSpanId, Is.EqualTo(default(ActivitySpanId)));
+        Assert.That(server.TraceId.ToHexString(), Is.Not.EqualTo("00000000000000000000000000000000"));
+    }
+
+    private static WebApplication CreateApp(Action<WebApplicationBuilder> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        configure(builder);
+        return builder.Build();
+    }
+
+    private static async Task<Uri> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        return new Uri(app.Urls.First());
+    }
+
+    private sealed record Received(string HeaderSceneId, string HeaderSessionId, string? BaggageSceneId, string? BaggageSessionId, string? TraceId);
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.IntegrationTests.Infrastructure;
+
+namespace AccuScene.Otel.IntegrationTests.Reliability;
+
+/// <summary>
+/// R2: with disk retry on, spans emitted while the collector is down reach it once it is back.
+/// OpenTelemetry's persistent-storage handler re-sends stored batches every 60 s, so the wait allows for
+/// two such cycles.
+/// </summary>
+[NonParallelizable]
+public class CollectorOutageTests
+{
+    private const int SpanCount = 1_000;
+
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task SpansEmittedDuringOutage_ArriveAfterTheCollectorReturns()
+    {
+        using var dashboard = await AspireDashboard.StartAsync();
+        dashboard.Stop();
+        var retryDirectory = Directory.CreateTempSubdirectory("accuscene-otlp-retry-").FullName;
+        var service = "outage-" + Guid.NewGuid().ToString("N")[..8];
+
+        try
+        {
+            await using var telemetry = AccuSceneTelemetrySystem.Create(o =>
+            {
+                o.Service.Name = service;
+                o.Exporters.Otlp.Endpoint = dashboard.GrpcEndpoint;
+                o.Exporters.Otlp.Protocol = "grpc";
+                o.Exporters.Otlp.TimeoutMilliseconds = 2_000;
+                o.Exporters.Otlp.DiskRetry.Enabled = true;
+                o.Exporters.Otlp.DiskRetry.Directory = retryDirectory;
+                o.Tracing.CollectHttp = false;
+            }).Start();
+
+            for (var i = 0; i < SpanCount; i++)
+            {
+                using var span = AccuSceneTelemetry.ActivitySource.StartActivity("outage.span");
+                span?.SetTag("accuscene.test.index", i);
+            }
+
+            telemetry.ForceFlush(30_000);
+            var storedFiles = Directory.GetFiles(retryDirectory, "*", SearchOption.AllDirectories).Length;
+
+            var restartedAt = Stopwatch.StartNew();
+            await dashboard.RestartAsync();
+            var spans = await dashboard.WaitForAsync(
+                () => dashboard.GetSpansAsync(service),
+                s => s.Count >= SpanCount,
+                TimeSpan.FromSeconds(150));
+            var elapsed = restartedAt.Elapsed;
+
+            var indices = spans.Select(s => s.Attributes["accuscene.test.index"]).ToHashSet();
+            TestContext.Out.WriteLine($"R2: emitted {SpanCount} spans while the receiver was down; {storedFiles} retry file(s) on disk; {spans.Count} spans ({indices.Count} distinct) arrived {elapsed.TotalSeconds:F1} s after the restart.");
+            Assert.That(storedFiles, Is.GreaterThan(0), "failed exports were written to the retry directory");
+            Assert.That(indices, Has.Count.EqualTo(SpanCount));
+            Assert.That(spans, Has.Count.EqualTo(SpanCount), "no span arrived twice");
+        }
+        finally
+        {
+            Directory.Delete(retryDirectory, recursive: true);
+        }
+    }
+}

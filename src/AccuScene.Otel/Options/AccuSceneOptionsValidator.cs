@@ -120,7 +120,7 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
                 failures.Add($"{Root}:Tracing:PropagatedHeaders:{header} must be a lower-case header name of letters, digits and '-', 1 to 64 characters.");
             }
 
-            if (attribute is null || !AttributeName().IsMatch(attribute))
+            if (attribute is null || attribute.Length > 128 || !AttributeName().IsMatch(attribute))
             {
                 failures.Add($"{Root}:Tracing:PropagatedHeaders:{header} must map to a dotted lower-case attribute name such as 'accuscene.tenant.id', 1 to 128 characters; it is '{attribute}'.");
             }

@@ -37,12 +37,21 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             return;
         }
 
-        foreach (var (header, key) in _headers.Entries)
+        // One walk over the baggage chain (nearest first, as GetBaggageItem reads it) for all headers.
+        var entries = _headers.Entries;
+        Span<bool> written = stackalloc bool[entries.Length];
+        foreach (var (key, value) in activity.Baggage)
         {
-            var value = activity.GetBaggageItem(key);
-            if (value is not null && PropagatedHeaders.IsValidValue(value))
+            for (var i = 0; i < entries.Length; i++)
             {
-                setter(carrier, header, value);
+                if (!written[i] && string.Equals(entries[i].Key, key, StringComparison.Ordinal))
+                {
+                    written[i] = true;
+                    if (PropagatedHeaders.IsValidValue(value))
+                    {
+                        setter(carrier, entries[i].Header, value!);
+                    }
+                }
             }
         }
     }
@@ -91,7 +100,8 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             var baggage = _w3c.ExtractBaggage(carrier, getter);
             if (baggage is not null)
             {
-                result = [.. baggage];
+                // The W3C propagator hands back a fresh list per call; take it over instead of copying.
+                result = baggage as List<KeyValuePair<string, string?>> ?? [.. baggage];
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -130,10 +140,22 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             }
 
             result ??= [];
-            result.RemoveAll(kv => kv.Key == key);
-            result.Add(new(key, value));
+            Upsert(result, key, value);
         }
 
         return result;
+    }
+
+    private static void Upsert(List<KeyValuePair<string, string?>> items, string key, string value)
+    {
+        for (var i = items.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
+            {
+                items.RemoveAt(i);
+            }
+        }
+
+        items.Add(new(key, value));
     }
 }

@@ -7,8 +7,8 @@ namespace AccuScene.Otel.Tracing;
 
 /// <summary>
 /// Turns propagated AccuScene context (scene, session, configured headers) into span attributes on the
-/// spans where it arrives: root spans and spans with a remote parent. In-process children are left alone,
-/// so the common path does no baggage lookup at all.
+/// spans where it arrives: server and consumer spans, and spans with a remote parent. Internal and client
+/// spans are left alone (the span helpers tag their own), so the common path does no baggage lookup.
 /// </summary>
 internal sealed class ContextAttributesProcessor : AccuSceneProcessor<Activity>
 {
@@ -27,7 +27,7 @@ internal sealed class ContextAttributesProcessor : AccuSceneProcessor<Activity>
 
     private void Apply(Activity activity)
     {
-        if (activity.Parent is not null)
+        if (!activity.HasRemoteParent && activity.Kind is not (ActivityKind.Server or ActivityKind.Consumer))
         {
             return;
         }

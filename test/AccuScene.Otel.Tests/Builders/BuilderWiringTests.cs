@@ -111,7 +111,28 @@ public class BuilderWiringTests
         var byName = exported.ToDictionary(a => a.DisplayName);
         Assert.That(byName["server"].GetTagItem(AccuSceneAttributes.SceneId), Is.EqualTo("scene-5"));
         Assert.That(byName["server"].GetTagItem(AccuSceneAttributes.SessionId), Is.EqualTo("session-5"));
-        Assert.That(byName["child"].GetTagItem(AccuSceneAttributes.SceneId), Is.Null, "in-process children are not re-tagged");
+        Assert.That(byName["child"].GetTagItem(AccuSceneAttributes.SceneId), Is.Null, "in-process internal children are not re-tagged");
+    }
+
+    [Test]
+    public void ServerRootWithHeadersOnly_IsTaggedButInternalRootIsNot()
+    {
+        var exported = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder().AddAccuScene().AddInMemoryExporter(exported).Build();
+
+        using (var server = AccuSceneTelemetry.ActivitySource.StartActivity("server-root", ActivityKind.Server))
+        {
+            server!.AddBaggage(AccuSceneAttributes.SceneId, "scene-from-header");
+        }
+
+        using (var job = AccuSceneTelemetry.ActivitySource.StartActivity("internal-root"))
+        {
+            job!.AddBaggage(AccuSceneAttributes.SceneId, "scene-local");
+        }
+
+        var byName = exported.ToDictionary(a => a.DisplayName);
+        Assert.That(byName["server-root"].GetTagItem(AccuSceneAttributes.SceneId), Is.EqualTo("scene-from-header"));
+        Assert.That(byName["internal-root"].GetTagItem(AccuSceneAttributes.SceneId), Is.Null);
     }
 
     [Test]

@@ -8,7 +8,8 @@ namespace AccuScene.Otel;
 internal static class AccuSceneOptionsLoader
 {
     /// <summary>
-    /// Binds <paramref name="configuration"/> (the <c>AccuScene</c> section, or a root that has one),
+    /// Binds <paramref name="configuration"/> (a section such as <c>AccuScene</c>, or a root that has an
+    /// <c>AccuScene</c> section),
     /// applies <paramref name="configure"/> and validates the result.
     /// </summary>
     public static AccuSceneOptions Load(IConfiguration? configuration, Action<AccuSceneOptions>? configure)
@@ -18,7 +19,8 @@ internal static class AccuSceneOptionsLoader
         {
             var section = ResolveSection(configuration);
             var unknown = new List<string>();
-            FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName, unknown);
+            var path = section is IConfigurationSection { Path: var sectionPath } ? sectionPath : AccuSceneOptions.SectionName;
+            FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, path, unknown);
             if (unknown.Count > 0)
             {
                 throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), unknown);
@@ -45,10 +47,7 @@ internal static class AccuSceneOptionsLoader
         new ConfigurationBuilder().AddEnvironmentVariables().Build();
 
     private static IConfiguration ResolveSection(IConfiguration configuration) =>
-        configuration is IConfigurationSection { Key: var key } section
-        && string.Equals(key, AccuSceneOptions.SectionName, StringComparison.OrdinalIgnoreCase)
-            ? section
-            : configuration.GetSection(AccuSceneOptions.SectionName);
+        configuration as IConfigurationSection ?? configuration.GetSection(AccuSceneOptions.SectionName);
 
     /// <summary>Reports keys that match no option, so a typo fails at start-up instead of being ignored.</summary>
     private static void FindUnknownKeys(IConfiguration section, JsonTypeInfo typeInfo, string path, List<string> unknown)

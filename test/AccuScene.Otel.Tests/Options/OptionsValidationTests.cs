@@ -46,6 +46,23 @@ public class OptionsValidationTests
     }
 
     [Test]
+    public void SectionWithAnotherName_IsBoundAndNamedInErrors()
+    {
+        var good = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Telemetry:Service:Name"] = "renamed" })
+            .Build();
+        var typo = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Telemetry:Servise:Name"] = "typo" })
+            .Build();
+
+        var options = AccuSceneOptionsLoader.Load(good.GetSection("Telemetry"), configure: null);
+        var ex = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(typo.GetSection("Telemetry"), configure: null));
+
+        Assert.That(ex!.Message, Does.Contain("Telemetry:Servise is not a known setting"));
+        Assert.That(options.Service.Name, Is.EqualTo("renamed"));
+    }
+
+    [Test]
     public void UnconvertibleValue_FailsWithTheKey()
     {
         var ex = LoadFails(("AccuScene:Tracing:SamplingRatio", "half"));

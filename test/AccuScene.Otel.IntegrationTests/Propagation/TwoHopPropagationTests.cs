@@ -71,16 +71,7 @@ public class TwoHopPropagationTests
     [Test]
     public async Task DirectCall_ServerSpanIsChildOfClientSpanAndCarriesSceneAndSession()
     {
-        using var client = new HttpClient();
-        Received received;
-        string runTraceId;
-        using (var run = AccuSceneSpans.StartSimulationRun("scene-direct", 2, "session-direct")!)
-        {
-            runTraceId = run.TraceId.ToHexString();
-            received = (await client.GetFromJsonAsync<Received>(new Uri(_bUrl, "/scene")))!;
-        }
-
-        _tracer.ForceFlush();
+        var (received, runTraceId) = await this.CallInsideRunAsync("scene-direct", "session-direct", new Uri(_bUrl, "/scene"));
         var clientSpan = _spans.Single(s => s.Source.Name == "System.Net.Http");
         var serverSpan = _spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
         Assert.Multiple(() =>
@@ -99,16 +90,7 @@ public class TwoHopPropagationTests
     [Test]
     public async Task ThroughW3COnlyHop_SceneAndSessionStillArriveAsBaggage()
     {
-        using var client = new HttpClient();
-        Received received;
-        string runTraceId;
-        using (var run = AccuSceneSpans.StartSimulationRun("scene-hop", 2, "session-hop")!)
-        {
-            runTraceId = run.TraceId.ToHexString();
-            received = (await client.GetFromJsonAsync<Received>(new Uri(_hopUrl, "/forward")))!;
-        }
-
-        _tracer.ForceFlush();
+        var (received, runTraceId) = await this.CallInsideRunAsync("scene-hop", "session-hop", new Uri(_hopUrl, "/forward"));
         var servers = _spans.Where(s => s.Source.Name == "Microsoft.AspNetCore").ToList();
         var clients = _spans.Where(s => s.Source.Name == "System.Net.Http").ToList();
         var hopClient = clients.Single(c => servers.Any(m => m.SpanId == c.ParentSpanId));
@@ -143,6 +125,22 @@ public class TwoHopPropagationTests
         Assert.That(response.IsSuccessStatusCode, Is.True);
         Assert.That(server.ParentSpanId, Is.EqualTo(default(ActivitySpanId)));
         Assert.That(server.TraceId.ToHexString(), Is.Not.EqualTo("00000000000000000000000000000000"));
+    }
+
+    /// <summary>Service A: calls <paramref name="target"/> with HttpClient inside a simulation run.</summary>
+    private async Task<(Received Received, string RunTraceId)> CallInsideRunAsync(string sceneId, string sessionId, Uri target)
+    {
+        using var client = new HttpClient();
+        Received received;
+        string runTraceId;
+        using (var run = AccuSceneSpans.StartSimulationRun(sceneId, 2, sessionId)!)
+        {
+            runTraceId = run.TraceId.ToHexString();
+            received = (await client.GetFromJsonAsync<Received>(target))!;
+        }
+
+        _tracer.ForceFlush();
+        return (received, runTraceId);
     }
 
     private static WebApplication CreateApp(Action<WebApplicationBuilder> configure)

@@ -7,6 +7,8 @@ internal sealed record DemoArguments(TimeSpan? Duration, string[] HostArguments)
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
+
     public static DemoArguments Parse(string[] args)
     {
         TimeSpan? duration = null;
@@ -38,12 +40,12 @@ internal sealed record DemoArguments(TimeSpan? Duration, string[] HostArguments)
         {
             if (text.EndsWith(suffix, StringComparison.Ordinal)
                 && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                && value > 0 && !double.IsInfinity(value))
+                && value > 0 && value * seconds <= MaxDuration.TotalSeconds)
             {
                 return TimeSpan.FromSeconds(value * seconds);
             }
         }
 
-        throw new ArgumentException($"--duration must be a positive number followed by ms, s, m or h (for example 20s); it is '{text}'.");
+        throw new ArgumentException($"--duration must be a positive number followed by ms, s, m or h (for example 20s), at most 24h; it is '{text}'.");
     }
 }

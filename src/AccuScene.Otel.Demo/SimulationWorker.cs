@@ -30,8 +30,9 @@ internal sealed partial class SimulationWorker(IHttpClientFactory httpClients, I
             {
                 break;
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
             {
+                // A failed or timed-out call to the API fails this run only; the loop goes on.
                 Log.RunFailed(logger, ex, run);
             }
         }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -25,6 +27,8 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     private TracerProvider? _tracerProvider;
     private MeterProvider? _meterProvider;
     private ILoggerFactory? _loggerFactory;
+    private LoggerProvider? _loggerProvider;
+    private ServiceProvider? _logging;
     private bool _stopped;
 
     private AccuSceneTelemetrySystem(AccuSceneOptions options)
@@ -36,7 +40,16 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     public AccuSceneOptions Options { get; }
 
     /// <summary>Gets a value indicating whether the providers are running.</summary>
-    public bool IsRunning => _tracerProvider is not null && !_stopped;
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tracerProvider is not null && !_stopped;
+            }
+        }
+    }
 
     /// <summary>Gets the tracing handle: the shared AccuScene <see cref="System.Diagnostics.ActivitySource"/>.</summary>
 #pragma warning disable CA1822 // A handle on the instance, so callers need not know the static source.
@@ -72,6 +85,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
 
     /// <summary>Builds and starts the tracer, meter and logger providers. Calling it twice does nothing.</summary>
     /// <returns>This instance.</returns>
+    /// <exception cref="ObjectDisposedException">The system was stopped.</exception>
     public AccuSceneTelemetrySystem Start()
     {
         lock (_gate)
@@ -83,15 +97,39 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             var options = this.Options;
-            _tracerProvider = AccuSceneTracerProviderBuilderExtensions
-                .AddAccuSceneCore(Sdk.CreateTracerProviderBuilder(), options)
-                .ConfigureServices(s => AccuSceneExporterWiring.AddDiskRetry(s, options.Exporters.Otlp.DiskRetry))
-                .Build();
-            _meterProvider = AccuSceneMeterProviderBuilderExtensions
-                .AddAccuSceneCore(Sdk.CreateMeterProviderBuilder(), options)
-                .ConfigureServices(s => AccuSceneExporterWiring.AddDiskRetry(s, options.Exporters.Otlp.DiskRetry))
-                .Build();
-            _loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => AccuSceneLoggingBuilderExtensions.AddAccuScene(b, options));
+            TracerProvider? tracerProvider = null;
+            MeterProvider? meterProvider = null;
+            ServiceProvider? logging = null;
+            try
+            {
+                tracerProvider = AccuSceneTracerProviderBuilderExtensions
+                    .AddAccuSceneCore(Sdk.CreateTracerProviderBuilder(), options)
+                    .ConfigureServices(s => AccuSceneExporterWiring.AddDiskRetry(s, options.Exporters.Otlp.DiskRetry))
+                    .Build();
+                meterProvider = AccuSceneMeterProviderBuilderExtensions
+                    .AddAccuSceneCore(Sdk.CreateMeterProviderBuilder(), options)
+                    .ConfigureServices(s => AccuSceneExporterWiring.AddDiskRetry(s, options.Exporters.Otlp.DiskRetry))
+                    .Build();
+                logging = new ServiceCollection()
+                    .AddLogging(b => AccuSceneLoggingBuilderExtensions.AddAccuScene(b, options))
+                    .BuildServiceProvider();
+                _loggerFactory = logging.GetRequiredService<ILoggerFactory>();
+                _loggerProvider = logging.GetRequiredService<LoggerProvider>();
+            }
+            catch
+            {
+                // All or nothing: a half-built system would look running and leak what was built.
+                logging?.Dispose();
+                meterProvider?.Dispose();
+                tracerProvider?.Dispose();
+                _loggerFactory = null;
+                _loggerProvider = null;
+                throw;
+            }
+
+            _logging = logging;
+            _meterProvider = meterProvider;
+            _tracerProvider = tracerProvider;
             return this;
         }
     }
@@ -101,21 +139,32 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     /// <returns>The logger.</returns>
     public ILogger CreateLogger(string categoryName) => this.LoggerFactory.CreateLogger(categoryName);
 
-    /// <summary>Flushes every exporter without stopping.</summary>
+    /// <summary>Flushes the trace, metric and log exporters without stopping.</summary>
     /// <param name="timeoutMilliseconds">How long to wait per provider.</param>
-    /// <returns><see langword="true"/> when every provider flushed in time.</returns>
+    /// <returns><see langword="true"/> when every provider flushed in time; <see langword="false"/> when not running.</returns>
     public bool ForceFlush(int timeoutMilliseconds = 5000)
     {
-        var traces = _tracerProvider?.ForceFlush(timeoutMilliseconds) ?? true;
-        var metrics = _meterProvider?.ForceFlush(timeoutMilliseconds) ?? true;
-        return traces && metrics;
+        lock (_gate)
+        {
+            if (_stopped || _tracerProvider is null)
+            {
+                return false;
+            }
+
+            var traces = _tracerProvider.ForceFlush(timeoutMilliseconds);
+            var metrics = _meterProvider?.ForceFlush(timeoutMilliseconds) ?? true;
+            var logs = _loggerProvider?.ForceFlush(timeoutMilliseconds) ?? true;
+            return traces && metrics && logs;
+        }
     }
 
     /// <summary>Flushes and shuts down every provider. Calling it again does nothing.</summary>
-    /// <param name="cancellationToken">Stops waiting (the providers still shut down in the background).</param>
+    /// <param name="cancellationToken">
+    /// Stops waiting for the shutdown; the shutdown itself always runs to the end in the background.
+    /// </param>
     /// <returns>A task that completes when everything is flushed.</returns>
     public Task StopAsync(CancellationToken cancellationToken = default) =>
-        Task.Run(this.Stop, cancellationToken);
+        Task.Run(this.Stop, CancellationToken.None).WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose() => this.Stop();
@@ -134,8 +183,8 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
 
             _stopped = true;
 
-            // Logger factory first: its provider flushes log records that spans may still reference.
-            _loggerFactory?.Dispose();
+            // Logging first: its provider flushes log records that spans may still reference.
+            _logging?.Dispose();
             _tracerProvider?.Dispose();
             _meterProvider?.Dispose();
         }

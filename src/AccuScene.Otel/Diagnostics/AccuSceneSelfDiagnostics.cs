@@ -26,12 +26,30 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> PropagationRejected = Meter.CreateCounter<long>(
         PropagationRejectedName, unit: "{value}", description: "Propagation values dropped because they were malformed or too large.");
 
+    // Counter.Add runs MeterListener callbacks synchronously, so even counting can throw; a failure to
+    // report a failure is dropped rather than thrown into the application.
     public static void ProcessorFailed(string processor, string stage, Exception exception)
     {
-        ProcessorErrors.Add(1, new TagList { { "processor", processor }, { "stage", stage } });
-        AccuSceneEventSource.Log.ProcessorFailed(processor, stage, exception);
+        try
+        {
+            ProcessorErrors.Add(1, new TagList { { "processor", processor }, { "stage", stage } });
+            AccuSceneEventSource.Log.ProcessorFailed(processor, stage, exception);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing left to report to.
+        }
     }
 
-    public static void Rejected(string field) =>
-        PropagationRejected.Add(1, new KeyValuePair<string, object?>("field", field));
+    public static void Rejected(string field)
+    {
+        try
+        {
+            PropagationRejected.Add(1, new KeyValuePair<string, object?>("field", field));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing left to report to.
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 
 namespace AccuScene.Otel.Exporters;
@@ -10,9 +11,21 @@ internal static class AccuSceneExporterWiring
     internal const string RetryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
     internal const string RetryDirectoryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH";
 
+    private static readonly string[] EndpointVariables =
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    ];
+
+    /// <summary>
+    /// OTLP is on when asked for, or when an endpoint is known: the option, or one of the standard
+    /// endpoint environment variables (general or per signal).
+    /// </summary>
     public static bool IsOtlpEnabled(AccuSceneOtlpExporterOptions otlp) =>
         otlp.Enabled ?? (otlp.Endpoint is not null
-            || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")));
+            || EndpointVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v))));
 
     /// <summary>Applies the AccuScene OTLP settings over what OpenTelemetry read from <c>OTEL_EXPORTER_OTLP_*</c>.</summary>
     /// <param name="target">OpenTelemetry's exporter options.</param>
@@ -57,8 +70,20 @@ internal static class AccuSceneExporterWiring
             return;
         }
 
-        var directory = Path.GetFullPath(diskRetry.Directory!);
-        Directory.CreateDirectory(directory);
+        string directory;
+        try
+        {
+            directory = Path.GetFullPath(diskRetry.Directory!);
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new OptionsValidationException(
+                Microsoft.Extensions.Options.Options.DefaultName,
+                typeof(AccuSceneOptions),
+                [$"{AccuSceneOptions.SectionName}:Exporters:Otlp:DiskRetry:Directory must be a directory this process can create and write; '{diskRetry.Directory}' failed: {ex.Message}"]);
+        }
+
         var overlay = new Dictionary<string, string?>
         {
             [RetryKey] = "disk",
@@ -89,15 +114,26 @@ internal static class AccuSceneExporterWiring
         });
     }
 
-    private static Uri AppendPath(Uri endpoint, string signalPath)
+    /// <summary>
+    /// Puts the signal's path on a base URL. A URL that already ends with any <c>/v1/traces</c>,
+    /// <c>/v1/metrics</c> or <c>/v1/logs</c> is taken as the base plus that path, so one setting serves all
+    /// three signals; the query string is kept.
+    /// </summary>
+    internal static Uri AppendPath(Uri endpoint, string signalPath)
     {
-        var text = endpoint.AbsoluteUri;
-        if (text.EndsWith(signalPath, StringComparison.OrdinalIgnoreCase))
+        var builder = new UriBuilder(endpoint);
+        var path = builder.Path.TrimEnd('/');
+        foreach (var known in (string[])["/v1/traces", "/v1/metrics", "/v1/logs"])
         {
-            return endpoint;
+            if (path.EndsWith(known, StringComparison.OrdinalIgnoreCase))
+            {
+                path = path[..^known.Length];
+                break;
+            }
         }
 
-        return new Uri(text.EndsWith('/') ? text + signalPath : text + "/" + signalPath);
+        builder.Path = path + "/" + signalPath;
+        return builder.Uri;
     }
 
     private sealed class DiskRetryMarker;

@@ -15,11 +15,12 @@ internal static class AccuSceneOptionsLoader
     public static AccuSceneOptions Load(IConfiguration? configuration, Action<AccuSceneOptions>? configure)
     {
         var options = new AccuSceneOptions();
+        var path = AccuSceneOptions.SectionName;
         if (configuration is not null)
         {
             var section = ResolveSection(configuration);
             var unknown = new List<string>();
-            var path = section is IConfigurationSection { Path: var sectionPath } ? sectionPath : AccuSceneOptions.SectionName;
+            path = section is IConfigurationSection { Path: var sectionPath } ? sectionPath : path;
             FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, path, unknown);
             if (unknown.Count > 0)
             {
@@ -38,7 +39,12 @@ internal static class AccuSceneOptionsLoader
         }
 
         configure?.Invoke(options);
-        AccuSceneOptionsValidator.ThrowIfInvalid(options);
+        var failures = AccuSceneOptionsValidator.Collect(options, path);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), failures);
+        }
+
         return options;
     }
 

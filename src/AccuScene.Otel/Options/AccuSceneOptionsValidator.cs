@@ -10,7 +10,11 @@ namespace AccuScene.Otel;
 /// </summary>
 public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSceneOptions>
 {
-    private const string Root = AccuSceneOptions.SectionName;
+    private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "traceparent", "tracestate", "baggage", "correlation-context", "request-id",
+        "x-accuscene-scene-id", "x-accuscene-session-id",
+    };
 
     /// <summary>The largest number of extra propagated headers.</summary>
     public const int MaxPropagatedHeaders = 16;
@@ -36,93 +40,98 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         }
     }
 
-    internal static List<string> Collect(AccuSceneOptions options)
+    /// <summary>Collects every failure; keys are named under <paramref name="root"/>, the bound section's path.</summary>
+    internal static List<string> Collect(AccuSceneOptions options, string root = AccuSceneOptions.SectionName)
     {
         var failures = new List<string>();
-        ValidateService(options.Service, failures);
-        ValidateExporters(options.Exporters, failures);
-        ValidateMetrics(options.Metrics, failures);
-        ValidateTracing(options.Tracing, failures);
+        ValidateService(options.Service, root, failures);
+        ValidateExporters(options.Exporters, root, failures);
+        ValidateMetrics(options.Metrics, root, failures);
+        ValidateTracing(options.Tracing, root, failures);
         return failures;
     }
 
-    private static void ValidateService(AccuSceneServiceOptions service, List<string> failures)
+    private static void ValidateService(AccuSceneServiceOptions service, string root, List<string> failures)
     {
-        RequireNonBlankIfSet(service.Name, $"{Root}:Service:Name", failures);
-        RequireNonBlankIfSet(service.Version, $"{Root}:Service:Version", failures);
-        RequireNonBlankIfSet(service.InstanceId, $"{Root}:Service:InstanceId", failures);
-        RequireNonBlankIfSet(service.Environment, $"{Root}:Service:Environment", failures);
+        RequireNonBlankIfSet(service.Name, $"{root}:Service:Name", failures);
+        RequireNonBlankIfSet(service.Version, $"{root}:Service:Version", failures);
+        RequireNonBlankIfSet(service.InstanceId, $"{root}:Service:InstanceId", failures);
+        RequireNonBlankIfSet(service.Environment, $"{root}:Service:Environment", failures);
     }
 
-    private static void ValidateExporters(AccuSceneExporterOptions exporters, List<string> failures)
+    private static void ValidateExporters(AccuSceneExporterOptions exporters, string root, List<string> failures)
     {
         var otlp = exporters.Otlp;
-        const string Key = $"{Root}:Exporters:Otlp";
+        var key = $"{root}:Exporters:Otlp";
         if (otlp.Endpoint is { } endpoint
             && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
-            failures.Add($"{Key}:Endpoint must be an absolute http:// or https:// URL; it is '{endpoint}'.");
+            failures.Add($"{key}:Endpoint must be an absolute http:// or https:// URL; it is '{endpoint}'.");
         }
 
         if (otlp.Protocol is { } protocol
             && protocol != AccuSceneOtlpExporterOptions.GrpcProtocol
             && protocol != AccuSceneOtlpExporterOptions.HttpProtobufProtocol)
         {
-            failures.Add($"{Key}:Protocol must be 'grpc' or 'http/protobuf'; it is '{protocol}'.");
+            failures.Add($"{key}:Protocol must be 'grpc' or 'http/protobuf'; it is '{protocol}'.");
         }
 
         if (otlp.TimeoutMilliseconds is { } timeout && (timeout < 1 || timeout > 600_000))
         {
-            failures.Add($"{Key}:TimeoutMilliseconds must be between 1 and 600000; it is {timeout}.");
+            failures.Add($"{key}:TimeoutMilliseconds must be between 1 and 600000; it is {timeout}.");
         }
 
         if (otlp.Headers is { } headers && !IsValidHeaderList(headers))
         {
-            failures.Add($"{Key}:Headers must be 'key=value' pairs separated by commas; it is '{headers}'.");
+            failures.Add($"{key}:Headers must be 'key=value' pairs separated by commas; it is '{headers}'.");
         }
 
         if (otlp.DiskRetry.Enabled && string.IsNullOrWhiteSpace(otlp.DiskRetry.Directory))
         {
-            failures.Add($"{Key}:DiskRetry:Directory must be a directory path when {Key}:DiskRetry:Enabled is true; it is empty.");
+            failures.Add($"{key}:DiskRetry:Directory must be a directory path when {key}:DiskRetry:Enabled is true; it is empty.");
         }
         else if (otlp.DiskRetry.Directory is { } directory && directory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
-            failures.Add($"{Key}:DiskRetry:Directory must be a valid path; '{directory}' has invalid characters.");
+            failures.Add($"{key}:DiskRetry:Directory must be a valid path; '{directory}' has invalid characters.");
         }
     }
 
-    private static void ValidateMetrics(AccuSceneMetricsOptions metrics, List<string> failures)
+    private static void ValidateMetrics(AccuSceneMetricsOptions metrics, string root, List<string> failures)
     {
         if (metrics.ExportIntervalMilliseconds is { } interval && (interval < 100 || interval > 3_600_000))
         {
-            failures.Add($"{Root}:Metrics:ExportIntervalMilliseconds must be between 100 and 3600000; it is {interval}.");
+            failures.Add($"{root}:Metrics:ExportIntervalMilliseconds must be between 100 and 3600000; it is {interval}.");
         }
     }
 
-    private static void ValidateTracing(AccuSceneTracingOptions tracing, List<string> failures)
+    private static void ValidateTracing(AccuSceneTracingOptions tracing, string root, List<string> failures)
     {
         if (tracing.SamplingRatio is { } ratio && (double.IsNaN(ratio) || ratio < 0 || ratio > 1))
         {
             failures.Add(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{Root}:Tracing:SamplingRatio must be between 0 and 1; it is {ratio}."));
+                $"{root}:Tracing:SamplingRatio must be between 0 and 1; it is {ratio}."));
         }
 
         if (tracing.PropagatedHeaders.Count > MaxPropagatedHeaders)
         {
-            failures.Add($"{Root}:Tracing:PropagatedHeaders must have at most {MaxPropagatedHeaders} entries; it has {tracing.PropagatedHeaders.Count}.");
+            failures.Add($"{root}:Tracing:PropagatedHeaders must have at most {MaxPropagatedHeaders} entries; it has {tracing.PropagatedHeaders.Count}.");
         }
 
         foreach (var (header, attribute) in tracing.PropagatedHeaders)
         {
-            if (!HeaderName().IsMatch(header))
+            if (ReservedHeaders.Contains(header))
             {
-                failures.Add($"{Root}:Tracing:PropagatedHeaders:{header} must be a lower-case header name of letters, digits and '-', 1 to 64 characters.");
+                failures.Add($"{root}:Tracing:PropagatedHeaders:{header} must not be a W3C, legacy or built-in AccuScene header name.");
+            }
+            else if (!HeaderName().IsMatch(header))
+            {
+                failures.Add($"{root}:Tracing:PropagatedHeaders:{header} must be a lower-case header name of letters, digits and '-', 1 to 64 characters.");
             }
 
             if (attribute is null || attribute.Length > 128 || !AttributeName().IsMatch(attribute))
             {
-                failures.Add($"{Root}:Tracing:PropagatedHeaders:{header} must map to a dotted lower-case attribute name such as 'accuscene.tenant.id', 1 to 128 characters; it is '{attribute}'.");
+                failures.Add($"{root}:Tracing:PropagatedHeaders:{header} must map to a dotted lower-case attribute name such as 'accuscene.tenant.id', 1 to 128 characters; it is '{attribute}'.");
             }
         }
     }

@@ -15,8 +15,8 @@ public sealed class AccuSceneServiceOptions
     public string? InstanceId { get; set; }
 
     /// <summary>
-    /// Gets or sets <c>deployment.environment.name</c>. Default: <c>DOTNET_ENVIRONMENT</c>, else
-    /// <c>ASPNETCORE_ENVIRONMENT</c>, else <c>production</c>.
+    /// Gets or sets <c>deployment.environment.name</c>. Default: <c>ASPNETCORE_ENVIRONMENT</c>, else
+    /// <c>DOTNET_ENVIRONMENT</c>, else <c>production</c>.
     /// </summary>
     public string? Environment { get; set; }
 }

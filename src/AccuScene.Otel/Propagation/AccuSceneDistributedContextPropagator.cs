@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AccuScene.Otel.Diagnostics;
+using OpenTelemetry;
 
 namespace AccuScene.Otel.Propagation;
 
@@ -31,27 +32,52 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
 
     public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
     {
-        _w3c.Inject(activity, carrier, setter);
-        if (activity is null || setter is null)
+        if (setter is null)
         {
             return;
         }
 
-        // One walk over the baggage chain (nearest first, as GetBaggageItem reads it) for all headers.
+        try
+        {
+            _w3c.Inject(activity, carrier, setter);
+            if (activity is not null)
+            {
+                this.InjectHeaders(activity, carrier, setter);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failing carrier must not fail the caller's request: it simply goes without context.
+            AccuSceneSelfDiagnostics.Rejected("inject");
+        }
+    }
+
+    private void InjectHeaders(Activity activity, object? carrier, PropagatorSetterCallback setter)
+    {
+        // One walk over the baggage chain (nearest first, as GetBaggageItem reads it) for all headers;
+        // a key the activity lacks may still be in OpenTelemetry's Baggage.Current.
         var entries = _headers.Entries;
-        Span<bool> written = stackalloc bool[entries.Length];
+        Span<bool> found = stackalloc bool[entries.Length];
         foreach (var (key, value) in activity.Baggage)
         {
             for (var i = 0; i < entries.Length; i++)
             {
-                if (!written[i] && string.Equals(entries[i].Key, key, StringComparison.Ordinal))
+                if (!found[i] && string.Equals(entries[i].Key, key, StringComparison.Ordinal))
                 {
-                    written[i] = true;
+                    found[i] = true;
                     if (PropagatedHeaders.IsValidValue(value))
                     {
                         setter(carrier, entries[i].Header, value!);
                     }
                 }
+            }
+        }
+
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (!found[i] && Baggage.GetBaggage(entries[i].Key) is { } value && PropagatedHeaders.IsValidValue(value))
+            {
+                setter(carrier, entries[i].Header, value);
             }
         }
     }

@@ -7,8 +7,10 @@ namespace AccuScene.Otel.Propagation;
 
 /// <summary>
 /// OpenTelemetry's side of the same propagation: W3C baggage through <see cref="BaggagePropagator"/>, with
-/// the AccuScene headers added. Activity baggage set through <c>AccuSceneContext</c> is included, so this
-/// propagator and <see cref="AccuSceneDistributedContextPropagator"/> put the same headers on the wire.
+/// the AccuScene headers added. The current Activity's baggage (which is what System.Diagnostics sends) is
+/// merged in, and the AccuScene headers read either baggage, so this propagator and
+/// <see cref="AccuSceneDistributedContextPropagator"/> send the same AccuScene headers and the same
+/// Activity baggage.
 /// </summary>
 internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
 {
@@ -26,22 +28,40 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
 
     public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        ArgumentNullException.ThrowIfNull(setter);
-        var baggage = context.Baggage;
-        var activity = Activity.Current;
-        foreach (var (header, key) in _headers.Entries)
+        if (setter is null)
         {
-            var value = baggage.GetBaggage(key);
-            if (value is null && activity is not null)
+            return;
+        }
+
+        try
+        {
+            this.InjectCore(context, carrier, setter);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            AccuSceneSelfDiagnostics.Rejected("inject");
+        }
+    }
+
+    private void InjectCore<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        // Activity baggage (what System.Diagnostics propagates) joins OpenTelemetry's, so both
+        // propagators send the same baggage; OpenTelemetry's value wins for a key in both.
+        var baggage = context.Baggage;
+        if (Activity.Current is { } activity)
+        {
+            foreach (var (key, value) in activity.Baggage)
             {
-                value = activity.GetBaggageItem(key);
-                if (value is not null)
+                if (value is not null && baggage.GetBaggage(key) is null)
                 {
                     baggage = baggage.SetBaggage(key, value);
                 }
             }
+        }
 
-            if (value is not null && PropagatedHeaders.IsValidValue(value))
+        foreach (var (header, key) in _headers.Entries)
+        {
+            if (baggage.GetBaggage(key) is { } value && PropagatedHeaders.IsValidValue(value))
             {
                 setter(carrier, header, value);
             }
@@ -52,7 +72,11 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
 
     public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        ArgumentNullException.ThrowIfNull(getter);
+        if (getter is null)
+        {
+            return context;
+        }
+
         var result = context;
         try
         {

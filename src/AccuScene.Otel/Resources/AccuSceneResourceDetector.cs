@@ -7,7 +7,8 @@ namespace AccuScene.Otel.Resources;
 /// <summary>
 /// Builds the resource: <c>service.name</c>, <c>service.version</c>, <c>service.instance.id</c>,
 /// <c>deployment.environment.name</c> and <c>host.name</c>. Explicit options win over <c>OTEL_SERVICE_NAME</c>,
-/// which wins over the entry assembly.
+/// which wins over the entry assembly. A default is never written over a key that
+/// <c>OTEL_RESOURCE_ATTRIBUTES</c> sets, so the standard variable keeps working.
 /// </summary>
 internal sealed class AccuSceneResourceDetector : IResourceDetector
 {
@@ -25,32 +26,43 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
 
     public Resource Detect()
     {
-        var entry = Assembly.GetEntryAssembly();
-        var name = _service.Name
-            ?? NonBlank(Read("OTEL_SERVICE_NAME"))
-            ?? entry?.GetName().Name
-            ?? "accuscene-service";
-        var version = _service.Version
-            ?? entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? entry?.GetName().Version?.ToString();
-        var environment = _service.Environment
-            ?? NonBlank(Read("DOTNET_ENVIRONMENT"))
-            ?? NonBlank(Read("ASPNETCORE_ENVIRONMENT"))
-            ?? "production";
-
-        var attributes = new List<KeyValuePair<string, object>>
+        var fromEnvironment = ResourceAttributeKeys(this.Read("OTEL_RESOURCE_ATTRIBUTES"));
+        var attributes = new List<KeyValuePair<string, object>>();
+        void Add(string key, string? explicitValue, Func<string?> fallback)
         {
-            new("service.name", name),
-            new("service.instance.id", _service.InstanceId ?? ProcessInstanceId),
-            new("deployment.environment.name", environment),
-            new("host.name", Environment.MachineName),
-        };
-        if (version is not null)
-        {
-            attributes.Add(new("service.version", version));
+            var value = explicitValue ?? (fromEnvironment.Contains(key) ? null : fallback());
+            if (value is not null)
+            {
+                attributes.Add(new(key, value));
+            }
         }
 
+        var entry = Assembly.GetEntryAssembly();
+        var serviceName = NonBlank(this.Read("OTEL_SERVICE_NAME"));
+        Add("service.name", _service.Name ?? serviceName, () => entry?.GetName().Name ?? "accuscene-service");
+        Add("service.version", _service.Version, () =>
+            entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? entry?.GetName().Version?.ToString());
+        Add("service.instance.id", _service.InstanceId, () => ProcessInstanceId);
+        Add("deployment.environment.name", _service.Environment, () =>
+            NonBlank(this.Read("ASPNETCORE_ENVIRONMENT")) ?? NonBlank(this.Read("DOTNET_ENVIRONMENT")) ?? "production");
+        Add("host.name", null, () => Environment.MachineName);
         return new Resource(attributes);
+    }
+
+    private static HashSet<string> ResourceAttributeKeys(string? value)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var index = pair.IndexOf('=', StringComparison.Ordinal);
+            if (index > 0)
+            {
+                keys.Add(pair[..index].Trim());
+            }
+        }
+
+        return keys;
     }
 
     private string? Read(string key) => _configuration?[key] ?? Environment.GetEnvironmentVariable(key);

@@ -22,7 +22,8 @@ internal sealed class ContextAttributesProcessor : AccuSceneProcessor<Activity>
 
     protected override void OnStartCore(Activity data) => this.Apply(data);
 
-    // ASP.NET Core may add extracted baggage after the activity started; look again at the end.
+    // Baggage added after the span started (by the application, or by a host that extracts late) is
+    // picked up at the end; tags already set are skipped.
     protected override void OnEndCore(Activity data) => this.Apply(data);
 
     private void Apply(Activity activity)

@@ -40,7 +40,7 @@ public class DemoOtlpTests
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(250);
+                await Task.Delay(250, TestContext.CurrentContext.CancellationToken);
             }
         }
 
@@ -50,8 +50,9 @@ public class DemoOtlpTests
         Assert.That(liveStatus, Is.EqualTo(200), "GET /health/live");
         Assert.That(demo.Output, Does.Contain($"http://127.0.0.1:{port}"));
 
-        var spans = await dashboard.WaitForAsync(() => dashboard.GetSpansAsync(service), s => s.Count >= 10, TimeSpan.FromSeconds(30));
-        var logs = await dashboard.WaitForAsync(() => dashboard.GetLogsAsync(service), l => l.Any(x => x.TraceId is { Length: > 0 }), TimeSpan.FromSeconds(30));
+        var token = TestContext.CurrentContext.CancellationToken;
+        var spans = await AspireDashboard.WaitForAsync(() => dashboard.GetSpansAsync(service), s => s.Count >= 10, TimeSpan.FromSeconds(30), token);
+        var logs = await AspireDashboard.WaitForAsync(() => dashboard.GetLogsAsync(service), l => l.Any(x => x.TraceId is { Length: > 0 }), TimeSpan.FromSeconds(30), token);
 
         var spanIds = spans.Select(s => s.SpanId).ToHashSet();
         var children = spans.Count(s => !string.IsNullOrEmpty(s.ParentSpanId) && spanIds.Contains(s.ParentSpanId!));

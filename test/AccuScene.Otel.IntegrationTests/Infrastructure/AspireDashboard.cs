@@ -4,7 +4,7 @@ namespace AccuScene.Otel.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real Aspire Dashboard on ephemeral loopback ports: an OTLP gRPC and HTTP receiver whose telemetry API
-/// (<c>/api/telemetry/spans</c>, <c>/logs</c>) returns what arrived as OTLP JSON. It keeps telemetry in memory,
+/// (<c>/api/telemetry/traces</c>, <c>/logs</c>) returns what arrived as OTLP JSON. It keeps telemetry in memory,
 /// so a restart on the same ports starts empty.
 /// </summary>
 internal sealed class AspireDashboard : IDisposable
@@ -95,7 +95,7 @@ internal sealed class AspireDashboard : IDisposable
 
     public async Task<List<OtlpSpan>> GetSpansAsync(string serviceName)
     {
-        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
+        using var document = await this.GetAsync($"api/telemetry/traces?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
     }
 
@@ -106,13 +106,13 @@ internal sealed class AspireDashboard : IDisposable
     }
 
     /// <summary>Polls until <paramref name="done"/> holds or the timeout passes; returns the last answer.</summary>
-    public async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         var last = await read();
         while (!done(last) && DateTimeOffset.UtcNow < deadline)
         {
-            await Task.Delay(500);
+            await Task.Delay(500, cancellationToken);
             last = await read();
         }
 

@@ -47,8 +47,8 @@ public class OtlpExportTests
             }
         }
 
-        var spans = await _dashboard.WaitForAsync(() => _dashboard.GetSpansAsync(service), s => s.Count >= 3, TimeSpan.FromSeconds(30));
-        var logs = await _dashboard.WaitForAsync(() => _dashboard.GetLogsAsync(service), l => l.Count >= 1, TimeSpan.FromSeconds(30));
+        var spans = await AspireDashboard.WaitForAsync(() => _dashboard.GetSpansAsync(service), s => s.Count >= 3, TimeSpan.FromSeconds(30));
+        var logs = await AspireDashboard.WaitForAsync(() => _dashboard.GetLogsAsync(service), l => l.Count >= 1, TimeSpan.FromSeconds(30));
 
         var byName = spans.ToDictionary(s => s.Name);
         Assert.Multiple(() =>

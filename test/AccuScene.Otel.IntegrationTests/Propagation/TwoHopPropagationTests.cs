@@ -29,10 +29,14 @@ public class TwoHopPropagationTests
     [OneTimeSetUp]
     public async Task StartServices()
     {
-        // One provider for the process: it sees A's, M's and B's spans alike.
-        _tracer = Sdk.CreateTracerProviderBuilder().AddAccuScene().AddInMemoryExporter(_spans).Build()!;
+        // B is an ordinary ASP.NET Core app whose only telemetry code is services.AddAccuScene(). Its host
+        // is created while the process-wide propagator is still the plain W3C one, so B can only get the
+        // AccuScene propagator through what AddAccuScene registers in DI.
+        DistributedContextPropagator.Current = DistributedContextPropagator.CreateDefaultPropagator();
+        _serviceB = CreateApp(builder => builder.Services.AddAccuScene());
 
-        _serviceB = CreateApp(builder => { });
+        // A and the capture: one in-memory provider for the process sees A's, M's and B's spans alike.
+        _tracer = Sdk.CreateTracerProviderBuilder().AddAccuScene().AddInMemoryExporter(_spans).Build()!;
         _serviceB.MapGet("/scene", (HttpContext context) => Results.Json(new Received(
             context.Request.Headers["x-accuscene-scene-id"].ToString(),
             context.Request.Headers["x-accuscene-session-id"].ToString(),

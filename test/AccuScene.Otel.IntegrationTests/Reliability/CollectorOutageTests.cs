@@ -47,10 +47,11 @@ public class CollectorOutageTests
 
             var restartedAt = Stopwatch.StartNew();
             await dashboard.RestartAsync();
-            var spans = await dashboard.WaitForAsync(
+            var spans = await AspireDashboard.WaitForAsync(
                 () => dashboard.GetSpansAsync(service),
                 s => s.Count >= SpanCount,
-                TimeSpan.FromSeconds(150));
+                TimeSpan.FromSeconds(150),
+                TestContext.CurrentContext.CancellationToken);
             var elapsed = restartedAt.Elapsed;
 
             var indices = spans.Select(s => s.Attributes["accuscene.test.index"]).ToHashSet();

@@ -205,25 +205,63 @@ public class BuilderWiringTests
             ["AccuScene:Tracing:SamplingRatio"] = "1",
         });
         var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        var logs = new List<LogRecord>();
         builder.Services.AddAccuScene(builder.Configuration.GetSection("AccuScene"))
-            .WithTracing(t => t.AddInMemoryExporter(spans));
+            .WithTracing(t => t.AddInMemoryExporter(spans))
+            .WithMetrics(m => m.AddInMemoryExporter(metrics))
+            .WithLogging(l => l.AddInMemoryExporter(logs));
         using var host = builder.Build();
         await host.StartAsync();
+        using var meter = new Meter("AccuScene.Hosted");
+        var counter = meter.CreateCounter<long>("accuscene.hosted.runs");
 
-        AccuSceneTelemetry.ActivitySource.StartActivity("hosted")?.Dispose();
+        using (var span = AccuSceneTelemetry.ActivitySource.StartActivity("hosted"))
+        {
+            counter.Add(2);
+#pragma warning disable CA1848 // A plain call is what users write.
+            host.Services.GetRequiredService<ILogger<BuilderWiringTests>>().LogInformation("inside {Span}", "hosted");
+#pragma warning restore CA1848
+        }
+
         var tracer = host.Services.GetRequiredService<TracerProvider>();
         tracer.ForceFlush();
+        host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        host.Services.GetRequiredService<LoggerProvider>().ForceFlush();
 
         Assert.Multiple(() =>
         {
             Assert.That(spans.Select(s => s.DisplayName), Does.Contain("hosted"));
             Assert.That(tracer.GetResource().Attributes.Single(a => a.Key == "service.name").Value, Is.EqualTo("hosted-worker"));
-            Assert.That(host.Services.GetRequiredService<MeterProvider>(), Is.Not.Null);
-            Assert.That(host.Services.GetRequiredService<LoggerProvider>(), Is.Not.Null);
+            Assert.That(metrics.Select(m => m.Name), Does.Contain("accuscene.hosted.runs"));
+            Assert.That(logs.Single(l => l.FormattedMessage == "inside hosted").TraceId, Is.EqualTo(spans.Single(s => s.DisplayName == "hosted").TraceId));
             Assert.That(host.Services.GetRequiredService<AccuSceneOptions>().Service.Name, Is.EqualTo("hosted-worker"));
             Assert.That(host.Services.GetRequiredService<DistributedContextPropagator>(), Is.SameAs(DistributedContextPropagator.Current));
         });
         await host.StopAsync();
+    }
+
+    [Test]
+    public void OtelResourceAttributes_AreNotOverwrittenByDefaults()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_RESOURCE_ATTRIBUTES"] = "service.name=from-attributes,deployment.environment.name=qa,host.name=node-7",
+        }).Build();
+
+        using var provider = Sdk.CreateTracerProviderBuilder()
+            .ConfigureServices(s => s.AddSingleton<IConfiguration>(configuration))
+            .AddAccuScene(o => o.Service.Version = "9.9.9")
+            .Build()!;
+        var attributes = provider.GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(attributes["service.name"], Is.EqualTo("from-attributes"));
+            Assert.That(attributes["deployment.environment.name"], Is.EqualTo("qa"));
+            Assert.That(attributes["host.name"], Is.EqualTo("node-7"));
+            Assert.That(attributes["service.version"], Is.EqualTo("9.9.9"), "explicit options still win");
+        });
     }
 
     [Test]
@@ -261,18 +299,45 @@ public class BuilderWiringTests
     }
 
     [Test]
-    public async Task TelemetrySystem_StartsFlushesAndStops()
+    public async Task TelemetrySystem_RecordsWhileRunningAndNothingAfterStop()
     {
         var system = AccuSceneTelemetrySystem.Create(o => o.Service.Name = "facade");
         Assert.That(system.IsRunning, Is.False);
+        Assert.That(system.ForceFlush(), Is.False, "nothing to flush before Start");
 
         system.Start();
+        using (var span = AccuSceneTelemetry.ActivitySource.StartActivity("while-running"))
+        {
+            Assert.That(span?.Recorded, Is.True);
+        }
+
         Assert.That(system.IsRunning, Is.True);
         Assert.That(system.TracerProvider!.GetResource().Attributes.Single(a => a.Key == "service.name").Value, Is.EqualTo("facade"));
-        Assert.That(system.ForceFlush(), Is.True);
 
         await system.StopAsync();
+
         Assert.That(system.IsRunning, Is.False);
+        Assert.That(AccuSceneTelemetry.ActivitySource.StartActivity("after-stop"), Is.Null, "the providers stopped listening");
         Assert.Throws<ObjectDisposedException>(() => system.Start());
+    }
+
+    [Test]
+    public void TelemetrySystem_StopAsyncWithCancelledToken_StillStops()
+    {
+        var system = AccuSceneTelemetrySystem.Create().Start();
+
+        var stop = system.StopAsync(new CancellationToken(canceled: true));
+
+        Assert.That(stop.IsCanceled, Is.True, "the caller stops waiting at once");
+        Assert.That(() => system.IsRunning, Is.False.After(10_000, 50));
+    }
+
+    [TestCase("http://collector:4318", "v1/traces", "http://collector:4318/v1/traces")]
+    [TestCase("http://collector:4318/", "v1/logs", "http://collector:4318/v1/logs")]
+    [TestCase("http://collector:4318/otlp/v1/traces", "v1/metrics", "http://collector:4318/otlp/v1/metrics")]
+    [TestCase("http://collector:4318/otlp?tenant=a", "v1/logs", "http://collector:4318/otlp/v1/logs?tenant=a")]
+    public void HttpEndpoint_GetsTheSignalPath(string endpoint, string signal, string expected)
+    {
+        Assert.That(AccuSceneExporterWiring.AppendPath(new Uri(endpoint), signal), Is.EqualTo(new Uri(expected)));
     }
 }

@@ -58,7 +58,12 @@ public class OptionsValidationTests
         var options = AccuSceneOptionsLoader.Load(good.GetSection("Telemetry"), configure: null);
         var ex = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(typo.GetSection("Telemetry"), configure: null));
 
+        var range = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Telemetry:Tracing:SamplingRatio"] = "2" }).Build().GetSection("Telemetry"),
+            configure: null));
+
         Assert.That(ex!.Message, Does.Contain("Telemetry:Servise is not a known setting"));
+        Assert.That(range!.Message, Does.Contain("Telemetry:Tracing:SamplingRatio must be between 0 and 1"));
         Assert.That(options.Service.Name, Is.EqualTo("renamed"));
     }
 
@@ -76,6 +81,38 @@ public class OptionsValidationTests
         var ex = LoadFails(("AccuScene:Tracing:PropagatedHeaders:X Tenant", "accuscene.tenant.id"));
 
         Assert.That(ex.Message, Does.Contain("AccuScene:Tracing:PropagatedHeaders:X Tenant must be a lower-case header name"));
+    }
+
+    [TestCase("traceparent")]
+    [TestCase("baggage")]
+    [TestCase("x-accuscene-scene-id")]
+    public void ReservedPropagatedHeader_IsRejected(string header)
+    {
+        var ex = LoadFails(($"AccuScene:Tracing:PropagatedHeaders:{header}", "accuscene.other.id"));
+
+        Assert.That(ex.Message, Does.Contain($"AccuScene:Tracing:PropagatedHeaders:{header} must not be a W3C, legacy or built-in AccuScene header name"));
+    }
+
+    [Test]
+    public void DiskRetryDirectoryThatCannotBeCreated_FailsWithTheKey()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var ex = Assert.Throws<OptionsValidationException>(() =>
+                AccuSceneTelemetrySystem.Create(o =>
+                {
+                    o.Exporters.Otlp.Endpoint = new Uri("http://127.0.0.1:4317");
+                    o.Exporters.Otlp.DiskRetry.Enabled = true;
+                    o.Exporters.Otlp.DiskRetry.Directory = Path.Combine(file, "retry");
+                }).Start());
+
+            Assert.That(ex!.Message, Does.Contain("AccuScene:Exporters:Otlp:DiskRetry:Directory"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Test]

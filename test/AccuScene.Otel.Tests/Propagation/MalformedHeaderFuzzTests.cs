@@ -76,6 +76,61 @@ public class MalformedHeaderFuzzTests
     }
 
     [Test]
+    public void ValidTraceParentWithFuzzedCompanions_ContinuesTheTraceAndDropsOnlyTheBadParts()
+    {
+        var random = new Random(7);
+        var propagator = new AccuSceneDistributedContextPropagator(PropagatedHeaders.Default);
+        var exceptions = 0;
+        var lostParents = 0;
+        var keptBadTraceStates = 0;
+        var keptBadSceneIds = 0;
+        for (var i = 0; i < Iterations; i++)
+        {
+            var traceState = Garbage(random, i % 4 == 0 ? 2_000 : 80);
+            var sceneId = Garbage(random, i % 3 == 0 ? 400 : 30);
+            var carrier = new HeaderCarrier
+            {
+                ["traceparent"] = Valid,
+                ["tracestate"] = traceState,
+                ["baggage"] = FuzzedBaggage(random),
+                ["x-accuscene-scene-id"] = sceneId,
+            };
+
+            try
+            {
+                propagator.ExtractTraceIdAndState(carrier, HeaderCarrier.Getter, out var traceId, out var extractedState);
+                var baggage = propagator.ExtractBaggage(carrier, HeaderCarrier.Getter)?.ToList() ?? [];
+                if (traceId != Valid)
+                {
+                    lostParents++;
+                }
+
+                if (extractedState is not null && !W3CTraceParent.IsAcceptableTraceState(extractedState))
+                {
+                    keptBadTraceStates++;
+                }
+
+                if (!PropagatedHeaders.IsValidValue(sceneId) && baggage.Any(kv => kv.Key == "accuscene.scene.id" && kv.Value == sceneId))
+                {
+                    keptBadSceneIds++;
+                }
+            }
+            catch (Exception)
+            {
+                exceptions++;
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exceptions, Is.Zero, "exceptions");
+            Assert.That(lostParents, Is.Zero, "valid parents dropped because of a bad companion header");
+            Assert.That(keptBadTraceStates, Is.Zero, "oversized or non-ASCII tracestate passed on");
+            Assert.That(keptBadSceneIds, Is.Zero, "invalid scene ids passed on");
+        });
+    }
+
+    [Test]
     public void ValidTraceParent_IsKept()
     {
         var propagator = new AccuSceneDistributedContextPropagator(PropagatedHeaders.Default);

@@ -141,6 +141,55 @@ public class PropagationRoundTripTests
         });
     }
 
+    [Test]
+    public void SceneSetThroughOpenTelemetryBaggage_ReachesHttpClientHeaders()
+    {
+        using var activity = new Activity("client").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var previous = Baggage.Current;
+        Baggage.SetBaggage(AccuSceneAttributes.SceneId, "scene-otel");
+        try
+        {
+            var carrier = new HeaderCarrier();
+
+            new AccuSceneDistributedContextPropagator(Headers).Inject(activity, carrier, HeaderCarrier.Setter);
+
+            Assert.That(carrier["x-accuscene-scene-id"], Is.EqualTo("scene-otel"));
+        }
+        finally
+        {
+            Baggage.Current = previous;
+        }
+    }
+
+    [Test]
+    public void ActivityBaggage_IsSentByBothPropagators()
+    {
+        using var activity = StartedActivity();
+        activity.SetBaggage("team.flag", "on");
+        var fromDiagnostics = new HeaderCarrier();
+        var fromOpenTelemetry = new HeaderCarrier();
+
+        new AccuSceneDistributedContextPropagator(Headers).Inject(activity, fromDiagnostics, HeaderCarrier.Setter);
+        AccuScenePropagation.CreateTextMapPropagator(Headers).Inject(new PropagationContext(activity.Context, default), fromOpenTelemetry, HeaderCarrier.Set);
+
+        static HashSet<string> Items(string header) =>
+            header.Split(',').Select(i => i.Replace(" ", "", StringComparison.Ordinal)).ToHashSet();
+        Assert.That(Items(fromOpenTelemetry["baggage"]), Is.EquivalentTo(Items(fromDiagnostics["baggage"])));
+        Assert.That(Items(fromDiagnostics["baggage"]), Does.Contain("team.flag=on"));
+    }
+
+    [Test]
+    public void ThrowingCarrier_DoesNotFailTheRequest()
+    {
+        using var activity = StartedActivity();
+        DistributedContextPropagator.PropagatorSetterCallback throwing = (_, _, _) => throw new InvalidOperationException("headers are read-only");
+
+        Assert.DoesNotThrow(() => new AccuSceneDistributedContextPropagator(Headers).Inject(activity, new HeaderCarrier(), throwing));
+        // OpenTelemetry's own TraceContextPropagator lets a throwing setter through; ours does not.
+        Assert.DoesNotThrow(() => new AccuSceneTextMapPropagator(Headers)
+            .Inject(new PropagationContext(activity.Context, default), new HeaderCarrier(), (_, _, _) => throw new InvalidOperationException("read-only")));
+    }
+
     [TestCase("")]
     [TestCase("has space")]
     [TestCase("a,b")]

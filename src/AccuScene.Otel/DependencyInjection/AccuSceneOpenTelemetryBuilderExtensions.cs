@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Propagation;
@@ -64,6 +66,15 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
             .WithLogging(
                 l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, options),
                 o => AccuSceneLoggingBuilderExtensions.ConfigureLoggerOptions(o, options));
+
+        // The domain instrument sets, on meters from the DI meter factory.
+        services.AddMetrics();
+        var prefix = options.Metrics.NamePrefix;
+        services.TryAddSingleton(sp => new SimulationMetrics(sp.GetService<IMeterFactory>(), prefix));
+        services.TryAddSingleton(sp => new DatabaseMetrics(sp.GetService<IMeterFactory>(), prefix));
+        services.TryAddSingleton(sp => new CacheMetrics(sp.GetService<IMeterFactory>(), prefix));
+        services.TryAddSingleton(sp => new ApiMetrics(sp.GetService<IMeterFactory>(), prefix));
+        services.TryAddSingleton(sp => new SystemMetrics(sp.GetService<IMeterFactory>(), prefix, sp.GetService<TimeProvider>()));
 
         // ASP.NET Core takes its propagator from DI; hand it the one installed process-wide.
         services.RemoveAll<DistributedContextPropagator>();

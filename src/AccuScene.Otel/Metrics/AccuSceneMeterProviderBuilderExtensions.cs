@@ -1,6 +1,7 @@
 using AccuScene.Otel;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Metrics;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,9 +12,10 @@ namespace OpenTelemetry.Metrics;
 public static class AccuSceneMeterProviderBuilderExtensions
 {
     /// <summary>
-    /// Collects every <c>AccuScene</c> and <c>AccuScene.*</c> meter (including the SDK's own
-    /// <c>AccuScene.Otel</c> self-diagnostics), sets the resource and the exporters. Options come from
-    /// <c>AccuScene__*</c> environment variables.
+    /// Collects every <c>AccuScene</c> and <c>AccuScene.*</c> meter (the domain instrument sets, a team's
+    /// own meters and the SDK's <c>AccuScene.Otel</c> self-diagnostics) and the runtime's
+    /// <c>System.Runtime</c> meter, applies second-based histogram boundaries as views, and sets the
+    /// resource and the exporters. Options come from <c>AccuScene__*</c> environment variables.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
@@ -41,6 +43,11 @@ public static class AccuSceneMeterProviderBuilderExtensions
         builder
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
             .AddMeter(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
+        AccuSceneHistogramViews.AddViews(builder, options.Metrics);
+        if (options.Metrics.CollectRuntime)
+        {
+            builder.AddMeter("System.Runtime");
+        }
 
         var interval = options.Metrics.ExportIntervalMilliseconds;
         if (options.Exporters.Console.Enabled)

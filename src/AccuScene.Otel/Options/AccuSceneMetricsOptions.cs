@@ -8,4 +8,21 @@ public sealed class AccuSceneMetricsOptions
     /// Default: <c>OTEL_METRIC_EXPORT_INTERVAL</c>, else 60000.
     /// </summary>
     public int? ExportIntervalMilliseconds { get; set; }
+
+    /// <summary>
+    /// Gets or sets the prefix of every <c>accuscene.*</c> instrument name of the domain instrument sets
+    /// registered in DI, for example <c>lab.</c>; semantic-convention names are never prefixed. Lower-case
+    /// letters, digits, <c>_</c> and <c>.</c>, at most 32 characters. Default: none.
+    /// </summary>
+    public string? NamePrefix { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the runtime's <c>System.Runtime</c> meter is collected. Default: <see langword="true"/>.</summary>
+    public bool CollectRuntime { get; set; } = true;
+
+    /// <summary>
+    /// Gets explicit histogram bucket boundaries per instrument name (as exported, prefix included),
+    /// applied as views. They replace the defaults documented in <c>docs/metrics.md</c>; each list must be
+    /// finite, strictly increasing and at most 64 long; at most 64 instruments.
+    /// </summary>
+    public Dictionary<string, double[]> HistogramBoundaries { get; } = new(StringComparer.Ordinal);
 }

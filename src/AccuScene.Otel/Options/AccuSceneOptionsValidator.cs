@@ -102,6 +102,35 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         {
             failures.Add($"{root}:Metrics:ExportIntervalMilliseconds must be between 100 and 3600000; it is {interval}.");
         }
+
+        if (metrics.NamePrefix is { } prefix && (prefix.Length > 32 || !NamePrefix().IsMatch(prefix)))
+        {
+            failures.Add($"{root}:Metrics:NamePrefix must be 1 to 32 lower-case letters, digits, '_' or '.', starting with a letter; it is '{prefix}'.");
+        }
+
+        if (metrics.HistogramBoundaries.Count > 64)
+        {
+            failures.Add($"{root}:Metrics:HistogramBoundaries must name at most 64 instruments; it names {metrics.HistogramBoundaries.Count}.");
+        }
+
+        foreach (var (instrument, boundaries) in metrics.HistogramBoundaries)
+        {
+            var key = $"{root}:Metrics:HistogramBoundaries:{instrument}";
+            if (boundaries is null || boundaries.Length == 0 || boundaries.Length > 64)
+            {
+                failures.Add($"{key} must list 1 to 64 boundaries.");
+                continue;
+            }
+
+            for (var i = 0; i < boundaries.Length; i++)
+            {
+                if (!double.IsFinite(boundaries[i]) || (i > 0 && boundaries[i] <= boundaries[i - 1]))
+                {
+                    failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:{i} must be finite and greater than the entry before it (the list must be strictly increasing); it is {boundaries[i]}."));
+                    break;
+                }
+            }
+        }
     }
 
     private static void ValidateTracing(AccuSceneTracingOptions tracing, string root, List<string> failures)
@@ -157,6 +186,9 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
 
         return true;
     }
+
+    [GeneratedRegex("^[a-z][a-z0-9_.]*$")]
+    private static partial Regex NamePrefix();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
     private static partial Regex HeaderName();

@@ -22,6 +22,8 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Exporters:Otlp:Headers", "novalue", "must be 'key=value' pairs")]
     [TestCase("AccuScene:Metrics:ExportIntervalMilliseconds", "50", "must be between 100 and 3600000; it is 50")]
     [TestCase("AccuScene:Service:Name", " ", "must not be blank")]
+    [TestCase("AccuScene:Metrics:NamePrefix", "Lab ", "must be 1 to 32 lower-case letters")]
+    [TestCase("AccuScene:Metrics:HistogramBoundaries:accuscene.x:0", "NaN", "must be finite and greater than the entry before it (the list must be strictly increasing); it is NaN")]
     public void OutOfRangeValue_FailsWithFullKeyAndRange(string key, string value, string expected)
     {
         var ex = LoadFails((key, value));
@@ -116,6 +118,16 @@ public class OptionsValidationTests
     }
 
     [Test]
+    public void DecreasingHistogramBoundaries_NameTheInstrumentKey()
+    {
+        var ex = LoadFails(
+            ("AccuScene:Metrics:HistogramBoundaries:accuscene.simulation.step.duration:0", "0.5"),
+            ("AccuScene:Metrics:HistogramBoundaries:accuscene.simulation.step.duration:1", "0.1"));
+
+        Assert.That(ex.Message, Does.Contain("AccuScene:Metrics:HistogramBoundaries:accuscene.simulation.step.duration:1 must be finite and greater than the entry before it (the list must be strictly increasing); it is 0.1."));
+    }
+
+    [Test]
     public void ValidConfiguration_BindsEverySection()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -129,6 +141,10 @@ public class OptionsValidationTests
             ["AccuScene:Metrics:ExportIntervalMilliseconds"] = "1000",
             ["AccuScene:Tracing:SamplingRatio"] = "0.25",
             ["AccuScene:Tracing:PropagatedHeaders:x-tenant-id"] = "accuscene.tenant.id",
+            ["AccuScene:Metrics:NamePrefix"] = "lab.",
+            ["AccuScene:Metrics:CollectRuntime"] = "false",
+            ["AccuScene:Metrics:HistogramBoundaries:accuscene.simulation.step.duration:0"] = "0.001",
+            ["AccuScene:Metrics:HistogramBoundaries:accuscene.simulation.step.duration:1"] = "0.01",
         }).Build();
 
         var options = AccuSceneOptionsLoader.Load(configuration, configure: null);
@@ -144,6 +160,9 @@ public class OptionsValidationTests
             Assert.That(options.Metrics.ExportIntervalMilliseconds, Is.EqualTo(1000));
             Assert.That(options.Tracing.SamplingRatio, Is.EqualTo(0.25));
             Assert.That(options.Tracing.PropagatedHeaders["x-tenant-id"], Is.EqualTo("accuscene.tenant.id"));
+            Assert.That(options.Metrics.NamePrefix, Is.EqualTo("lab."));
+            Assert.That(options.Metrics.CollectRuntime, Is.False);
+            Assert.That(options.Metrics.HistogramBoundaries["accuscene.simulation.step.duration"], Is.EqualTo(new[] { 0.001, 0.01 }));
         });
     }
 

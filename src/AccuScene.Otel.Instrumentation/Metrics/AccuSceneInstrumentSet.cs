@@ -1,0 +1,89 @@
+using System.Diagnostics.Metrics;
+
+namespace AccuScene.Otel.Instrumentation.Metrics;
+
+/// <summary>
+/// Base of the domain instrument sets: owns (or borrows from an <see cref="IMeterFactory"/>) one
+/// <see cref="System.Diagnostics.Metrics.Meter"/>, names AccuScene instruments with the optional prefix, and
+/// counts every run-time value it refuses on <c>accuscene.metrics.rejected</c>.
+/// </summary>
+public abstract class AccuSceneInstrumentSet : IDisposable
+{
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _rejected;
+
+    /// <summary>Creates the set's meter.</summary>
+    /// <param name="meterName">The meter name, <c>AccuScene.*</c>.</param>
+    /// <param name="meterFactory">The DI meter factory, or <see langword="null"/> to create the meter directly.</param>
+    /// <param name="namePrefix">
+    /// A prefix put in front of every <c>accuscene.*</c> instrument name (for example <c>lab.</c> gives
+    /// <c>lab.accuscene.simulation.frames</c>); semantic-convention names such as
+    /// <c>db.client.operation.duration</c> are never prefixed.
+    /// </param>
+    protected AccuSceneInstrumentSet(string meterName, IMeterFactory? meterFactory, string? namePrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(meterName);
+        if (namePrefix is not null && (namePrefix.Length == 0 || namePrefix.Any(char.IsWhiteSpace)))
+        {
+            throw new ArgumentException("The name prefix must be non-empty and contain no white space.", nameof(namePrefix));
+        }
+
+        this.NamePrefix = namePrefix ?? "";
+        var options = new MeterOptions(meterName) { Version = AccuSceneTelemetry.Version };
+        if (meterFactory is null)
+        {
+            this.Meter = new Meter(options);
+            _ownsMeter = true;
+        }
+        else
+        {
+            this.Meter = meterFactory.Create(options);
+        }
+
+        _rejected = this.Meter.CreateCounter<long>(
+            this.Name("accuscene.metrics.rejected"), "{value}", "Values refused by AccuScene instruments (negative, NaN or infinite).");
+    }
+
+    /// <summary>Gets the meter every instrument of this set lives on.</summary>
+    public Meter Meter { get; }
+
+    /// <summary>Gets the prefix put before <c>accuscene.*</c> names ("" when none).</summary>
+    public string NamePrefix { get; }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        this.Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the meter when this set created it.</summary>
+    /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && _ownsMeter)
+        {
+            this.Meter.Dispose();
+        }
+    }
+
+    /// <summary>Applies the prefix to an <c>accuscene.*</c> name.</summary>
+    /// <param name="accuSceneName">The unprefixed name.</param>
+    /// <returns>The instrument name.</returns>
+    protected string Name(string accuSceneName) => this.NamePrefix + accuSceneName;
+
+    /// <summary>Returns whether <paramref name="value"/> is a finite, non-negative measurement; counts it when not.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="instrument">The instrument it was meant for.</param>
+    /// <returns><see langword="true"/> when it may be recorded.</returns>
+    protected bool Accept(double value, string instrument)
+    {
+        if (value >= 0 && !double.IsInfinity(value))
+        {
+            return true;
+        }
+
+        _rejected.Add(1, new KeyValuePair<string, object?>("instrument", instrument));
+        return false;
+    }
+}

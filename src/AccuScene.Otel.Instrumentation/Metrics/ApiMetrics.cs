@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+
+namespace AccuScene.Otel.Instrumentation.Metrics;
+
+/// <summary>
+/// HTTP API instruments on the meter <c>AccuScene.Api</c>, for request handling outside ASP.NET Core's own
+/// metrics: <c>http.server.request.duration</c>, requests, errors and requests in flight.
+/// See <c>docs/metrics.md</c>.
+/// </summary>
+public sealed class ApiMetrics : AccuSceneInstrumentSet
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "AccuScene.Api";
+
+    private static readonly string[] StatusCodes = Enumerable.Range(0, 600).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _errors;
+    private readonly UpDownCounter<long> _inFlight;
+
+    /// <summary>Creates the instruments.</summary>
+    /// <param name="meterFactory">The DI meter factory, or <see langword="null"/>.</param>
+    /// <param name="namePrefix">Optional prefix for <c>accuscene.*</c> names.</param>
+    public ApiMetrics(IMeterFactory? meterFactory = null, string? namePrefix = null)
+        : base(MeterName, meterFactory, namePrefix)
+    {
+        _duration = this.Meter.CreateHistogram<double>("http.server.request.duration", "s", "Duration of HTTP server requests.");
+        _requests = this.Meter.CreateCounter<long>(this.Name("accuscene.api.requests"), "{request}", "API requests handled.");
+        _errors = this.Meter.CreateCounter<long>(this.Name("accuscene.api.errors"), "{request}", "API requests that ended in a 5xx status or an exception.");
+        _inFlight = this.Meter.CreateUpDownCounter<long>(this.Name("accuscene.api.in_flight"), "{request}", "API requests being handled now.");
+    }
+
+    /// <summary>Marks a request as started; pair with <see cref="RequestCompleted"/>.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="route">The route template.</param>
+    public void RequestStarted(string method, string route) =>
+        _inFlight.Add(1, new TagList { { AccuSceneAttributes.HttpRequestMethod, method }, { AccuSceneAttributes.HttpRoute, route } });
+
+    /// <summary>Records a finished request.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="route">The route template, for example <c>/scenes/{id}</c>.</param>
+    /// <param name="statusCode">The response status code.</param>
+    /// <param name="durationSeconds">How long it took, in seconds.</param>
+    /// <param name="errorType">The exception type when it failed without a status, else <see langword="null"/>.</param>
+    public void RequestCompleted(string method, string route, int statusCode, double durationSeconds, string? errorType = null)
+    {
+        _inFlight.Add(-1, new TagList { { AccuSceneAttributes.HttpRequestMethod, method }, { AccuSceneAttributes.HttpRoute, route } });
+        var failed = errorType is not null || statusCode >= 500;
+        var tags = new TagList
+        {
+            { AccuSceneAttributes.HttpRequestMethod, method },
+            { AccuSceneAttributes.HttpRoute, route },
+            { AccuSceneAttributes.HttpResponseStatusCode, statusCode is >= 0 and < 600 ? StatusCodes[statusCode] : "invalid" },
+        };
+        if (failed)
+        {
+            tags.Add(AccuSceneAttributes.ErrorType, errorType ?? StatusCodes[Math.Clamp(statusCode, 0, 599)]);
+        }
+
+        if (this.Accept(durationSeconds, "http.server.request.duration"))
+        {
+            _duration.Record(durationSeconds, tags);
+        }
+
+        _requests.Add(1, tags);
+        if (failed)
+        {
+            _errors.Add(1, tags);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace AccuScene.Otel.Instrumentation.Metrics;
+
+/// <summary>
+/// Cache instruments on the meter <c>AccuScene.Cache</c>: hits, misses, the hit ratio, items and size,
+/// each tagged <c>accuscene.cache.name</c>. See <c>docs/metrics.md</c>.
+/// </summary>
+public sealed class CacheMetrics : AccuSceneInstrumentSet
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "AccuScene.Cache";
+
+    private readonly ConcurrentDictionary<string, HitCounts> _byCache = new(StringComparer.Ordinal);
+    private readonly Counter<long> _hits;
+    private readonly Counter<long> _misses;
+    private readonly Gauge<long> _items;
+    private readonly Gauge<long> _size;
+
+    /// <summary>Creates the instruments.</summary>
+    /// <param name="meterFactory">The DI meter factory, or <see langword="null"/>.</param>
+    /// <param name="namePrefix">Optional prefix for <c>accuscene.*</c> names.</param>
+    public CacheMetrics(IMeterFactory? meterFactory = null, string? namePrefix = null)
+        : base(MeterName, meterFactory, namePrefix)
+    {
+        _hits = this.Meter.CreateCounter<long>(this.Name("accuscene.cache.hits"), "{lookup}", "Cache lookups that found the item.");
+        _misses = this.Meter.CreateCounter<long>(this.Name("accuscene.cache.misses"), "{lookup}", "Cache lookups that did not.");
+        _items = this.Meter.CreateGauge<long>(this.Name("accuscene.cache.items"), "{item}", "Items in the cache.");
+        _size = this.Meter.CreateGauge<long>(this.Name("accuscene.cache.size"), "By", "Size of the cache in bytes.");
+        this.Meter.CreateObservableGauge(this.Name("accuscene.cache.hit_ratio"), this.ObserveHitRatio, "1", "Hits divided by lookups since start, per cache.");
+    }
+
+    /// <summary>Records a lookup that hit.</summary>
+    /// <param name="cacheName">The logical cache.</param>
+    public void Hit(string cacheName)
+    {
+        Interlocked.Increment(ref this.Counts(cacheName).Hits);
+        _hits.Add(1, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName));
+    }
+
+    /// <summary>Records a lookup that missed.</summary>
+    /// <param name="cacheName">The logical cache.</param>
+    public void Miss(string cacheName)
+    {
+        Interlocked.Increment(ref this.Counts(cacheName).Misses);
+        _misses.Add(1, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName));
+    }
+
+    /// <summary>Records how many items the cache holds and their size.</summary>
+    /// <param name="cacheName">The logical cache.</param>
+    /// <param name="items">Items held.</param>
+    /// <param name="sizeBytes">Bytes held.</param>
+    public void RecordSize(string cacheName, long items, long sizeBytes)
+    {
+        if (items < 0 || sizeBytes < 0)
+        {
+            this.Accept(-1, "accuscene.cache.size");
+            return;
+        }
+
+        var tag = new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName);
+        _items.Record(items, tag);
+        _size.Record(sizeBytes, tag);
+    }
+
+    private HitCounts Counts(string cacheName) => _byCache.GetOrAdd(cacheName, static _ => new HitCounts());
+
+    private IEnumerable<Measurement<double>> ObserveHitRatio()
+    {
+        foreach (var (name, counts) in _byCache)
+        {
+            var hits = Volatile.Read(ref counts.Hits);
+            var lookups = hits + Volatile.Read(ref counts.Misses);
+            if (lookups > 0)
+            {
+                yield return new Measurement<double>((double)hits / lookups, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, name));
+            }
+        }
+    }
+
+    private sealed class HitCounts
+    {
+        public long Hits;
+        public long Misses;
+    }
+}

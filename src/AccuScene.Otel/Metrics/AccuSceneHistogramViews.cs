@@ -1,0 +1,48 @@
+using AccuScene.Otel.Instrumentation.Metrics;
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Metrics;
+
+/// <summary>
+/// Explicit bucket boundaries, in seconds, for the duration histograms of the domain sets (OpenTelemetry's
+/// own default buckets are sized for milliseconds). Options override them per instrument.
+/// </summary>
+internal static class AccuSceneHistogramViews
+{
+    // The HTTP and database boundaries are the ones the semantic conventions advise.
+    private static readonly double[] Http = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+    private static readonly double[] Database = [0.001, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+    private static readonly double[] SimulationStep = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.05, 0.1, 0.25, 0.5, 1];
+
+    /// <summary>The boundaries in effect: defaults (with the name prefix applied) overridden by options.</summary>
+    public static Dictionary<string, double[]> Resolve(AccuSceneMetricsOptions options)
+    {
+        var prefix = options.NamePrefix ?? "";
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal)
+        {
+            ["http.server.request.duration"] = Http,
+            ["db.client.operation.duration"] = Database,
+            [prefix + "accuscene.simulation.step.duration"] = SimulationStep,
+        };
+        foreach (var (instrument, boundaries) in options.HistogramBoundaries)
+        {
+            result[instrument] = boundaries;
+        }
+
+        return result;
+    }
+
+    public static MeterProviderBuilder AddViews(MeterProviderBuilder builder, AccuSceneMetricsOptions options)
+    {
+        foreach (var (instrument, boundaries) in Resolve(options))
+        {
+            builder.AddView(instrument, new ExplicitBucketHistogramConfiguration { Boundaries = boundaries });
+        }
+
+        return builder;
+    }
+
+    /// <summary>The meters of the domain sets, for documentation and tests.</summary>
+    public static readonly string[] DomainMeters =
+        [SimulationMetrics.MeterName, DatabaseMetrics.MeterName, CacheMetrics.MeterName, ApiMetrics.MeterName, SystemMetrics.MeterName];
+}

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel;
 using AccuScene.Otel.Exporters;
+using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Propagation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

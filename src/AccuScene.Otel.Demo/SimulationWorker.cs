@@ -1,14 +1,21 @@
 using System.Diagnostics;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Instrumentation.Tracing;
 
 namespace AccuScene.Otel.Demo;
 
 /// <summary>
 /// Runs a small simulation loop: each run loads a scene through the demo's own API (so HttpClient and
-/// ASP.NET Core propagate context), steps it in batches, and logs inside the spans.
+/// ASP.NET Core propagate context), steps it in batches, records the simulation and database metrics,
+/// and logs inside the spans. Issue #9 replaces the stand-in step with the real collision physics.
 /// </summary>
-internal sealed partial class SimulationWorker(IHttpClientFactory httpClients, ILogger<SimulationWorker> logger, TimeProvider time)
+internal sealed partial class SimulationWorker(
+    IHttpClientFactory httpClients,
+    SimulationMetrics simulation,
+    DatabaseMetrics database,
+    ILogger<SimulationWorker> logger,
+    TimeProvider time)
     : BackgroundService
 {
     private const int StepsPerRun = 60;
@@ -43,6 +50,19 @@ internal sealed partial class SimulationWorker(IHttpClientFactory httpClients, I
         var sceneId = $"scene-{(run % 5) + 1}";
         using var activity = AccuSceneSpans.StartSimulationRun(sceneId, vehicleCount: 2, sessionId: "demo-session");
         Log.RunStarted(logger, run, sceneId);
+        simulation.SimulationStarted();
+        try
+        {
+            await this.SimulateAsync(sceneId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            simulation.SimulationEnded();
+        }
+    }
+
+    private async Task SimulateAsync(string sceneId, CancellationToken cancellationToken)
+    {
 
         using (AccuSceneSpans.StartSceneLoad(sceneId))
         {
@@ -55,15 +75,26 @@ internal sealed partial class SimulationWorker(IHttpClientFactory httpClients, I
         for (long step = 0; step < StepsPerRun; step += StepsPerBatch)
         {
             using var batch = AccuSceneSpans.StartSimulationStep(step, Timestep);
+            var batchStarted = time.GetTimestamp();
+            for (var i = 0; i < StepsPerBatch; i++)
+            {
+                var stepStarted = time.GetTimestamp();
+                Thread.SpinWait(2_000);
+                simulation.RecordStep(time.GetElapsedTime(stepStarted).TotalSeconds, Timestep);
+            }
+
+            simulation.RecordFramesPerSecond(StepsPerBatch / Math.Max(time.GetElapsedTime(batchStarted).TotalSeconds, 1e-9));
             using (var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "INSERT", "results", "INSERT INTO results (scene_id, step) VALUES ($scene, $step)"))
             {
+                var queryStarted = time.GetTimestamp();
                 await Task.Delay(TimeSpan.FromMilliseconds(2), time, cancellationToken).ConfigureAwait(false);
+                database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(queryStarted).TotalSeconds);
             }
 
             batch?.AddEvent(new ActivityEvent("batch.completed", tags: new ActivityTagsCollection { ["accuscene.simulation.steps"] = StepsPerBatch }));
         }
 
-        Log.RunCompleted(logger, run, sceneId, time.GetElapsedTime(started).TotalMilliseconds);
+        Log.RunCompleted(logger, sceneId, time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static partial class Log
@@ -71,8 +102,8 @@ internal sealed partial class SimulationWorker(IHttpClientFactory httpClients, I
         [LoggerMessage(1, LogLevel.Information, "Simulation run {Run} started for {SceneId}")]
         public static partial void RunStarted(ILogger logger, int run, string sceneId);
 
-        [LoggerMessage(2, LogLevel.Information, "Simulation run {Run} for {SceneId} completed in {ElapsedMs:F1} ms")]
-        public static partial void RunCompleted(ILogger logger, int run, string sceneId, double elapsedMs);
+        [LoggerMessage(2, LogLevel.Information, "Simulation of {SceneId} completed in {ElapsedMs:F1} ms")]
+        public static partial void RunCompleted(ILogger logger, string sceneId, double elapsedMs);
 
         [LoggerMessage(3, LogLevel.Warning, "Simulation run {Run} failed")]
         public static partial void RunFailed(ILogger logger, Exception exception, int run);

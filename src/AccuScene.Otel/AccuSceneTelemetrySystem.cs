@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Metrics.Percentiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -55,6 +56,9 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
 #pragma warning disable CA1822 // A handle on the instance, so callers need not know the static source.
     public ActivitySource ActivitySource => AccuSceneTelemetry.ActivitySource;
 #pragma warning restore CA1822
+
+    /// <summary>Gets p50/p90/p95/p99 of every AccuScene histogram series, once started.</summary>
+    public AccuScenePercentiles? Percentiles { get; private set; }
 
     /// <summary>Gets the tracer provider, once started.</summary>
     public TracerProvider? TracerProvider => _tracerProvider;
@@ -128,6 +132,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             _logging = logging;
+            this.Percentiles = new AccuScenePercentiles();
             _meterProvider = meterProvider;
             _tracerProvider = tracerProvider;
             return this;
@@ -187,6 +192,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             _logging?.Dispose();
             _tracerProvider?.Dispose();
             _meterProvider?.Dispose();
+            this.Percentiles?.Dispose();
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using AccuScene.Otel;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation.Metrics;
+using AccuScene.Otel.Metrics.Percentiles;
 using AccuScene.Otel.Propagation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,10 +63,15 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
 
         builder
             .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, options))
-            .WithMetrics(m => AccuSceneMeterProviderBuilderExtensions.AddAccuSceneCore(m, options))
+            .WithMetrics(m => AccuSceneMeterProviderBuilderExtensions
+                .AddAccuSceneCore(m, options)
+                .AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>()))
             .WithLogging(
                 l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, options),
                 o => AccuSceneLoggingBuilderExtensions.ConfigureLoggerOptions(o, options));
+
+        // In-process percentiles: created with the meter provider, so they listen from the start.
+        services.TryAddSingleton(_ => new AccuScenePercentiles());
 
         // The domain instrument sets, on meters from the DI meter factory.
         services.AddMetrics();

@@ -1,0 +1,123 @@
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Instrumentation.Metrics;
+using AccuScene.Otel.Metrics.Percentiles;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Tests.Metrics;
+
+public class PercentilesTests
+{
+    [Test]
+    public void StepDurations_HavePercentilesWithinOnePercentAndExactStatistics()
+    {
+        using var percentiles = new AccuScenePercentiles();
+        using var simulation = new SimulationMetrics();
+        var random = new Random(11);
+        var values = new double[20_000];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Math.Exp(-5 + (0.7 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())));
+            simulation.RecordStep(values[i], 1.0 / 60);
+        }
+
+        var series = percentiles.Snapshot().Single(s => s.Instrument == "accuscene.simulation.step.duration");
+        Array.Sort(values);
+        double Exact(double q) => values[(int)Math.Floor(q * (values.Length - 1))];
+        Assert.Multiple(() =>
+        {
+            Assert.That(series.Count, Is.EqualTo(values.Length));
+            Assert.That(series.Min, Is.EqualTo(values[0]));
+            Assert.That(series.Max, Is.EqualTo(values[^1]));
+            Assert.That(series.Mean, Is.EqualTo(values.Average()).Within(1e-9));
+            Assert.That(series.Unit, Is.EqualTo("s"));
+            Assert.That(series.P50, Is.EqualTo(Exact(0.5)).Within(1).Percent);
+            Assert.That(series.P90, Is.EqualTo(Exact(0.9)).Within(1).Percent);
+            Assert.That(series.P95, Is.EqualTo(Exact(0.95)).Within(1).Percent);
+            Assert.That(series.P99, Is.EqualTo(Exact(0.99)).Within(1).Percent);
+        });
+    }
+
+    [Test]
+    public void Series_AreKeptPerTagSetAndFindMergesThem()
+    {
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Tests.Percentiles");
+        var histogram = meter.CreateHistogram<double>("accuscene.tests.latency", "s");
+        for (var i = 1; i <= 100; i++)
+        {
+            histogram.Record(i, new("route", "/a"), new("method", "GET"));
+            histogram.Record(i * 10, new("method", "GET"), new("route", "/b"));
+        }
+
+        histogram.Record(5, new KeyValuePair<string, object?>("method", "GET"), new("route", "/a"));
+
+        var series = percentiles.Snapshot().Where(s => s.Instrument == "accuscene.tests.latency").ToList();
+        var routeA = percentiles.Find("accuscene.tests.latency", new KeyValuePair<string, string?>("route", "/a"))!;
+        var all = percentiles.Find("accuscene.tests.latency")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(series, Has.Count.EqualTo(2), "tag order does not split a series");
+            Assert.That(routeA.Count, Is.EqualTo(101));
+            Assert.That(routeA.Max, Is.EqualTo(100));
+            Assert.That(all.Count, Is.EqualTo(201));
+            Assert.That(all.Max, Is.EqualTo(1000));
+            Assert.That(percentiles.Find("accuscene.tests.latency", new KeyValuePair<string, string?>("route", "/c")), Is.Null);
+        });
+    }
+
+    [Test]
+    public void TooManyTagSets_FoldIntoTheOverflowSeriesAndAreCounted()
+    {
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Tests.Overflow");
+        var histogram = meter.CreateHistogram<long>("accuscene.tests.sizes", "By");
+        for (var i = 0; i < AccuScenePercentiles.MaxSeriesPerInstrument + 50; i++)
+        {
+            histogram.Record(i, new KeyValuePair<string, object?>("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var series = percentiles.Snapshot().Where(s => s.Instrument == "accuscene.tests.sizes").ToList();
+        var overflow = series.Single(s => s.Tags.Contains(new KeyValuePair<string, string?>("otel.metric.overflow", "true")));
+        Assert.That(series, Has.Count.EqualTo(AccuScenePercentiles.MaxSeriesPerInstrument + 1));
+        Assert.That(overflow.Count, Is.EqualTo(50));
+        Assert.That(percentiles.OverflowMeasurements, Is.EqualTo(50));
+    }
+
+    [Test]
+    public void OtherMetersAndNonHistograms_AreIgnored()
+    {
+        using var percentiles = new AccuScenePercentiles();
+        using var other = new Meter("Other.Library");
+        using var own = new Meter("AccuScene.Tests.Ignored");
+        other.CreateHistogram<double>("other.latency").Record(1);
+        own.CreateCounter<long>("accuscene.tests.count").Add(1);
+
+        Assert.That(percentiles.Snapshot().Select(s => s.Instrument), Has.None.EqualTo("other.latency").And.None.EqualTo("accuscene.tests.count"));
+    }
+
+    [Test]
+    public void ServiceCollection_StartsPercentilesWithTheMeterProvider()
+    {
+        var services = new ServiceCollection();
+        services.AddAccuScene();
+        using var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<MeterProvider>();
+
+        provider.GetRequiredService<DatabaseMetrics>().RecordOperation("sqlite", "SELECT", 0.25);
+
+        var percentiles = provider.GetRequiredService<AccuScenePercentiles>();
+        Assert.That(percentiles.Find("db.client.operation.duration")?.P50, Is.EqualTo(0.25).Within(1).Percent);
+    }
+
+    [Test]
+    public async Task TelemetrySystem_ExposesPercentiles()
+    {
+        await using var system = AccuSceneTelemetrySystem.Create().Start();
+        using var api = new ApiMetrics();
+
+        api.RequestCompleted("GET", "/scenes/{id}", 200, 0.04);
+
+        Assert.That(system.Percentiles!.Find("http.server.request.duration", new KeyValuePair<string, string?>("http.route", "/scenes/{id}"))?.Count, Is.EqualTo(1));
+    }
+}

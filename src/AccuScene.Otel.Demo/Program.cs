@@ -1,7 +1,9 @@
 using AccuScene.Otel.Demo;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Instrumentation.Tracing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 DemoArguments demo;
@@ -24,6 +26,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DemoJsonContext.Default));
 builder.Services.AddAccuScene(builder.Configuration.GetSection("AccuScene"));
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddMemoryCache();
 builder.Services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy("The process is running."), tags: ["live"]);
 builder.Services.AddHostedService<SimulationWorker>();
 builder.Services.AddHttpClient("self", (sp, client) =>
@@ -36,15 +39,34 @@ builder.Services.AddHttpClient("self", (sp, client) =>
 
 var app = builder.Build();
 
+// Process, memory and session metrics are observed from the start.
+_ = app.Services.GetRequiredService<SystemMetrics>();
+
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-app.MapGet("/scenes/{id}", (string id, ILoggerFactory loggers) =>
+app.MapGet("/scenes/{id}", (string id, ILoggerFactory loggers, IMemoryCache scenes, CacheMetrics cache, DatabaseMetrics database, TimeProvider time) =>
 {
-    using (AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT", "scenes", "SELECT * FROM scenes WHERE id = $id"))
+    using (AccuSceneSpans.StartCacheOperation("scenes", "get"))
     {
-        DemoLog.SceneLoaded(loggers.CreateLogger("AccuScene.Otel.Demo.Scenes"), id, AccuSceneContext.CurrentSceneId);
+        if (scenes.TryGetValue(id, out SceneDto? cached) && cached is not null)
+        {
+            cache.Hit("scenes");
+            return Results.Ok(cached);
+        }
     }
 
-    return Results.Ok(new SceneDto(id, 2));
+    cache.Miss("scenes");
+    SceneDto scene;
+    using (AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT", "scenes", "SELECT * FROM scenes WHERE id = $id"))
+    {
+        var started = time.GetTimestamp();
+        scene = new SceneDto(id, 2);
+        DemoLog.SceneLoaded(loggers.CreateLogger("AccuScene.Otel.Demo.Scenes"), id, AccuSceneContext.CurrentSceneId);
+        database.RecordOperation("sqlite", "SELECT", time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    // Scenes stay cached for 10 s, so the demo sees both hits and misses.
+    scenes.Set(id, scene, TimeSpan.FromSeconds(10));
+    return Results.Ok(scene);
 });
 
 if (demo.Duration is { } duration)

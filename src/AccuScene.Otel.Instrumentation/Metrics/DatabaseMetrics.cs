@@ -27,8 +27,9 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
         _duration = this.Meter.CreateHistogram<double>("db.client.operation.duration", "s", "Duration of database client operations.");
         _operations = this.Meter.CreateCounter<long>(this.Name("accuscene.db.operations"), "{operation}", "Database operations by name and outcome.");
         _failures = this.Meter.CreateCounter<long>(this.Name("accuscene.db.failures"), "{operation}", "Database operations that failed.");
-        _connections = this.Meter.CreateGauge<long>("db.client.connection.count", "{connection}", "Connections in the pool by state (used, idle).");
-        _maxConnections = this.Meter.CreateGauge<long>("db.client.connection.max", "{connection}", "The most connections the pool allows.");
+        // Not the conventions' db.client.connection.count: a gauge ending in _count is rejected by promtool.
+        _connections = this.Meter.CreateGauge<long>(this.Name("accuscene.db.pool.connections"), "{connection}", "Connections in the pool by state (used, idle).");
+        _maxConnections = this.Meter.CreateGauge<long>(this.Name("accuscene.db.pool.max_connections"), "{connection}", "The most connections the pool allows.");
     }
 
     /// <summary>Records one operation. A non-null <paramref name="errorType"/> marks it failed.</summary>

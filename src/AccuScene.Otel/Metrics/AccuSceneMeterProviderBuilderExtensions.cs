@@ -2,6 +2,7 @@ using AccuScene.Otel;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics;
+using AccuScene.Otel.Metrics.Prometheus;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,10 +50,32 @@ public static class AccuSceneMeterProviderBuilderExtensions
             builder.AddMeter("System.Runtime");
         }
 
+        if (options.Tracing.CollectHttp)
+        {
+            // The native HTTP metrics (http.server.request.duration, http.client.request.duration, ...).
+            builder.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http");
+        }
+
         var interval = options.Metrics.ExportIntervalMilliseconds;
         if (options.Exporters.Console.Enabled)
         {
             builder.AddConsoleExporter((_, reader) => SetInterval(reader, interval));
+        }
+
+        if (options.Exporters.Prometheus is { Enabled: true } prometheus)
+        {
+            if (options.Metrics.CollectRuntime)
+            {
+                builder.AddView(PrometheusNames.RenameRuntimeCountGauges);
+            }
+
+            // Pull exporter: explicit buckets only (it drops exponential histograms), text format by default.
+            builder.AddPrometheusHttpListener(o =>
+            {
+                o.Host = prometheus.Host;
+                o.Port = prometheus.Port;
+                o.ScrapeEndpointPath = prometheus.Path;
+            });
         }
 
         if (AccuSceneExporterWiring.IsOtlpEnabled(options.Exporters.Otlp))

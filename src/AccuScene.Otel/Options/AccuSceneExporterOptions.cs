@@ -8,6 +8,28 @@ public sealed class AccuSceneExporterOptions
 
     /// <summary>Gets the OTLP exporter settings.</summary>
     public AccuSceneOtlpExporterOptions Otlp { get; } = new();
+
+    /// <summary>Gets the Prometheus scrape endpoint settings.</summary>
+    public AccuScenePrometheusExporterOptions Prometheus { get; } = new();
+}
+
+/// <summary>
+/// The Prometheus scrape endpoint (<c>AccuScene:Exporters:Prometheus</c>), served by OpenTelemetry's
+/// HttpListener exporter in the text exposition format.
+/// </summary>
+public sealed class AccuScenePrometheusExporterOptions
+{
+    /// <summary>Gets or sets a value indicating whether metrics are served for scraping. Default: <see langword="false"/>.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Gets or sets the host name or address to bind. Default: <c>127.0.0.1</c> (loopback only).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Gets or sets the port, 1 to 65535. Default: 9464.</summary>
+    public int Port { get; set; } = 9464;
+
+    /// <summary>Gets or sets the path of the scrape endpoint, starting with <c>/</c>. Default: <c>/metrics</c>.</summary>
+    public string Path { get; set; } = "/metrics";
 }
 
 /// <summary>The console exporter (<c>AccuScene:Exporters:Console</c>).</summary>

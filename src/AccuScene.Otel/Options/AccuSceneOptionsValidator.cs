@@ -86,6 +86,22 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
             failures.Add($"{key}:Headers must be 'key=value' pairs separated by commas; it is '{headers}'.");
         }
 
+        var prometheus = exporters.Prometheus;
+        if (prometheus.Port is < 1 or > 65_535)
+        {
+            failures.Add($"{root}:Exporters:Prometheus:Port must be between 1 and 65535; it is {prometheus.Port}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(prometheus.Host) || prometheus.Host.Contains('/', StringComparison.Ordinal))
+        {
+            failures.Add($"{root}:Exporters:Prometheus:Host must be a host name or address such as 127.0.0.1; it is '{prometheus.Host}'.");
+        }
+
+        if (string.IsNullOrEmpty(prometheus.Path) || prometheus.Path[0] != '/' || prometheus.Path.Contains(' ', StringComparison.Ordinal))
+        {
+            failures.Add($"{root}:Exporters:Prometheus:Path must start with '/' and contain no spaces; it is '{prometheus.Path}'.");
+        }
+
         if (otlp.DiskRetry.Enabled && string.IsNullOrWhiteSpace(otlp.DiskRetry.Directory))
         {
             failures.Add($"{key}:DiskRetry:Directory must be a directory path when {key}:DiskRetry:Enabled is true; it is empty.");

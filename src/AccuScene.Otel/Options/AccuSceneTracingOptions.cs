@@ -11,7 +11,9 @@ public sealed class AccuSceneTracingOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether the native HttpClient (<c>System.Net.Http</c>) and ASP.NET Core
-    /// (<c>Microsoft.AspNetCore</c>) sources are collected too. Default: <see langword="true"/>.
+    /// (<c>Microsoft.AspNetCore</c>) activity sources, and their meters (<c>System.Net.Http</c>,
+    /// <c>Microsoft.AspNetCore.Hosting</c>, <c>Microsoft.AspNetCore.Server.Kestrel</c>), are collected too.
+    /// Default: <see langword="true"/>.
     /// </summary>
     public bool CollectHttp { get; set; } = true;
 

@@ -14,20 +14,13 @@ public class DemoOtlpTests
     public async Task Demo_ExportsNestedSpansAndCorrelatedLogs_AndServesLiveness()
     {
         using var dashboard = await AspireDashboard.StartAsync();
-        var demoDll = BuildPaths.Get("DemoAssemblyPath");
-        Assert.That(File.Exists(demoDll), Is.True, $"the demo is built next to the tests: {demoDll}");
-        var port = LoopbackPort.GetFree();
         var service = "demo-" + Guid.NewGuid().ToString("N")[..8];
-
-        using var demo = ServerProcess.Start(
-            "dotnet",
-            [demoDll, "--duration", "8s", "--urls", $"http://127.0.0.1:{port}"],
-            new Dictionary<string, string>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.GrpcEndpoint.ToString(),
-                ["OTEL_SERVICE_NAME"] = service,
-            },
-            Path.GetDirectoryName(demoDll));
+        var (demo, port, _) = DemoProcess.Start("8s", new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.GrpcEndpoint.ToString(),
+            ["OTEL_SERVICE_NAME"] = service,
+        });
+        using var demoProcess = demo;
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var liveStatus = 0;

@@ -99,9 +99,9 @@ public class DomainInstrumentTests
             Assert.That(Tags(failed)["db.system.name"], Is.EqualTo("sqlite"));
             Assert.That(Points(metrics["accuscene.db.operations"]).Select(p => Tags(p)["accuscene.db.outcome"]), Is.EquivalentTo(new[] { "success", "failure" }));
             Assert.That(Points(metrics["accuscene.db.failures"]).Single().GetSumLong(), Is.EqualTo(1));
-            Assert.That(Points(metrics["db.client.connection.count"]).ToDictionary(p => Tags(p)["db.client.connection.state"]!, p => p.GetGaugeLastValueLong()),
+            Assert.That(Points(metrics["accuscene.db.pool.connections"]).ToDictionary(p => Tags(p)["db.client.connection.state"]!, p => p.GetGaugeLastValueLong()),
                 Is.EquivalentTo(new Dictionary<object, long> { ["used"] = 3, ["idle"] = 5 }));
-            Assert.That(Points(metrics["db.client.connection.max"]).Single().GetGaugeLastValueLong(), Is.EqualTo(10));
+            Assert.That(Points(metrics["accuscene.db.pool.max_connections"]).Single().GetGaugeLastValueLong(), Is.EqualTo(10));
         });
     }
 

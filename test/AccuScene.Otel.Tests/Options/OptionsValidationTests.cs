@@ -23,6 +23,8 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Metrics:ExportIntervalMilliseconds", "50", "must be between 100 and 3600000; it is 50")]
     [TestCase("AccuScene:Service:Name", " ", "must not be blank")]
     [TestCase("AccuScene:Metrics:NamePrefix", "Lab ", "must be 1 to 32 lower-case letters")]
+    [TestCase("AccuScene:Exporters:Prometheus:Port", "70000", "must be between 1 and 65535; it is 70000")]
+    [TestCase("AccuScene:Exporters:Prometheus:Path", "metrics", "must start with '/'")]
     [TestCase("AccuScene:Metrics:HistogramBoundaries:accuscene.x:0", "NaN", "must be finite and greater than the entry before it (the list must be strictly increasing); it is NaN")]
     public void OutOfRangeValue_FailsWithFullKeyAndRange(string key, string value, string expected)
     {

@@ -1,0 +1,72 @@
+using AccuScene.Otel.IntegrationTests.Infrastructure;
+
+namespace AccuScene.Otel.IntegrationTests.Prometheus;
+
+/// <summary>
+/// A real Prometheus scrapes the demo's endpoint every second: every domain area has series, counters
+/// increase, histogram buckets are there and <c>histogram_quantile</c> answers; promtool accepts the text.
+/// </summary>
+[NonParallelizable]
+public class DemoPrometheusTests
+{
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task RealPrometheus_ScrapesEveryAreaAndComputesQuantiles()
+    {
+        RequiredBinary.Require(PrometheusServer.Binary, PrometheusServer.InstallHint);
+        var (demo, _, prometheusPort) = DemoProcess.Start("40s");
+        using var demoProcess = demo;
+        using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}");
+        var token = TestContext.CurrentContext.CancellationToken;
+
+        string[] expected =
+        [
+            "accuscene_simulation_frames_total",
+            "accuscene_simulation_fps_per_second",
+            "accuscene_simulation_step_duration_seconds_bucket",
+            "db_client_operation_duration_seconds_bucket",
+            "accuscene_cache_misses_total",
+            "accuscene_cache_hit_ratio",
+            "http_server_request_duration_seconds_bucket",
+            "process_cpu_utilization",
+            "process_memory_usage_bytes",
+        ];
+        var missing = expected.ToList();
+        for (var attempt = 0; attempt < 60 && missing.Count > 0; attempt++)
+        {
+            await Task.Delay(500, token);
+            var present = new List<string>();
+            foreach (var name in missing)
+            {
+                if ((await prometheus.QueryAsync(name)).Count > 0)
+                {
+                    present.Add(name);
+                }
+            }
+
+            missing.RemoveAll(present.Contains);
+        }
+
+        Assert.That(missing, Is.Empty, "series Prometheus has not scraped:\n" + demo.Output);
+
+        var first = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)")).Single().Value;
+        await Task.Delay(3_000, token);
+        var second = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)")).Single().Value;
+        var p95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(accuscene_simulation_step_duration_seconds_bucket[10s])))");
+        var apiP95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket[10s])))");
+
+        using var http = new HttpClient();
+        var exposition = await http.GetStringAsync(new Uri($"http://127.0.0.1:{prometheusPort}/metrics"), token);
+        var (exitCode, output) = await PrometheusServer.CheckMetricsAsync(exposition);
+
+        TestContext.Out.WriteLine($"frames {first} -> {second}; step p95 {p95.Single().Value}; api p95 {apiP95.Single().Value}; promtool exit {exitCode}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(second, Is.GreaterThan(first), "the frame counter increases between scrapes");
+            Assert.That(double.IsFinite(p95.Single().Value), Is.True, "histogram_quantile over step durations is a number");
+            Assert.That(double.IsFinite(apiP95.Single().Value), Is.True, "histogram_quantile over request durations is a number");
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(output, Is.Empty, "promtool check metrics prints nothing");
+        });
+    }
+}

@@ -1,5 +1,12 @@
+using AccuScene.Otel.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // Full set: dotnet run -c Release --project test/AccuScene.Otel.Benchmarks -- --filter '*'
-// Quick run: add --job short
+// Quick run: add --job short. P5 accuracy table: dotnet run -c Release --project test/AccuScene.Otel.Benchmarks -- accuracy
+if (args is ["accuracy"])
+{
+    AccuracyReport.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

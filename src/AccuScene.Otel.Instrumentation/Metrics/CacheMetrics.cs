@@ -12,7 +12,11 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     /// <summary>The meter name.</summary>
     public const string MeterName = "AccuScene.Cache";
 
+    /// <summary>The most caches whose hit ratio is tracked; lookups of further caches share one overflow ratio.</summary>
+    public const int MaxTrackedCaches = 1000;
+
     private readonly ConcurrentDictionary<string, HitCounts> _byCache = new(StringComparer.Ordinal);
+    private readonly HitCounts _overflow = new();
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
     private readonly Gauge<long> _items;
@@ -64,7 +68,11 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
         _size.Record(sizeBytes, tag);
     }
 
-    private HitCounts Counts(string cacheName) => _byCache.GetOrAdd(cacheName, static _ => new HitCounts());
+    // Bounded like OpenTelemetry's own cardinality limit: past MaxTrackedCaches names, one overflow entry.
+    private HitCounts Counts(string cacheName) =>
+        _byCache.TryGetValue(cacheName, out var counts) ? counts
+        : _byCache.Count >= MaxTrackedCaches ? _overflow
+        : _byCache.GetOrAdd(cacheName, static _ => new HitCounts());
 
     private IEnumerable<Measurement<double>> ObserveHitRatio()
     {
@@ -76,6 +84,13 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
             {
                 yield return new Measurement<double>((double)hits / lookups, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, name));
             }
+        }
+
+        var overflowHits = Volatile.Read(ref _overflow.Hits);
+        var overflowLookups = overflowHits + Volatile.Read(ref _overflow.Misses);
+        if (overflowLookups > 0)
+        {
+            yield return new Measurement<double>((double)overflowHits / overflowLookups, new KeyValuePair<string, object?>("otel.metric.overflow", true));
         }
     }
 

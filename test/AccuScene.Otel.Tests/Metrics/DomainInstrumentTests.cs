@@ -213,7 +213,7 @@ public class DomainInstrumentTests
     public void CardinalityBeyondTheLimit_FoldsIntoTheOverflowSeries()
     {
         using var cache = new CacheMetrics();
-        for (var i = 0; i < 2_100; i++)
+        for (var i = 0; i < 100_000; i++)
         {
             cache.Hit("cache-" + i);
         }
@@ -223,7 +223,11 @@ public class DomainInstrumentTests
         var points = Points(metrics["accuscene.cache.hits"]);
         var overflow = points.Where(p => Tags(p).TryGetValue("otel.metric.overflow", out var v) && Equals(v, true)).ToList();
         Assert.That(overflow, Has.Count.EqualTo(1));
-        Assert.That(points.Sum(p => p.GetSumLong()), Is.EqualTo(2_100), "no hit is lost, the excess is in the overflow series");
+        Assert.That(points, Has.Count.LessThanOrEqualTo(2_001), "the default cardinality limit (2,000) plus the overflow point bounds the points");
+        Assert.That(points.Sum(p => p.GetSumLong()), Is.EqualTo(100_000), "no hit is lost, the excess is in the overflow series");
+        var ratios = Points(metrics["accuscene.cache.hit_ratio"]);
+        Assert.That(ratios, Has.Count.EqualTo(CacheMetrics.MaxTrackedCaches + 1), "the hit-ratio state is bounded too");
+        Assert.That(ratios.Count(p => Tags(p).ContainsKey("otel.metric.overflow")), Is.EqualTo(1));
     }
 
     [Test]

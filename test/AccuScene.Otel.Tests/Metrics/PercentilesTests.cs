@@ -72,16 +72,17 @@ public class PercentilesTests
         using var percentiles = new AccuScenePercentiles();
         using var meter = new Meter("AccuScene.Tests.Overflow");
         var histogram = meter.CreateHistogram<long>("accuscene.tests.sizes", "By");
-        for (var i = 0; i < AccuScenePercentiles.MaxSeriesPerInstrument + 50; i++)
+        const int Distinct = 100_000;
+        for (var i = 0; i < Distinct; i++)
         {
             histogram.Record(i, new KeyValuePair<string, object?>("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         var series = percentiles.Snapshot().Where(s => s.Instrument == "accuscene.tests.sizes").ToList();
         var overflow = series.Single(s => s.Tags.Contains(new KeyValuePair<string, string?>("otel.metric.overflow", "true")));
-        Assert.That(series, Has.Count.EqualTo(AccuScenePercentiles.MaxSeriesPerInstrument + 1));
-        Assert.That(overflow.Count, Is.EqualTo(50));
-        Assert.That(percentiles.OverflowMeasurements, Is.EqualTo(50));
+        Assert.That(series, Has.Count.EqualTo(AccuScenePercentiles.MaxSeriesPerInstrument + 1), "memory stays bounded: 2,000 series and one overflow series");
+        Assert.That(overflow.Count, Is.EqualTo(Distinct - AccuScenePercentiles.MaxSeriesPerInstrument));
+        Assert.That(percentiles.OverflowMeasurements, Is.EqualTo(Distinct - AccuScenePercentiles.MaxSeriesPerInstrument));
     }
 
     [Test]

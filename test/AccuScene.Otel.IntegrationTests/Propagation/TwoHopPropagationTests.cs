@@ -76,8 +76,9 @@ public class TwoHopPropagationTests
     public async Task DirectCall_ServerSpanIsChildOfClientSpanAndCarriesSceneAndSession()
     {
         var (received, runTraceId) = await this.CallInsideRunAsync("scene-direct", "session-direct", new Uri(_bUrl, "/scene"));
-        var clientSpan = _spans.Single(s => s.Source.Name == "System.Net.Http");
-        var serverSpan = _spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        var spans = await this.SpansAsync(servers: 1, clients: 1);
+        var clientSpan = spans.Single(s => s.Source.Name == "System.Net.Http");
+        var serverSpan = spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
         Assert.Multiple(() =>
         {
             Assert.That(received.HeaderSceneId, Is.EqualTo("scene-direct"), "custom header on the wire");
@@ -95,8 +96,9 @@ public class TwoHopPropagationTests
     public async Task ThroughW3COnlyHop_SceneAndSessionStillArriveAsBaggage()
     {
         var (received, runTraceId) = await this.CallInsideRunAsync("scene-hop", "session-hop", new Uri(_hopUrl, "/forward"));
-        var servers = _spans.Where(s => s.Source.Name == "Microsoft.AspNetCore").ToList();
-        var clients = _spans.Where(s => s.Source.Name == "System.Net.Http").ToList();
+        var spans = await this.SpansAsync(servers: 2, clients: 2);
+        var servers = spans.Where(s => s.Source.Name == "Microsoft.AspNetCore").ToList();
+        var clients = spans.Where(s => s.Source.Name == "System.Net.Http").ToList();
         var hopClient = clients.Single(c => servers.Any(m => m.SpanId == c.ParentSpanId));
         var clientA = clients.Single(c => c != hopClient);
         var serverM = servers.Single(m => m.SpanId == hopClient.ParentSpanId);
@@ -124,8 +126,7 @@ public class TwoHopPropagationTests
 
         using var response = await client.SendAsync(request);
 
-        _tracer.ForceFlush();
-        var server = _spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        var server = (await this.SpansAsync(servers: 1, clients: 0)).Single(s => s.Source.Name == "Microsoft.AspNetCore");
         Assert.That(response.IsSuccessStatusCode, Is.True);
         Assert.That(server.ParentSpanId, Is.EqualTo(default(ActivitySpanId)));
         Assert.That(server.TraceId.ToHexString(), Is.Not.EqualTo("00000000000000000000000000000000"));
@@ -143,8 +144,39 @@ public class TwoHopPropagationTests
             received = (await client.GetFromJsonAsync<Received>(target))!;
         }
 
-        _tracer.ForceFlush();
         return (received, runTraceId);
+    }
+
+    /// <summary>
+    /// Server spans end after the response is sent, so the caller can have its answer before the spans
+    /// are exported; wait (bounded) until the expected ones are there.
+    /// </summary>
+    private async Task<List<Activity>> SpansAsync(int servers, int clients)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            _tracer.ForceFlush();
+            List<Activity> snapshot;
+            try
+            {
+                snapshot = [.. _spans];
+            }
+            catch (InvalidOperationException)
+            {
+                // The exporter added a span while we copied; look again.
+                continue;
+            }
+
+            var done = snapshot.Count(s => s.Source.Name == "Microsoft.AspNetCore") >= servers
+                && snapshot.Count(s => s.Source.Name == "System.Net.Http") >= clients;
+            if (done || DateTimeOffset.UtcNow > deadline)
+            {
+                return snapshot;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static WebApplication CreateApp(Action<WebApplicationBuilder> configure)

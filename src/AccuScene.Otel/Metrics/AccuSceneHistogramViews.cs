@@ -1,4 +1,3 @@
-using AccuScene.Otel.Instrumentation.Metrics;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Metrics;
@@ -41,8 +40,4 @@ internal static class AccuSceneHistogramViews
 
         return builder;
     }
-
-    /// <summary>The meters of the domain sets, for documentation and tests.</summary>
-    public static readonly string[] DomainMeters =
-        [SimulationMetrics.MeterName, DatabaseMetrics.MeterName, CacheMetrics.MeterName, ApiMetrics.MeterName, SystemMetrics.MeterName];
 }

@@ -67,6 +67,49 @@ public class PercentilesTests
     }
 
     [Test]
+    public async Task RememberedLookups_NeverMixSeriesAcrossInstrumentsTagSetsOrThreads()
+    {
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Tests.Remembered");
+
+        // More instruments than a thread remembers, so some share a slot and evict each other.
+        var histograms = Enumerable.Range(0, 20).Select(i => meter.CreateHistogram<double>($"accuscene.tests.remembered.{i}")).ToArray();
+        var route = new string("/a".AsSpan());
+        var sameRouteOtherInstance = new string("/a".AsSpan());
+        var status = (object)200;
+
+        void RecordAll()
+        {
+            for (var round = 0; round < 50; round++)
+            {
+                foreach (var histogram in histograms)
+                {
+                    histogram.Record(1, new KeyValuePair<string, object?>("route", route), new("status", status));
+                    histogram.Record(2, new KeyValuePair<string, object?>("route", sameRouteOtherInstance), new("status", 200));
+                    histogram.Record(3, new KeyValuePair<string, object?>("route", "/b"));
+                    histogram.Record(4, new KeyValuePair<string, object?>("status", status), new("route", route));
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(RecordAll)));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var histogram in histograms)
+            {
+                var routeA = percentiles.Find(histogram.Name, new KeyValuePair<string, string?>("route", "/a"))!;
+                var routeB = percentiles.Find(histogram.Name, new KeyValuePair<string, string?>("route", "/b"))!;
+                Assert.That(percentiles.Snapshot().Count(s => s.Instrument == histogram.Name), Is.EqualTo(2), histogram.Name);
+                Assert.That(routeA.Count, Is.EqualTo(4 * 50 * 3), histogram.Name);
+                Assert.That(routeA.Max, Is.EqualTo(4), histogram.Name);
+                Assert.That(routeB.Count, Is.EqualTo(4 * 50), histogram.Name);
+                Assert.That(routeB.Min, Is.EqualTo(3), histogram.Name);
+            }
+        });
+    }
+
+    [Test]
     public void TooManyTagSets_FoldIntoTheOverflowSeriesAndAreCounted()
     {
         using var percentiles = new AccuScenePercentiles();

@@ -2,11 +2,17 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 
 /// <summary>
 /// The sketches of one instrument, one per tag set. A measurement whose tag set was seen before allocates
-/// nothing: series are found by an order-independent hash of the tags and compared in place.
+/// nothing: series are found by an order-independent hash of the tags and compared in place. Each thread
+/// also remembers, per instrument, the tag references of its last lookup, so a call site that records
+/// the same tag objects again (string literals, route templates, cached boxes) skips the hash and the lock.
 /// </summary>
 internal sealed class InstrumentSeries
 {
     private static readonly KeyValuePair<string, string?>[] OverflowTags = [new("otel.metric.overflow", "true")];
+    private static int _nextSlot;
+
+    [ThreadStatic]
+    private static LastLookup?[]? _lastLookups;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, List<Entry>> _byHash = [];
@@ -16,6 +22,7 @@ internal sealed class InstrumentSeries
     private Entry? _overflow;
     private int _count;
     private long _overflowed;
+    private readonly int _slot = Interlocked.Increment(ref _nextSlot) & (LastLookup.Slots - 1);
 
     public InstrumentSeries(string name, string? unit, double relativeAccuracy, int maxSeries)
     {
@@ -40,7 +47,21 @@ internal sealed class InstrumentSeries
             return;
         }
 
-        this.Find(tags).Add(value);
+        var lookups = _lastLookups ??= new LastLookup?[LastLookup.Slots];
+        var last = lookups[_slot];
+        if (last is not null && ReferenceEquals(last.Owner, this) && last.Matches(tags))
+        {
+            last.Sketch!.Add(value);
+            return;
+        }
+
+        var sketch = this.Find(tags);
+        if (tags.Length <= LastLookup.MaxTags)
+        {
+            (lookups[_slot] ??= new LastLookup()).Remember(this, tags, sketch);
+        }
+
+        sketch.Add(value);
     }
 
     public IEnumerable<(IReadOnlyList<KeyValuePair<string, string?>> Tags, RelativeErrorSketch Sketch)> Series()
@@ -153,6 +174,54 @@ internal sealed class InstrumentSeries
             }
 
             return true;
+        }
+    }
+
+    /// <summary>One thread's last tag set for one instrument, compared by reference only.</summary>
+    private sealed class LastLookup
+    {
+        public const int Slots = 16;
+        public const int MaxTags = 4;
+
+        private readonly object?[] _keys = new object?[MaxTags];
+        private readonly object?[] _values = new object?[MaxTags];
+        private int _length;
+
+        public InstrumentSeries? Owner { get; private set; }
+
+        public RelativeErrorSketch? Sketch { get; private set; }
+
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length != _length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!ReferenceEquals(tags[i].Key, _keys[i]) || !ReferenceEquals(tags[i].Value, _values[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public void Remember(InstrumentSeries owner, ReadOnlySpan<KeyValuePair<string, object?>> tags, RelativeErrorSketch sketch)
+        {
+            for (var i = 0; i < tags.Length; i++)
+            {
+                _keys[i] = tags[i].Key;
+                _values[i] = tags[i].Value;
+            }
+
+            Array.Clear(_keys, tags.Length, MaxTags - tags.Length);
+            Array.Clear(_values, tags.Length, MaxTags - tags.Length);
+            _length = tags.Length;
+            this.Owner = owner;
+            this.Sketch = sketch;
         }
     }
 }

@@ -168,8 +168,13 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     /// Stops waiting for the shutdown; the shutdown itself always runs to the end in the background.
     /// </param>
     /// <returns>A task that completes when everything is flushed.</returns>
-    public Task StopAsync(CancellationToken cancellationToken = default) =>
-        Task.Run(this.Stop, CancellationToken.None).WaitAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        var stop = Task.Run(this.Stop, CancellationToken.None);
+
+        // Checked first: WaitAsync on an already finished stop would report success even for a cancelled token.
+        return cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : stop.WaitAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     public void Dispose() => this.Stop();

@@ -83,12 +83,15 @@ internal sealed partial class SimulationWorker(
                 simulation.RecordStep(time.GetElapsedTime(stepStarted).TotalSeconds, Timestep);
             }
 
-            simulation.RecordFramesPerSecond(StepsPerBatch / Math.Max(time.GetElapsedTime(batchStarted).TotalSeconds, 1e-9));
+            var framesPerSecond = StepsPerBatch / Math.Max(time.GetElapsedTime(batchStarted).TotalSeconds, 1e-9);
+            simulation.RecordFramesPerSecond(framesPerSecond);
+            Log.BatchStepped(logger, sceneId, step, step + StepsPerBatch - 1, framesPerSecond);
             using (var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "INSERT", "results", "INSERT INTO results (scene_id, step) VALUES ($scene, $step)"))
             {
                 var queryStarted = time.GetTimestamp();
                 await Task.Delay(TimeSpan.FromMilliseconds(2), time, cancellationToken).ConfigureAwait(false);
                 database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(queryStarted).TotalSeconds);
+                Log.ResultsStored(logger, sceneId, StepsPerBatch, step);
             }
 
             batch?.AddEvent(new ActivityEvent("batch.completed", tags: new ActivityTagsCollection { ["accuscene.simulation.steps"] = StepsPerBatch }));
@@ -104,6 +107,12 @@ internal sealed partial class SimulationWorker(
 
         [LoggerMessage(2, LogLevel.Information, "Simulation of {SceneId} completed in {ElapsedMs:F1} ms")]
         public static partial void RunCompleted(ILogger logger, string sceneId, double elapsedMs);
+
+        [LoggerMessage(4, LogLevel.Information, "Stepped {SceneId} frames {FirstStep}-{LastStep} at {FramesPerSecond:F0} fps")]
+        public static partial void BatchStepped(ILogger logger, string sceneId, long firstStep, long lastStep, double framesPerSecond);
+
+        [LoggerMessage(5, LogLevel.Information, "Stored {Rows} result rows for {SceneId} from step {Step}")]
+        public static partial void ResultsStored(ILogger logger, string sceneId, int rows, long step);
 
         [LoggerMessage(3, LogLevel.Warning, "Simulation run {Run} failed")]
         public static partial void RunFailed(ILogger logger, Exception exception, int run);

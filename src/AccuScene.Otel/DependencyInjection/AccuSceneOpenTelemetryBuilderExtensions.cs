@@ -65,10 +65,14 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
             .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, options))
             .WithMetrics(m => AccuSceneMeterProviderBuilderExtensions
                 .AddAccuSceneCore(m, options)
-                .AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>()))
-            .WithLogging(
+                .AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>()));
+        if (AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(services))
+        {
+            builder.WithLogging(
                 l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, options),
                 o => AccuSceneLoggingBuilderExtensions.ConfigureLoggerOptions(o, options));
+            AccuSceneLoggingBuilderExtensions.AddLevelFilters(services, options.Logging);
+        }
 
         // In-process percentiles: created with the meter provider, so they listen from the start.
         services.TryAddSingleton(_ => new AccuScenePercentiles());

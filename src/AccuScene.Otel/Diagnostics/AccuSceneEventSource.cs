@@ -23,4 +23,17 @@ internal sealed class AccuSceneEventSource : EventSource
     [Event(1, Message = "AccuScene processor '{0}' failed in {1} and the error was swallowed: {2}", Level = EventLevel.Error)]
     public void ProcessorFailed(string processor, string stage, string exception) =>
         this.WriteEvent(1, processor, stage, exception);
+
+    [NonEvent]
+    public void LogOutputFailed(string output, string reason, long lines, Exception exception)
+    {
+        if (this.IsEnabled(EventLevel.Warning, EventKeywords.All))
+        {
+            this.LogOutputFailed(output, reason, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{lines} line(s) dropped: {exception.Message}"));
+        }
+    }
+
+    [Event(2, Message = "AccuScene log output '{0}' failed ({1}): {2}", Level = EventLevel.Warning)]
+    public void LogOutputFailed(string output, string reason, string details) =>
+        this.WriteEvent(2, output, reason, details);
 }

@@ -16,6 +16,8 @@ internal static class AccuSceneSelfDiagnostics
 
     public const string PropagationRejectedName = "accuscene.otel.propagation.rejected";
 
+    public const string LogsDroppedName = "accuscene.otel.logs.dropped";
+
     public static readonly Meter Meter = new(MeterName, AccuSceneTelemetry.Version);
 
     /// <summary>Exceptions thrown inside AccuScene processors and swallowed; tags <c>processor</c>, <c>stage</c>.</summary>
@@ -25,6 +27,10 @@ internal static class AccuSceneSelfDiagnostics
     /// <summary>Malformed or oversized incoming values that were dropped; tag <c>field</c>.</summary>
     public static readonly Counter<long> PropagationRejected = Meter.CreateCounter<long>(
         PropagationRejectedName, unit: "{value}", description: "Propagation values dropped because they were malformed or too large.");
+
+    /// <summary>Log lines an AccuScene output could not write; tags <c>output</c> (file, console) and <c>reason</c>.</summary>
+    public static readonly Counter<long> LogsDropped = Meter.CreateCounter<long>(
+        LogsDroppedName, unit: "{line}", description: "Log lines that an AccuScene log output could not write, for example because the disk was full.");
 
     // Counter.Add runs MeterListener callbacks synchronously, so even counting can throw; a failure to
     // report a failure is dropped rather than thrown into the application.
@@ -46,6 +52,22 @@ internal static class AccuSceneSelfDiagnostics
         try
         {
             PropagationRejected.Add(1, new KeyValuePair<string, object?>("field", field));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing left to report to.
+        }
+    }
+
+    public static void LogsLost(string output, string reason, long lines, Exception? exception)
+    {
+        try
+        {
+            LogsDropped.Add(lines, new TagList { { "output", output }, { "reason", reason } });
+            if (exception is not null)
+            {
+                AccuSceneEventSource.Log.LogOutputFailed(output, reason, lines, exception);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -1,5 +1,6 @@
 using AccuScene.Otel;
 using AccuScene.Otel.Exporters;
+using AccuScene.Otel.Logging;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,22 +39,83 @@ public static class AccuSceneLoggingBuilderExtensions
 
     internal static ILoggingBuilder AddAccuScene(ILoggingBuilder builder, AccuSceneOptions options)
     {
+        if (!TryMarkLoggingWired(builder.Services))
+        {
+            // Already wired (here or by UseAccuScene): a second time would write every line twice.
+            return builder;
+        }
+
         AccuSceneExporterWiring.AddDiskRetry(builder.Services, options.Exporters.Otlp.DiskRetry);
-        builder.AddOpenTelemetry(o => ConfigureLoggerOptions(o, options));
+
+        // Registered before AddOpenTelemetry, so the scopes-and-redaction processor comes before exporters
+        // added later through OpenTelemetryLoggerOptions (for example AddOpenTelemetry(o => o.AddOtlpExporter())).
         builder.Services.ConfigureOpenTelemetryLoggerProvider(b => AddAccuSceneCore(b, options));
+        builder.AddOpenTelemetry(o => ConfigureLoggerOptions(o, options));
+        AddLevelFilters(builder.Services, options.Logging);
         return builder;
+    }
+
+    /// <summary>Registers the logging services once; returns <see langword="false"/> when they already are.</summary>
+    internal static bool TryMarkLoggingWired(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ScopeCapture)))
+        {
+            return false;
+        }
+
+        services.AddSingleton<ScopeCapture>();
+        services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<ScopeCapture>());
+        return true;
     }
 
     internal static void ConfigureLoggerOptions(OpenTelemetryLoggerOptions target, AccuSceneOptions options)
     {
-        target.IncludeScopes = options.Logging.IncludeScopes;
+        // Scopes reach exporters through ScopesAndRedactionProcessor, masked, as attributes; OpenTelemetry's
+        // own scope capture would hand exporters the raw values.
+        target.IncludeScopes = false;
         target.IncludeFormattedMessage = options.Logging.IncludeFormattedMessage;
         target.ParseStateValues = true;
+    }
+
+    /// <summary>Applies <c>AccuScene:Logging:LogLevel</c> to the OpenTelemetry logger provider (<c>Default</c> is every other category).</summary>
+    internal static void AddLevelFilters(IServiceCollection services, AccuSceneLoggingOptions logging)
+    {
+        if (logging.LogLevel.Count == 0)
+        {
+            return;
+        }
+
+        var levels = logging.LogLevel.ToArray();
+        services.Configure<LoggerFilterOptions>(filters =>
+        {
+            foreach (var (category, level) in levels)
+            {
+                filters.AddFilter<OpenTelemetryLoggerProvider>(string.Equals(category, "Default", StringComparison.OrdinalIgnoreCase) ? null : category, level);
+            }
+        });
     }
 
     internal static LoggerProviderBuilder AddAccuSceneCore(LoggerProviderBuilder builder, AccuSceneOptions options)
     {
         builder.ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())));
+
+        // Scopes and redaction first, so every output below sees scope values as attributes, masked.
+        var redactor = Redactor.From(options.Redaction);
+        if (options.Logging.IncludeScopes || !redactor.IsEmpty)
+        {
+            var includeScopes = options.Logging.IncludeScopes;
+            builder.AddProcessor(sp => new ScopesAndRedactionProcessor(redactor, includeScopes ? sp.GetService<ScopeCapture>() : null));
+        }
+
+        if (options.Logging.Console.Enabled)
+        {
+            builder.AddProcessor(new ConsoleLogRecordProcessor(options.Logging.Console, redactor));
+        }
+
+        if (options.Logging.File.Path is not null)
+        {
+            builder.AddProcessor(sp => new FileLogRecordProcessor(options.Logging.File, redactor, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        }
         if (options.Exporters.Console.Enabled)
         {
             builder.AddConsoleExporter();

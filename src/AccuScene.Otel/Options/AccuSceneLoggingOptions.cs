@@ -1,6 +1,6 @@
 namespace AccuScene.Otel;
 
-/// <summary>How ILogger records become OpenTelemetry log records (<c>AccuScene:Logging</c>).</summary>
+/// <summary>How ILogger records become OpenTelemetry log records and log lines (<c>AccuScene:Logging</c>).</summary>
 public sealed class AccuSceneLoggingOptions
 {
     /// <summary>Gets or sets a value indicating whether logger scopes become attributes. Default: <see langword="true"/>.</summary>
@@ -8,4 +8,51 @@ public sealed class AccuSceneLoggingOptions
 
     /// <summary>Gets or sets a value indicating whether the formatted message is kept beside the template. Default: <see langword="true"/>.</summary>
     public bool IncludeFormattedMessage { get; set; } = true;
+
+    /// <summary>
+    /// Gets the minimum level per category for AccuScene's log outputs (<c>AccuScene:Logging:LogLevel:&lt;category&gt;</c>,
+    /// with <c>Default</c> for every other category). It applies on top of the standard <c>Logging:LogLevel</c> section.
+    /// </summary>
+    public Dictionary<string, Microsoft.Extensions.Logging.LogLevel> LogLevel { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the console output (<c>AccuScene:Logging:Console</c>).</summary>
+    public AccuSceneConsoleLogOptions Console { get; } = new();
+
+    /// <summary>Gets the rotating file output (<c>AccuScene:Logging:File</c>).</summary>
+    public AccuSceneFileLogOptions File { get; } = new();
+}
+
+/// <summary>The console log output (<c>AccuScene:Logging:Console</c>).</summary>
+public sealed class AccuSceneConsoleLogOptions
+{
+    /// <summary>Gets or sets a value indicating whether log records are written to standard output. Default: <see langword="false"/>.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>
+    /// Gets or sets the line format: <c>text</c> (for people; ANSI colours by level unless output is redirected or
+    /// <c>NO_COLOR</c> is set) or <c>json</c> (one object per line). Default: <c>text</c>.
+    /// </summary>
+    public string Format { get; set; } = "text";
+}
+
+/// <summary>The rotating file log output (<c>AccuScene:Logging:File</c>).</summary>
+public sealed class AccuSceneFileLogOptions
+{
+    /// <summary>Gets or sets the active file, for example <c>logs/app.log</c>; <see langword="null"/> turns the file output off.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Gets or sets the size at which the active file rolls, 4096 to 1073741824 bytes. Default: 10 MiB.</summary>
+    public long MaxFileSizeBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Gets or sets how many files are kept, the active one included, 1 to 10000. Default: 10.</summary>
+    public int MaxFiles { get; set; } = 10;
+
+    /// <summary>Gets or sets the age after which rolled files are deleted, 1 minute to 3650 days; <see langword="null"/> keeps them by count only.</summary>
+    public TimeSpan? MaxAge { get; set; }
+
+    /// <summary>Gets or sets the line format, <c>json</c> or <c>text</c>. Default: <c>json</c>.</summary>
+    public string Format { get; set; } = "json";
+
+    /// <summary>Gets or sets how often buffered lines are handed to the operating system, 10 ms to 1 hour. Default: 1 second.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -44,6 +44,7 @@ internal sealed class AccuSceneConfigurationDocument
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    UseStringEnumConverter = true)]
 [JsonSerializable(typeof(AccuSceneConfigurationDocument))]
 internal sealed partial class AccuSceneOptionsJsonContext : JsonSerializerContext;

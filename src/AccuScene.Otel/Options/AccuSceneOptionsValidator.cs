@@ -48,6 +48,8 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         ValidateExporters(options.Exporters, root, failures);
         ValidateMetrics(options.Metrics, root, failures);
         ValidateTracing(options.Tracing, root, failures);
+        ValidateLogging(options.Logging, root, failures);
+        ValidateRedaction(options.Redaction, root, failures);
         return failures;
     }
 

@@ -1,6 +1,7 @@
 using AccuScene.Otel;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Logging;
 using AccuScene.Otel.Propagation;
 using AccuScene.Otel.Resources;
 using AccuScene.Otel.Tracing;
@@ -48,6 +49,12 @@ public static class AccuSceneTracerProviderBuilderExtensions
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
             .AddSource(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*")
             .AddProcessor(new ContextAttributesProcessor(headers));
+        var redactor = Redactor.From(options.Redaction);
+        if (!redactor.IsEmpty)
+        {
+            builder.AddProcessor(new RedactingActivityProcessor(redactor));
+        }
+
 
         if (options.Tracing.CollectHttp)
         {

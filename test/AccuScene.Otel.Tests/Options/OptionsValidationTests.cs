@@ -26,11 +26,56 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Exporters:Prometheus:Port", "70000", "must be between 1 and 65535; it is 70000")]
     [TestCase("AccuScene:Exporters:Prometheus:Path", "metrics", "must start with '/'")]
     [TestCase("AccuScene:Metrics:HistogramBoundaries:accuscene.x:0", "NaN", "must be finite and greater than the entry before it (the list must be strictly increasing); it is NaN")]
+    [TestCase("AccuScene:Logging:File:MaxFileSizeBytes", "100", "must be between 4096 and 1073741824; it is 100")]
+    [TestCase("AccuScene:Logging:File:MaxFiles", "0", "must be between 1 and 10000; it is 0")]
+    [TestCase("AccuScene:Logging:File:Format", "xml", "must be 'json' or 'text'; it is 'xml'")]
+    [TestCase("AccuScene:Logging:File:FlushInterval", "00:00:00.001", "must be between 00:00:00.010 and 01:00:00")]
+    [TestCase("AccuScene:Logging:File:MaxAge", "00:00:05", "must be between 00:01:00 and 3650.00:00:00")]
+    [TestCase("AccuScene:Logging:File:Path", "logs/", "must name a file, not a directory")]
+    [TestCase("AccuScene:Logging:File:Path", " ", "must be a file path")]
+    [TestCase("AccuScene:Logging:Console:Format", "yaml", "must be 'text' or 'json'; it is 'yaml'")]
+    [TestCase("AccuScene:Redaction:Keys:0", "--", "must contain a letter or digit")]
     public void OutOfRangeValue_FailsWithFullKeyAndRange(string key, string value, string expected)
     {
         var ex = LoadFails((key, value));
 
         Assert.That(ex.Failures, Has.Exactly(1).Contains(key).And.Contains(expected));
+    }
+
+    [Test]
+    public void UnknownLogLevel_FailsWithTheKey()
+    {
+        var ex = LoadFails(("AccuScene:Logging:LogLevel:Simulation", "Loud"));
+
+        Assert.That(ex.Message, Does.Contain("AccuScene:Logging:LogLevel:Simulation"));
+    }
+
+    [Test]
+    public void LoggingSettings_AreBound()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AccuScene:Logging:LogLevel:Default"] = "Warning",
+                ["AccuScene:Logging:File:Path"] = "logs/app.log",
+                ["AccuScene:Logging:File:MaxFileSizeBytes"] = "32768",
+                ["AccuScene:Logging:File:FlushInterval"] = "00:00:00.250",
+                ["AccuScene:Logging:Console:Format"] = "json",
+                ["AccuScene:Redaction:Keys:0"] = "vin",
+            })
+            .Build();
+
+        var options = AccuSceneOptionsLoader.Load(configuration, configure: null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Logging.LogLevel["default"], Is.EqualTo(Microsoft.Extensions.Logging.LogLevel.Warning));
+            Assert.That(options.Logging.File.Path, Is.EqualTo("logs/app.log"));
+            Assert.That(options.Logging.File.MaxFileSizeBytes, Is.EqualTo(32768));
+            Assert.That(options.Logging.File.FlushInterval, Is.EqualTo(TimeSpan.FromMilliseconds(250)));
+            Assert.That(options.Logging.Console.Format, Is.EqualTo("json"));
+            Assert.That(options.Redaction.Keys, Is.EqualTo(new[] { "vin" }), "configured keys replace the defaults");
+        });
     }
 
     [Test]

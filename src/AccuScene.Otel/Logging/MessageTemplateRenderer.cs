@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+
+namespace AccuScene.Otel.Logging;
+
+/// <summary>
+/// Renders a <c>Microsoft.Extensions.Logging</c> message template (<c>"User {User} logged in"</c>) from the
+/// record's attributes by name. Used only when a value had to be masked, so the formatted message does not
+/// repeat what the attribute hides. Handles <c>{{</c>/<c>}}</c>, <c>{Name,alignment}</c> and <c>{Name:format}</c>.
+/// </summary>
+internal static class MessageTemplateRenderer
+{
+    public static string Render(string template, IReadOnlyList<KeyValuePair<string, object?>> attributes)
+    {
+        var result = new StringBuilder(template.Length + 32);
+        var i = 0;
+        while (i < template.Length)
+        {
+            var c = template[i];
+            if (c == '{' && i + 1 < template.Length && template[i + 1] == '{')
+            {
+                result.Append('{');
+                i += 2;
+                continue;
+            }
+
+            if (c == '}' && i + 1 < template.Length && template[i + 1] == '}')
+            {
+                result.Append('}');
+                i += 2;
+                continue;
+            }
+
+            var close = c == '{' ? template.IndexOf('}', i + 1) : -1;
+            if (close < 0)
+            {
+                result.Append(c);
+                i++;
+                continue;
+            }
+
+            var hole = template.AsSpan(i + 1, close - i - 1);
+            var format = default(string);
+            var alignment = 0;
+            var colon = hole.IndexOf(':');
+            if (colon >= 0)
+            {
+                format = hole[(colon + 1)..].ToString();
+                hole = hole[..colon];
+            }
+
+            var comma = hole.IndexOf(',');
+            if (comma >= 0)
+            {
+                _ = int.TryParse(hole[(comma + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out alignment);
+                hole = hole[..comma];
+            }
+
+            var name = hole.TrimStart("@$").Trim();
+            var text = Lookup(attributes, name, out var value) ? Format(value, format) : template.Substring(i, close - i + 1);
+            result.Append(alignment >= 0 ? text.PadLeft(alignment) : text.PadRight(-alignment));
+            i = close + 1;
+        }
+
+        return result.ToString();
+    }
+
+    private static bool Lookup(IReadOnlyList<KeyValuePair<string, object?>> attributes, ReadOnlySpan<char> name, out object? value)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (name.Equals(attributes[i].Key, StringComparison.Ordinal))
+            {
+                value = attributes[i].Value;
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    private static string Format(object? value, string? format) => value switch
+    {
+        null => "(null)",
+        IFormattable formattable => formattable.ToString(format, CultureInfo.InvariantCulture),
+        _ => LogRecordText.ToInvariantString(value),
+    };
+}

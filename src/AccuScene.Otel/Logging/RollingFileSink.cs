@@ -1,0 +1,349 @@
+using AccuScene.Otel.Diagnostics;
+
+namespace AccuScene.Otel.Logging;
+
+/// <summary>
+/// Appends whole lines to a size-limited file that rolls before a line would overflow it, so no line is
+/// split across files or dropped by the roll. Lines are copied into a 64 KiB buffer under one lock and
+/// handed to the operating system when the buffer fills, every flush interval, on <see cref="Flush"/> and
+/// on dispose; once handed over they survive the process being killed. Disk errors never throw: the lines
+/// they cost are counted on <c>accuscene.otel.logs.dropped</c>, the file is closed, and it is reopened on a
+/// later line (at most once a second), so logging resumes when the disk recovers. A file that does not end
+/// with a line feed (a torn last line) gets one before new lines are appended.
+/// </summary>
+internal sealed class RollingFileSink : IDisposable
+{
+    public const string OutputName = "file";
+
+    private const int BufferSize = 64 * 1024;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    // One writer per file in this process: two sinks on one path would overwrite each other's lines.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RollingFileSink> ActivePaths = new(StringComparer.Ordinal);
+
+    private readonly Lock _gate = new();
+    private readonly RollingFileNames _names;
+    private readonly long _maxBytes;
+    private readonly int _maxFiles;
+    private readonly TimeSpan? _maxAge;
+    private readonly TimeProvider _time;
+    private readonly Func<string, Stream> _open;
+    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly ITimer _flushTimer;
+    private Stream? _stream;
+    private int _buffered;
+    private int _bufferedLines;
+    private long _length;
+    private long _nextSequence = -1;
+    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
+    private Exception? _lastError;
+    private long _dropped;
+    private long _rolls;
+    private bool _disposed;
+    private readonly bool _pathInUse;
+
+    public RollingFileSink(AccuSceneFileLogOptions options, TimeProvider time, Func<string, Stream>? open = null)
+    {
+        _names = new RollingFileNames(options.Path!);
+        _maxBytes = options.MaxFileSizeBytes;
+        _maxFiles = options.MaxFiles;
+        _maxAge = options.MaxAge;
+        _time = time;
+        _open = open ?? OpenFile;
+        _pathInUse = !ActivePaths.TryAdd(_names.ActivePath, this);
+        _flushTimer = time.CreateTimer(static state => ((RollingFileSink)state!).Flush(), this, options.FlushInterval, options.FlushInterval);
+    }
+
+    /// <summary>Gets the naming scheme of the files.</summary>
+    public RollingFileNames Names => _names;
+
+    /// <summary>Gets how many lines could not be written.</summary>
+    public long DroppedLines => Interlocked.Read(ref _dropped);
+
+    /// <summary>Gets how many times the active file rolled.</summary>
+    public long Rolls => Interlocked.Read(ref _rolls);
+
+    /// <summary>Appends one line, which must end with a line feed. Returns <see langword="false"/> when it was dropped (and counted).</summary>
+    public bool Append(ReadOnlySpan<byte> line)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                this.Drop(1, "closed", null);
+                return false;
+            }
+
+            if (_pathInUse)
+            {
+                this.Drop(1, "path_in_use", null);
+                return false;
+            }
+
+            if (_stream is null && !this.TryOpen())
+            {
+                this.Drop(1, "open_failed", _lastError);
+                return false;
+            }
+
+            if (_length > 0 && _length + line.Length > _maxBytes && !this.TryRoll())
+            {
+                this.Drop(1, "roll_failed", _lastError);
+                return false;
+            }
+
+            if (line.Length > BufferSize - _buffered && !this.TryFlushBuffer())
+            {
+                this.Drop(1, "write_failed", null);
+                return false;
+            }
+
+            if (line.Length > BufferSize)
+            {
+                try
+                {
+                    _stream!.Write(line);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    this.Fail(ex, 1);
+                    return false;
+                }
+            }
+            else
+            {
+                line.CopyTo(_buffer.AsSpan(_buffered));
+                _buffered += line.Length;
+                _bufferedLines++;
+            }
+
+            _length += line.Length;
+            return true;
+        }
+    }
+
+    /// <summary>Hands buffered lines to the operating system. Never throws.</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            if (_stream is not null)
+            {
+                this.TryFlushBuffer();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _flushTimer.Dispose();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (_stream is not null)
+            {
+                this.TryFlushBuffer();
+            }
+
+            this.Close();
+            _disposed = true;
+            if (!_pathInUse)
+            {
+                ActivePaths.TryRemove(new KeyValuePair<string, RollingFileSink>(_names.ActivePath, this));
+            }
+        }
+    }
+
+    private static FileStream OpenFile(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.OpenOrCreate,
+        Access = FileAccess.ReadWrite,
+        Share = FileShare.Read | FileShare.Delete,
+        BufferSize = 0,
+    });
+
+    private bool TryOpen()
+    {
+        if (_time.GetUtcNow() < _retryAt)
+        {
+            return false;
+        }
+
+        Stream? stream = null;
+        try
+        {
+            Directory.CreateDirectory(_names.Directory);
+            stream = _open(_names.ActivePath);
+            var length = stream.CanSeek ? stream.Length : 0;
+            var torn = false;
+            if (length > 0 && stream.CanRead)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                torn = stream.ReadByte() != '\n';
+            }
+
+            if (stream.CanSeek)
+            {
+                stream.Seek(0, SeekOrigin.End);
+            }
+
+            _stream = stream;
+            _length = length;
+            if (torn)
+            {
+                // A torn last line (a disk error or a crash mid-write): end it, so the next line starts clean.
+                _buffer[_buffered++] = (byte)'\n';
+                _length++;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _lastError = ex;
+            _stream = null;
+            CloseQuietly(stream);
+            _retryAt = _time.GetUtcNow() + RetryDelay;
+            return false;
+        }
+
+        if (_nextSequence < 0)
+        {
+            // Listing the directory can fail on its own; the file is open, so lines still go in, and the
+            // next roll tries again.
+            try
+            {
+                var rolled = _names.FindRolled();
+                _nextSequence = rolled.Count == 0 ? 1 : rolled[^1].Sequence + 1;
+                this.ApplyRetention(rolled);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _lastError = ex;
+            }
+        }
+
+        return true;
+    }
+
+    private bool TryRoll()
+    {
+        if (!this.TryFlushBuffer())
+        {
+            return false;
+        }
+
+        this.Close();
+        try
+        {
+            if (_nextSequence < 0)
+            {
+                var existing = _names.FindRolled();
+                _nextSequence = existing.Count == 0 ? 1 : existing[^1].Sequence + 1;
+            }
+
+            var target = _names.RolledPath(_nextSequence++);
+            while (File.Exists(target))
+            {
+                target = _names.RolledPath(_nextSequence++);
+            }
+
+            File.Move(_names.ActivePath, target);
+            Interlocked.Increment(ref _rolls);
+            this.ApplyRetention(_names.FindRolled());
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _lastError = ex;
+            _retryAt = _time.GetUtcNow() + RetryDelay;
+            return false;
+        }
+
+        return this.TryOpen();
+    }
+
+    private bool TryFlushBuffer()
+    {
+        if (_buffered == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            _stream!.Write(_buffer, 0, _buffered);
+            _buffered = 0;
+            _bufferedLines = 0;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            this.Fail(ex, 0);
+            return false;
+        }
+    }
+
+    /// <summary>A write failed: the buffered lines (and <paramref name="extra"/> more) are lost; close and retry later.</summary>
+    private void Fail(Exception error, int extra)
+    {
+        var lost = _bufferedLines + extra;
+        _buffered = 0;
+        _bufferedLines = 0;
+        _lastError = error;
+        this.Close();
+        _retryAt = _time.GetUtcNow() + RetryDelay;
+        if (lost > 0)
+        {
+            this.Drop(lost, "write_failed", error);
+        }
+    }
+
+    private void ApplyRetention(List<(long Sequence, string Path)> rolled)
+    {
+        var keep = _maxFiles - 1;
+        var cutoff = _maxAge is { } age ? _time.GetUtcNow() - age : DateTimeOffset.MinValue;
+        for (var i = 0; i < rolled.Count; i++)
+        {
+            var tooMany = rolled.Count - i > keep;
+            try
+            {
+                if (tooMany || (_maxAge is not null && File.GetLastWriteTimeUtc(rolled[i].Path) < cutoff.UtcDateTime))
+                {
+                    File.Delete(rolled[i].Path);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                AccuSceneEventSource.Log.LogOutputFailed(OutputName, "retention_failed", 0, ex);
+            }
+        }
+    }
+
+    private void Close()
+    {
+        var stream = _stream;
+        _stream = null;
+        CloseQuietly(stream);
+    }
+
+    private static void CloseQuietly(Stream? stream)
+    {
+        try
+        {
+            stream?.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The handle is gone either way; what it still held was counted when the write failed.
+            AccuSceneEventSource.Log.LogOutputFailed(OutputName, "close_failed", 0, ex);
+        }
+    }
+
+    private void Drop(long lines, string reason, Exception? error)
+    {
+        Interlocked.Add(ref _dropped, lines);
+        AccuSceneSelfDiagnostics.LogsLost(OutputName, reason, lines, error);
+    }
+}

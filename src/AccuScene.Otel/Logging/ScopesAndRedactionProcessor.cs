@@ -1,0 +1,147 @@
+using AccuScene.Otel.Processing;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
+
+namespace AccuScene.Otel.Logging;
+
+/// <summary>
+/// Runs first on every log record. It appends the current logger scopes (when <c>AccuScene:Logging:IncludeScopes</c>
+/// is on) to the record's attributes, and masks sensitive attributes, scope values included, as
+/// <c>[REDACTED]</c>. When a value was masked, the formatted message is rendered again from the template so it
+/// does not repeat the secret. Every exporter after it (OTLP, console, file) sees only masked values. A record
+/// with no scope and nothing to mask is left untouched and costs no allocation.
+/// </summary>
+internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord>
+{
+    [ThreadStatic]
+    private static List<KeyValuePair<string, object?>>? _threadScopes;
+
+    private readonly Redactor _redactor;
+    private readonly ScopeCapture? _scopeCapture;
+
+    public ScopesAndRedactionProcessor(Redactor redactor, ScopeCapture? scopeCapture)
+        : base("scopes-and-redaction")
+    {
+        _redactor = redactor;
+        _scopeCapture = scopeCapture;
+    }
+
+    protected override void OnEndCore(LogRecord data)
+    {
+        var attributes = data.Attributes ?? [];
+        var scopes = this.CollectScopes();
+        var sensitive = this.HasSensitive(attributes) || (scopes is { Count: > 0 } && this.HasSensitive(scopes));
+        if (!sensitive && scopes is not { Count: > 0 })
+        {
+            return;
+        }
+
+        var combined = new KeyValuePair<string, object?>[attributes.Count + (scopes?.Count ?? 0)];
+        string? template = null;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = attributes[i];
+            if (key == LogRecordText.OriginalFormat)
+            {
+                template = value as string;
+            }
+
+            combined[i] = this.Mask(attributes[i]);
+        }
+
+        for (var i = 0; i < (scopes?.Count ?? 0); i++)
+        {
+            combined[attributes.Count + i] = this.Mask(scopes![i]);
+        }
+
+        scopes?.Clear();
+        if (sensitive && data.FormattedMessage is not null)
+        {
+            // Rendered before anything is assigned: if rendering fails, the message is masked whole, never kept.
+            string message;
+            try
+            {
+                template ??= data.Body;
+                message = template is null ? Redactor.Mask : MessageTemplateRenderer.Render(template, combined);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                message = Redactor.Mask;
+            }
+
+            data.FormattedMessage = message;
+        }
+
+        data.Attributes = combined;
+    }
+
+    private List<KeyValuePair<string, object?>>? CollectScopes()
+    {
+        var provider = _scopeCapture?.Scopes;
+        if (provider is null)
+        {
+            return null;
+        }
+
+        var scopes = _threadScopes ??= [];
+        scopes.Clear();
+        provider.ForEachScope(static (scope, list) => AddScope(scope, list), scopes);
+        return scopes;
+    }
+
+    private static void AddScope(object? scope, List<KeyValuePair<string, object?>> list)
+    {
+        switch (scope)
+        {
+            case null:
+                return;
+            case not null when scope.GetType().Name == "ActivityLogScope":
+                // The host's ActivityTrackingOptions scope repeats the trace and span ids the record already carries.
+                return;
+            case IReadOnlyList<KeyValuePair<string, object?>> pairs:
+                for (var i = 0; i < pairs.Count; i++)
+                {
+                    if (pairs[i].Key != LogRecordText.OriginalFormat)
+                    {
+                        list.Add(pairs[i]);
+                    }
+                }
+
+                return;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                foreach (var pair in pairs)
+                {
+                    if (pair.Key != LogRecordText.OriginalFormat)
+                    {
+                        list.Add(pair);
+                    }
+                }
+
+                return;
+            default:
+                list.Add(new("scope", scope));
+                return;
+        }
+    }
+
+    private KeyValuePair<string, object?> Mask(KeyValuePair<string, object?> attribute) =>
+        _redactor.IsSensitive(attribute.Key) ? new(attribute.Key, Redactor.Mask) : attribute;
+
+    private bool HasSensitive(IReadOnlyList<KeyValuePair<string, object?>> attributes)
+    {
+        if (_redactor.IsEmpty)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (_redactor.IsSensitive(attributes[i].Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace AccuScene.Otel;
+
+/// <content>Validation of <c>AccuScene:Logging</c> and <c>AccuScene:Redaction</c>.</content>
+public sealed partial class AccuSceneOptionsValidator
+{
+    /// <summary>The smallest allowed <c>AccuScene:Logging:File:MaxFileSizeBytes</c>.</summary>
+    public const long MinLogFileSizeBytes = 4096;
+
+    /// <summary>The largest allowed <c>AccuScene:Logging:File:MaxFileSizeBytes</c> (1 GiB).</summary>
+    public const long MaxLogFileSizeBytes = 1L << 30;
+
+    private static void ValidateLogging(AccuSceneLoggingOptions logging, string root, List<string> failures)
+    {
+        foreach (var (category, level) in logging.LogLevel)
+        {
+            if (string.IsNullOrWhiteSpace(category) || !Enum.IsDefined(level))
+            {
+                failures.Add($"{root}:Logging:LogLevel:{category} must be one of Trace, Debug, Information, Warning, Error, Critical or None; it is {level}.");
+            }
+        }
+
+        if (!IsFormat(logging.Console.Format))
+        {
+            failures.Add($"{root}:Logging:Console:Format must be 'text' or 'json'; it is '{logging.Console.Format}'.");
+        }
+
+        var file = logging.File;
+        var key = $"{root}:Logging:File";
+        if (file.Path is { } path)
+        {
+            if (string.IsNullOrWhiteSpace(path) || path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0 || path.Contains('\0', StringComparison.Ordinal))
+            {
+                failures.Add($"{key}:Path must be a file path such as 'logs/app.log'; it is '{path}'.");
+            }
+            else if (path.EndsWith('/') || path.EndsWith(System.IO.Path.DirectorySeparatorChar) || System.IO.Path.GetFileNameWithoutExtension(path).Length == 0)
+            {
+                failures.Add($"{key}:Path must name a file, not a directory; it is '{path}'.");
+            }
+            else if (Directory.Exists(path))
+            {
+                failures.Add($"{key}:Path names an existing directory; it must name a file. It is '{path}'.");
+            }
+        }
+
+        if (file.MaxFileSizeBytes < MinLogFileSizeBytes || file.MaxFileSizeBytes > MaxLogFileSizeBytes)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:MaxFileSizeBytes must be between {MinLogFileSizeBytes} and {MaxLogFileSizeBytes}; it is {file.MaxFileSizeBytes}."));
+        }
+
+        if (file.MaxFiles is < 1 or > 10_000)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:MaxFiles must be between 1 and 10000; it is {file.MaxFiles}."));
+        }
+
+        if (file.MaxAge is { } age && (age < TimeSpan.FromMinutes(1) || age > TimeSpan.FromDays(3650)))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:MaxAge must be between 00:01:00 and 3650.00:00:00; it is {age}."));
+        }
+
+        if (!IsFormat(file.Format))
+        {
+            failures.Add($"{key}:Format must be 'json' or 'text'; it is '{file.Format}'.");
+        }
+
+        if (file.FlushInterval < TimeSpan.FromMilliseconds(10) || file.FlushInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:FlushInterval must be between 00:00:00.010 and 01:00:00; it is {file.FlushInterval}."));
+        }
+    }
+
+    private static void ValidateRedaction(AccuSceneRedactionOptions redaction, string root, List<string> failures)
+    {
+        if (redaction.Keys is not { } keys)
+        {
+            return;
+        }
+
+        if (keys.Count > 64)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Redaction:Keys must list at most 64 keys; it lists {keys.Count}."));
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (Logging.Redactor.Normalize(keys[i]).Length == 0)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Redaction:Keys:{i} must contain a letter or digit; it is '{keys[i]}'."));
+            }
+        }
+    }
+
+    private static bool IsFormat(string? format) =>
+        string.Equals(format, "text", StringComparison.OrdinalIgnoreCase) || string.Equals(format, "json", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using AccuScene.Otel.Logging;
+using AccuScene.Otel.Processing;
+
+namespace AccuScene.Otel.Tracing;
+
+/// <summary>
+/// Masks sensitive span attributes when a span ends, before the exporters' processors see it: the value
+/// becomes <c>[REDACTED]</c>. A span with nothing to mask costs a walk over its tags and no allocation.
+/// Tags of span events and links are not masked: .NET copies them into read-only storage when the event
+/// or link is created, and no processor can change them afterwards.
+/// </summary>
+internal sealed class RedactingActivityProcessor : AccuSceneProcessor<Activity>
+{
+    private readonly Redactor _redactor;
+
+    public RedactingActivityProcessor(Redactor redactor)
+        : base("span-redaction")
+    {
+        _redactor = redactor;
+    }
+
+    protected override void OnEndCore(Activity data)
+    {
+        List<string>? sensitive = null;
+        foreach (ref readonly var tag in data.EnumerateTagObjects())
+        {
+            if (_redactor.IsSensitive(tag.Key) && tag.Value is not Redactor.Mask)
+            {
+                (sensitive ??= []).Add(tag.Key);
+            }
+        }
+
+        if (sensitive is null)
+        {
+            return;
+        }
+
+        foreach (var key in sensitive)
+        {
+            data.SetTag(key, Redactor.Mask);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace AccuScene.Otel.Tests.Logging;
+
+public class LogLineFormatTests
+{
+    private const string SourceName = "AccuScene.Tests.Logging";
+    private static readonly ActivitySource Source = new(SourceName);
+
+    [Test]
+    public void Json_HasTheSchemaWithTraceContextAttributesScopesAndException()
+    {
+        using var listener = ListenToTestSource();
+        using var capture = new LogCapture("json");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Json");
+        string traceId, spanId;
+        using (var activity = Source.StartActivity("step")!)
+        using (logger.BeginScope(new Dictionary<string, object?> { ["scene.id"] = "scene-7" }))
+        {
+            traceId = activity.TraceId.ToHexString();
+            spanId = activity.SpanId.ToHexString();
+            logger.LogWarning(new EventId(12, "StepSlow"), new InvalidOperationException("solver diverged"), "Step {Step} took {Elapsed} ms", 42, 17.5);
+        }
+
+        using var json = JsonDocument.Parse(capture.Lines.Single());
+        var root = json.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(DateTimeOffset.Parse(root.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Offset, Is.EqualTo(TimeSpan.Zero));
+            Assert.That(root.GetProperty("timestamp").GetString(), Does.EndWith("Z"));
+            Assert.That(root.GetProperty("level").GetString(), Is.EqualTo("Warning"));
+            Assert.That(root.GetProperty("category").GetString(), Is.EqualTo("AccuScene.Tests.Json"));
+            Assert.That(root.GetProperty("message").GetString(), Is.EqualTo("Step 42 took 17.5 ms"));
+            Assert.That(root.GetProperty("template").GetString(), Is.EqualTo("Step {Step} took {Elapsed} ms"));
+            Assert.That(root.GetProperty("event_id").GetInt32(), Is.EqualTo(12));
+            Assert.That(root.GetProperty("event_name").GetString(), Is.EqualTo("StepSlow"));
+            Assert.That(root.GetProperty("trace_id").GetString(), Is.EqualTo(traceId));
+            Assert.That(root.GetProperty("span_id").GetString(), Is.EqualTo(spanId));
+            Assert.That(root.GetProperty("attributes").GetProperty("Step").GetInt32(), Is.EqualTo(42));
+            Assert.That(root.GetProperty("attributes").GetProperty("Elapsed").GetDouble(), Is.EqualTo(17.5));
+            Assert.That(root.GetProperty("attributes").TryGetProperty("{OriginalFormat}", out _), Is.False);
+            Assert.That(root.GetProperty("attributes").GetProperty("scene.id").GetString(), Is.EqualTo("scene-7"), "scope values follow the template's values");
+            Assert.That(root.GetProperty("exception").GetProperty("type").GetString(), Is.EqualTo("System.InvalidOperationException"));
+            Assert.That(root.GetProperty("exception").GetProperty("message").GetString(), Is.EqualTo("solver diverged"));
+            Assert.That(root.GetProperty("exception").GetProperty("stack_trace").GetString(), Does.StartWith("System.InvalidOperationException: solver diverged"));
+        });
+    }
+
+    [Test]
+    public void Json_StaysOneValidObjectPerLineWhateverTheValues()
+    {
+        using var capture = new LogCapture("json");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Hostile");
+        string[] hostile = ["line\nbreak", "cr\rlf\r\n", "quote\"and\\slash", "nul\0byte", "tab\tand\u001b[31mansi", "\u2028sep\u2029", "é中文🚗", "}{\"injected\":1}"];
+        foreach (var value in hostile)
+        {
+            logger.LogInformation("Value {Value} and {NaN} and {Infinity}", value, double.NaN, double.PositiveInfinity);
+        }
+
+        var lines = capture.Lines;
+        Assert.That(lines, Has.Count.EqualTo(hostile.Length));
+        for (var i = 0; i < hostile.Length; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            Assert.That(json.RootElement.GetProperty("attributes").GetProperty("Value").GetString(), Is.EqualTo(hostile[i]));
+            Assert.That(json.RootElement.GetProperty("attributes").GetProperty("NaN").GetString(), Is.EqualTo("NaN"));
+        }
+    }
+
+    [Test]
+    public void Text_EscapesLineBreaksAndControlCharactersSoNoLineCanBeForged()
+    {
+        using var capture = new LogCapture("text");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Text");
+        logger.LogInformation("User {User} logged in", "eve\r\n2026-11-29T00:00:00.000Z CRIT  Forged: admin logged in");
+        logger.LogError(new InvalidOperationException("boom\nsecond line"), "Failed {Path}", "C:\\scenes\u0007");
+
+        var lines = capture.Lines;
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines, Has.Count.EqualTo(2), "one line per record, whatever the values");
+            Assert.That(lines[0], Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  AccuScene\.Tests\.Text: "));
+            Assert.That(lines[0], Does.Contain("User eve\\r\\n2026-11-29T00:00:00.000Z CRIT  Forged: admin logged in logged in"));
+            Assert.That(lines[0], Does.Contain(" User=\"eve\\r\\n2026-11-29T00:00:00.000Z CRIT  Forged: admin logged in\""));
+            Assert.That(lines[1], Does.Contain(" ERROR "));
+            Assert.That(lines[1], Does.Contain("Path=C:\\\\scenes\\u0007"));
+            Assert.That(lines[1], Does.Contain("exception=\"System.InvalidOperationException: boom\\nsecond line"));
+            Assert.That(string.Concat(lines).Any(c => c < ' '), Is.False, "no control character is left raw");
+        });
+    }
+
+    [Test]
+    public void Text_ColoursTheLevelOnlyWhenAsked()
+    {
+        using var plain = new LogCapture("text", colors: false);
+        using var coloured = new LogCapture("text", colors: true);
+        plain.Factory.CreateLogger("C").LogWarning("careful");
+        coloured.Factory.CreateLogger("C").LogWarning("careful");
+        coloured.Factory.CreateLogger("C").LogError("failed");
+
+        Assert.Multiple(() =>
+        {
+            // Ordinal checks: culture-aware comparison ignores control characters such as ESC.
+            Assert.That(plain.Lines.Single().Contains('\u001b', StringComparison.Ordinal), Is.False);
+            Assert.That(coloured.Lines[0].Contains("\u001b[33mWARN \u001b[0m", StringComparison.Ordinal), Is.True, coloured.Lines[0]);
+            Assert.That(coloured.Lines[1].Contains("\u001b[31mERROR\u001b[0m", StringComparison.Ordinal), Is.True, coloured.Lines[1]);
+        });
+    }
+
+    [Test]
+    public void Text_IncludesTraceContextAttributesAndScopes()
+    {
+        using var listener = ListenToTestSource();
+        using var capture = new LogCapture("text");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Text");
+        string traceId;
+        using (var activity = Source.StartActivity("step")!)
+        using (logger.BeginScope("frame {Frame}", 9))
+        {
+            traceId = activity.TraceId.ToHexString();
+            logger.LogDebug("Solved {Contacts} contacts", 3);
+        }
+
+        var line = capture.Lines.Single();
+        Assert.That(line, Does.Contain(" DEBUG "));
+        Assert.That(line, Does.Contain($" trace_id={traceId} span_id="));
+        Assert.That(line, Does.Contain(" Contacts=3"));
+        Assert.That(line, Does.Contain(" Frame=9"));
+    }
+
+    private static ActivityListener ListenToTestSource()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AccuScene.Otel.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.Tests.Logging;
+
+public class RedactionTests
+{
+    [TestCase("password", true)]
+    [TestCase("Password", true)]
+    [TestCase("user_password", true)]
+    [TestCase("Authorization", true)]
+    [TestCase("http.request.header.authorization", true)]
+    [TestCase("api_key", true)]
+    [TestCase("x-api-key", true)]
+    [TestCase("ApiKey", true)]
+    [TestCase("client_secret", true)]
+    [TestCase("refresh_token", true)]
+    [TestCase("db.connection_string", true)]
+    [TestCase("ConnectionString", true)]
+    [TestCase("token_count", false)]
+    [TestCase("scene.id", false)]
+    [TestCase("passwordless", false)]
+    public void DefaultKeys_MaskByNormalisedSuffix(string key, bool masked) =>
+        Assert.That(Redactor.From(new AccuSceneRedactionOptions()).IsSensitive(key), Is.EqualTo(masked));
+
+    [Test]
+    public void ConfiguredKeys_ReplaceTheDefaults()
+    {
+        var redactor = Redactor.From(new AccuSceneRedactionOptions { Keys = ["vin"] });
+        Assert.Multiple(() =>
+        {
+            Assert.That(redactor.IsSensitive("vehicle.vin"), Is.True);
+            Assert.That(redactor.IsSensitive("password"), Is.False);
+            Assert.That(Redactor.From(new AccuSceneRedactionOptions { Keys = [] }).IsEmpty, Is.True);
+        });
+    }
+
+    [TestCase("json")]
+    [TestCase("text")]
+    public void LogOutputs_MaskAttributesScopesAndTheFormattedMessage(string format)
+    {
+        using var capture = new LogCapture(format);
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Redaction");
+        using (logger.BeginScope(new Dictionary<string, object?> { ["Authorization"] = "Bearer abc.def" }))
+        {
+            logger.LogInformation("Login {User} with {Password} and key {api_key}", "ada", "hunter2", "k-123");
+        }
+
+        var line = capture.Lines.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(line, Does.Not.Contain("hunter2"));
+            Assert.That(line, Does.Not.Contain("k-123"));
+            Assert.That(line, Does.Not.Contain("abc.def"));
+            Assert.That(line, Does.Contain("Login ada with [REDACTED] and key [REDACTED]"));
+            Assert.That(line, Does.Contain("ada"));
+        });
+        if (format == "json")
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.That(json.RootElement.GetProperty("attributes").GetProperty("Password").GetString(), Is.EqualTo("[REDACTED]"));
+            Assert.That(json.RootElement.GetProperty("attributes").GetProperty("Authorization").GetString(), Is.EqualTo("[REDACTED]"));
+        }
+    }
+
+    [Test]
+    public void ExportedLogRecords_CarryMaskedAttributesAndScopes()
+    {
+        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAccuScene();
+        services.ConfigureOpenTelemetryLoggerProvider(p => p.AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported))));
+        using (var provider = services.BuildServiceProvider())
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("C");
+            using (logger.BeginScope(new Dictionary<string, object?> { ["x-api-key"] = "k-1", ["scene.id"] = "scene-3" }))
+            {
+                logger.LogInformation("Connecting with {ConnectionString}", "Host=db;Password=pw");
+            }
+        }
+
+        var (message, attributes) = exported.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(attributes["ConnectionString"], Is.EqualTo("[REDACTED]"));
+            Assert.That(message, Is.EqualTo("Connecting with [REDACTED]"));
+            Assert.That(attributes["x-api-key"], Is.EqualTo("[REDACTED]"), "scope values reach exporters masked, as attributes");
+            Assert.That(attributes["scene.id"], Is.EqualTo("scene-3"));
+        });
+    }
+
+    private sealed class CapturingExporter(List<(string? Message, Dictionary<string, object?> Attributes)> exported) : BaseExporter<LogRecord>
+    {
+        public override ExportResult Export(in Batch<LogRecord> batch)
+        {
+            foreach (var record in batch)
+            {
+                exported.Add((record.FormattedMessage, record.Attributes!.ToDictionary(a => a.Key, a => a.Value)));
+            }
+
+            return ExportResult.Success;
+        }
+    }
+
+    [Test]
+    public void Spans_HaveSensitiveTagsMaskedBeforeExport()
+    {
+        var exported = new List<Activity>();
+        using var source = new ActivitySource("AccuScene.Tests.SpanRedaction");
+        using (var provider = Sdk.CreateTracerProviderBuilder()
+            .AddAccuScene()
+            .AddSource(source.Name)
+            .AddInMemoryExporter(exported)
+            .Build())
+        using (var activity = source.StartActivity("call"))
+        {
+            activity!.SetTag("http.request.header.authorization", "Bearer abc");
+            activity.SetTag("db.connection_string", "Host=db;Password=pw");
+            activity.SetTag("scene.id", "scene-1");
+        }
+
+        var span = exported.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(span.GetTagItem("http.request.header.authorization"), Is.EqualTo("[REDACTED]"));
+            Assert.That(span.GetTagItem("db.connection_string"), Is.EqualTo("[REDACTED]"));
+            Assert.That(span.GetTagItem("scene.id"), Is.EqualTo("scene-1"));
+        });
+    }
+}

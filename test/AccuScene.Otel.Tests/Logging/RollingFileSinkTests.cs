@@ -1,0 +1,251 @@
+using System.Text;
+using System.Text.Json;
+using AccuScene.Otel.Diagnostics;
+using AccuScene.Otel.Logging;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AccuScene.Otel.Tests.Logging;
+
+public class RollingFileSinkTests
+{
+    private string _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() =>
+        _directory = Directory.CreateTempSubdirectory("accuscene-sink-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    public void Rolls_BeforeALineWouldOverflow_SoEveryFileIsWithinTheLimitAndEveryLineWhole()
+    {
+        var random = new Random(5);
+        using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 1000))
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                Assert.That(sink.Append(Line(i, random.Next(10, 300))), Is.True);
+            }
+
+            Assert.That(sink.Rolls, Is.GreaterThanOrEqualTo(20));
+        }
+
+        var files = this.FilesOldestFirst();
+        Assert.That(files.Select(f => new FileInfo(f).Length), Has.All.LessThanOrEqualTo(4096));
+        var numbers = files.SelectMany(File.ReadAllLines).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32());
+        Assert.That(numbers, Is.EqualTo(Enumerable.Range(0, 500)), "every line once, whole, in order across the files");
+        Assert.That(Path.GetFileName(files[0]), Is.EqualTo("app.000001.log"));
+        Assert.That(Path.GetFileName(files[^1]), Is.EqualTo("app.log"));
+    }
+
+    [Test]
+    public void ALineLargerThanTheLimit_GetsAFileOfItsOwn()
+    {
+        using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 10))
+        {
+            sink.Append(Line(0, 10));
+            sink.Append(Line(1, 100_000));
+            sink.Append(Line(2, 10));
+        }
+
+        var files = this.FilesOldestFirst();
+        Assert.That(files.Select(f => File.ReadAllLines(f).Length), Is.EqualTo(new[] { 1, 1, 1 }));
+        Assert.That(new FileInfo(files[1]).Length, Is.GreaterThan(100_000));
+    }
+
+    [Test]
+    public void Retention_KeepsMaxFilesWithTheActiveOneAndDeletesTheOldest()
+    {
+        using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 3))
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                sink.Append(Line(i, 200));
+            }
+        }
+
+        var files = this.FilesOldestFirst();
+        Assert.That(files.Select(Path.GetFileName).ToList(), Has.Count.EqualTo(3).And.Contains("app.log"));
+        var kept = files.SelectMany(File.ReadAllLines).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32()).ToList();
+        Assert.That(kept[^1], Is.EqualTo(299), "the newest lines are the ones kept");
+        Assert.That(kept, Is.Ordered);
+    }
+
+    [Test]
+    public void Retention_ByAge_DeletesOldRolledFilesByTheTimeProvider()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var old = Path.Combine(_directory, "app.000001.log");
+        var recent = Path.Combine(_directory, "app.000002.log");
+        File.WriteAllText(old, "{\"i\":-2}\n");
+        File.WriteAllText(recent, "{\"i\":-1}\n");
+        File.SetLastWriteTimeUtc(old, time.GetUtcNow().UtcDateTime.AddHours(-3));
+        File.SetLastWriteTimeUtc(recent, time.GetUtcNow().UtcDateTime.AddMinutes(-10));
+
+        using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 100, time: time, maxAge: TimeSpan.FromHours(1)))
+        {
+            sink.Append(Line(0, 10));
+        }
+
+        Assert.That(File.Exists(old), Is.False, "older than MaxAge");
+        Assert.That(File.Exists(recent), Is.True);
+    }
+
+    [Test]
+    public void Sequence_ContinuesAfterTheHighestExistingFile()
+    {
+        File.WriteAllText(Path.Combine(_directory, "app.000007.log"), "{\"i\":-1}\n");
+        File.WriteAllText(Path.Combine(_directory, "app.log"), new string('x', 4000) + "\n");
+        using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 100))
+        {
+            sink.Append(Line(0, 200));
+        }
+
+        Assert.That(File.Exists(Path.Combine(_directory, "app.000008.log")), Is.True);
+    }
+
+    [Test]
+    public void FlushInterval_HandsBufferedLinesToTheOperatingSystem()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, time: time);
+        sink.Append(Line(0, 10));
+        Assert.That(this.ReadActive(), Is.Empty, "buffered until the interval");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.That(this.ReadActive(), Is.EqualTo(Encoding.UTF8.GetString(Line(0, 10))));
+    }
+
+    [Test]
+    public void ATornLastLine_IsEndedBeforeNewLinesAreAppended()
+    {
+        File.WriteAllText(Path.Combine(_directory, "app.log"), "{\"i\":0}\n{\"i\":1,\"cut");
+        using (var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10))
+        {
+            sink.Append(Line(2, 1));
+        }
+
+        Assert.That(File.ReadAllLines(Path.Combine(_directory, "app.log")), Is.EqualTo(new[] { "{\"i\":0}", "{\"i\":1,\"cut", "{\"i\":2,\"pad\":\"x\"}" }));
+    }
+
+    [Test]
+    public void DiskErrors_AreCountedAsDroppedLines_NeverThrown_AndWritingResumes()
+    {
+        using var dropped = new MetricCollector<long>(AccuSceneSelfDiagnostics.LogsDropped);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var failing = new FailingStream();
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, time: time, open: _ => failing.Reopen());
+        sink.Append(Line(0, 10));
+        sink.Flush();
+        failing.Fail = true;
+        sink.Append(Line(1, 10));
+        sink.Append(Line(2, 10));
+        Assert.DoesNotThrow(sink.Flush);
+        Assert.That(sink.Append(Line(3, 10)), Is.False, "still failed: no retry within a second");
+
+        failing.Fail = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(sink.Append(Line(4, 10)), Is.True);
+        sink.Flush();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sink.DroppedLines, Is.EqualTo(3));
+            Assert.That(dropped.GetMeasurementSnapshot().Where(m => m.Tags["output"] as string == "file").Sum(m => m.Value), Is.EqualTo(3));
+            Assert.That(failing.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32()), Is.EqualTo(new[] { 0, 4 }));
+        });
+    }
+
+    [Test]
+    public void ARealFullDevice_CountsDroppedLinesWithoutThrowing()
+    {
+        if (!File.Exists("/dev/full"))
+        {
+            Assert.Ignore("/dev/full is not available on this system; the stream-level test covers the behaviour.");
+        }
+
+        // /dev/full fails every write with ENOSPC from the kernel: the real disk-full error.
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, open: _ => new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0));
+        sink.Append(Line(0, 10));
+        sink.Append(Line(1, 10));
+        Assert.DoesNotThrow(sink.Flush);
+        Assert.That(sink.DroppedLines, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AnUnusableDirectory_DropsAndCountsLinesWithoutThrowing()
+    {
+        var notADirectory = Path.Combine(_directory, "file");
+        File.WriteAllText(notADirectory, "x");
+        var options = new AccuSceneFileLogOptions { Path = Path.Combine(notADirectory, "app.log") };
+        using var sink = new RollingFileSink(options, TimeProvider.System);
+
+        Assert.That(sink.Append(Line(0, 10)), Is.False);
+        Assert.That(sink.DroppedLines, Is.EqualTo(1));
+    }
+
+    internal static byte[] Line(int i, int pad) =>
+        Encoding.UTF8.GetBytes($"{{\"i\":{i},\"pad\":\"{new string('x', pad)}\"}}\n");
+
+    private RollingFileSink CreateSink(long maxBytes, int maxFiles, TimeProvider? time = null, TimeSpan? maxAge = null, Func<string, Stream>? open = null) =>
+        new(new AccuSceneFileLogOptions { Path = Path.Combine(_directory, "app.log"), MaxFileSizeBytes = maxBytes, MaxFiles = maxFiles, MaxAge = maxAge }, time ?? TimeProvider.System, open);
+
+    private List<string> FilesOldestFirst() =>
+        [.. new RollingFileNames(Path.Combine(_directory, "app.log")).FindRolled().Select(r => r.Path), Path.Combine(_directory, "app.log")];
+
+    private string ReadActive()
+    {
+        using var stream = new FileStream(Path.Combine(_directory, "app.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>A file stand-in that fails like a full disk while <see cref="Fail"/> is set; what it keeps survives reopening.</summary>
+    private sealed class FailingStream
+    {
+        private readonly MemoryStream _content = new();
+
+        public bool Fail { get; set; }
+
+        public string Text => Encoding.UTF8.GetString(_content.ToArray());
+
+        public Stream Reopen() => this.Fail ? throw new IOException("No space left on device") : new View(this);
+
+        private sealed class View(FailingStream owner) : Stream
+        {
+            public override bool CanRead => false;
+
+            public override bool CanSeek => true;
+
+            public override bool CanWrite => true;
+
+            public override long Length => owner._content.Length;
+
+            public override long Position { get => owner._content.Length; set => throw new NotSupportedException(); }
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                if (owner.Fail)
+                {
+                    throw new IOException("No space left on device");
+                }
+
+                owner._content.Seek(0, SeekOrigin.End);
+                owner._content.Write(buffer, offset, count);
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => owner._content.Length;
+
+            public override void Flush()
+            {
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+        }
+    }
+}

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AccuScene.Otel.Demo;
 
 /// <summary>The demo's own switches; everything else goes to the ASP.NET Core host.</summary>
-internal sealed record DemoArguments(TimeSpan? Duration, string[] HostArguments)
+internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, string[] HostArguments)
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
@@ -12,6 +12,7 @@ internal sealed record DemoArguments(TimeSpan? Duration, string[] HostArguments)
     public static DemoArguments Parse(string[] args)
     {
         TimeSpan? duration = null;
+        var chaos = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -24,13 +25,17 @@ internal sealed record DemoArguments(TimeSpan? Duration, string[] HostArguments)
 
                 duration = ParseDuration(args[++i]);
             }
+            else if (args[i] == "--chaos")
+            {
+                chaos = true;
+            }
             else
             {
                 rest.Add(args[i]);
             }
         }
 
-        return new DemoArguments(duration, [.. rest]);
+        return new DemoArguments(duration, chaos, [.. rest]);
     }
 
     public static TimeSpan ParseDuration(string text)

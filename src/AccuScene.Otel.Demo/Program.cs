@@ -2,9 +2,8 @@ using AccuScene.Otel.Demo;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Instrumentation.Tracing;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 DemoArguments demo;
 try
@@ -27,8 +26,19 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 builder.Services.AddAccuScene(builder.Configuration.GetSection("AccuScene"));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMemoryCache();
-builder.Services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy("The process is running."), tags: ["live"]);
+builder.Services.AddDistributedMemoryCache();
+builder.Services.AddSingleton<SceneStore>();
+builder.Services.AddHealthChecks()
+    .AddAccuSceneLivenessCheck()
+    .AddAccuSceneDatabaseCheck("database", sp => sp.GetRequiredService<SceneStore>().DataSource, "SELECT count(*) FROM scenes")
+    .AddAccuSceneCacheCheck("cache")
+    .AddAccuSceneMemoryCheck(degradedBytes: 1L << 30, unhealthyBytes: 2L << 30);
 builder.Services.AddHostedService<SimulationWorker>();
+if (demo.Chaos)
+{
+    builder.Services.AddHostedService<ChaosSchedule>();
+}
+
 builder.Services.AddHttpClient("self", (sp, client) =>
 {
     var server = sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
@@ -42,8 +52,8 @@ var app = builder.Build();
 // Process, memory and session metrics are observed from the start.
 _ = app.Services.GetRequiredService<SystemMetrics>();
 
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-app.MapGet("/scenes/{id}", (string id, ILoggerFactory loggers, IMemoryCache scenes, CacheMetrics cache, DatabaseMetrics database, TimeProvider time) =>
+app.MapAccuSceneHealth();
+app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCache scenes, CacheMetrics cache, DatabaseMetrics database, SceneStore store, TimeProvider time, CancellationToken cancellationToken) =>
 {
     using (AccuSceneSpans.StartCacheOperation("scenes", "get"))
     {
@@ -55,13 +65,28 @@ app.MapGet("/scenes/{id}", (string id, ILoggerFactory loggers, IMemoryCache scen
     }
 
     cache.Miss("scenes");
-    SceneDto scene;
-    using (AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT", "scenes", "SELECT * FROM scenes WHERE id = $id"))
+    SceneDto? scene;
+    using (var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT", "scenes", "SELECT vehicles FROM scenes WHERE id = $id"))
     {
         var started = time.GetTimestamp();
-        scene = new SceneDto(id, 2);
+        try
+        {
+            scene = await store.FindSceneAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            database.RecordOperation("sqlite", "SELECT", time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
+            AccuSceneSpans.RecordFailure(query, ex);
+            return Results.Problem("The scene database is unavailable.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         DemoLog.SceneLoaded(loggers.CreateLogger("AccuScene.Otel.Demo.Scenes"), id, AccuSceneContext.CurrentSceneId);
         database.RecordOperation("sqlite", "SELECT", time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    if (scene is null)
+    {
+        return Results.NotFound();
     }
 
     // Scenes stay cached for 10 s, so the demo sees both hits and misses.
@@ -78,7 +103,7 @@ if (demo.Duration is { } duration)
 await app.StartAsync().ConfigureAwait(false);
 foreach (var address in app.Urls)
 {
-    Console.WriteLine($"AccuScene demo listening on {address} (health: {address}/health/live). Ctrl+C stops it.");
+    Console.WriteLine($"AccuScene demo listening on {address} (health: {address}/health, /health/live, /health/ready). Ctrl+C stops it.");
 }
 
 await app.WaitForShutdownAsync().ConfigureAwait(false);

@@ -7,13 +7,14 @@ namespace AccuScene.Otel.Demo;
 
 /// <summary>
 /// Runs a small simulation loop: each run loads a scene through the demo's own API (so HttpClient and
-/// ASP.NET Core propagate context), steps it in batches, records the simulation and database metrics,
-/// and logs inside the spans. Issue #9 replaces the stand-in step with the real collision physics.
+/// ASP.NET Core propagate context), steps it in batches, stores each batch's results in the SQLite database,
+/// records the simulation and database metrics, and logs inside the spans. Issue #9 replaces the stand-in step with the real collision physics.
 /// </summary>
 internal sealed partial class SimulationWorker(
     IHttpClientFactory httpClients,
     SimulationMetrics simulation,
     DatabaseMetrics database,
+    SceneStore store,
     ILogger<SimulationWorker> logger,
     TimeProvider time)
     : BackgroundService
@@ -86,12 +87,21 @@ internal sealed partial class SimulationWorker(
             var framesPerSecond = StepsPerBatch / Math.Max(time.GetElapsedTime(batchStarted).TotalSeconds, 1e-9);
             simulation.RecordFramesPerSecond(framesPerSecond);
             Log.BatchStepped(logger, sceneId, step, step + StepsPerBatch - 1, framesPerSecond);
-            using (var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "INSERT", "results", "INSERT INTO results (scene_id, step) VALUES ($scene, $step)"))
+            using (var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "INSERT", "results", "INSERT INTO results (scene_id, first_step, steps) VALUES ($scene, $from, $steps)"))
             {
                 var queryStarted = time.GetTimestamp();
-                await Task.Delay(TimeSpan.FromMilliseconds(2), time, cancellationToken).ConfigureAwait(false);
-                database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(queryStarted).TotalSeconds);
-                Log.ResultsStored(logger, sceneId, StepsPerBatch, step);
+                try
+                {
+                    await store.StoreResultsAsync(sceneId, step, StepsPerBatch, cancellationToken).ConfigureAwait(false);
+                    database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(queryStarted).TotalSeconds);
+                    Log.ResultsStored(logger, sceneId, StepsPerBatch, step);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException ex)
+                {
+                    database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(queryStarted).TotalSeconds, ex.GetType().Name);
+                    query.RecordFailure(ex);
+                    Log.StoreFailed(logger, ex, sceneId, step);
+                }
             }
 
             batch?.AddEvent(new ActivityEvent("batch.completed", tags: new ActivityTagsCollection { ["accuscene.simulation.steps"] = StepsPerBatch }));
@@ -113,6 +123,9 @@ internal sealed partial class SimulationWorker(
 
         [LoggerMessage(5, LogLevel.Information, "Stored {Rows} result rows for {SceneId} from step {Step}")]
         public static partial void ResultsStored(ILogger logger, string sceneId, int rows, long step);
+
+        [LoggerMessage(6, LogLevel.Warning, "Could not store the results of {SceneId} from step {Step}")]
+        public static partial void StoreFailed(ILogger logger, Exception exception, string sceneId, long step);
 
         [LoggerMessage(3, LogLevel.Warning, "Simulation run {Run} failed")]
         public static partial void RunFailed(ILogger logger, Exception exception, int run);

@@ -74,6 +74,15 @@ internal static class AccuSceneOptionsLoader
             {
                 FindUnknownKeys(child, childInfo, childPath, unknown);
             }
+            else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary, ElementType: { } elementType }
+                && AccuSceneOptionsJsonContext.Default.GetTypeInfo(elementType) is { Kind: JsonTypeInfoKind.Object } elementInfo)
+            {
+                // A dictionary of option objects (AccuScene:Health:Checks:<name>): check each entry's keys.
+                foreach (var entry in child.GetChildren())
+                {
+                    FindUnknownKeys(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);
+                }
+            }
         }
     }
 }

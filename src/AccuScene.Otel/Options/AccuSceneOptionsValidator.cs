@@ -50,6 +50,7 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         ValidateTracing(options.Tracing, root, failures);
         ValidateLogging(options.Logging, root, failures);
         ValidateRedaction(options.Redaction, root, failures);
+        ValidateHealth(options.Health, root, failures);
         return failures;
     }
 

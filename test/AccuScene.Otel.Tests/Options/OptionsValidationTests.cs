@@ -35,11 +35,34 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Logging:File:Path", " ", "must be a file path")]
     [TestCase("AccuScene:Logging:Console:Format", "yaml", "must be 'text' or 'json'; it is 'yaml'")]
     [TestCase("AccuScene:Redaction:Keys:0", "--", "must contain a letter or digit")]
+    [TestCase("AccuScene:Health:Interval", "00:00:00.500", "must be between 00:00:01 and 01:00:00")]
+    [TestCase("AccuScene:Health:Timeout", "00:00:00.010", "must be between 00:00:00.100 and 00:05:00")]
+    [TestCase("AccuScene:Health:FailureThreshold", "0", "must be between 1 and 100; it is 0")]
+    [TestCase("AccuScene:Health:Checks:db:SuccessThreshold", "101", "must be between 1 and 100; it is 101")]
+    [TestCase("AccuScene:Health:Endpoint:Port", "70000", "must be between 0 and 65535; it is 70000")]
+    [TestCase("AccuScene:Health:Endpoint:Path", "health", "must start with '/'")]
     public void OutOfRangeValue_FailsWithFullKeyAndRange(string key, string value, string expected)
     {
         var ex = LoadFails((key, value));
 
         Assert.That(ex.Failures, Has.Exactly(1).Contains(key).And.Contains(expected));
+    }
+
+    [Test]
+    public void UnknownKeyInsideAPerCheckSection_FailsWithItsPath()
+    {
+        var ex = LoadFails(("AccuScene:Health:Checks:db:Intervall", "00:00:05"));
+
+        Assert.That(ex.Message, Does.Contain("AccuScene:Health:Checks:db:Intervall is not a known setting").And.Contain("Interval"));
+    }
+
+    [TestCase("example.com", "must be an IP address")]
+    [TestCase("localhost", "needs an IP address")]
+    public void EndpointHost_MustBeAnAddressOrLocalhost(string host, string expected)
+    {
+        var ex = LoadFails(("AccuScene:Health:Endpoint:Host", host), ("AccuScene:Health:Endpoint:Port", "0"));
+
+        Assert.That(ex.Message, Does.Contain(expected));
     }
 
     [Test]

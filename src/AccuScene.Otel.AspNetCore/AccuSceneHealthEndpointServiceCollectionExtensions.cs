@@ -1,0 +1,43 @@
+using AccuScene.Otel;
+using AccuScene.Otel.AspNetCore;
+using AccuScene.Otel.Health;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Serves the AccuScene health probes from worker processes.</summary>
+public static class AccuSceneHealthEndpointServiceCollectionExtensions
+{
+    /// <summary>
+    /// Starts a small Kestrel server with the health probes (<c>/health</c>, <c>/health/live</c>,
+    /// <c>/health/ready</c>, <c>/health/startup</c>) with the host. It binds to
+    /// <c>AccuScene:Health:Endpoint:Host</c>:<c>Port</c>, 127.0.0.1:8081 unless configured. For web apps, map
+    /// the same endpoints with <c>app.MapAccuSceneHealth()</c> instead.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Changes to the endpoint options after configuration.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddAccuSceneHealthEndpoint(this IServiceCollection services, Action<AccuSceneHealthEndpointOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHealthChecks().AddAccuSceneScheduling();
+        services.TryAddSingleton(sp =>
+        {
+            // A copy: configure changes this endpoint only. Without AddAccuScene, AccuScene__* variables apply.
+            var options = sp.GetService<AccuSceneOptions>() is { } registered
+                ? AccuSceneOptionsJson.Deserialize(AccuSceneOptionsJson.Serialize(registered))
+                : AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), null);
+            configure?.Invoke(options.Health.Endpoint);
+            AccuSceneOptionsValidator.ThrowIfInvalid(options);
+            return new HealthEndpointHost(
+                sp.GetRequiredService<AccuSceneHealthMonitor>(),
+                options.Health.Endpoint,
+                sp.GetService<ILogger<HealthEndpointHost>>() ?? NullLogger<HealthEndpointHost>.Instance);
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HealthEndpointHost>(sp => sp.GetRequiredService<HealthEndpointHost>()));
+        return services;
+    }
+}

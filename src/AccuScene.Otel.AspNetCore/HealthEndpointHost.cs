@@ -1,0 +1,83 @@
+using AccuScene.Otel.Health;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AccuScene.Otel.AspNetCore;
+
+/// <summary>
+/// A small Kestrel server for worker processes that have no web host: it serves only the health probes, on
+/// <c>AccuScene:Health:Endpoint:Host</c> and <c>Port</c> (127.0.0.1:8081 by default). It is built empty, so the
+/// worker's own <c>ASPNETCORE_*</c> settings do not change it. Every endpoint is a read-only GET.
+/// </summary>
+internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposable
+{
+    private readonly AccuSceneHealthMonitor _monitor;
+    private readonly AccuSceneHealthEndpointOptions _options;
+    private readonly ILogger _logger;
+    private WebApplication? _app;
+
+    public HealthEndpointHost(AccuSceneHealthMonitor monitor, AccuSceneHealthEndpointOptions options, ILogger<HealthEndpointHost> logger)
+    {
+        _monitor = monitor;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the address the probes are served on, once started.</summary>
+    public Uri? Address { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var host = System.Net.IPAddress.TryParse(_options.Host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"[{address}]"
+            : _options.Host;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://{host}:{_options.Port}"));
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(_monitor);
+        var app = builder.Build();
+        app.UseRouting();
+        app.MapAccuSceneHealth(_options.Path);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _app = app;
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        this.Address = bound is null ? null : new Uri(bound.TrimEnd('/') + _options.Path + "/");
+        Log.Listening(_logger, this.Address?.ToString() ?? "(unknown)");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(110, LogLevel.Information, "Health probes listening on {Address} (live, ready, startup)", EventName = "HealthEndpointListening")]
+        public static partial void Listening(ILogger logger, string address);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AccuScene.Otel.Health;
+
+/// <summary>
+/// Writes an <see cref="AccuSceneHealthReport"/> as the JSON body of the probe endpoints:
+/// <c>{"status","probe","generated_at","checks":[{"name","status","last_result","description","duration_ms",
+/// "last_run","last_success","consecutive_failures","consecutive_successes","pending","dependency":{…},"tags","data"}]}</c>.
+/// </summary>
+public static class AccuSceneHealthJson
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+
+    /// <summary>Writes <paramref name="report"/> to <paramref name="output"/>.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="output">The stream, for example a response body.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the JSON is written.</returns>
+    public static async Task WriteAsync(AccuSceneHealthReport report, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = new Utf8JsonWriter(output, Options);
+        await using (writer.ConfigureAwait(false))
+        {
+            Write(report, writer);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes <paramref name="report"/> to <paramref name="writer"/>.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="writer">The JSON writer.</param>
+    public static void Write(AccuSceneHealthReport report, Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("status", report.Status.ToString());
+        writer.WriteString("probe", report.Probe.ToString().ToLowerInvariant());
+        writer.WriteString("generated_at", report.GeneratedAt);
+        writer.WriteStartArray("checks");
+        foreach (var entry in report.Entries)
+        {
+            WriteEntry(entry, writer);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteEntry(AccuSceneHealthEntry entry, Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", entry.Name);
+        writer.WriteString("status", entry.Pending ? "Pending" : entry.Status.ToString());
+        if (entry.LastResult is { } last)
+        {
+            writer.WriteString("last_result", last.ToString());
+        }
+
+        writer.WriteString("description", entry.Description);
+        if (entry.LastDuration is { } duration)
+        {
+            writer.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
+        }
+
+        WriteTime(writer, "last_run", entry.LastRun);
+        WriteTime(writer, "last_success", entry.LastSuccess);
+        writer.WriteNumber("consecutive_failures", entry.ConsecutiveFailures);
+        writer.WriteNumber("consecutive_successes", entry.ConsecutiveSuccesses);
+        writer.WriteBoolean("pending", entry.Pending);
+        if (entry.Dependency is { } dependency)
+        {
+            writer.WriteStartObject("dependency");
+            writer.WriteString("name", dependency.Name);
+            writer.WriteString("kind", dependency.Kind);
+            writer.WriteBoolean("critical", dependency.Critical);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteStartArray("tags");
+        foreach (var tag in entry.Tags)
+        {
+            writer.WriteStringValue(tag);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("data");
+        foreach (var (key, value) in entry.Data)
+        {
+            switch (value)
+            {
+                case int or long or double or float or decimal when double.IsFinite(Convert.ToDouble(value, CultureInfo.InvariantCulture)):
+                    writer.WriteNumber(key, Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                    break;
+                case bool flag:
+                    writer.WriteBoolean(key, flag);
+                    break;
+                default:
+                    writer.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            writer.WriteString(name, time);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

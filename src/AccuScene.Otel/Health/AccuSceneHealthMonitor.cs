@@ -1,0 +1,201 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AccuScene.Otel.Health;
+
+/// <summary>
+/// The cached health of every check registered with <c>AddHealthChecks()</c>. A background scheduler runs
+/// each check through <see cref="HealthCheckService"/> on its own interval and timeout, and records the result
+/// here; probes read <see cref="GetReport"/>, which never runs a check and answers at once. Status changes
+/// are logged, raised as <see cref="StatusChanged"/>, and exported as the metrics
+/// <c>accuscene.health.status</c> and <c>accuscene.health.check.duration</c> on the meter <c>AccuScene.Health</c>.
+/// </summary>
+public sealed partial class AccuSceneHealthMonitor : IDisposable
+{
+    /// <summary>The meter of the health metrics.</summary>
+    public const string MeterName = "AccuScene.Health";
+
+    private readonly HealthCheckState[] _states;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Meter _meter;
+    private readonly Histogram<double> _duration;
+
+    internal AccuSceneHealthMonitor(
+        IOptions<HealthCheckServiceOptions> registrations,
+        IEnumerable<HealthCheckMetadata> metadata,
+        AccuSceneHealthOptions options,
+        TimeProvider time,
+        ILogger<AccuSceneHealthMonitor> logger,
+        IMeterFactory? meters)
+    {
+        _time = time;
+        _logger = logger;
+        var byName = metadata.GroupBy(m => m.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var unknown = options.Checks.Keys
+            .Where(name => !registrations.Value.Registrations.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+            .Select(name => $"AccuScene:Health:Checks:{name} names no registered health check; the checks are: {string.Join(", ", registrations.Value.Registrations.Select(r => r.Name))}.")
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), unknown);
+        }
+
+        _states = [.. registrations.Value.Registrations.Select(r => CreateState(r, byName.GetValueOrDefault(r.Name), options))];
+        _meter = meters?.Create(MeterName) ?? new Meter(MeterName);
+        _duration = _meter.CreateHistogram<double>(
+            "accuscene.health.check.duration", unit: "s", description: "How long each health check run took, timed-out runs included.");
+        _meter.CreateObservableGauge(
+            "accuscene.health.status", this.ObserveStatus, unit: "{status}", description: "Each check's status after its thresholds: 2 Healthy, 1 Degraded, 0 Unhealthy.");
+    }
+
+    /// <summary>Raised after a check's status changed (thresholds applied), on the scheduler's thread.</summary>
+    public event EventHandler<HealthStatusChange>? StatusChanged;
+
+    internal IReadOnlyList<HealthCheckState> States => _states;
+
+    /// <summary>Builds a probe's answer from the cached results.</summary>
+    /// <param name="probe">The probe.</param>
+    /// <returns>The status and the entries the probe covers.</returns>
+    public AccuSceneHealthReport GetReport(HealthProbe probe)
+    {
+        var included = probe switch
+        {
+            HealthProbe.Live => _states.Where(s => s.Tags.Contains(HealthTags.Live)),
+            HealthProbe.Startup when _states.Any(s => s.Tags.Contains(HealthTags.Startup)) => _states.Where(s => s.Tags.Contains(HealthTags.Startup)),
+            _ => _states,
+        };
+        var now = _time.GetUtcNow();
+        var entries = included.Select(s => Stale(s, now) ?? s.Snapshot()).ToList();
+        return new AccuSceneHealthReport(probe, Aggregate(entries, probe), now, entries);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _meter.Dispose();
+
+    internal void Record(HealthCheckState state, HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data)
+    {
+        _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("accuscene.health.check", state.Name), new("accuscene.health.status", Name(result)));
+        var change = state.Record(result, description, duration, data, _time.GetUtcNow());
+        if (change is null)
+        {
+            return;
+        }
+
+        if (change.Previous is { } previous && change.Current > previous)
+        {
+            Log.Recovered(_logger, change.Name, previous.ToString(), change.Current.ToString(), description);
+        }
+        else if (change.Previous is null)
+        {
+            Log.FirstResult(_logger, change.Name, change.Current.ToString(), description);
+        }
+        else
+        {
+            Log.Worsened(_logger, change.Name, change.Previous.Value.ToString(), change.Current.ToString(), description, change.Entry.ConsecutiveFailures);
+        }
+
+        // Each listener on its own: one that throws neither hides the change from the others nor fails the run.
+        foreach (var handler in this.StatusChanged?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((EventHandler<HealthStatusChange>)handler)(this, change);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("health-status-changed", change.Name, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A live check whose last run is older than three intervals plus its timeout means the scheduler itself is
+    /// stuck (no thread ran it): reported Unhealthy, whatever its last result.
+    /// </summary>
+    private static AccuSceneHealthEntry? Stale(HealthCheckState state, DateTimeOffset now)
+    {
+        if (!state.Tags.Contains(HealthTags.Live))
+        {
+            return null;
+        }
+
+        var entry = state.Snapshot();
+        var limit = (3 * state.Interval) + state.Timeout;
+        return entry.LastRun is { } lastRun && now - lastRun > limit
+            ? entry with { Status = HealthStatus.Unhealthy, Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not run for {now - lastRun:c}, more than {limit:c}: the scheduler is stuck") }
+            : null;
+    }
+
+    private static HealthStatus Aggregate(List<AccuSceneHealthEntry> entries, HealthProbe probe)
+    {
+        var status = HealthStatus.Healthy;
+        foreach (var entry in entries)
+        {
+            var effective = entry switch
+            {
+                { Pending: true } when probe == HealthProbe.Live => HealthStatus.Healthy,
+                { Pending: true, Critical: false } => HealthStatus.Degraded,
+                { Pending: true } => HealthStatus.Unhealthy,
+                { Status: HealthStatus.Unhealthy, Critical: false } => HealthStatus.Degraded,
+                _ => entry.Status,
+            };
+            status = effective < status ? effective : status;
+        }
+
+        return status;
+    }
+
+    private static string Name(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "Healthy",
+        HealthStatus.Degraded => "Degraded",
+        _ => "Unhealthy",
+    };
+
+    private static HealthCheckState CreateState(HealthCheckRegistration registration, HealthCheckMetadata? metadata, AccuSceneHealthOptions options)
+    {
+        var configured = options.Checks.GetValueOrDefault(registration.Name);
+        var schedule = metadata?.Schedule;
+        return new HealthCheckState(
+            registration.Name,
+            [.. registration.Tags.Order(StringComparer.Ordinal)],
+            metadata?.Dependency,
+            configured?.Interval ?? schedule?.Interval ?? options.Interval,
+            configured?.Timeout ?? schedule?.Timeout ?? options.Timeout,
+            configured?.FailureThreshold ?? schedule?.FailureThreshold ?? options.FailureThreshold,
+            configured?.SuccessThreshold ?? schedule?.SuccessThreshold ?? options.SuccessThreshold);
+    }
+
+    private IEnumerable<Measurement<int>> ObserveStatus()
+    {
+        foreach (var state in _states)
+        {
+            var entry = state.Snapshot();
+            if (entry.Pending)
+            {
+                continue;
+            }
+
+            yield return new Measurement<int>(
+                (int)entry.Status,
+                new KeyValuePair<string, object?>("accuscene.health.check", entry.Name),
+                new("accuscene.health.dependency.kind", entry.Dependency?.Kind ?? "none"),
+                new("accuscene.health.critical", entry.Critical));
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(100, LogLevel.Warning, "Health check {HealthCheck} changed from {PreviousStatus} to {HealthStatus} after {ConsecutiveFailures} failure(s): {Description}", EventName = "HealthStatusChanged")]
+        public static partial void Worsened(ILogger logger, string healthCheck, string previousStatus, string healthStatus, string? description, int consecutiveFailures);
+
+        [LoggerMessage(101, LogLevel.Information, "Health check {HealthCheck} recovered from {PreviousStatus} to {HealthStatus}: {Description}", EventName = "HealthStatusRecovered")]
+        public static partial void Recovered(ILogger logger, string healthCheck, string previousStatus, string healthStatus, string? description);
+
+        [LoggerMessage(102, LogLevel.Information, "Health check {HealthCheck} reported {HealthStatus} on its first run: {Description}", EventName = "HealthStatusFirstResult")]
+        public static partial void FirstResult(ILogger logger, string healthCheck, string healthStatus, string? description);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using AccuScene.Otel.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace AccuScene.Otel.Health;
+
+/// <summary>
+/// Runs every registered check in the background, each on its own interval, through
+/// <see cref="HealthCheckService"/> (so registrations, scopes and failure statuses behave as in ASP.NET Core),
+/// and records the results in <see cref="AccuSceneHealthMonitor"/>. A run is cancelled after its timeout and
+/// recorded as <c>timed out after …</c>. A check that ignores cancellation is left running: the scheduler
+/// stops waiting for it shortly after the timeout, and until it ends each later run is recorded as timed out
+/// without starting it again. Everything waits on <see cref="TimeProvider"/>.
+/// </summary>
+internal sealed class HealthCheckScheduler : BackgroundService
+{
+    /// <summary>How long past the timeout the scheduler waits for a check that ignores cancellation.</summary>
+    internal static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(50);
+
+    private readonly HealthCheckService _service;
+    private readonly AccuSceneHealthMonitor _monitor;
+    private readonly TimeProvider _time;
+
+    public HealthCheckScheduler(HealthCheckService service, AccuSceneHealthMonitor monitor, TimeProvider time)
+    {
+        _service = service;
+        _monitor = monitor;
+        _time = time;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_monitor.States.Select(state => this.LoopAsync(state, stoppingToken)));
+
+    internal async Task RunOnceAsync(HealthCheckState state, CancellationToken stoppingToken)
+    {
+        if (state.Hung is { IsCompleted: false })
+        {
+            // Not started again: the duration reported is how long the hung run has been going.
+            this.Record(state, HealthStatus.Unhealthy, TimedOut(state.Timeout) + "; the previous run is still going", state.HungSince, null);
+            return;
+        }
+
+        var started = _time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(state.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        Task<HealthReport> run;
+        try
+        {
+            run = _service.CheckHealthAsync(r => string.Equals(r.Name, state.Name, StringComparison.Ordinal), linked.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The check could not even be created (a missing service, a throwing factory).
+            this.Record(state, HealthStatus.Unhealthy, ex.Message, started, null);
+            return;
+        }
+
+        HealthReport report;
+        try
+        {
+            report = await run.WaitAsync(state.Timeout + Grace, _time, stoppingToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            state.Hung = run;
+            state.HungSince = started;
+            this.Record(state, HealthStatus.Unhealthy, TimedOut(state.Timeout), started, null);
+            return;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            this.Record(state, HealthStatus.Unhealthy, TimedOut(state.Timeout), started, null);
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // DefaultHealthCheckService creates the check outside its own try: a factory that throws ends here.
+            this.Record(state, HealthStatus.Unhealthy, ex.Message, started, null);
+            return;
+        }
+
+        if (report.Entries.TryGetValue(state.Name, out var entry))
+        {
+            var description = entry.Exception is OperationCanceledException && timeout.IsCancellationRequested ? TimedOut(state.Timeout) : Describe(entry);
+            this.Record(state, entry.Status, description, started, entry.Data);
+        }
+    }
+
+    private static string TimedOut(TimeSpan timeout) =>
+        string.Create(CultureInfo.InvariantCulture, $"timed out after {timeout}");
+
+    private static string? Describe(HealthReportEntry entry) =>
+        entry.Description ?? entry.Exception?.Message;
+
+    private async Task LoopAsync(HealthCheckState state, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await this.RunOnceAsync(state, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A listener of StatusChanged or the health service itself failed: count it, keep scheduling.
+                AccuSceneSelfDiagnostics.ProcessorFailed("health-scheduler", state.Name, ex);
+            }
+
+            try
+            {
+                await Task.Delay(state.Interval, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Record(HealthCheckState state, HealthStatus status, string? description, long started, IReadOnlyDictionary<string, object>? data) =>
+        _monitor.Record(state, status, description, _time.GetElapsedTime(started), data);
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AccuScene.Otel.Health;
+
+/// <summary>
+/// One check's schedule and cached state. The first result is taken as it is. After that, a check that is
+/// Healthy or Degraded turns Unhealthy only after <see cref="FailureThreshold"/> Unhealthy runs in a row,
+/// and an Unhealthy check recovers only after <see cref="SuccessThreshold"/> good runs in a row, so one slow
+/// or failed run does not make a pod flap. Thread-safe.
+/// </summary>
+internal sealed class HealthCheckState
+{
+    private static readonly IReadOnlyDictionary<string, object> NoData = new Dictionary<string, object>();
+
+    private readonly Lock _gate = new();
+    private HealthStatus? _status;
+    private HealthStatus? _lastResult;
+    private string? _description = "not checked yet";
+    private TimeSpan? _lastDuration;
+    private DateTimeOffset? _lastRun;
+    private DateTimeOffset? _lastSuccess;
+    private int _consecutiveFailures;
+    private int _consecutiveSuccesses;
+    private IReadOnlyDictionary<string, object> _data = NoData;
+
+    public HealthCheckState(string name, IReadOnlyList<string> tags, HealthDependency? dependency, TimeSpan interval, TimeSpan timeout, int failureThreshold, int successThreshold)
+    {
+        this.Name = name;
+        this.Tags = tags;
+        this.Dependency = dependency;
+        this.Interval = interval;
+        this.Timeout = timeout;
+        this.FailureThreshold = failureThreshold;
+        this.SuccessThreshold = successThreshold;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Tags { get; }
+
+    public HealthDependency? Dependency { get; }
+
+    public TimeSpan Interval { get; }
+
+    public TimeSpan Timeout { get; }
+
+    public int FailureThreshold { get; }
+
+    public int SuccessThreshold { get; }
+
+    /// <summary>The run still going after its timeout, if any: a check that ignores cancellation.</summary>
+    public Task? Hung { get; set; }
+
+    /// <summary>The timestamp (of the scheduler's time provider) at which the hung run started.</summary>
+    public long HungSince { get; set; }
+
+    /// <summary>Records one run's result and returns the status change it caused, if any.</summary>
+    public HealthStatusChange? Record(HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var previous = _status;
+            var failed = result == HealthStatus.Unhealthy;
+            if (failed)
+            {
+                _consecutiveFailures++;
+                _consecutiveSuccesses = 0;
+            }
+            else
+            {
+                _consecutiveSuccesses++;
+                _consecutiveFailures = 0;
+                _lastSuccess = now;
+            }
+
+            _status = previous switch
+            {
+                null => result,
+                HealthStatus.Unhealthy when !failed => _consecutiveSuccesses >= this.SuccessThreshold ? result : HealthStatus.Unhealthy,
+                HealthStatus.Unhealthy => HealthStatus.Unhealthy,
+                _ when failed => _consecutiveFailures >= this.FailureThreshold ? HealthStatus.Unhealthy : previous,
+                _ => result,
+            };
+            _lastResult = result;
+            _description = description;
+            _lastDuration = duration;
+            _lastRun = now;
+            _data = data ?? NoData;
+            return _status == previous ? null : new HealthStatusChange(this.Name, previous, _status.Value, this.SnapshotLocked());
+        }
+    }
+
+    public AccuSceneHealthEntry Snapshot()
+    {
+        lock (_gate)
+        {
+            return this.SnapshotLocked();
+        }
+    }
+
+    private AccuSceneHealthEntry SnapshotLocked() => new(
+        this.Name,
+        _status ?? HealthStatus.Unhealthy,
+        _lastResult,
+        _description,
+        _lastDuration,
+        _lastRun,
+        _lastSuccess,
+        _consecutiveFailures,
+        _consecutiveSuccesses,
+        this.Dependency,
+        this.Tags,
+        _data);
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AccuScene.Otel.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL 15 on a free loopback port with a temporary data directory, run as the
+/// <c>postgres</c> user (it refuses root) through <c>runuser</c>, and started and stopped with <c>pg_ctl</c>,
+/// which signals the server by the PID in its data directory.
+/// </summary>
+internal sealed class PostgresServer : IDisposable
+{
+    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    public const string InstallHint = "apt-get install -y postgresql";
+
+    private readonly string _directory;
+
+    private PostgresServer(string directory, int port)
+    {
+        _directory = directory;
+        this.Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString =>
+        string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={this.Port};Username=postgres;Database=postgres;Pooling=false;Timeout=2;Command Timeout=2");
+
+    private string DataDirectory => Path.Combine(_directory, "data");
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        RequiredBinary.Require(Path.Combine(BinDirectory, "initdb"), InstallHint);
+        var directory = Path.Combine(Path.GetTempPath(), "accuscene-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        await RunAsync("chown", "postgres:postgres", directory);
+        var server = new PostgresServer(directory, LoopbackPort.GetFree());
+        try
+        {
+            await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "initdb"), "-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "--no-sync");
+            await server.StartAgainAsync();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    public Task StartAgainAsync() => RunAsync(
+        "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+        "-o", string.Create(CultureInfo.InvariantCulture, $"-p {this.Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off"), "start");
+
+    public Task StopAsync() => RunAsync(
+        "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
+
+    public void Dispose()
+    {
+        // Stops the server if it still runs (pg_ctl signals the PID in the data directory); a server that is
+        // already stopped makes pg_ctl exit non-zero, which is fine here.
+        if (File.Exists(Path.Combine(this.DataDirectory, "postmaster.pid")))
+        {
+            _ = TryRunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "immediate", "-w", "stop").GetAwaiter().GetResult();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static async Task RunAsync(string fileName, params string[] arguments)
+    {
+        var (exitCode, output) = await TryRunAsync(fileName, arguments);
+        if (exitCode != 0)
+        {
+            Assert.Fail($"{fileName} {string.Join(' ', arguments)} exited {exitCode}: {output}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> TryRunAsync(string fileName, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = "/" };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+}

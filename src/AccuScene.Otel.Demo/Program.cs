@@ -1,5 +1,6 @@
 using AccuScene.Otel.Demo;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Instrumentation.Tracing;
 using Microsoft.Data.Sqlite;
@@ -53,6 +54,8 @@ var app = builder.Build();
 _ = app.Services.GetRequiredService<SystemMetrics>();
 
 app.MapAccuSceneHealth();
+app.MapAccuSceneEvents();
+app.MapAccuSceneProfiling();
 app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCache scenes, CacheMetrics cache, DatabaseMetrics database, SceneStore store, TimeProvider time, CancellationToken cancellationToken) =>
 {
     using (AccuSceneSpans.StartCacheOperation("scenes", "get"))
@@ -76,7 +79,13 @@ app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCach
         catch (SqliteException ex)
         {
             database.RecordOperation("sqlite", "SELECT", time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
-            AccuSceneSpans.RecordFailure(query, ex);
+            query?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            loggers.CreateLogger("AccuScene.Otel.Demo.Scenes").RecordEvent(
+                AccuSceneEventCategory.Api,
+                AccuSceneEventSeverity.Warning,
+                "api.scene_unavailable",
+                $"GET /scenes/{id} answered 503: the scene database is unavailable",
+                new KeyValuePair<string, object?>("accuscene.scene.id", id));
             return Results.Problem("The scene database is unavailable.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -89,8 +98,15 @@ app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCach
         return Results.NotFound();
     }
 
-    // Scenes stay cached for 10 s, so the demo sees both hits and misses.
-    scenes.Set(id, scene, TimeSpan.FromSeconds(10));
+    // Scenes stay cached for 10 s, so the demo sees both hits and misses; evictions become cache events.
+    var entry = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(10) };
+    entry.RegisterPostEvictionCallback(static (key, _, reason, state) => ((ILogger)state!).RecordEvent(
+        AccuSceneEventCategory.Cache,
+        AccuSceneEventSeverity.Info,
+        "cache.evicted",
+        $"Scene {key} left the cache ({reason})",
+        new KeyValuePair<string, object?>("accuscene.cache.reason", reason.ToString())), loggers.CreateLogger("AccuScene.Otel.Demo.Cache"));
+    scenes.Set(id, scene, entry);
     return Results.Ok(scene);
 });
 

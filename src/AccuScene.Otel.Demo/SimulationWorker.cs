@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Instrumentation.Tracing;
+using AccuScene.Otel.Profiling;
 
 namespace AccuScene.Otel.Demo;
 
@@ -15,6 +17,7 @@ internal sealed partial class SimulationWorker(
     SimulationMetrics simulation,
     DatabaseMetrics database,
     SceneStore store,
+    AccuSceneProfiler profiler,
     ILogger<SimulationWorker> logger,
     TimeProvider time)
     : BackgroundService
@@ -40,8 +43,16 @@ internal sealed partial class SimulationWorker(
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
             {
-                // A failed or timed-out call to the API fails this run only; the loop goes on.
-                Log.RunFailed(logger, ex, run);
+                // A failed or timed-out call to the API fails this run only; the loop goes on after the same pause.
+                logger.RecordEvent(AccuSceneEventCategory.Simulation, AccuSceneEventSeverity.Warning, "simulation.failed", $"Simulation run {run} failed: {ex.Message}");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
     }
@@ -80,7 +91,16 @@ internal sealed partial class SimulationWorker(
             for (var i = 0; i < StepsPerBatch; i++)
             {
                 var stepStarted = time.GetTimestamp();
-                Thread.SpinWait(2_000);
+                using (profiler.Scope("collision-detection"))
+                {
+                    Thread.SpinWait(800);
+                }
+
+                using (profiler.Scope("integration"))
+                {
+                    Thread.SpinWait(1_200);
+                }
+
                 simulation.RecordStep(time.GetElapsedTime(stepStarted).TotalSeconds, Timestep);
             }
 
@@ -92,15 +112,25 @@ internal sealed partial class SimulationWorker(
                 var queryStarted = time.GetTimestamp();
                 try
                 {
-                    await store.StoreResultsAsync(sceneId, step, StepsPerBatch, cancellationToken).ConfigureAwait(false);
+                    using (profiler.Scope("persistence"))
+                    {
+                        await store.StoreResultsAsync(sceneId, step, StepsPerBatch, cancellationToken).ConfigureAwait(false);
+                    }
+
                     database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(queryStarted).TotalSeconds);
                     Log.ResultsStored(logger, sceneId, StepsPerBatch, step);
                 }
                 catch (Microsoft.Data.Sqlite.SqliteException ex)
                 {
                     database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(queryStarted).TotalSeconds, ex.GetType().Name);
-                    query.RecordFailure(ex);
-                    Log.StoreFailed(logger, ex, sceneId, step);
+                    // One event per failure: the span gets the error status, the event carries the message.
+                    query?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                    logger.RecordEvent(
+                        AccuSceneEventCategory.Database,
+                        AccuSceneEventSeverity.Error,
+                        "results.store_failed",
+                        $"Could not store the results of {sceneId} from step {step}: {ex.Message}",
+                        new KeyValuePair<string, object?>("accuscene.scene.id", sceneId));
                 }
             }
 
@@ -108,6 +138,13 @@ internal sealed partial class SimulationWorker(
         }
 
         Log.RunCompleted(logger, sceneId, time.GetElapsedTime(started).TotalMilliseconds);
+        logger.RecordEvent(
+            AccuSceneEventCategory.Simulation,
+            AccuSceneEventSeverity.Info,
+            "simulation.completed",
+            $"Simulation of {sceneId} completed",
+            new KeyValuePair<string, object?>("accuscene.scene.id", sceneId),
+            new KeyValuePair<string, object?>("accuscene.simulation.frames", StepsPerRun));
     }
 
     private static partial class Log
@@ -124,10 +161,5 @@ internal sealed partial class SimulationWorker(
         [LoggerMessage(5, LogLevel.Information, "Stored {Rows} result rows for {SceneId} from step {Step}")]
         public static partial void ResultsStored(ILogger logger, string sceneId, int rows, long step);
 
-        [LoggerMessage(6, LogLevel.Warning, "Could not store the results of {SceneId} from step {Step}")]
-        public static partial void StoreFailed(ILogger logger, Exception exception, string sceneId, long step);
-
-        [LoggerMessage(3, LogLevel.Warning, "Simulation run {Run} failed")]
-        public static partial void RunFailed(ILogger logger, Exception exception, int run);
     }
 }

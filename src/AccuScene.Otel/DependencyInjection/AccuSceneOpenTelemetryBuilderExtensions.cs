@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AccuScene.Otel;
+using AccuScene.Otel.Events;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Metrics.Percentiles;
+using AccuScene.Otel.Profiling;
 using AccuScene.Otel.Propagation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +75,10 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
                 o => AccuSceneLoggingBuilderExtensions.ConfigureLoggerOptions(o, options));
             AccuSceneLoggingBuilderExtensions.AddLevelFilters(services, options.Logging);
         }
+
+        // The event store the capture processors fill, and the profiler.
+        services.TryAddSingleton(_ => new AccuSceneEventStore(options.Events.MaxEvents));
+        services.TryAddSingleton(sp => new AccuSceneProfiler(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>()));
 
         // In-process percentiles: created with the meter provider, so they listen from the start.
         services.TryAddSingleton(_ => new AccuScenePercentiles());

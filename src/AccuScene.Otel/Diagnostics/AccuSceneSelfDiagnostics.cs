@@ -32,6 +32,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> LogsDropped = Meter.CreateCounter<long>(
         LogsDroppedName, unit: "{line}", description: "Log lines that an AccuScene log output could not write, for example because the disk was full.");
 
+    /// <summary>Events dropped from the full event store (the oldest go first).</summary>
+    public static readonly Counter<long> EventsDropped = Meter.CreateCounter<long>(
+        "accuscene.otel.events.dropped", unit: "{event}", description: "Events dropped from the in-memory event store because it was full.");
+
     // Counter.Add runs MeterListener callbacks synchronously, so even counting can throw; a failure to
     // report a failure is dropped rather than thrown into the application.
     public static void ProcessorFailed(string processor, string stage, Exception exception)

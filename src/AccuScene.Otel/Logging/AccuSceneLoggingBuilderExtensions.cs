@@ -1,4 +1,5 @@
 using AccuScene.Otel;
+using AccuScene.Otel.Events;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Logging;
 using AccuScene.Otel.Resources;
@@ -105,6 +106,13 @@ public static class AccuSceneLoggingBuilderExtensions
         {
             var includeScopes = options.Logging.IncludeScopes;
             builder.AddProcessor(sp => new ScopesAndRedactionProcessor(redactor, includeScopes ? sp.GetService<ScopeCapture>() : null));
+        }
+
+        if (options.Events.Enabled)
+        {
+            var minimumLevel = options.Events.MinimumLevel;
+            var capacity = options.Events.MaxEvents;
+            builder.AddProcessor(sp => new EventCaptureLogProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(capacity), minimumLevel));
         }
 
         if (options.Logging.Console.Enabled)

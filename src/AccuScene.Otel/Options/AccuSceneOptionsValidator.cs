@@ -51,6 +51,15 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         ValidateLogging(options.Logging, root, failures);
         ValidateRedaction(options.Redaction, root, failures);
         ValidateHealth(options.Health, root, failures);
+        if (options.Events.MaxEvents is < 100 or > 1_000_000)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Events:MaxEvents must be between 100 and 1000000; it is {options.Events.MaxEvents}."));
+        }
+
+        if (!Enum.IsDefined(options.Events.MinimumLevel))
+        {
+            failures.Add($"{root}:Events:MinimumLevel must be one of Trace, Debug, Information, Warning, Error, Critical or None; it is {options.Events.MinimumLevel}.");
+        }
         return failures;
     }
 

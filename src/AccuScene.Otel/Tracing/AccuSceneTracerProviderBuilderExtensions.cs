@@ -1,4 +1,5 @@
 using AccuScene.Otel;
+using AccuScene.Otel.Events;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Logging;
@@ -53,6 +54,12 @@ public static class AccuSceneTracerProviderBuilderExtensions
         if (!redactor.IsEmpty)
         {
             builder.AddProcessor(new RedactingActivityProcessor(redactor));
+        }
+
+        if (options.Events.Enabled)
+        {
+            var capacity = options.Events.MaxEvents;
+            builder.AddProcessor(sp => new EventCaptureActivityProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(capacity), redactor));
         }
 
 

@@ -1,0 +1,156 @@
+using System.Globalization;
+using AccuScene.Otel.Events;
+using AccuScene.Otel.Instrumentation.Events;
+using AccuScene.Otel.Profiling;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the read-only event and profiling endpoints.</summary>
+public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
+{
+    private static readonly string[] IsoFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd",
+    ];
+
+    /// <summary>
+    /// Maps <c>GET {pattern}</c> over the event store, newest first:
+    /// <c>?severity=&lt;min&gt;&amp;category=&lt;name&gt;[,&lt;name&gt;]&amp;from=&lt;ISO-8601&gt;&amp;to=&lt;ISO-8601&gt;&amp;q=&lt;text&gt;&amp;trace_id=&lt;id&gt;&amp;limit=&lt;n&gt;&amp;offset=&lt;n&gt;</c>.
+    /// <c>from</c> is inclusive and <c>to</c> exclusive. A malformed parameter answers 400 with the reason.
+    /// </summary>
+    /// <param name="endpoints">The app or a route group.</param>
+    /// <param name="pattern">The path. Default <c>/events</c>.</param>
+    /// <returns>The endpoint, for conventions such as authorization.</returns>
+    public static IEndpointConventionBuilder MapAccuSceneEvents(this IEndpointRouteBuilder endpoints, string pattern = "/events")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapGet(pattern, async context =>
+        {
+            if (!TryParse(context.Request.Query, out var query, out var error))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync(error, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            var store = context.RequestServices.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.Shared;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await AccuSceneDiagnosticsJson.WriteAsync(store.Query(query), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Maps <c>GET {pattern}</c>: the profiler's running session and recent sessions, with per-scope statistics.</summary>
+    /// <param name="endpoints">The app or a route group.</param>
+    /// <param name="pattern">The path. Default <c>/profiling</c>.</param>
+    /// <returns>The endpoint.</returns>
+    public static IEndpointConventionBuilder MapAccuSceneProfiling(this IEndpointRouteBuilder endpoints, string pattern = "/profiling")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapGet(pattern, async context =>
+        {
+            if (context.RequestServices.GetService<AccuSceneProfiler>() is not { } profiler)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsync("No AccuSceneProfiler is registered: call services.AddAccuScene().", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await AccuSceneDiagnosticsJson.WriteAsync(profiler.Report(), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+    }
+
+    internal static bool TryParse(IQueryCollection parameters, out AccuSceneEventQuery query, out string error)
+    {
+        query = new AccuSceneEventQuery();
+        error = string.Empty;
+        if (parameters["severity"].ToString() is { Length: > 0 } severityText)
+        {
+            if (!severityText.All(char.IsAsciiLetter) || !Enum.TryParse<AccuSceneEventSeverity>(severityText, ignoreCase: true, out var severity))
+            {
+                error = $"severity must be one of debug, info, warning, error, critical; it is '{severityText}'.";
+                return false;
+            }
+
+            query = query with { MinimumSeverity = severity };
+        }
+
+        var categories = parameters["category"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        foreach (var category in categories)
+        {
+            if (!AccuSceneEvents.TryParseCategory(category, out _))
+            {
+                error = $"category must be among system, application, user_action, simulation, database, cache, api, security, custom; it is '{category}'.";
+                return false;
+            }
+        }
+
+        if (categories.Count > 0)
+        {
+            query = query with { Categories = categories.Select(c => c.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal) };
+        }
+
+        if (!TryTime(parameters, "from", out var from, ref error) || !TryTime(parameters, "to", out var to, ref error))
+        {
+            return false;
+        }
+
+        query = query with { From = from, To = to };
+        if (!TryInt(parameters, "limit", 1, 1000, 100, out var limit, ref error) || !TryInt(parameters, "offset", 0, int.MaxValue, 0, out var offset, ref error))
+        {
+            return false;
+        }
+
+        query = query with
+        {
+            Limit = limit,
+            Offset = offset,
+            Contains = parameters["q"].ToString() is { Length: > 0 } text ? text : null,
+            TraceId = parameters["trace_id"].ToString() is { Length: > 0 } traceId ? traceId : null,
+        };
+        return true;
+    }
+
+    private static bool TryTime(IQueryCollection parameters, string name, out DateTimeOffset? value, ref string error)
+    {
+        value = null;
+        var text = parameters[name].ToString();
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+
+        error = $"{name} must be an ISO-8601 time such as 2026-11-30T10:00:00Z; it is '{text}'.";
+        return false;
+    }
+
+    private static bool TryInt(IQueryCollection parameters, string name, int min, int max, int fallback, out int value, ref string error)
+    {
+        value = fallback;
+        var text = parameters[name].ToString();
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max)
+        {
+            return true;
+        }
+
+        error = string.Create(CultureInfo.InvariantCulture, $"{name} must be a whole number from {min} to {max}; it is '{text}'.");
+        return false;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace AccuScene.Otel.Profiling;
+
+/// <summary>
+/// Profiles named scopes inside named sessions: <c>using var scope = profiler.Scope("collision-detection");</c>.
+/// Each scope starts an <see cref="Activity"/> on the <c>AccuScene.Profiling</c> source, records its duration on
+/// the histogram <c>accuscene.profiling.scope.duration</c>, and adds its duration and allocated bytes
+/// (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) to the current session. A session named
+/// <c>default</c> runs until the first <see cref="StartSession"/>; the last 10 stopped sessions are kept.
+/// </summary>
+public sealed class AccuSceneProfiler : IDisposable
+{
+    /// <summary>The activity source and meter name of the profiler.</summary>
+    public const string SourceName = "AccuScene.Profiling";
+
+    private const int KeptSessions = 10;
+    private static readonly ActivitySource Source = new(SourceName);
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly Meter _meter;
+    private readonly LinkedList<ProfilingSession> _recent = new();
+    private ProfilingSession _current;
+
+    /// <summary>Creates a profiler.</summary>
+    /// <param name="meterFactory">Creates the meter; <see langword="null"/> creates it directly.</param>
+    /// <param name="time">The clock of session start and stop times.</param>
+    public AccuSceneProfiler(IMeterFactory? meterFactory = null, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _meter = meterFactory?.Create(SourceName) ?? new Meter(SourceName);
+        this.Duration = _meter.CreateHistogram<double>("accuscene.profiling.scope.duration", "s", "Duration of each profiled scope.");
+        _current = new ProfilingSession("default", _time);
+    }
+
+    /// <summary>Gets the session that scopes record into now.</summary>
+    public ProfilingSession CurrentSession
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    internal Histogram<double> Duration { get; }
+
+    /// <summary>Stops the current session and starts <paramref name="name"/>.</summary>
+    /// <param name="name">The new session's name.</param>
+    /// <returns>The new session.</returns>
+    public ProfilingSession StartSession(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_gate)
+        {
+            this.StopCurrent();
+            _current = new ProfilingSession(name, _time);
+            return _current;
+        }
+    }
+
+    /// <summary>Stops the current session; scopes then record into a new <c>default</c> session.</summary>
+    /// <returns>The stopped session.</returns>
+    public ProfilingSession StopSession()
+    {
+        lock (_gate)
+        {
+            var stopped = this.StopCurrent();
+            _current = new ProfilingSession("default", _time);
+            return stopped;
+        }
+    }
+
+    /// <summary>Starts a scope; dispose it to record it.</summary>
+    /// <param name="name">The scope's name, for example <c>collision-detection</c>.</param>
+    /// <returns>The running scope.</returns>
+    public ProfileScope Scope(string name) => new(this, name, Source.StartActivity(name));
+
+    /// <summary>The running session and the recent stopped ones, newest first.</summary>
+    /// <returns>The report served by <c>GET /profiling</c>.</returns>
+    public ProfilingReport Report()
+    {
+        ProfilingSession current;
+        ProfilingSession[] recent;
+        lock (_gate)
+        {
+            current = _current;
+            recent = [.. _recent];
+        }
+
+        return new ProfilingReport(current.Summarize(), [.. recent.Select(s => s.Summarize())]);
+    }
+
+    /// <summary>Compares the scopes two sessions share.</summary>
+    /// <param name="baseline">The reference session.</param>
+    /// <param name="candidate">The session compared with it.</param>
+    /// <returns>One entry per shared scope name.</returns>
+    public static IReadOnlyList<ProfilingScopeComparison> Compare(ProfilingSessionSummary baseline, ProfilingSessionSummary candidate)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(candidate);
+        var byName = candidate.Scopes.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        return [.. baseline.Scopes
+            .Where(b => byName.ContainsKey(b.Name))
+            .Select(b =>
+            {
+                var c = byName[b.Name];
+                return new ProfilingScopeComparison(b.Name, b.MeanMs, c.MeanMs, Ratio(c.MeanMs, b.MeanMs), b.P95Ms, c.P95Ms, Ratio(c.P95Ms, b.P95Ms));
+            })];
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _meter.Dispose();
+
+    internal void Record(string name, TimeSpan elapsed, long allocatedBytes)
+    {
+        this.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", name));
+        this.CurrentSession.Record(name, elapsed.TotalMilliseconds, allocatedBytes);
+    }
+
+    private static double Ratio(double candidate, double baseline) => baseline > 0 ? candidate / baseline : double.NaN;
+
+    private ProfilingSession StopCurrent()
+    {
+        var stopped = _current;
+        stopped.Stop();
+        _recent.AddFirst(stopped);
+        while (_recent.Count > KeptSessions)
+        {
+            _recent.RemoveLast();
+        }
+
+        return stopped;
+    }
+}
+
+/// <summary>
+/// A running profiled scope; dispose it to record it, once, through <c>using</c>. A struct: starting and
+/// stopping it allocates nothing beyond its Activity. Copies share nothing, so do not dispose a copy as well.
+/// </summary>
+public struct ProfileScope : IDisposable
+{
+    private readonly AccuSceneProfiler? _profiler;
+    private readonly string _name;
+    private readonly Activity? _activity;
+    private readonly long _started;
+    private readonly long _allocatedAtStart;
+    private readonly int _thread;
+    private bool _disposed;
+
+    internal ProfileScope(AccuSceneProfiler profiler, string name, Activity? activity)
+    {
+        _profiler = profiler;
+        _name = name;
+        _activity = activity;
+        _allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
+        _thread = Environment.CurrentManagedThreadId;
+        _started = Stopwatch.GetTimestamp();
+        _disposed = false;
+    }
+
+    /// <summary>Records the scope. Only the first call counts.</summary>
+    public void Dispose()
+    {
+        if (_disposed || _profiler is null)
+        {
+            return;
+        }
+
+        _disposed = true;
+        var elapsed = Stopwatch.GetElapsedTime(_started);
+        // The counter is per thread: a scope that resumed on another thread after an await has no meaningful delta.
+        var allocated = Environment.CurrentManagedThreadId == _thread ? GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart : 0;
+        _activity?.Dispose();
+        _profiler.Record(_name, elapsed, allocated);
+    }
+}

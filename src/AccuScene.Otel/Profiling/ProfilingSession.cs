@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace AccuScene.Otel.Profiling;
+
+/// <summary>A named profiling session: the statistics of every scope that ran while it was current.</summary>
+public sealed class ProfilingSession
+{
+    private readonly ConcurrentDictionary<string, ScopeStatistics> _scopes = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _cpuAtStart;
+    private TimeSpan? _cpuAtStop;
+
+    internal ProfilingSession(string name, TimeProvider time)
+    {
+        this.Name = name;
+        this.Id = Guid.NewGuid().ToString("N")[..12];
+        _time = time;
+        this.StartedAt = time.GetUtcNow();
+        _cpuAtStart = CpuTime();
+    }
+
+    /// <summary>Gets the session's id.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets the session's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets when it started.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Gets when it stopped, or <see langword="null"/> while it runs.</summary>
+    public DateTimeOffset? StoppedAt { get; private set; }
+
+    /// <summary>Returns the session's statistics now.</summary>
+    /// <returns>The summary, scopes ordered by name.</returns>
+    public ProfilingSessionSummary Summarize()
+    {
+        var end = this.StoppedAt ?? _time.GetUtcNow();
+        var cpu = (_cpuAtStop ?? CpuTime()) - _cpuAtStart;
+        return new ProfilingSessionSummary(
+            this.Id,
+            this.Name,
+            this.StartedAt,
+            this.StoppedAt,
+            (end - this.StartedAt).TotalMilliseconds,
+            cpu.TotalMilliseconds,
+            [.. _scopes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value.Summarize(s.Key))]);
+    }
+
+    internal void Record(string scope, double milliseconds, long allocatedBytes) =>
+        _scopes.GetOrAdd(scope, static _ => new ScopeStatistics()).Record(milliseconds, allocatedBytes);
+
+    internal void Stop()
+    {
+        this.StoppedAt ??= _time.GetUtcNow();
+        _cpuAtStop ??= CpuTime();
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+}

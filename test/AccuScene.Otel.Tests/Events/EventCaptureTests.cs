@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using AccuScene.Otel.Events;
+using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Instrumentation.Events;
+using AccuScene.Otel.Instrumentation.Tracing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.Tests.Events;
+
+public class EventCaptureTests
+{
+    [Test]
+    public void LoggedEvents_AndRecordsAtTheMinimumLevel_AreCaptured_OthersAreNot()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Tests.Capture");
+        using var source = new ActivitySource(AccuSceneTelemetry.SourceName);
+        string traceId;
+        using (var run = source.StartActivity("simulation.run")!)
+        {
+            traceId = run.TraceId.ToHexString();
+            logger.RecordEvent(AccuSceneEventCategory.Simulation, AccuSceneEventSeverity.Info, "collision.detected", "Vehicles 1 and 2 collided at 13.2 m/s",
+                new KeyValuePair<string, object?>("accuscene.scene.id", "scene-9"), new("password", "hunter2"));
+        }
+
+#pragma warning disable CA1848, CA2254 // Plain calls are what users write.
+        logger.LogInformation("an ordinary information record");
+        logger.LogWarning("disk almost full");
+#pragma warning restore CA1848, CA2254
+
+        var events = store.Query(new AccuSceneEventQuery()).Events;
+        var collision = events.Single(e => e.Name == "collision.detected");
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Select(e => e.Message), Has.None.EqualTo("an ordinary information record"), "Information is below the default minimum level");
+            Assert.That(collision.Category, Is.EqualTo("simulation"));
+            Assert.That(collision.Severity, Is.EqualTo(AccuSceneEventSeverity.Info));
+            Assert.That(collision.Message, Is.EqualTo("Vehicles 1 and 2 collided at 13.2 m/s"));
+            Assert.That(collision.Attributes["accuscene.scene.id"], Is.EqualTo("scene-9"));
+            Assert.That(collision.Attributes["password"], Is.EqualTo("[REDACTED]"), "captured after redaction");
+            Assert.That(collision.TraceId, Is.EqualTo(traceId));
+            var warning = events.Single(e => e.Message == "disk almost full");
+            Assert.That((warning.Category, warning.Severity), Is.EqualTo(("application", AccuSceneEventSeverity.Warning)));
+        });
+    }
+
+    [Test]
+    public void SpanEventsAndExceptions_AreCapturedWithTheSpansCategory()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        using (var query = AccuScene.Otel.Instrumentation.Tracing.AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT", "scenes", "SELECT 1"))
+        {
+            query.RecordFailure(new InvalidOperationException("database is locked"));
+        }
+
+        using (var run = AccuScene.Otel.Instrumentation.Tracing.AccuSceneSpans.StartSimulationRun("scene-1", 2, "s-1"))
+        {
+            run.AddEvent(AccuSceneEventCategory.Security, "tamper.suspected", new ActivityTagsCollection { ["api_key"] = "k-1" });
+        }
+
+        var events = store.Query(new AccuSceneEventQuery()).Events;
+        var failure = events.Single(e => e.Name == "exception");
+        var tamper = events.Single(e => e.Name == "tamper.suspected");
+        Assert.Multiple(() =>
+        {
+            Assert.That((failure.Category, failure.Severity, failure.Message), Is.EqualTo(("database", AccuSceneEventSeverity.Error, "database is locked")));
+            Assert.That((tamper.Category, tamper.Severity), Is.EqualTo(("security", AccuSceneEventSeverity.Info)));
+            Assert.That(tamper.Attributes["api_key"], Is.EqualTo("[REDACTED]"), "span-event tags are masked when captured");
+        });
+    }
+
+    private static ServiceProvider Services()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
+        services.AddAccuScene(o => o.Service.Name = "capture-test");
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<TracerProvider>();
+        return provider;
+    }
+}

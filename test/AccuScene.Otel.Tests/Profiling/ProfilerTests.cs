@@ -1,0 +1,100 @@
+using AccuScene.Otel.Events;
+using AccuScene.Otel.Profiling;
+using Microsoft.Extensions.Time.Testing;
+using Snapshooter;
+using Snapshooter.NUnit;
+
+namespace AccuScene.Otel.Tests.Profiling;
+
+public class ProfilerTests
+{
+    [Test]
+    public void ScopeStatistics_MatchExactComputations()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 20_000).Select(_ => Math.Exp(random.NextDouble() * 4)).ToArray();
+        var statistics = new ScopeStatistics();
+        foreach (var value in values)
+        {
+            statistics.Record(value, 16);
+        }
+
+        var summary = statistics.Summarize("integration");
+        var sorted = values.Order().ToArray();
+        double Exact(double q) => sorted[(int)Math.Floor(q * (sorted.Length - 1))];
+        var mean = values.Average();
+        var stdDev = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Count, Is.EqualTo(values.Length));
+            Assert.That(summary.MeanMs, Is.EqualTo(mean).Within(1e-9).Percent);
+            Assert.That(summary.StdDevMs, Is.EqualTo(stdDev).Within(1e-9).Percent);
+            Assert.That(summary.MinMs, Is.EqualTo(sorted[0]));
+            Assert.That(summary.MaxMs, Is.EqualTo(sorted[^1]));
+            Assert.That(summary.TotalMs, Is.EqualTo(values.Sum()).Within(1e-9).Percent);
+            Assert.That(summary.MedianMs, Is.EqualTo(Exact(0.5)).Within(1).Percent);
+            Assert.That(summary.P95Ms, Is.EqualTo(Exact(0.95)).Within(1).Percent);
+            Assert.That(summary.P99Ms, Is.EqualTo(Exact(0.99)).Within(1).Percent);
+            Assert.That(summary.AllocatedBytes, Is.EqualTo(16L * values.Length));
+        });
+    }
+
+    [Test]
+    public void Sessions_StartStopKeepRecentAndCompare()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        using var profiler = new AccuSceneProfiler(time: time);
+        var baseline = profiler.StartSession("baseline");
+        using (profiler.Scope("collision-detection"))
+        {
+            Thread.SpinWait(10_000);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        profiler.StartSession("candidate");
+        for (var i = 0; i < 3; i++)
+        {
+            using var scope = profiler.Scope("collision-detection");
+            Thread.SpinWait(10_000);
+        }
+
+        var report = profiler.Report();
+        var comparison = AccuSceneProfiler.Compare(report.Recent[0], report.Current);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Current.Name, Is.EqualTo("candidate"));
+            Assert.That(report.Current.StoppedAt, Is.Null);
+            Assert.That(report.Recent.Select(s => s.Name), Is.EqualTo(new[] { "baseline", "default" }));
+            Assert.That(report.Recent[0].DurationMs, Is.EqualTo(5000));
+            Assert.That(report.Recent[0].Scopes.Single().Count, Is.EqualTo(1));
+            Assert.That(report.Current.Scopes.Single().Count, Is.EqualTo(3));
+            Assert.That(report.Current.Scopes.Single().P99Ms, Is.GreaterThan(0));
+            Assert.That(comparison.Single().Name, Is.EqualTo("collision-detection"));
+            Assert.That(comparison.Single().MeanRatio, Is.GreaterThan(0));
+            Assert.That(baseline.StoppedAt, Is.EqualTo(time.GetUtcNow()));
+        });
+    }
+
+    [Test]
+    public void AScope_RecordsItsAllocations()
+    {
+        using var profiler = new AccuSceneProfiler();
+        using (profiler.Scope("allocating"))
+        {
+            GC.KeepAlive(new byte[100_000]);
+        }
+
+        Assert.That(profiler.CurrentSession.Summarize().Scopes.Single().AllocatedBytes, Is.GreaterThanOrEqualTo(100_000));
+    }
+
+    [Test]
+    public void TheJsonOfAReportAndAComparison_MatchesTheirSnapshots()
+    {
+        var at = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+        var baseline = new ProfilingSessionSummary("a1", "baseline", at, at.AddSeconds(30), 30_000, 12_500, [new("collision-detection", 1800, 0.025, 0.024, 0.031, 0.058, 0.02, 0.30, 0.009, 45, 0)]);
+        var candidate = new ProfilingSessionSummary("b2", "candidate", at.AddSeconds(30), null, 10_000, 4_000, [new("collision-detection", 600, 0.02, 0.019, 0.025, 0.04, 0.015, 0.2, 0.006, 12, 4096)]);
+
+        Snapshot.Match(AccuSceneDiagnosticsJson.Serialize(new ProfilingReport(candidate, [baseline])), SnapshotNameExtension.Create("report"));
+        Snapshot.Match(AccuSceneDiagnosticsJson.Serialize(AccuSceneProfiler.Compare(baseline, candidate)), SnapshotNameExtension.Create("comparison"));
+    }
+}

@@ -36,4 +36,7 @@ internal sealed class AccuSceneEventSource : EventSource
     [Event(2, Message = "AccuScene log output '{0}' failed ({1}): {2}", Level = EventLevel.Warning)]
     public void LogOutputFailed(string output, string reason, string details) =>
         this.WriteEvent(2, output, reason, details);
+
+    [Event(3, Message = "Alert rules read the metric '{0}', which has not been exported yet; they stay inactive until it is.", Level = EventLevel.Warning)]
+    public void AlertMetricMissing(string metric) => this.WriteEvent(3, metric);
 }

@@ -1,11 +1,14 @@
 using AccuScene.Otel;
+using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics;
+using AccuScene.Otel.Metrics.Percentiles;
 using AccuScene.Otel.Metrics.Prometheus;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace OpenTelemetry.Metrics;
 
@@ -45,6 +48,19 @@ public static class AccuSceneMeterProviderBuilderExtensions
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
             .AddMeter(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
         AccuSceneHistogramViews.AddViews(builder, options.Metrics);
+        if (options.Alerts.Rules.Count > 0)
+        {
+            // The rules read the same metric points as every exporter, through a reader of their own.
+            var alerts = options.Alerts;
+            builder.ConfigureServices(services => services.TryAddSingleton(sp => new AccuSceneAlertEngine(alerts.Rules, sp.GetService<TimeProvider>(), alerts.HistorySize)));
+            builder.AddReader(sp => new PeriodicExportingMetricReader(
+                new AlertMetricExporter(sp.GetRequiredService<AccuSceneAlertEngine>(), () => sp.GetService<AccuScenePercentiles>()),
+                alerts.EvaluationIntervalMilliseconds)
+            {
+                TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+            });
+        }
+
         if (options.Metrics.CollectRuntime)
         {
             builder.AddMeter("System.Runtime");

@@ -25,6 +25,9 @@ public sealed class AccuSceneOptions
     /// <summary>Gets sampling, sources and propagation of traces.</summary>
     public AccuSceneTracingOptions Tracing { get; } = new();
 
+    /// <summary>Gets the alerting rules and their evaluation.</summary>
+    public AccuSceneAlertsOptions Alerts { get; } = new();
+
     /// <summary>Gets how structured events are captured and kept.</summary>
     public AccuSceneEventsOptions Events { get; } = new();
 

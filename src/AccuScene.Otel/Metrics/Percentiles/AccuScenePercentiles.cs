@@ -125,6 +125,39 @@ public sealed class AccuScenePercentiles : IDisposable
             summary.Quantiles[0], summary.Quantiles[1], summary.Quantiles[2], summary.Quantiles[3]);
     }
 
+    /// <summary>Returns quantile <paramref name="quantile"/> of the merged series of <paramref name="instrument"/> whose tags include <paramref name="tags"/>.</summary>
+    /// <param name="instrument">The instrument name.</param>
+    /// <param name="quantile">The quantile, 0 to 1.</param>
+    /// <param name="tags">Tags to match (an empty list matches every series).</param>
+    /// <returns>The value within the sketch's relative error, or <see langword="null"/> when no series matches.</returns>
+    public double? Quantile(string instrument, double quantile, params KeyValuePair<string, string?>[] tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        InstrumentSeries? found;
+        lock (_gate)
+        {
+            found = _instruments.Find(i => i.Name == instrument);
+        }
+
+        if (found is null)
+        {
+            return null;
+        }
+
+        var merged = new RelativeErrorSketch(_relativeAccuracy);
+        var matched = false;
+        foreach (var (seriesTags, sketch) in found.Series())
+        {
+            if (tags.All(t => seriesTags.Contains(t)))
+            {
+                merged.Merge(sketch);
+                matched = true;
+            }
+        }
+
+        return matched && merged.Count > 0 ? merged.Quantile(quantile) : null;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _listener.Dispose();
 

@@ -1,0 +1,376 @@
+using System.Globalization;
+
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>
+/// Evaluates alerting rules over the values it is given (<see cref="Check"/>, or the metric exporter that feeds
+/// it from the OpenTelemetry pipeline) and walks each alert through inactive → pending → firing → resolved,
+/// honouring <c>for</c>, <c>keep_firing_for</c> and the cooldown. It raises <see cref="Notification"/> when an
+/// alert fires or resolves; channels deliver them. Thread-safe: one lock per rule, so many threads feeding one
+/// rule never produce two notifications inside its cooldown. Runs on <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class AccuSceneAlertEngine
+{
+    private readonly Dictionary<string, List<RuleSlot>> _byMetric = new(StringComparer.Ordinal);
+    private readonly List<RuleSlot> _slots = [];
+    private readonly LinkedList<AlertInstance> _history = new();
+    private readonly Lock _historyGate = new();
+    private readonly TimeProvider _time;
+    private readonly int _historySize;
+    private long _sequence;
+    private long _notifications;
+    private long _suppressed;
+    private long _historyDropped;
+
+    /// <summary>Creates an engine for <paramref name="rules"/>.</summary>
+    /// <param name="rules">The rules; each is validated.</param>
+    /// <param name="time">The clock. Default: the system clock.</param>
+    /// <param name="historySize">How many resolved alerts are kept, 1 to 100000. Default 500.</param>
+    /// <exception cref="ArgumentException">A rule is invalid; the message names the rule and the setting.</exception>
+    public AccuSceneAlertEngine(IEnumerable<AlertRule> rules, TimeProvider? time = null, int historySize = 500)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentOutOfRangeException.ThrowIfLessThan(historySize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(historySize, 100_000);
+        _time = time ?? TimeProvider.System;
+        _historySize = historySize;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            var failure = Validate(rule) ?? (names.Add(rule.Name) ? null : $"Alert rule '{rule.Name}' is defined twice.");
+            if (failure is not null)
+            {
+                throw new ArgumentException(failure, nameof(rules));
+            }
+
+            var slot = new RuleSlot(rule);
+            _slots.Add(slot);
+            if (!_byMetric.TryGetValue(rule.Metric, out var list))
+            {
+                _byMetric[rule.Metric] = list = [];
+            }
+
+            list.Add(slot);
+        }
+    }
+
+    /// <summary>Raised when an alert fires or resolves, after the engine's locks are released.</summary>
+    public event EventHandler<AlertNotification>? Notification;
+
+    /// <summary>Gets the rules.</summary>
+    public IReadOnlyList<AlertRule> Rules => [.. _slots.Select(s => s.Evaluator.Rule)];
+
+    /// <summary>Gets the metrics the rules read.</summary>
+    public IReadOnlyCollection<string> Metrics => _byMetric.Keys;
+
+    /// <summary>Returns why <paramref name="rule"/> is invalid, or <see langword="null"/>.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>A message naming the rule and the setting, or <see langword="null"/>.</returns>
+    public static string? Validate(AlertRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var name = string.IsNullOrWhiteSpace(rule.Name) ? "(unnamed)" : rule.Name;
+        return rule switch
+        {
+            { Name: var n } when string.IsNullOrWhiteSpace(n) => "An alert rule needs a Name.",
+            { Metric: var m } when string.IsNullOrWhiteSpace(m) => $"Alert rule '{name}' needs a Metric.",
+            { Window: var w } when w <= TimeSpan.Zero || w > TimeSpan.FromDays(1) => $"Alert rule '{name}': Window must be between 00:00:00 (exclusive) and 1.00:00:00; it is {w}.",
+            { Quantile: var q } when !(q >= 0 && q <= 1) => string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': Quantile must be between 0 and 1; it is {q}."),
+            { For: var f } when f < TimeSpan.Zero => $"Alert rule '{name}': For must not be negative; it is {f}.",
+            { KeepFiringFor: var k } when k < TimeSpan.Zero => $"Alert rule '{name}': KeepFiringFor must not be negative; it is {k}.",
+            { Cooldown: var c } when c < TimeSpan.Zero => $"Alert rule '{name}': Cooldown must not be negative; it is {c}.",
+            { Threshold: var t } when !double.IsFinite(t) => $"Alert rule '{name}': Threshold must be a finite number.",
+            { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: null } => $"Alert rule '{name}': {rule.Kind} needs an UpperThreshold.",
+            { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: { } u } when !(u >= rule.Threshold) =>
+                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': UpperThreshold must be at least Threshold ({rule.Threshold}); it is {u}."),
+            { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
+            { Kind: AlertThresholdKind.RateLimit, Threshold: >= RuleEvaluator.MaxSamples } =>
+                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': a RateLimit Threshold must be below {RuleEvaluator.MaxSamples}, the samples a rule keeps; it is {rule.Threshold}."),
+            _ => null,
+        };
+    }
+
+    /// <summary>Feeds one value of <paramref name="metric"/> to the rules that read it, and evaluates them.</summary>
+    /// <param name="metric">The metric's name.</param>
+    /// <param name="value">The value; NaN and infinities are ignored.</param>
+    /// <param name="tags">The value's tags, matched against each rule's tag filter.</param>
+    public void Check(string metric, double value, IReadOnlyDictionary<string, string>? tags = null)
+    {
+        if (metric is null || !_byMetric.TryGetValue(metric, out var slots))
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var slot in slots)
+        {
+            if (!Matches(slot.Evaluator.Rule, tags))
+            {
+                continue;
+            }
+
+            AlertNotification? notification;
+            lock (slot.Gate)
+            {
+                slot.Evaluator.Add(now, value);
+                notification = this.Step(slot, now);
+            }
+
+            this.Raise(notification);
+        }
+    }
+
+    /// <summary>Gives the rule named <paramref name="rule"/> a percentile computed elsewhere (the in-process sketch), and evaluates it.</summary>
+    /// <param name="rule">The rule's name.</param>
+    /// <param name="value">The percentile's value.</param>
+    internal void CheckRule(string rule, double value)
+    {
+        var slot = _slots.Find(s => s.Evaluator.Rule.Name == rule);
+        if (slot is null)
+        {
+            return;
+        }
+
+        AlertNotification? notification;
+        var now = _time.GetUtcNow();
+        lock (slot.Gate)
+        {
+            slot.Evaluator.AddPrecomputed(now, value);
+            notification = this.Step(slot, now);
+        }
+
+        this.Raise(notification);
+    }
+
+    /// <summary>Evaluates every rule now: moves alerts on with time (<c>for</c>, <c>keep_firing_for</c>, windows).</summary>
+    public void Evaluate()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var slot in _slots)
+        {
+            AlertNotification? notification;
+            lock (slot.Gate)
+            {
+                notification = this.Step(slot, now);
+            }
+
+            this.Raise(notification);
+        }
+    }
+
+    /// <summary>The pending and firing alerts.</summary>
+    /// <returns>One per rule at most.</returns>
+    public IReadOnlyList<AlertInstance> Active()
+    {
+        var active = new List<AlertInstance>();
+        foreach (var slot in _slots)
+        {
+            lock (slot.Gate)
+            {
+                if (slot.Current is { } current)
+                {
+                    active.Add(current);
+                }
+            }
+        }
+
+        return active;
+    }
+
+    /// <summary>The resolved alerts kept, newest first.</summary>
+    /// <returns>At most the history size.</returns>
+    public IReadOnlyList<AlertInstance> History()
+    {
+        lock (_historyGate)
+        {
+            return [.. _history];
+        }
+    }
+
+    /// <summary>Acknowledges an active alert.</summary>
+    /// <param name="id">The alert's id.</param>
+    /// <param name="by">Who.</param>
+    /// <param name="comment">Why, or what is being done.</param>
+    /// <returns><see langword="true"/> when an active alert with that id was acknowledged.</returns>
+    public bool Acknowledge(string id, string by, string? comment = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        foreach (var slot in _slots)
+        {
+            lock (slot.Gate)
+            {
+                if (slot.Current is { } current && current.Id == id)
+                {
+                    slot.Current = current with { Acknowledgement = new AlertAcknowledgement(by, _time.GetUtcNow(), comment) };
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Counts and durations over the active alerts and the history.</summary>
+    /// <returns>The statistics.</returns>
+    public AlertStatistics Statistics()
+    {
+        var all = this.Active().Concat(this.History()).ToList();
+        var acknowledged = all.Where(a => a is { Acknowledgement: not null, FiredAt: not null }).Select(a => a.Acknowledgement!.At - a.FiredAt!.Value).ToList();
+        var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt!.Value - a.FiredAt!.Value).ToList();
+        return new AlertStatistics(
+            Enum.GetValues<AlertSeverity>().ToDictionary(s => s, s => all.Count(a => a.Severity == s)),
+            Enum.GetValues<AlertState>().ToDictionary(s => s, s => all.Count(a => a.State == s)),
+            Interlocked.Read(ref _notifications),
+            Interlocked.Read(ref _suppressed),
+            acknowledged.Count == 0 ? null : TimeSpan.FromTicks((long)acknowledged.Average(t => t.Ticks)),
+            resolved.Count == 0 ? null : TimeSpan.FromTicks((long)resolved.Average(t => t.Ticks)),
+            resolved.Count == 0 ? null : resolved.Max(),
+            Interlocked.Read(ref _historyDropped));
+    }
+
+    private static bool Matches(AlertRule rule, IReadOnlyDictionary<string, string>? tags)
+    {
+        foreach (var (key, value) in rule.Tags)
+        {
+            if (tags is null || !tags.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Dictionary<string, string> Render(AlertRule rule, double value)
+    {
+        var text = value.ToString("G6", CultureInfo.InvariantCulture);
+        var threshold = rule.Threshold.ToString("G6", CultureInfo.InvariantCulture);
+        return rule.Annotations.ToDictionary(
+            a => a.Key,
+            a => a.Value.Replace("{value}", text, StringComparison.Ordinal).Replace("{threshold}", threshold, StringComparison.Ordinal).Replace("{metric}", rule.Metric, StringComparison.Ordinal),
+            StringComparer.Ordinal);
+    }
+
+    private AlertNotification? Step(RuleSlot slot, DateTimeOffset now)
+    {
+        var rule = slot.Evaluator.Rule;
+        var (holds, value) = slot.Evaluator.Evaluate(now);
+        var current = slot.Current;
+        if (current is null)
+        {
+            if (!holds)
+            {
+                return null;
+            }
+
+            var labels = new Dictionary<string, string>(rule.Labels, StringComparer.Ordinal)
+            {
+                ["alertname"] = rule.Name,
+                ["severity"] = rule.Severity.ToString().ToLowerInvariant(),
+            };
+            current = new AlertInstance(
+                string.Create(CultureInfo.InvariantCulture, $"{rule.Name}-{Interlocked.Increment(ref _sequence)}"),
+                rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, labels, Render(rule, value));
+            slot.Current = current;
+            slot.Announced = false;
+        }
+
+        switch (current.State)
+        {
+            case AlertState.Pending when !holds:
+                slot.Current = null;
+                return null;
+            case AlertState.Pending when now - current.PendingSince >= rule.For:
+                var firing = current with { State = AlertState.Firing, FiredAt = now, Value = value, Annotations = Render(rule, value) };
+                slot.Current = firing;
+                slot.NotHoldingSince = null;
+                if (slot.LastNotified is { } last && now - last < rule.Cooldown)
+                {
+                    Interlocked.Increment(ref _suppressed);
+                    return null;
+                }
+
+                slot.LastNotified = now;
+                slot.Announced = true;
+                Interlocked.Increment(ref _notifications);
+                return new AlertNotification(firing, AlertState.Firing);
+            case AlertState.Pending:
+                slot.Current = current with { Value = value };
+                return null;
+            case AlertState.Firing when holds:
+                slot.NotHoldingSince = null;
+                slot.Current = current with { Value = value };
+                return null;
+            case AlertState.Firing:
+                slot.NotHoldingSince ??= now;
+                if (now - slot.NotHoldingSince.Value < rule.KeepFiringFor)
+                {
+                    return null;
+                }
+
+                var resolved = current with { State = AlertState.Resolved, ResolvedAt = now, Value = double.IsNaN(value) ? current.Value : value };
+                slot.Current = null;
+                slot.NotHoldingSince = null;
+                this.Remember(resolved);
+
+                // A resolution ends what was announced; an alert whose firing was suppressed ends quietly.
+                if (!slot.Announced)
+                {
+                    return null;
+                }
+
+                Interlocked.Increment(ref _notifications);
+                return new AlertNotification(resolved, AlertState.Resolved);
+            default:
+                return null;
+        }
+    }
+
+    private void Remember(AlertInstance resolved)
+    {
+        lock (_historyGate)
+        {
+            _history.AddFirst(resolved);
+            while (_history.Count > _historySize)
+            {
+                _history.RemoveLast();
+                _historyDropped++;
+            }
+        }
+    }
+
+    private void Raise(AlertNotification? notification)
+    {
+        if (notification is null)
+        {
+            return;
+        }
+
+        foreach (var handler in this.Notification?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((EventHandler<AlertNotification>)handler)(this, notification);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("alert-notification", notification.Alert.Rule, ex);
+            }
+        }
+    }
+
+    private sealed class RuleSlot(AlertRule rule)
+    {
+        public Lock Gate { get; } = new();
+
+        public RuleEvaluator Evaluator { get; } = new(rule);
+
+        public AlertInstance? Current { get; set; }
+
+        public DateTimeOffset? NotHoldingSince { get; set; }
+
+        public DateTimeOffset? LastNotified { get; set; }
+
+        public bool Announced { get; set; }
+    }
+}

@@ -1,0 +1,56 @@
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>One alert: a rule whose condition started holding, from pending to resolved.</summary>
+/// <param name="Id">Unique in the process.</param>
+/// <param name="Rule">The rule's name.</param>
+/// <param name="Severity">The rule's severity.</param>
+/// <param name="State">Pending, firing or resolved.</param>
+/// <param name="Value">The aggregated value at the last evaluation.</param>
+/// <param name="PendingSince">When the condition started holding.</param>
+/// <param name="FiredAt">When it fired.</param>
+/// <param name="ResolvedAt">When it resolved.</param>
+/// <param name="Acknowledgement">Who acknowledged it, when, and why.</param>
+/// <param name="Labels">Its labels, <c>alertname</c> and <c>severity</c> included.</param>
+/// <param name="Annotations">Its annotations, templates filled in.</param>
+public sealed record AlertInstance(
+    string Id,
+    string Rule,
+    AlertSeverity Severity,
+    AlertState State,
+    double Value,
+    DateTimeOffset PendingSince,
+    DateTimeOffset? FiredAt,
+    DateTimeOffset? ResolvedAt,
+    AlertAcknowledgement? Acknowledgement,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> Annotations);
+
+/// <summary>An acknowledgement.</summary>
+/// <param name="By">Who.</param>
+/// <param name="At">When.</param>
+/// <param name="Comment">Why, or what is being done.</param>
+public sealed record AlertAcknowledgement(string By, DateTimeOffset At, string? Comment);
+
+/// <summary>A notification for the channels: an alert fired or resolved.</summary>
+/// <param name="Alert">The alert as it is now.</param>
+/// <param name="State">Firing or resolved.</param>
+public sealed record AlertNotification(AlertInstance Alert, AlertState State);
+
+/// <summary>What the engine has seen.</summary>
+/// <param name="BySeverity">Alerts (active and in history) per severity.</param>
+/// <param name="ByState">Alerts per state.</param>
+/// <param name="Notifications">Notifications sent.</param>
+/// <param name="SuppressedByCooldown">Notifications not sent because the cooldown had not passed.</param>
+/// <param name="MeanTimeToAcknowledge">Mean time from firing to acknowledgement.</param>
+/// <param name="MeanTimeToResolve">Mean time from firing to resolution.</param>
+/// <param name="LongestFiring">The longest time an alert fired.</param>
+/// <param name="HistoryDropped">Resolved alerts dropped from the bounded history.</param>
+public sealed record AlertStatistics(
+    IReadOnlyDictionary<AlertSeverity, int> BySeverity,
+    IReadOnlyDictionary<AlertState, int> ByState,
+    long Notifications,
+    long SuppressedByCooldown,
+    TimeSpan? MeanTimeToAcknowledge,
+    TimeSpan? MeanTimeToResolve,
+    TimeSpan? LongestFiring,
+    long HistoryDropped);

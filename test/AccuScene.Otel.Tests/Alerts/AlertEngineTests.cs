@@ -1,0 +1,240 @@
+using AccuScene.Otel.Alerts;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AccuScene.Otel.Tests.Alerts;
+
+public class AlertEngineTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+
+    [TestCase(AlertThresholdKind.GreaterThan, 10, null, 11, 9)]
+    [TestCase(AlertThresholdKind.LessThan, 10, null, 9, 11)]
+    [TestCase(AlertThresholdKind.Between, 10, 20, 15, 25)]
+    [TestCase(AlertThresholdKind.Outside, 10, 20, 25, 15)]
+    public void EachValueThreshold_FiresAndResolves(AlertThresholdKind kind, double threshold, double? upper, double firing, double quiet)
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "r", Metric = "m", Kind = kind, Threshold = threshold, UpperThreshold = upper, Cooldown = TimeSpan.Zero });
+
+        engine.Check("m", quiet);
+        Assert.That(engine.Active(), Is.Empty);
+        engine.Check("m", firing);
+        Assert.That(engine.Active().Single().State, Is.EqualTo(AlertState.Firing));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        engine.Check("m", quiet);
+
+        Assert.That(notes.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }));
+        Assert.That(engine.History().Single().ResolvedAt, Is.EqualTo(_time.GetUtcNow()));
+    }
+
+    [Test]
+    public void PercentageChange_ComparesTheLastWindowWithTheOneBefore()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "jump", Metric = "m", Kind = AlertThresholdKind.PercentageChange, Threshold = 50, Window = TimeSpan.FromSeconds(10) });
+        engine.Check("m", 100);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        engine.Check("m", 140); // this window averages 140 against 100 in the one before: +40%
+        Assert.That(notes, Is.Empty);
+        engine.Check("m", 200); // (140 + 200) / 2 = 170 against 100: +70%
+
+        Assert.That(notes.Single().State, Is.EqualTo(AlertState.Firing));
+        Assert.That(notes.Single().Alert.Value, Is.EqualTo(70).Within(1e-9));
+    }
+
+    [Test]
+    public void RateLimit_CountsEventsInTheWindow()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "burst", Metric = "logins.failed", Kind = AlertThresholdKind.RateLimit, Threshold = 3, Window = TimeSpan.FromSeconds(10) });
+        for (var i = 0; i < 3; i++)
+        {
+            engine.Check("logins.failed", 1);
+            _time.Advance(TimeSpan.FromSeconds(4));
+        }
+
+        Assert.That(notes, Is.Empty, "never more than 3 inside any 10 s");
+        engine.Check("logins.failed", 1);
+        engine.Check("logins.failed", 1);
+        engine.Check("logins.failed", 1);
+
+        Assert.That(notes.Single().Alert.Value, Is.EqualTo(4));
+    }
+
+    [TestCase(AlertAggregation.Average, 20)]
+    [TestCase(AlertAggregation.Sum, 60)]
+    [TestCase(AlertAggregation.Percentile, 30)]
+    [TestCase(AlertAggregation.LastValue, 30)]
+    public void Aggregations_UseTheWindow(AlertAggregation aggregation, double expected)
+    {
+        var (engine, _) = this.Engine(new AlertRule { Name = "agg", Metric = "m", Aggregation = aggregation, Quantile = 0.99, Threshold = -1, Window = TimeSpan.FromSeconds(10) });
+        engine.Check("m", 1000); // leaves the window below
+        _time.Advance(TimeSpan.FromSeconds(11));
+        foreach (var value in new[] { 10.0, 20, 30 })
+        {
+            engine.Check("m", value);
+        }
+
+        Assert.That(engine.Active().Single().Value, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Rate_IsTheIncreasePerSecond_AndSurvivesACounterReset()
+    {
+        var (engine, _) = this.Engine(new AlertRule { Name = "errors", Metric = "errors", Aggregation = AlertAggregation.Rate, Threshold = 1, Window = TimeSpan.FromSeconds(30) });
+        engine.Check("errors", 100);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        engine.Check("errors", 150);
+
+        Assert.That(engine.Active().Single().Value, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void For_KeepsTheAlertPendingUntilTheConditionHeldLongEnough()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "slow", Metric = "m", Threshold = 10, For = TimeSpan.FromSeconds(30) });
+        engine.Check("m", 20);
+        Assert.That(engine.Active().Single().State, Is.EqualTo(AlertState.Pending));
+        _time.Advance(TimeSpan.FromSeconds(29));
+        engine.Evaluate();
+        Assert.That(notes, Is.Empty);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        engine.Evaluate();
+        Assert.That(notes.Single().State, Is.EqualTo(AlertState.Firing));
+
+        // A condition that stops holding while pending goes back to inactive without any notification.
+        var (other, otherNotes) = this.Engine(new AlertRule { Name = "blip", Metric = "m", Threshold = 10, For = TimeSpan.FromSeconds(30) });
+        other.Check("m", 20);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        other.Check("m", 5);
+        Assert.That((other.Active().Count, otherNotes.Count), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public void KeepFiringFor_HoldsTheAlertAfterTheConditionStops()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "sticky", Metric = "m", Threshold = 10, KeepFiringFor = TimeSpan.FromSeconds(60) });
+        engine.Check("m", 20);
+        engine.Check("m", 5);
+        _time.Advance(TimeSpan.FromSeconds(59));
+        engine.Check("m", 5);
+        Assert.That(engine.Active().Single().State, Is.EqualTo(AlertState.Firing));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        engine.Evaluate();
+
+        Assert.That(notes.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }));
+    }
+
+    [Test]
+    public void Cooldown_SuppressesAFlappingAlertsNotifications()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "flap", Metric = "m", Threshold = 10, Cooldown = TimeSpan.FromMinutes(5) });
+        for (var i = 0; i < 10; i++)
+        {
+            engine.Check("m", 20);
+            engine.Check("m", 5);
+            _time.Advance(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.That(notes.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }), "one firing and its resolution within 5 minutes; the other nine end quietly");
+        Assert.That(engine.Statistics().SuppressedByCooldown, Is.EqualTo(9));
+        _time.Advance(TimeSpan.FromMinutes(5));
+        engine.Check("m", 20);
+        Assert.That(notes, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task EightThreadsFeedingOneRule_ProduceNoDuplicateNotificationInsideTheCooldown()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "busy", Metric = "m", Threshold = 10, Cooldown = TimeSpan.FromHours(1) });
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                engine.Check("m", i % 2 == 0 ? 20 : 5);
+            }
+        })));
+
+        Assert.That(notes.Count(n => n.State == AlertState.Firing), Is.EqualTo(1));
+        Assert.That(notes.Count(n => n.State == AlertState.Resolved), Is.LessThanOrEqualTo(1));
+    }
+
+    [Test]
+    public void Acknowledgement_IsRecordedAndCountsInTheStatistics()
+    {
+        var (engine, _) = this.Engine(new AlertRule { Name = "ack", Metric = "m", Threshold = 10, Severity = AlertSeverity.Critical });
+        engine.Check("m", 20);
+        var id = engine.Active().Single().Id;
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.That(engine.Acknowledge(id, "ada", "looking at the solver"), Is.True);
+        Assert.That(engine.Acknowledge("nope", "ada"), Is.False);
+        _time.Advance(TimeSpan.FromMinutes(3));
+        engine.Check("m", 5);
+
+        var resolved = engine.History().Single();
+        var statistics = engine.Statistics();
+        Assert.Multiple(() =>
+        {
+            Assert.That(resolved.Acknowledgement, Is.EqualTo(new AlertAcknowledgement("ada", _time.GetUtcNow().AddMinutes(-3), "looking at the solver")));
+            Assert.That(statistics.MeanTimeToAcknowledge, Is.EqualTo(TimeSpan.FromMinutes(2)));
+            Assert.That(statistics.MeanTimeToResolve, Is.EqualTo(TimeSpan.FromMinutes(5)));
+            Assert.That(statistics.BySeverity[AlertSeverity.Critical], Is.EqualTo(1));
+            Assert.That(statistics.ByState[AlertState.Resolved], Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void LabelsAnnotationsAndTagFilters()
+    {
+        var rule = new AlertRule { Name = "p95", Metric = "http.server.request.duration", Threshold = 0.5, Severity = AlertSeverity.High };
+        rule.Tags["http.route"] = "/scenes/{id}";
+        rule.Labels["team"] = "physics";
+        rule.Annotations["summary"] = "{metric} is {value} s, above {threshold} s";
+        var (engine, notes) = this.Engine(rule);
+
+        engine.Check("http.server.request.duration", 0.9, new Dictionary<string, string> { ["http.route"] = "/health" });
+        Assert.That(notes, Is.Empty, "another route");
+        engine.Check("http.server.request.duration", 0.9, new Dictionary<string, string> { ["http.route"] = "/scenes/{id}" });
+
+        var alert = notes.Single().Alert;
+        Assert.That(alert.Labels, Is.EquivalentTo(new Dictionary<string, string> { ["alertname"] = "p95", ["severity"] = "high", ["team"] = "physics" }));
+        Assert.That(alert.Annotations["summary"], Is.EqualTo("http.server.request.duration is 0.9 s, above 0.5 s"));
+    }
+
+    [Test]
+    public void HistoryIsBounded_AndDropsAreCounted()
+    {
+        var rule = new AlertRule { Name = "h", Metric = "m", Threshold = 10, Cooldown = TimeSpan.Zero };
+        var engine = new AccuSceneAlertEngine([rule], _time, historySize: 3);
+        for (var i = 0; i < 5; i++)
+        {
+            engine.Check("m", 20);
+            engine.Check("m", 5);
+        }
+
+        Assert.That(engine.History(), Has.Count.EqualTo(3));
+        Assert.That(engine.Statistics().HistoryDropped, Is.EqualTo(2));
+    }
+
+    [TestCase("", "m", "needs a Name")]
+    [TestCase("r", "", "'r' needs a Metric")]
+    public void InvalidRules_FailWithTheRuleNamed(string name, string metric, string expected) =>
+        Assert.That(() => new AccuSceneAlertEngine([new AlertRule { Name = name, Metric = metric }]), Throws.ArgumentException.With.Message.Contains(expected));
+
+    [Test]
+    public void ARangeWithoutAnUpperBound_IsRefused() =>
+        Assert.That(() => new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Kind = AlertThresholdKind.Between, Threshold = 1 }]), Throws.ArgumentException.With.Message.Contains("needs an UpperThreshold"));
+
+    private (AccuSceneAlertEngine Engine, List<AlertNotification> Notes) Engine(AlertRule rule)
+    {
+        var engine = new AccuSceneAlertEngine([rule], _time);
+        var notes = new List<AlertNotification>();
+        engine.Notification += (_, n) =>
+        {
+            lock (notes)
+            {
+                notes.Add(n);
+            }
+        };
+        return (engine, notes);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Alerts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Tests.Alerts;
+
+public class AlertPipelineTests
+{
+    [Test]
+    public void RulesRead_TheOpenTelemetryMetricPoints_AndTheInProcessPercentiles()
+    {
+        var services = new ServiceCollection();
+        services.AddAccuScene(o =>
+        {
+            o.Alerts.Rules.Add(new AlertRule { Name = "many-errors", Metric = "accuscene.tests.alerts.errors", Threshold = 3, Severity = AlertSeverity.High });
+            o.Alerts.Rules.Add(new AlertRule { Name = "slow-p95", Metric = "accuscene.tests.alerts.latency", Aggregation = AlertAggregation.Percentile, Quantile = 0.95, Threshold = 90 });
+            o.Alerts.Rules.Add(new AlertRule { Name = "slow-mean", Metric = "accuscene.tests.alerts.latency", Aggregation = AlertAggregation.Average, Threshold = 50 });
+            o.Alerts.Rules.Add(new AlertRule { Name = "never-seen", Metric = "accuscene.tests.alerts.missing", Threshold = 1 });
+        });
+        using var provider = services.BuildServiceProvider();
+        var meters = provider.GetRequiredService<MeterProvider>();
+        var engine = provider.GetRequiredService<AccuSceneAlertEngine>();
+        var fired = new List<string>();
+        engine.Notification += (_, n) => fired.Add(n.Alert.Rule);
+        using var meter = new Meter("AccuScene.Tests.Alerts");
+        meter.CreateCounter<long>("accuscene.tests.alerts.errors").Add(5);
+        var latency = meter.CreateHistogram<double>("accuscene.tests.alerts.latency");
+        for (var i = 1; i <= 100; i++)
+        {
+            latency.Record(i);
+        }
+
+        meters.ForceFlush();
+
+        Assert.That(fired, Is.EquivalentTo(new[] { "many-errors", "slow-p95", "slow-mean" }), "the missing metric's rule stays inactive");
+        Assert.That(engine.Active().Single(a => a.Rule == "slow-p95").Value, Is.EqualTo(95).Within(1).Percent);
+        Assert.That(engine.Active().Single(a => a.Rule == "slow-mean").Value, Is.EqualTo(50.5));
+    }
+
+    [Test]
+    public void RulesFromConfiguration_AreBoundAndValidatedWithTheirKeys()
+    {
+        var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Alerts:Rules:0:Name"] = "step-time",
+            ["AccuScene:Alerts:Rules:0:Metric"] = "accuscene.simulation.step.duration",
+            ["AccuScene:Alerts:Rules:0:Aggregation"] = "Percentile",
+            ["AccuScene:Alerts:Rules:0:Threshold"] = "0.016",
+            ["AccuScene:Alerts:Rules:0:For"] = "00:00:30",
+            ["AccuScene:Alerts:Rules:0:Severity"] = "Critical",
+            ["AccuScene:Alerts:Rules:0:Labels:team"] = "physics",
+        }).Build();
+        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Alerts:Rules:0:Name"] = "range",
+            ["AccuScene:Alerts:Rules:0:Metric"] = "m",
+            ["AccuScene:Alerts:Rules:0:Kind"] = "Between",
+            ["AccuScene:Alerts:Rules:0:Threshold"] = "5",
+        }).Build();
+
+        var rule = AccuSceneOptionsLoader.Load(good, null).Alerts.Rules.Single();
+        var ex = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(bad, null))!;
+
+        Assert.That((rule.Name, rule.Aggregation, rule.Threshold, rule.For, rule.Severity, rule.Labels["team"]), Is.EqualTo(("step-time", AlertAggregation.Percentile, 0.016, TimeSpan.FromSeconds(30), AlertSeverity.Critical, "physics")));
+        Assert.That(ex.Message, Does.Contain("AccuScene:Alerts:Rules:0: Alert rule 'range': Between needs an UpperThreshold."));
+    }
+}

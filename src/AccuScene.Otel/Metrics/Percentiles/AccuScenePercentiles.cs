@@ -92,36 +92,13 @@ public sealed class AccuScenePercentiles : IDisposable
     /// <returns>The merged percentiles, or <see langword="null"/> when no series matches.</returns>
     public HistogramPercentiles? Find(string instrument, params KeyValuePair<string, string?>[] tags)
     {
-        ArgumentNullException.ThrowIfNull(tags);
-        InstrumentSeries? found;
-        lock (_gate)
-        {
-            found = _instruments.Find(i => i.Name == instrument);
-        }
-
-        if (found is null)
-        {
-            return null;
-        }
-
-        var merged = new RelativeErrorSketch(_relativeAccuracy);
-        var matched = false;
-        foreach (var (seriesTags, sketch) in found.Series())
-        {
-            if (tags.All(t => seriesTags.Contains(t)))
-            {
-                merged.Merge(sketch);
-                matched = true;
-            }
-        }
-
-        if (!matched)
+        if (this.Merge(instrument, tags) is not ({ } merged, var unit))
         {
             return null;
         }
 
         var summary = merged.Summarize(Quantiles);
-        return new HistogramPercentiles(instrument, found.Unit, tags, summary.Count, summary.Min, summary.Max, summary.Mean,
+        return new HistogramPercentiles(instrument, unit, tags, summary.Count, summary.Min, summary.Max, summary.Mean,
             summary.Quantiles[0], summary.Quantiles[1], summary.Quantiles[2], summary.Quantiles[3]);
     }
 
@@ -130,7 +107,13 @@ public sealed class AccuScenePercentiles : IDisposable
     /// <param name="quantile">The quantile, 0 to 1.</param>
     /// <param name="tags">Tags to match (an empty list matches every series).</param>
     /// <returns>The value within the sketch's relative error, or <see langword="null"/> when no series matches.</returns>
-    public double? Quantile(string instrument, double quantile, params KeyValuePair<string, string?>[] tags)
+    public double? Quantile(string instrument, double quantile, params KeyValuePair<string, string?>[] tags) =>
+        this.Merge(instrument, tags) is ({ Count: > 0 } merged, _) ? merged.Quantile(quantile) : null;
+
+    /// <inheritdoc/>
+    public void Dispose() => _listener.Dispose();
+
+    private (RelativeErrorSketch? Sketch, string? Unit) Merge(string instrument, KeyValuePair<string, string?>[] tags)
     {
         ArgumentNullException.ThrowIfNull(tags);
         InstrumentSeries? found;
@@ -141,7 +124,7 @@ public sealed class AccuScenePercentiles : IDisposable
 
         if (found is null)
         {
-            return null;
+            return (null, null);
         }
 
         var merged = new RelativeErrorSketch(_relativeAccuracy);
@@ -155,11 +138,8 @@ public sealed class AccuScenePercentiles : IDisposable
             }
         }
 
-        return matched && merged.Count > 0 ? merged.Quantile(quantile) : null;
+        return (matched ? merged : null, found.Unit);
     }
-
-    /// <inheritdoc/>
-    public void Dispose() => _listener.Dispose();
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {

@@ -82,7 +82,7 @@ app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCach
             query?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             loggers.CreateLogger("AccuScene.Otel.Demo.Scenes").RecordEvent(
                 AccuSceneEventCategory.Api,
-                AccuSceneEventSeverity.Warning,
+                AccuSceneEventSeverity.Error,
                 "api.scene_unavailable",
                 $"GET /scenes/{id} answered 503: the scene database is unavailable",
                 new KeyValuePair<string, object?>("accuscene.scene.id", id));

@@ -19,6 +19,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     private readonly AccuSceneAlertEngine _engine;
     private readonly Func<AccuScenePercentiles?> _percentiles;
     private readonly HashSet<string> _metrics;
+    private readonly ILookup<string, AlertRule> _percentileRules;
     private readonly Dictionary<(string Metric, string Series), (double Sum, long Count)> _previousHistograms = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private int _exports;
@@ -28,6 +29,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         _engine = engine;
         _percentiles = percentiles;
         _metrics = new HashSet<string>(engine.Metrics, StringComparer.Ordinal);
+        _percentileRules = engine.Rules.Where(r => r.Aggregation == AlertAggregation.Percentile).ToLookup(r => r.Metric, StringComparer.Ordinal);
     }
 
     public override ExportResult Export(in Batch<Metric> batch)
@@ -104,12 +106,12 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             _engine.Check(name, (sum - previous.Sum) / (count - previous.Count), tags);
         }
 
-        if (_percentiles() is not { } percentiles)
+        if (!_percentileRules.Contains(name) || _percentiles() is not { } percentiles)
         {
             return;
         }
 
-        foreach (var rule in _engine.Rules.Where(r => r.Aggregation == AlertAggregation.Percentile && r.Metric == name))
+        foreach (var rule in _percentileRules[name])
         {
             var filter = rule.Tags.Select(t => new KeyValuePair<string, string?>(t.Key, t.Value)).ToArray();
             if (percentiles.Quantile(name, rule.Quantile, filter) is { } value)

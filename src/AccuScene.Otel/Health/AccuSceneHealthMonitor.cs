@@ -68,7 +68,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             _ => _states,
         };
         var now = _time.GetUtcNow();
-        var entries = included.Select(s => Stale(s, now) ?? s.Snapshot()).ToList();
+        var entries = included.Select(s => Stale(s, s.Snapshot(), now)).ToList();
         return new AccuSceneHealthReport(probe, Aggregate(entries, probe), now, entries);
     }
 
@@ -113,20 +113,19 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
 
     /// <summary>
     /// A live check whose last run is older than three intervals plus its timeout means the scheduler itself is
-    /// stuck (no thread ran it): reported Unhealthy, whatever its last result.
+    /// stuck (no thread ran it): reported Unhealthy, whatever its last result. Other entries are returned as they are.
     /// </summary>
-    private static AccuSceneHealthEntry? Stale(HealthCheckState state, DateTimeOffset now)
+    private static AccuSceneHealthEntry Stale(HealthCheckState state, AccuSceneHealthEntry entry, DateTimeOffset now)
     {
         if (!state.Tags.Contains(HealthTags.Live))
         {
-            return null;
+            return entry;
         }
 
-        var entry = state.Snapshot();
         var limit = (3 * state.Interval) + state.Timeout;
         return entry.LastRun is { } lastRun && now - lastRun > limit
             ? entry with { Status = HealthStatus.Unhealthy, Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not run for {now - lastRun:c}, more than {limit:c}: the scheduler is stuck") }
-            : null;
+            : entry;
     }
 
     private static HealthStatus Aggregate(List<AccuSceneHealthEntry> entries, HealthProbe probe)

@@ -12,7 +12,6 @@ internal sealed class LogLineFormatter
 
     public LogLineFormatter(LogLineFormat format, Redactor redactor, bool colors)
     {
-        this.Format = format;
         if (format == LogLineFormat.Json)
         {
             _json = new JsonLogLineFormatter(redactor);
@@ -22,8 +21,6 @@ internal sealed class LogLineFormatter
             _text = new TextLogLineFormatter(redactor, colors);
         }
     }
-
-    public LogLineFormat Format { get; }
 
     /// <summary>Writes <paramref name="record"/> into <paramref name="buffer"/>, which is cleared first.</summary>
     public void Write(LogRecord record, LineBuffer buffer)

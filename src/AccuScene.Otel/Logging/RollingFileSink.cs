@@ -54,9 +54,6 @@ internal sealed class RollingFileSink : IDisposable
         _flushTimer = time.CreateTimer(static state => ((RollingFileSink)state!).Flush(), this, options.FlushInterval, options.FlushInterval);
     }
 
-    /// <summary>Gets the naming scheme of the files.</summary>
-    public RollingFileNames Names => _names;
-
     /// <summary>Gets how many lines could not be written.</summary>
     public long DroppedLines => Interlocked.Read(ref _dropped);
 

@@ -1,11 +1,27 @@
 namespace AccuScene.Otel.Demo;
 
+/// <summary>What chaos is doing now; read by the simulation worker.</summary>
+internal sealed class ChaosState
+{
+    /// <summary>How long each simulation step stalls while <see cref="SlowSteps"/> holds: past the 16 ms frame budget.</summary>
+    public static readonly TimeSpan SlowStep = TimeSpan.FromMilliseconds(25);
+
+    private volatile bool _slowSteps;
+
+    public bool SlowSteps
+    {
+        get => _slowSteps;
+        set => _slowSteps = value;
+    }
+}
+
 /// <summary>
 /// <c>--chaos</c>: takes the database away for 20 s out of every 60 s, starting 10 s after start-up, by
-/// moving the SQLite file aside and back. Every query fails meanwhile, so <c>/health/ready</c> turns 503 and
-/// recovers, while <c>/health/live</c> stays 200.
+/// moving the SQLite file aside and back, and makes every simulation step stall for 25 ms meanwhile. Every
+/// query fails, so <c>/health/ready</c> turns 503 and recovers while <c>/health/live</c> stays 200, and the
+/// demo's default alert rules on step time and API errors fire.
 /// </summary>
-internal sealed partial class ChaosSchedule(SceneStore store, TimeProvider time, ILogger<ChaosSchedule> logger) : BackgroundService
+internal sealed partial class ChaosSchedule(SceneStore store, ChaosState state, TimeProvider time, ILogger<ChaosSchedule> logger) : BackgroundService
 {
     public static readonly TimeSpan FirstOutage = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
@@ -27,12 +43,14 @@ internal sealed partial class ChaosSchedule(SceneStore store, TimeProvider time,
                 }
 
                 Log.DatabaseOffline(logger, Outage.TotalSeconds);
+                state.SlowSteps = true;
                 try
                 {
                     await Task.Delay(Outage, time, stoppingToken).ConfigureAwait(false);
                 }
                 finally
                 {
+                    state.SlowSteps = false;
                     if (TryMove(aside, store.Path))
                     {
                         Log.DatabaseBack(logger);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AccuScene.Otel.Demo;
 
 /// <summary>The demo's own switches; everything else goes to the ASP.NET Core host.</summary>
-internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, string[] HostArguments)
+internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool ExportRules, string[] HostArguments)
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
@@ -13,6 +13,7 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, string[] Ho
     {
         TimeSpan? duration = null;
         var chaos = false;
+        var exportRules = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -29,13 +30,17 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, string[] Ho
             {
                 chaos = true;
             }
+            else if (args[i] == "export-rules" && i == 0)
+            {
+                exportRules = true;
+            }
             else
             {
                 rest.Add(args[i]);
             }
         }
 
-        return new DemoArguments(duration, chaos, [.. rest]);
+        return new DemoArguments(duration, chaos, exportRules, [.. rest]);
     }
 
     public static TimeSpan ParseDuration(string text)

@@ -34,6 +34,7 @@ builder.Services.AddHealthChecks()
     .AddAccuSceneDatabaseCheck("database", sp => sp.GetRequiredService<SceneStore>().DataSource, "SELECT count(*) FROM scenes")
     .AddAccuSceneCacheCheck("cache")
     .AddAccuSceneMemoryCheck(degradedBytes: 1L << 30, unhealthyBytes: 2L << 30);
+builder.Services.AddSingleton<ChaosState>();
 builder.Services.AddHostedService<SimulationWorker>();
 if (demo.Chaos)
 {
@@ -49,6 +50,11 @@ builder.Services.AddHttpClient("self", (sp, client) =>
 });
 
 var app = builder.Build();
+if (demo.ExportRules)
+{
+    // The default rules (appsettings.json) as Prometheus alerting rules, over the names the Prometheus exporter produces.
+    return ExportRules.Write(app.Services, Console.Out);
+}
 
 // Process, memory and session metrics are observed from the start.
 _ = app.Services.GetRequiredService<SystemMetrics>();
@@ -56,6 +62,7 @@ _ = app.Services.GetRequiredService<SystemMetrics>();
 app.MapAccuSceneHealth();
 app.MapAccuSceneEvents();
 app.MapAccuSceneProfiling();
+app.MapAccuSceneAlerts();
 app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCache scenes, CacheMetrics cache, DatabaseMetrics database, SceneStore store, TimeProvider time, CancellationToken cancellationToken) =>
 {
     using (AccuSceneSpans.StartCacheOperation("scenes", "get"))

@@ -19,6 +19,7 @@ internal sealed partial class SimulationWorker(
     SceneStore store,
     AccuSceneProfiler profiler,
     ILogger<SimulationWorker> logger,
+    ChaosState chaos,
     TimeProvider time)
     : BackgroundService
 {
@@ -99,6 +100,10 @@ internal sealed partial class SimulationWorker(
                 using (profiler.Scope("integration"))
                 {
                     Thread.SpinWait(1_200);
+                    if (chaos.SlowSteps)
+                    {
+                        Thread.Sleep(ChaosState.SlowStep); // chaos: the solver stalls past the frame budget
+                    }
                 }
 
                 simulation.RecordStep(time.GetElapsedTime(stepStarted).TotalSeconds, Timestep);

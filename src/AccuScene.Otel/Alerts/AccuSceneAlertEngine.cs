@@ -13,6 +13,7 @@ public sealed class AccuSceneAlertEngine
 {
     private readonly Dictionary<string, List<RuleSlot>> _byMetric = new(StringComparer.Ordinal);
     private readonly List<RuleSlot> _slots = [];
+    private readonly Dictionary<string, RuleSlot> _byName = new(StringComparer.Ordinal);
     private readonly LinkedList<AlertInstance> _history = new();
     private readonly Lock _historyGate = new();
     private readonly TimeProvider _time;
@@ -45,6 +46,7 @@ public sealed class AccuSceneAlertEngine
 
             var slot = new RuleSlot(rule);
             _slots.Add(slot);
+            _byName[rule.Name] = slot;
             if (!_byMetric.TryGetValue(rule.Metric, out var list))
             {
                 _byMetric[rule.Metric] = list = [];
@@ -54,11 +56,17 @@ public sealed class AccuSceneAlertEngine
         }
     }
 
-    /// <summary>Raised when an alert fires or resolves, after the engine's locks are released.</summary>
+    /// <summary>
+    /// Raised when an alert fires or resolves, and again once per cooldown while it fires unacknowledged, after the
+    /// engine's locks are released.
+    /// </summary>
     public event EventHandler<AlertNotification>? Notification;
 
     /// <summary>Gets the rules.</summary>
     public IReadOnlyList<AlertRule> Rules => [.. _slots.Select(s => s.Evaluator.Rule)];
+
+    /// <summary>Gets the engine's clock.</summary>
+    internal TimeProvider Time => _time;
 
     /// <summary>Gets the metrics the rules read.</summary>
     public IReadOnlyCollection<string> Metrics => _byMetric.Keys;
@@ -123,24 +131,13 @@ public sealed class AccuSceneAlertEngine
     /// <summary>Gives the rule named <paramref name="rule"/> a percentile computed elsewhere (the in-process sketch), and evaluates it.</summary>
     /// <param name="rule">The rule's name.</param>
     /// <param name="value">The percentile's value.</param>
-    internal void CheckRule(string rule, double value)
-    {
-        var slot = _slots.Find(s => s.Evaluator.Rule.Name == rule);
-        if (slot is null)
-        {
-            return;
-        }
+    internal void CheckPrecomputed(string rule, double value) => this.Feed(rule, (evaluator, now) => evaluator.AddPrecomputed(now, value));
 
-        AlertNotification? notification;
-        var now = _time.GetUtcNow();
-        lock (slot.Gate)
-        {
-            slot.Evaluator.AddPrecomputed(now, value);
-            notification = this.Step(slot, now);
-        }
-
-        this.Raise(notification);
-    }
+    /// <summary>Gives the rule named <paramref name="rule"/> one sample standing for <paramref name="weight"/> events, and evaluates it.</summary>
+    /// <param name="rule">The rule's name.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="weight">How many events the value stands for (its mean, for a histogram).</param>
+    internal void CheckRule(string rule, double value, double weight) => this.Feed(rule, (evaluator, now) => evaluator.Add(now, value, weight));
 
     /// <summary>Evaluates every rule now: moves alerts on with time (<c>for</c>, <c>keep_firing_for</c>, windows).</summary>
     public void Evaluate()
@@ -156,6 +153,24 @@ public sealed class AccuSceneAlertEngine
 
             this.Raise(notification);
         }
+    }
+
+    private void Feed(string rule, Action<RuleEvaluator, DateTimeOffset> add)
+    {
+        if (!_byName.TryGetValue(rule, out var slot))
+        {
+            return;
+        }
+
+        AlertNotification? notification;
+        var now = _time.GetUtcNow();
+        lock (slot.Gate)
+        {
+            add(slot.Evaluator, now);
+            notification = this.Step(slot, now);
+        }
+
+        this.Raise(notification);
     }
 
     /// <summary>The pending and firing alerts.</summary>
@@ -300,12 +315,12 @@ public sealed class AccuSceneAlertEngine
             case AlertState.Firing when holds:
                 slot.NotHoldingSince = null;
                 slot.Current = current with { Value = value };
-                return null;
+                return this.Repeat(slot, now);
             case AlertState.Firing:
                 slot.NotHoldingSince ??= now;
                 if (now - slot.NotHoldingSince.Value < rule.KeepFiringFor)
                 {
-                    return null;
+                    return this.Repeat(slot, now);
                 }
 
                 var resolved = current with { State = AlertState.Resolved, ResolvedAt = now, Value = double.IsNaN(value) ? current.Value : value };
@@ -324,6 +339,20 @@ public sealed class AccuSceneAlertEngine
             default:
                 return null;
         }
+    }
+
+    // A firing alert is announced again once per cooldown, until it is acknowledged or resolves.
+    private AlertNotification? Repeat(RuleSlot slot, DateTimeOffset now)
+    {
+        if (!slot.Announced || slot.Current is not { Acknowledgement: null } current || slot.Evaluator.Rule.Cooldown <= TimeSpan.Zero
+            || slot.LastNotified is not { } last || now - last < slot.Evaluator.Rule.Cooldown)
+        {
+            return null;
+        }
+
+        slot.LastNotified = now;
+        Interlocked.Increment(ref _notifications);
+        return new AlertNotification(current, AlertState.Firing, Repeat: true);
     }
 
     private void Remember(AlertInstance resolved)

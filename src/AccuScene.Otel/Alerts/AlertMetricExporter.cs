@@ -1,3 +1,4 @@
+using System.Globalization;
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry;
@@ -8,19 +9,25 @@ namespace AccuScene.Otel.Alerts;
 /// <summary>
 /// Feeds the alert engine from the OpenTelemetry metric pipeline: a metric exporter on its own periodic
 /// reader (cumulative temporality), so rules read the same points every other exporter sees, and no second
-/// registry exists. Per point: counters and up-down counters give their cumulative sum (use
-/// <see cref="AlertAggregation.Rate"/>), gauges their last value, histograms the mean of the measurements since
-/// the previous export. A rule with <see cref="AlertAggregation.Percentile"/> on a histogram gets the quantile
-/// from the in-process percentile sketch instead. After each export every rule is evaluated, so
-/// <c>for</c> and <c>keep_firing_for</c> move on with time. Never throws into the pipeline.
+/// registry exists. Each export gives each rule one sample, merged over the points that match its tag filter:
+/// <list type="bullet">
+/// <item>counters: the sum of the cumulative totals, weighted by the increase since the last export;</item>
+/// <item>up-down counters: the sum of the values; gauges: the mean of the values;</item>
+/// <item>histograms: the mean of the measurements since the last export, weighted by how many there were;
+/// a <see cref="AlertAggregation.Percentile"/> rule gets the quantile over its window instead, from the in-process
+/// percentile sketch when the instrument has one, or else from the histogram's buckets.</item>
+/// </list>
+/// After each export every rule is evaluated, so <c>for</c> and <c>keep_firing_for</c> move on with time.
+/// Never throws into the pipeline.
 /// </summary>
 internal sealed class AlertMetricExporter : BaseExporter<Metric>
 {
     private readonly AccuSceneAlertEngine _engine;
     private readonly Func<AccuScenePercentiles?> _percentiles;
-    private readonly HashSet<string> _metrics;
-    private readonly ILookup<string, AlertRule> _percentileRules;
-    private readonly Dictionary<(string Metric, string Series), (double Sum, long Count)> _previousHistograms = [];
+    private readonly ILookup<string, AlertRule> _rules;
+    private readonly Dictionary<string, double> _previousTotals = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Rule, string Series), (double Sum, long Count)> _previousHistograms = [];
+    private readonly Dictionary<string, WindowedQuantile> _quantiles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private int _exports;
 
@@ -28,8 +35,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     {
         _engine = engine;
         _percentiles = percentiles;
-        _metrics = new HashSet<string>(engine.Metrics, StringComparer.Ordinal);
-        _percentileRules = engine.Rules.Where(r => r.Aggregation == AlertAggregation.Percentile).ToLookup(r => r.Metric, StringComparer.Ordinal);
+        _rules = engine.Rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
     }
 
     public override ExportResult Export(in Batch<Metric> batch)
@@ -38,10 +44,13 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         {
             foreach (var metric in batch)
             {
-                if (_metrics.Contains(metric.Name))
+                if (_rules.Contains(metric.Name))
                 {
                     _seen.Add(metric.Name);
-                    this.Feed(metric);
+                    foreach (var rule in _rules[metric.Name])
+                    {
+                        this.Feed(rule, metric);
+                    }
                 }
             }
 
@@ -49,7 +58,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             if (++_exports == 3)
             {
                 // A rule on a metric that does not exist (yet) is a warning, once, never a failure.
-                foreach (var missing in _metrics.Where(m => !_seen.Contains(m)))
+                foreach (var missing in _rules.Select(g => g.Key).Where(m => !_seen.Contains(m)))
                 {
                     AccuSceneEventSource.Log.AlertMetricMissing(missing);
                 }
@@ -63,61 +72,164 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         return ExportResult.Success;
     }
 
-    private void Feed(Metric metric)
+    private static bool Matches(AlertRule rule, in MetricPoint point)
     {
-        foreach (ref readonly var point in metric.GetMetricPoints())
+        if (rule.Tags.Count == 0)
         {
-            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var tag in point.Tags)
-            {
-                tags[tag.Key] = Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-            }
+            return true;
+        }
 
-            switch (metric.MetricType)
+        var matched = 0;
+        foreach (var tag in point.Tags)
+        {
+            if (rule.Tags.TryGetValue(tag.Key, out var wanted)
+                && string.Equals(wanted, Convert.ToString(tag.Value, CultureInfo.InvariantCulture), StringComparison.Ordinal))
             {
-                case MetricType.LongSum or MetricType.LongSumNonMonotonic:
-                    _engine.Check(metric.Name, point.GetSumLong(), tags);
-                    break;
-                case MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic:
-                    _engine.Check(metric.Name, point.GetSumDouble(), tags);
-                    break;
-                case MetricType.LongGauge:
-                    _engine.Check(metric.Name, point.GetGaugeLastValueLong(), tags);
-                    break;
-                case MetricType.DoubleGauge:
-                    _engine.Check(metric.Name, point.GetGaugeLastValueDouble(), tags);
-                    break;
-                case MetricType.Histogram:
-                    this.FeedHistogram(metric.Name, point, tags);
-                    break;
+                matched++;
             }
         }
+
+        return matched == rule.Tags.Count;
     }
 
-    private void FeedHistogram(string name, in MetricPoint point, Dictionary<string, string> tags)
+    private static string SeriesKey(in MetricPoint point)
     {
-        var sum = point.GetHistogramSum();
-        var count = point.GetHistogramCount();
-        var key = (name, string.Join(',', tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}")));
-        var previous = _previousHistograms.GetValueOrDefault(key);
-        _previousHistograms[key] = (sum, count);
-        if (count > previous.Count)
+        var parts = new List<string>();
+        foreach (var tag in point.Tags)
         {
-            _engine.Check(name, (sum - previous.Sum) / (count - previous.Count), tags);
+            parts.Add(tag.Key + "=" + Convert.ToString(tag.Value, CultureInfo.InvariantCulture));
         }
 
-        if (!_percentileRules.Contains(name) || _percentiles() is not { } percentiles)
+        parts.Sort(StringComparer.Ordinal);
+        return string.Join(',', parts);
+    }
+
+    private void Feed(AlertRule rule, Metric metric)
+    {
+        var type = metric.MetricType;
+        if (type == MetricType.Histogram)
+        {
+            this.FeedHistogram(rule, metric);
+            return;
+        }
+
+        var sum = 0.0;
+        var points = 0;
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            if (!Matches(rule, point))
+            {
+                continue;
+            }
+
+            points++;
+            sum += type switch
+            {
+                MetricType.LongSum or MetricType.LongSumNonMonotonic => point.GetSumLong(),
+                MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic => point.GetSumDouble(),
+                MetricType.LongGauge => point.GetGaugeLastValueLong(),
+                MetricType.DoubleGauge => point.GetGaugeLastValueDouble(),
+                _ => double.NaN,
+            };
+        }
+
+        if (points == 0)
         {
             return;
         }
 
-        foreach (var rule in _percentileRules[name])
+        if (type is MetricType.LongSum or MetricType.DoubleSum)
         {
-            var filter = rule.Tags.Select(t => new KeyValuePair<string, string?>(t.Key, t.Value)).ToArray();
-            if (percentiles.Quantile(name, rule.Quantile, filter) is { } value)
+            // A counter's sample stands for the events since the last export (a drop is a restart from zero).
+            var increase = _previousTotals.TryGetValue(rule.Name, out var previous) ? (sum >= previous ? sum - previous : sum) : 0;
+            _previousTotals[rule.Name] = sum;
+            _engine.CheckRule(rule.Name, sum, increase);
+        }
+        else
+        {
+            _engine.CheckRule(rule.Name, type is MetricType.LongGauge or MetricType.DoubleGauge ? sum / points : sum, 1);
+        }
+    }
+
+    private void FeedHistogram(AlertRule rule, Metric metric)
+    {
+        double sum = 0;
+        long count = 0;
+        double[]? bounds = null;
+        double[]? buckets = null;
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            if (!Matches(rule, point))
             {
-                _engine.CheckRule(rule.Name, value);
+                continue;
             }
+
+            var key = (rule.Name, SeriesKey(point));
+            var previous = _previousHistograms.GetValueOrDefault(key);
+            var (pointSum, pointCount) = (point.GetHistogramSum(), point.GetHistogramCount());
+            _previousHistograms[key] = (pointSum, pointCount);
+            if (pointCount > previous.Count)
+            {
+                sum += pointSum - previous.Sum;
+                count += pointCount - previous.Count;
+            }
+
+            if (rule.Aggregation == AlertAggregation.Percentile)
+            {
+                AddBuckets(point, ref bounds, ref buckets);
+            }
+        }
+
+        if (rule.Aggregation == AlertAggregation.Percentile)
+        {
+            var now = _engine.Time.GetUtcNow();
+            if (!_quantiles.TryGetValue(rule.Name, out var windowed))
+            {
+                _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window);
+            }
+
+            var filter = rule.Tags.Select(t => new KeyValuePair<string, string?>(t.Key, t.Value)).ToArray();
+            var quantile = _percentiles()?.Capture(metric.Name, filter) is var (snapshot, gamma)
+                ? windowed.FromSketch(now, snapshot, gamma, rule.Quantile)
+                : bounds is not null && buckets is not null ? windowed.FromBuckets(now, bounds, buckets, rule.Quantile) : null;
+            if (quantile is { } value)
+            {
+                _engine.CheckPrecomputed(rule.Name, value);
+            }
+
+            return;
+        }
+
+        if (count > 0)
+        {
+            _engine.CheckRule(rule.Name, sum / count, count);
+        }
+    }
+
+    // Sums the cumulative bucket counts of the matching points (all points of a metric share the bounds).
+    private static void AddBuckets(in MetricPoint point, ref double[]? bounds, ref double[]? buckets)
+    {
+        var explicitBounds = new List<double>();
+        var counts = new List<double>();
+        foreach (var bucket in point.GetHistogramBuckets())
+        {
+            if (!double.IsPositiveInfinity(bucket.ExplicitBound))
+            {
+                explicitBounds.Add(bucket.ExplicitBound);
+            }
+
+            counts.Add(bucket.BucketCount);
+        }
+
+        if (buckets is null || bounds is null)
+        {
+            (bounds, buckets) = ([.. explicitBounds], [.. counts]);
+            return;
+        }
+
+        for (var i = 0; i < Math.Min(buckets.Length, counts.Count); i++)
+        {
+            buckets[i] += counts[i];
         }
     }
 }

@@ -34,7 +34,8 @@ public sealed record AlertAcknowledgement(string By, DateTimeOffset At, string? 
 /// <summary>A notification for the channels: an alert fired or resolved.</summary>
 /// <param name="Alert">The alert as it is now.</param>
 /// <param name="State">Firing or resolved.</param>
-public sealed record AlertNotification(AlertInstance Alert, AlertState State);
+/// <param name="Repeat"><see langword="true"/> when the alert still fires, unacknowledged, a cooldown after its last notification.</param>
+public sealed record AlertNotification(AlertInstance Alert, AlertState State, bool Repeat = false);
 
 /// <summary>What the engine has seen.</summary>
 /// <param name="BySeverity">Alerts (active and in history) per severity.</param>

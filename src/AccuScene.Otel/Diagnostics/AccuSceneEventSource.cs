@@ -39,4 +39,16 @@ internal sealed class AccuSceneEventSource : EventSource
 
     [Event(3, Message = "Alert rules read the metric '{0}', which has not been exported yet; they stay inactive until it is.", Level = EventLevel.Warning)]
     public void AlertMetricMissing(string metric) => this.WriteEvent(3, metric);
+
+    [NonEvent]
+    public void AlertDeliveryFailed(string channel, int notifications, string reason)
+    {
+        if (this.IsEnabled(EventLevel.Warning, EventKeywords.All))
+        {
+            this.AlertDeliveryFailed(channel, notifications.ToString(System.Globalization.CultureInfo.InvariantCulture), reason);
+        }
+    }
+
+    [Event(4, Message = "Alert channel '{0}' could not deliver {1} notification(s) after every retry: {2}", Level = EventLevel.Warning)]
+    public void AlertDeliveryFailed(string channel, string notifications, string reason) => this.WriteEvent(4, channel, notifications, reason);
 }

@@ -1,5 +1,6 @@
 using AccuScene.Otel;
 using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Notifications;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics;
@@ -52,9 +53,13 @@ public static class AccuSceneMeterProviderBuilderExtensions
         {
             // The rules read the same metric points as every exporter, through a reader of their own.
             var alerts = options.Alerts;
-            builder.ConfigureServices(services => services.TryAddSingleton(sp => new AccuSceneAlertEngine(alerts.Rules, sp.GetService<TimeProvider>(), alerts.HistorySize)));
+            builder.ConfigureServices(services =>
+            {
+                services.TryAddSingleton(sp => new AccuSceneAlertEngine(alerts.Rules, sp.GetService<TimeProvider>(), alerts.HistorySize));
+                services.TryAddSingleton(sp => AlertChannels.CreateDelivery(sp, alerts, options.Service));
+            });
             builder.AddReader(sp => new PeriodicExportingMetricReader(
-                new AlertMetricExporter(sp.GetRequiredService<AccuSceneAlertEngine>(), () => sp.GetService<AccuScenePercentiles>()),
+                new AlertMetricExporter(sp.GetRequiredService<AlertDelivery>().Engine, () => sp.GetService<AccuScenePercentiles>()),
                 alerts.EvaluationIntervalMilliseconds)
             {
                 TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,

@@ -1,8 +1,9 @@
 using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Notifications;
 
 namespace AccuScene.Otel;
 
-/// <summary>Alerting rules and how they are evaluated (<c>AccuScene:Alerts</c>).</summary>
+/// <summary>Alerting rules, how they are evaluated, and where notifications go (<c>AccuScene:Alerts</c>).</summary>
 public sealed class AccuSceneAlertsOptions
 {
     /// <summary>Gets or sets how often the metric pipeline feeds the rules, 500 to 60000 ms. Default: 2000.</summary>
@@ -13,4 +14,25 @@ public sealed class AccuSceneAlertsOptions
 
     /// <summary>Gets the rules (<c>AccuScene:Alerts:Rules:0:Name</c>, …). None by default.</summary>
     public List<AlertRule> Rules { get; } = [];
+
+    /// <summary>
+    /// Gets or sets a JSON file of more rules, shaped <c>{ "Rules": [ { "Name": …, "Metric": … } ] }</c> with the
+    /// same settings as <see cref="Rules"/>. A relative path is resolved against the working directory. Default: none.
+    /// </summary>
+    public string? RulesFile { get; set; }
+
+    /// <summary>Gets the Alertmanager channel (<c>AccuScene:Alerts:Alertmanager</c>); off while its URL is empty.</summary>
+    public AlertmanagerChannelOptions Alertmanager { get; } = new();
+
+    /// <summary>Gets the webhook channels (<c>AccuScene:Alerts:Webhooks:0:Url</c>, …). None by default.</summary>
+    public List<WebhookChannelOptions> Webhooks { get; } = [];
+
+    /// <summary>
+    /// Gets or sets the bearer token that <c>POST /alerts/{id}/ack</c> requires when the server listens beyond
+    /// loopback. Without one, acknowledging is refused there. Default: none.
+    /// </summary>
+    public string? AcknowledgeToken { get; set; }
+
+    /// <summary>Gets the delivery queue and retry settings shared by every channel (<c>AccuScene:Alerts:Delivery</c>).</summary>
+    public AlertDeliveryOptions Delivery { get; } = new();
 }

@@ -39,6 +39,7 @@ internal static class AccuSceneOptionsLoader
         }
 
         configure?.Invoke(options);
+        Alerts.AlertRulesFile.Append(options.Alerts, $"{path}:Alerts");
         var failures = AccuSceneOptionsValidator.Collect(options, path);
         if (failures.Count > 0)
         {

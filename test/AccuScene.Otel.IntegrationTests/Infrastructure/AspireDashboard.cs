@@ -60,30 +60,7 @@ internal sealed class AspireDashboard : IDisposable
         };
         _process = ServerProcess.Start(_binary, [], environment, Path.GetDirectoryName(_binary));
 
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Aspire Dashboard exited with {_process.ExitCode}:\n{_process.Output}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync(new Uri("api/telemetry/resources", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"Aspire Dashboard did not answer within 60 s:\n{_process.Output}");
+        await _process.WaitUntilReadyAsync(_http, "api/telemetry/resources", "Aspire Dashboard", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Stops the receiver by its PID.</summary>

@@ -24,20 +24,42 @@ internal sealed class PrometheusServer : IDisposable
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public static async Task<PrometheusServer> StartAsync(params string[] targets)
+    public static Task<PrometheusServer> StartAsync(params string[] targets) => StartAsync(targets, null, null);
+
+    /// <summary>Starts Prometheus with an alerting-rules file and an Alertmanager; its alerts carry <c>source="prometheus"</c>.</summary>
+    public static Task<PrometheusServer> StartWithRulesAsync(string target, string rules, Uri alertmanager) => StartAsync([target], rules, alertmanager);
+
+    private static async Task<PrometheusServer> StartAsync(string[] targets, string? rules, Uri? alertmanager)
     {
         var binary = RequiredBinary.Require(Binary, InstallHint);
         var directory = Directory.CreateTempSubdirectory("accuscene-prometheus-").FullName;
         var config = Path.Combine(directory, "prometheus.yml");
+        var alerting = string.Empty;
+        if (rules is not null && alertmanager is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "rules.yml"), rules);
+            alerting = $"""
+
+                rule_files:
+                  - rules.yml
+                alerting:
+                  alertmanagers:
+                    - static_configs:
+                        - targets: ['{alertmanager.Authority}']
+                """;
+        }
+
         await File.WriteAllTextAsync(config, $"""
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
+              external_labels:
+                source: prometheus
             scrape_configs:
               - job_name: accuscene
                 static_configs:
                   - targets: [{string.Join(", ", targets.Select(t => $"'{t}'"))}]
-            """);
+            """ + alerting);
         var port = LoopbackPort.GetFree();
         var process = ServerProcess.Start(
             binary,
@@ -45,30 +67,16 @@ internal sealed class PrometheusServer : IDisposable
             new Dictionary<string, string>(),
             directory);
         var server = new PrometheusServer(process, directory, port);
-        for (var attempt = 0; attempt < 120; attempt++)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Prometheus exited with {process.ExitCode}:\n{process.Output}");
-            }
-
-            try
-            {
-                using var response = await server._http.GetAsync(new Uri("-/ready", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(250);
+            await process.WaitUntilReadyAsync(server._http, "-/ready", "Prometheus", TimeSpan.FromSeconds(30));
+            return server;
         }
-
-        server.Dispose();
-        throw new TimeoutException("Prometheus did not become ready within 30 s.");
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs an instant query and returns the sample values of its result vector.</summary>
@@ -84,6 +92,42 @@ internal sealed class PrometheusServer : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>The loaded alerting rules (<c>GET /api/v1/rules</c>): name, health, state and last error of each.</summary>
+    public async Task<List<(string Name, string Health, string State, string? LastError)>> RulesAsync()
+    {
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v1/rules?type=alert", UriKind.Relative));
+        return [.. document!.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
+            .SelectMany(g => g.GetProperty("rules").EnumerateArray())
+            .Select(r => (
+                r.GetProperty("name").GetString()!,
+                r.GetProperty("health").GetString()!,
+                r.GetProperty("state").GetString()!,
+                r.TryGetProperty("lastError", out var e) ? e.GetString() : null))];
+    }
+
+    /// <summary>Runs <c>promtool check rules</c> on <paramref name="rules"/>; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> CheckRulesAsync(string rules)
+    {
+        var promtool = RequiredBinary.Require(Promtool, InstallHint);
+        var file = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.yml");
+        await File.WriteAllTextAsync(file, rules);
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(promtool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add("check");
+            info.ArgumentList.Add("rules");
+            info.ArgumentList.Add(file);
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>Runs <c>promtool check metrics</c> on <paramref name="exposition"/>; returns its exit code and output.</summary>

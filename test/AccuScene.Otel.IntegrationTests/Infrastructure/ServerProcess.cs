@@ -74,6 +74,35 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>Polls <paramref name="path"/> until it answers 2xx; fails when the process exits or <paramref name="timeout"/> passes.</summary>
+    public async Task WaitUntilReadyAsync(HttpClient http, string path, string name, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (this.HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited with {this.ExitCode}:\n{this.Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{name} did not become ready within {timeout.TotalSeconds} s:\n{this.Output}");
+    }
+
     /// <summary>Stops the process tree by PID and waits for it to go.</summary>
     public void Stop()
     {

@@ -183,6 +183,74 @@ public class AlertEngineTests
     }
 
     [Test]
+    public void AFiringAlert_IsAnnouncedAgainEachCooldown_UntilAcknowledged()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "hot", Metric = "m", Threshold = 10, Cooldown = TimeSpan.FromMinutes(5) });
+        engine.Check("m", 20);
+        _time.Advance(TimeSpan.FromMinutes(4));
+        engine.Check("m", 20);
+        Assert.That(notes, Has.Count.EqualTo(1), "inside the cooldown");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        engine.Check("m", 20);
+        Assert.That(notes.Select(n => n.Repeat), Is.EqualTo(new[] { false, true }));
+
+        engine.Acknowledge(engine.Active().Single().Id, "ada");
+        _time.Advance(TimeSpan.FromMinutes(20));
+        engine.Check("m", 20);
+        Assert.That(notes, Has.Count.EqualTo(2), "acknowledged: no repeats");
+        engine.Check("m", 5);
+        Assert.That(notes[^1].State, Is.EqualTo(AlertState.Resolved), "the resolution is still announced");
+    }
+
+    [Test]
+    public void WeightedSamples_CountAsTheEventsTheyStandFor()
+    {
+        var sum = new AlertRule { Name = "sum", Metric = "m", Aggregation = AlertAggregation.Sum, Threshold = -1, Window = TimeSpan.FromSeconds(10) };
+        var mean = new AlertRule { Name = "mean", Metric = "m", Aggregation = AlertAggregation.Average, Threshold = -1, Window = TimeSpan.FromSeconds(10) };
+        var p90 = new AlertRule { Name = "p90", Metric = "m", Aggregation = AlertAggregation.Percentile, Quantile = 0.9, Threshold = -1, Window = TimeSpan.FromSeconds(10) };
+        var burst = new AlertRule { Name = "burst", Metric = "m", Kind = AlertThresholdKind.RateLimit, Threshold = 10, Window = TimeSpan.FromSeconds(10) };
+        var engine = new AccuSceneAlertEngine([sum, mean, p90, burst], _time);
+
+        // Two exported histogram intervals: 8 measurements averaging 1, then 2 averaging 6.
+        engine.CheckRule("sum", 1, 8);
+        engine.CheckRule("mean", 1, 8);
+        engine.CheckRule("p90", 1, 8);
+        engine.CheckRule("burst", 1, 8);
+        engine.CheckRule("sum", 6, 2);
+        engine.CheckRule("mean", 6, 2);
+        engine.CheckRule("p90", 6, 2);
+        engine.CheckRule("burst", 6, 2);
+
+        var values = engine.Active().ToDictionary(a => a.Rule, a => a.Value);
+        Assert.That(values, Is.EquivalentTo(new Dictionary<string, double> { ["sum"] = 20, ["mean"] = 2, ["p90"] = 6 }), "10 events: not over the rate limit of 10");
+        engine.CheckRule("burst", 3, 1);
+        Assert.That(engine.Active().Single(a => a.Rule == "burst").Value, Is.EqualTo(11));
+    }
+
+    [Test]
+    public void PercentageChange_UsesTheRulesAggregation()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "traffic", Metric = "requests", Aggregation = AlertAggregation.Rate, Kind = AlertThresholdKind.PercentageChange, Threshold = 50, Window = TimeSpan.FromSeconds(20) });
+        for (var t = 0; t < 20; t += 5)
+        {
+            engine.Check("requests", t * 10); // 10 per second
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        for (var t = 20; t <= 40; t += 5)
+        {
+            engine.Check("requests", 200 + ((t - 20) * 30)); // 30 per second
+            if (t < 40)
+            {
+                _time.Advance(TimeSpan.FromSeconds(5));
+            }
+        }
+
+        Assert.That(notes.Single().State, Is.EqualTo(AlertState.Firing));
+        Assert.That(engine.Active().Single().Value, Is.EqualTo(200).Within(1e-9), "30/s over (20 s, 40 s] against 10/s over (0 s, 20 s] is +200%");
+    }
+
+    [Test]
     public void LabelsAnnotationsAndTagFilters()
     {
         var rule = new AlertRule { Name = "p95", Metric = "http.server.request.duration", Threshold = 0.5, Severity = AlertSeverity.High };

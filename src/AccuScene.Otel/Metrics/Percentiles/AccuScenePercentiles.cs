@@ -113,6 +113,10 @@ public sealed class AccuScenePercentiles : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _listener.Dispose();
 
+    /// <summary>A copy of the merged series of <paramref name="instrument"/> matching <paramref name="tags"/>, to difference over a window.</summary>
+    internal (Snapshot Snapshot, double Gamma)? Capture(string instrument, KeyValuePair<string, string?>[] tags) =>
+        this.Merge(instrument, tags) is ({ } merged, _) ? (merged.Capture(), merged.Gamma) : null;
+
     private (RelativeErrorSketch? Sketch, string? Unit) Merge(string instrument, KeyValuePair<string, string?>[] tags)
     {
         ArgumentNullException.ThrowIfNull(tags);

@@ -161,6 +161,12 @@ internal sealed class RelativeErrorSketch
     /// <summary>Returns the value at quantile <paramref name="quantile"/> (0 to 1), or NaN when empty.</summary>
     public double Quantile(double quantile) => this.Snapshot().Quantile(quantile, _gamma);
 
+    /// <summary>Gets the bucket growth factor, to read quantiles from snapshots.</summary>
+    public double Gamma => _gamma;
+
+    /// <summary>Takes a consistent copy.</summary>
+    public Snapshot Capture() => this.Snapshot();
+
     private Snapshot Snapshot()
     {
         lock (_gate)

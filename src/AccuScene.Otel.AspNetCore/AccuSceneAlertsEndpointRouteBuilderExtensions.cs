@@ -1,0 +1,158 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AccuScene.Otel;
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Notifications;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the alert endpoints: the active and recent alerts, and acknowledgement.</summary>
+public static class AccuSceneAlertsEndpointRouteBuilderExtensions
+{
+    private const int MaxBodyBytes = 4096;
+    private const int MaxTextLength = 256;
+
+    /// <summary>
+    /// Maps <c>GET {pattern}</c> (active and recent alerts with statistics, as JSON) and
+    /// <c>POST {pattern}/{id}/ack</c> with an optional JSON body <c>{ "by": "…", "comment": "…" }</c>.
+    /// Acknowledging needs <c>Authorization: Bearer &lt;AccuScene:Alerts:AcknowledgeToken&gt;</c> when the server
+    /// listens on any address beyond loopback; on loopback alone it is open.
+    /// </summary>
+    /// <param name="endpoints">The app or a route group.</param>
+    /// <param name="pattern">The path. Default <c>/alerts</c>.</param>
+    /// <returns>The route group, for conventions such as authorization.</returns>
+    public static IEndpointConventionBuilder MapAccuSceneAlerts(this IEndpointRouteBuilder endpoints, string pattern = "/alerts")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(pattern);
+        group.MapGet(string.Empty, async context =>
+        {
+            if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
+            {
+                await Answer(context, StatusCodes.Status404NotFound, "No alert rules are configured (AccuScene:Alerts:Rules).").ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        group.MapPost("/{id}/ack", async context =>
+        {
+            if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
+            {
+                await Answer(context, StatusCodes.Status404NotFound, "No alert rules are configured (AccuScene:Alerts:Rules).").ConfigureAwait(false);
+                return;
+            }
+
+            if (Refusal(context) is { } refusal)
+            {
+                await Answer(context, refusal.Status, refusal.Reason).ConfigureAwait(false);
+                return;
+            }
+
+            var (by, comment, error) = await ReadBodyAsync(context).ConfigureAwait(false);
+            if (error is not null)
+            {
+                await Answer(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+                return;
+            }
+
+            var id = (string)context.Request.RouteValues["id"]!;
+            if (!engine.Acknowledge(id, by, comment))
+            {
+                await Answer(context, StatusCodes.Status404NotFound, $"No active alert has the id '{id}'.").ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        return group;
+    }
+
+    private static (int Status, string Reason)? Refusal(HttpContext context)
+    {
+        var addresses = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        if (addresses.Count > 0 && addresses.All(IsLoopback))
+        {
+            return null;
+        }
+
+        var token = context.RequestServices.GetService<AccuSceneOptions>()?.Alerts.AcknowledgeToken;
+        if (string.IsNullOrEmpty(token))
+        {
+            return (StatusCodes.Status403Forbidden, "The server listens beyond loopback, so acknowledging needs AccuScene:Alerts:AcknowledgeToken to be set.");
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
+            ? null
+            : (StatusCodes.Status401Unauthorized, "Acknowledging needs 'Authorization: Bearer <token>'.");
+    }
+
+    internal static bool IsLoopback(string address)
+    {
+        if (!Uri.TryCreate(address.Replace("://+", "://wildcard", StringComparison.Ordinal).Replace("://*", "://wildcard", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        return string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    private static async Task<(string By, string? Comment, string? Error)> ReadBodyAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is null or 0 && context.Request.Headers.TransferEncoding.Count == 0)
+        {
+            return ("anonymous", null, null);
+        }
+
+        var buffer = new byte[MaxBodyBytes + 1];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await context.Request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            read += n;
+        }
+
+        if (read > MaxBodyBytes)
+        {
+            return (string.Empty, null, $"The body must be at most {MaxBodyBytes} bytes.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, read));
+            var root = document.RootElement;
+            var by = root.TryGetProperty("by", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
+            var comment = root.TryGetProperty("comment", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            if (by?.Length > MaxTextLength || comment?.Length > MaxTextLength)
+            {
+                return (string.Empty, null, $"'by' and 'comment' must be at most {MaxTextLength} characters.");
+            }
+
+            return (string.IsNullOrWhiteSpace(by) ? "anonymous" : by, comment, null);
+        }
+        catch (JsonException ex)
+        {
+            return (string.Empty, null, $"The body must be JSON such as {{\"by\":\"ada\",\"comment\":\"looking\"}}: {ex.Message}");
+        }
+    }
+
+    private static Task Answer(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(reason, context.RequestAborted);
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>Reads <see cref="AccuSceneAlertsOptions.RulesFile"/>: <c>{ "Rules": [ … ] }</c>, bound like configuration.</summary>
+internal static class AlertRulesFile
+{
+    public static void Append(AccuSceneAlertsOptions alerts, string key)
+    {
+        if (string.IsNullOrWhiteSpace(alerts.RulesFile))
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(alerts.RulesFile);
+        IConfigurationRoot file;
+        try
+        {
+            file = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        {
+            throw Fail($"{key}:RulesFile: '{path}' could not be read: {ex.Message}");
+        }
+
+        var failures = new List<string>();
+        var unknown = file.GetChildren().Where(c => !string.Equals(c.Key, "Rules", StringComparison.OrdinalIgnoreCase)).Select(c => c.Key).ToList();
+        if (unknown.Count > 0)
+        {
+            failures.Add($"{key}:RulesFile: '{path}' has {string.Join(", ", unknown)}; only 'Rules' is allowed.");
+        }
+
+        var rules = file.GetSection("Rules").GetChildren().ToList();
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = new AlertRule();
+            try
+            {
+                rules[i].Bind(rule, o => o.ErrorOnUnknownConfiguration = true);
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add($"{path}:Rules:{i}: {ex.Message}");
+                continue;
+            }
+
+            if (AccuSceneAlertEngine.Validate(rule) is { } failure)
+            {
+                failures.Add($"{path}:Rules:{i}: {failure}");
+                continue;
+            }
+
+            alerts.Rules.Add(rule);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), failures);
+        }
+    }
+
+    private static OptionsValidationException Fail(string message) =>
+        new(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), [message]);
+}

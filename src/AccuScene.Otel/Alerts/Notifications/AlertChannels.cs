@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccuScene.Otel.Alerts.Notifications;
+
+/// <summary>Builds the delivery from configuration (<c>AccuScene:Alerts:Alertmanager</c>, <c>Webhooks</c>) and the registered <see cref="IAlertChannel"/> services.</summary>
+internal static class AlertChannels
+{
+    public static AlertDelivery CreateDelivery(IServiceProvider services, AccuSceneAlertsOptions alerts, AccuSceneServiceOptions service)
+    {
+        var time = services.GetService<TimeProvider>();
+        var source = service.Name ?? Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "accuscene";
+        var channels = new List<IAlertChannel>();
+        if (alerts.Alertmanager.Url is not null)
+        {
+            channels.Add(new AlertmanagerAlertChannel(alerts.Alertmanager, time));
+        }
+
+        channels.AddRange(alerts.Webhooks.Select(w => new WebhookAlertChannel(w, source)));
+        channels.AddRange(services.GetServices<IAlertChannel>());
+        return new AlertDelivery(services.GetRequiredService<AccuSceneAlertEngine>(), channels, alerts.Delivery, time);
+    }
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using AccuScene.Otel.Diagnostics;
+using Polly;
+using Polly.Retry;
+
+namespace AccuScene.Otel.Alerts.Notifications;
+
+/// <summary>
+/// Carries the engine's notifications to the channels in the background. Each channel has a bounded queue
+/// (the oldest notification is dropped and counted when it is full) and one worker, which delivers with
+/// Polly: retries with exponential backoff and jitter, each attempt under the channel's timeout. The engine
+/// only ever enqueues, so a channel that is down never blocks evaluation.
+/// Counted on <c>accuscene.otel.alerts.notifications{channel, outcome}</c> (delivered, failed, dropped).
+/// </summary>
+internal sealed class AlertDelivery : IDisposable
+{
+    public const string NotificationsName = "accuscene.otel.alerts.notifications";
+
+    private static readonly Counter<long> Outcomes = AccuSceneSelfDiagnostics.Meter.CreateCounter<long>(
+        NotificationsName, unit: "{notification}", description: "Alert notifications per channel and outcome: delivered, failed after every retry, or dropped from a full queue.");
+
+    private readonly AccuSceneAlertEngine _engine;
+    private readonly List<Worker> _workers;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
+
+    public AlertDelivery(AccuSceneAlertEngine engine, IEnumerable<IAlertChannel> channels, AlertDeliveryOptions options, TimeProvider? time = null)
+    {
+        _engine = engine;
+        time ??= TimeProvider.System;
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Exception is { } ex && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+            })
+            .Build();
+        _workers = [.. channels.Select(c => new Worker(c, options.QueueCapacity, pipeline, time, _stopping.Token))];
+        _engine.Notification += this.OnNotification;
+    }
+
+    public AccuSceneAlertEngine Engine => _engine;
+
+    public IReadOnlyList<string> Channels => [.. _workers.Select(w => w.Channel.Name)];
+
+    /// <summary>Gets the notifications waiting, over all channels.</summary>
+    public int Queued => _workers.Sum(w => w.Queued);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _engine.Notification -= this.OnNotification;
+        foreach (var worker in _workers)
+        {
+            worker.Complete();
+        }
+
+        // Give queued notifications a moment to go out, then stop.
+        Task.WaitAll([.. _workers.Select(w => w.Loop)], TimeSpan.FromSeconds(2));
+        _stopping.Cancel();
+        Task.WaitAll([.. _workers.Select(w => w.Loop)], TimeSpan.FromSeconds(1));
+        foreach (var channel in _workers.Select(w => w.Channel).OfType<IDisposable>())
+        {
+            channel.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    internal static void Count(string channel, string outcome, long count)
+    {
+        try
+        {
+            Outcomes.Add(count, new TagList { { "channel", channel }, { "outcome", outcome } });
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing left to report to.
+        }
+    }
+
+    private void OnNotification(object? sender, AlertNotification notification)
+    {
+        foreach (var worker in _workers)
+        {
+            worker.Enqueue(notification);
+        }
+    }
+
+    private sealed class Worker
+    {
+        private const int MaxBatch = 100;
+        private readonly Channel<AlertNotification> _queue;
+        private readonly ResiliencePipeline _pipeline;
+        private readonly TimeProvider _time;
+        private int _queued;
+
+        public Worker(IAlertChannel channel, int capacity, ResiliencePipeline pipeline, TimeProvider time, CancellationToken stopping)
+        {
+            this.Channel = channel;
+            _pipeline = pipeline;
+            _time = time;
+            _queue = System.Threading.Channels.Channel.CreateBounded<AlertNotification>(
+                new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                _ =>
+                {
+                    Interlocked.Decrement(ref _queued);
+                    Count(channel.Name, "dropped", 1);
+                });
+            this.Loop = Task.Run(() => this.RunAsync(stopping), CancellationToken.None);
+        }
+
+        public IAlertChannel Channel { get; }
+
+        public Task Loop { get; }
+
+        public int Queued => Volatile.Read(ref _queued);
+
+        public void Enqueue(AlertNotification notification)
+        {
+            try
+            {
+                this.Channel.Accept(notification);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", this.Channel.Name, ex);
+            }
+
+            Interlocked.Increment(ref _queued);
+            if (!_queue.Writer.TryWrite(notification))
+            {
+                Interlocked.Decrement(ref _queued);
+                Count(this.Channel.Name, "dropped", 1);
+            }
+        }
+
+        public void Complete() => _queue.Writer.TryComplete();
+
+        private async Task RunAsync(CancellationToken stopping)
+        {
+            var resend = this.Channel.ResendInterval;
+            var nextResend = resend is { } first ? _time.GetUtcNow() + first : DateTimeOffset.MaxValue;
+            var batch = new List<AlertNotification>();
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    if (!_queue.Reader.TryPeek(out _) && !await this.WaitAsync(nextResend, stopping).ConfigureAwait(false))
+                    {
+                        return; // completed and drained
+                    }
+
+                    batch.Clear();
+                    while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                    {
+                        Interlocked.Decrement(ref _queued);
+                        batch.Add(item);
+                    }
+
+                    var due = _time.GetUtcNow() >= nextResend;
+                    if (batch.Count == 0 && !due)
+                    {
+                        continue;
+                    }
+
+                    if (resend is { } interval)
+                    {
+                        nextResend = _time.GetUtcNow() + interval;
+                    }
+
+                    await this.DeliverAsync(batch, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", this.Channel.Name, ex);
+                }
+            }
+        }
+
+        // True when there may be something to do; false when the queue is completed and empty.
+        private async Task<bool> WaitAsync(DateTimeOffset nextResend, CancellationToken stopping)
+        {
+            if (nextResend == DateTimeOffset.MaxValue)
+            {
+                return await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false);
+            }
+
+            var delay = nextResend - _time.GetUtcNow();
+            if (delay <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var read = _queue.Reader.WaitToReadAsync(wake.Token).AsTask();
+            var timer = Task.Delay(delay, _time, wake.Token);
+            var first = await Task.WhenAny(read, timer).ConfigureAwait(false);
+            await wake.CancelAsync().ConfigureAwait(false);
+            stopping.ThrowIfCancellationRequested();
+            return first != read || await read.ConfigureAwait(false);
+        }
+
+        private async Task DeliverAsync(List<AlertNotification> batch, CancellationToken stopping)
+        {
+            IReadOnlyList<AlertNotification> items = [.. batch];
+            try
+            {
+                await _pipeline.ExecuteAsync(
+                    static async (state, token) => await state.Channel.DeliverAsync(state.items, token).ConfigureAwait(false),
+                    (this.Channel, items),
+                    stopping).ConfigureAwait(false);
+                Count(this.Channel.Name, "delivered", items.Count);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && stopping.IsCancellationRequested))
+            {
+                Count(this.Channel.Name, "failed", items.Count);
+                AccuSceneEventSource.Log.AlertDeliveryFailed(this.Channel.Name, items.Count, ex.Message);
+            }
+        }
+    }
+}

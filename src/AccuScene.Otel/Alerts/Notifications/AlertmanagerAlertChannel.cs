@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using OpenTelemetry;
+
+namespace AccuScene.Otel.Alerts.Notifications;
+
+/// <summary>
+/// Sends alerts to Alertmanager's v2 API (<c>POST /api/v2/alerts</c>) the way Prometheus does: every firing alert
+/// again each <see cref="AlertmanagerChannelOptions.ResendInterval"/> with <c>endsAt = now + 3 × interval</c>, and
+/// a resolved one with <c>endsAt</c> at its resolution, re-sent for <see cref="AlertmanagerChannelOptions.ResolvedResendFor"/>.
+/// Each request carries every alert it knows (one per rule), so a failed request loses nothing: the next one
+/// repeats it. Labels include <c>alertname</c> and <c>severity</c>.
+/// </summary>
+public sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
+{
+    /// <summary>The most alerts the channel holds; beyond it the oldest resolved ones go first.</summary>
+    public const int MaxAlerts = 10_000;
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+    private readonly Dictionary<string, AlertInstance> _byRule = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly TimeSpan _resend;
+    private readonly TimeSpan _keepResolved;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the channel.</summary>
+    /// <param name="options">The URL and timings.</param>
+    /// <param name="time">The clock. Default: the system clock.</param>
+    /// <exception cref="ArgumentException">The URL is missing or not http(s).</exception>
+    public AlertmanagerAlertChannel(AlertmanagerChannelOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var url = options.Url is { IsAbsoluteUri: true } u && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+            ? u
+            : throw new ArgumentException("The Alertmanager channel needs an absolute http or https Url.", nameof(options));
+        _endpoint = new Uri(url, url.AbsolutePath.TrimEnd('/') + "/api/v2/alerts");
+        _resend = options.ResendInterval;
+        _keepResolved = options.ResolvedResendFor;
+        _time = time ?? TimeProvider.System;
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = options.Timeout };
+        this.Name = "alertmanager";
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public TimeSpan? ResendInterval => _resend;
+
+    /// <summary>Gets how many alerts were dropped because the channel held <see cref="MaxAlerts"/> (also counted as <c>dropped</c> on the delivery counter).</summary>
+    public long Dropped { get; private set; }
+
+    /// <inheritdoc/>
+    public void Accept(AlertNotification notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        _ = this.Merge([notification]);
+    }
+
+    /// <inheritdoc/>
+    public async Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notifications);
+        var alerts = this.Merge(notifications);
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+
+        using var content = new ByteArrayContent(AlertJson.Alertmanager(alerts));
+        content.Headers.ContentType = Json;
+        using var suppress = SuppressInstrumentationScope.Begin();
+        using var response = await _http.PostAsync(_endpoint, content, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _http.Dispose();
+
+    // Idempotent: a retried batch, or one already accepted, merges to the same state.
+    private List<AlertmanagerAlert> Merge(IReadOnlyList<AlertNotification> notifications)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var notification in notifications)
+            {
+                // The newest alert of a rule replaces the one before: Alertmanager keys alerts by their labels.
+                var alert = notification.Alert;
+                if (!_byRule.TryGetValue(alert.Rule, out var known) || known.Id == alert.Id || known.PendingSince <= alert.PendingSince)
+                {
+                    _byRule[alert.Rule] = alert;
+                }
+            }
+
+            foreach (var stale in _byRule.Where(p => p.Value.ResolvedAt is { } at && now - at > _keepResolved).Select(p => p.Key).ToList())
+            {
+                _byRule.Remove(stale);
+            }
+
+            while (_byRule.Count > MaxAlerts)
+            {
+                var oldest = _byRule.OrderBy(p => p.Value.ResolvedAt is null).ThenBy(p => p.Value.PendingSince).First().Key;
+                _byRule.Remove(oldest);
+                this.Dropped++;
+                AlertDelivery.Count(this.Name, "dropped", 1);
+            }
+
+            return [.. _byRule.Values.Select(a => new AlertmanagerAlert(
+                a.Labels,
+                a.Annotations,
+                a.FiredAt ?? a.PendingSince,
+                a.ResolvedAt ?? now + (3 * _resend),
+                null))];
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace AccuScene.Otel.Alerts.Notifications;
+
+/// <summary>
+/// Where alert notifications go: a webhook, Alertmanager, or a channel of your own registered as a service.
+/// The SDK calls a channel from one background worker, never from the code that evaluates rules: each
+/// channel has a bounded queue, and a failed delivery is retried with backoff, then counted as failed.
+/// </summary>
+public interface IAlertChannel
+{
+    /// <summary>Gets the channel's name, used as the <c>channel</c> tag of the delivery counters.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Gets how often the worker calls <see cref="DeliverAsync"/> with no new notifications, for channels that must
+    /// re-send what is still firing (Alertmanager). <see langword="null"/>: only when there is something new.
+    /// </summary>
+    TimeSpan? ResendInterval => null;
+
+    /// <summary>
+    /// Called on the evaluating thread for every notification, before it is queued. A channel that sends state
+    /// rather than events (Alertmanager) records the alert here, so a notification dropped from a full queue loses
+    /// nothing. Must be quick and must not block. Default: nothing.
+    /// </summary>
+    /// <param name="notification">The notification.</param>
+    void Accept(AlertNotification notification)
+    {
+    }
+
+    /// <summary>Delivers notifications. Throws when delivery failed; the worker retries the same batch.</summary>
+    /// <param name="notifications">New notifications, oldest first; empty on a re-send.</param>
+    /// <param name="cancellationToken">Cancelled on timeout or shutdown.</param>
+    /// <returns>A task that completes when the receiver accepted them.</returns>
+    Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken);
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+
+namespace AccuScene.Otel.Alerts.Prometheus;
+
+/// <summary>
+/// Translates a rule into a PromQL condition with the same meaning as the engine's evaluation of the metric
+/// pipeline (see docs/alerts.md, "PromQL mapping"). A rule reads one value: its matching series merged
+/// (counters and up-down counters summed, gauges averaged, histograms merged).
+/// </summary>
+internal static class PromQlTranslator
+{
+    /// <summary>The condition, or why the rule has no PromQL equivalent.</summary>
+    public static (string? Expression, string? Unsupported) Translate(AlertRule rule, AlertInstrument instrument)
+    {
+        var value = Value(rule, instrument, offset: null, rule.Kind == AlertThresholdKind.RateLimit);
+        if (value.Unsupported is not null)
+        {
+            return value;
+        }
+
+        var v = value.Expression!;
+        var t = Number(rule.Threshold);
+        var u = Number(rule.UpperThreshold ?? rule.Threshold);
+        switch (rule.Kind)
+        {
+            case AlertThresholdKind.GreaterThan or AlertThresholdKind.RateLimit:
+                return ($"{v} > {t}", null);
+            case AlertThresholdKind.LessThan:
+                return ($"{v} < {t}", null);
+            case AlertThresholdKind.Between:
+                return ($"({v} >= {t}) and ({v} <= {u})", null);
+            case AlertThresholdKind.Outside:
+                return ($"({v} < {t}) or ({v} > {u})", null);
+            case AlertThresholdKind.PercentageChange:
+                var before = Value(rule, instrument, Duration(rule.Window), false).Expression!;
+                return ($"(abs({v} - {before}) / abs({before}) * 100 > {t}) and (abs({before}) > 0)", null);
+            default:
+                return (null, $"the threshold kind {rule.Kind} is not known");
+        }
+    }
+
+    /// <summary>A Prometheus duration: whole seconds as <c>90s</c>, otherwise milliseconds.</summary>
+    public static string Duration(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerSecond == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalSeconds}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(span.TotalMilliseconds)}ms");
+
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static (string? Expression, string? Unsupported) Value(AlertRule rule, AlertInstrument instrument, string? offset, bool rateLimit)
+    {
+        var name = PrometheusNaming.MetricName(instrument);
+        var w = Duration(rule.Window);
+        var range = offset is null ? $"[{w}]" : $"[{w}] offset {offset}";
+        var subquery = offset is null ? $"[{w}:]" : $"[{w}:] offset {offset}";
+        var aggregation = rule.Kind == AlertThresholdKind.PercentageChange && rule.Aggregation == AlertAggregation.LastValue ? AlertAggregation.Average : rule.Aggregation;
+        string Unsupported(string what) => $"{what} on a {instrument.Kind.ToString().ToLowerInvariant()} has no PromQL equivalent of the engine's meaning";
+
+        switch (instrument.Kind)
+        {
+            case AlertInstrumentKind.Counter:
+                var counter = Selector(name, rule);
+                if (rateLimit)
+                {
+                    return ($"sum(increase({counter}{range}))", null);
+                }
+
+                return aggregation switch
+                {
+                    AlertAggregation.Rate => ($"sum(rate({counter}{range}))", null),
+                    AlertAggregation.LastValue when offset is null => ($"sum({counter})", null),
+                    _ => (null, Unsupported(aggregation.ToString())),
+                };
+            case AlertInstrumentKind.UpDownCounter or AlertInstrumentKind.Gauge:
+                if (rateLimit)
+                {
+                    return (null, Unsupported("RateLimit"));
+                }
+
+                var merged = $"{(instrument.Kind == AlertInstrumentKind.Gauge ? "avg" : "sum")}({Selector(name, rule)})";
+                return aggregation switch
+                {
+                    AlertAggregation.LastValue => ($"{merged}", null),
+                    AlertAggregation.Average => ($"avg_over_time({merged}{subquery})", null),
+                    AlertAggregation.Percentile => ($"quantile_over_time({Number(rule.Quantile)}, {merged}{subquery})", null),
+                    _ => (null, Unsupported(aggregation.ToString())),
+                };
+            case AlertInstrumentKind.Histogram:
+                var count = Selector(name + "_count", rule);
+                if (rateLimit)
+                {
+                    return ($"sum(increase({count}{range}))", null);
+                }
+
+                var sum = Selector(name + "_sum", rule);
+                return aggregation switch
+                {
+                    AlertAggregation.Average => ($"(sum(rate({sum}{range})) / sum(rate({count}{range})))", null),
+                    AlertAggregation.Sum => ($"sum(increase({sum}{range}))", null),
+                    AlertAggregation.Percentile => ($"histogram_quantile({Number(rule.Quantile)}, sum by (le) (rate({Selector(name + "_bucket", rule)}{range})))", null),
+                    _ => (null, Unsupported(aggregation.ToString())),
+                };
+            default:
+                return (null, Unsupported(instrument.Kind.ToString()));
+        }
+    }
+
+    private static string Selector(string name, AlertRule rule)
+    {
+        if (rule.Tags.Count == 0)
+        {
+            return name;
+        }
+
+        var builder = new StringBuilder(name).Append('{');
+        var first = true;
+        foreach (var (key, value) in rule.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            builder.Append(first ? string.Empty : ",").Append(PrometheusNaming.LabelName(key)).Append("=\"")
+                .Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal))
+                .Append('"');
+            first = false;
+        }
+
+        return builder.Append('}').ToString();
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+
+namespace AccuScene.Otel.Alerts.Prometheus;
+
+/// <summary>
+/// Writes alert rules as a Prometheus alerting-rules file, so a fleet can hand the very rules this process
+/// evaluates to Prometheus and Alertmanager. Each threshold kind becomes PromQL over the names the
+/// OpenTelemetry Prometheus exporter produces. A rule with no PromQL equivalent is written as a comment that
+/// says why, never dropped silently.
+/// </summary>
+public static class PrometheusAlertRules
+{
+    /// <summary>Writes <paramref name="rules"/> as one rule group.</summary>
+    /// <param name="rules">The rules.</param>
+    /// <param name="instruments">
+    /// The instruments the rules read (for example <see cref="AlertInstrument.Published"/>): their unit and kind
+    /// decide the Prometheus names. A rule on an instrument not among them is written as a comment.
+    /// </param>
+    /// <param name="output">Where the YAML goes.</param>
+    /// <param name="group">The group's name. Default: <c>accuscene</c>.</param>
+    /// <returns>How many rules were written as rules (the rest are comments).</returns>
+    public static int Write(IEnumerable<AlertRule> rules, IEnumerable<AlertInstrument> instruments, TextWriter output, string group = "accuscene")
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(instruments);
+        ArgumentNullException.ThrowIfNull(output);
+        var byName = new Dictionary<string, AlertInstrument>(StringComparer.Ordinal);
+        foreach (var instrument in instruments)
+        {
+            byName.TryAdd(instrument.Name, instrument);
+        }
+
+        var written = 0;
+        var body = new StringBuilder();
+        var skipped = new List<string>();
+        foreach (var rule in rules)
+        {
+            if (AccuSceneAlertEngine.Validate(rule) is { } invalid)
+            {
+                skipped.Add($"{rule.Name}: {invalid}");
+                continue;
+            }
+
+            if (!byName.TryGetValue(rule.Metric, out var instrument))
+            {
+                skipped.Add($"{rule.Name}: the instrument '{rule.Metric}' is not known, so its Prometheus name is not either");
+                continue;
+            }
+
+            var (expression, unsupported) = PromQlTranslator.Translate(rule, instrument);
+            if (expression is null)
+            {
+                skipped.Add($"{rule.Name}: {unsupported}");
+                continue;
+            }
+
+            AppendRule(body, rule, expression);
+            written++;
+        }
+
+        output.Write("# Prometheus alerting rules written by AccuScene.Otel from its alert rules; check with: promtool check rules <file>\n");
+        foreach (var reason in skipped)
+        {
+            output.Write($"# not exported: {OneLine(reason)}\n");
+        }
+
+        output.Write("groups:\n");
+        output.Write($"  - name: {Quote(group)}\n");
+        output.Write(written == 0 ? "    rules: []\n" : "    rules:\n");
+        output.Write(body.ToString());
+        return written;
+    }
+
+    private static void AppendRule(StringBuilder yaml, AlertRule rule, string expression)
+    {
+        var name = PrometheusNaming.Sanitize(rule.Name);
+        if (name != rule.Name)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"      # alertname '{OneLine(rule.Name)}' is not a valid Prometheus alert name; written as '{name}'\n");
+        }
+
+        yaml.Append(CultureInfo.InvariantCulture, $"      - alert: {name}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"        expr: {Quote(expression)}\n");
+        if (rule.For > TimeSpan.Zero)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"        for: {PromQlTranslator.Duration(rule.For)}\n");
+        }
+
+        if (rule.KeepFiringFor > TimeSpan.Zero)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"        keep_firing_for: {PromQlTranslator.Duration(rule.KeepFiringFor)}\n");
+        }
+
+        yaml.Append("        labels:\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"          severity: {Quote(rule.Severity.ToString().ToLowerInvariant())}\n");
+        foreach (var (key, value) in rule.Labels.Where(l => l.Key is not ("severity" or "alertname")).OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"          {PrometheusNaming.LabelName(key)}: {Quote(value)}\n");
+        }
+
+        if (rule.Annotations.Count > 0)
+        {
+            yaml.Append("        annotations:\n");
+            foreach (var (key, value) in rule.Annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                yaml.Append(CultureInfo.InvariantCulture, $"          {PrometheusNaming.LabelName(key)}: {Quote(Template(value, rule))}\n");
+            }
+        }
+    }
+
+    // The engine's {value}, {threshold} and {metric} in Prometheus' Go templates; other braces stay text.
+    private static string Template(string annotation, AlertRule rule) =>
+        annotation
+            .Replace("{{", "{{ \"{{\" }}", StringComparison.Ordinal)
+            .Replace("{value}", "{{ $value | printf \"%.6g\" }}", StringComparison.Ordinal)
+            .Replace("{threshold}", PromQlTranslator.Number(rule.Threshold), StringComparison.Ordinal)
+            .Replace("{metric}", rule.Metric, StringComparison.Ordinal);
+
+    // A YAML double-quoted scalar: backslash, quote and control characters escaped.
+    private static string Quote(string text)
+    {
+        var builder = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\t': builder.Append("\\t"); break;
+                case '\r': builder.Append("\\r"); break;
+                default:
+                    if (char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085')
+                    {
+                        builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return builder.Append('"').ToString();
+    }
+
+    private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
+}

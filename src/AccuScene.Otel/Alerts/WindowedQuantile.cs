@@ -1,0 +1,82 @@
+using AccuScene.Otel.Metrics.Percentiles;
+
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>
+/// A percentile over a rule's window from cumulative data: the current state minus the state one window ago.
+/// Reads the in-process sketch (1% relative error) when the instrument has one, and otherwise the OpenTelemetry
+/// histogram's buckets, interpolated linearly inside the bucket as Prometheus' <c>histogram_quantile</c> does.
+/// Keeps at most about 64 states per window (one per export, when exports are further apart than 1/64 of it).
+/// </summary>
+internal sealed class WindowedQuantile(TimeSpan window)
+{
+    private readonly Queue<(DateTimeOffset At, Snapshot? Sketch, double[]? Buckets)> _states = new();
+    private DateTimeOffset _lastAt;
+
+    public double? FromSketch(DateTimeOffset now, Snapshot current, double gamma, double quantile)
+    {
+        var baseline = this.Baseline(now, (now, current, null)).Sketch;
+        var windowed = baseline is { } earlier ? current.Minus(earlier) : current;
+        return windowed.Count > 0 ? windowed.Quantile(quantile, gamma) : null;
+    }
+
+    /// <param name="now">The export time.</param>
+    /// <param name="bounds">The explicit upper bounds; the last bucket (+Inf) has none.</param>
+    /// <param name="cumulative">Cumulative counts per bucket since start, one more than <paramref name="bounds"/>.</param>
+    /// <param name="quantile">The quantile.</param>
+    public double? FromBuckets(DateTimeOffset now, double[] bounds, double[] cumulative, double quantile)
+    {
+        var baseline = this.Baseline(now, (now, null, cumulative)).Buckets;
+        var counts = new double[cumulative.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = Math.Max(cumulative[i] - (baseline is { Length: var n } && n == counts.Length ? baseline[i] : 0), 0);
+        }
+
+        var total = counts.Sum();
+        if (total <= 0)
+        {
+            return null;
+        }
+
+        var rank = Math.Clamp(quantile, 0, 1) * total;
+        var seen = 0.0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (seen + counts[i] >= rank && counts[i] > 0)
+            {
+                if (i >= bounds.Length)
+                {
+                    return bounds.Length > 0 ? bounds[^1] : null; // in the +Inf bucket: its lower bound
+                }
+
+                var lower = i == 0 ? Math.Min(0, bounds[0]) : bounds[i - 1];
+                return lower + ((bounds[i] - lower) * (rank - seen) / counts[i]);
+            }
+
+            seen += counts[i];
+        }
+
+        return bounds.Length > 0 ? bounds[^1] : null;
+    }
+
+    // The newest state at least a window old (or the oldest there is); the current state is queued.
+    private (DateTimeOffset At, Snapshot? Sketch, double[]? Buckets) Baseline(DateTimeOffset now, (DateTimeOffset, Snapshot?, double[]?) current)
+    {
+        while (_states.Count > 1 && _states.ElementAt(1).At <= now - window)
+        {
+            _states.Dequeue();
+        }
+
+        var baseline = _states.Count > 0 ? _states.Peek() : default;
+
+        // At most about 64 states per window, however often the pipeline exports.
+        if (_states.Count == 0 || now - _lastAt >= window / 64)
+        {
+            _states.Enqueue(current);
+            _lastAt = now;
+        }
+
+        return baseline;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Notifications;
+using AccuScene.Otel.IntegrationTests.Infrastructure;
+
+namespace AccuScene.Otel.IntegrationTests.Alerts;
+
+[NonParallelizable]
+public class AlertmanagerChannelTests
+{
+    [Test]
+    public async Task AFiringAlert_IsActiveInAlertmanagerWithItsLabels_AndEndsWhenResolved()
+    {
+        using var alertmanager = await AlertmanagerServer.StartAsync();
+        var rule = new AlertRule { Name = "CoreTemperatureHigh", Metric = "core.temperature", Threshold = 90, Severity = AlertSeverity.Critical };
+        rule.Labels["team"] = "physics";
+        rule.Annotations["summary"] = "core at {value} C";
+        var engine = new AccuSceneAlertEngine([rule]);
+        using var delivery = Delivery(engine, alertmanager.Url, resend: TimeSpan.FromSeconds(1));
+
+        engine.Check("core.temperature", 95);
+        var alert = (await alertmanager.WaitForAlertAsync("CoreTemperatureHigh", TimeSpan.FromSeconds(30)))!.Value;
+
+        Assert.That(alert.State, Is.EqualTo("active"));
+        Assert.That(alert.Labels, Is.EquivalentTo(new Dictionary<string, string> { ["alertname"] = "CoreTemperatureHigh", ["severity"] = "critical", ["team"] = "physics" }));
+        Assert.That(alert.EndsAt, Is.GreaterThan(TimeProvider.System.GetUtcNow()), "endsAt lies ahead (now + 3 x resend interval)");
+
+        engine.Check("core.temperature", 20);
+        await alertmanager.WaitForAlertAsync("CoreTemperatureHigh", TimeSpan.FromSeconds(30), present: false);
+    }
+
+    [Test]
+    public async Task R5_AlertmanagerDownFor20Seconds_NothingCrashes_TheQueueStaysBounded_AndTheAlertArrivesAfterwards()
+    {
+        using var alertmanager = await AlertmanagerServer.StartAsync();
+        var firing = new AlertRule { Name = "SolverDiverged", Metric = "solver.residual", Threshold = 1, Severity = AlertSeverity.High };
+        var flapping = new AlertRule { Name = "Flapping", Metric = "flap", Threshold = 1, Cooldown = TimeSpan.Zero };
+        var engine = new AccuSceneAlertEngine([firing, flapping]);
+        long dropped = 0, failed = 0, delivered = 0;
+        using var listener = Count(AlertDelivery.NotificationsName, (outcome, n) =>
+        {
+            _ = outcome switch
+            {
+                "dropped" => Interlocked.Add(ref dropped, n),
+                "failed" => Interlocked.Add(ref failed, n),
+                _ => Interlocked.Add(ref delivered, n),
+            };
+        });
+        const int capacity = 16;
+        using var delivery = Delivery(engine, alertmanager.Url, resend: TimeSpan.FromSeconds(1), capacity);
+
+        alertmanager.Stop();
+        engine.Check("solver.residual", 5);
+        var maxQueued = 0;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            // Meanwhile a flapping rule floods the channel: the queue must not grow past its capacity.
+            for (var i = 0; i < 50; i++)
+            {
+                engine.Check("flap", 5);
+                engine.Check("flap", 0);
+            }
+
+            maxQueued = Math.Max(maxQueued, delivery.Queued);
+            await Task.Delay(200);
+        }
+
+        await alertmanager.StartAgainAsync();
+        var back = System.Diagnostics.Stopwatch.StartNew();
+        var alert = (await alertmanager.WaitForAlertAsync("SolverDiverged", TimeSpan.FromSeconds(60)))!.Value;
+        TestContext.Out.WriteLine($"R5: Alertmanager down 20 s; queue peaked at {maxQueued} (capacity {capacity}); {Interlocked.Read(ref dropped)} dropped and counted, {Interlocked.Read(ref failed)} failed after retries, {Interlocked.Read(ref delivered)} delivered; SolverDiverged arrived {back.Elapsed.TotalSeconds:F1} s after Alertmanager came back");
+
+        Assert.That(alert.State, Is.EqualTo("active"));
+        Assert.That(maxQueued, Is.LessThanOrEqualTo(capacity));
+        Assert.That(Interlocked.Read(ref dropped), Is.GreaterThan(0), "the flood overflowed the bounded queue, and every drop was counted");
+    }
+
+    internal static AlertDelivery Delivery(AccuSceneAlertEngine engine, Uri alertmanager, TimeSpan resend, int capacity = 1000) =>
+        new(
+            engine,
+            [new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = alertmanager, ResendInterval = resend, Timeout = TimeSpan.FromSeconds(2) })],
+            new AlertDeliveryOptions { QueueCapacity = capacity, RetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(2), MaxRetries = 3 });
+
+    internal static MeterListener Count(string instrument, Action<string, long> onMeasurement)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (i, l) =>
+            {
+                if (i.Name == instrument)
+                {
+                    l.EnableMeasurementEvents(i);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome")
+                {
+                    onMeasurement((string)tag.Value!, value);
+                }
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+}

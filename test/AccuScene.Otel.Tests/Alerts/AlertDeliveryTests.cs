@@ -1,0 +1,191 @@
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Notifications;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Tests.Alerts;
+
+[NonParallelizable]
+public class AlertDeliveryTests
+{
+    [Test]
+    public async Task AHungChannel_NeverBlocksEvaluation_TheQueueStaysBounded_AndDropsAreCounted()
+    {
+        var rule = new AlertRule { Name = "flap", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero };
+        var engine = new AccuSceneAlertEngine([rule]);
+        var channel = new RecordingChannel { Hang = new TaskCompletionSource() };
+        var outcomes = CountOutcomes(out var listener);
+        using (listener)
+        {
+            using (var delivery = new AlertDelivery(engine, [channel], new AlertDeliveryOptions { QueueCapacity = 5 }))
+            {
+                engine.Check("m", 5); // the first notification goes to the worker, which hangs on it
+                await channel.Entered.Task;
+                for (var i = 0; i < 50; i++)
+                {
+                    engine.Check("m", 5);
+                    engine.Check("m", 0);
+                }
+
+                Assert.That(delivery.Queued, Is.EqualTo(5));
+                Assert.That(outcomes.GetValueOrDefault("dropped"), Is.EqualTo(100 - 1 - 5), "100 notifications: 1 in flight, 5 queued, the rest dropped and counted");
+                channel.Hang.SetResult();
+                await WaitUntil(() => channel.Received.Count == 6);
+            }
+
+            Assert.That(outcomes.GetValueOrDefault("delivered"), Is.EqualTo(6));
+        }
+    }
+
+    [Test]
+    public async Task AFailingChannel_IsRetriedWithBackoff_ThenCountedAsFailed()
+    {
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Threshold = 1 }]);
+        var channel = new RecordingChannel { Failures = int.MaxValue };
+        var outcomes = CountOutcomes(out var listener);
+        using (listener)
+        using (new AlertDelivery(engine, [channel], new AlertDeliveryOptions { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(20) }))
+        {
+            engine.Check("m", 5);
+            await WaitUntil(() => outcomes.GetValueOrDefault("failed") == 1);
+            Assert.That(channel.Attempts, Is.EqualTo(3), "the first attempt and two retries");
+        }
+    }
+
+    [Test]
+    public async Task ChannelsRegisteredAsServices_ReceiveThePipelinesNotifications()
+    {
+        var channel = new RecordingChannel();
+        var services = new ServiceCollection();
+        services.AddSingleton<IAlertChannel>(channel);
+        services.AddAccuScene(o => o.Alerts.Rules.Add(new AlertRule { Name = "busy", Metric = "accuscene.tests.delivery.queue", Threshold = 3 }));
+        using var provider = services.BuildServiceProvider();
+        var meters = provider.GetRequiredService<MeterProvider>();
+        using var meter = new Meter("AccuScene.Tests.Delivery");
+        meter.CreateGauge<int>("accuscene.tests.delivery.queue").Record(7);
+
+        meters.ForceFlush();
+        await WaitUntil(() => channel.Received.Count == 1);
+
+        Assert.That(channel.Received.Single().Alert.Rule, Is.EqualTo("busy"));
+    }
+
+    [TestCase("AccuScene:Alerts:Alertmanager:Url", "ftp://127.0.0.1", "AccuScene:Alerts:Alertmanager:Url must be an absolute http or https URL")]
+    [TestCase("AccuScene:Alerts:Alertmanager:ResendInterval", "00:00:00.5", "AccuScene:Alerts:Alertmanager:ResendInterval must be between 00:00:01 and 01:00:00")]
+    [TestCase("AccuScene:Alerts:Webhooks:0:Format", "Slack", "AccuScene:Alerts:Webhooks:0:Url must be an absolute http or https URL")]
+    [TestCase("AccuScene:Alerts:Delivery:QueueCapacity", "0", "AccuScene:Alerts:Delivery:QueueCapacity must be between 1 and 100000; it is 0.")]
+    [TestCase("AccuScene:Alerts:Delivery:MaxRetries", "21", "AccuScene:Alerts:Delivery:MaxRetries must be between 0 and 20; it is 21.")]
+    public void BadChannelSettings_FailAtStartUp_NamingTheKeyAndTheRange(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        var ex = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(configuration, null))!;
+        Assert.That(ex.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void RulesFromAJsonFile_AreAdded_AndABadOneIsNamedByFileAndIndex()
+    {
+        var good = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.json");
+        var bad = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.json");
+        File.WriteAllText(good, """{ "Rules": [ { "Name": "FromFile", "Metric": "accuscene.cache.hit_ratio", "Kind": "LessThan", "Threshold": 0.3, "Tags": { "accuscene.cache.name": "scenes" } } ] }""");
+        File.WriteAllText(bad, """{ "Rules": [ { "Name": "ok", "Metric": "m" }, { "Name": "range", "Metric": "m", "Kind": "Outside", "Threshold": 2 } ] }""");
+        try
+        {
+            var options = AccuSceneOptionsLoader.Load(Configuration(good), o => o.Alerts.Rules.Add(new AlertRule { Name = "InCode", Metric = "m" }));
+            var ex = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(Configuration(bad), null))!;
+            var missing = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(Configuration(good + ".missing"), null))!;
+
+            Assert.That(options.Alerts.Rules.Select(r => r.Name), Is.EqualTo(new[] { "InCode", "FromFile" }));
+            Assert.That(options.Alerts.Rules[1].Tags["accuscene.cache.name"], Is.EqualTo("scenes"));
+            Assert.That(ex.Message, Does.Contain($"{bad}:Rules:1: Alert rule 'range': Outside needs an UpperThreshold."));
+            Assert.That(missing.Message, Does.Contain("AccuScene:Alerts:RulesFile: '" + good + ".missing' could not be read"));
+        }
+        finally
+        {
+            File.Delete(good);
+            File.Delete(bad);
+        }
+
+        static IConfiguration Configuration(string file) =>
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Alerts:RulesFile"] = file }).Build();
+    }
+
+    private static Dictionary<string, long> CountOutcomes(out MeterListener listener)
+    {
+        var outcomes = new Dictionary<string, long>();
+        listener = new MeterListener
+        {
+            InstrumentPublished = (i, l) =>
+            {
+                if (i.Name == AlertDelivery.NotificationsName)
+                {
+                    l.EnableMeasurementEvents(i);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome")
+                {
+                    lock (outcomes)
+                    {
+                        outcomes[(string)tag.Value!] = outcomes.GetValueOrDefault((string)tag.Value!) + value;
+                    }
+                }
+            }
+        });
+        listener.Start();
+        return outcomes;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(condition(), Is.True, "the condition held within 10 s");
+    }
+
+    private sealed class RecordingChannel : IAlertChannel
+    {
+        private int _attempts;
+
+        public string Name => "recording";
+
+        public TaskCompletionSource? Hang { get; init; }
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Failures { get; init; }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public List<AlertNotification> Received { get; } = [];
+
+        public async Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            if (Hang is { } hang)
+            {
+                await hang.Task.WaitAsync(cancellationToken);
+            }
+
+            if (Interlocked.Increment(ref _attempts) <= Failures)
+            {
+                throw new HttpRequestException("receiver down");
+            }
+
+            lock (Received)
+            {
+                Received.AddRange(notifications);
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Prometheus;
+
+namespace AccuScene.Otel.Tests.Alerts;
+
+public class PrometheusAlertRulesTests
+{
+    private static readonly AlertInstrument[] Instruments =
+    [
+        new("accuscene.api.errors", "{request}", AlertInstrumentKind.Counter),
+        new("accuscene.simulation.step.duration", "s", AlertInstrumentKind.Histogram),
+        new("accuscene.cache.hit_ratio", "1", AlertInstrumentKind.Gauge),
+        new("accuscene.api.in_flight", "{request}", AlertInstrumentKind.UpDownCounter),
+        new("accuscene.simulation.fps", "{frame}/s", AlertInstrumentKind.Gauge),
+        new("process.memory.usage", "By", AlertInstrumentKind.UpDownCounter),
+    ];
+
+    [TestCase("accuscene.api.errors", "accuscene_api_errors_total")]
+    [TestCase("accuscene.simulation.step.duration", "accuscene_simulation_step_duration_seconds")]
+    [TestCase("accuscene.cache.hit_ratio", "accuscene_cache_hit_ratio")]
+    [TestCase("accuscene.simulation.fps", "accuscene_simulation_fps_per_second")]
+    [TestCase("process.memory.usage", "process_memory_usage_bytes")]
+    public void Names_AreThoseThePrometheusExporterWrites(string instrument, string expected) =>
+        Assert.That(PrometheusNaming.MetricName(Instruments.Single(i => i.Name == instrument)), Is.EqualTo(expected));
+
+    [Test]
+    public void EachThresholdKind_TranslatesToPromQl()
+    {
+        var rules = new[]
+        {
+            Rule("errors-rate", "accuscene.api.errors", AlertAggregation.Rate, AlertThresholdKind.GreaterThan, 2, window: 30),
+            Rule("slow", "accuscene.simulation.step.duration", AlertAggregation.Percentile, AlertThresholdKind.GreaterThan, 0.016),
+            Rule("hits-low", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.LessThan, 0.5),
+            Rule("in-band", "accuscene.api.in_flight", AlertAggregation.Average, AlertThresholdKind.Between, 10, upper: 20),
+            Rule("off-band", "accuscene.simulation.step.duration", AlertAggregation.Average, AlertThresholdKind.Outside, 0.001, upper: 0.02),
+            Rule("jump", "accuscene.api.errors", AlertAggregation.Rate, AlertThresholdKind.PercentageChange, 50, window: 300),
+            Rule("burst", "accuscene.api.errors", AlertAggregation.LastValue, AlertThresholdKind.RateLimit, 100),
+            Rule("work", "accuscene.simulation.step.duration", AlertAggregation.Sum, AlertThresholdKind.GreaterThan, 30),
+        };
+        rules[1].Quantile = 0.99;
+        rules[0].Tags["http.route"] = "/scenes/{id}";
+
+        var expressions = Translate(rules);
+
+        Assert.That(expressions, Is.EqualTo(new Dictionary<string, string>
+        {
+            ["errors-rate"] = "sum(rate(accuscene_api_errors_total{http_route=\"/scenes/{id}\"}[30s])) > 2",
+            ["slow"] = "histogram_quantile(0.99, sum by (le) (rate(accuscene_simulation_step_duration_seconds_bucket[60s]))) > 0.016",
+            ["hits-low"] = "avg(accuscene_cache_hit_ratio) < 0.5",
+            ["in-band"] = "(avg_over_time(sum(accuscene_api_in_flight)[60s:]) >= 10) and (avg_over_time(sum(accuscene_api_in_flight)[60s:]) <= 20)",
+            ["off-band"] = "((sum(rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum(rate(accuscene_simulation_step_duration_seconds_count[60s]))) < 0.001) or ((sum(rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum(rate(accuscene_simulation_step_duration_seconds_count[60s]))) > 0.02)",
+            ["jump"] = "(abs(sum(rate(accuscene_api_errors_total[300s])) - sum(rate(accuscene_api_errors_total[300s] offset 300s))) / abs(sum(rate(accuscene_api_errors_total[300s] offset 300s))) * 100 > 50) and (abs(sum(rate(accuscene_api_errors_total[300s] offset 300s))) > 0)",
+            ["burst"] = "sum(increase(accuscene_api_errors_total[60s])) > 100",
+            ["work"] = "sum(increase(accuscene_simulation_step_duration_seconds_sum[60s])) > 30",
+        }));
+    }
+
+    [Test]
+    public void ForKeepFiringForLabelsAndAnnotations_AreWritten_AndHostileTextIsQuoted()
+    {
+        var rule = Rule("StepTimeHigh", "accuscene.simulation.step.duration", AlertAggregation.Percentile, AlertThresholdKind.GreaterThan, 0.016);
+        rule.For = TimeSpan.FromSeconds(30);
+        rule.KeepFiringFor = TimeSpan.FromMilliseconds(1500);
+        rule.Severity = AlertSeverity.Critical;
+        rule.Labels["team"] = "physics \"core\"";
+        rule.Annotations["summary"] = "p95 {value} s over {threshold} s\n{{ not a template }}";
+
+        var yaml = Write([rule], out var written);
+
+        Assert.That(written, Is.EqualTo(1));
+        Assert.That(yaml, Does.Contain("      - alert: StepTimeHigh\n"));
+        Assert.That(yaml, Does.Contain("        for: 30s\n        keep_firing_for: 1500ms\n"));
+        Assert.That(yaml, Does.Contain("          severity: \"critical\"\n          team: \"physics \\\"core\\\"\"\n"));
+        Assert.That(yaml, Does.Contain("          summary: \"p95 {{ $value | printf \\\"%.6g\\\" }} s over 0.016 s\\n{{ \\\"{{\\\" }} not a template }}\"\n"));
+    }
+
+    [Test]
+    public void RulesWithoutAPromQlEquivalent_AreCommentsThatSayWhy_NeverDroppedSilently()
+    {
+        var unknown = Rule("ghost", "no.such.instrument", AlertAggregation.LastValue, AlertThresholdKind.GreaterThan, 1);
+        var sumOfCounter = Rule("sum-of-totals", "accuscene.api.errors", AlertAggregation.Sum, AlertThresholdKind.GreaterThan, 1);
+        var hyphen = Rule("hits-low", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.LessThan, 0.5);
+
+        var yaml = Write([unknown, sumOfCounter, hyphen], out var written);
+
+        Assert.That(written, Is.EqualTo(1));
+        Assert.That(yaml, Does.Contain("# not exported: ghost: the instrument 'no.such.instrument' is not known"));
+        Assert.That(yaml, Does.Contain("# not exported: sum-of-totals: Sum on a counter has no PromQL equivalent"));
+        Assert.That(yaml, Does.Contain("# alertname 'hits-low' is not a valid Prometheus alert name; written as 'hits_low'"));
+    }
+
+    private static Dictionary<string, string> Translate(IEnumerable<AlertRule> rules) =>
+        rules.ToDictionary(r => r.Name, r => PromQlTranslator.Translate(r, Instruments.Single(i => i.Name == r.Metric)).Expression!);
+
+    private static string Write(AlertRule[] rules, out int written)
+    {
+        using var text = new StringWriter();
+        written = PrometheusAlertRules.Write(rules, Instruments, text);
+        return text.ToString();
+    }
+
+    private static AlertRule Rule(string name, string metric, AlertAggregation aggregation, AlertThresholdKind kind, double threshold, double? upper = null, int window = 60) =>
+        new() { Name = name, Metric = metric, Aggregation = aggregation, Kind = kind, Threshold = threshold, UpperThreshold = upper, Window = TimeSpan.FromSeconds(window) };
+}

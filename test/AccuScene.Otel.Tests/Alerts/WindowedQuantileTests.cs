@@ -1,0 +1,26 @@
+using AccuScene.Otel.Alerts;
+
+namespace AccuScene.Otel.Tests.Alerts;
+
+public class WindowedQuantileTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void FromBuckets_InterpolatesInsideTheBucket_OverTheWindowOnly()
+    {
+        double[] bounds = [1, 2, 4];
+        var quantile = new WindowedQuantile(TimeSpan.FromSeconds(10));
+
+        // Since start: 100 measurements at or under 1.
+        Assert.That(quantile.FromBuckets(Start, bounds, [100, 0, 0, 0], 0.5), Is.EqualTo(0.5));
+
+        // 10 s later, 100 more, all in (2, 4]: the window sees only those.
+        var p50 = quantile.FromBuckets(Start.AddSeconds(10), bounds, [100, 0, 100, 0], 0.5);
+        Assert.That(p50, Is.EqualTo(3), "half way through (2, 4]");
+
+        // And 10 more in +Inf: a quantile there is the highest finite bound, as histogram_quantile gives.
+        Assert.That(quantile.FromBuckets(Start.AddSeconds(20), bounds, [100, 0, 100, 10], 0.99), Is.EqualTo(4));
+        Assert.That(quantile.FromBuckets(Start.AddSeconds(30), bounds, [100, 0, 100, 10], 0.99), Is.Null, "nothing new in the window");
+    }
+}

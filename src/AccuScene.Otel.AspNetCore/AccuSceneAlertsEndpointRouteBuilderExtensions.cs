@@ -134,6 +134,11 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         {
             using var document = JsonDocument.Parse(buffer.AsMemory(0, read));
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (string.Empty, null, "The body must be a JSON object such as {\"by\":\"ada\",\"comment\":\"looking\"}.");
+            }
+
             var by = root.TryGetProperty("by", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
             var comment = root.TryGetProperty("comment", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
             if (by?.Length > MaxTextLength || comment?.Length > MaxTextLength)

@@ -91,6 +91,8 @@ public sealed class AccuSceneAlertEngine
             { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: null } => $"Alert rule '{name}': {rule.Kind} needs an UpperThreshold.",
             { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: { } u } when !(u >= rule.Threshold) =>
                 string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': UpperThreshold must be at least Threshold ({rule.Threshold}); it is {u}."),
+            { Kind: AlertThresholdKind.PercentageChange, Aggregation: AlertAggregation.Percentile } =>
+                $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
             { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
             { Kind: AlertThresholdKind.RateLimit, Threshold: >= RuleEvaluator.MaxSamples } =>
                 string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': a RateLimit Threshold must be below {RuleEvaluator.MaxSamples}, the samples a rule keeps; it is {rule.Threshold}."),
@@ -341,11 +343,25 @@ public sealed class AccuSceneAlertEngine
         }
     }
 
-    // A firing alert is announced again once per cooldown, until it is acknowledged or resolves.
+    // A firing alert whose firing the cooldown suppressed is announced once the cooldown has passed; an announced
+    // one again once per cooldown, until it is acknowledged or resolves.
     private AlertNotification? Repeat(RuleSlot slot, DateTimeOffset now)
     {
-        if (!slot.Announced || slot.Current is not { Acknowledgement: null } current || slot.Evaluator.Rule.Cooldown <= TimeSpan.Zero
-            || slot.LastNotified is not { } last || now - last < slot.Evaluator.Rule.Cooldown)
+        var cooldown = slot.Evaluator.Rule.Cooldown;
+        if (slot.Current is not { } current || (slot.LastNotified is { } last && now - last < cooldown))
+        {
+            return null;
+        }
+
+        if (!slot.Announced)
+        {
+            slot.Announced = true;
+            slot.LastNotified = now;
+            Interlocked.Increment(ref _notifications);
+            return new AlertNotification(current, AlertState.Firing);
+        }
+
+        if (current.Acknowledgement is not null || cooldown <= TimeSpan.Zero)
         {
             return null;
         }

@@ -192,10 +192,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             var quantile = _percentiles()?.Capture(metric.Name, filter) is var (snapshot, gamma)
                 ? windowed.FromSketch(now, snapshot, gamma, rule.Quantile)
                 : bounds is not null && buckets is not null ? windowed.FromBuckets(now, bounds, buckets, rule.Quantile) : null;
-            if (quantile is { } value)
-            {
-                _engine.CheckPrecomputed(rule.Name, value);
-            }
+            _engine.CheckPrecomputed(rule.Name, quantile ?? double.NaN);
 
             return;
         }

@@ -29,13 +29,8 @@ internal sealed class RuleEvaluator
     public long DroppedSamples { get; private set; }
 
     /// <summary>A percentile already computed elsewhere (the in-process sketch): percentile rules use it as it is.</summary>
-    public void AddPrecomputed(DateTimeOffset at, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            _precomputed = new Sample(at, value, 1);
-        }
-    }
+    public void AddPrecomputed(DateTimeOffset at, double value) =>
+        _precomputed = double.IsFinite(value) ? new Sample(at, value, 1) : null; // no value: the window is empty
 
     public void Add(DateTimeOffset at, double value, double weight = 1)
     {

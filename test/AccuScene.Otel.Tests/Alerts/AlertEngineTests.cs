@@ -203,6 +203,29 @@ public class AlertEngineTests
     }
 
     [Test]
+    public void AReFiringSuppressedByTheCooldown_IsAnnouncedOnceTheCooldownHasPassed_IfItStillFires()
+    {
+        var (engine, notes) = this.Engine(new AlertRule { Name = "flap", Metric = "m", Threshold = 10, Cooldown = TimeSpan.FromMinutes(5) });
+        engine.Check("m", 20);
+        engine.Check("m", 5);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        engine.Check("m", 20); // fires again inside the cooldown: not announced yet
+        Assert.That(notes.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }));
+
+        _time.Advance(TimeSpan.FromMinutes(4));
+        engine.Check("m", 20);
+
+        Assert.That(notes, Has.Count.EqualTo(3));
+        Assert.That((notes[2].State, notes[2].Repeat, notes[2].Alert.Id), Is.EqualTo((AlertState.Firing, false, engine.Active().Single().Id)));
+    }
+
+    [Test]
+    public void PercentageChangeOfAPercentile_IsRefused() =>
+        Assert.That(
+            () => new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Kind = AlertThresholdKind.PercentageChange, Aggregation = AlertAggregation.Percentile, Threshold = 10 }]),
+            Throws.ArgumentException.With.Message.Contains("PercentageChange cannot compare percentiles"));
+
+    [Test]
     public void WeightedSamples_CountAsTheEventsTheyStandFor()
     {
         var sum = new AlertRule { Name = "sum", Metric = "m", Aggregation = AlertAggregation.Sum, Threshold = -1, Window = TimeSpan.FromSeconds(10) };

@@ -16,7 +16,8 @@ internal static class AlertChannels
         }
 
         channels.AddRange(alerts.Webhooks.Select(w => new WebhookAlertChannel(w, source)));
+        var owned = channels.OfType<IDisposable>().ToList(); // channels registered as services belong to the container
         channels.AddRange(services.GetServices<IAlertChannel>());
-        return new AlertDelivery(services.GetRequiredService<AccuSceneAlertEngine>(), channels, alerts.Delivery, time);
+        return new AlertDelivery(services.GetRequiredService<AccuSceneAlertEngine>(), channels, alerts.Delivery, time, owned);
     }
 }

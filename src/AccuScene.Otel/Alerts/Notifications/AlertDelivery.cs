@@ -26,9 +26,12 @@ internal sealed class AlertDelivery : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
-    public AlertDelivery(AccuSceneAlertEngine engine, IEnumerable<IAlertChannel> channels, AlertDeliveryOptions options, TimeProvider? time = null)
+    private readonly List<IDisposable> _owned;
+
+    public AlertDelivery(AccuSceneAlertEngine engine, IEnumerable<IAlertChannel> channels, AlertDeliveryOptions options, TimeProvider? time = null, IEnumerable<IDisposable>? owned = null)
     {
         _engine = engine;
+        _owned = owned?.ToList() ?? [];
         time ??= TimeProvider.System;
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
@@ -69,7 +72,12 @@ internal sealed class AlertDelivery : IDisposable
         Task.WaitAll([.. _workers.Select(w => w.Loop)], TimeSpan.FromSeconds(2));
         _stopping.Cancel();
         Task.WaitAll([.. _workers.Select(w => w.Loop)], TimeSpan.FromSeconds(1));
-        foreach (var channel in _workers.Select(w => w.Channel).OfType<IDisposable>())
+        foreach (var worker in _workers.Where(w => w.Queued > 0))
+        {
+            Count(worker.Channel.Name, "dropped", worker.Queued); // still queued at shutdown
+        }
+
+        foreach (var channel in _owned)
         {
             channel.Dispose();
         }
@@ -149,7 +157,10 @@ internal sealed class AlertDelivery : IDisposable
 
         private async Task RunAsync(CancellationToken stopping)
         {
-            var resend = this.Channel.ResendInterval;
+            // A channel's own resend interval is kept within 1 s to 1 h, so a bad one cannot spin the worker.
+            var resend = this.Channel.ResendInterval is { } asked
+                ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour))
+                : (TimeSpan?)null;
             var nextResend = resend is { } first ? _time.GetUtcNow() + first : DateTimeOffset.MaxValue;
             var batch = new List<AlertNotification>();
             while (!stopping.IsCancellationRequested)

@@ -55,48 +55,15 @@ public sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     public void Accept(AlertNotification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        _ = this.Merge([notification]);
-    }
-
-    /// <inheritdoc/>
-    public async Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(notifications);
-        var alerts = this.Merge(notifications);
-        if (alerts.Count == 0)
-        {
-            return;
-        }
-
-        using var content = new ByteArrayContent(AlertJson.Alertmanager(alerts));
-        content.Headers.ContentType = Json;
-        using var suppress = SuppressInstrumentationScope.Begin();
-        using var response = await _http.PostAsync(_endpoint, content, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-    }
-
-    /// <inheritdoc/>
-    public void Dispose() => _http.Dispose();
-
-    // Idempotent: a retried batch, or one already accepted, merges to the same state.
-    private List<AlertmanagerAlert> Merge(IReadOnlyList<AlertNotification> notifications)
-    {
-        var now = _time.GetUtcNow();
+        var alert = notification.Alert;
         lock (_gate)
         {
-            foreach (var notification in notifications)
+            // The newest alert of a rule replaces the one before (Alertmanager keys alerts by their labels); a late
+            // firing notification never reopens its own resolved alert.
+            if (!_byRule.TryGetValue(alert.Rule, out var known)
+                || (known.Id == alert.Id ? !(known.ResolvedAt is not null && alert.ResolvedAt is null) : known.PendingSince <= alert.PendingSince))
             {
-                // The newest alert of a rule replaces the one before: Alertmanager keys alerts by their labels.
-                var alert = notification.Alert;
-                if (!_byRule.TryGetValue(alert.Rule, out var known) || known.Id == alert.Id || known.PendingSince <= alert.PendingSince)
-                {
-                    _byRule[alert.Rule] = alert;
-                }
-            }
-
-            foreach (var stale in _byRule.Where(p => p.Value.ResolvedAt is { } at && now - at > _keepResolved).Select(p => p.Key).ToList())
-            {
-                _byRule.Remove(stale);
+                _byRule[alert.Rule] = alert;
             }
 
             while (_byRule.Count > MaxAlerts)
@@ -106,13 +73,51 @@ public sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
                 this.Dropped++;
                 AlertDelivery.Count(this.Name, "dropped", 1);
             }
-
-            return [.. _byRule.Values.Select(a => new AlertmanagerAlert(
-                a.Labels,
-                a.Annotations,
-                a.FiredAt ?? a.PendingSince,
-                a.ResolvedAt ?? now + (3 * _resend),
-                null))];
         }
     }
+
+    /// <summary>
+    /// Sends every alert the channel holds (what <see cref="Accept"/> recorded; <paramref name="notifications"/> are
+    /// already in it). After a successful request, resolved alerts older than <c>ResolvedResendFor</c> are let go.
+    /// </summary>
+    /// <param name="notifications">Ignored: the state comes from <see cref="Accept"/>.</param>
+    /// <param name="cancellationToken">Cancelled on timeout or shutdown.</param>
+    /// <returns>A task that completes when Alertmanager accepted the alerts.</returns>
+    public async Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        List<AlertInstance> sent;
+        lock (_gate)
+        {
+            sent = [.. _byRule.Values];
+        }
+
+        if (sent.Count == 0)
+        {
+            return;
+        }
+
+        var alerts = sent.Select(a => new AlertmanagerAlert(a.Labels, a.Annotations, a.FiredAt ?? a.PendingSince, a.ResolvedAt ?? now + (3 * _resend), null)).ToList();
+        using (var content = new ByteArrayContent(AlertJson.Alertmanager(alerts)))
+        {
+            content.Headers.ContentType = Json;
+            using var suppress = SuppressInstrumentationScope.Begin();
+            using var response = await _http.PostAsync(_endpoint, content, cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+        }
+
+        lock (_gate)
+        {
+            foreach (var done in sent.Where(a => a.ResolvedAt is { } at && now - at >= _keepResolved))
+            {
+                if (_byRule.TryGetValue(done.Rule, out var current) && ReferenceEquals(current, done))
+                {
+                    _byRule.Remove(done.Rule);
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _http.Dispose();
 }

@@ -50,6 +50,14 @@ internal sealed class RuleEvaluator
         {
             _samples.Dequeue();
             this.DroppedSamples++;
+            try
+            {
+                Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped.Add(1, new KeyValuePair<string, object?>("rule", this.Rule.Name));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A listener failed; the drop is still on DroppedSamples.
+            }
         }
     }
 

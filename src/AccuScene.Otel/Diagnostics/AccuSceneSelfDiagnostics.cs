@@ -36,6 +36,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> EventsDropped = Meter.CreateCounter<long>(
         "accuscene.otel.events.dropped", unit: "{event}", description: "Events dropped from the in-memory event store because it was full.");
 
+    /// <summary>Samples an alert rule let go because it already held its maximum; tag <c>rule</c>.</summary>
+    public static readonly Counter<long> AlertSamplesDropped = Meter.CreateCounter<long>(
+        "accuscene.otel.alerts.samples.dropped", unit: "{sample}", description: "Samples an alert rule dropped, oldest first, because it already held its maximum.");
+
     // Counter.Add runs MeterListener callbacks synchronously, so even counting can throw; a failure to
     // report a failure is dropped rather than thrown into the application.
     public static void ProcessorFailed(string processor, string stage, Exception exception)

@@ -50,8 +50,6 @@ internal sealed class AlertDelivery : IDisposable
 
     public AccuSceneAlertEngine Engine => _engine;
 
-    public IReadOnlyList<string> Channels => [.. _workers.Select(w => w.Channel.Name)];
-
     /// <summary>Gets the notifications waiting, over all channels.</summary>
     public int Queued => _workers.Sum(w => w.Queued);
 

@@ -26,7 +26,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     private readonly Func<AccuScenePercentiles?> _percentiles;
     private readonly ILookup<string, AlertRule> _rules;
     private readonly Dictionary<string, double> _previousTotals = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Rule, string Series), (double Sum, long Count)> _previousHistograms = [];
+    private readonly Dictionary<string, (double Sum, long Count)> _previousHistograms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (double[] Bounds, double[] Buckets)> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WindowedQuantile> _quantiles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private int _exports;
@@ -83,25 +84,13 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         foreach (var tag in point.Tags)
         {
             if (rule.Tags.TryGetValue(tag.Key, out var wanted)
-                && string.Equals(wanted, Convert.ToString(tag.Value, CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                && string.Equals(wanted, tag.Value as string ?? Convert.ToString(tag.Value, CultureInfo.InvariantCulture), StringComparison.Ordinal))
             {
                 matched++;
             }
         }
 
         return matched == rule.Tags.Count;
-    }
-
-    private static string SeriesKey(in MetricPoint point)
-    {
-        var parts = new List<string>();
-        foreach (var tag in point.Tags)
-        {
-            parts.Add(tag.Key + "=" + Convert.ToString(tag.Value, CultureInfo.InvariantCulture));
-        }
-
-        parts.Sort(StringComparer.Ordinal);
-        return string.Join(',', parts);
     }
 
     private void Feed(AlertRule rule, Metric metric)
@@ -153,10 +142,12 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
     private void FeedHistogram(AlertRule rule, Metric metric)
     {
+        // Cumulative totals over the matching points: in-process series never restart, so the difference of the
+        // totals is what was recorded since the last export (a new series' whole count is new).
         double sum = 0;
         long count = 0;
-        double[]? bounds = null;
-        double[]? buckets = null;
+        var percentile = rule.Aggregation == AlertAggregation.Percentile;
+        var buckets = percentile ? this.ClearBuckets(rule.Name, metric) : default;
         foreach (ref readonly var point in metric.GetMetricPoints())
         {
             if (!Matches(rule, point))
@@ -164,23 +155,17 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
                 continue;
             }
 
-            var key = (rule.Name, SeriesKey(point));
-            var previous = _previousHistograms.GetValueOrDefault(key);
-            var (pointSum, pointCount) = (point.GetHistogramSum(), point.GetHistogramCount());
-            _previousHistograms[key] = (pointSum, pointCount);
-            if (pointCount > previous.Count)
+            sum += point.GetHistogramSum();
+            count += point.GetHistogramCount();
+            if (percentile)
             {
-                sum += pointSum - previous.Sum;
-                count += pointCount - previous.Count;
-            }
-
-            if (rule.Aggregation == AlertAggregation.Percentile)
-            {
-                AddBuckets(point, ref bounds, ref buckets);
+                AddBuckets(point, ref buckets);
             }
         }
 
-        if (rule.Aggregation == AlertAggregation.Percentile)
+        var previous = _previousHistograms.GetValueOrDefault(rule.Name);
+        _previousHistograms[rule.Name] = (sum, count);
+        if (percentile)
         {
             var now = _engine.Time.GetUtcNow();
             if (!_quantiles.TryGetValue(rule.Name, out var windowed))
@@ -191,42 +176,55 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             var filter = rule.Tags.Select(t => new KeyValuePair<string, string?>(t.Key, t.Value)).ToArray();
             var quantile = _percentiles()?.Capture(metric.Name, filter) is var (snapshot, gamma)
                 ? windowed.FromSketch(now, snapshot, gamma, rule.Quantile)
-                : bounds is not null && buckets is not null ? windowed.FromBuckets(now, bounds, buckets, rule.Quantile) : null;
+                : buckets.Buckets is { Length: > 0 } counts ? windowed.FromBuckets(now, buckets.Bounds, [.. counts], rule.Quantile) : null;
             _engine.CheckPrecomputed(rule.Name, quantile ?? double.NaN);
-
             return;
         }
 
-        if (count > 0)
+        if (count > previous.Count)
         {
-            _engine.CheckRule(rule.Name, sum / count, count);
+            _engine.CheckRule(rule.Name, (sum - previous.Sum) / (count - previous.Count), count - previous.Count);
         }
     }
 
-    // Sums the cumulative bucket counts of the matching points (all points of a metric share the bounds).
-    private static void AddBuckets(in MetricPoint point, ref double[]? bounds, ref double[]? buckets)
+    // The rule's bucket arrays, zeroed, sized from the metric's first point (all points of a metric share the bounds).
+    private (double[] Bounds, double[] Buckets) ClearBuckets(string rule, Metric metric)
     {
-        var explicitBounds = new List<double>();
-        var counts = new List<double>();
-        foreach (var bucket in point.GetHistogramBuckets())
+        if (_buckets.TryGetValue(rule, out var arrays))
         {
-            if (!double.IsPositiveInfinity(bucket.ExplicitBound))
+            Array.Clear(arrays.Buckets);
+            return arrays;
+        }
+
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            var bounds = new List<double>();
+            foreach (var bucket in point.GetHistogramBuckets())
             {
-                explicitBounds.Add(bucket.ExplicitBound);
+                if (!double.IsPositiveInfinity(bucket.ExplicitBound))
+                {
+                    bounds.Add(bucket.ExplicitBound);
+                }
             }
 
-            counts.Add(bucket.BucketCount);
+            arrays = ([.. bounds], new double[bounds.Count + 1]);
+            _buckets[rule] = arrays;
+            return arrays;
         }
 
-        if (buckets is null || bounds is null)
-        {
-            (bounds, buckets) = ([.. explicitBounds], [.. counts]);
-            return;
-        }
+        return ([], []);
+    }
 
-        for (var i = 0; i < Math.Min(buckets.Length, counts.Count); i++)
+    // Adds a point's cumulative bucket counts (the last bucket is +Inf).
+    private static void AddBuckets(in MetricPoint point, ref (double[] Bounds, double[] Buckets) arrays)
+    {
+        var i = 0;
+        foreach (var bucket in point.GetHistogramBuckets())
         {
-            buckets[i] += counts[i];
+            if (i < arrays.Buckets.Length)
+            {
+                arrays.Buckets[i++] += bucket.BucketCount;
+            }
         }
     }
 }

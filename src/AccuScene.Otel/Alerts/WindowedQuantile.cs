@@ -33,31 +33,7 @@ internal sealed class WindowedQuantile(TimeSpan window)
             counts[i] = Math.Max(cumulative[i] - (baseline is { Length: var n } && n == counts.Length ? baseline[i] : 0), 0);
         }
 
-        var total = counts.Sum();
-        if (total <= 0)
-        {
-            return null;
-        }
-
-        var rank = Math.Clamp(quantile, 0, 1) * total;
-        var seen = 0.0;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            if (seen + counts[i] >= rank && counts[i] > 0)
-            {
-                if (i >= bounds.Length)
-                {
-                    return bounds.Length > 0 ? bounds[^1] : null; // in the +Inf bucket: its lower bound
-                }
-
-                var lower = i == 0 ? Math.Min(0, bounds[0]) : bounds[i - 1];
-                return lower + ((bounds[i] - lower) * (rank - seen) / counts[i]);
-            }
-
-            seen += counts[i];
-        }
-
-        return bounds.Length > 0 ? bounds[^1] : null;
+        return BucketQuantile.Interpolate(bounds, counts, quantile);
     }
 
     // The newest state at least a window old (or the oldest there is); the current state is queued.

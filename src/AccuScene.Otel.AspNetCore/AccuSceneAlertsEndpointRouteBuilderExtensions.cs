@@ -44,38 +44,41 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
             context.Response.Headers.CacheControl = "no-store";
             await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        group.MapPost("/{id}/ack", async context =>
-        {
-            if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
-            {
-                await Answer(context, StatusCodes.Status404NotFound, "No alert rules are configured (AccuScene:Alerts:Rules).").ConfigureAwait(false);
-                return;
-            }
-
-            if (Refusal(context) is { } refusal)
-            {
-                await Answer(context, refusal.Status, refusal.Reason).ConfigureAwait(false);
-                return;
-            }
-
-            var (by, comment, error) = await ReadBodyAsync(context).ConfigureAwait(false);
-            if (error is not null)
-            {
-                await Answer(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
-                return;
-            }
-
-            var id = (string)context.Request.RouteValues["id"]!;
-            if (!engine.Acknowledge(id, by, comment))
-            {
-                await Answer(context, StatusCodes.Status404NotFound, $"No active alert has the id '{id}'.").ConfigureAwait(false);
-                return;
-            }
-
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        });
+        group.MapPost("/{id}/ack", AcknowledgeAsync);
         return group;
+    }
+
+    /// <summary>Acknowledges the alert in the route value <c>id</c>; shared by <c>/alerts</c> and the dashboard.</summary>
+    internal static async Task AcknowledgeAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
+        {
+            await Answer(context, StatusCodes.Status404NotFound, "No alert rules are configured (AccuScene:Alerts:Rules).").ConfigureAwait(false);
+            return;
+        }
+
+        if (Refusal(context) is { } refusal)
+        {
+            await Answer(context, refusal.Status, refusal.Reason).ConfigureAwait(false);
+            return;
+        }
+
+        var (by, comment, error) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (error is not null)
+        {
+            await Answer(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+            return;
+        }
+
+        var id = (string)context.Request.RouteValues["id"]!;
+        if (!engine.Acknowledge(id, by, comment))
+        {
+            await Answer(context, StatusCodes.Status404NotFound, $"No active alert has the id '{id}'.").ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static (int Status, string Reason)? Refusal(HttpContext context)

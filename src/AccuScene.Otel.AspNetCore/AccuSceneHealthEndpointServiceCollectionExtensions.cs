@@ -14,8 +14,10 @@ public static class AccuSceneHealthEndpointServiceCollectionExtensions
     /// <summary>
     /// Starts a small Kestrel server with the health probes (<c>/health</c>, <c>/health/live</c>,
     /// <c>/health/ready</c>, <c>/health/startup</c>) with the host. It binds to
-    /// <c>AccuScene:Health:Endpoint:Host</c>:<c>Port</c>, 127.0.0.1:8081 unless configured. For web apps, map
-    /// the same endpoints with <c>app.MapAccuSceneHealth()</c> instead.
+    /// <c>AccuScene:Health:Endpoint:Host</c>:<c>Port</c>, 127.0.0.1:8081 unless configured. With
+    /// <c>AddAccuScene()</c> it also serves the worker's <c>/dashboard</c>, <c>/alerts</c> (when rules are
+    /// configured) and <c>/events</c>. For web apps, map the same endpoints with <c>app.MapAccuSceneHealth()</c>,
+    /// <c>MapAccuSceneDashboard()</c> and so on instead.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes to the endpoint options after configuration.</param>
@@ -35,7 +37,8 @@ public static class AccuSceneHealthEndpointServiceCollectionExtensions
             return new HealthEndpointHost(
                 sp.GetRequiredService<AccuSceneHealthMonitor>(),
                 options.Health.Endpoint,
-                sp.GetService<ILogger<HealthEndpointHost>>() ?? NullLogger<HealthEndpointHost>.Instance);
+                sp.GetService<ILogger<HealthEndpointHost>>() ?? NullLogger<HealthEndpointHost>.Instance,
+                sp);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HealthEndpointHost>(sp => sp.GetRequiredService<HealthEndpointHost>()));
         return services;

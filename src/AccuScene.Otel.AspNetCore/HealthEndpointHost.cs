@@ -1,3 +1,6 @@
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Dashboard;
+using AccuScene.Otel.Events;
 using AccuScene.Otel.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,13 +22,15 @@ internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposa
     private readonly AccuSceneHealthMonitor _monitor;
     private readonly AccuSceneHealthEndpointOptions _options;
     private readonly ILogger _logger;
+    private readonly IServiceProvider? _services;
     private WebApplication? _app;
 
-    public HealthEndpointHost(AccuSceneHealthMonitor monitor, AccuSceneHealthEndpointOptions options, ILogger<HealthEndpointHost> logger)
+    public HealthEndpointHost(AccuSceneHealthMonitor monitor, AccuSceneHealthEndpointOptions options, ILogger<HealthEndpointHost> logger, IServiceProvider? services = null)
     {
         _monitor = monitor;
         _options = options;
         _logger = logger;
+        _services = services;
     }
 
     /// <summary>Gets the address the probes are served on, once started.</summary>
@@ -40,9 +45,33 @@ internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposa
         builder.WebHost.UseKestrelCore().UseUrls(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://{host}:{_options.Port}"));
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(_monitor);
+
+        // A worker's dashboard, alerts and events are served here too, from the app's own services.
+        var dashboard = _services?.GetService<AccuSceneDashboard>();
+        var engine = _services?.GetService<AccuSceneAlertEngine>();
+        var events = _services?.GetService<AccuSceneEventStore>();
+        var options = _services?.GetService<AccuSceneOptions>();
+        AddIfPresent(builder.Services, dashboard);
+        AddIfPresent(builder.Services, engine);
+        AddIfPresent(builder.Services, events);
+        AddIfPresent(builder.Services, options);
         var app = builder.Build();
         app.UseRouting();
         app.MapAccuSceneHealth(_options.Path);
+        if (dashboard is not null)
+        {
+            app.MapAccuSceneDashboard();
+        }
+
+        if (engine is not null)
+        {
+            app.MapAccuSceneAlerts();
+        }
+
+        if (events is not null)
+        {
+            app.MapAccuSceneEvents();
+        }
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -57,6 +86,15 @@ internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposa
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         this.Address = bound is null ? null : new Uri(bound.TrimEnd('/') + _options.Path + "/");
         Log.Listening(_logger, this.Address?.ToString() ?? "(unknown)");
+    }
+
+    private static void AddIfPresent<T>(IServiceCollection services, T? instance)
+        where T : class
+    {
+        if (instance is not null)
+        {
+            services.AddSingleton(instance);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -63,6 +63,7 @@ app.MapAccuSceneHealth();
 app.MapAccuSceneEvents();
 app.MapAccuSceneProfiling();
 app.MapAccuSceneAlerts();
+app.MapAccuSceneDashboard();
 app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCache scenes, CacheMetrics cache, DatabaseMetrics database, SceneStore store, TimeProvider time, CancellationToken cancellationToken) =>
 {
     using (AccuSceneSpans.StartCacheOperation("scenes", "get"))
@@ -127,6 +128,7 @@ await app.StartAsync().ConfigureAwait(false);
 foreach (var address in app.Urls)
 {
     Console.WriteLine($"AccuScene demo listening on {address} (health: {address}/health, /health/live, /health/ready). Ctrl+C stops it.");
+    Console.WriteLine($"Dashboard: {address.TrimEnd('/')}/dashboard");
 }
 
 await app.WaitForShutdownAsync().ConfigureAwait(false);

@@ -9,4 +9,11 @@ if (args is ["accuracy"])
     return;
 }
 
+// P6 memory table: dotnet run -c Release --project test/AccuScene.Otel.Benchmarks -- dashboard-memory
+if (args is ["dashboard-memory"])
+{
+    DashboardMemoryReport.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

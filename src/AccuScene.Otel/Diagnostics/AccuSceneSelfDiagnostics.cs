@@ -40,6 +40,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> AlertSamplesDropped = Meter.CreateCounter<long>(
         "accuscene.otel.alerts.samples.dropped", unit: "{sample}", description: "Samples an alert rule dropped, oldest first, because it already held its maximum.");
 
+    /// <summary>Samples of metrics past the dashboard's MaxMetrics and points of table rows past MaxTableRows; tag <c>what</c> (metric, row).</summary>
+    public static readonly Counter<long> DashboardDropped = Meter.CreateCounter<long>(
+        "accuscene.otel.dashboard.dropped", unit: "{item}", description: "Metric samples and table-row points the dashboard dropped at its bounds.");
+
     // Counter.Add runs MeterListener callbacks synchronously, so even counting can throw; a failure to
     // report a failure is dropped rather than thrown into the application.
     public static void ProcessorFailed(string processor, string stage, Exception exception)

@@ -1,6 +1,7 @@
 using AccuScene.Otel;
 using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Alerts.Notifications;
+using AccuScene.Otel.Dashboard;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics;
@@ -61,6 +62,23 @@ public static class AccuSceneMeterProviderBuilderExtensions
             builder.AddReader(sp => new PeriodicExportingMetricReader(
                 new AlertMetricExporter(sp.GetRequiredService<AlertDelivery>().Engine, () => sp.GetService<AccuScenePercentiles>()),
                 alerts.EvaluationIntervalMilliseconds)
+            {
+                TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+            });
+        }
+
+        if (options.Dashboard.Enabled)
+        {
+            // The dashboard aggregates the same points too, on a reader of its own at the sample interval.
+            builder.ConfigureServices(services => services.TryAddSingleton(sp => new AccuSceneDashboard(
+                options.Dashboard,
+                AccuSceneDashboardServiceName.Resolve(options.Service, sp.GetService<IConfiguration>()),
+                sp.GetService<TimeProvider>(),
+                sp,
+                options.Metrics.NamePrefix)));
+            builder.AddReader(sp => new PeriodicExportingMetricReader(
+                sp.GetRequiredService<AccuSceneDashboard>().CreateExporter(),
+                options.Dashboard.SampleIntervalMilliseconds)
             {
                 TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
             });

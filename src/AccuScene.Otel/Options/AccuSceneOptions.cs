@@ -34,6 +34,9 @@ public sealed class AccuSceneOptions
     /// <summary>Gets how health checks are scheduled and served.</summary>
     public AccuSceneHealthOptions Health { get; } = new();
 
+    /// <summary>Gets the live dashboard's options.</summary>
+    public AccuSceneDashboardOptions Dashboard { get; } = new();
+
     /// <summary>Gets which attribute keys are masked in logs and spans.</summary>
     public AccuSceneRedactionOptions Redaction { get; } = new();
 }

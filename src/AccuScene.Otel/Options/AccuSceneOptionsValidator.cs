@@ -52,6 +52,7 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         ValidateRedaction(options.Redaction, root, failures);
         ValidateHealth(options.Health, root, failures);
         ValidateAlerts(options.Alerts, root, failures);
+        ValidateDashboard(options.Dashboard, root, failures);
         if (options.Events.MaxEvents is < 100 or > 1_000_000)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Events:MaxEvents must be between 100 and 1000000; it is {options.Events.MaxEvents}."));

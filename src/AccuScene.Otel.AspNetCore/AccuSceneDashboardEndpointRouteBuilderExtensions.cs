@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using AccuScene.Otel.Dashboard;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the live dashboard: the page, its JSON model and its Server-Sent Events stream.</summary>
+public static class AccuSceneDashboardEndpointRouteBuilderExtensions
+{
+    /// <summary>The Content-Security-Policy of every dashboard response: only this origin's script, style and connections.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private static readonly Dictionary<string, (string File, string ContentType)> Assets = new(StringComparer.Ordinal)
+    {
+        [string.Empty] = ("index.html", "text/html; charset=utf-8"),
+        ["/dashboard.js"] = ("dashboard.js", "text/javascript; charset=utf-8"),
+        ["/dashboard.css"] = ("dashboard.css", "text/css; charset=utf-8"),
+    };
+
+    /// <summary>
+    /// Maps <c>GET {pattern}</c> (the page, with its script and style under the same path),
+    /// <c>GET {pattern}/data?range=5m|1h|24h</c> (the JSON model), <c>GET {pattern}/stream</c> (Server-Sent
+    /// Events: an <c>update</c> event with the latest model every <c>AccuScene:Dashboard:StreamIntervalMilliseconds</c>)
+    /// and <c>POST {pattern}/alerts/{id}/ack</c> (acknowledges as <c>/alerts/{id}/ack</c> does, from this origin only).
+    /// Every response carries a Content-Security-Policy and <c>X-Content-Type-Options: nosniff</c>.
+    /// </summary>
+    /// <param name="endpoints">The app or a route group.</param>
+    /// <param name="pattern">The path. Default <c>/dashboard</c>.</param>
+    /// <returns>The route group, for conventions such as authorization.</returns>
+    public static IEndpointConventionBuilder MapAccuSceneDashboard(this IEndpointRouteBuilder endpoints, string pattern = "/dashboard")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(pattern);
+        foreach (var (path, (file, contentType)) in Assets)
+        {
+            var bytes = ReadAsset(file);
+            var page = path.Length == 0 ? Encoding.UTF8.GetString(bytes) : null;
+            group.MapGet(path, context =>
+            {
+                SecureHeaders(context.Response);
+                context.Response.ContentType = contentType;
+
+                // The page learns where it is mounted (path base and pattern), HTML-encoded into an attribute.
+                var body = page is null ? bytes : Encoding.UTF8.GetBytes(page.Replace("%BASE%", System.Net.WebUtility.HtmlEncode(context.Request.PathBase + pattern.TrimEnd('/')), StringComparison.Ordinal));
+                context.Response.ContentLength = body.Length;
+                return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+            });
+        }
+
+        group.MapGet("/data", async context =>
+        {
+            SecureHeaders(context.Response);
+            if (Dashboard(context) is not { } dashboard)
+            {
+                await NotConfigured(context).ConfigureAwait(false);
+                return;
+            }
+
+            var range = context.Request.Query["range"].ToString() switch
+            {
+                "" or "5m" => DashboardRange.FiveMinutes,
+                "1h" => DashboardRange.OneHour,
+                "24h" => DashboardRange.OneDay,
+                _ => (DashboardRange?)null,
+            };
+            if (range is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("range must be 5m, 1h or 24h.", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await DashboardJson.WriteAsync(dashboard.GetModel(range.Value), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        group.MapGet("/stream", StreamAsync);
+        group.MapPost("/alerts/{id}/ack", async context =>
+        {
+            SecureHeaders(context.Response);
+            if (!SameOrigin(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync("Acknowledging from the dashboard is accepted from the dashboard's own origin only.", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            await AccuSceneAlertsEndpointRouteBuilderExtensions.AcknowledgeAsync(context).ConfigureAwait(false);
+        });
+        return group;
+    }
+
+    private static async Task StreamAsync(HttpContext context)
+    {
+        SecureHeaders(context.Response);
+        if (Dashboard(context) is not { } dashboard)
+        {
+            await NotConfigured(context).ConfigureAwait(false);
+            return;
+        }
+
+        var streams = StreamCounter.For(dashboard);
+        if (Interlocked.Increment(ref streams.Open) > dashboard.Options.MaxStreams)
+        {
+            Interlocked.Decrement(ref streams.Open);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            await context.Response.WriteAsync("Too many dashboard streams are open (AccuScene:Dashboard:MaxStreams).", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            context.Response.ContentType = "text/event-stream; charset=utf-8";
+            // A stream ends with the request or with the app, so an open page never holds up shutdown.
+            var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            var cancel = linked.Token;
+            await context.Response.WriteAsync("retry: 2000\n\n", cancel).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(dashboard.Options.StreamIntervalMilliseconds), dashboard.Time);
+            do
+            {
+                var json = dashboard.UpdateJson();
+                var header = string.Create(CultureInfo.InvariantCulture, $"id: {dashboard.Samples}\nevent: update\ndata: ");
+                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(header), cancel).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync(json, cancel).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync("\n\n"u8.ToArray(), cancel).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(cancel).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(cancel).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping.IsCancellationRequested == true)
+        {
+            // The browser went away, or the app is stopping; the browser reconnects to whatever comes next.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref streams.Open);
+        }
+    }
+
+    private static AccuSceneDashboard? Dashboard(HttpContext context) => context.RequestServices.GetService<AccuSceneDashboard>();
+
+    private static Task NotConfigured(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("No dashboard is registered: call services.AddAccuScene() with AccuScene:Dashboard:Enabled true.", context.RequestAborted);
+    }
+
+    private static void SecureHeaders(HttpResponse response)
+    {
+        var headers = response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+    }
+
+    // A browser names the page's origin on every cross-origin POST; a request without Origin comes from a tool.
+    private static bool SameOrigin(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length == 0
+            || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static byte[] ReadAsset(string file)
+    {
+        var name = "AccuScene.Otel.AspNetCore.Dashboard." + file;
+        using var stream = typeof(AccuSceneDashboardEndpointRouteBuilderExtensions).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The dashboard asset {name} is not embedded.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private sealed class StreamCounter
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AccuSceneDashboard, StreamCounter> Counters = [];
+
+#pragma warning disable SA1401 // A field, for Interlocked.
+        public int Open;
+#pragma warning restore SA1401
+
+        public static StreamCounter For(AccuSceneDashboard dashboard) => Counters.GetValue(dashboard, _ => new StreamCounter());
+    }
+}

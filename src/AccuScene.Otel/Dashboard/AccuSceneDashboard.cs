@@ -1,0 +1,421 @@
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Diagnostics;
+using AccuScene.Otel.Events;
+using AccuScene.Otel.Health;
+using AccuScene.Otel.Instrumentation.Events;
+using AccuScene.Otel.Metrics.Percentiles;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Dashboard;
+
+/// <summary>
+/// The live dashboard's model. A metric exporter on its own reader of the OpenTelemetry metric pipeline
+/// (added by <c>AddAccuScene()</c>) feeds it once per sample interval, so it reads the same points every other
+/// exporter sees and keeps no second registry. Per metric it holds the latest value, rate and p50/p95/p99
+/// (from the in-process sketch for AccuScene histograms, from the buckets otherwise) and a bounded,
+/// downsampled history: one point per sample over 5 minutes, per 10 s over 1 hour and per minute over 24 hours.
+/// Health, alerts and events are read from their services when the model is built.
+/// </summary>
+public sealed class AccuSceneDashboard
+{
+    private static readonly KeyValuePair<string, string?>[] NoTags = [];
+    private readonly Lock _gate = new();
+    private readonly AccuSceneDashboardOptions _options;
+    private readonly string? _prefix;
+    private readonly Func<AccuScenePercentiles?> _percentiles;
+    private readonly IServiceProvider? _services;
+    private readonly (TimeSpan Step, int Capacity)[] _levels;
+    private readonly Dictionary<string, MetricAggregate> _metrics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TableAggregate[]> _tables = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _widgetMetrics = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _chartedMetrics = new(StringComparer.Ordinal);
+    private DateTimeOffset? _previousAt;
+    private long _samples;
+    private long _droppedMetrics;
+    private long _droppedRows;
+    private Tuple<long, long, byte[]>? _update;
+
+    /// <summary>Creates a dashboard model fed by <see cref="CreateExporter"/>.</summary>
+    /// <param name="options">The dashboard options, already validated.</param>
+    /// <param name="service">The service name shown on the page.</param>
+    /// <param name="time">The clock, or <see langword="null"/> for the system clock.</param>
+    /// <param name="services">Where health, alerts, events and percentiles are found, or <see langword="null"/>.</param>
+    /// <param name="namePrefix">The metrics' configured name prefix, for the section mapping.</param>
+    public AccuSceneDashboard(AccuSceneDashboardOptions options, string service, TimeProvider? time = null, IServiceProvider? services = null, string? namePrefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(service);
+        _options = options;
+        this.Service = service;
+        this.Time = time ?? TimeProvider.System;
+        _services = services;
+        _prefix = namePrefix;
+        _percentiles = () => services?.GetService(typeof(AccuScenePercentiles)) as AccuScenePercentiles;
+        var sample = TimeSpan.FromMilliseconds(options.SampleIntervalMilliseconds);
+        _levels =
+        [
+            (sample, (int)Math.Ceiling(TimeSpan.FromMinutes(5) / sample)),
+            (TimeSpan.FromSeconds(10), 360),
+            (TimeSpan.FromMinutes(1), 1440),
+        ];
+        this.Widgets = options.Widgets.Count > 0 ? [.. options.Widgets] : DashboardLayout.Default;
+        for (var i = 0; i < this.Widgets.Count; i++)
+        {
+            var widget = this.Widgets[i];
+            foreach (var series in widget.Series)
+            {
+                _widgetMetrics.Add(series.Metric);
+                if (widget.Type == DashboardWidgetType.Line)
+                {
+                    _chartedMetrics.Add(series.Metric);
+                }
+            }
+
+            if (widget is { Type: DashboardWidgetType.Table, GroupBy: { } groupBy })
+            {
+                var metric = widget.Series[0].Metric;
+                var table = new TableAggregate(WidgetId(i), metric, groupBy, options.MaxTableRows);
+                _tables[metric] = _tables.TryGetValue(metric, out var others) ? [.. others, table] : [table];
+            }
+        }
+    }
+
+    /// <summary>Gets the widgets in page order.</summary>
+    public IReadOnlyList<DashboardWidget> Widgets { get; }
+
+    /// <summary>Gets the service name shown on the page.</summary>
+    public string Service { get; }
+
+    /// <summary>Gets the options.</summary>
+    public AccuSceneDashboardOptions Options => _options;
+
+    /// <summary>Gets how many samples have been taken.</summary>
+    public long Samples => Interlocked.Read(ref _samples);
+
+    /// <summary>Gets the bytes the history rings hold now (they grow up to their capacities, then stay).</summary>
+    public long HistoryBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _metrics.Values.Sum(m => m.AllocatedBytes);
+            }
+        }
+    }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Creates the metric exporter that feeds this dashboard; put it on a reader with cumulative temporality.</summary>
+    /// <returns>The exporter. It never throws into the pipeline; failures are counted on <c>accuscene.otel.processor.errors</c>.</returns>
+    public BaseExporter<Metric> CreateExporter() => new DashboardMetricExporter(this);
+
+    /// <summary>Builds the model with the history of every charted metric over <paramref name="range"/>.</summary>
+    /// <param name="range">The history's range and resolution.</param>
+    /// <returns>The model.</returns>
+    public DashboardModel GetModel(DashboardRange range = DashboardRange.FiveMinutes) => this.Build(range, latestOnly: false);
+
+    /// <summary>Builds a stream update: the model with only the newest point of each charted metric's history.</summary>
+    /// <returns>The model.</returns>
+    public DashboardModel GetUpdate() => this.Build(DashboardRange.FiveMinutes, latestOnly: true);
+
+    /// <summary>
+    /// The compact JSON of <see cref="GetUpdate"/>, built once per sample and shared by every stream (rebuilt
+    /// at most every 250 ms between samples, so health, alerts and events stay current).
+    /// </summary>
+    internal byte[] UpdateJson()
+    {
+        var now = this.Time.GetTimestamp();
+        if (Volatile.Read(ref _update) is { } cached && cached.Item1 == this.Samples && this.Time.GetElapsedTime(cached.Item2, now) < TimeSpan.FromMilliseconds(250))
+        {
+            return cached.Item3;
+        }
+
+        var model = this.GetUpdate();
+        var json = DashboardJson.SerializeToUtf8Bytes(model);
+        Volatile.Write(ref _update, Tuple.Create(model.Sample, now, json));
+        return json;
+    }
+
+    internal static string WidgetId(int index) => "w" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    internal void Aggregate(in Batch<Metric> batch)
+    {
+        lock (_gate)
+        {
+            var now = this.Time.GetUtcNow();
+            var seconds = _previousAt is { } at ? (now - at).TotalSeconds : double.NaN;
+            _previousAt = now;
+            long droppedMetrics = 0, droppedRows = 0;
+            foreach (var metric in batch)
+            {
+                if (!this.TryGet(metric, out var aggregate))
+                {
+                    droppedMetrics++;
+                    continue;
+                }
+
+                var type = metric.MetricType;
+                var tables = _tables.GetValueOrDefault(metric.Name);
+                aggregate.Begin();
+                foreach (var table in tables ?? [])
+                {
+                    table.Begin();
+                }
+
+                foreach (ref readonly var point in metric.GetMetricPoints())
+                {
+                    aggregate.Add(point, type);
+                    foreach (var table in tables ?? [])
+                    {
+                        droppedRows += table.Add(point, type) ? 0 : 1;
+                    }
+                }
+
+                aggregate.Complete(now, seconds, aggregate.Kind == DashboardMetricKind.Histogram ? this.QuantileStateOf(aggregate) : null);
+                foreach (var table in tables ?? [])
+                {
+                    table.Complete(seconds, aggregate.Kind);
+                }
+            }
+
+            this.CountDrops(droppedMetrics, droppedRows);
+            Interlocked.Increment(ref _samples);
+        }
+    }
+
+    private bool TryGet(Metric metric, out MetricAggregate aggregate)
+    {
+        if (_metrics.TryGetValue(metric.Name, out aggregate!))
+        {
+            return true;
+        }
+
+        // The widgets' metrics always have a place; the rest share MaxMetrics.
+        if (_metrics.Count >= _options.MaxMetrics && !_widgetMetrics.Contains(metric.Name))
+        {
+            return false;
+        }
+
+        var kind = metric.MetricType switch
+        {
+            MetricType.LongSum or MetricType.DoubleSum => DashboardMetricKind.Counter,
+            MetricType.LongSumNonMonotonic or MetricType.DoubleSumNonMonotonic => DashboardMetricKind.UpDownCounter,
+            MetricType.Histogram or MetricType.ExponentialHistogram => DashboardMetricKind.Histogram,
+            _ => DashboardMetricKind.Gauge,
+        };
+        aggregate = new MetricAggregate(metric.Name, metric.Unit, kind, DashboardLayout.SectionOf(metric.Name, _prefix), _levels);
+        _metrics[metric.Name] = aggregate;
+        return true;
+    }
+
+    private QuantileState? QuantileStateOf(MetricAggregate aggregate)
+    {
+        if (_percentiles()?.Capture(aggregate.Name, NoTags) is var (snapshot, gamma))
+        {
+            return QuantileState.FromSketch(snapshot, gamma);
+        }
+
+        return aggregate.Buckets is { Length: > 0 } buckets ? QuantileState.FromBuckets(buckets) : null;
+    }
+
+    private void CountDrops(long metrics, long rows)
+    {
+        _droppedMetrics += metrics;
+        _droppedRows += rows;
+        if (metrics > 0)
+        {
+            AccuSceneSelfDiagnostics.DashboardDropped.Add(metrics, new KeyValuePair<string, object?>("what", "metric"));
+        }
+
+        if (rows > 0)
+        {
+            AccuSceneSelfDiagnostics.DashboardDropped.Add(rows, new KeyValuePair<string, object?>("what", "row"));
+        }
+    }
+
+    private DashboardModel Build(DashboardRange range, bool latestOnly)
+    {
+        var level = range switch
+        {
+            DashboardRange.OneHour => 1,
+            DashboardRange.OneDay => 2,
+            _ => 0,
+        };
+        var layout = this.Widgets.Select((w, i) => new DashboardWidgetModel(
+            WidgetId(i),
+            w.Title,
+            Lower(w.Type.ToString()),
+            w.Unit,
+            w.GroupBy,
+            [.. w.Series.Select(s => new DashboardSeriesModel(s.Metric, Lower(s.Stat.ToString()), s.Label ?? Lower(s.Stat.ToString()), s.Scale))])).ToList();
+
+        List<(string Section, DashboardMetric Metric)> metrics;
+        List<DashboardTable> tables;
+        long sample;
+        DashboardDropped dropped;
+        lock (_gate)
+        {
+            metrics = [.. _metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Section, ToModel(m, _chartedMetrics.Contains(m.Name), level, latestOnly)))];
+            tables = [.. _tables.Values.SelectMany(t => t).OrderBy(t => t.Widget, StringComparer.Ordinal).Select(ToModel)];
+            sample = _samples;
+            dropped = new DashboardDropped(_droppedMetrics, _droppedRows);
+        }
+
+        List<DashboardMetric> In(string section) => [.. metrics.Where(m => m.Section == section).Select(m => m.Metric)];
+
+        var sections = new DashboardSections(
+            new DashboardMetricSection(In("system")),
+            new DashboardMetricSection(In("simulation")),
+            new DashboardMetricSection(In("database")),
+            new DashboardMetricSection(In("cache")),
+            new DashboardMetricSection(In("api")),
+            this.HealthSection(In("health")),
+            this.AlertsSection(),
+            this.EventsSection(),
+            new DashboardMetricSection(In("other")));
+        var levelSpec = _levels[level];
+        return new DashboardModel(
+            "accuscene.dashboard/v1",
+            _options.Title,
+            this.Service,
+            this.Time.GetUtcNow(),
+            sample,
+            _levels[0].Step.TotalSeconds,
+            latestOnly ? "latest" : range switch { DashboardRange.OneHour => "1h", DashboardRange.OneDay => "24h", _ => "5m" },
+            levelSpec.Step.TotalSeconds,
+            layout,
+            sections,
+            tables,
+            dropped);
+    }
+
+    private static DashboardMetric ToModel(MetricAggregate m, bool charted, int level, bool latestOnly)
+    {
+        var latest = m.Latest;
+        DashboardHistory? history = null;
+        if (charted)
+        {
+            var ring = m.History(level);
+            var from = latestOnly ? Math.Max(ring.Count - 1, 0) : 0;
+            var points = new DashboardPoint[ring.Count - from];
+            for (var i = 0; i < points.Length; i++)
+            {
+                points[i] = ring[from + i];
+            }
+
+            history = new DashboardHistory(
+                [.. points.Select(p => p.UnixMilliseconds)],
+                [.. points.Select(p => N(p.Value))],
+                [.. points.Select(p => N(p.Rate))],
+                [.. points.Select(p => N(p.P50))],
+                [.. points.Select(p => N(p.P95))],
+                [.. points.Select(p => N(p.P99))]);
+        }
+
+        var histogram = m.Kind == DashboardMetricKind.Histogram;
+        return new DashboardMetric(
+            m.Name,
+            m.Unit,
+            Lower(m.Kind.ToString()),
+            m.Series,
+            N(latest.Value),
+            N(latest.Rate),
+            histogram ? N(latest.P50) : null,
+            histogram ? N(latest.P95) : null,
+            histogram ? N(latest.P99) : null,
+            histogram ? m.HistogramCount : null,
+            history);
+    }
+
+    private static DashboardTable ToModel(TableAggregate table) => new(
+        table.Widget,
+        table.Metric,
+        table.GroupBy,
+        [.. table.Rows.OrderBy(r => r.Label, StringComparer.Ordinal).Select(r => new DashboardRow(r.Label, N(r.Value), N(r.Rate), r.Count))]);
+
+    private DashboardHealthSection HealthSection(List<DashboardMetric> metrics)
+    {
+        if (_services?.GetService(typeof(AccuSceneHealthMonitor)) is not AccuSceneHealthMonitor monitor)
+        {
+            return new DashboardHealthSection(null, [], metrics);
+        }
+
+        var report = monitor.GetReport(HealthProbe.Ready);
+        var checks = report.Entries
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .Select(e => new DashboardHealthCheck(e.Name, e.Pending ? "pending" : Lower(e.Status.ToString()), e.Description, e.LastDuration?.TotalMilliseconds, e.Critical))
+            .ToList();
+        return new DashboardHealthSection(Lower(report.Status.ToString()), checks, metrics);
+    }
+
+    private DashboardAlertsSection AlertsSection()
+    {
+        if (_services?.GetService(typeof(AccuSceneAlertEngine)) is not AccuSceneAlertEngine engine)
+        {
+            return new DashboardAlertsSection(false, []);
+        }
+
+        var active = engine.Active()
+            .OrderByDescending(a => a.Severity)
+            .ThenBy(a => a.PendingSince)
+            .Select(a => new DashboardAlert(
+                a.Id,
+                a.Rule,
+                Lower(a.Severity.ToString()),
+                Lower(a.State.ToString()),
+                N(a.Value),
+                a.PendingSince,
+                a.Annotations.GetValueOrDefault("summary"),
+                a.Acknowledgement?.By))
+            .ToList();
+        return new DashboardAlertsSection(true, active);
+    }
+
+    private DashboardEventsSection EventsSection()
+    {
+        if (_options.RecentEvents == 0 || _services?.GetService(typeof(AccuSceneEventStore)) is not AccuSceneEventStore store)
+        {
+            return new DashboardEventsSection([]);
+        }
+
+        var page = store.Query(new AccuSceneEventQuery(MinimumSeverity: AccuSceneEventSeverity.Info, Limit: _options.RecentEvents));
+        return new DashboardEventsSection([.. page.Events.Select(e => new DashboardEvent(e.Timestamp, Lower(e.Severity.ToString()), e.Category, e.Name, e.Message))]);
+    }
+
+    private static double? N(double value) => double.IsFinite(value) ? value : null;
+
+    private static string Lower(string value) => value.ToLowerInvariant();
+}
+
+/// <summary>The range of a dashboard model's history.</summary>
+public enum DashboardRange
+{
+    /// <summary>5 minutes, one point per sample interval (1 s by default).</summary>
+    FiveMinutes,
+
+    /// <summary>1 hour, one point per 10 s.</summary>
+    OneHour,
+
+    /// <summary>24 hours, one point per minute.</summary>
+    OneDay,
+}
+
+/// <summary>Feeds an <see cref="AccuSceneDashboard"/> from the metric pipeline; never throws into it.</summary>
+internal sealed class DashboardMetricExporter(AccuSceneDashboard dashboard) : BaseExporter<Metric>
+{
+    public override ExportResult Export(in Batch<Metric> batch)
+    {
+        try
+        {
+            dashboard.Aggregate(batch);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            AccuSceneSelfDiagnostics.ProcessorFailed("dashboard-exporter", "export", ex);
+        }
+
+        return ExportResult.Success;
+    }
+}

@@ -1,0 +1,225 @@
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Dashboard;
+
+/// <summary>How a metric is merged over its series.</summary>
+internal enum DashboardMetricKind
+{
+    Counter,
+    UpDownCounter,
+    Gauge,
+    Histogram,
+}
+
+/// <summary>
+/// One metric's dashboard state: its latest sample, merged over every series, and its downsampled history.
+/// Each export is <see cref="Begin"/>, one <see cref="Add"/> per point, then <see cref="Complete"/>; nothing here
+/// allocates per point, and the history is bounded by the levels' capacities whatever the number of series.
+/// </summary>
+internal sealed class MetricAggregate
+{
+    private readonly HistoryLevel[] _levels;
+    private PointTotals _now;
+    private double _previousTotal;
+    private double _previousSum;
+    private long _previousCount;
+    private QuantileState? _previousState;
+
+    public MetricAggregate(string name, string? unit, DashboardMetricKind kind, string section, IReadOnlyList<(TimeSpan Step, int Capacity)> levels)
+    {
+        this.Name = name;
+        this.Unit = string.IsNullOrEmpty(unit) ? null : unit;
+        this.Kind = kind;
+        this.Section = section;
+        _levels = [.. levels.Select(l => new HistoryLevel(l.Step, l.Capacity))];
+    }
+
+    public string Name { get; }
+
+    public string? Unit { get; }
+
+    public DashboardMetricKind Kind { get; }
+
+    public string Section { get; }
+
+    public int Series => _now.Series;
+
+    public long HistogramCount { get; private set; }
+
+    public DashboardPoint Latest { get; private set; } = new(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    /// <summary>Gets the explicit bucket bounds of a histogram (empty until seen, or for exponential histograms).</summary>
+    public double[] Bounds { get; private set; } = [];
+
+    /// <summary>Gets this export's cumulative bucket counts, summed over the series.</summary>
+    public double[]? Buckets { get; private set; }
+
+    public HistoryRing History(int level) => _levels[level].Ring;
+
+    public long AllocatedBytes => _levels.Sum(l => (long)l.Ring.AllocatedSlots) * System.Runtime.CompilerServices.Unsafe.SizeOf<DashboardPoint>();
+
+    public void Begin()
+    {
+        _now = default;
+        if (this.Buckets is { } buckets)
+        {
+            Array.Clear(buckets);
+        }
+    }
+
+    public void Add(in MetricPoint point, MetricType type)
+    {
+        _now.Add(point, type);
+        if (type == MetricType.Histogram)
+        {
+            this.AddBuckets(point);
+        }
+    }
+
+    /// <summary>Takes the sample at <paramref name="now"/> and folds it into every history level.</summary>
+    /// <param name="now">The export time.</param>
+    /// <param name="seconds">
+    /// The time since the previous export, or NaN at the first. A metric first seen later started from zero
+    /// after the previous export, so all of its totals are new.
+    /// </param>
+    /// <param name="state">A histogram's cumulative quantile state, or <see langword="null"/>.</param>
+    public void Complete(DateTimeOffset now, double seconds, QuantileState? state)
+    {
+        if (this.Series == 0)
+        {
+            return;
+        }
+
+        var (value, rate, p50, p95, p99) = (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        double sumDelta = 0;
+        long countDelta = 0;
+        switch (this.Kind)
+        {
+            case DashboardMetricKind.Counter:
+                value = _now.Total;
+                rate = (_now.Total >= _previousTotal ? _now.Total - _previousTotal : _now.Total) / seconds;
+                break;
+            case DashboardMetricKind.UpDownCounter:
+                value = _now.Total;
+                rate = (_now.Total - _previousTotal) / seconds;
+                break;
+            case DashboardMetricKind.Gauge:
+                value = _now.Total / this.Series;
+                break;
+            case DashboardMetricKind.Histogram:
+                countDelta = Math.Max(_now.Count - _previousCount, 0);
+                sumDelta = countDelta > 0 ? _now.Sum - _previousSum : 0;
+                value = countDelta > 0 ? sumDelta / countDelta : double.NaN;
+                rate = countDelta / seconds;
+                (p50, p95, p99) = state?.Since(_previousState, this.Bounds) ?? (double.NaN, double.NaN, double.NaN);
+                this.HistogramCount = _now.Count;
+                break;
+        }
+
+        if (!double.IsFinite(rate))
+        {
+            rate = double.NaN;
+        }
+
+        var sample = new DashboardPoint(now.ToUnixTimeMilliseconds(), value, rate, p50, p95, p99);
+        this.Latest = sample;
+        _levels[0].Ring.Add(sample);
+        for (var i = 1; i < _levels.Length; i++)
+        {
+            // A sample at t covers the interval ending at t, so it belongs to the bucket holding t - 1 ms.
+            _levels[i].Fold(sample, sumDelta, countDelta, this.Kind, _previousState, this.Bounds);
+        }
+
+        (_previousTotal, _previousSum, _previousCount, _previousState) = (_now.Total, _now.Sum, _now.Count, state);
+    }
+
+    private void AddBuckets(in MetricPoint point)
+    {
+        if (this.Buckets is null)
+        {
+            var bounds = new List<double>();
+            foreach (var bucket in point.GetHistogramBuckets())
+            {
+                if (!double.IsPositiveInfinity(bucket.ExplicitBound))
+                {
+                    bounds.Add(bucket.ExplicitBound);
+                }
+            }
+
+            this.Bounds = [.. bounds];
+            this.Buckets = new double[bounds.Count + 1];
+        }
+
+        var i = 0;
+        foreach (var bucket in point.GetHistogramBuckets())
+        {
+            if (i < this.Buckets.Length)
+            {
+                this.Buckets[i++] += bucket.BucketCount;
+            }
+        }
+    }
+
+    /// <summary>One downsampled resolution: accumulates the samples of the current bucket and writes one point per bucket.</summary>
+    private sealed class HistoryLevel(TimeSpan step, int capacity)
+    {
+        private readonly long _stepMs = (long)step.TotalMilliseconds;
+        private long _bucket = long.MinValue;
+        private int _values;
+        private double _valueSum;
+        private double _lastValue = double.NaN;
+        private int _rates;
+        private double _rateSum;
+        private double _sumDelta;
+        private long _countDelta;
+        private QuantileState? _baseline;
+
+        public HistoryRing Ring { get; } = new(capacity);
+
+        public void Fold(in DashboardPoint sample, double sumDelta, long countDelta, DashboardMetricKind kind, QuantileState? before, double[] bounds)
+        {
+            var bucket = (sample.UnixMilliseconds - 1) / _stepMs;
+            if (bucket != _bucket)
+            {
+                if (_bucket != long.MinValue)
+                {
+                    // The bucket ended with the previous sample, whose state closes its percentile window.
+                    this.Flush(kind, before, bounds);
+                }
+
+                _bucket = bucket;
+                _baseline ??= before;
+            }
+
+            if (!double.IsNaN(sample.Value))
+            {
+                _values++;
+                _valueSum += sample.Value;
+                _lastValue = sample.Value;
+            }
+
+            if (!double.IsNaN(sample.Rate))
+            {
+                _rates++;
+                _rateSum += sample.Rate;
+            }
+
+            _sumDelta += sumDelta;
+            _countDelta += countDelta;
+        }
+
+        private void Flush(DashboardMetricKind kind, QuantileState? end, double[] bounds)
+        {
+            var value = kind switch
+            {
+                DashboardMetricKind.Counter or DashboardMetricKind.UpDownCounter => _lastValue,
+                DashboardMetricKind.Histogram => _countDelta > 0 ? _sumDelta / _countDelta : double.NaN,
+                _ => _values > 0 ? _valueSum / _values : double.NaN,
+            };
+            var rate = _rates > 0 ? _rateSum / _rates : double.NaN;
+            var (p50, p95, p99) = kind == DashboardMetricKind.Histogram && end is not null ? end.Since(_baseline, bounds) : (double.NaN, double.NaN, double.NaN);
+            this.Ring.Add(new DashboardPoint(_bucket * _stepMs, value, rate, p50, p95, p99));
+            (_values, _valueSum, _lastValue, _rates, _rateSum, _sumDelta, _countDelta, _baseline) = (0, 0, double.NaN, 0, 0, 0, 0, end);
+        }
+    }
+}

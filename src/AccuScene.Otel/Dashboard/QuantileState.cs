@@ -1,0 +1,56 @@
+using AccuScene.Otel.Metrics.Percentiles;
+
+namespace AccuScene.Otel.Dashboard;
+
+/// <summary>
+/// A histogram's cumulative state at one moment: the in-process sketch's snapshot when the instrument has
+/// one (1% relative error), or else the OpenTelemetry buckets. The difference of two states gives the
+/// percentiles of what was recorded between them.
+/// </summary>
+internal sealed class QuantileState
+{
+    private readonly Snapshot? _sketch;
+    private readonly double _gamma;
+    private readonly double[]? _buckets;
+
+    private QuantileState(Snapshot? sketch, double gamma, double[]? buckets)
+    {
+        _sketch = sketch;
+        _gamma = gamma;
+        _buckets = buckets;
+    }
+
+    public static QuantileState FromSketch(Snapshot sketch, double gamma) => new(sketch, gamma, null);
+
+    /// <param name="cumulative">Cumulative counts per bucket; copied.</param>
+    public static QuantileState FromBuckets(double[] cumulative) => new(null, 0, [.. cumulative]);
+
+    /// <summary>The p50, p95 and p99 of what was recorded after <paramref name="baseline"/> (NaN when nothing was).</summary>
+    public (double P50, double P95, double P99) Since(QuantileState? baseline, double[] bounds)
+    {
+        if (_sketch is { } sketch)
+        {
+            var window = baseline?._sketch is { } earlier ? sketch.Minus(earlier) : sketch;
+            return window.Count == 0
+                ? (double.NaN, double.NaN, double.NaN)
+                : (window.Quantile(0.5, _gamma), window.Quantile(0.95, _gamma), window.Quantile(0.99, _gamma));
+        }
+
+        if (_buckets is not { } buckets)
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
+
+        Span<double> counts = buckets.Length <= 128 ? stackalloc double[buckets.Length] : new double[buckets.Length];
+        var earlierBuckets = baseline?._buckets is { Length: var n } b && n == buckets.Length ? b : null;
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            counts[i] = Math.Max(buckets[i] - (earlierBuckets?[i] ?? 0), 0);
+        }
+
+        return (
+            BucketQuantile.Interpolate(bounds, counts, 0.5) ?? double.NaN,
+            BucketQuantile.Interpolate(bounds, counts, 0.95) ?? double.NaN,
+            BucketQuantile.Interpolate(bounds, counts, 0.99) ?? double.NaN);
+    }
+}

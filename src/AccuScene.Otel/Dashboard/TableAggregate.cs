@@ -1,0 +1,119 @@
+using System.Globalization;
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Dashboard;
+
+/// <summary>
+/// A table widget's rows: one metric merged per value of a group-by tag, at most <c>maxRows</c> rows.
+/// Points of other values are counted as dropped. Rows are keyed by the tag's value object, so a lookup
+/// allocates nothing; the label is formatted once, when the row is created.
+/// </summary>
+internal sealed class TableAggregate(string widget, string metric, string groupBy, int maxRows)
+{
+    private static readonly object Missing = new();
+    private readonly Dictionary<object, Row> _rows = [];
+
+    public string Widget => widget;
+
+    public string Metric => metric;
+
+    public string GroupBy => groupBy;
+
+    public IEnumerable<Row> Rows => _rows.Values;
+
+    public void Begin()
+    {
+        foreach (var row in _rows.Values)
+        {
+            row.Begin();
+        }
+    }
+
+    /// <returns><see langword="false"/> when the point's value has no row and the table is full.</returns>
+    public bool Add(in MetricPoint point, MetricType type)
+    {
+        object key = Missing;
+        foreach (var tag in point.Tags)
+        {
+            if (string.Equals(tag.Key, groupBy, StringComparison.Ordinal))
+            {
+                key = tag.Value ?? Missing;
+                break;
+            }
+        }
+
+        if (!_rows.TryGetValue(key, out var row))
+        {
+            if (_rows.Count >= maxRows)
+            {
+                return false;
+            }
+
+            var label = ReferenceEquals(key, Missing) ? "(none)" : Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+            _rows[key] = row = new Row(label);
+        }
+
+        row.Add(point, type);
+        return true;
+    }
+
+    public void Complete(double seconds, DashboardMetricKind kind)
+    {
+        foreach (var row in _rows.Values)
+        {
+            row.Complete(seconds, kind);
+        }
+    }
+
+    internal sealed class Row(string label)
+    {
+        private PointTotals _now;
+        private double _previousTotal;
+        private double _previousSum;
+        private long _previousCount;
+
+        public string Label => label;
+
+        public double Value { get; private set; } = double.NaN;
+
+        public double Rate { get; private set; } = double.NaN;
+
+        public long? Count { get; private set; }
+
+        public void Begin() => _now = default;
+
+        public void Add(in MetricPoint point, MetricType type) => _now.Add(point, type);
+
+        public void Complete(double seconds, DashboardMetricKind kind)
+        {
+            if (_now.Series == 0)
+            {
+                return;
+            }
+
+            switch (kind)
+            {
+                case DashboardMetricKind.Counter or DashboardMetricKind.UpDownCounter:
+                    this.Value = _now.Total;
+                    this.Rate = (kind == DashboardMetricKind.Counter && _now.Total < _previousTotal ? _now.Total : _now.Total - _previousTotal) / seconds;
+                    break;
+                case DashboardMetricKind.Gauge:
+                    this.Value = _now.Total / _now.Series;
+                    break;
+                case DashboardMetricKind.Histogram:
+                    var delta = _now.Count - _previousCount;
+                    this.Value = delta > 0 ? (_now.Sum - _previousSum) / delta : double.NaN;
+                    this.Rate = delta / seconds;
+                    this.Count = _now.Count;
+                    break;
+            }
+
+            if (!double.IsFinite(this.Rate))
+            {
+                this.Rate = double.NaN;
+            }
+
+            (_previousTotal, _previousSum, _previousCount) = (_now.Total, _now.Sum, _now.Count);
+        }
+    }
+}

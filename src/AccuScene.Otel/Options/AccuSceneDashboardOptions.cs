@@ -1,0 +1,46 @@
+using AccuScene.Otel.Dashboard;
+
+namespace AccuScene.Otel;
+
+/// <summary>The live dashboard (<c>AccuScene:Dashboard</c>): its sampling, bounds and layout.</summary>
+public sealed class AccuSceneDashboardOptions
+{
+    /// <summary>Gets or sets a value indicating whether the dashboard's reader is added to the metric pipeline. Default: <see langword="true"/>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets the page title. Default: <c>AccuScene</c>.</summary>
+    public string Title { get; set; } = "AccuScene";
+
+    /// <summary>
+    /// Gets or sets how often the dashboard's reader collects the metrics, 250 to 10000 ms. It is the finest
+    /// history resolution; 10 s and 1 min resolutions are kept as well. Default: 1000.
+    /// </summary>
+    public int SampleIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>Gets or sets how often <c>/dashboard/stream</c> pushes an update, 250 to 60000 ms. Default: 1000.</summary>
+    public int StreamIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>Gets or sets how many open <c>/dashboard/stream</c> connections are served at once, 1 to 1000; more are refused with 503. Default: 32.</summary>
+    public int MaxStreams { get; set; } = 32;
+
+    /// <summary>
+    /// Gets or sets how many metrics the dashboard keeps (current values and history), 1 to 1000. Metrics past
+    /// it are dropped and counted on <c>accuscene.otel.dashboard.dropped{what=metric}</c>. Default: 200.
+    /// </summary>
+    public int MaxMetrics { get; set; } = 200;
+
+    /// <summary>
+    /// Gets or sets how many rows a table widget keeps, 1 to 1000. Points of other tag values are counted on
+    /// <c>accuscene.otel.dashboard.dropped{what=row}</c>. Default: 50.
+    /// </summary>
+    public int MaxTableRows { get; set; } = 50;
+
+    /// <summary>Gets or sets how many recent events (Info and above) the dashboard shows, 0 to 200. Default: 20.</summary>
+    public int RecentEvents { get; set; } = 20;
+
+    /// <summary>
+    /// Gets the widgets in page order. Empty (the default) means the AccuScene layout documented in
+    /// <c>docs/dashboard.md</c> (<see cref="DashboardLayout.Default"/>).
+    /// </summary>
+    public List<DashboardWidget> Widgets { get; } = [];
+}

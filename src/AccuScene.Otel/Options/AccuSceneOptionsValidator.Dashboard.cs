@@ -1,0 +1,98 @@
+using System.Globalization;
+using AccuScene.Otel.Dashboard;
+
+namespace AccuScene.Otel;
+
+/// <content>Validation of <c>AccuScene:Dashboard</c>.</content>
+public sealed partial class AccuSceneOptionsValidator
+{
+    /// <summary>The most series a widget may show.</summary>
+    internal const int MaxWidgetSeries = 8;
+
+    private static void ValidateDashboard(AccuSceneDashboardOptions dashboard, string root, List<string> failures)
+    {
+        var key = $"{root}:Dashboard";
+        Range(failures, $"{key}:SampleIntervalMilliseconds", dashboard.SampleIntervalMilliseconds, 250, 10_000);
+        Range(failures, $"{key}:StreamIntervalMilliseconds", dashboard.StreamIntervalMilliseconds, 250, 60_000);
+        Range(failures, $"{key}:MaxStreams", dashboard.MaxStreams, 1, 1000);
+        Range(failures, $"{key}:MaxMetrics", dashboard.MaxMetrics, 1, 1000);
+        Range(failures, $"{key}:MaxTableRows", dashboard.MaxTableRows, 1, 1000);
+        Range(failures, $"{key}:RecentEvents", dashboard.RecentEvents, 0, 200);
+        if (string.IsNullOrWhiteSpace(dashboard.Title) || dashboard.Title.Length > 100)
+        {
+            failures.Add($"{key}:Title must be 1 to 100 characters; it is '{dashboard.Title}'.");
+        }
+
+        if (dashboard.Widgets.Count > 64)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Widgets may hold at most 64 widgets; it holds {dashboard.Widgets.Count}."));
+        }
+
+        for (var i = 0; i < dashboard.Widgets.Count; i++)
+        {
+            ValidateWidget(dashboard.Widgets[i], string.Create(CultureInfo.InvariantCulture, $"{key}:Widgets:{i}"), failures);
+        }
+    }
+
+    private static void ValidateWidget(DashboardWidget widget, string key, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(widget.Title) || widget.Title.Length > 100)
+        {
+            failures.Add($"{key}:Title must be 1 to 100 characters; it is '{widget.Title}'.");
+        }
+
+        if (!Enum.IsDefined(widget.Type))
+        {
+            failures.Add($"{key}:Type must be one of Line, Stat, Table, Health, Alerts or Events; it is {widget.Type}.");
+            return;
+        }
+
+        var needsSeries = widget.Type is DashboardWidgetType.Line or DashboardWidgetType.Stat or DashboardWidgetType.Table;
+        if (needsSeries && widget.Series.Count is < 1 or > MaxWidgetSeries)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Series must hold 1 to {MaxWidgetSeries} series for a {widget.Type} widget; it holds {widget.Series.Count}."));
+        }
+        else if (!needsSeries && widget.Series.Count > 0)
+        {
+            failures.Add($"{key}:Series must be empty for a {widget.Type} widget, which shows its own data.");
+        }
+
+        if (widget.GroupBy is not null && (widget.Type != DashboardWidgetType.Table || string.IsNullOrWhiteSpace(widget.GroupBy)))
+        {
+            failures.Add($"{key}:GroupBy is a tag key, for Table widgets only; it is '{widget.GroupBy}' on a {widget.Type} widget.");
+        }
+
+        if (widget.GroupBy is not null && widget.Series.Any(s => s.Stat is not (DashboardStat.Value or DashboardStat.Rate) || s.Metric != widget.Series[0].Metric))
+        {
+            failures.Add($"{key}:Series of a grouped table must all read one metric, with Stat Value or Rate.");
+        }
+
+        for (var s = 0; s < widget.Series.Count; s++)
+        {
+            var series = widget.Series[s];
+            var seriesKey = string.Create(CultureInfo.InvariantCulture, $"{key}:Series:{s}");
+            if (string.IsNullOrWhiteSpace(series.Metric))
+            {
+                failures.Add($"{seriesKey}:Metric must name a metric, for example accuscene.simulation.fps.");
+            }
+
+            if (!Enum.IsDefined(series.Stat))
+            {
+                failures.Add($"{seriesKey}:Stat must be one of Value, Rate, P50, P95 or P99; it is {series.Stat}.");
+            }
+
+            if (!double.IsFinite(series.Scale) || series.Scale == 0)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{seriesKey}:Scale must be a finite number other than 0; it is {series.Scale}."));
+            }
+        }
+    }
+
+    private static void Range(List<string> failures, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key} must be between {min} and {max}; it is {value}."));
+        }
+    }
+}

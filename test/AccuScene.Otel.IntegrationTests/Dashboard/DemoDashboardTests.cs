@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AccuScene.Otel.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+using Microsoft.Playwright.NUnit;
+
+namespace AccuScene.Otel.IntegrationTests.Dashboard;
+
+/// <summary>
+/// The demo's dashboard: security headers, the JSON model's sections, the Server-Sent Events stream, and the
+/// page in a real headless Chromium, which must draw at least three charts with data and update through the stream.
+/// </summary>
+[NonParallelizable]
+public class DemoDashboardTests : PlaywrightTest
+{
+    private ServerProcess? _demo;
+    private Uri _base = null!;
+    private HttpClient _http = null!;
+
+    [OneTimeSetUp]
+    public async Task StartDemo()
+    {
+        var (demo, port, _) = DemoProcess.Start("150s");
+        _demo = demo;
+        _base = new Uri($"http://127.0.0.1:{port}/");
+        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(_base, "dashboard/data"));
+                if (response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException) when (!demo.HasExited && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60))
+            {
+                // Not listening yet.
+            }
+
+            Assert.That(demo.HasExited, Is.False, "the demo is running");
+            await Task.Delay(250);
+        }
+    }
+
+    [OneTimeTearDown]
+    public void StopDemo()
+    {
+        _http?.Dispose();
+        _demo?.Dispose();
+    }
+
+    [Test]
+    public async Task ThePage_HasItsSecurityHeaders_AndReferencesOnlyItsOwnOrigin()
+    {
+        using var response = await _http.GetAsync(new Uri(_base, "dashboard"));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo(AccuSceneDashboardEndpointRouteBuilderExtensions.ContentSecurityPolicy));
+        Assert.That(response.Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/html"));
+        Assert.That(html, Does.Not.Contain("http://").And.Not.Contain("https://").And.Not.Contain("//cdn"), "no absolute URL: scripts and styles come from this origin");
+        Assert.That(html, Does.Not.Match("<script>|\\son[a-z]+="), "no inline script and no inline event handler");
+    }
+
+    [Test]
+    public async Task TheModel_HasTheSimulationDatabaseCacheApiAndSystemSections()
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync(new Uri(_base, "dashboard/data")));
+        var sections = document.RootElement.GetProperty("sections");
+
+        foreach (var name in new[] { "simulation", "database", "cache", "api", "system" })
+        {
+            Assert.That(sections.GetProperty(name).GetProperty("metrics").GetArrayLength(), Is.GreaterThan(0), name);
+        }
+
+        Assert.That(document.RootElement.GetProperty("schema").GetString(), Is.EqualTo("accuscene.dashboard/v1"));
+        TestContext.Out.WriteLine($"sections: {string.Join(", ", sections.EnumerateObject().Select(s => s.Name + (s.Value.TryGetProperty("metrics", out var m) ? "=" + m.GetArrayLength() : string.Empty)))}");
+    }
+
+    [Test]
+    public async Task TheStream_SendsAtLeastTwoUpdatesInSixSeconds()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, "dashboard/stream"));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/event-stream"));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var messages = new List<string>();
+        try
+        {
+            while (await reader.ReadLineAsync(cancel.Token) is { } line)
+            {
+                if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    messages.Add(line);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Six seconds are up.
+        }
+
+        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(2));
+        var samples = messages.Select(m => JsonDocument.Parse(m["data: ".Length..]).RootElement.GetProperty("sample").GetInt64()).ToList();
+        Assert.That(samples, Is.Ordered, "each update is a newer (or the same) sample");
+        Assert.That(samples[^1], Is.GreaterThan(samples[0]), "the model moved on");
+        TestContext.Out.WriteLine($"stream: {messages.Count} data messages in 6 s, samples {string.Join(",", samples)}");
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Chromium_DrawsChartsWithData_AndUpdatesThemThroughTheStream()
+    {
+        await using var browser = await Chromium.LaunchAsync(this.Playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var outside = new List<string>();
+        page.Request += (_, r) =>
+        {
+            if (!r.Url.StartsWith(_base.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal))
+            {
+                outside.Add(r.Url);
+            }
+        };
+        var errors = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+            {
+                errors.Add(m.Text);
+            }
+        };
+        page.PageError += (_, e) => errors.Add(e);
+
+        await page.GotoAsync(new Uri(_base, "dashboard").ToString());
+        await page.WaitForFunctionAsync(
+            "() => Array.from(document.querySelectorAll('svg.chart')).filter(c => Number(c.getAttribute('data-points')) > 1).length >= 3",
+            null,
+            new PageWaitForFunctionOptions { Timeout = 30_000 });
+        var charts = await page.EvalOnSelectorAllAsync<int[]>("svg.chart", "cs => cs.map(c => Number(c.getAttribute('data-points')))");
+        var paths = await page.Locator("svg.chart path").CountAsync();
+
+        var before = await page.TextContentAsync("#updated");
+        var changed = Stopwatch.StartNew();
+        await page.WaitForFunctionAsync("before => document.getElementById('updated').textContent !== before", before, new PageWaitForFunctionOptions { Timeout = 3_000 });
+        changed.Stop();
+        var after = await page.TextContentAsync("#updated");
+        var connection = await page.TextContentAsync("#connection");
+        await Chromium.ScreenshotAsync(page, "dashboard");
+
+        Assert.That(charts.Count(points => points > 1), Is.GreaterThanOrEqualTo(3), "at least three charts with data points");
+        Assert.That(paths, Is.GreaterThanOrEqualTo(3), "each drawn as an SVG path");
+        Assert.That(after, Is.Not.EqualTo(before), "the page moved on within 3 s, through the stream");
+        Assert.That(connection, Is.EqualTo("live"));
+        Assert.That(outside, Is.Empty, "nothing is loaded from outside");
+        Assert.That(errors, Is.Empty, "no script errors and no CSP violations");
+        TestContext.Out.WriteLine($"charts with data: {charts.Count(p => p > 1)} of {charts.Length} (points {string.Join(",", charts)}); update seen {changed.Elapsed.TotalSeconds:F1} s after load ('{before}' -> '{after}')");
+    }
+}

@@ -5,6 +5,7 @@ using System.Text.Json;
 using AccuScene.Otel;
 using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Alerts.Notifications;
+using AccuScene.Otel.AspNetCore;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +24,8 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     /// Maps <c>GET {pattern}</c> (active and recent alerts with statistics, as JSON) and
     /// <c>POST {pattern}/{id}/ack</c> with an optional JSON body <c>{ "by": "…", "comment": "…" }</c>.
     /// Acknowledging needs <c>Authorization: Bearer &lt;AccuScene:Alerts:AcknowledgeToken&gt;</c> when the server
-    /// listens on any address beyond loopback; on loopback alone it is open.
+    /// listens on any address beyond loopback; on loopback alone it is open to local tools, but a request from a
+    /// browser page of another origin (its <c>Origin</c>, or a <c>Host</c> that is not a loopback name) is refused.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <param name="pattern">The path. Default <c>/alerts</c>.</param>
@@ -83,8 +85,12 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
 
     private static (int Status, string Reason)? Refusal(HttpContext context)
     {
-        var addresses = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        if (addresses.Count > 0 && addresses.All(IsLoopback))
+        if (EndpointGuards.BrowserRefusal(context) is { } browser)
+        {
+            return (StatusCodes.Status403Forbidden, browser);
+        }
+
+        if (EndpointGuards.ListensOnLoopbackOnly(context))
         {
             return null;
         }
@@ -100,17 +106,6 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
             ? null
             : (StatusCodes.Status401Unauthorized, "Acknowledging needs 'Authorization: Bearer <token>'.");
-    }
-
-    internal static bool IsLoopback(string address)
-    {
-        if (!Uri.TryCreate(address.Replace("://+", "://wildcard", StringComparison.Ordinal).Replace("://*", "://wildcard", StringComparison.Ordinal), UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        return string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 
     private static async Task<(string By, string? Comment, string? Error)> ReadBodyAsync(HttpContext context)

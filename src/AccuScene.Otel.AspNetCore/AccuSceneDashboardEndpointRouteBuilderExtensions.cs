@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using AccuScene.Otel.AspNetCore;
 using AccuScene.Otel.Dashboard;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,7 +29,8 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     /// Maps <c>GET {pattern}</c> (the page, with its script and style under the same path),
     /// <c>GET {pattern}/data?range=5m|1h|24h</c> (the JSON model), <c>GET {pattern}/stream</c> (Server-Sent
     /// Events: an <c>update</c> event with the latest model every <c>AccuScene:Dashboard:StreamIntervalMilliseconds</c>)
-    /// and <c>POST {pattern}/alerts/{id}/ack</c> (acknowledges as <c>/alerts/{id}/ack</c> does, from this origin only).
+    /// and <c>POST {pattern}/alerts/{id}/ack</c> (acknowledges as <c>/alerts/{id}/ack</c> does). Requests from a
+    /// page of another origin are refused, and on a loopback-only server so is a <c>Host</c> that is not a loopback name.
     /// Every response carries a Content-Security-Policy and <c>X-Content-Type-Options: nosniff</c>.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
@@ -45,6 +47,11 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             group.MapGet(path, context =>
             {
                 SecureHeaders(context.Response);
+                if (Refused(context) is { } refused)
+                {
+                    return refused;
+                }
+
                 context.Response.ContentType = contentType;
 
                 // The page learns where it is mounted (path base and pattern), HTML-encoded into an attribute.
@@ -57,6 +64,12 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         group.MapGet("/data", async context =>
         {
             SecureHeaders(context.Response);
+            if (Refused(context) is { } refused)
+            {
+                await refused.ConfigureAwait(false);
+                return;
+            }
+
             if (Dashboard(context) is not { } dashboard)
             {
                 await NotConfigured(context).ConfigureAwait(false);
@@ -82,17 +95,10 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             await DashboardJson.WriteAsync(dashboard.GetModel(range.Value), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
         group.MapGet("/stream", StreamAsync);
-        group.MapPost("/alerts/{id}/ack", async context =>
+        group.MapPost("/alerts/{id}/ack", context =>
         {
             SecureHeaders(context.Response);
-            if (!SameOrigin(context.Request))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsync("Acknowledging from the dashboard is accepted from the dashboard's own origin only.", context.RequestAborted).ConfigureAwait(false);
-                return;
-            }
-
-            await AccuSceneAlertsEndpointRouteBuilderExtensions.AcknowledgeAsync(context).ConfigureAwait(false);
+            return AccuSceneAlertsEndpointRouteBuilderExtensions.AcknowledgeAsync(context);
         });
         return group;
     }
@@ -100,6 +106,12 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     private static async Task StreamAsync(HttpContext context)
     {
         SecureHeaders(context.Response);
+        if (Refused(context) is { } refused)
+        {
+            await refused.ConfigureAwait(false);
+            return;
+        }
+
         if (Dashboard(context) is not { } dashboard)
         {
             await NotConfigured(context).ConfigureAwait(false);
@@ -147,6 +159,19 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         }
     }
 
+    // A loopback-only dashboard answers loopback host names only (no DNS rebinding), and no other origin's page.
+    private static Task? Refused(HttpContext context)
+    {
+        if (EndpointGuards.BrowserRefusal(context) is not { } reason)
+        {
+            return null;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(reason, context.RequestAborted);
+    }
+
     private static AccuSceneDashboard? Dashboard(HttpContext context) => context.RequestServices.GetService<AccuSceneDashboard>();
 
     private static Task NotConfigured(HttpContext context)
@@ -164,14 +189,6 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
-    }
-
-    // A browser names the page's origin on every cross-origin POST; a request without Origin comes from a tool.
-    private static bool SameOrigin(HttpRequest request)
-    {
-        var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0
-            || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
     private static byte[] ReadAsset(string file)

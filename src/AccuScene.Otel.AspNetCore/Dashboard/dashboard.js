@@ -328,9 +328,13 @@
     source.addEventListener('update', function (event) {
       var update = JSON.parse(event.data);
       if (!state.model) { return; }
-      var layout = state.model.layout;
+      var missed = update.sample > state.model.sample + 1;
       state.model = update;
-      state.model.layout = layout;
+      if (state.range === '5m' && missed) {
+        // Updates carry the newest point only: after a gap (a slower stream, a lost connection) reload the history.
+        load();
+        return;
+      }
       if (state.range === '5m') { appendHistory(update); }
       render();
     });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AccuScene.Otel.Diagnostics;
+using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -17,17 +18,17 @@ namespace AccuScene.Otel.Alerts;
 /// a <see cref="AlertAggregation.Percentile"/> rule gets the quantile over its window instead, from the in-process
 /// percentile sketch when the instrument has one, or else from the histogram's buckets.</item>
 /// </list>
-/// After each export every rule is evaluated, so <c>for</c> and <c>keep_firing_for</c> move on with time.
-/// Never throws into the pipeline.
+/// Metrics of one name from several meters (ASP.NET Core's and AccuScene's <c>http.server.request.duration</c>)
+/// are merged into that one sample. After each export every rule is evaluated, so <c>for</c> and
+/// <c>keep_firing_for</c> move on with time. Never throws into the pipeline.
 /// </summary>
 internal sealed class AlertMetricExporter : BaseExporter<Metric>
 {
     private readonly AccuSceneAlertEngine _engine;
     private readonly Func<AccuScenePercentiles?> _percentiles;
     private readonly ILookup<string, AlertRule> _rules;
-    private readonly Dictionary<string, double> _previousTotals = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (double Sum, long Count)> _previousHistograms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (double[] Bounds, double[] Buckets)> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RuleSample> _samples = new(StringComparer.Ordinal);
+    private readonly List<RuleSample> _touched = [];
     private readonly Dictionary<string, WindowedQuantile> _quantiles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private int _exports;
@@ -35,7 +36,18 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     public AlertMetricExporter(AccuSceneAlertEngine engine, Func<AccuScenePercentiles?> percentiles)
     {
         _engine = engine;
-        _percentiles = percentiles;
+        var resolved = new Lazy<AccuScenePercentiles?>(percentiles);
+        _percentiles = () =>
+        {
+            try
+            {
+                return resolved.Value;
+            }
+            catch (ObjectDisposedException)
+            {
+                return null; // the container is being disposed: the last export reads the buckets
+            }
+        };
         _rules = engine.Rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
     }
 
@@ -43,6 +55,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     {
         try
         {
+            _touched.Clear();
             foreach (var metric in batch)
             {
                 if (_rules.Contains(metric.Name))
@@ -50,9 +63,14 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
                     _seen.Add(metric.Name);
                     foreach (var rule in _rules[metric.Name])
                     {
-                        this.Feed(rule, metric);
+                        this.Accumulate(rule, metric);
                     }
                 }
+            }
+
+            foreach (var sample in _touched)
+            {
+                this.Finish(sample);
             }
 
             _engine.Evaluate();
@@ -93,17 +111,25 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         return matched == rule.Tags.Count;
     }
 
-    private void Feed(AlertRule rule, Metric metric)
+    // Adds the rule's matching points of one metric to the rule's sample of this export.
+    private void Accumulate(AlertRule rule, Metric metric)
     {
-        var type = metric.MetricType;
-        if (type == MetricType.Histogram)
+        if (!_samples.TryGetValue(rule.Name, out var sample))
         {
-            this.FeedHistogram(rule, metric);
-            return;
+            _samples[rule.Name] = sample = new RuleSample(rule);
         }
 
-        var sum = 0.0;
-        var points = 0;
+        if (sample.Export != _exports)
+        {
+            sample.Begin(_exports);
+            _touched.Add(sample);
+        }
+
+        var type = metric.MetricType;
+        sample.Type = type;
+        sample.OnlyAccuSceneMeters &= AccuSceneTelemetry.IsAccuSceneName(metric.MeterName);
+        var buckets = rule.Aggregation == AlertAggregation.Percentile && type == MetricType.Histogram;
+        var (points, total, sum, count) = (0, 0.0, 0.0, 0L);
         foreach (ref readonly var point in metric.GetMetricPoints())
         {
             if (!Matches(rule, point))
@@ -112,17 +138,50 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             }
 
             points++;
-            sum += type switch
+            switch (type)
             {
-                MetricType.LongSum or MetricType.LongSumNonMonotonic => point.GetSumLong(),
-                MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic => point.GetSumDouble(),
-                MetricType.LongGauge => point.GetGaugeLastValueLong(),
-                MetricType.DoubleGauge => point.GetGaugeLastValueDouble(),
-                _ => double.NaN,
-            };
+                case MetricType.LongSum or MetricType.LongSumNonMonotonic:
+                    total += point.GetSumLong();
+                    break;
+                case MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic:
+                    total += point.GetSumDouble();
+                    break;
+                case MetricType.LongGauge:
+                    total += point.GetGaugeLastValueLong();
+                    break;
+                case MetricType.DoubleGauge:
+                    total += point.GetGaugeLastValueDouble();
+                    break;
+                case MetricType.Histogram or MetricType.ExponentialHistogram:
+                    sum += point.GetHistogramSum();
+                    count += point.GetHistogramCount();
+                    if (buckets)
+                    {
+                        sample.Buckets.Add(point);
+                    }
+
+                    break;
+            }
         }
 
-        if (points == 0)
+        sample.Points += points;
+        sample.Total += total;
+        sample.Sum += sum;
+        sample.Count += count;
+    }
+
+    // One sample per rule per export, from everything accumulated for it.
+    private void Finish(RuleSample sample)
+    {
+        var rule = sample.Rule;
+        var type = sample.Type;
+        if (type is MetricType.Histogram or MetricType.ExponentialHistogram)
+        {
+            this.FinishHistogram(sample);
+            return;
+        }
+
+        if (sample.Points == 0)
         {
             return;
         }
@@ -130,42 +189,24 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         if (type is MetricType.LongSum or MetricType.DoubleSum)
         {
             // A counter's sample stands for the events since the last export (a drop is a restart from zero).
-            var increase = _previousTotals.TryGetValue(rule.Name, out var previous) ? (sum >= previous ? sum - previous : sum) : 0;
-            _previousTotals[rule.Name] = sum;
-            _engine.CheckRule(rule.Name, sum, increase);
+            var increase = double.IsNaN(sample.PreviousTotal) ? 0 : (sample.Total >= sample.PreviousTotal ? sample.Total - sample.PreviousTotal : sample.Total);
+            sample.PreviousTotal = sample.Total;
+            _engine.CheckRule(rule.Name, sample.Total, increase);
         }
         else
         {
-            _engine.CheckRule(rule.Name, type is MetricType.LongGauge or MetricType.DoubleGauge ? sum / points : sum, 1);
+            _engine.CheckRule(rule.Name, type is MetricType.LongGauge or MetricType.DoubleGauge ? sample.Total / sample.Points : sample.Total, 1);
         }
     }
 
-    private void FeedHistogram(AlertRule rule, Metric metric)
+    private void FinishHistogram(RuleSample sample)
     {
         // Cumulative totals over the matching points: in-process series never restart, so the difference of the
         // totals is what was recorded since the last export (a new series' whole count is new).
-        double sum = 0;
-        long count = 0;
-        var percentile = rule.Aggregation == AlertAggregation.Percentile;
-        var buckets = percentile ? this.ClearBuckets(rule.Name, metric) : default;
-        foreach (ref readonly var point in metric.GetMetricPoints())
-        {
-            if (!Matches(rule, point))
-            {
-                continue;
-            }
-
-            sum += point.GetHistogramSum();
-            count += point.GetHistogramCount();
-            if (percentile)
-            {
-                AddBuckets(point, ref buckets);
-            }
-        }
-
-        var previous = _previousHistograms.GetValueOrDefault(rule.Name);
-        _previousHistograms[rule.Name] = (sum, count);
-        if (percentile)
+        var rule = sample.Rule;
+        var (previousSum, previousCount) = (sample.PreviousSum, sample.PreviousCount);
+        (sample.PreviousSum, sample.PreviousCount) = (sample.Sum, sample.Count);
+        if (rule.Aggregation == AlertAggregation.Percentile)
         {
             var now = _engine.Time.GetUtcNow();
             if (!_quantiles.TryGetValue(rule.Name, out var windowed))
@@ -173,58 +214,53 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
                 _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window);
             }
 
+            // The sketch sees only AccuScene meters, so it stands for the rule's metric only when every meter of that name is one.
             var filter = rule.Tags.Select(t => new KeyValuePair<string, string?>(t.Key, t.Value)).ToArray();
-            var quantile = _percentiles()?.Capture(metric.Name, filter) is var (snapshot, gamma)
+            var quantile = sample.OnlyAccuSceneMeters && _percentiles()?.Capture(rule.Metric, filter) is var (snapshot, gamma)
                 ? windowed.FromSketch(now, snapshot, gamma, rule.Quantile)
-                : buckets.Buckets is { Length: > 0 } counts ? windowed.FromBuckets(now, buckets.Bounds, [.. counts], rule.Quantile) : null;
+                : sample.Buckets is { Counts: { Length: > 0 } counts, Agree: true } buckets ? windowed.FromBuckets(now, buckets.Bounds, [.. counts], rule.Quantile) : null;
             _engine.CheckPrecomputed(rule.Name, quantile ?? double.NaN);
             return;
         }
 
-        if (count > previous.Count)
+        if (sample.Count > previousCount)
         {
-            _engine.CheckRule(rule.Name, (sum - previous.Sum) / (count - previous.Count), count - previous.Count);
+            _engine.CheckRule(rule.Name, (sample.Sum - previousSum) / (sample.Count - previousCount), sample.Count - previousCount);
         }
     }
 
-    // The rule's bucket arrays, zeroed, sized from the metric's first point (all points of a metric share the bounds).
-    private (double[] Bounds, double[] Buckets) ClearBuckets(string rule, Metric metric)
+    /// <summary>What one rule gathered in one export, and what it keeps between exports.</summary>
+    private sealed class RuleSample(AlertRule rule)
     {
-        if (_buckets.TryGetValue(rule, out var arrays))
+        public AlertRule Rule => rule;
+
+        public int Export { get; private set; } = -1;
+
+        public MetricType Type { get; set; }
+
+        public bool OnlyAccuSceneMeters { get; set; }
+
+        public int Points { get; set; }
+
+        public double Total { get; set; }
+
+        public double Sum { get; set; }
+
+        public long Count { get; set; }
+
+        public double PreviousTotal { get; set; } = double.NaN;
+
+        public double PreviousSum { get; set; }
+
+        public long PreviousCount { get; set; }
+
+        public SummedBuckets Buckets { get; } = new();
+
+        public void Begin(int export)
         {
-            Array.Clear(arrays.Buckets);
-            return arrays;
-        }
-
-        foreach (ref readonly var point in metric.GetMetricPoints())
-        {
-            var bounds = new List<double>();
-            foreach (var bucket in point.GetHistogramBuckets())
-            {
-                if (!double.IsPositiveInfinity(bucket.ExplicitBound))
-                {
-                    bounds.Add(bucket.ExplicitBound);
-                }
-            }
-
-            arrays = ([.. bounds], new double[bounds.Count + 1]);
-            _buckets[rule] = arrays;
-            return arrays;
-        }
-
-        return ([], []);
-    }
-
-    // Adds a point's cumulative bucket counts (the last bucket is +Inf).
-    private static void AddBuckets(in MetricPoint point, ref (double[] Bounds, double[] Buckets) arrays)
-    {
-        var i = 0;
-        foreach (var bucket in point.GetHistogramBuckets())
-        {
-            if (i < arrays.Buckets.Length)
-            {
-                arrays.Buckets[i++] += bucket.BucketCount;
-            }
+            this.Export = export;
+            (this.OnlyAccuSceneMeters, this.Points, this.Total, this.Sum, this.Count) = (true, 0, 0, 0, 0);
+            this.Buckets.Clear();
         }
     }
 }

@@ -2,6 +2,7 @@ using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Health;
+using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry;
@@ -30,7 +31,8 @@ public sealed class AccuSceneDashboard
     private readonly Dictionary<string, TableAggregate[]> _tables = new(StringComparer.Ordinal);
     private readonly HashSet<string> _widgetMetrics = new(StringComparer.Ordinal);
     private readonly HashSet<string> _chartedMetrics = new(StringComparer.Ordinal);
-    private DateTimeOffset? _previousAt;
+    private readonly List<MetricAggregate> _touched = [];
+    private long? _previousTimestamp;
     private long _samples;
     private long _droppedMetrics;
     private long _droppedRows;
@@ -51,7 +53,18 @@ public sealed class AccuSceneDashboard
         this.Time = time ?? TimeProvider.System;
         _services = services;
         _prefix = namePrefix;
-        _percentiles = () => services?.GetService(typeof(AccuScenePercentiles)) as AccuScenePercentiles;
+        var percentiles = new Lazy<AccuScenePercentiles?>(() => services?.GetService(typeof(AccuScenePercentiles)) as AccuScenePercentiles);
+        _percentiles = () =>
+        {
+            try
+            {
+                return percentiles.Value;
+            }
+            catch (ObjectDisposedException)
+            {
+                return null; // the container is being disposed: the last export reads the buckets
+            }
+        };
         var sample = TimeSpan.FromMilliseconds(options.SampleIntervalMilliseconds);
         _levels =
         [
@@ -59,7 +72,7 @@ public sealed class AccuSceneDashboard
             (TimeSpan.FromSeconds(10), 360),
             (TimeSpan.FromMinutes(1), 1440),
         ];
-        this.Widgets = options.Widgets.Count > 0 ? [.. options.Widgets] : DashboardLayout.Default;
+        this.Widgets = options.Widgets.Count > 0 ? [.. options.Widgets] : DashboardLayout.Create(namePrefix);
         for (var i = 0; i < this.Widgets.Count; i++)
         {
             var widget = this.Widgets[i];
@@ -144,10 +157,17 @@ public sealed class AccuSceneDashboard
     {
         lock (_gate)
         {
+            // Wall time stamps the points; the monotonic clock measures the interval the rates divide by.
             var now = this.Time.GetUtcNow();
-            var seconds = _previousAt is { } at ? (now - at).TotalSeconds : double.NaN;
-            _previousAt = now;
+            var timestamp = this.Time.GetTimestamp();
+            var seconds = _previousTimestamp is { } previous ? this.Time.GetElapsedTime(previous, timestamp).TotalSeconds : double.NaN;
+            _previousTimestamp = timestamp;
             long droppedMetrics = 0, droppedRows = 0;
+            var sample = _samples + 1;
+            _touched.Clear();
+
+            // Metrics of the same name from several meters (ASP.NET Core's and AccuScene's
+            // http.server.request.duration, say) are one metric here: begun once, completed once.
             foreach (var metric in batch)
             {
                 if (!this.TryGet(metric, out var aggregate))
@@ -158,12 +178,16 @@ public sealed class AccuSceneDashboard
 
                 var type = metric.MetricType;
                 var tables = _tables.GetValueOrDefault(metric.Name);
-                aggregate.Begin();
-                foreach (var table in tables ?? [])
+                if (aggregate.Begin(sample))
                 {
-                    table.Begin();
+                    _touched.Add(aggregate);
+                    foreach (var table in tables ?? [])
+                    {
+                        table.Begin();
+                    }
                 }
 
+                aggregate.AddMeter(AccuSceneTelemetry.IsAccuSceneName(metric.MeterName));
                 foreach (ref readonly var point in metric.GetMetricPoints())
                 {
                     aggregate.Add(point, type);
@@ -172,9 +196,12 @@ public sealed class AccuSceneDashboard
                         droppedRows += table.Add(point, type) ? 0 : 1;
                     }
                 }
+            }
 
+            foreach (var aggregate in _touched)
+            {
                 aggregate.Complete(now, seconds, aggregate.Kind == DashboardMetricKind.Histogram ? this.QuantileStateOf(aggregate) : null);
-                foreach (var table in tables ?? [])
+                foreach (var table in _tables.GetValueOrDefault(aggregate.Name) ?? [])
                 {
                     table.Complete(seconds, aggregate.Kind);
                 }
@@ -205,19 +232,22 @@ public sealed class AccuSceneDashboard
             MetricType.Histogram or MetricType.ExponentialHistogram => DashboardMetricKind.Histogram,
             _ => DashboardMetricKind.Gauge,
         };
-        aggregate = new MetricAggregate(metric.Name, metric.Unit, kind, DashboardLayout.SectionOf(metric.Name, _prefix), _levels);
+        // Only charted metrics keep history: nothing else ever reads it.
+        var levels = _chartedMetrics.Contains(metric.Name) ? _levels : [];
+        aggregate = new MetricAggregate(metric.Name, metric.Unit, kind, DashboardLayout.SectionOf(metric.Name, _prefix), levels);
         _metrics[metric.Name] = aggregate;
         return true;
     }
 
     private QuantileState? QuantileStateOf(MetricAggregate aggregate)
     {
-        if (_percentiles()?.Capture(aggregate.Name, NoTags) is var (snapshot, gamma))
+        // The sketch sees only AccuScene meters, so it stands for the metric only when every meter of that name is one.
+        if (aggregate.OnlyAccuSceneMeters && _percentiles()?.Capture(aggregate.Name, NoTags) is var (snapshot, gamma))
         {
             return QuantileState.FromSketch(snapshot, gamma);
         }
 
-        return aggregate.Buckets is { Length: > 0 } buckets ? QuantileState.FromBuckets(buckets) : null;
+        return aggregate.Buckets is { Length: > 0 } buckets && aggregate.BucketsAgree ? QuantileState.FromBuckets(buckets) : null;
     }
 
     private void CountDrops(long metrics, long rows)

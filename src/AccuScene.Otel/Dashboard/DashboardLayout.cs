@@ -8,7 +8,24 @@ public static class DashboardLayout
     /// percentiles, API latency percentiles and request rate, database latency, cache hit ratio, CPU and
     /// memory; API requests by route; active alerts; recent events.
     /// </summary>
-    public static IReadOnlyList<DashboardWidget> Default { get; } =
+    public static IReadOnlyList<DashboardWidget> Default => Create(null);
+
+    /// <summary>The default layout, with <paramref name="prefix"/> before the <c>accuscene.*</c> names as the domain instrument sets export them.</summary>
+    internal static IReadOnlyList<DashboardWidget> Create(string? prefix)
+    {
+        var widgets = Widgets();
+        if (prefix is { Length: > 0 })
+        {
+            foreach (var series in widgets.SelectMany(w => w.Series).Where(s => s.Metric.StartsWith("accuscene.", StringComparison.Ordinal)))
+            {
+                series.Metric = prefix + series.Metric;
+            }
+        }
+
+        return widgets;
+    }
+
+    private static List<DashboardWidget> Widgets() =>
     [
         Widget("Frames per second", DashboardWidgetType.Stat, null, ("accuscene.simulation.fps", DashboardStat.Value, "fps", 1)),
         Widget("Step time p95", DashboardWidgetType.Stat, "ms", ("accuscene.simulation.step.duration", DashboardStat.P95, "p95", 1000)),

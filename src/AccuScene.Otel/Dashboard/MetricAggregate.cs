@@ -1,3 +1,4 @@
+using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Dashboard;
@@ -19,11 +20,14 @@ internal enum DashboardMetricKind
 internal sealed class MetricAggregate
 {
     private readonly HistoryLevel[] _levels;
+    private readonly SummedBuckets _buckets = new();
     private PointTotals _now;
     private double _previousTotal;
     private double _previousSum;
     private long _previousCount;
     private QuantileState? _previousState;
+    private bool _hasPrevious;
+    private long _sample = -1;
 
     public MetricAggregate(string name, string? unit, DashboardMetricKind kind, string section, IReadOnlyList<(TimeSpan Step, int Capacity)> levels)
     {
@@ -49,38 +53,53 @@ internal sealed class MetricAggregate
     public DashboardPoint Latest { get; private set; } = new(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
 
     /// <summary>Gets the explicit bucket bounds of a histogram (empty until seen, or for exponential histograms).</summary>
-    public double[] Bounds { get; private set; } = [];
+    public double[] Bounds => _buckets.Bounds;
 
     /// <summary>Gets this export's cumulative bucket counts, summed over the series.</summary>
-    public double[]? Buckets { get; private set; }
+    public double[]? Buckets => _buckets.Counts;
 
     public HistoryRing History(int level) => _levels[level].Ring;
 
     public long AllocatedBytes => _levels.Sum(l => (long)l.Ring.AllocatedSlots) * System.Runtime.CompilerServices.Unsafe.SizeOf<DashboardPoint>();
 
-    public void Begin()
+    /// <summary>Gets a value indicating whether every meter that exported this metric in the sample is an AccuScene meter.</summary>
+    public bool OnlyAccuSceneMeters { get; private set; }
+
+    /// <summary>Gets a value indicating whether every point of the sample had the same bucket layout, so the buckets could be summed.</summary>
+    public bool BucketsAgree => _buckets.Agree;
+
+    /// <summary>Starts sample <paramref name="sample"/>; returns <see langword="false"/> when it was already started (a second meter of the same name).</summary>
+    public bool Begin(long sample)
     {
-        _now = default;
-        if (this.Buckets is { } buckets)
+        if (_sample == sample)
         {
-            Array.Clear(buckets);
+            return false;
         }
+
+        _sample = sample;
+        _now = default;
+        this.OnlyAccuSceneMeters = true;
+        _buckets.Clear();
+
+        return true;
     }
+
+    public void AddMeter(bool accuScene) => this.OnlyAccuSceneMeters &= accuScene;
 
     public void Add(in MetricPoint point, MetricType type)
     {
         _now.Add(point, type);
         if (type == MetricType.Histogram)
         {
-            this.AddBuckets(point);
+            _buckets.Add(point);
         }
     }
 
     /// <summary>Takes the sample at <paramref name="now"/> and folds it into every history level.</summary>
     /// <param name="now">The export time.</param>
     /// <param name="seconds">
-    /// The time since the previous export, or NaN at the first. A metric first seen later started from zero
-    /// after the previous export, so all of its totals are new.
+    /// The time since the previous export, or NaN at the first. The first sample of a metric only sets the
+    /// baseline of its rate: an observable instrument seen late may have counted long before.
     /// </param>
     /// <param name="state">A histogram's cumulative quantile state, or <see langword="null"/>.</param>
     public void Complete(DateTimeOffset now, double seconds, QuantileState? state)
@@ -116,13 +135,20 @@ internal sealed class MetricAggregate
                 break;
         }
 
-        if (!double.IsFinite(rate))
+        if (!double.IsFinite(rate) || !_hasPrevious)
         {
             rate = double.NaN;
         }
 
+        _hasPrevious = true;
         var sample = new DashboardPoint(now.ToUnixTimeMilliseconds(), value, rate, p50, p95, p99);
         this.Latest = sample;
+        if (_levels.Length == 0)
+        {
+            (_previousTotal, _previousSum, _previousCount, _previousState) = (_now.Total, _now.Sum, _now.Count, state);
+            return;
+        }
+
         _levels[0].Ring.Add(sample);
         for (var i = 1; i < _levels.Length; i++)
         {
@@ -131,33 +157,6 @@ internal sealed class MetricAggregate
         }
 
         (_previousTotal, _previousSum, _previousCount, _previousState) = (_now.Total, _now.Sum, _now.Count, state);
-    }
-
-    private void AddBuckets(in MetricPoint point)
-    {
-        if (this.Buckets is null)
-        {
-            var bounds = new List<double>();
-            foreach (var bucket in point.GetHistogramBuckets())
-            {
-                if (!double.IsPositiveInfinity(bucket.ExplicitBound))
-                {
-                    bounds.Add(bucket.ExplicitBound);
-                }
-            }
-
-            this.Bounds = [.. bounds];
-            this.Buckets = new double[bounds.Count + 1];
-        }
-
-        var i = 0;
-        foreach (var bucket in point.GetHistogramBuckets())
-        {
-            if (i < this.Buckets.Length)
-            {
-                this.Buckets[i++] += bucket.BucketCount;
-            }
-        }
     }
 
     /// <summary>One downsampled resolution: accumulates the samples of the current bucket and writes one point per bucket.</summary>
@@ -178,7 +177,8 @@ internal sealed class MetricAggregate
 
         public void Fold(in DashboardPoint sample, double sumDelta, long countDelta, DashboardMetricKind kind, QuantileState? before, double[] bounds)
         {
-            var bucket = (sample.UnixMilliseconds - 1) / _stepMs;
+            // A wall clock set back never reopens an older bucket.
+            var bucket = Math.Max((sample.UnixMilliseconds - 1) / _stepMs, _bucket);
             if (bucket != _bucket)
             {
                 if (_bucket != long.MinValue)

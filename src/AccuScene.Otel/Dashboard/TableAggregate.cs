@@ -71,6 +71,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
         private double _previousTotal;
         private double _previousSum;
         private long _previousCount;
+        private bool _hasPrevious;
 
         public string Label => label;
 
@@ -108,11 +109,12 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
                     break;
             }
 
-            if (!double.IsFinite(this.Rate))
+            if (!double.IsFinite(this.Rate) || !_hasPrevious)
             {
-                this.Rate = double.NaN;
+                this.Rate = double.NaN; // a row's first sample is its baseline
             }
 
+            _hasPrevious = true;
             (_previousTotal, _previousSum, _previousCount) = (_now.Total, _now.Sum, _now.Count);
         }
     }

@@ -131,12 +131,27 @@ public class DashboardPageSecurityTests : PlaywrightTest
         Assert.That(alert.GetProperty("acknowledgement").GetProperty("by").GetString(), Is.EqualTo("dashboard"), "/alerts shows the acknowledgement");
     }
 
-    [Test]
-    public async Task AnAcknowledgementFromAnotherOrigin_IsRefused()
+    [TestCase("dashboard/alerts/any/ack")]
+    [TestCase("alerts/any/ack")]
+    public async Task AnAcknowledgementFromAnotherOrigin_IsRefused(string path)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, "dashboard/alerts/any/ack"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path));
         request.Headers.Add("Origin", "http://attacker.example");
+        using var response = await http.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await response.Content.ReadAsStringAsync());
+    }
+
+    [TestCase("dashboard")]
+    [TestCase("dashboard/data")]
+    [TestCase("dashboard/stream")]
+    public async Task ALoopbackDashboard_RefusesAHostThatIsNotLoopback(string path)
+    {
+        // DNS rebinding: a hostile name resolved to 127.0.0.1 arrives with its own Host header.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, path));
+        request.Headers.Host = "rebound.attacker.example";
         using var response = await http.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));

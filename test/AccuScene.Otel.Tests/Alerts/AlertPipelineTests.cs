@@ -41,6 +41,25 @@ public class AlertPipelineTests
     }
 
     [Test]
+    public void OneMetricNameFromTwoMeters_IsOneSample()
+    {
+        // As ASP.NET Core's and AccuScene's http.server.request.duration: same name, two meters.
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "both", Metric = "shared.requests", Threshold = 6 }]);
+        using var a = new Meter("AccuScene.Tests.Alerts.A");
+        using var b = new Meter("Tests.Alerts.B");
+        using var provider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(a.Name, b.Name)
+            .AddReader(new BaseExportingMetricReader(new AlertMetricExporter(engine, () => null)) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative })
+            .Build()!;
+        a.CreateCounter<long>("shared.requests").Add(3);
+        b.CreateCounter<long>("shared.requests").Add(4);
+
+        provider.ForceFlush();
+
+        Assert.That(engine.Active().Single().Value, Is.EqualTo(7), "3 + 4: neither meter alone crosses 6");
+    }
+
+    [Test]
     public void RulesFromConfiguration_AreBoundAndValidatedWithTheirKeys()
     {
         var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -13,7 +13,9 @@ public class DashboardAggregationTests
         var steps = harness.Meter.CreateHistogram<double>("accuscene.tests.dash1.steps", "s");
 
         requests.Add(100, new KeyValuePair<string, object?>("route", "/a"));
+        steps.Record(2.0);
         harness.Sample();
+        Assert.That(harness.Metric("accuscene.tests.dash1.requests").Rate, Is.Null, "a metric's first sample is the baseline of its rate");
         requests.Add(7, new KeyValuePair<string, object?>("route", "/a"));
         requests.Add(3, new KeyValuePair<string, object?>("route", "/b"));
         for (var i = 1; i <= 1000; i++)
@@ -24,19 +26,19 @@ public class DashboardAggregationTests
         harness.Sample(TimeSpan.FromSeconds(2));
 
         var counter = harness.Metric("accuscene.tests.dash1.requests");
-        Assert.That((counter.Kind, counter.Series, counter.Value, counter.Rate), Is.EqualTo(("counter", 2, 110.0, 5.0)), "a counter's total, and its increase per second over the 2 s");
+        Assert.That((counter.Kind, counter.Series, counter.Value, counter.Rate), Is.EqualTo(("counter", 2, 110.0, 5.0)), "a counter's total, and its increase per second over the 2 s (the new series counts from zero)");
         var gauge = harness.Metric("accuscene.tests.dash1.ratio");
         Assert.That((gauge.Kind, gauge.Value, gauge.Rate), Is.EqualTo(("gauge", 0.4, (double?)null)), "a gauge is the mean of its series and has no rate");
         var histogram = harness.Metric("accuscene.tests.dash1.steps");
         Assert.Multiple(() =>
         {
             Assert.That(histogram.Kind, Is.EqualTo("histogram"));
-            Assert.That(histogram.Value, Is.EqualTo(0.5005).Within(1e-9), "the mean of the interval's measurements");
+            Assert.That(histogram.Value, Is.EqualTo(0.5005).Within(1e-9), "the mean of the interval's measurements (not the 2.0 before it)");
             Assert.That(histogram.Rate, Is.EqualTo(500), "1000 measurements over 2 s");
             Assert.That(histogram.P50, Is.EqualTo(0.5).Within(1).Percent, "from the in-process sketch (1% relative error)");
             Assert.That(histogram.P95, Is.EqualTo(0.95).Within(1).Percent);
-            Assert.That(histogram.P99, Is.EqualTo(0.99).Within(1).Percent);
-            Assert.That(histogram.Count, Is.EqualTo(1000));
+            Assert.That(histogram.P99, Is.EqualTo(0.99).Within(1).Percent, "percentiles of the interval only");
+            Assert.That(histogram.Count, Is.EqualTo(1001));
         });
 
         // The next interval has no measurements: no mean, no percentiles, a rate of zero.
@@ -130,6 +132,33 @@ public class DashboardAggregationTests
         Assert.That((update.Range, update.Sample), Is.EqualTo(("latest", 5L)));
         Assert.That(metric.History!.Time, Is.EqualTo(new[] { DashboardHarness.Start.AddSeconds(5).ToUnixTimeMilliseconds() }));
         Assert.That(metric.History.Value, Is.EqualTo(new double?[] { 15 }));
+    }
+
+    [Test]
+    public void OneNameFromTwoMeters_IsOneMetric_AndItsPercentilesComeFromTheMergedBuckets()
+    {
+        // As ASP.NET Core's and AccuScene's http.server.request.duration: same name, two meters, one collect.
+        using var harness = new DashboardHarness("AccuScene.Tests.Dash6", o => Chart(o, "shared.duration"), otherMeter: "Tests.Dash6.Other");
+        var mine = harness.Meter.CreateHistogram<double>("shared.duration", "s");
+        var theirs = harness.OtherMeter!.CreateHistogram<double>("shared.duration", "s");
+        mine.Record(1);
+        theirs.Record(1);
+        harness.Sample();
+        for (var i = 0; i < 50; i++)
+        {
+            mine.Record(3);    // (0, 5]
+            theirs.Record(20); // (10, 25]
+        }
+
+        harness.Sample();
+        harness.Sample();
+
+        var history = harness.Metric("shared.duration").History!;
+        Assert.That(history.Time, Has.Count.EqualTo(3), "one point per sample, not one per meter");
+        Assert.That(history.Rate[1], Is.EqualTo(100), "both meters' measurements in one rate");
+        Assert.That(history.Value[1], Is.EqualTo(11.5), "and in one mean");
+        Assert.That(history.P95[1], Is.EqualTo(10 + (15 * 45.0 / 50)).Within(1e-9), "percentiles from both meters' buckets summed, not from the AccuScene meter's sketch alone");
+        Assert.That(history.Rate[2], Is.Zero);
     }
 
     [Test]

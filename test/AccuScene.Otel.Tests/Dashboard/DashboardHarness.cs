@@ -20,7 +20,7 @@ internal sealed class DashboardHarness : IDisposable
     private readonly MeterProvider _provider;
     private readonly ServiceProvider _services;
 
-    public DashboardHarness(string meterName, Action<AccuSceneDashboardOptions>? configure = null, int cardinality = 2000)
+    public DashboardHarness(string meterName, Action<AccuSceneDashboardOptions>? configure = null, int cardinality = 2000, string? otherMeter = null)
     {
         var options = new AccuSceneDashboardOptions();
         configure?.Invoke(options);
@@ -32,8 +32,10 @@ internal sealed class DashboardHarness : IDisposable
         _ = _services.GetRequiredService<AccuScenePercentiles>();
         this.Dashboard = new AccuSceneDashboard(options, "dashboard-tests", this.Time, _services);
         this.Meter = new Meter(meterName);
+        this.OtherMeter = otherMeter is null ? null : new Meter(otherMeter);
         _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(meterName)
+            .AddMeter(otherMeter ?? meterName)
             .AddView("*", new MetricStreamConfiguration { CardinalityLimit = cardinality })
             .AddReader(new BaseExportingMetricReader(this.Dashboard.CreateExporter()) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative })
             .Build()!;
@@ -44,6 +46,8 @@ internal sealed class DashboardHarness : IDisposable
     public AccuSceneDashboard Dashboard { get; }
 
     public Meter Meter { get; }
+
+    public Meter? OtherMeter { get; }
 
     public AccuSceneEventStore Events => _services.GetRequiredService<AccuSceneEventStore>();
 
@@ -63,6 +67,7 @@ internal sealed class DashboardHarness : IDisposable
     {
         _provider.Dispose();
         this.Meter.Dispose();
+        this.OtherMeter?.Dispose();
         _services.Dispose();
     }
 }

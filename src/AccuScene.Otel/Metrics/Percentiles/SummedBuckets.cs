@@ -1,0 +1,63 @@
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Metrics.Percentiles;
+
+/// <summary>
+/// Explicit-bucket counts summed over histogram points, reused from export to export. The layout comes from
+/// the first point; a point with another layout (another meter's boundaries) cannot be added bucket by bucket,
+/// so it clears <see cref="Agree"/> for the round.
+/// </summary>
+internal sealed class SummedBuckets
+{
+    private double[]? _counts;
+
+    /// <summary>Gets the explicit upper bounds (the last bucket, +Inf, has none); empty until a point is added.</summary>
+    public double[] Bounds { get; private set; } = [];
+
+    /// <summary>Gets the summed cumulative counts per bucket, one more than <see cref="Bounds"/>, or <see langword="null"/> before any point.</summary>
+    public double[]? Counts => _counts;
+
+    /// <summary>Gets a value indicating whether every point of this round had the same layout.</summary>
+    public bool Agree { get; private set; } = true;
+
+    public void Clear()
+    {
+        this.Agree = true;
+        if (_counts is { } counts)
+        {
+            Array.Clear(counts);
+        }
+    }
+
+    public void Add(in MetricPoint point)
+    {
+        if (_counts is null)
+        {
+            var bounds = new List<double>();
+            foreach (var bucket in point.GetHistogramBuckets())
+            {
+                if (!double.IsPositiveInfinity(bucket.ExplicitBound))
+                {
+                    bounds.Add(bucket.ExplicitBound);
+                }
+            }
+
+            this.Bounds = [.. bounds];
+            _counts = new double[bounds.Count + 1];
+        }
+
+        var counts = _counts;
+        var i = 0;
+        foreach (var bucket in point.GetHistogramBuckets())
+        {
+            if (i < counts.Length)
+            {
+                counts[i] += bucket.BucketCount;
+            }
+
+            i++;
+        }
+
+        this.Agree &= i == counts.Length;
+    }
+}

@@ -3,9 +3,12 @@ using System.Globalization;
 namespace AccuScene.Otel.Demo;
 
 /// <summary>The demo's own switches; everything else goes to the ASP.NET Core host.</summary>
-internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool ExportRules, string[] HostArguments)
+internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool ExportRules, string[] HostArguments, double Rate = DemoArguments.DefaultRate)
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Reconstructions the load generator asks for per second unless <c>--rate</c> says otherwise.</summary>
+    public const double DefaultRate = 2;
 
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
 
@@ -14,6 +17,7 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
         TimeSpan? duration = null;
         var chaos = false;
         var exportRules = false;
+        var rate = DefaultRate;
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -25,6 +29,15 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
                 }
 
                 duration = ParseDuration(args[++i]);
+            }
+            else if (args[i] == "--rate")
+            {
+                if (i + 1 >= args.Length
+                    || !double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out rate)
+                    || rate is < 0.1 or > 100)
+                {
+                    throw new ArgumentException("--rate needs the reconstructions per second, 0.1 to 100 (for example --rate 5).");
+                }
             }
             else if (args[i] == "--chaos")
             {
@@ -40,7 +53,7 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
             }
         }
 
-        return new DemoArguments(duration, chaos, exportRules, [.. rest]);
+        return new DemoArguments(duration, chaos, exportRules, [.. rest], rate);
     }
 
     public static TimeSpan ParseDuration(string text)

@@ -1,10 +1,8 @@
 using AccuScene.Otel.Demo;
-using AccuScene.Otel.Instrumentation;
-using AccuScene.Otel.Instrumentation.Events;
+using AccuScene.Otel.Demo.Chaos;
+using AccuScene.Otel.Demo.Scenes;
+using AccuScene.Otel.Demo.Simulation;
 using AccuScene.Otel.Instrumentation.Metrics;
-using AccuScene.Otel.Instrumentation.Tracing;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Caching.Memory;
 
 DemoArguments demo;
 try
@@ -17,15 +15,24 @@ catch (ArgumentException ex)
     return 2;
 }
 
-var builder = WebApplication.CreateSlimBuilder(demo.HostArguments);
+// appsettings.json is read from next to the binary, so the demo behaves the same from any working directory.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = demo.HostArguments, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
 {
     builder.WebHost.UseUrls(DemoArguments.DefaultUrl);
 }
 
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DemoJsonContext.Default));
+// One condensed line per log record (AccuScene:Logging:Console), in place of the two-line default console logger.
+builder.Logging.ClearProviders();
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    // The API speaks snake_case, as the scene JSON the worker and the load generator read.
+    o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, DemoJsonContext.Default);
+});
 builder.Services.AddAccuScene(builder.Configuration.GetSection("AccuScene"));
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(demo);
 builder.Services.AddMemoryCache();
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddSingleton<SceneStore>();
@@ -35,7 +42,12 @@ builder.Services.AddHealthChecks()
     .AddAccuSceneCacheCheck("cache")
     .AddAccuSceneMemoryCheck(degradedBytes: 1L << 30, unhealthyBytes: 2L << 30);
 builder.Services.AddSingleton<ChaosState>();
+builder.Services.AddSingleton<ChaosControl>();
+builder.Services.AddSingleton<SimulationQueue>();
+builder.Services.AddSingleton<DemoCounters>();
 builder.Services.AddHostedService<SimulationWorker>();
+builder.Services.AddHostedService<LoadGenerator>();
+builder.Services.AddHostedService<ProgressReporter>();
 if (demo.Chaos)
 {
     builder.Services.AddHostedService<ChaosSchedule>();
@@ -47,6 +59,7 @@ builder.Services.AddHttpClient("self", (sp, client) =>
     var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>();
     var address = addresses?.Addresses.FirstOrDefault() ?? DemoArguments.DefaultUrl;
     client.BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+    client.Timeout = TimeSpan.FromSeconds(10);
 });
 
 var app = builder.Build();
@@ -64,59 +77,8 @@ app.MapAccuSceneEvents();
 app.MapAccuSceneProfiling();
 app.MapAccuSceneAlerts();
 app.MapAccuSceneDashboard();
-app.MapGet("/scenes/{id}", async (string id, ILoggerFactory loggers, IMemoryCache scenes, CacheMetrics cache, DatabaseMetrics database, SceneStore store, TimeProvider time, CancellationToken cancellationToken) =>
-{
-    using (AccuSceneSpans.StartCacheOperation("scenes", "get"))
-    {
-        if (scenes.TryGetValue(id, out SceneDto? cached) && cached is not null)
-        {
-            cache.Hit("scenes");
-            return Results.Ok(cached);
-        }
-    }
-
-    cache.Miss("scenes");
-    SceneDto? scene;
-    using (var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT", "scenes", "SELECT vehicles FROM scenes WHERE id = $id"))
-    {
-        var started = time.GetTimestamp();
-        try
-        {
-            scene = await store.FindSceneAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SqliteException ex)
-        {
-            database.RecordOperation("sqlite", "SELECT", time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
-            query?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-            loggers.CreateLogger("AccuScene.Otel.Demo.Scenes").RecordEvent(
-                AccuSceneEventCategory.Api,
-                AccuSceneEventSeverity.Error,
-                "api.scene_unavailable",
-                $"GET /scenes/{id} answered 503: the scene database is unavailable",
-                new KeyValuePair<string, object?>("accuscene.scene.id", id));
-            return Results.Problem("The scene database is unavailable.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
-        DemoLog.SceneLoaded(loggers.CreateLogger("AccuScene.Otel.Demo.Scenes"), id, AccuSceneContext.CurrentSceneId);
-        database.RecordOperation("sqlite", "SELECT", time.GetElapsedTime(started).TotalSeconds);
-    }
-
-    if (scene is null)
-    {
-        return Results.NotFound();
-    }
-
-    // Scenes stay cached for 10 s, so the demo sees both hits and misses; evictions become cache events.
-    var entry = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(10) };
-    entry.RegisterPostEvictionCallback(static (key, _, reason, state) => ((ILogger)state!).RecordEvent(
-        AccuSceneEventCategory.Cache,
-        AccuSceneEventSeverity.Info,
-        "cache.evicted",
-        $"Scene {key} left the cache ({reason})",
-        new KeyValuePair<string, object?>("accuscene.cache.reason", reason.ToString())), loggers.CreateLogger("AccuScene.Otel.Demo.Cache"));
-    scenes.Set(id, scene, entry);
-    return Results.Ok(scene);
-});
+app.MapSceneApi();
+app.MapChaosEndpoint();
 
 if (demo.Duration is { } duration)
 {
@@ -127,10 +89,10 @@ if (demo.Duration is { } duration)
 await app.StartAsync().ConfigureAwait(false);
 foreach (var address in app.Urls)
 {
-    Console.WriteLine($"AccuScene demo listening on {address} (health: {address}/health, /health/live, /health/ready). Ctrl+C stops it.");
-    Console.WriteLine($"Dashboard: {address.TrimEnd('/')}/dashboard");
+    var root = address.TrimEnd('/');
+    Console.WriteLine($"AccuScene demo listening on {root}: scenes at {root}/scenes, health at {root}/health. Ctrl+C stops it.");
+    Console.WriteLine($"Dashboard: {root}/dashboard");
 }
 
 await app.WaitForShutdownAsync().ConfigureAwait(false);
 return 0;
-

@@ -1,0 +1,156 @@
+using System.Net;
+using AccuScene.Otel.Demo.Scenes;
+
+namespace AccuScene.Otel.Demo.Chaos;
+
+/// <summary>Whether steps are being slowed right now (read on every step).</summary>
+internal sealed class ChaosState
+{
+    public static readonly TimeSpan SlowStep = TimeSpan.FromMilliseconds(25);
+
+    private volatile bool _slowSteps;
+
+    public bool SlowSteps
+    {
+        get => _slowSteps;
+        set => _slowSteps = value;
+    }
+}
+
+/// <summary>
+/// One chaos episode at a time: the SQLite file is moved aside (every query fails, readiness turns 503, the
+/// API answers 503) and one step in ten stalls 25 ms, for <see cref="Outage"/>; then everything comes back.
+/// </summary>
+internal sealed partial class ChaosControl(SceneStore store, ChaosState state, TimeProvider time, ILogger<ChaosControl> logger)
+{
+    public static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
+
+    private int _running;
+
+    public bool Running => Volatile.Read(ref _running) == 1;
+
+    /// <summary>Starts an episode in the background unless one is running.</summary>
+    /// <returns><see langword="false"/> when one is already running.</returns>
+    public bool TryStart(CancellationToken stopping)
+    {
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        _ = Task.Run(() => this.RunEpisodeAsync(stopping), CancellationToken.None);
+        return true;
+    }
+
+    public async Task RunEpisodeAsync(CancellationToken stopping)
+    {
+        var aside = store.Path + ".offline";
+        try
+        {
+            if (!this.TryMove(store.Path, aside))
+            {
+                return; // nothing to take away this time (the file is missing or busy)
+            }
+
+            Log.DatabaseOffline(logger, Outage.TotalSeconds);
+            state.SlowSteps = true;
+            try
+            {
+                await Task.Delay(Outage, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: put everything back now.
+            }
+            finally
+            {
+                state.SlowSteps = false;
+                if (this.TryMove(aside, store.Path))
+                {
+                    Log.DatabaseBack(logger);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private bool TryMove(string from, string to)
+    {
+        try
+        {
+            File.Move(from, to, overwrite: true);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            Log.MoveFailed(logger, ex, from, to);
+            return false;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(20, LogLevel.Warning, "Chaos: the database is offline for {Seconds} s, and one step in ten stalls")]
+        public static partial void DatabaseOffline(ILogger logger, double seconds);
+
+        [LoggerMessage(21, LogLevel.Warning, "Chaos: the database is back")]
+        public static partial void DatabaseBack(ILogger logger);
+
+        [LoggerMessage(22, LogLevel.Error, "Chaos: could not move {From} to {To}")]
+        public static partial void MoveFailed(ILogger logger, Exception exception, string from, string to);
+    }
+}
+
+/// <summary><c>--chaos</c>: an episode 10 s after start and then every 60 s.</summary>
+internal sealed class ChaosSchedule(ChaosControl chaos, TimeProvider time) : BackgroundService
+{
+    public static readonly TimeSpan FirstOutage = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Cycle = TimeSpan.FromSeconds(60);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(FirstOutage, time, stoppingToken).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!chaos.Running)
+                {
+                    await chaos.RunEpisodeAsync(stoppingToken).ConfigureAwait(false);
+                }
+
+                await Task.Delay(Cycle - ChaosControl.Outage, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; the file is back in place.
+        }
+    }
+}
+
+/// <summary><c>POST /demo/chaos</c>: starts one episode now. Open on loopback; beyond it, it needs <c>Demo:ChaosToken</c>.</summary>
+internal static class ChaosEndpoint
+{
+    public static void MapChaosEndpoint(this WebApplication app) =>
+        app.MapPost("/demo/chaos", (HttpContext context, ChaosControl chaos, IHostApplicationLifetime lifetime, IConfiguration configuration) =>
+        {
+            var loopbackOnly = app.Urls.Count > 0 && app.Urls.All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))));
+            var token = configuration["Demo:ChaosToken"];
+            var given = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
+            if (!loopbackOnly && (string.IsNullOrEmpty(token) || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, System.Text.Encoding.UTF8.GetBytes("Bearer " + token))))
+            {
+                return Results.Problem("The demo listens beyond loopback: POST /demo/chaos needs 'Authorization: Bearer <Demo:ChaosToken>'.", statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            return chaos.TryStart(lifetime.ApplicationStopping)
+                ? Results.Accepted(value: new ChaosStarted((int)ChaosControl.Outage.TotalSeconds))
+                : Results.Conflict(new ChaosStarted(0));
+        });
+}
+
+/// <summary>The answer of <c>POST /demo/chaos</c>.</summary>
+internal sealed record ChaosStarted(int OutageSeconds);

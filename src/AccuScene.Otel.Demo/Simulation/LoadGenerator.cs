@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using AccuScene.Otel.Demo.Scenes;
+using AccuScene.Otel.Instrumentation;
+
+namespace AccuScene.Otel.Demo.Simulation;
+
+/// <summary>
+/// Calls the demo's own API through HttpClient, so W3C and AccuScene context propagate on every hop:
+/// <c>--rate</c> reconstructions per second (<c>POST /scenes/{id}/simulate</c>), a new scene every fifth
+/// tick (<c>POST /scenes</c>), and the result of an earlier reconstruction (<c>GET /scenes/{id}/result</c>).
+/// </summary>
+internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, DemoArguments arguments, DemoCounters counters, ILogger<LoadGenerator> logger, TimeProvider time) : BackgroundService
+{
+    private const int MaxKnownScenes = 50;
+    private readonly List<string> _scenes = [.. SampleScenes.Seed.Select(s => s.Id)];
+    private readonly Random _random = new(20261130);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / arguments.Rate), time);
+        var tick = 0L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                tick++;
+                try
+                {
+                    await this.TickAsync(tick, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+                {
+                    Log.CallFailed(logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task TickAsync(long tick, CancellationToken cancellationToken)
+    {
+        var client = httpClients.CreateClient("self");
+        if (tick % 5 == 1)
+        {
+            using var create = Start("demo.load.create_scene", null);
+            counters.RequestSent();
+            using var created = await client.PostAsJsonAsync("scenes", SampleScenes.Variation(_random, (int)(tick / 5)), DemoJsonContext.Default.CreateSceneRequest, cancellationToken).ConfigureAwait(false);
+            if (created.IsSuccessStatusCode && await created.Content.ReadFromJsonAsync(DemoJsonContext.Default.Scene, cancellationToken).ConfigureAwait(false) is { } scene)
+            {
+                _scenes.Add(scene.Id);
+                if (_scenes.Count > MaxKnownScenes)
+                {
+                    _scenes.RemoveAt(SampleScenes.Seed.Count); // keep the seed scenes, drop the oldest created one
+                }
+            }
+        }
+
+        var sceneId = _scenes[_random.Next(_scenes.Count)];
+        using (Start("demo.load.simulate", sceneId))
+        {
+            counters.RequestSent();
+            using var simulate = await client.PostAsync(new Uri($"scenes/{Uri.EscapeDataString(sceneId)}/simulate", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var earlier = _scenes[_random.Next(_scenes.Count)];
+        using (Start("demo.load.result", earlier))
+        {
+            counters.RequestSent();
+            using var result = await client.GetAsync(new Uri($"scenes/{Uri.EscapeDataString(earlier)}/result", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A client-side root span per call; the scene id rides along as baggage and the x-accuscene-scene-id header.
+    private static Activity? Start(string name, string? sceneId)
+    {
+        var activity = AccuSceneTelemetry.ActivitySource.StartActivity(name, ActivityKind.Internal);
+        if (sceneId is not null)
+        {
+            AccuSceneContext.SetCurrent(sceneId, "load-generator");
+        }
+
+        return activity;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(30, LogLevel.Warning, "Load generator: a call failed: {Message}")]
+        public static partial void CallFailed(ILogger logger, string message);
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using AccuScene.Otel.Demo.Chaos;
+using AccuScene.Otel.Demo.Physics;
+using AccuScene.Otel.Demo.Scenes;
+using AccuScene.Otel.Instrumentation.Events;
+using AccuScene.Otel.Instrumentation.Metrics;
+using AccuScene.Otel.Instrumentation.Tracing;
+using AccuScene.Otel.Profiling;
+
+namespace AccuScene.Otel.Demo.Simulation;
+
+/// <summary>
+/// Reconstructs the scenes <c>POST /scenes/{id}/simulate</c> queued: loads the scene through the demo's own
+/// API (so HttpClient and ASP.NET Core propagate context), steps the collision physics in batches of a fixed
+/// timestep, and stores the result in SQLite. A span per run and per batch of steps, the simulation metrics
+/// per step, <c>simulation.collision_detected</c> and <c>simulation.completed</c> events, and profiling scopes
+/// for collision detection, integration and persistence.
+/// </summary>
+internal sealed partial class SimulationWorker(
+    SimulationQueue queue,
+    IHttpClientFactory httpClients,
+    SimulationMetrics simulation,
+    DatabaseMetrics database,
+    SceneStore store,
+    AccuSceneProfiler profiler,
+    ILogger<SimulationWorker> logger,
+    ChaosState chaos,
+    DemoCounters counters,
+    TimeProvider time)
+    : BackgroundService
+{
+    private const int StepsPerBatch = 120;
+    private const int ProfileEvery = 20;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var run = 0;
+        try
+        {
+            await foreach (var sceneId in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                run++;
+                try
+                {
+                    await this.RunAsync(run, sceneId, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A failed call, a timeout or a bad scene fails this run only; the worker goes on.
+                    counters.RunFailed();
+                    logger.RecordEvent(AccuSceneEventCategory.Simulation, AccuSceneEventSeverity.Warning, "simulation.failed", $"Simulation run {run} of {sceneId} failed: {ex.Message}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task RunAsync(int run, string sceneId, CancellationToken cancellationToken)
+    {
+        Scene scene;
+        using var activity = AccuSceneSpans.StartSimulationRun(sceneId, vehicleCount: 0, sessionId: "demo-session");
+        Log.RunStarted(logger, run, sceneId);
+        using (AccuSceneSpans.StartSceneLoad(sceneId))
+        {
+            var client = httpClients.CreateClient("self");
+            using var response = await client.GetAsync(new Uri($"scenes/{Uri.EscapeDataString(sceneId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            scene = await response.Content.ReadFromJsonAsync(DemoJsonContext.Default.Scene, cancellationToken).ConfigureAwait(false)
+                ?? throw new HttpRequestException($"GET /scenes/{sceneId} answered no scene.");
+        }
+
+        activity?.SetTag(AccuScene.Otel.Instrumentation.AccuSceneAttributes.SimulationVehicleCount, scene.Vehicles.Count);
+        simulation.SimulationStarted();
+        try
+        {
+            var result = this.Reconstruct(scene);
+            counters.RunCompleted(result.Collisions.Count);
+            await this.StoreAsync(result, cancellationToken).ConfigureAwait(false);
+            Log.RunCompleted(logger, sceneId, result.SimulatedSeconds, result.Collisions.Count);
+            logger.RecordEvent(
+                AccuSceneEventCategory.Simulation,
+                AccuSceneEventSeverity.Info,
+                "simulation.completed",
+                $"Simulation of {sceneId} completed: {result.Collisions.Count} collision(s) in {result.SimulatedSeconds:F2} s simulated",
+                new KeyValuePair<string, object?>("accuscene.scene.id", sceneId),
+                new KeyValuePair<string, object?>("accuscene.simulation.frames", result.Steps));
+        }
+        finally
+        {
+            simulation.SimulationEnded();
+        }
+    }
+
+    private SimulationResult Reconstruct(Scene scene)
+    {
+        var world = Reconstruction.CreateWorld(scene);
+        var all = new List<Collision>();
+        var step = new List<Collision>();
+        while (!Reconstruction.Finished(world))
+        {
+            using var batch = AccuSceneSpans.StartSimulationStep(world.Steps, world.Timestep);
+            var batchStarted = time.GetTimestamp();
+            for (var i = 0; i < StepsPerBatch && !Reconstruction.Finished(world); i++)
+            {
+                // Every step is timed for the metrics; one in ProfileEvery is also a profiling scope (and so a span).
+                var stepStarted = time.GetTimestamp();
+                var profiled = world.Steps % ProfileEvery == 0;
+                using (profiled ? profiler.Scope("integration") : default)
+                {
+                    world.Integrate();
+                }
+
+                step.Clear();
+                using (profiled ? profiler.Scope("collision-detection") : default)
+                {
+                    world.ResolveCollisions(step);
+                }
+
+                if (chaos.SlowSteps && world.Steps % 10 == 0)
+                {
+                    Thread.Sleep(ChaosState.SlowStep); // chaos: one step in ten stalls past the frame budget
+                }
+
+                simulation.RecordStep(time.GetElapsedTime(stepStarted).TotalSeconds, world.Timestep);
+                foreach (var collision in step)
+                {
+                    all.Add(collision);
+                    batch?.AddEvent(new ActivityEvent("collision.detected", tags: new ActivityTagsCollection { ["accuscene.vehicle.first"] = collision.First, ["accuscene.vehicle.second"] = collision.Second }));
+                    logger.RecordEvent(
+                        AccuSceneEventCategory.Simulation,
+                        AccuSceneEventSeverity.Info,
+                        "simulation.collision_detected",
+                        $"{collision.First} and {collision.Second} collided in {scene.Id} at {collision.Time:F3} s, closing at {collision.ClosingSpeed:F1} m/s",
+                        new KeyValuePair<string, object?>("accuscene.scene.id", scene.Id),
+                        new KeyValuePair<string, object?>("accuscene.collision.closing_speed", collision.ClosingSpeed));
+                }
+            }
+
+            var elapsed = Math.Max(time.GetElapsedTime(batchStarted).TotalSeconds, 1e-9);
+            simulation.RecordFramesPerSecond(StepsPerBatch / elapsed);
+            Log.BatchStepped(logger, scene.Id, world.Steps, world.Time, StepsPerBatch / elapsed);
+        }
+
+        return Reconstruction.Result(scene.Id, world, all, time.GetUtcNow());
+    }
+
+    private async Task StoreAsync(SimulationResult result, CancellationToken cancellationToken)
+    {
+        using var query = AccuSceneSpans.StartDatabaseQuery("sqlite", "INSERT", "results", SceneQueries.UpsertResult);
+        var started = time.GetTimestamp();
+        try
+        {
+            using (profiler.Scope("persistence"))
+            {
+                await store.StoreResultAsync(result, cancellationToken).ConfigureAwait(false);
+            }
+
+            database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(started).TotalSeconds);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
+            query?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            logger.RecordEvent(
+                AccuSceneEventCategory.Database,
+                AccuSceneEventSeverity.Error,
+                "results.store_failed",
+                $"Could not store the result of {result.SceneId}: {ex.Message}",
+                new KeyValuePair<string, object?>("accuscene.scene.id", result.SceneId));
+            throw;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Simulation run {Run} started for {SceneId}")]
+        public static partial void RunStarted(ILogger logger, int run, string sceneId);
+
+        [LoggerMessage(2, LogLevel.Information, "Simulation of {SceneId} completed: {SimulatedSeconds:F2} s simulated, {Collisions} collision(s)")]
+        public static partial void RunCompleted(ILogger logger, string sceneId, double simulatedSeconds, int collisions);
+
+        [LoggerMessage(4, LogLevel.Debug, "Stepped {SceneId} to step {Step} ({SimulatedSeconds:F2} s) at {FramesPerSecond:F0} fps")]
+        public static partial void BatchStepped(ILogger logger, string sceneId, long step, double simulatedSeconds, double framesPerSecond);
+    }
+}

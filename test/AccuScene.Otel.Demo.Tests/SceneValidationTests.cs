@@ -1,0 +1,39 @@
+using AccuScene.Otel.Demo.Scenes;
+
+namespace AccuScene.Otel.Demo.Tests;
+
+public class SceneValidationTests
+{
+    [Test]
+    public void EverySeedScene_IsValid()
+    {
+        foreach (var scene in SampleScenes.Seed)
+        {
+            Assert.That(SceneValidation.Validate(new CreateSceneRequest(scene.Name, [.. scene.Vehicles])), Is.Empty, scene.Name);
+        }
+    }
+
+    [Test]
+    public void BadScenes_AreRefusedWithTheFieldAndTheRange()
+    {
+        var one = SceneValidation.Validate(new CreateSceneRequest(null, [new VehicleSpec("a", 1500, 0, 0, 0, 0)]));
+        var bad = SceneValidation.Validate(new CreateSceneRequest("x", [new VehicleSpec("a", 5, 0, 0, 0, 0), new VehicleSpec("b", 1500, 0, 0, double.NaN, 0, RadiusM: 0)]));
+        var twins = SceneValidation.Validate(new CreateSceneRequest("x", [new VehicleSpec("a", 1500, 0, 0, 0, 0), new VehicleSpec("a", 1500, 10, 0, 0, 0)]));
+
+        Assert.That(one["vehicles"], Is.EqualTo(new[] { "a scene needs 2 to 8 vehicles; it has 1" }));
+        Assert.That(bad["vehicles[0]"], Is.EqualTo(new[] { "mass_kg must be between 100 and 60000" }));
+        Assert.That(bad["vehicles[1]"], Is.EqualTo(new[] { "the speed must be at most 100 m/s", "radius_m must be between 0.3 and 10" }));
+        Assert.That(twins["vehicles"], Is.EqualTo(new[] { "vehicle ids must be unique within the scene" }));
+    }
+
+    [TestCase(new[] { "--rate", "5" }, 5.0)]
+    [TestCase(new string[0], DemoArguments.DefaultRate)]
+    public void TheRateSwitch_IsParsed(string[] args, double rate) =>
+        Assert.That(DemoArguments.Parse(args).Rate, Is.EqualTo(rate));
+
+    [TestCase("0")]
+    [TestCase("fast")]
+    [TestCase("1000")]
+    public void ABadRate_IsRefusedWithTheRange(string value) =>
+        Assert.That(() => DemoArguments.Parse(["--rate", value]), Throws.ArgumentException.With.Message.Contains("0.1 to 100"));
+}

@@ -22,8 +22,10 @@ public class SceneValidationTests
 
         Assert.That(one["vehicles"], Is.EqualTo(new[] { "a scene needs 2 to 8 vehicles; it has 1" }));
         Assert.That(bad["vehicles[0]"], Is.EqualTo(new[] { "mass_kg must be between 100 and 60000" }));
-        Assert.That(bad["vehicles[1]"], Is.EqualTo(new[] { "the speed must be at most 100 m/s", "radius_m must be between 0.3 and 10" }));
+        Assert.That(bad["vehicles[1]"], Is.EqualTo(new[] { "the speed must be at most 70 m/s", "radius_m must be between 1 and 10" }));
         Assert.That(twins["vehicles"], Is.EqualTo(new[] { "vehicle ids must be unique within the scene" }));
+        var withNull = SceneValidation.Validate(new CreateSceneRequest("x", [new VehicleSpec("a", 1500, 0, 0, 0, 0), null!]));
+        Assert.That(withNull["vehicles[1]"], Is.EqualTo(new[] { "must be a vehicle, not null" }), "a null element is a 400, not a crash");
     }
 
     [TestCase(new[] { "--rate", "5" }, 5.0)]

@@ -38,11 +38,15 @@ internal sealed partial class ChaosControl(SceneStore store, ChaosState state, T
             return false;
         }
 
-        _ = Task.Run(() => this.RunEpisodeAsync(stopping), CancellationToken.None);
+        _ = Task.Run(() => this.RunClaimedAsync(stopping), CancellationToken.None);
         return true;
     }
 
-    public async Task RunEpisodeAsync(CancellationToken stopping)
+    /// <summary>Runs an episode now unless one is running (then it returns at once).</summary>
+    public Task TryRunAsync(CancellationToken stopping) =>
+        Interlocked.CompareExchange(ref _running, 1, 0) == 0 ? this.RunClaimedAsync(stopping) : Task.CompletedTask;
+
+    private async Task RunClaimedAsync(CancellationToken stopping)
     {
         var aside = store.Path + ".offline";
         try
@@ -84,7 +88,7 @@ internal sealed partial class ChaosControl(SceneStore store, ChaosState state, T
             File.Move(from, to, overwrite: true);
             return true;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Log.MoveFailed(logger, ex, from, to);
             return false;
@@ -117,10 +121,7 @@ internal sealed class ChaosSchedule(ChaosControl chaos, TimeProvider time) : Bac
             await Task.Delay(FirstOutage, time, stoppingToken).ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!chaos.Running)
-                {
-                    await chaos.RunEpisodeAsync(stoppingToken).ConfigureAwait(false);
-                }
+                await chaos.TryRunAsync(stoppingToken).ConfigureAwait(false);
 
                 await Task.Delay(Cycle - ChaosControl.Outage, time, stoppingToken).ConfigureAwait(false);
             }
@@ -138,7 +139,16 @@ internal static class ChaosEndpoint
     public static void MapChaosEndpoint(this WebApplication app) =>
         app.MapPost("/demo/chaos", (HttpContext context, ChaosControl chaos, IHostApplicationLifetime lifetime, IConfiguration configuration) =>
         {
-            var loopbackOnly = app.Urls.Count > 0 && app.Urls.All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))));
+            var loopbackOnly = app.Urls.Count > 0 && app.Urls.All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && IsLoopbackHost(uri.Host));
+
+            // A page of another site (its Origin) or a rebound host name (its Host) never reaches a loopback demo's chaos.
+            var origin = context.Request.Headers.Origin.ToString();
+            if ((origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+                || (loopbackOnly && !IsLoopbackHost(context.Request.Host.Host)))
+            {
+                return Results.Problem("POST /demo/chaos is refused from another origin or host name.", statusCode: StatusCodes.Status403Forbidden);
+            }
+
             var token = configuration["Demo:ChaosToken"];
             var given = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
             if (!loopbackOnly && (string.IsNullOrEmpty(token) || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, System.Text.Encoding.UTF8.GetBytes("Bearer " + token))))
@@ -150,6 +160,10 @@ internal static class ChaosEndpoint
                 ? Results.Accepted(value: new ChaosStarted((int)ChaosControl.Outage.TotalSeconds))
                 : Results.Conflict(new ChaosStarted(0));
         });
+
+    private static bool IsLoopbackHost(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }
 
 /// <summary>The answer of <c>POST /demo/chaos</c>.</summary>

@@ -13,7 +13,9 @@ internal readonly record struct Collision(double Time, string First, string Seco
 /// resistance before a vehicle's first impact and the tyre–road μ of locked wheels after it),
 /// semi-implicit Euler integration, then impulse-based collision response between overlapping, approaching
 /// discs with a coefficient of restitution, and a positional correction so they do not sink into each other.
-/// Momentum is conserved by every collision; friction only removes speed.
+/// Momentum is conserved by every collision; friction only removes speed. Contacts are resolved in one pass,
+/// pair by pair, in the vehicles' order. Nothing is swept: a scene must keep the relative movement per step
+/// below the discs' combined radius (<see cref="Scenes.SceneValidation"/> bounds speed and radius for the 120 Hz step).
 /// </summary>
 internal sealed class CollisionWorld
 {
@@ -141,10 +143,15 @@ internal sealed class CollisionWorld
         var impulse = (1 + this.Restitution) * approach / inverseMasses;
         a.Velocity -= normal * (impulse / a.Mass);
         b.Velocity += normal * (impulse / b.Mass);
+        // Below ContactSpeed the discs are resting or pushing against each other: resolved, but neither
+        // reported as an impact nor counted in the vehicles' Δv.
+        if (approach < ContactSpeed)
+        {
+            return null;
+        }
+
         a.DeltaV += impulse / a.Mass;
         b.DeltaV += impulse / b.Mass;
-
-        // Below ContactSpeed the discs are resting or pushing against each other: resolved, not reported as an impact.
-        return approach >= ContactSpeed ? new Collision(this.Time, a.Id, b.Id, approach, impulse) : null;
+        return new Collision(this.Time, a.Id, b.Id, approach, impulse);
     }
 }

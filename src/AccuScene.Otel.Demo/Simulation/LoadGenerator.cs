@@ -29,8 +29,9 @@ internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, Demo
                 {
                     await this.TickAsync(tick, stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    // Any failure of one tick (a refused call, an odd answer) is logged; the generator goes on.
                     Log.CallFailed(logger, ex.Message);
                 }
             }

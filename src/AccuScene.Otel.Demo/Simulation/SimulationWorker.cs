@@ -77,9 +77,9 @@ internal sealed partial class SimulationWorker(
         simulation.SimulationStarted();
         try
         {
-            var result = this.Reconstruct(scene);
-            counters.RunCompleted(result.Collisions.Count);
+            var result = this.Reconstruct(scene, cancellationToken);
             await this.StoreAsync(result, cancellationToken).ConfigureAwait(false);
+            counters.RunCompleted(result.Collisions.Count);
             Log.RunCompleted(logger, sceneId, result.SimulatedSeconds, result.Collisions.Count);
             logger.RecordEvent(
                 AccuSceneEventCategory.Simulation,
@@ -89,21 +89,28 @@ internal sealed partial class SimulationWorker(
                 new KeyValuePair<string, object?>("accuscene.scene.id", sceneId),
                 new KeyValuePair<string, object?>("accuscene.simulation.frames", result.Steps));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
         finally
         {
             simulation.SimulationEnded();
         }
     }
 
-    private SimulationResult Reconstruct(Scene scene)
+    private SimulationResult Reconstruct(Scene scene, CancellationToken cancellationToken)
     {
         var world = Reconstruction.CreateWorld(scene);
         var all = new List<Collision>();
         var step = new List<Collision>();
         while (!Reconstruction.Finished(world))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using var batch = AccuSceneSpans.StartSimulationStep(world.Steps, world.Timestep);
             var batchStarted = time.GetTimestamp();
+            var stepsBefore = world.Steps;
             for (var i = 0; i < StepsPerBatch && !Reconstruction.Finished(world); i++)
             {
                 // Every step is timed for the metrics; one in ProfileEvery is also a profiling scope (and so a span).
@@ -141,8 +148,9 @@ internal sealed partial class SimulationWorker(
             }
 
             var elapsed = Math.Max(time.GetElapsedTime(batchStarted).TotalSeconds, 1e-9);
-            simulation.RecordFramesPerSecond(StepsPerBatch / elapsed);
-            Log.BatchStepped(logger, scene.Id, world.Steps, world.Time, StepsPerBatch / elapsed);
+            var framesPerSecond = (world.Steps - stepsBefore) / elapsed;
+            simulation.RecordFramesPerSecond(framesPerSecond);
+            Log.BatchStepped(logger, scene.Id, world.Steps, world.Time, framesPerSecond);
         }
 
         return Reconstruction.Result(scene.Id, world, all, time.GetUtcNow());

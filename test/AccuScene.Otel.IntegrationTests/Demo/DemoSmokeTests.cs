@@ -69,11 +69,12 @@ public class DemoSmokeTests
 
         var token = TestContext.CurrentContext.CancellationToken;
         var spans = await AspireDashboard.WaitForAsync(() => aspire.GetSpansAsync(service), s => s.Any(x => x.Name == "simulation.run"), TimeSpan.FromSeconds(30), token);
-        var logs = await AspireDashboard.WaitForAsync(() => aspire.GetLogsAsync(service), l => l.Count > 0, TimeSpan.FromSeconds(30), token);
+        var logs = await AspireDashboard.WaitForAsync(() => aspire.GetLogsAsync(service), l => l.Any(x => x.TraceId is { Length: > 0 }), TimeSpan.FromSeconds(30), token);
         var names = spans.Select(s => s.Name).Distinct().Order(StringComparer.Ordinal).ToList();
         TestContext.Out.WriteLine($"smoke: scene {id} reconstructed ({collision}); {spans.Count} spans ({string.Join(", ", names.Take(12))}), {logs.Count} logs in Aspire; Prometheus scraped the demo");
         Assert.That(names, Is.SupersetOf(new[] { "simulation.run", "simulation.step" }));
         Assert.That(spans.Any(s => s.EventNames.Contains("collision.detected")), Is.True, "batch spans carry collision events");
+        Assert.That(logs.Where(l => l.TraceId is { Length: > 0 }).Select(l => l.TraceId), Has.Some.Matches<string>(t => spans.Any(s => s.TraceId == t)), "logs carry the trace ids of exported spans");
     }
 
     private static async Task WaitUntilListeningAsync(HttpClient http, ServerProcess demo)

@@ -63,16 +63,8 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
 
         group.MapGet("/data", async context =>
         {
-            SecureHeaders(context.Response);
-            if (Refused(context) is { } refused)
+            if (await BeginAsync(context).ConfigureAwait(false) is not { } dashboard)
             {
-                await refused.ConfigureAwait(false);
-                return;
-            }
-
-            if (Dashboard(context) is not { } dashboard)
-            {
-                await NotConfigured(context).ConfigureAwait(false);
                 return;
             }
 
@@ -105,16 +97,8 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
 
     private static async Task StreamAsync(HttpContext context)
     {
-        SecureHeaders(context.Response);
-        if (Refused(context) is { } refused)
+        if (await BeginAsync(context).ConfigureAwait(false) is not { } dashboard)
         {
-            await refused.ConfigureAwait(false);
-            return;
-        }
-
-        if (Dashboard(context) is not { } dashboard)
-        {
-            await NotConfigured(context).ConfigureAwait(false);
             return;
         }
 
@@ -172,13 +156,25 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         return context.Response.WriteAsync(reason, context.RequestAborted);
     }
 
-    private static AccuSceneDashboard? Dashboard(HttpContext context) => context.RequestServices.GetService<AccuSceneDashboard>();
-
-    private static Task NotConfigured(HttpContext context)
+    // The headers, the browser refusal and the registered dashboard, shared by /data and /stream; null when answered already.
+    private static async Task<AccuSceneDashboard?> BeginAsync(HttpContext context)
     {
+        SecureHeaders(context.Response);
+        if (Refused(context) is { } refused)
+        {
+            await refused.ConfigureAwait(false);
+            return null;
+        }
+
+        if (context.RequestServices.GetService<AccuSceneDashboard>() is { } dashboard)
+        {
+            return dashboard;
+        }
+
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync("No dashboard is registered: call services.AddAccuScene() with AccuScene:Dashboard:Enabled true.", context.RequestAborted);
+        await context.Response.WriteAsync("No dashboard is registered: call services.AddAccuScene() with AccuScene:Dashboard:Enabled true.", context.RequestAborted).ConfigureAwait(false);
+        return null;
     }
 
     private static void SecureHeaders(HttpResponse response)

@@ -33,7 +33,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneAlerts(this IEndpointRouteBuilder endpoints, string pattern = "/alerts")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(pattern);
+        var group = endpoints.MapGroup(pattern).ExcludeFromAppTelemetry(endpoints);
         group.MapGet(string.Empty, async context =>
         {
             if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)

@@ -39,7 +39,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneDashboard(this IEndpointRouteBuilder endpoints, string pattern = "/dashboard")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(pattern);
+        var group = endpoints.MapGroup(pattern).ExcludeFromAppTelemetry(endpoints);
         foreach (var (path, (file, contentType)) in Assets)
         {
             var bytes = ReadAsset(file);

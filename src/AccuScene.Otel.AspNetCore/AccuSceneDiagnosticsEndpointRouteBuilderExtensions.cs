@@ -1,4 +1,5 @@
 using System.Globalization;
+using AccuScene.Otel.AspNetCore;
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Profiling;
@@ -41,7 +42,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
             await AccuSceneDiagnosticsJson.WriteAsync(store.Query(query), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        });
+        }).ExcludeFromAppTelemetry(endpoints);
     }
 
     /// <summary>Maps <c>GET {pattern}</c>: the profiler's running session and recent sessions, with per-scope statistics.</summary>
@@ -63,7 +64,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
             await AccuSceneDiagnosticsJson.WriteAsync(profiler.Report(), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        });
+        }).ExcludeFromAppTelemetry(endpoints);
     }
 
     internal static bool TryParse(IQueryCollection parameters, out AccuSceneEventQuery query, out string error)

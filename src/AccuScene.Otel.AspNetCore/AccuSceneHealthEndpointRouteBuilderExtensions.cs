@@ -1,3 +1,4 @@
+using AccuScene.Otel.AspNetCore;
 using AccuScene.Otel.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,7 +21,7 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapAccuSceneHealth(this IEndpointRouteBuilder endpoints, string pattern = "/health")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(pattern);
+        var group = endpoints.MapGroup(pattern).ExcludeFromAppTelemetry(endpoints);
         group.MapGet("/", Probe(HealthProbe.Ready));
         group.MapGet("/live", Probe(HealthProbe.Live));
         group.MapGet("/ready", Probe(HealthProbe.Ready));

@@ -62,7 +62,8 @@ builder.Services.AddHttpClient("self", (sp, client) =>
     client.Timeout = TimeSpan.FromSeconds(10);
 });
 
-var app = builder.Build();
+// Disposed at exit, so the providers run their final collection and export whatever the run length.
+await using var app = builder.Build();
 if (demo.ExportRules)
 {
     // The default rules (appsettings.json) as Prometheus alerting rules, over the names the Prometheus exporter produces.

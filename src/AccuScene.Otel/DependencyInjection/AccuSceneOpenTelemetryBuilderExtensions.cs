@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using AccuScene.Otel;
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Exporters;
+using AccuScene.Otel.Hosting;
 using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Metrics.Percentiles;
 using AccuScene.Otel.Profiling;
@@ -10,6 +11,7 @@ using AccuScene.Otel.Propagation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -92,9 +94,17 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         services.TryAddSingleton(sp => new ApiMetrics(sp.GetService<IMeterFactory>(), prefix));
         services.TryAddSingleton(sp => new SystemMetrics(sp.GetService<IMeterFactory>(), prefix, sp.GetService<TimeProvider>()));
 
-        // ASP.NET Core takes its propagator from DI; hand it the one installed process-wide.
+        // ASP.NET Core takes its propagator from DI; hand it the one the tracer provider installs process-wide
+        // when it is built, so build it first.
         services.RemoveAll<DistributedContextPropagator>();
-        services.AddSingleton(_ => DistributedContextPropagator.Current);
+        services.AddSingleton(sp =>
+        {
+            _ = sp.GetService<TracerProvider>();
+            return DistributedContextPropagator.Current;
+        });
+
+        // Flush every provider when the host stops, whether or not the app disposes the host afterwards.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProviderFlushService>());
         return builder;
     }
 }

@@ -51,4 +51,7 @@ internal sealed class AccuSceneEventSource : EventSource
 
     [Event(4, Message = "Alert channel '{0}' could not deliver {1} notification(s) after every retry: {2}", Level = EventLevel.Warning)]
     public void AlertDeliveryFailed(string channel, string notifications, string reason) => this.WriteEvent(4, channel, notifications, reason);
+
+    [Event(5, Message = "The final {0} export at host stop did not complete: {1}", Level = EventLevel.Warning)]
+    public void FlushFailed(string signal, string reason) => this.WriteEvent(5, signal, reason);
 }

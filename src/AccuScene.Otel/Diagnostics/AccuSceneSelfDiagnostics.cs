@@ -44,6 +44,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> DashboardDropped = Meter.CreateCounter<long>(
         "accuscene.otel.dashboard.dropped", unit: "{item}", description: "Metric samples and table-row points the dashboard dropped at its bounds.");
 
+    /// <summary>Final flushes at host stop that failed or ran out of time; tag <c>signal</c> (traces, metrics, logs).</summary>
+    public static readonly Counter<long> FlushFailures = Meter.CreateCounter<long>(
+        "accuscene.otel.flush.failures", unit: "{flush}", description: "Final flushes at host stop whose export failed or did not finish within the shutdown timeout.");
+
     // Counter.Add runs MeterListener callbacks synchronously, so even counting can throw; a failure to
     // report a failure is dropped rather than thrown into the application.
     public static void ProcessorFailed(string processor, string stage, Exception exception)
@@ -80,6 +84,19 @@ internal static class AccuSceneSelfDiagnostics
             {
                 AccuSceneEventSource.Log.LogOutputFailed(output, reason, lines, exception);
             }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing left to report to.
+        }
+    }
+
+    public static void FlushFailed(string signal, string reason)
+    {
+        try
+        {
+            FlushFailures.Add(1, new KeyValuePair<string, object?>("signal", signal));
+            AccuSceneEventSource.Log.FlushFailed(signal, reason);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -11,6 +11,11 @@ internal static class AccuSceneExporterWiring
     internal const string RetryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
     internal const string RetryDirectoryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH";
 
+    private const string DirectoryKey = AccuSceneOptions.SectionName + ":Exporters:Otlp:DiskRetry:Directory";
+
+    // OpenTelemetry's OTLP exporters keep each signal's stored requests in a directory of its own.
+    private static readonly string[] SignalDirectories = ["traces", "metrics", "logs"];
+
     private static readonly string[] EndpointVariables =
     [
         "OTEL_EXPORTER_OTLP_ENDPOINT",
@@ -74,14 +79,14 @@ internal static class AccuSceneExporterWiring
         try
         {
             directory = Path.GetFullPath(diskRetry.Directory!);
-            Directory.CreateDirectory(directory);
+            CreatePrivateDirectory(directory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new OptionsValidationException(
                 Microsoft.Extensions.Options.Options.DefaultName,
                 typeof(AccuSceneOptions),
-                [$"{AccuSceneOptions.SectionName}:Exporters:Otlp:DiskRetry:Directory must be a directory this process can create and write; '{diskRetry.Directory}' failed: {ex.Message}"]);
+                [$"{DirectoryKey} must be a directory this process can create and write, readable by its owner only (mode 0700); '{diskRetry.Directory}' failed: {ex.Message}"]);
         }
 
         var overlay = new Dictionary<string, string?>
@@ -112,6 +117,49 @@ internal static class AccuSceneExporterWiring
 
             return builder.AddInMemoryCollection(overlay).Build();
         });
+    }
+
+    /// <summary>
+    /// Creates the disk-retry directory, and the per-signal directories OpenTelemetry keeps in it, with mode
+    /// 0700 whatever the umask, and tightens existing ones that group or others may use: OpenTelemetry 1.21
+    /// refuses such a directory on Linux and macOS, and creates its own per-signal directories under the
+    /// process umask (so under <c>umask 002</c> it would refuse the ones it made itself). A directory this
+    /// process cannot change fails.
+    /// </summary>
+    internal static void CreatePrivateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        CreateOwnerOnly(directory);
+        foreach (var signal in SignalDirectories)
+        {
+            CreateOwnerOnly(Path.Combine(directory, signal));
+        }
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreateOwnerOnly(string directory)
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var info = Directory.CreateDirectory(directory, OwnerOnly);
+        if ((info.UnixFileMode & ~OwnerOnly) != 0)
+        {
+            var wider = info.UnixFileMode;
+            try
+            {
+                File.SetUnixFileMode(directory, OwnerOnly);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new UnauthorizedAccessException(
+                    $"the directory exists with mode {Convert.ToString((int)wider, 8)}, which group or others may use, and this process cannot change it to 0700 ({ex.Message}); change it with 'chmod 700' or choose another directory.",
+                    ex);
+            }
+        }
     }
 
     /// <summary>

@@ -6,7 +6,6 @@ using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics;
 using AccuScene.Otel.Metrics.Percentiles;
-using AccuScene.Otel.Metrics.Prometheus;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,11 +102,6 @@ public static class AccuSceneMeterProviderBuilderExtensions
 
         if (options.Exporters.Prometheus is { Enabled: true } prometheus)
         {
-            if (options.Metrics.CollectRuntime)
-            {
-                builder.AddView(PrometheusNames.RenameRuntimeCountGauges);
-            }
-
             // Pull exporter: explicit buckets only (it drops exponential histograms), text format by default.
             builder.AddPrometheusHttpListener(o =>
             {

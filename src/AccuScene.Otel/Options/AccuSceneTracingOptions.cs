@@ -10,12 +10,21 @@ public sealed class AccuSceneTracingOptions
     public double? SamplingRatio { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether the native HttpClient (<c>System.Net.Http</c>) and ASP.NET Core
-    /// (<c>Microsoft.AspNetCore</c>) activity sources, and their meters (<c>System.Net.Http</c>,
-    /// <c>Microsoft.AspNetCore.Hosting</c>, <c>Microsoft.AspNetCore.Server.Kestrel</c>), are collected too.
-    /// Default: <see langword="true"/>.
+    /// Gets or sets a value indicating whether HTTP is collected too: HttpClient spans from the native
+    /// <c>System.Net.Http</c> source, ASP.NET Core server spans through OpenTelemetry's ASP.NET Core
+    /// instrumentation (named <c>{method} {route}</c>, with the HTTP semantic-convention attributes), and the
+    /// <c>System.Net.Http</c>, <c>Microsoft.AspNetCore.Hosting</c> and <c>Microsoft.AspNetCore.Server.Kestrel</c>
+    /// meters. Default: <see langword="true"/>.
     /// </summary>
     public bool CollectHttp { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the SDK's own endpoints (<c>/health*</c>, <c>/dashboard*</c>,
+    /// <c>/alerts*</c>, <c>/events</c>, <c>/profiling</c>, wherever they are mapped) produce server spans and
+    /// HTTP request metrics like the app's own endpoints. Default: <see langword="false"/>: probes and open
+    /// dashboards do not change the app's traces and latency figures.
+    /// </summary>
+    public bool IncludeSdkEndpoints { get; set; }
 
     /// <summary>
     /// Gets extra propagated headers: header name to attribute (and baggage key). The built-in ones,

@@ -16,9 +16,10 @@ public static class AccuSceneTracerProviderBuilderExtensions
 {
     /// <summary>
     /// Collects every <c>AccuScene</c> and <c>AccuScene.*</c> ActivitySource (and, unless turned off, the
-    /// native HttpClient and ASP.NET Core sources), adds AccuScene's processors, sets the resource, the
-    /// sampler and the exporters, and installs W3C plus AccuScene header propagation. Options come from
-    /// <c>AccuScene__*</c> environment variables.
+    /// native HttpClient source and ASP.NET Core server spans through OpenTelemetry's ASP.NET Core
+    /// instrumentation), adds AccuScene's processors, sets the resource, the sampler (only when
+    /// <c>AccuScene:Tracing:SamplingRatio</c> is set) and the exporters, and installs W3C plus AccuScene header
+    /// propagation when the provider is built. Options come from <c>AccuScene__*</c> environment variables.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
@@ -44,7 +45,16 @@ public static class AccuSceneTracerProviderBuilderExtensions
     internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, AccuSceneOptions options)
     {
         var headers = PropagatedHeaders.From(options.Tracing);
-        AccuScenePropagation.Install(headers);
+
+        // Process-wide, so installed when the provider is built rather than when AddAccuScene() is called.
+        if (builder is IDeferredTracerProviderBuilder deferred)
+        {
+            deferred.Configure((_, _) => AccuScenePropagation.Install(headers));
+        }
+        else
+        {
+            AccuScenePropagation.Install(headers);
+        }
 
         builder
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
@@ -62,10 +72,13 @@ public static class AccuSceneTracerProviderBuilderExtensions
             builder.AddProcessor(sp => new EventCaptureActivityProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(capacity), redactor));
         }
 
-
         if (options.Tracing.CollectHttp)
         {
-            builder.AddSource("System.Net.Http", "Microsoft.AspNetCore");
+            // HttpClient's native spans already follow the HTTP conventions. ASP.NET Core's do not: through
+            // .NET 10 it leaves the HttpRequestIn activity unnamed and without http.* data, so its server spans
+            // come through OpenTelemetry's instrumentation (docs/architecture.md explains the choice).
+            builder.AddSource("System.Net.Http");
+            builder.AddAspNetCoreInstrumentation(o => o.RecordException = true);
         }
 
         if (options.Tracing.SamplingRatio is { } ratio)

@@ -1,0 +1,55 @@
+using System.Runtime.Versioning;
+using AccuScene.Otel.Exporters;
+using AccuScene.Otel.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccuScene.Otel.Tests.Builders;
+
+/// <summary>
+/// OpenTelemetry 1.21 refuses, on Linux and macOS, a disk-retry directory that group or others can write. The
+/// directory is created 0700 whatever the umask, and an existing wider one is tightened.
+/// </summary>
+[NonParallelizable]
+[UnsupportedOSPlatform("windows")]
+public class DiskRetryDirectoryTests
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private string _root = null!;
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("accuscene-retry-").FullName;
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void NewDirectory_UnderUmask002_Is0700()
+    {
+        var directory = Path.Combine(_root, "otlp", "retry");
+        using (ProcessUmask.Set(0b000_000_010))
+        {
+            AccuSceneExporterWiring.AddDiskRetry(new ServiceCollection(), new AccuSceneDiskRetryOptions { Enabled = true, Directory = directory });
+        }
+
+        // OpenTelemetry makes traces/, metrics/ and logs/ under the process umask and then refuses them.
+        Assert.That(
+            new[] { directory, Path.Combine(directory, "traces"), Path.Combine(directory, "metrics"), Path.Combine(directory, "logs") }.Select(d => Convert.ToString((int)File.GetUnixFileMode(d), 8)),
+            Is.All.EqualTo("700"));
+    }
+
+    [Test]
+    public void ExistingWorldWritableDirectory_IsTightenedTo0700()
+    {
+        var directory = Path.Combine(_root, "shared");
+        var traces = Path.Combine(directory, "traces");
+        Directory.CreateDirectory(traces);
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
+        File.SetUnixFileMode(traces, (UnixFileMode)0b111_111_101);
+
+        AccuSceneExporterWiring.CreatePrivateDirectory(directory);
+
+        Assert.That(File.GetUnixFileMode(directory), Is.EqualTo(OwnerOnly));
+        Assert.That(File.GetUnixFileMode(traces), Is.EqualTo(OwnerOnly));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Instrumentation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.Tests.Hosting;
+
+/// <summary>
+/// However short a run, what it recorded is exported before the process ends: when a host stops (even one
+/// that is never disposed), when the facade is disposed, and when a bare builder's provider is disposed.
+/// Every metric reader here exports once a minute, so only a final collection can deliver the points.
+/// </summary>
+[NonParallelizable]
+public class FlushAtExitTests
+{
+    private const int OncePerMinute = 60_000;
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task HostStoppedButNotDisposed_ExportsMetricsSpansAndLogs(CancellationToken cancellationToken)
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        var logs = new List<LogRecord>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAccuScene(o => o.Dashboard.Enabled = false)
+            .WithTracing(t => t.AddInMemoryExporter(spans))
+            .WithMetrics(m => m.AddInMemoryExporter(metrics, r => r.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = OncePerMinute))
+            .WithLogging(l => l.AddInMemoryExporter(logs));
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        using var meter = new Meter("AccuScene.ShortRun");
+        meter.CreateCounter<long>("accuscene.short_run.steps").Add(3);
+        using (AccuSceneTelemetry.ActivitySource.StartActivity("short-run"))
+        {
+#pragma warning disable CA1848 // A plain call is what users write.
+            host.Services.GetRequiredService<ILogger<FlushAtExitTests>>().LogInformation("short run done");
+#pragma warning restore CA1848
+        }
+
+        Assert.That(metrics.Select(m => m.Name), Does.Not.Contain("accuscene.short_run.steps"), "nothing is exported before the minute is up");
+
+        await host.StopAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.Select(m => m.Name), Does.Contain("accuscene.short_run.steps"), "the final collection ran at host stop");
+            Assert.That(spans.Select(s => s.DisplayName), Does.Contain("short-run"));
+            Assert.That(logs.Select(l => l.FormattedMessage), Does.Contain("short run done"));
+        });
+
+        // The test's own clean-up, after the assertions: disposing would flush anyway.
+        host.Dispose();
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task FailedFinalExport_IsCountedAndNotThrown(CancellationToken cancellationToken)
+    {
+        var failures = new List<(long Value, string? Signal)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "accuscene.otel.flush.failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            lock (failures)
+            {
+                failures.Add((value, tags.ToArray().FirstOrDefault(t => t.Key == "signal").Value as string));
+            }
+        });
+        listener.Start();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAccuScene(o => o.Dashboard.Enabled = false)
+            .WithMetrics(m => m.AddReader(new PeriodicExportingMetricReader(new FailingExporter(), OncePerMinute)));
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        using var meter = new Meter("AccuScene.Failing");
+        meter.CreateCounter<long>("accuscene.failing.steps").Add(1);
+
+        Assert.That(async () => await host.StopAsync(cancellationToken), Throws.Nothing);
+        lock (failures)
+        {
+            Assert.That(failures, Does.Contain((1L, (string?)"metrics")));
+        }
+
+        host.Dispose();
+    }
+
+    [Test]
+    public void Facade_Disposed_ExportsItsMetrics()
+    {
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            using (AccuSceneTelemetrySystem.Create(o =>
+            {
+                o.Exporters.Console.Enabled = true;
+                o.Metrics.ExportIntervalMilliseconds = OncePerMinute;
+            }).Start())
+            {
+                using var meter = new Meter("AccuScene.FacadeRun");
+                meter.CreateCounter<long>("accuscene.facade_run.steps").Add(5);
+            }
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.That(output.ToString(), Does.Contain("accuscene.facade_run.steps"));
+    }
+
+    [Test]
+    public void BareMeterProvider_Disposed_ExportsItsMetrics()
+    {
+        var metrics = new List<Metric>();
+        using var meter = new Meter("AccuScene.BareRun");
+        var counter = meter.CreateCounter<long>("accuscene.bare_run.steps");
+        using (Sdk.CreateMeterProviderBuilder()
+            .AddAccuScene(o => o.Dashboard.Enabled = false)
+            .AddInMemoryExporter(metrics, r => r.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = OncePerMinute)
+            .Build())
+        {
+            counter.Add(7);
+        }
+
+        Assert.That(metrics.Select(m => m.Name), Does.Contain("accuscene.bare_run.steps"));
+    }
+
+    private sealed class FailingExporter : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Failure;
+    }
+}

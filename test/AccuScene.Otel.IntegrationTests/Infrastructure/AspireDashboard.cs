@@ -76,6 +76,20 @@ internal sealed class AspireDashboard : IDisposable
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
     }
 
+    /// <summary>Every span of the service through <c>/api/telemetry/spans</c> (a flat list, rather than grouped by trace).</summary>
+    public async Task<List<OtlpSpan>> GetSpansFromSpansApiAsync(string serviceName)
+    {
+        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
+        return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
+    }
+
+    /// <summary>The resources that have sent anything (<c>/api/telemetry/resources</c>), with the signals each has.</summary>
+    public async Task<List<OtlpResource>> GetResourcesAsync()
+    {
+        using var document = await this.GetAsync("api/telemetry/resources");
+        return document is null ? [] : OtlpJson.ReadResources(document.RootElement);
+    }
+
     public async Task<List<OtlpLog>> GetLogsAsync(string serviceName)
     {
         using var document = await this.GetAsync($"api/telemetry/logs?resource={Uri.EscapeDataString(serviceName)}&limit=100000");

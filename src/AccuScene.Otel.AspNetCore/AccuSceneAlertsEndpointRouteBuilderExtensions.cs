@@ -33,8 +33,11 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneAlerts(this IEndpointRouteBuilder endpoints, string pattern = "/alerts")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(pattern).ExcludeFromAppTelemetry(endpoints);
-        group.MapGet(string.Empty, async context =>
+        var group = endpoints.MapGroup(pattern);
+
+        // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.
+        var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
+        sdk.MapGet(string.Empty, async context =>
         {
             if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
             {
@@ -46,7 +49,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
             context.Response.Headers.CacheControl = "no-store";
             await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        group.MapPost("/{id}/ack", AcknowledgeAsync);
+        sdk.MapPost("/{id}/ack", AcknowledgeAsync);
         return group;
     }
 

@@ -39,12 +39,15 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneDashboard(this IEndpointRouteBuilder endpoints, string pattern = "/dashboard")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(pattern).ExcludeFromAppTelemetry(endpoints);
+        var group = endpoints.MapGroup(pattern);
+
+        // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.
+        var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
         foreach (var (path, (file, contentType)) in Assets)
         {
             var bytes = ReadAsset(file);
             var page = path.Length == 0 ? Encoding.UTF8.GetString(bytes) : null;
-            group.MapGet(path, context =>
+            sdk.MapGet(path, context =>
             {
                 SecureHeaders(context.Response);
                 if (Refused(context) is { } refused)
@@ -61,7 +64,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             });
         }
 
-        group.MapGet("/data", async context =>
+        sdk.MapGet("/data", async context =>
         {
             if (await BeginAsync(context).ConfigureAwait(false) is not { } dashboard)
             {
@@ -86,8 +89,8 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             context.Response.ContentType = "application/json; charset=utf-8";
             await DashboardJson.WriteAsync(dashboard.GetModel(range.Value), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        group.MapGet("/stream", StreamAsync);
-        group.MapPost("/alerts/{id}/ack", context =>
+        sdk.MapGet("/stream", StreamAsync);
+        sdk.MapPost("/alerts/{id}/ack", context =>
         {
             SecureHeaders(context.Response);
             return AccuSceneAlertsEndpointRouteBuilderExtensions.AcknowledgeAsync(context);

@@ -21,11 +21,14 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapAccuSceneHealth(this IEndpointRouteBuilder endpoints, string pattern = "/health")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(pattern).ExcludeFromAppTelemetry(endpoints);
-        group.MapGet("/", Probe(HealthProbe.Ready));
-        group.MapGet("/live", Probe(HealthProbe.Live));
-        group.MapGet("/ready", Probe(HealthProbe.Ready));
-        group.MapGet("/startup", Probe(HealthProbe.Startup));
+        var group = endpoints.MapGroup(pattern);
+
+        // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.
+        var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
+        sdk.MapGet("/", Probe(HealthProbe.Ready));
+        sdk.MapGet("/live", Probe(HealthProbe.Live));
+        sdk.MapGet("/ready", Probe(HealthProbe.Ready));
+        sdk.MapGet("/startup", Probe(HealthProbe.Startup));
         return group;
     }
 

@@ -156,7 +156,7 @@ internal static class AccuSceneExporterWiring
             catch (UnauthorizedAccessException ex)
             {
                 throw new UnauthorizedAccessException(
-                    $"the directory exists with mode {Convert.ToString((int)wider, 8)}, which group or others may use, and this process cannot change it to 0700 ({ex.Message}); change it with 'chmod 700' or choose another directory.",
+                    $"'{directory}' exists with mode {Convert.ToString((int)wider, 8)}, which group or others may use, and this process cannot change it to 0700 ({ex.Message}); change it with 'chmod 700' or choose another directory.",
                     ex);
             }
         }

@@ -10,10 +10,13 @@ using OpenTelemetry.Trace;
 namespace AccuScene.Otel.Hosting;
 
 /// <summary>
-/// Exports what is pending in every provider once all hosted services have stopped (the meter provider runs
-/// a final collection), within the host's shutdown timeout. OpenTelemetry flushes only when the host is
-/// disposed, and an app that stops its host without disposing it would otherwise lose a short run's
-/// metrics. A flush that fails or runs out of time is counted and logged, never thrown.
+/// Exports what is pending in every provider once every hosted service's <c>StopAsync</c> has returned (the
+/// meter provider runs a final collection on its push readers), within the host's shutdown timeout.
+/// OpenTelemetry flushes only when the host is disposed, and an app that stops its host without disposing it
+/// would otherwise lose a short run's metrics. A flush that fails or runs out of time is counted and logged,
+/// never thrown. A pull reader (the Prometheus endpoint) cannot be collected outside a scrape, so with one
+/// attached the meter provider always reports <see langword="false"/>; that result alone is then not taken
+/// for a failure (OpenTelemetry's own event sources still report a failed push export).
 /// </summary>
 internal sealed partial class ProviderFlushService : IHostedLifecycleService
 {
@@ -22,6 +25,10 @@ internal sealed partial class ProviderFlushService : IHostedLifecycleService
 
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private TracerProvider? _tracerProvider;
+    private LoggerProvider? _loggerProvider;
+    private MeterProvider? _meterProvider;
+    private bool _meterProviderHasPullReader;
 
     public ProviderFlushService(IServiceProvider services, ILogger<ProviderFlushService> logger)
     {
@@ -33,7 +40,18 @@ internal sealed partial class ProviderFlushService : IHostedLifecycleService
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Takes the providers the host built at start (OpenTelemetry's hosted service builds them), so that a
+    /// host whose start failed builds nothing at stop.
+    /// </summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _tracerProvider = _services.GetService<TracerProvider>();
+        _loggerProvider = _services.GetService<LoggerProvider>();
+        _meterProvider = _services.GetService<MeterProvider>();
+        _meterProviderHasPullReader = _services.GetService<AccuSceneOptions>()?.Exporters.Prometheus.Enabled == true;
+        return Task.CompletedTask;
+    }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -43,11 +61,11 @@ internal sealed partial class ProviderFlushService : IHostedLifecycleService
     public Task StoppedAsync(CancellationToken cancellationToken) => this.FlushAsync(cancellationToken);
 
     internal Task FlushAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        this.FlushAsync("traces", _services.GetService<TracerProvider>(), static (p, t) => ((TracerProvider)p).ForceFlush(t), cancellationToken),
-        this.FlushAsync("logs", _services.GetService<LoggerProvider>(), static (p, t) => ((LoggerProvider)p).ForceFlush(t), cancellationToken),
-        this.FlushAsync("metrics", _services.GetService<MeterProvider>(), static (p, t) => ((MeterProvider)p).ForceFlush(t), cancellationToken));
+        this.FlushAsync("traces", _tracerProvider, static (p, t) => ((TracerProvider)p).ForceFlush(t), falseIsFailure: true, cancellationToken),
+        this.FlushAsync("logs", _loggerProvider, static (p, t) => ((LoggerProvider)p).ForceFlush(t), falseIsFailure: true, cancellationToken),
+        this.FlushAsync("metrics", _meterProvider, static (p, t) => ((MeterProvider)p).ForceFlush(t), falseIsFailure: !_meterProviderHasPullReader, cancellationToken));
 
-    private async Task FlushAsync(string signal, BaseProvider? provider, Func<BaseProvider, int, bool> flush, CancellationToken cancellationToken)
+    private async Task FlushAsync(string signal, BaseProvider? provider, Func<BaseProvider, int, bool> flush, bool falseIsFailure, CancellationToken cancellationToken)
     {
         if (provider is null)
         {
@@ -60,7 +78,7 @@ internal sealed partial class ProviderFlushService : IHostedLifecycleService
             var flushed = await Task.Run(() => flush(provider, MaxFlushMilliseconds), CancellationToken.None)
                 .WaitAsync(cancellationToken)
                 .ConfigureAwait(false);
-            failure = flushed ? null : "an exporter reported a failure or did not finish in time";
+            failure = flushed || !falseIsFailure ? null : "an exporter reported a failure or did not finish in time";
         }
         catch (OperationCanceledException)
         {

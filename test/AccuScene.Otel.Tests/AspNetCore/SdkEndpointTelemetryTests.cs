@@ -34,13 +34,15 @@ public class SdkEndpointTelemetryTests
         TestContext.Out.WriteLine("server spans: " + string.Join(", ", server.Select(s => $"{s.DisplayName} ({s.GetTagItem("url.path")})")));
 
         var scene = server.Single(s => (string?)s.GetTagItem("url.path") == "/scenes/42");
+        var thrown = server.Single(s => (string?)s.GetTagItem("url.path") == "/scenes/throws");
+        var appInGroup = server.Single(s => (string?)s.GetTagItem("url.path") == "/health/app");
         var failed = server.Single(s => (string?)s.GetTagItem("url.path") == "/scenes/unavailable");
         var missing = server.Single(s => (string?)s.GetTagItem("url.path") == "/missing");
         Assert.Multiple(() =>
         {
             Assert.That(server.Select(s => s.DisplayName), Has.None.EqualTo("Microsoft.AspNetCore.Hosting.HttpRequestIn"));
             Assert.That(server.Select(s => (string)s.GetTagItem("url.path")!), Has.None.Matches<string>(IsSdkPath), "no server span of an SDK endpoint");
-            Assert.That(server, Has.Count.EqualTo(3), "the app's three requests, and nothing else");
+            Assert.That(server, Has.Count.EqualTo(5), "the app's five requests, and nothing else");
 
             Assert.That(scene.DisplayName, Is.EqualTo("GET /scenes/{id}"));
             Assert.That(scene.GetTagItem("http.request.method"), Is.EqualTo("GET"));
@@ -50,12 +52,18 @@ public class SdkEndpointTelemetryTests
             Assert.That(scene.GetTagItem("server.address"), Is.EqualTo("127.0.0.1"));
             Assert.That(scene.GetTagItem("server.port"), Is.TypeOf<int>());
             Assert.That(scene.GetTagItem("network.protocol.version"), Is.EqualTo("1.1"));
-            Assert.That(scene.TagObjects.GroupBy(t => t.Key).Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty, "no attribute twice");
+            Assert.That(scene.TagObjects.Select(t => t.Key), Has.None.AnyOf("http.method", "http.target", "http.url", "http.status_code", "net.host.name", "net.host.port", "http.scheme"), "no attribute of the old conventions beside the new ones");
             Assert.That(scene.Status, Is.EqualTo(ActivityStatusCode.Unset));
 
             Assert.That(failed.DisplayName, Is.EqualTo("GET /scenes/{id}"));
             Assert.That(failed.Status, Is.EqualTo(ActivityStatusCode.Error), "5xx is an error on a server span");
             Assert.That(failed.GetTagItem("error.type"), Is.EqualTo("503"));
+
+            Assert.That(thrown.Status, Is.EqualTo(ActivityStatusCode.Error));
+            Assert.That(thrown.GetTagItem("error.type"), Is.EqualTo(typeof(InvalidOperationException).FullName));
+            Assert.That(thrown.Events.Select(e => e.Name), Is.EqualTo(new[] { "exception" }), "an unhandled exception is one exception event");
+
+            Assert.That(appInGroup.DisplayName, Is.EqualTo("GET /health/app"), "an app endpoint added to the group MapAccuSceneHealth() returns is app traffic");
 
             Assert.That(missing.DisplayName, Is.EqualTo("GET"), "no route: the method alone");
             Assert.That(missing.GetTagItem("http.response.status_code"), Is.EqualTo(404));
@@ -64,7 +72,7 @@ public class SdkEndpointTelemetryTests
 
         var routes = RequestDurationRoutes(metrics);
         TestContext.Out.WriteLine("http.server.request.duration routes: " + string.Join(", ", routes));
-        Assert.That(routes, Does.Contain("/scenes/{id}"));
+        Assert.That(routes, Does.Contain("/scenes/{id}").And.Contain("/health/app"));
         Assert.That(routes, Has.None.Matches<string>(IsSdkPath), "no request-duration point for an SDK endpoint");
     }
 
@@ -86,10 +94,34 @@ public class SdkEndpointTelemetryTests
     [CancelAfter(60_000)]
     public async Task WorkerHost_LeavesItsEndpointsOutOfTheAppsTelemetry(CancellationToken cancellationToken)
     {
+        var (spans, routes) = await RunWorkerHostAsync(includeSdkEndpoints: false, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans, Is.Empty);
+            Assert.That(routes, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task WorkerHost_WithIncludeSdkEndpoints_RecordsThem(CancellationToken cancellationToken)
+    {
+        var (spans, routes) = await RunWorkerHostAsync(includeSdkEndpoints: true, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans, Does.Contain("GET /health/ready").And.Contain("GET /events"));
+            Assert.That(routes, Does.Contain("/health/ready"));
+        });
+    }
+
+    private static async Task<(List<string> ServerSpans, List<string> Routes)> RunWorkerHostAsync(bool includeSdkEndpoints, CancellationToken cancellationToken)
+    {
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddAccuScene(o => o.Exporters.Console.Enabled = false)
+        builder.Services.AddAccuScene(o => o.Tracing.IncludeSdkEndpoints = includeSdkEndpoints)
             .WithTracing(t => t.AddInMemoryExporter(spans))
             .WithMetrics(m => m.AddInMemoryExporter(metrics));
         builder.Services.AddHealthChecks().AddAccuSceneLivenessCheck();
@@ -104,15 +136,11 @@ public class SdkEndpointTelemetryTests
         }
 
         await host.StopAsync(cancellationToken);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(spans.Where(s => s.Kind == ActivityKind.Server).Select(s => s.DisplayName), Is.Empty);
-            Assert.That(RequestDurationRoutes(metrics), Is.Empty);
-        });
+        return (spans.Where(s => s.Kind == ActivityKind.Server).Select(s => s.DisplayName).ToList(), RequestDurationRoutes(metrics));
     }
 
-    private static bool IsSdkPath(string? path) => path is not null && SdkPrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+    // "/health/app" is the app's own endpoint in the group MapAccuSceneHealth() returns.
+    private static bool IsSdkPath(string? path) => path is not null && path != "/health/app" && SdkPrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal));
 
     private static List<string> RequestDurationRoutes(List<Metric> metrics)
     {
@@ -145,16 +173,21 @@ public class SdkEndpointTelemetryTests
             .WithMetrics(m => m.AddInMemoryExporter(metrics));
         builder.Services.AddHealthChecks().AddAccuSceneLivenessCheck();
         await using var app = builder.Build();
-        app.MapAccuSceneHealth();
+        app.MapAccuSceneHealth().MapGet("/app", () => "the app's own");
         app.MapAccuSceneDashboard();
         app.MapAccuSceneAlerts();
         app.MapAccuSceneEvents();
         app.MapAccuSceneProfiling();
-        app.MapGet("/scenes/{id}", (string id) => id == "unavailable" ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Text(id));
+        app.MapGet("/scenes/{id}", (string id) => id switch
+        {
+            "unavailable" => Results.StatusCode(StatusCodes.Status503ServiceUnavailable),
+            "throws" => throw new InvalidOperationException("the scene store is gone"),
+            _ => Results.Text(id),
+        });
         await app.StartAsync(cancellationToken);
 
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-        foreach (var path in SdkPaths.Concat(["/scenes/42", "/scenes/unavailable", "/missing"]))
+        foreach (var path in SdkPaths.Concat(["/scenes/42", "/scenes/unavailable", "/scenes/throws", "/health/app", "/missing"]))
         {
             using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
         }

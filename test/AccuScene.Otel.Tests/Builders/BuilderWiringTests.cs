@@ -286,7 +286,7 @@ public class BuilderWiringTests
             Assert.That(configuration["App:Key"], Is.EqualTo("kept"));
             Assert.That(Directory.Exists(directory), Is.True);
         });
-        Directory.Delete(directory);
+        Directory.Delete(directory, recursive: true);
     }
 
     [Test]

@@ -6,6 +6,7 @@ using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Propagation;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -20,27 +21,54 @@ namespace AccuScene.Otel.Tests.Builders;
 public class ProcessWideStateTests
 {
     private DistributedContextPropagator _original = null!;
+    private TextMapPropagator _originalTextMap = null!;
 
     [SetUp]
-    public void ResetPropagator()
+    public void ResetPropagators()
     {
         _original = DistributedContextPropagator.Current;
+        _originalTextMap = Propagators.DefaultTextMapPropagator;
         DistributedContextPropagator.Current = DistributedContextPropagator.CreateDefaultPropagator();
+        Sdk.SetDefaultTextMapPropagator(new TraceContextPropagator());
     }
 
     [TearDown]
-    public void RestorePropagator() => DistributedContextPropagator.Current = _original;
+    public void RestorePropagators()
+    {
+        DistributedContextPropagator.Current = _original;
+        Sdk.SetDefaultTextMapPropagator(_originalTextMap);
+    }
 
     [Test]
     public void BareBuilder_InstallsThePropagatorsWhenBuilt_NotWhenAddAccuSceneIsCalled()
     {
         var builder = Sdk.CreateTracerProviderBuilder().AddAccuScene(o => o.Tracing.CollectHttp = false);
 
-        Assert.That(DistributedContextPropagator.Current, Is.Not.InstanceOf<AccuSceneDistributedContextPropagator>(), "after AddAccuScene()");
+        Assert.Multiple(() =>
+        {
+            Assert.That(DistributedContextPropagator.Current, Is.Not.InstanceOf<AccuSceneDistributedContextPropagator>(), "after AddAccuScene()");
+            Assert.That(Propagators.DefaultTextMapPropagator.Fields, Does.Not.Contain("x-accuscene-scene-id"), "after AddAccuScene()");
+        });
 
         using var provider = builder.Build();
 
-        Assert.That(DistributedContextPropagator.Current, Is.InstanceOf<AccuSceneDistributedContextPropagator>(), "after Build()");
+        Assert.Multiple(() =>
+        {
+            Assert.That(DistributedContextPropagator.Current, Is.InstanceOf<AccuSceneDistributedContextPropagator>(), "after Build()");
+            Assert.That(Propagators.DefaultTextMapPropagator.Fields, Does.Contain("x-accuscene-scene-id").And.Contain("traceparent"), "after Build()");
+        });
+    }
+
+    [Test]
+    public void Facade_InstallsThePropagatorsAtStart()
+    {
+        using var telemetry = AccuSceneTelemetrySystem.Create(o => o.Tracing.CollectHttp = false);
+
+        Assert.That(DistributedContextPropagator.Current, Is.Not.InstanceOf<AccuSceneDistributedContextPropagator>(), "after Create()");
+
+        telemetry.Start();
+
+        Assert.That(DistributedContextPropagator.Current, Is.InstanceOf<AccuSceneDistributedContextPropagator>(), "after Start()");
     }
 
     [Test]

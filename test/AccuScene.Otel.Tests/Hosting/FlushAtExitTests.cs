@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
 using AccuScene.Otel.Instrumentation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -30,7 +33,7 @@ public class FlushAtExitTests
         var logs = new List<LogRecord>();
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAccuScene(o => o.Dashboard.Enabled = false)
-            .WithTracing(t => t.AddInMemoryExporter(spans))
+            .WithTracing(t => t.AddProcessor(new BatchActivityExportProcessor(new InMemoryExporter<Activity>(spans), scheduledDelayMilliseconds: OncePerMinute)))
             .WithMetrics(m => m.AddInMemoryExporter(metrics, r => r.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = OncePerMinute))
             .WithLogging(l => l.AddInMemoryExporter(logs));
         var host = builder.Build();
@@ -44,7 +47,8 @@ public class FlushAtExitTests
 #pragma warning restore CA1848
         }
 
-        Assert.That(metrics.Select(m => m.Name), Does.Not.Contain("accuscene.short_run.steps"), "nothing is exported before the minute is up");
+        Assert.That(metrics.Select(m => m.Name), Does.Not.Contain("accuscene.short_run.steps"), "no metric is exported before the minute is up");
+        Assert.That(spans.Select(s => s.DisplayName), Does.Not.Contain("short-run"), "no span is exported before the batch's minute is up");
 
         await host.StopAsync(cancellationToken);
 
@@ -99,6 +103,47 @@ public class FlushAtExitTests
     }
 
     [Test]
+    [CancelAfter(30_000)]
+    public async Task HostWithThePrometheusEndpoint_FlushesPushReaders_AndCountsNoFailure(CancellationToken cancellationToken)
+    {
+        // A pull reader cannot be collected outside a scrape, so OpenTelemetry's ForceFlush reports false.
+        var failures = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "accuscene.otel.flush.failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
+        listener.Start();
+
+        var metrics = new List<Metric>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAccuScene(o =>
+            {
+                o.Dashboard.Enabled = false;
+                o.Exporters.Prometheus.Enabled = true;
+                o.Exporters.Prometheus.Port = FreeLoopbackPort();
+            })
+            .WithMetrics(m => m.AddInMemoryExporter(metrics, r => r.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = OncePerMinute));
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        using var meter = new Meter("AccuScene.Scraped");
+        meter.CreateCounter<long>("accuscene.scraped.steps").Add(2);
+
+        await host.StopAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.Select(m => m.Name), Does.Contain("accuscene.scraped.steps"), "the push reader beside the pull reader was flushed");
+            Assert.That(Interlocked.Read(ref failures), Is.Zero, "the pull reader's false is not a failed export");
+        });
+        host.Dispose();
+    }
+
+    [Test]
     public void Facade_Disposed_ExportsItsMetrics()
     {
         var output = new StringWriter();
@@ -139,6 +184,14 @@ public class FlushAtExitTests
         }
 
         Assert.That(metrics.Select(m => m.Name), Does.Contain("accuscene.bare_run.steps"));
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        // HttpListener cannot bind port 0; a port just released is the closest it can get.
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private sealed class FailingExporter : BaseExporter<Metric>

@@ -9,7 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Maps the read-only event and profiling endpoints.</summary>
+/// <summary>
+/// Maps the read-only event and profiling endpoints. Like the dashboard, they refuse (403) a request from
+/// another origin's page and, on a loopback-only server, a Host that is not a loopback name.
+/// </summary>
 public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
 {
     private static readonly string[] IsoFormats =
@@ -30,6 +33,11 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         return endpoints.MapGet(pattern, async context =>
         {
+            if (await RefusedAsync(context).ConfigureAwait(false))
+            {
+                return;
+            }
+
             if (!TryParse(context.Request.Query, out var query, out var error))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -54,6 +62,11 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         return endpoints.MapGet(pattern, async context =>
         {
+            if (await RefusedAsync(context).ConfigureAwait(false))
+            {
+                return;
+            }
+
             if (context.RequestServices.GetService<AccuSceneProfiler>() is not { } profiler)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -65,6 +78,21 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
             context.Response.Headers.CacheControl = "no-store";
             await AccuSceneDiagnosticsJson.WriteAsync(profiler.Report(), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         }).ExcludeFromAppTelemetry(endpoints);
+    }
+
+    // The dashboard's rules: a loopback-only server answers loopback host names only (no DNS rebinding), and
+    // no other origin's page may read the events or the profile.
+    private static async Task<bool> RefusedAsync(HttpContext context)
+    {
+        if (EndpointGuards.BrowserRefusal(context) is not { } reason)
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
+        return true;
     }
 
     internal static bool TryParse(IQueryCollection parameters, out AccuSceneEventQuery query, out string error)

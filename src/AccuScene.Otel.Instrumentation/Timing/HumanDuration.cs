@@ -80,15 +80,16 @@ public static class HumanDuration
             return true;
         }
 
-        if (span.StartsWith("-"))
+        // One sign at most, read here rather than by recursion: "--5s" is not a duration, and a long run of
+        // signs costs a loop, not a stack frame each.
+        var negative = span.StartsWith("-");
+        if (negative)
         {
-            if (!TryParse(span[1..].ToString(), out var positive))
+            span = span[1..];
+            if (span.IsEmpty || !char.IsAsciiDigit(span[0]) && span[0] != '.')
             {
                 return false;
             }
-
-            duration = -positive;
-            return true;
         }
 
         double total = 0;
@@ -135,7 +136,8 @@ public static class HumanDuration
             return false;
         }
 
-        duration = TimeSpan.FromTicks((long)Math.Round(total));
+        var ticks = (long)Math.Round(total);
+        duration = TimeSpan.FromTicks(negative ? -ticks : ticks);
         return true;
     }
 

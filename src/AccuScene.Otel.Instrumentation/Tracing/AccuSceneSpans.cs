@@ -26,8 +26,11 @@ public static class AccuSceneSpans
     /// <param name="vehicleCount">The number of vehicles simulated.</param>
     /// <param name="sessionId">The session that asked for the run, if known.</param>
     /// <returns>The started activity, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sceneId"/> is <see langword="null"/>; nothing is started.</exception>
     public static Activity? StartSimulationRun(string sceneId, int vehicleCount, string? sessionId = null)
     {
+        // Checked before anything starts: a throw after StartActivity would leave the span as Activity.Current.
+        ArgumentNullException.ThrowIfNull(sceneId);
         var activity = AccuSceneTelemetry.ActivitySource.StartActivity(SimulationRunName, ActivityKind.Internal);
         if (activity is null)
         {

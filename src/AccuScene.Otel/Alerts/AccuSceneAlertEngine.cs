@@ -355,6 +355,13 @@ public sealed class AccuSceneAlertEngine
 
         if (!slot.Announced)
         {
+            // Acknowledged while the cooldown held its firing back: someone already knows, so it stays quiet,
+            // and so does its resolution.
+            if (current.Acknowledgement is not null)
+            {
+                return null;
+            }
+
             slot.Announced = true;
             slot.LastNotified = now;
             Interlocked.Increment(ref _notifications);

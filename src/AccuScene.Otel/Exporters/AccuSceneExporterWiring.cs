@@ -16,7 +16,7 @@ internal static class AccuSceneExporterWiring
     // OpenTelemetry's OTLP exporters keep each signal's stored requests in a directory of its own.
     private static readonly string[] SignalDirectories = ["traces", "metrics", "logs"];
 
-    private static readonly string[] EndpointVariables =
+    internal static readonly string[] EndpointVariables =
     [
         "OTEL_EXPORTER_OTLP_ENDPOINT",
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",

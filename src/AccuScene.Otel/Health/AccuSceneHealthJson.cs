@@ -101,13 +101,27 @@ public static class AccuSceneHealthJson
                     writer.WriteBoolean(key, flag);
                     break;
                 default:
-                    writer.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+                    writer.WriteString(key, Text(value));
                     break;
             }
         }
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    // A check's data comes from any code; a value whose ToString() throws is shown as such, so one bad value
+    // never takes the whole report down.
+    private static string? Text(object? value)
+    {
+        try
+        {
+            return Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return $"<ToString() threw {ex.GetType().Name}>";
+        }
     }
 
     private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)

@@ -73,6 +73,9 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         RequireNonBlankIfSet(service.Environment, $"{root}:Service:Environment", failures);
     }
 
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
     private static void ValidateExporters(AccuSceneExporterOptions exporters, string root, List<string> failures)
     {
         var otlp = exporters.Otlp;
@@ -81,6 +84,18 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
             && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
             failures.Add($"{key}:Endpoint must be an absolute http:// or https:// URL; it is '{endpoint}'.");
+        }
+
+        if (otlp.Endpoint is null && otlp.Enabled != false)
+        {
+            // OpenTelemetry reads these itself, and would only log a malformed one and export nowhere.
+            foreach (var variable in Exporters.AccuSceneExporterWiring.EndpointVariables)
+            {
+                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value && !IsHttpUrl(value))
+                {
+                    failures.Add($"{variable} must be an absolute http:// or https:// URL; it is '{value}'.");
+                }
+            }
         }
 
         if (otlp.Protocol is { } protocol

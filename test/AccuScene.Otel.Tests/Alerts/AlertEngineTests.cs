@@ -220,6 +220,24 @@ public class AlertEngineTests
     }
 
     [Test]
+    public void AReFiringAcknowledgedWhileTheCooldownHeldItBack_IsNeverAnnounced()
+    {
+        // #18: it used to be announced once the cooldown passed, acknowledgement or not.
+        var (engine, notes) = this.Engine(new AlertRule { Name = "flap", Metric = "m", Threshold = 10, Cooldown = TimeSpan.FromMinutes(5) });
+        engine.Check("m", 20);
+        engine.Check("m", 5);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        engine.Check("m", 20); // fires again inside the cooldown: held back
+        Assert.That(engine.Acknowledge(engine.Active().Single().Id, "ada"), Is.True);
+
+        _time.Advance(TimeSpan.FromMinutes(4));
+        engine.Check("m", 20);
+        engine.Check("m", 5);
+
+        Assert.That(notes.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }), "neither the held-back firing nor its resolution");
+    }
+
+    [Test]
     public void PercentageChangeOfAPercentile_IsRefused() =>
         Assert.That(
             () => new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Kind = AlertThresholdKind.PercentageChange, Aggregation = AlertAggregation.Percentile, Threshold = 10 }]),

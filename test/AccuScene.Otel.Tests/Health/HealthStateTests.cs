@@ -279,6 +279,27 @@ public class HealthStateTests
         });
     }
 
+    [Test]
+    public async Task TheJsonBody_SurvivesDataWhoseToStringThrows()
+    {
+        // #18: one such value used to make the ready and startup reports throw.
+        var data = new Dictionary<string, object> { ["bad"] = new ThrowingToString(), ["count"] = 3 };
+        using var health = new HealthHarness(b => b.AddDependencyCheck(
+            "db", Database, _ => new DelegateCheck(_ => Task.FromResult(HealthCheckResult.Healthy("ok", data)))));
+        await health.RunAsync("db");
+        using var stream = new MemoryStream();
+
+        await AccuSceneHealthJson.WriteAsync(health.Monitor.GetReport(HealthProbe.Ready), stream);
+
+        using var json = JsonDocument.Parse(stream.ToArray());
+        var written = json.RootElement.GetProperty("checks")[0].GetProperty("data");
+        Assert.Multiple(() =>
+        {
+            Assert.That(written.GetProperty("bad").GetString(), Is.EqualTo("<ToString() threw InvalidOperationException>"));
+            Assert.That(written.GetProperty("count").GetDouble(), Is.EqualTo(3));
+        });
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         // Real time only bounds the wait for continuations; the schedule itself runs on the fake clock.
@@ -288,6 +309,11 @@ public class HealthStateTests
         }
 
         Assert.That(condition(), Is.True, "condition not reached within 5 s");
+    }
+
+    private sealed class ThrowingToString
+    {
+        public override string ToString() => throw new InvalidOperationException("no text");
     }
 
     private sealed class DelegateCheck(Func<CancellationToken, Task<HealthCheckResult>> check) : IHealthCheck

@@ -8,6 +8,24 @@ namespace AccuScene.Otel.Tests.Metrics;
 
 public class PercentilesTests
 {
+    [TestCase(1.5)]
+    [TestCase(-0.1)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void Quantile_OutsideZeroToOne_IsRefused(double quantile)
+    {
+        // #18: Quantile(name, 1.5) used to answer as if asked for 1.
+        using var percentiles = new AccuScenePercentiles();
+        using var simulation = new SimulationMetrics();
+        simulation.RecordStep(0.002, 1.0 / 60);
+
+        Assert.Multiple(() =>
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => percentiles.Quantile("accuscene.simulation.step.duration", quantile));
+            Assert.That(percentiles.Quantile("accuscene.simulation.step.duration", 1), Is.EqualTo(0.002).Within(1).Percent);
+        });
+    }
+
     [Test]
     public void StepDurations_HavePercentilesWithinOnePercentAndExactStatistics()
     {

@@ -113,8 +113,33 @@ public class TimingTests
     [TestCase("fast")]
     [TestCase("5 weeks")]
     [TestCase("ms")]
+    [TestCase("--5s")]
+    [TestCase("-")]
+    [TestCase("-ms")]
     public void HumanDuration_RefusesWhatIsNotADuration(string text) =>
         Assert.That(HumanDuration.TryParse(text, out _), Is.False);
+
+    [TestCase("-5s", -50_000_000)]
+    [TestCase("-1.25 ms", -12_500)]
+    [TestCase("-00:00:05", -50_000_000)]
+    public void HumanDuration_ParsesOneSign(string text, long ticks) =>
+        Assert.That(HumanDuration.Parse(text), Is.EqualTo(TimeSpan.FromTicks(ticks)));
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task HumanDuration_ManySigns_AreRefusedWithoutRecursion(CancellationToken cancellationToken)
+    {
+        // #18: 20,000 leading signs used to recurse once each and overflow a thread-pool thread's stack.
+        var text = new string('-', 20_000) + "5s";
+
+        var parsed = await Task.Run(() => HumanDuration.TryParse(text, out _), cancellationToken);
+
+        Assert.That(parsed, Is.False);
+    }
+
+    [Test]
+    public void HumanDuration_RoundTripsNegatives() =>
+        Assert.That(HumanDuration.Parse(HumanDuration.Format(TimeSpan.FromMilliseconds(-1.25))), Is.EqualTo(TimeSpan.FromMilliseconds(-1.25)));
 
     [Test]
     public void HumanDuration_RoundTripsItsOwnOutput()

@@ -25,6 +25,22 @@ public class SpanHelperTests
     public void TearDown() => _provider.Dispose();
 
     [Test]
+    public void StartSimulationRun_WithoutASceneId_ThrowsBeforeStartingAnything()
+    {
+        // #18: it used to throw after the span had started, leaving simulation.run as Activity.Current.
+        var before = Activity.Current;
+
+        Assert.Throws<ArgumentNullException>(() => AccuSceneSpans.StartSimulationRun(null!, vehicleCount: 2));
+
+        _provider.ForceFlush();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Activity.Current, Is.SameAs(before));
+            Assert.That(_exported, Is.Empty);
+        });
+    }
+
+    [Test]
     public void DomainSpans_NestWithSemanticConventionAttributes()
     {
         using (AccuSceneSpans.StartSimulationRun("scene-42", vehicleCount: 3, sessionId: "session-1"))

@@ -107,8 +107,16 @@ public sealed class AccuScenePercentiles : IDisposable
     /// <param name="quantile">The quantile, 0 to 1.</param>
     /// <param name="tags">Tags to match (an empty list matches every series).</param>
     /// <returns>The value within the sketch's relative error, or <see langword="null"/> when no series matches.</returns>
-    public double? Quantile(string instrument, double quantile, params KeyValuePair<string, string?>[] tags) =>
-        this.Merge(instrument, tags) is ({ Count: > 0 } merged, _) ? merged.Quantile(quantile) : null;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is not between 0 and 1 (NaN included).</exception>
+    public double? Quantile(string instrument, double quantile, params KeyValuePair<string, string?>[] tags)
+    {
+        if (quantile is not (>= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(quantile), quantile, "The quantile must be between 0 and 1.");
+        }
+
+        return this.Merge(instrument, tags) is ({ Count: > 0 } merged, _) ? merged.Quantile(quantile) : null;
+    }
 
     /// <inheritdoc/>
     public void Dispose() => _listener.Dispose();

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccuScene.Otel.Tests.AspNetCore;
+
+/// <summary>
+/// <c>/events</c> and <c>/profiling</c> follow the dashboard's rules on a loopback server (#18): another
+/// origin's page and a rebinding Host are refused, a local tool is answered.
+/// </summary>
+[NonParallelizable]
+public class DiagnosticsEndpointGuardTests
+{
+    [TestCase("/events")]
+    [TestCase("/profiling")]
+    [CancelAfter(30_000)]
+    public async Task LoopbackServer_RefusesOtherOriginsAndRebindingHosts(string path, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAccuScene();
+        await using var app = builder.Build();
+        app.MapAccuSceneEvents();
+        app.MapAccuSceneProfiling();
+        await app.StartAsync(cancellationToken);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        async Task<int> Get(string? host, string? origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (host is not null)
+            {
+                request.Headers.Host = host;
+            }
+
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            using var response = await http.SendAsync(request, cancellationToken);
+            return (int)response.StatusCode;
+        }
+
+        var local = await Get(host: null, origin: null);
+        var sameOrigin = await Get(host: null, origin: app.Urls.First());
+        var otherOrigin = await Get(host: null, origin: "http://attacker.example");
+        var rebinding = await Get(host: "attacker.example", origin: null);
+        await app.StopAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(local, Is.EqualTo(200), "a local tool");
+            Assert.That(sameOrigin, Is.EqualTo(200), "the server's own page");
+            Assert.That(otherOrigin, Is.EqualTo(403), "another origin's page");
+            Assert.That(rebinding, Is.EqualTo(403), "a non-loopback Host on a loopback-only server");
+        });
+    }
+}

@@ -135,6 +135,11 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             AccuSceneSelfDiagnostics.Rejected("baggage");
         }
 
+        if (result is not null)
+        {
+            this.DropInvalidIds(result);
+        }
+
         if (getter is null)
         {
             return result;
@@ -170,6 +175,21 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
         }
 
         return result;
+    }
+
+    // An id that arrives as W3C baggage is held to the rules of its x-accuscene-* header: a value that
+    // header would refuse (CR/LF, controls, too long) is dropped and counted, never trusted.
+    private void DropInvalidIds(List<KeyValuePair<string, string?>> items)
+    {
+        for (var i = items.Count - 1; i >= 0; i--)
+        {
+            var (key, value) = items[i];
+            if (_headers.IsPropagatedKey(key) && (value is null || !PropagatedHeaders.IsValidValue(value)))
+            {
+                items.RemoveAt(i);
+                AccuSceneSelfDiagnostics.Rejected("baggage");
+            }
+        }
     }
 
     private static void Upsert(List<KeyValuePair<string, string?>> items, string key, string value)

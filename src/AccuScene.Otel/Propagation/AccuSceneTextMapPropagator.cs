@@ -87,7 +87,17 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
             AccuSceneSelfDiagnostics.Rejected("baggage");
         }
 
+        // Held to the rules of the x-accuscene-* headers, like the System.Diagnostics side.
         var baggage = result.Baggage;
+        foreach (var (_, key) in _headers.Entries)
+        {
+            if (baggage.GetBaggage(key) is { } carried && !PropagatedHeaders.IsValidValue(carried))
+            {
+                baggage = baggage.RemoveBaggage(key);
+                AccuSceneSelfDiagnostics.Rejected("baggage");
+            }
+        }
+
         foreach (var (header, key) in _headers.Entries)
         {
             string? value;

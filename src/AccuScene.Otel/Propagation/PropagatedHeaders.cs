@@ -37,6 +37,20 @@ internal sealed class PropagatedHeaders
 
     public (string Header, string Key)[] Entries { get; }
 
+    /// <summary>Whether <paramref name="key"/> is the baggage key of one of the propagated headers.</summary>
+    public bool IsPropagatedKey(string key)
+    {
+        foreach (var (_, known) in this.Entries)
+        {
+            if (string.Equals(known, key, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public string[] HeaderNames { get; }
 
     public static PropagatedHeaders From(AccuSceneTracingOptions options) =>

@@ -8,6 +8,42 @@ namespace AccuScene.Otel.Tests.Metrics;
 
 public class PercentilesTests
 {
+    [Test]
+    public void HistogramRecord_WithATagWhoseToStringThrows_DoesNotThrowIntoTheCaller()
+    {
+        // #18: the percentiles' series lookup formats tag values, and used to throw out of Histogram.Record.
+        var errors = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "accuscene.otel.processor.errors")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (errors)
+            {
+                errors.Add(tags.ToArray().FirstOrDefault(t => t.Key == "processor").Value as string);
+            }
+        });
+        listener.Start();
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Hostile");
+        var histogram = meter.CreateHistogram<double>("accuscene.hostile.duration", "s");
+
+        Assert.DoesNotThrow(() => histogram.Record(0.5, new KeyValuePair<string, object?>("scene", new ThrowingToString())));
+        histogram.Record(0.25, new KeyValuePair<string, object?>("scene", "ordinary"));
+
+        lock (errors)
+        {
+            Assert.That(errors, Is.EqualTo(new[] { "AccuScenePercentiles" }), "the lost measurement is counted");
+        }
+
+        Assert.That(percentiles.Quantile("accuscene.hostile.duration", 0.5), Is.EqualTo(0.25).Within(1).Percent, "later measurements still count");
+    }
+
     [TestCase(1.5)]
     [TestCase(-0.1)]
     [TestCase(double.NaN)]
@@ -181,5 +217,10 @@ public class PercentilesTests
         api.RequestCompleted("GET", "/scenes/{id}", 200, 0.04);
 
         Assert.That(system.Percentiles!.Find("http.server.request.duration", new KeyValuePair<string, string?>("http.route", "/scenes/{id}"))?.Count, Is.EqualTo(1));
+    }
+
+    private sealed class ThrowingToString
+    {
+        public override string ToString() => throw new InvalidOperationException("no text");
     }
 }

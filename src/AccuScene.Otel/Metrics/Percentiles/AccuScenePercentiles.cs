@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Instrumentation;
 
 namespace AccuScene.Otel.Metrics.Percentiles;
@@ -33,11 +34,25 @@ public sealed class AccuScenePercentiles : IDisposable
 
         _relativeAccuracy = relativeAccuracy;
         _listener = new MeterListener { InstrumentPublished = this.OnInstrumentPublished };
-        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => Record(value, tags, state));
+        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => Record(value, tags, state));
+        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => Record(value, tags, state));
+        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => Record(value, tags, state));
         _listener.Start();
+    }
+
+    // Runs inside the app's Histogram.Record: a tag value whose ToString() throws (or any other fault) costs
+    // the sketch that one measurement, counted, and never reaches the caller.
+    private static void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        try
+        {
+            ((InstrumentSeries)state!).Record(value, tags);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            AccuSceneSelfDiagnostics.ProcessorFailed(nameof(AccuScenePercentiles), "record", ex);
+        }
     }
 
     /// <summary>Gets how many measurements went into overflow series because an instrument had too many tag sets.</summary>

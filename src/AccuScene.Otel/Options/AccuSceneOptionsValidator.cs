@@ -73,15 +73,14 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
         RequireNonBlankIfSet(service.Environment, $"{root}:Service:Environment", failures);
     }
 
-    private static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    private static bool IsHttpUrl(Uri uri) =>
+        uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void ValidateExporters(AccuSceneExporterOptions exporters, string root, List<string> failures)
     {
         var otlp = exporters.Otlp;
         var key = $"{root}:Exporters:Otlp";
-        if (otlp.Endpoint is { } endpoint
-            && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        if (otlp.Endpoint is { } endpoint && !IsHttpUrl(endpoint))
         {
             failures.Add($"{key}:Endpoint must be an absolute http:// or https:// URL; it is '{endpoint}'.");
         }
@@ -91,7 +90,8 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
             // OpenTelemetry reads these itself, and would only log a malformed one and export nowhere.
             foreach (var variable in Exporters.AccuSceneExporterWiring.EndpointVariables)
             {
-                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value && !IsHttpUrl(value))
+                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+                    && !(Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && IsHttpUrl(uri)))
                 {
                     failures.Add($"{variable} must be an absolute http:// or https:// URL; it is '{value}'.");
                 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.Versioning;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.IntegrationTests.Infrastructure;
-using AccuScene.Otel.Testing;
 
 namespace AccuScene.Otel.IntegrationTests.Reliability;
 

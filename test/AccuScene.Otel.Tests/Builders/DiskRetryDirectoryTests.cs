@@ -1,6 +1,5 @@
 using System.Runtime.Versioning;
 using AccuScene.Otel.Exporters;
-using AccuScene.Otel.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccuScene.Otel.Tests.Builders;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Propagation;
 using Microsoft.Extensions.DependencyInjection;
@@ -158,7 +156,7 @@ public class ProcessWideStateTests
             {
                 o.Dashboard.Enabled = false;
                 o.Exporters.Prometheus.Enabled = true;
-                o.Exporters.Prometheus.Port = FreeLoopbackPort();
+                o.Exporters.Prometheus.Port = LoopbackPort.GetFree();
             })
             .AddInMemoryExporter(metrics)
             .Build())
@@ -172,13 +170,5 @@ public class ProcessWideStateTests
             Assert.That(names, Does.Contain("dotnet.assembly.count").And.Contain("dotnet.thread_pool.thread.count"));
             Assert.That(names, Does.Not.Contain("dotnet.assembly.loaded").And.Not.Contain("dotnet.thread_pool.threads"));
         });
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        // HttpListener cannot bind port 0; a port just released is the closest it can get.
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

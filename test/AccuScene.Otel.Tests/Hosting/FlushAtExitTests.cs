@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using AccuScene.Otel.Instrumentation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -67,23 +66,7 @@ public class FlushAtExitTests
     [CancelAfter(30_000)]
     public async Task FailedFinalExport_IsCountedAndNotThrown(CancellationToken cancellationToken)
     {
-        var failures = new List<(long Value, string? Signal)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "accuscene.otel.flush.failures")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            lock (failures)
-            {
-                failures.Add((value, tags.ToArray().FirstOrDefault(t => t.Key == "signal").Value as string));
-            }
-        });
-        listener.Start();
+        using var failures = new MetricCollector<long>(null, "AccuScene.Otel", "accuscene.otel.flush.failures");
 
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAccuScene(o => o.Dashboard.Enabled = false)
@@ -94,10 +77,7 @@ public class FlushAtExitTests
         meter.CreateCounter<long>("accuscene.failing.steps").Add(1);
 
         Assert.That(async () => await host.StopAsync(cancellationToken), Throws.Nothing);
-        lock (failures)
-        {
-            Assert.That(failures, Does.Contain((1L, (string?)"metrics")));
-        }
+        Assert.That(failures.GetMeasurementSnapshot().Select(m => (m.Value, m.Tags["signal"])), Does.Contain((1L, (object?)"metrics")));
 
         host.Dispose();
     }
@@ -107,17 +87,7 @@ public class FlushAtExitTests
     public async Task HostWithThePrometheusEndpoint_FlushesPushReaders_AndCountsNoFailure(CancellationToken cancellationToken)
     {
         // A pull reader cannot be collected outside a scrape, so OpenTelemetry's ForceFlush reports false.
-        var failures = 0L;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "accuscene.otel.flush.failures")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
-        listener.Start();
+        using var failures = new MetricCollector<long>(null, "AccuScene.Otel", "accuscene.otel.flush.failures");
 
         var metrics = new List<Metric>();
         var builder = Host.CreateApplicationBuilder();
@@ -125,7 +95,7 @@ public class FlushAtExitTests
             {
                 o.Dashboard.Enabled = false;
                 o.Exporters.Prometheus.Enabled = true;
-                o.Exporters.Prometheus.Port = FreeLoopbackPort();
+                o.Exporters.Prometheus.Port = LoopbackPort.GetFree();
             })
             .WithMetrics(m => m.AddInMemoryExporter(metrics, r => r.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = OncePerMinute));
         var host = builder.Build();
@@ -138,7 +108,8 @@ public class FlushAtExitTests
         Assert.Multiple(() =>
         {
             Assert.That(metrics.Select(m => m.Name), Does.Contain("accuscene.scraped.steps"), "the push reader beside the pull reader was flushed");
-            Assert.That(Interlocked.Read(ref failures), Is.Zero, "the pull reader's false is not a failed export");
+            Assert.That(failures.Instrument, Is.Not.Null, "the collector listens to the failure counter");
+            Assert.That(failures.GetMeasurementSnapshot(), Is.Empty, "the pull reader's false is not a failed export");
         });
         host.Dispose();
     }
@@ -184,14 +155,6 @@ public class FlushAtExitTests
         }
 
         Assert.That(metrics.Select(m => m.Name), Does.Contain("accuscene.bare_run.steps"));
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        // HttpListener cannot bind port 0; a port just released is the closest it can get.
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private sealed class FailingExporter : BaseExporter<Metric>

@@ -33,6 +33,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneAlerts(this IEndpointRouteBuilder endpoints, string pattern = "/alerts")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
         var group = endpoints.MapGroup(pattern);
 
         // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.
@@ -93,22 +94,8 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
             return (StatusCodes.Status403Forbidden, browser);
         }
 
-        if (EndpointGuards.ListensOnLoopbackOnly(context))
-        {
-            return null;
-        }
-
         var token = context.RequestServices.GetService<AccuSceneOptions>()?.Alerts.AcknowledgeToken;
-        if (string.IsNullOrEmpty(token))
-        {
-            return (StatusCodes.Status403Forbidden, "The server listens beyond loopback, so acknowledging needs AccuScene:Alerts:AcknowledgeToken to be set.");
-        }
-
-        var header = context.Request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
-            ? null
-            : (StatusCodes.Status401Unauthorized, "Acknowledging needs 'Authorization: Bearer <token>'.");
+        return EndpointGuards.TokenRefusal(context, token, "AccuScene:Alerts:AcknowledgeToken", "acknowledging");
     }
 
     private static async Task<(string By, string? Comment, string? Error)> ReadBodyAsync(HttpContext context)

@@ -39,6 +39,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneDashboard(this IEndpointRouteBuilder endpoints, string pattern = "/dashboard")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
         var group = endpoints.MapGroup(pattern);
 
         // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AccuScene.Otel;
 using AccuScene.Otel.AspNetCore;
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Instrumentation.Events;
@@ -11,7 +12,9 @@ namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
 /// Maps the read-only event and profiling endpoints. Like the dashboard, they refuse (403) a request from
-/// another origin's page and, on a loopback-only server, a Host that is not a loopback name.
+/// another origin's page and, on a loopback-only server, a Host that is not a loopback name. On a server that
+/// listens beyond loopback they require <c>Authorization: Bearer &lt;AccuScene:Endpoints:ReadToken&gt;</c>
+/// (403 when no token is configured, 401 when the header does not match).
 /// </summary>
 public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
 {
@@ -31,6 +34,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneEvents(this IEndpointRouteBuilder endpoints, string pattern = "/events")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
         return endpoints.MapGet(pattern, async context =>
         {
             if (await RefusedAsync(context).ConfigureAwait(false))
@@ -60,6 +64,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapAccuSceneProfiling(this IEndpointRouteBuilder endpoints, string pattern = "/profiling")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
         return endpoints.MapGet(pattern, async context =>
         {
             if (await RefusedAsync(context).ConfigureAwait(false))
@@ -81,17 +86,20 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     }
 
     // The dashboard's rules: a loopback-only server answers loopback host names only (no DNS rebinding), and
-    // no other origin's page may read the events or the profile.
+    // no other origin's page may read the events or the profile. Beyond loopback, the read token is required.
     private static async Task<bool> RefusedAsync(HttpContext context)
     {
-        if (EndpointGuards.BrowserRefusal(context) is not { } reason)
+        (int Status, string Reason)? refusal = EndpointGuards.BrowserRefusal(context) is { } reason
+            ? (StatusCodes.Status403Forbidden, reason)
+            : EndpointGuards.TokenRefusal(context, context.RequestServices.GetService<AccuSceneOptions>()?.Endpoints.ReadToken, "AccuScene:Endpoints:ReadToken", "reading it");
+        if (refusal is not { } answer)
         {
             return false;
         }
 
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.StatusCode = answer.Status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(answer.Reason, context.RequestAborted).ConfigureAwait(false);
         return true;
     }
 

@@ -21,6 +21,7 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapAccuSceneHealth(this IEndpointRouteBuilder endpoints, string pattern = "/health")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
         var group = endpoints.MapGroup(pattern);
 
         // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AccuScene.Otel.AspNetCore;
 
-/// <summary>Checks shared by the alert and dashboard endpoints.</summary>
+/// <summary>Checks shared by the alert, dashboard, event and profiling endpoints.</summary>
 internal static class EndpointGuards
 {
     /// <summary>Whether every address the server listens on is loopback (then acknowledging needs no token).</summary>
@@ -48,6 +50,30 @@ internal static class EndpointGuards
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Beyond loopback, requires <c>Authorization: Bearer &lt;token&gt;</c> with the token configured at
+    /// <paramref name="key"/>; without one configured there, refuses. On a loopback-only server, allows.
+    /// </summary>
+    /// <returns>The status and reason to refuse with, or <see langword="null"/>.</returns>
+    public static (int Status, string Reason)? TokenRefusal(HttpContext context, string? token, string key, string action)
+    {
+        if (ListensOnLoopbackOnly(context))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            return (StatusCodes.Status403Forbidden, $"The server listens beyond loopback, so {action} needs {key} to be set.");
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
+            ? null
+            : (StatusCodes.Status401Unauthorized, $"{char.ToUpperInvariant(action[0])}{action[1..]} needs 'Authorization: Bearer <token>'.");
     }
 
     private static bool IsLoopbackHost(string host) =>

@@ -66,8 +66,9 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     /// <summary>Gets the meter provider, once started.</summary>
     public MeterProvider? MeterProvider => _meterProvider;
 
-    /// <summary>Gets the logger factory whose records go to OpenTelemetry, once started.</summary>
-    public ILoggerFactory LoggerFactory => _loggerFactory ?? throw new InvalidOperationException("Call Start() before asking for loggers.");
+    /// <summary>Gets the logger factory whose records go to OpenTelemetry; asking for it starts the system if it is not started yet.</summary>
+    /// <exception cref="ObjectDisposedException">The system was stopped.</exception>
+    public ILoggerFactory LoggerFactory => _loggerFactory ?? this.Start()._loggerFactory!;
 
     /// <summary>Creates a system from <c>AccuScene__*</c> environment variables and <paramref name="configure"/>.</summary>
     /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>
@@ -139,10 +140,14 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Creates a logger whose records go through OpenTelemetry.</summary>
+    /// <summary>Creates a logger whose records go through OpenTelemetry; starts the system if it is not started yet.</summary>
     /// <param name="categoryName">The category.</param>
     /// <returns>The logger.</returns>
-    public ILogger CreateLogger(string categoryName) => this.LoggerFactory.CreateLogger(categoryName);
+    public ILogger CreateLogger(string categoryName)
+    {
+        ArgumentNullException.ThrowIfNull(categoryName);
+        return this.LoggerFactory.CreateLogger(categoryName);
+    }
 
     /// <summary>Flushes the trace, metric and log exporters without stopping.</summary>
     /// <param name="timeoutMilliseconds">How long to wait per provider.</param>

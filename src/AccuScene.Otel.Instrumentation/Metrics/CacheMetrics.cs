@@ -39,6 +39,7 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     /// <param name="cacheName">The logical cache.</param>
     public void Hit(string cacheName)
     {
+        ArgumentNullException.ThrowIfNull(cacheName);
         Interlocked.Increment(ref this.Counts(cacheName).Hits);
         _hits.Add(1, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName));
     }
@@ -47,6 +48,7 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     /// <param name="cacheName">The logical cache.</param>
     public void Miss(string cacheName)
     {
+        ArgumentNullException.ThrowIfNull(cacheName);
         Interlocked.Increment(ref this.Counts(cacheName).Misses);
         _misses.Add(1, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName));
     }

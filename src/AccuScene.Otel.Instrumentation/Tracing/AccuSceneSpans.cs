@@ -157,8 +157,25 @@ public static class AccuSceneSpans
             return;
         }
 
-        activity.AddException(exception);
-        activity.SetTag(AccuSceneAttributes.ErrorType, exception.GetType().FullName);
-        activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+        var type = exception.GetType().FullName;
+        string? description;
+        try
+        {
+            description = exception.Message;
+            activity.AddException(exception);
+        }
+        catch (Exception unreadable) when (unreadable is not OutOfMemoryException)
+        {
+            // An exception whose Message or ToString() throws is still recorded, by its type.
+            description = null;
+            activity.AddEvent(new ActivityEvent("exception", tags: new ActivityTagsCollection
+            {
+                ["exception.type"] = type,
+                ["exception.message"] = $"(its Message or ToString() threw {unreadable.GetType().Name})",
+            }));
+        }
+
+        activity.SetTag(AccuSceneAttributes.ErrorType, type);
+        activity.SetStatus(ActivityStatusCode.Error, description);
     }
 }

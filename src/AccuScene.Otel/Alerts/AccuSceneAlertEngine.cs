@@ -76,7 +76,11 @@ public sealed class AccuSceneAlertEngine
     /// <returns>A message naming the rule and the setting, or <see langword="null"/>.</returns>
     public static string? Validate(AlertRule rule)
     {
-        ArgumentNullException.ThrowIfNull(rule);
+        if (rule is null)
+        {
+            return "An alert rule is null.";
+        }
+
         var name = string.IsNullOrWhiteSpace(rule.Name) ? "(unnamed)" : rule.Name;
         return rule switch
         {

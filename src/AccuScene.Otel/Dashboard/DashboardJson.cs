@@ -11,8 +11,11 @@ public static class DashboardJson
     /// <param name="output">The stream.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when it is written.</returns>
-    public static Task WriteAsync(DashboardModel model, Stream output, CancellationToken cancellationToken = default) =>
-        JsonSerializer.SerializeAsync(output, model, DashboardJsonContext.Default.DashboardModel, cancellationToken);
+    public static Task WriteAsync(DashboardModel model, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return JsonSerializer.SerializeAsync(output, model, DashboardJsonContext.Default.DashboardModel, cancellationToken);
+    }
 
     /// <summary>Serialises <paramref name="model"/> compactly to UTF-8.</summary>
     /// <param name="model">The model.</param>
@@ -26,7 +29,8 @@ public static class DashboardJson
     public static string Serialize(DashboardModel model) => JsonSerializer.Serialize(model, DashboardJsonContext.Indented.DashboardModel);
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+// A figure that is not a finite number (a rate over no time, a model built by hand) is written as null: JSON has no NaN.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(FiniteDoubleJsonConverter)])]
 [JsonSerializable(typeof(DashboardModel))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext
 {

@@ -4,12 +4,16 @@ using OpenTelemetry.Metrics;
 namespace AccuScene.Otel.Dashboard;
 
 /// <summary>
-/// A table widget's rows: one metric merged per value of a group-by tag, at most <c>maxRows</c> rows.
+/// A table widget's rows: one metric merged per value of a group-by tag, at most <c>maxRows</c> rows, each
+/// labelled with at most <see cref="MaxLabelLength"/> characters.
 /// Points of other values are counted as dropped. Rows are keyed by the tag's value object, so a lookup
 /// allocates nothing; the label is formatted once, when the row is created.
 /// </summary>
 internal sealed class TableAggregate(string widget, string metric, string groupBy, int maxRows)
 {
+    /// <summary>The longest row label kept, in characters; a row's memory stays bounded whatever the tag value.</summary>
+    public const int MaxLabelLength = 128;
+
     private static readonly object Missing = new();
     private readonly Dictionary<object, Row> _rows = [];
 
@@ -50,6 +54,11 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
             }
 
             var label = ReferenceEquals(key, Missing) ? "(none)" : Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+            if (label.Length > MaxLabelLength)
+            {
+                label = string.Concat(label.AsSpan(0, MaxLabelLength - 1), "…");
+            }
+
             _rows[key] = row = new Row(label);
         }
 

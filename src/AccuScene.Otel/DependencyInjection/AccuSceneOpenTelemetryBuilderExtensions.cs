@@ -79,8 +79,8 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         }
 
         // The event store the capture processors fill, and the profiler.
-        services.TryAddSingleton(_ => new AccuSceneEventStore(options.Events.MaxEvents));
-        services.TryAddSingleton(sp => new AccuSceneProfiler(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(_ => new AccuSceneEventStore(options.Events));
+        services.TryAddSingleton(sp => new AccuSceneProfiler(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>(), options.Profiling));
 
         // In-process percentiles: created with the meter provider, so they listen from the start.
         services.TryAddSingleton(_ => new AccuScenePercentiles());

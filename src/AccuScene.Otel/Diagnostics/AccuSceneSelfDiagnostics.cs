@@ -36,6 +36,14 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> EventsDropped = Meter.CreateCounter<long>(
         "accuscene.otel.events.dropped", unit: "{event}", description: "Events dropped from the in-memory event store because it was full.");
 
+    /// <summary>Events stored with a text cut to its maximum length or attributes past the maximum left out.</summary>
+    public static readonly Counter<long> EventsTruncated = Meter.CreateCounter<long>(
+        "accuscene.otel.events.truncated", unit: "{event}", description: "Events stored with a message, name or attribute cut to its maximum length, or attributes past the maximum count left out.");
+
+    /// <summary>Profiled scopes recorded into a session's overflow scope because the session already held its maximum of scope names.</summary>
+    public static readonly Counter<long> ProfilingScopesOverflowed = Meter.CreateCounter<long>(
+        "accuscene.otel.profiling.scopes.overflowed", unit: "{scope}", description: "Profiled scopes recorded under the overflow name because the session already held AccuScene:Profiling:MaxScopes names.");
+
     /// <summary>Samples an alert rule let go because it already held its maximum; tag <c>rule</c>.</summary>
     public static readonly Counter<long> AlertSamplesDropped = Meter.CreateCounter<long>(
         "accuscene.otel.alerts.samples.dropped", unit: "{sample}", description: "Samples an alert rule dropped, oldest first, because it already held its maximum.");
@@ -56,6 +64,19 @@ internal static class AccuSceneSelfDiagnostics
         {
             ProcessorErrors.Add(1, new TagList { { "processor", processor }, { "stage", stage } });
             AccuSceneEventSource.Log.ProcessorFailed(processor, stage, exception);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing left to report to.
+        }
+    }
+
+    /// <summary>Adds to a counter; a listener that throws is not the caller's problem.</summary>
+    public static void Count(Counter<long> counter, long value)
+    {
+        try
+        {
+            counter.Add(value);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

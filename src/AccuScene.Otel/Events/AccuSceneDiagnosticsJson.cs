@@ -13,16 +13,22 @@ public static class AccuSceneDiagnosticsJson
     /// <param name="output">The stream.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when it is written.</returns>
-    public static Task WriteAsync(AccuSceneEventPage page, Stream output, CancellationToken cancellationToken = default) =>
-        JsonSerializer.SerializeAsync(output, page, AccuSceneDiagnosticsJsonContext.Default.AccuSceneEventPage, cancellationToken);
+    public static Task WriteAsync(AccuSceneEventPage page, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return JsonSerializer.SerializeAsync(output, page, AccuSceneDiagnosticsJsonContext.Default.AccuSceneEventPage, cancellationToken);
+    }
 
     /// <summary>Writes a profiling report.</summary>
     /// <param name="report">The report.</param>
     /// <param name="output">The stream.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when it is written.</returns>
-    public static Task WriteAsync(ProfilingReport report, Stream output, CancellationToken cancellationToken = default) =>
-        JsonSerializer.SerializeAsync(output, report, AccuSceneDiagnosticsJsonContext.Default.ProfilingReport, cancellationToken);
+    public static Task WriteAsync(ProfilingReport report, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return JsonSerializer.SerializeAsync(output, report, AccuSceneDiagnosticsJsonContext.Default.ProfilingReport, cancellationToken);
+    }
 
     /// <summary>Serialises a comparison of two sessions.</summary>
     /// <param name="comparison">The comparison from <see cref="AccuSceneProfiler.Compare"/>.</param>

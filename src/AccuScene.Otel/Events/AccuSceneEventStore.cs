@@ -3,39 +3,55 @@ using AccuScene.Otel.Diagnostics;
 namespace AccuScene.Otel.Events;
 
 /// <summary>
-/// The bounded in-memory event store: a ring buffer of <see cref="Capacity"/> events. When it is full the
-/// oldest event is dropped, and the drop is counted (<see cref="Dropped"/> and
-/// <c>accuscene.otel.events.dropped</c>). Thread-safe; queries copy what they return.
+/// The bounded in-memory event store: a ring buffer of at most <see cref="Capacity"/> events and
+/// <see cref="MaxBytes"/> estimated bytes. When either is reached the oldest events are dropped, and the drops
+/// are counted (<see cref="Dropped"/> and <c>accuscene.otel.events.dropped</c>). A message, name or attribute
+/// longer than its limit is cut, and attributes past the limit are left out (<see cref="Truncated"/> and
+/// <c>accuscene.otel.events.truncated</c>). Thread-safe; queries copy what they return.
 /// </summary>
 public sealed class AccuSceneEventStore
 {
     private static AccuSceneEventStore? _shared;
 
     private readonly Lock _gate = new();
+    private readonly EventLimits _limits;
     private readonly AccuSceneEvent?[] _ring;
+    private readonly long[] _sizes;
     private int _next;
     private int _count;
+    private long _bytes;
     private long _sequence;
     private long _dropped;
+    private long _truncated;
 
-    /// <summary>Creates a store that keeps <paramref name="capacity"/> events.</summary>
-    /// <param name="capacity">100 to 1,000,000.</param>
-    public AccuSceneEventStore(int capacity = 10_000)
+    /// <summary>Creates a store with the limits of <paramref name="options"/>.</summary>
+    /// <param name="options">The limits; <see langword="null"/> takes the defaults. Read once, here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is outside the range its option documents.</exception>
+    public AccuSceneEventStore(AccuSceneEventsOptions? options = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 100);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1_000_000);
-        _ring = new AccuSceneEvent?[capacity];
+        options ??= new AccuSceneEventsOptions();
+        Check(options.MaxEvents, 100, 1_000_000, nameof(options.MaxEvents));
+        Check(options.MaxBytes, 1L << 20, 1L << 30, nameof(options.MaxBytes));
+        Check(options.MaxMessageLength, 64, 65_536, nameof(options.MaxMessageLength));
+        Check(options.MaxAttributeLength, 16, 65_536, nameof(options.MaxAttributeLength));
+        Check(options.MaxAttributes, 1, 1024, nameof(options.MaxAttributes));
+        _limits = new EventLimits(options);
+        _ring = new AccuSceneEvent?[options.MaxEvents];
+        _sizes = new long[options.MaxEvents];
     }
 
     /// <summary>Gets the store used by providers built without a service collection that holds one.</summary>
-    public static AccuSceneEventStore Shared => GetShared(10_000);
+    public static AccuSceneEventStore Shared => GetShared(null);
 
-    /// <summary>The shared store; the first call's capacity decides its size.</summary>
-    internal static AccuSceneEventStore GetShared(int capacity) =>
-        LazyInitializer.EnsureInitialized(ref _shared, () => new AccuSceneEventStore(capacity));
+    /// <summary>The shared store; the first call's options decide its limits.</summary>
+    internal static AccuSceneEventStore GetShared(AccuSceneEventsOptions? options) =>
+        LazyInitializer.EnsureInitialized(ref _shared, () => new AccuSceneEventStore(options));
 
     /// <summary>Gets how many events it keeps.</summary>
     public int Capacity => _ring.Length;
+
+    /// <summary>Gets the estimated bytes it may hold.</summary>
+    public long MaxBytes => _limits.MaxBytes;
 
     /// <summary>Gets how many events it holds now.</summary>
     public int Count
@@ -49,30 +65,71 @@ public sealed class AccuSceneEventStore
         }
     }
 
-    /// <summary>Gets how many events were dropped because the store was full.</summary>
+    /// <summary>Gets the estimated bytes of the events it holds now.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    /// <summary>Gets how many events were dropped to stay within <see cref="Capacity"/> and <see cref="MaxBytes"/>.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Adds an event; its <see cref="AccuSceneEvent.Id"/> is assigned here.</summary>
+    /// <summary>Gets how many events were stored with a text cut or attributes left out.</summary>
+    public long Truncated => Interlocked.Read(ref _truncated);
+
+    /// <summary>Adds an event; its <see cref="AccuSceneEvent.Id"/> is assigned here, and its texts are held to the store's limits.</summary>
     /// <param name="captured">The event (its id is ignored).</param>
     /// <returns>The stored event, with its id.</returns>
     public AccuSceneEvent Add(AccuSceneEvent captured)
     {
         ArgumentNullException.ThrowIfNull(captured);
+        var limited = _limits.Apply(captured, out var truncated);
+        var size = EventLimits.Estimate(limited);
         AccuSceneEvent stored;
-        var dropped = false;
+        var dropped = 0;
         lock (_gate)
         {
-            stored = captured with { Id = ++_sequence };
-            dropped = _count == _ring.Length;
-            _ring[_next] = stored;
-            _next = (_next + 1) % _ring.Length;
-            _count = Math.Min(_count + 1, _ring.Length);
+            stored = limited with { Id = ++_sequence };
+            if (size > _limits.MaxBytes)
+            {
+                // Only possible when the per-event limits allow more than the whole store: it is not kept.
+                dropped = 1;
+            }
+            else
+            {
+                while (_count > 0 && (_count == _ring.Length || _bytes + size > _limits.MaxBytes))
+                {
+                    var oldest = (_next - _count + _ring.Length) % _ring.Length;
+                    _bytes -= _sizes[oldest];
+                    _ring[oldest] = null;
+                    _count--;
+                    dropped++;
+                }
+
+                _ring[_next] = stored;
+                _sizes[_next] = size;
+                _bytes += size;
+                _next = (_next + 1) % _ring.Length;
+                _count++;
+            }
         }
 
-        if (dropped)
+        if (truncated)
         {
-            Interlocked.Increment(ref _dropped);
-            AccuSceneSelfDiagnostics.EventsDropped.Add(1);
+            Interlocked.Increment(ref _truncated);
+            AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.EventsTruncated, 1);
+        }
+
+        if (dropped > 0)
+        {
+            Interlocked.Add(ref _dropped, dropped);
+            AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.EventsDropped, dropped);
         }
 
         return stored;
@@ -106,6 +163,14 @@ public sealed class AccuSceneEventStore
         var page = matching.Skip(offset).Take(limit).ToList();
         var next = offset + page.Count < matching.Count ? offset + page.Count : (int?)null;
         return new AccuSceneEventPage(page, matching.Count, offset, next, dropped);
+    }
+
+    private static void Check(long value, long min, long max, string name)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AccuSceneEventsOptions) + "." + name, value, $"AccuScene:Events:{name} must be between {min} and {max}.");
+        }
     }
 
     private static bool Matches(AccuSceneEvent item, AccuSceneEventQuery query) =>

@@ -64,6 +64,12 @@ public static class AccuSceneHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(dependency);
         ArgumentNullException.ThrowIfNull(factory);
+        tags ??= [];
+        if (tags.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("A health check tag must not be null or blank.", nameof(tags));
+        }
+
         Validate(schedule);
         builder.AddAccuSceneScheduling();
         builder.Services.AddSingleton(new HealthCheckMetadata(name, dependency, schedule));

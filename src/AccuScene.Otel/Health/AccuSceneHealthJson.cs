@@ -23,6 +23,7 @@ public static class AccuSceneHealthJson
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
+        CheckEntries(report);
         var writer = new Utf8JsonWriter(output, Options);
         await using (writer.ConfigureAwait(false))
         {
@@ -38,6 +39,7 @@ public static class AccuSceneHealthJson
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(writer);
+        CheckEntries(report);
         writer.WriteStartObject();
         writer.WriteString("status", report.Status.ToString());
         writer.WriteString("probe", report.Probe.ToString().ToLowerInvariant());
@@ -133,6 +135,14 @@ public static class AccuSceneHealthJson
         else
         {
             writer.WriteNull(name);
+        }
+    }
+
+    private static void CheckEntries(AccuSceneHealthReport report)
+    {
+        if (report.Entries is null || report.Entries.Any(e => e is null))
+        {
+            throw new ArgumentException("The report's Entries must be a list without null entries.", nameof(report));
         }
     }
 }

@@ -111,8 +111,8 @@ public static class AccuSceneLoggingBuilderExtensions
         if (options.Events.Enabled)
         {
             var minimumLevel = options.Events.MinimumLevel;
-            var capacity = options.Events.MaxEvents;
-            builder.AddProcessor(sp => new EventCaptureLogProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(capacity), minimumLevel));
+            var events = options.Events;
+            builder.AddProcessor(sp => new EventCaptureLogProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(events), minimumLevel));
         }
 
         if (options.Logging.Console.Enabled)

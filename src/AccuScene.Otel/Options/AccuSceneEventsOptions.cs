@@ -10,6 +10,24 @@ public sealed class AccuSceneEventsOptions
     public int MaxEvents { get; set; } = 10_000;
 
     /// <summary>
+    /// Gets or sets the estimated memory the in-memory store may hold, 1048576 (1 MiB) to 1073741824 (1 GiB);
+    /// the oldest events are dropped (and counted) to stay under it. Default: 16777216 (16 MiB).
+    /// </summary>
+    public long MaxBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Gets or sets the longest message kept, in characters, 64 to 65536; a longer one is cut (and counted). Default: 4096.</summary>
+    public int MaxMessageLength { get; set; } = 4096;
+
+    /// <summary>
+    /// Gets or sets the longest name, category, attribute key or attribute value kept, in characters, 16 to 65536;
+    /// a longer one is cut (and counted). Default: 1024.
+    /// </summary>
+    public int MaxAttributeLength { get; set; } = 1024;
+
+    /// <summary>Gets or sets the most attributes kept per event, 1 to 1024; the rest are left out (and counted). Default: 64.</summary>
+    public int MaxAttributes { get; set; } = 64;
+
+    /// <summary>
     /// Gets or sets the level from which ordinary log records become events. Records written with
     /// <c>RecordEvent</c> are events at any level. Default: <c>Warning</c>.
     /// </summary>

@@ -31,6 +31,12 @@ public sealed class AccuSceneOptions
     /// <summary>Gets how structured events are captured and kept.</summary>
     public AccuSceneEventsOptions Events { get; } = new();
 
+    /// <summary>Gets how the profiler bounds the scope names it keeps.</summary>
+    public AccuSceneProfilingOptions Profiling { get; } = new();
+
+    /// <summary>Gets what the SDK's read endpoints require beyond loopback.</summary>
+    public AccuSceneEndpointsOptions Endpoints { get; } = new();
+
     /// <summary>Gets how health checks are scheduled and served.</summary>
     public AccuSceneHealthOptions Health { get; } = new();
 

@@ -22,13 +22,22 @@ public static class AccuSceneOptionsJson
     /// <summary>Reads options written by <see cref="Serialize"/> and validates them.</summary>
     /// <param name="json">The JSON document.</param>
     /// <returns>The options.</returns>
-    /// <exception cref="JsonException">The document is not valid JSON for the options tree.</exception>
+    /// <exception cref="ArgumentException"><paramref name="json"/> is not valid JSON for the options tree (the inner exception says where).</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A value is out of range.</exception>
     public static AccuSceneOptions Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var document = JsonSerializer.Deserialize(json, AccuSceneOptionsJsonContext.Default.AccuSceneConfigurationDocument);
-        var options = document?.AccuScene ?? throw new JsonException("The JSON document has no 'AccuScene' object.");
+        AccuSceneConfigurationDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, AccuSceneOptionsJsonContext.Default.AccuSceneConfigurationDocument);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException)
+        {
+            throw new ArgumentException($"The options JSON is not valid: {ex.Message}", nameof(json), ex);
+        }
+
+        var options = document?.AccuScene ?? throw new ArgumentException("The options JSON has no 'AccuScene' object.", nameof(json));
         AccuSceneOptionsValidator.ThrowIfInvalid(options);
         return options;
     }

@@ -88,7 +88,7 @@ public sealed partial class AccuSceneOptionsValidator
         }
     }
 
-    private static void Range(List<string> failures, string key, int value, int min, int max)
+    private static void Range(List<string> failures, string key, long value, long min, long max)
     {
         if (value < min || value > max)
         {

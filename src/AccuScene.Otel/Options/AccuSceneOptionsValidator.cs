@@ -58,6 +58,13 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Events:MaxEvents must be between 100 and 1000000; it is {options.Events.MaxEvents}."));
         }
 
+        Range(failures, $"{root}:Events:MaxBytes", options.Events.MaxBytes, 1L << 20, 1L << 30);
+        Range(failures, $"{root}:Events:MaxMessageLength", options.Events.MaxMessageLength, 64, 65_536);
+        Range(failures, $"{root}:Events:MaxAttributeLength", options.Events.MaxAttributeLength, 16, 65_536);
+        Range(failures, $"{root}:Events:MaxAttributes", options.Events.MaxAttributes, 1, 1024);
+        Range(failures, $"{root}:Profiling:MaxScopes", options.Profiling.MaxScopes, 1, 10_000);
+        Range(failures, $"{root}:Profiling:MaxScopeNameLength", options.Profiling.MaxScopeNameLength, 16, 1024);
+        RequireNonBlankIfSet(options.Endpoints.ReadToken, $"{root}:Endpoints:ReadToken", failures);
         if (!Enum.IsDefined(options.Events.MinimumLevel))
         {
             failures.Add($"{root}:Events:MinimumLevel must be one of Trace, Debug, Information, Warning, Error, Critical or None; it is {options.Events.MinimumLevel}.");

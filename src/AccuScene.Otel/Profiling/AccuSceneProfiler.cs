@@ -9,11 +9,17 @@ namespace AccuScene.Otel.Profiling;
 /// the histogram <c>accuscene.profiling.scope.duration</c>, and adds its duration and allocated bytes
 /// (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) to the current session. A session named
 /// <c>default</c> runs until the first <see cref="StartSession"/>; the last 10 stopped sessions are kept.
+/// A session keeps at most <see cref="AccuSceneProfilingOptions.MaxScopes"/> scope names; scopes with further
+/// names are recorded under <see cref="OverflowScope"/> and counted. Names are cut to
+/// <see cref="AccuSceneProfilingOptions.MaxScopeNameLength"/> characters.
 /// </summary>
 public sealed class AccuSceneProfiler : IDisposable
 {
     /// <summary>The activity source and meter name of the profiler.</summary>
     public const string SourceName = "AccuScene.Profiling";
+
+    /// <summary>The scope name under which a full session records scopes with new names.</summary>
+    public const string OverflowScope = "(overflow)";
 
     private const int KeptSessions = 10;
     private static readonly ActivitySource Source = new(SourceName);
@@ -21,18 +27,29 @@ public sealed class AccuSceneProfiler : IDisposable
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly Meter _meter;
+    private readonly int _maxScopes;
+    private readonly int _maxNameLength;
     private readonly LinkedList<ProfilingSession> _recent = new();
     private ProfilingSession _current;
 
     /// <summary>Creates a profiler.</summary>
     /// <param name="meterFactory">Creates the meter; <see langword="null"/> creates it directly.</param>
     /// <param name="time">The clock of session start and stop times.</param>
-    public AccuSceneProfiler(IMeterFactory? meterFactory = null, TimeProvider? time = null)
+    /// <param name="options">The bounds; <see langword="null"/> takes the defaults. Read once, here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is outside the range its option documents.</exception>
+    public AccuSceneProfiler(IMeterFactory? meterFactory = null, TimeProvider? time = null, AccuSceneProfilingOptions? options = null)
     {
+        options ??= new AccuSceneProfilingOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxScopes, 1, "AccuScene:Profiling:MaxScopes");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxScopes, 10_000, "AccuScene:Profiling:MaxScopes");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxScopeNameLength, 16, "AccuScene:Profiling:MaxScopeNameLength");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxScopeNameLength, 1024, "AccuScene:Profiling:MaxScopeNameLength");
+        _maxScopes = options.MaxScopes;
+        _maxNameLength = options.MaxScopeNameLength;
         _time = time ?? TimeProvider.System;
         _meter = meterFactory?.Create(SourceName) ?? new Meter(SourceName);
         this.Duration = _meter.CreateHistogram<double>("accuscene.profiling.scope.duration", "s", "Duration of each profiled scope.");
-        _current = new ProfilingSession("default", _time);
+        _current = new ProfilingSession("default", _time, _maxScopes);
     }
 
     /// <summary>Gets the session that scopes record into now.</summary>
@@ -58,7 +75,7 @@ public sealed class AccuSceneProfiler : IDisposable
         lock (_gate)
         {
             this.StopCurrent();
-            _current = new ProfilingSession(name, _time);
+            _current = new ProfilingSession(this.Clip(name), _time, _maxScopes);
             return _current;
         }
     }
@@ -70,15 +87,21 @@ public sealed class AccuSceneProfiler : IDisposable
         lock (_gate)
         {
             var stopped = this.StopCurrent();
-            _current = new ProfilingSession("default", _time);
+            _current = new ProfilingSession("default", _time, _maxScopes);
             return stopped;
         }
     }
 
     /// <summary>Starts a scope; dispose it to record it.</summary>
-    /// <param name="name">The scope's name, for example <c>collision-detection</c>.</param>
+    /// <param name="name">The scope's name, for example <c>collision-detection</c>; cut to the maximum length.</param>
     /// <returns>The running scope.</returns>
-    public ProfileScope Scope(string name) => new(this, name, Source.StartActivity(name));
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
+    public ProfileScope Scope(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        name = this.Clip(name);
+        return new(this, name, Source.StartActivity(name));
+    }
 
     /// <summary>The running session and the recent stopped ones, newest first.</summary>
     /// <returns>The report served by <c>GET /profiling</c>.</returns>
@@ -103,6 +126,8 @@ public sealed class AccuSceneProfiler : IDisposable
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(baseline.Scopes);
+        ArgumentNullException.ThrowIfNull(candidate.Scopes);
         var byName = candidate.Scopes.ToDictionary(s => s.Name, StringComparer.Ordinal);
         return [.. baseline.Scopes
             .Where(b => byName.ContainsKey(b.Name))
@@ -118,9 +143,11 @@ public sealed class AccuSceneProfiler : IDisposable
 
     internal void Record(string name, TimeSpan elapsed, long allocatedBytes)
     {
-        this.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", name));
-        this.CurrentSession.Record(name, elapsed.TotalMilliseconds, allocatedBytes);
+        var recorded = this.CurrentSession.Record(name, elapsed.TotalMilliseconds, allocatedBytes);
+        this.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", recorded));
     }
+
+    private string Clip(string name) => name.Length <= _maxNameLength ? name : name[.._maxNameLength];
 
     private static double Ratio(double candidate, double baseline) => baseline > 0 ? candidate / baseline : double.NaN;
 

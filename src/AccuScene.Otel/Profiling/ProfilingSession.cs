@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using AccuScene.Otel.Diagnostics;
 
 namespace AccuScene.Otel.Profiling;
 
@@ -8,11 +9,14 @@ public sealed class ProfilingSession
 {
     private readonly ConcurrentDictionary<string, ScopeStatistics> _scopes = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly int _maxScopes;
+    private int _names;
     private readonly TimeSpan _cpuAtStart;
     private TimeSpan? _cpuAtStop;
 
-    internal ProfilingSession(string name, TimeProvider time)
+    internal ProfilingSession(string name, TimeProvider time, int maxScopes)
     {
+        _maxScopes = maxScopes;
         this.Name = name;
         this.Id = Guid.NewGuid().ToString("N")[..12];
         _time = time;
@@ -48,8 +52,32 @@ public sealed class ProfilingSession
             [.. _scopes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value.Summarize(s.Key))]);
     }
 
-    internal void Record(string scope, double milliseconds, long allocatedBytes) =>
-        _scopes.GetOrAdd(scope, static _ => new ScopeStatistics()).Record(milliseconds, allocatedBytes);
+    /// <returns>The name it was recorded under: <paramref name="scope"/>, or the overflow scope when the session is full.</returns>
+    internal string Record(string scope, double milliseconds, long allocatedBytes)
+    {
+        if (!_scopes.TryGetValue(scope, out var statistics))
+        {
+            if (Volatile.Read(ref _names) >= _maxScopes)
+            {
+                scope = AccuSceneProfiler.OverflowScope;
+                statistics = _scopes.GetOrAdd(scope, static _ => new ScopeStatistics());
+                AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1);
+            }
+            else
+            {
+                // Two threads adding names at once can each pass the check: at most one name per thread over.
+                var created = new ScopeStatistics();
+                statistics = _scopes.GetOrAdd(scope, created);
+                if (ReferenceEquals(statistics, created))
+                {
+                    Interlocked.Increment(ref _names);
+                }
+            }
+        }
+
+        statistics.Record(milliseconds, allocatedBytes);
+        return scope;
+    }
 
     internal void Stop()
     {

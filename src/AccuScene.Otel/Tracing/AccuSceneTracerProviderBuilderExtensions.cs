@@ -68,8 +68,8 @@ public static class AccuSceneTracerProviderBuilderExtensions
 
         if (options.Events.Enabled)
         {
-            var capacity = options.Events.MaxEvents;
-            builder.AddProcessor(sp => new EventCaptureActivityProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(capacity), redactor));
+            var events = options.Events;
+            builder.AddProcessor(sp => new EventCaptureActivityProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(events), redactor));
         }
 
         if (options.Tracing.CollectHttp)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccuScene.Otel.Tests.AspNetCore;
@@ -54,6 +55,52 @@ public class DiagnosticsEndpointGuardTests
             Assert.That(sameOrigin, Is.EqualTo(200), "the server's own page");
             Assert.That(otherOrigin, Is.EqualTo(403), "another origin's page");
             Assert.That(rebinding, Is.EqualTo(403), "a non-loopback Host on a loopback-only server");
+        });
+    }
+
+    /// <summary>
+    /// Beyond loopback, <c>/events</c> and <c>/profiling</c> need the read token (#18, build point 4). The test
+    /// server reports no loopback address, so the endpoints treat it as a server that listens beyond loopback.
+    /// </summary>
+    [TestCase("/events")]
+    [TestCase("/profiling")]
+    [CancelAfter(30_000)]
+    public async Task BeyondLoopback_TheReadTokenIsRequired(string path, CancellationToken cancellationToken)
+    {
+        async Task<(int Status, string Body)> Get(string? configuredToken, string? bearer)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseTestServer();
+            builder.Services.AddAccuScene(o => o.Endpoints.ReadToken = configuredToken);
+            await using var app = builder.Build();
+            app.MapAccuSceneEvents();
+            app.MapAccuSceneProfiling();
+            await app.StartAsync(cancellationToken);
+            using var http = app.GetTestClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new("Bearer", bearer);
+            }
+
+            using var response = await http.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            await app.StopAsync(cancellationToken);
+            return ((int)response.StatusCode, body);
+        }
+
+        var unconfigured = await Get(configuredToken: null, bearer: null);
+        var missing = await Get(configuredToken: "s3cret", bearer: null);
+        var wrong = await Get(configuredToken: "s3cret", bearer: "guess");
+        var right = await Get(configuredToken: "s3cret", bearer: "s3cret");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unconfigured.Status, Is.EqualTo(403));
+            Assert.That(unconfigured.Body, Does.Contain("AccuScene:Endpoints:ReadToken"));
+            Assert.That(missing.Status, Is.EqualTo(401));
+            Assert.That(wrong.Status, Is.EqualTo(401));
+            Assert.That(right.Status, Is.EqualTo(200));
         });
     }
 }

@@ -27,6 +27,23 @@ public class DashboardBoundsTests
     }
 
     [Test]
+    public void ARowLabel_IsCutToItsMaximumLength()
+    {
+        // #18: a table row is labelled by a tag value; a 1 MB value no longer makes a 1 MB row.
+        using var harness = new DashboardHarness("AccuScene.Tests.Bounds.Label", o =>
+        {
+            var table = new DashboardWidget { Title = "by scene", Type = DashboardWidgetType.Table, GroupBy = "scene" };
+            table.Series.Add(new DashboardSeries { Metric = "accuscene.tests.label.requests", Stat = DashboardStat.Value });
+            o.Widgets.Add(table);
+        });
+        harness.Meter.CreateCounter<long>("accuscene.tests.label.requests").Add(1, new KeyValuePair<string, object?>("scene", new string('s', 1_000_000)));
+        harness.Sample();
+
+        var label = harness.Dashboard.GetModel().Tables.Single().Rows.Single().Label;
+        Assert.That(label, Has.Length.EqualTo(128).And.EndWith("…"));
+    }
+
+    [Test]
     public void MetricsPastMaxMetrics_AreDroppedAndCounted_ButTheWidgetsMetricsAlwaysFit()
     {
         long counted = 0;

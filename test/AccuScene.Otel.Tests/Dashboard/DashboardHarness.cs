@@ -27,7 +27,7 @@ internal sealed class DashboardHarness : IDisposable
         this.Time = new FakeTimeProvider(Start);
         _services = new ServiceCollection()
             .AddSingleton(_ => new AccuScenePercentiles())
-            .AddSingleton(_ => new AccuSceneEventStore(100))
+            .AddSingleton(_ => new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 }))
             .BuildServiceProvider();
         _ = _services.GetRequiredService<AccuScenePercentiles>();
         this.Dashboard = new AccuSceneDashboard(options, "dashboard-tests", this.Time, _services);

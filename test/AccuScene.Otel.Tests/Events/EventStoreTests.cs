@@ -12,7 +12,7 @@ public class EventStoreTests
     [Test]
     public void AFullStore_DropsTheOldestAndCountsIt()
     {
-        var store = new AccuSceneEventStore(100);
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 });
         for (var i = 0; i < 250; i++)
         {
             store.Add(Event(T0.AddSeconds(i), AccuSceneEventSeverity.Info, "simulation", $"e{i}"));
@@ -33,7 +33,7 @@ public class EventStoreTests
     public void TimeRange_FromIsInclusive_ToIsExclusive_AndAnEmptyRangeIsEmpty()
     {
         var time = new FakeTimeProvider(T0);
-        var store = new AccuSceneEventStore(1000);
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 1000 });
         for (var i = 0; i < 10; i++)
         {
             store.Add(Event(time.GetUtcNow(), AccuSceneEventSeverity.Info, "cache", $"e{i}"));
@@ -53,7 +53,7 @@ public class EventStoreTests
     [Test]
     public void Filters_SeverityCategoriesTextAndTrace_CombineAndPage()
     {
-        var store = new AccuSceneEventStore(1000);
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 1000 });
         store.Add(Event(T0, AccuSceneEventSeverity.Debug, "simulation", "step.debug"));
         store.Add(Event(T0, AccuSceneEventSeverity.Warning, "database", "db.slow", traceId: "abc"));
         store.Add(Event(T0, AccuSceneEventSeverity.Error, "database", "db.failed"));
@@ -79,7 +79,7 @@ public class EventStoreTests
     {
         const int Threads = 8;
         const int PerThread = 125_000;
-        var store = new AccuSceneEventStore(10_000);
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 10_000 });
         await Task.WhenAll(Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
         {
             for (var i = 0; i < PerThread; i++)
@@ -98,7 +98,7 @@ public class EventStoreTests
     [Test]
     public void TheJsonOfAPage_MatchesItsSnapshot()
     {
-        var store = new AccuSceneEventStore(100);
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 });
         store.Add(new AccuSceneEvent(0, T0, AccuSceneEventSeverity.Warning, "database", "db.slow", "Query took 812 ms",
             new Dictionary<string, string?> { ["db.operation.name"] = "SELECT", ["accuscene.scene.id"] = "scene-7" }, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
         store.Add(new AccuSceneEvent(0, T0.AddSeconds(1), AccuSceneEventSeverity.Info, "simulation", "simulation.completed", "Simulation of scene-7 completed",

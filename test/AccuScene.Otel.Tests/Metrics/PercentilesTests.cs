@@ -165,6 +165,29 @@ public class PercentilesTests
     }
 
     [Test]
+    public void ATagSetLongerThanItsLimit_GoesToTheOverflowSeries()
+    {
+        // #18: 2,000 series of 1 MB tag values would have kept 4 GB; a long tag set is not a series of its own.
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Tests.LongTags");
+        var histogram = meter.CreateHistogram<double>("accuscene.tests.long", "s");
+        for (var i = 0; i < 10; i++)
+        {
+            histogram.Record(i, new KeyValuePair<string, object?>("id", i + new string('x', 1_000_000)));
+        }
+
+        histogram.Record(1, new KeyValuePair<string, object?>("id", "short"));
+
+        var series = percentiles.Snapshot().Where(s => s.Instrument == "accuscene.tests.long").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(series, Has.Count.EqualTo(2), "the short tag set and the overflow series");
+            Assert.That(series.Single(s => s.Tags.Contains(new("otel.metric.overflow", "true"))).Count, Is.EqualTo(10));
+            Assert.That(percentiles.OverflowMeasurements, Is.EqualTo(10));
+        });
+    }
+
+    [Test]
     public void OtherMetersAndNonHistograms_AreIgnored()
     {
         using var percentiles = new AccuScenePercentiles();

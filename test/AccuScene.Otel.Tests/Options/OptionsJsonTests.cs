@@ -43,7 +43,14 @@ public class OptionsJsonTests
     [Test]
     public void Deserialize_RejectsUnknownProperties()
     {
-        Assert.Throws<JsonException>(() => AccuSceneOptionsJson.Deserialize("""{ "AccuScene": { "Tracing": { "Sampling": 1 } } }"""));
+        var ex = Assert.Throws<ArgumentException>(() => AccuSceneOptionsJson.Deserialize("""{ "AccuScene": { "Tracing": { "Sampling": 1 } } }"""));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ParamName, Is.EqualTo("json"));
+            Assert.That(ex.InnerException, Is.InstanceOf<JsonException>());
+            Assert.That(ex.Message, Does.Contain("Sampling"));
+        });
     }
 
     [Test]

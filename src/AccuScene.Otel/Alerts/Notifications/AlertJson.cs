@@ -15,6 +15,7 @@ public static class AlertJson
     public static Task WriteAsync(AccuSceneAlertEngine engine, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(output);
         return JsonSerializer.SerializeAsync(output, Document(engine), AlertJsonContext.Default.AlertsDocument, cancellationToken);
     }
 

@@ -55,6 +55,7 @@ public sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     public void Accept(AlertNotification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
+        ArgumentNullException.ThrowIfNull(notification.Alert);
         var alert = notification.Alert;
         lock (_gate)
         {

@@ -38,6 +38,11 @@ public sealed class WebhookAlertChannel : IAlertChannel, IDisposable
     public async Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notifications);
+        if (notifications.Any(n => n?.Alert is null))
+        {
+            throw new ArgumentException("The notifications must not hold null entries or entries without an alert.", nameof(notifications));
+        }
+
         if (notifications.Count == 0)
         {
             return;

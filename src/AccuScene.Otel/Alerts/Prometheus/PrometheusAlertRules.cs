@@ -25,8 +25,15 @@ public static class PrometheusAlertRules
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(instruments);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(group);
         var byName = new Dictionary<string, AlertInstrument>(StringComparer.Ordinal);
-        foreach (var instrument in instruments)
+        var known = instruments.ToList();
+        if (known.Any(i => i?.Name is null))
+        {
+            throw new ArgumentException("The instruments must not hold null or unnamed entries.", nameof(instruments));
+        }
+
+        foreach (var instrument in known)
         {
             byName.TryAdd(instrument.Name, instrument);
         }
@@ -38,7 +45,7 @@ public static class PrometheusAlertRules
         {
             if (AccuSceneAlertEngine.Validate(rule) is { } invalid)
             {
-                skipped.Add($"{rule.Name}: {invalid}");
+                skipped.Add($"{rule?.Name ?? "(null)"}: {invalid}");
                 continue;
             }
 

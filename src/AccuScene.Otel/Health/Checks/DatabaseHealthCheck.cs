@@ -50,6 +50,7 @@ public sealed class DatabaseHealthCheck : IHealthCheck
     /// <inheritdoc/>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var started = Stopwatch.GetTimestamp();
         try
         {

@@ -34,6 +34,7 @@ public sealed class MemoryHealthCheck : IHealthCheck
     /// <inheritdoc/>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var (heap, workingSet) = _read();
         var used = Math.Max(heap, workingSet);
         var data = new Dictionary<string, object>

@@ -8,6 +8,9 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// </summary>
 internal sealed class InstrumentSeries
 {
+    /// <summary>The longest tag set kept as a series of its own, in characters of keys and values; a longer one goes to the overflow series.</summary>
+    public const int MaxTagSetLength = 1024;
+
     private static readonly KeyValuePair<string, string?>[] OverflowTags = [new("otel.metric.overflow", "true")];
     private static int _nextSlot;
 
@@ -21,7 +24,6 @@ internal sealed class InstrumentSeries
     private readonly RelativeErrorSketch _untagged;
     private Entry? _overflow;
     private int _count;
-    private long _overflowed;
     private readonly int _slot = Interlocked.Increment(ref _nextSlot) & (LastLookup.Slots - 1);
 
     public InstrumentSeries(string name, string? unit, double relativeAccuracy, int maxSeries)
@@ -37,7 +39,8 @@ internal sealed class InstrumentSeries
 
     public string? Unit { get; }
 
-    public long Overflowed => Interlocked.Read(ref _overflowed);
+    // Counted by the overflow sketch itself: a thread's cached lookup can reach it without Find.
+    public long Overflowed => Volatile.Read(ref _overflow)?.Sketch is { } sketch ? sketch.Count + sketch.Rejected : 0;
 
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -113,9 +116,8 @@ internal sealed class InstrumentSeries
                 }
             }
 
-            if (_count >= _maxSeries)
+            if (_count >= _maxSeries || TextLength(tags) > MaxTagSetLength)
             {
-                _overflowed++;
                 _overflow ??= new Entry(OverflowTags, new RelativeErrorSketch(_relativeAccuracy));
                 return _overflow.Sketch;
             }
@@ -131,6 +133,17 @@ internal sealed class InstrumentSeries
             _count++;
             return created.Sketch;
         }
+    }
+
+    private static int TextLength(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var length = 0;
+        foreach (var tag in tags)
+        {
+            length += tag.Key.Length + (tag.Value?.ToString()?.Length ?? 0);
+        }
+
+        return length;
     }
 
     private static KeyValuePair<string, string?>[] Copy(ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -1,0 +1,123 @@
+namespace AccuScene.Otel.Events;
+
+/// <summary>
+/// The per-event limits of an <see cref="AccuSceneEventStore"/>: texts are cut to their maximum length and
+/// attributes past the maximum count are left out; and the estimate of what one stored event costs in memory.
+/// </summary>
+internal sealed class EventLimits
+{
+    // The estimate: each string costs its UTF-16 characters plus a header, and each event the record, its
+    // attribute dictionary and the dictionary's arrays. It errs on the high side: the storm test in
+    // HostileInputStormTests measures managed memory against it.
+    private const int StringOverhead = 32;
+    private const int EventOverhead = 320;
+    private const int AttributeOverhead = 48;
+    private const string Cut = "…";
+
+    public EventLimits(AccuSceneEventsOptions options)
+    {
+        this.MaxEvents = options.MaxEvents;
+        this.MaxBytes = options.MaxBytes;
+        this.MaxMessageLength = options.MaxMessageLength;
+        this.MaxTextLength = options.MaxAttributeLength;
+        this.MaxAttributes = options.MaxAttributes;
+    }
+
+    public int MaxEvents { get; }
+
+    public long MaxBytes { get; }
+
+    public int MaxMessageLength { get; }
+
+    public int MaxTextLength { get; }
+
+    public int MaxAttributes { get; }
+
+    public static long Estimate(AccuSceneEvent item)
+    {
+        long bytes = EventOverhead + Text(item.Category) + Text(item.Name) + Text(item.Message) + Text(item.TraceId) + Text(item.SpanId);
+        foreach (var (key, value) in item.Attributes)
+        {
+            bytes += AttributeOverhead + Text(key) + Text(value);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Returns the event within the limits, and whether anything had to be cut or left out.</summary>
+    public AccuSceneEvent Apply(AccuSceneEvent item, out bool truncated)
+    {
+        truncated = false;
+        var category = Clip(item.Category ?? string.Empty, this.MaxTextLength, ref truncated);
+        var name = Clip(item.Name ?? string.Empty, this.MaxTextLength, ref truncated);
+        var message = Clip(item.Message ?? string.Empty, this.MaxMessageLength, ref truncated);
+        var traceId = item.TraceId is null ? null : Clip(item.TraceId, 32, ref truncated);
+        var spanId = item.SpanId is null ? null : Clip(item.SpanId, 16, ref truncated);
+        var attributes = this.ApplyAttributes(item.Attributes, ref truncated);
+        return truncated || !ReferenceEquals(attributes, item.Attributes) || item.Category is null || item.Name is null || item.Message is null
+            ? item with { Category = category, Name = name, Message = message, TraceId = traceId, SpanId = spanId, Attributes = attributes }
+            : item;
+    }
+
+    private static long Text(string? text) => text is null ? 0 : StringOverhead + (2L * text.Length);
+
+    private IReadOnlyDictionary<string, string?> ApplyAttributes(IReadOnlyDictionary<string, string?>? attributes, ref bool truncated)
+    {
+        if (attributes is null)
+        {
+            return new Dictionary<string, string?>(0, StringComparer.Ordinal);
+        }
+
+        var fits = attributes.Count <= this.MaxAttributes;
+        if (fits)
+        {
+            foreach (var (key, value) in attributes)
+            {
+                if (key.Length > this.MaxTextLength || value?.Length > this.MaxTextLength)
+                {
+                    fits = false;
+                    break;
+                }
+            }
+        }
+
+        if (fits)
+        {
+            return attributes;
+        }
+
+        truncated = true;
+        var copy = new Dictionary<string, string?>(Math.Min(attributes.Count, this.MaxAttributes), StringComparer.Ordinal);
+        var ignored = false;
+        foreach (var (key, value) in attributes)
+        {
+            if (copy.Count == this.MaxAttributes)
+            {
+                break;
+            }
+
+            // Two keys cut to one prefix keep the first.
+            copy.TryAdd(Clip(key, this.MaxTextLength, ref ignored), value is null ? null : Clip(value, this.MaxTextLength, ref ignored));
+        }
+
+        return copy;
+    }
+
+    private static string Clip(string text, int max, ref bool truncated)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        truncated = true;
+        // Never split a surrogate pair: the JSON writers would refuse half of one.
+        var end = max - Cut.Length;
+        if (end > 0 && char.IsHighSurrogate(text[end - 1]))
+        {
+            end--;
+        }
+
+        return string.Concat(text.AsSpan(0, Math.Max(end, 0)), Cut);
+    }
+}

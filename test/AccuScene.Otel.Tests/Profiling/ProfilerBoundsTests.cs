@@ -1,0 +1,82 @@
+using AccuScene.Otel.Diagnostics;
+using AccuScene.Otel.Profiling;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace AccuScene.Otel.Tests.Profiling;
+
+/// <summary>
+/// #18, defect 5: the profiler grew with every distinct scope name (+449 MB for 100,000 names). A session now
+/// keeps at most MaxScopes names; later names go to one overflow scope, counted.
+/// </summary>
+[NonParallelizable]
+public class ProfilerBoundsTests
+{
+    [Test]
+    public void NamesPastTheMaximum_GoToTheOverflowScope_AndAreCounted()
+    {
+        using var overflowed = new MetricCollector<long>(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed);
+        using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = 16 });
+        for (var i = 0; i < 100; i++)
+        {
+            using var scope = profiler.Scope($"scope-{i}");
+        }
+
+        using (profiler.Scope("scope-3"))
+        {
+            // A name the session already holds keeps its own statistics.
+        }
+
+        var scopes = profiler.CurrentSession.Summarize().Scopes;
+        Assert.Multiple(() =>
+        {
+            Assert.That(scopes, Has.Count.EqualTo(17), "16 names and the overflow scope");
+            Assert.That(scopes.Single(s => s.Name == AccuSceneProfiler.OverflowScope).Count, Is.EqualTo(84));
+            Assert.That(scopes.Single(s => s.Name == "scope-3").Count, Is.EqualTo(2));
+            Assert.That(overflowed.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(84));
+        });
+    }
+
+    [Test]
+    public void ANewSession_StartsWithRoomForNewNames()
+    {
+        using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = 2 });
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            using var scope = profiler.Scope(name);
+        }
+
+        profiler.StartSession("next");
+        using (profiler.Scope("c"))
+        {
+        }
+
+        Assert.That(profiler.CurrentSession.Summarize().Scopes.Select(s => s.Name), Is.EqualTo(new[] { "c" }));
+    }
+
+    [Test]
+    public void ALongName_IsCut_AndABlankNameIsRefusedBeforeAnythingStarts()
+    {
+        using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopeNameLength = 32 });
+        using (profiler.Scope(new string('x', 1_000_000)))
+        {
+        }
+
+        var before = System.Diagnostics.Activity.Current;
+        Assert.Multiple(() =>
+        {
+            Assert.That(profiler.CurrentSession.Summarize().Scopes.Single().Name, Is.EqualTo(new string('x', 32)));
+            Assert.That(() => profiler.Scope(null!), Throws.ArgumentNullException);
+            Assert.That(() => profiler.Scope(" "), Throws.ArgumentException);
+            Assert.That(System.Diagnostics.Activity.Current, Is.SameAs(before));
+        });
+    }
+
+    [TestCase(0)]
+    [TestCase(10_001)]
+    public void AnOutOfRangeMaximum_IsRefusedNamingTheKey(int maxScopes)
+    {
+        Assert.That(
+            () => new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = maxScopes }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("AccuScene:Profiling:MaxScopes"));
+    }
+}

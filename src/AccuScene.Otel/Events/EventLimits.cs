@@ -36,9 +36,20 @@ internal sealed class EventLimits
     public static long Estimate(AccuSceneEvent item)
     {
         long bytes = EventOverhead + Text(item.Category) + Text(item.Name) + Text(item.Message) + Text(item.TraceId) + Text(item.SpanId);
-        foreach (var (key, value) in item.Attributes)
+        if (item.Attributes is Dictionary<string, string?> dictionary)
         {
-            bytes += AttributeOverhead + Text(key) + Text(value);
+            // The capture processors' own dictionaries: enumerated without boxing an enumerator.
+            foreach (var (key, value) in dictionary)
+            {
+                bytes += AttributeOverhead + Text(key) + Text(value);
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in item.Attributes)
+            {
+                bytes += AttributeOverhead + Text(key) + Text(value);
+            }
         }
 
         return bytes;
@@ -59,6 +70,32 @@ internal sealed class EventLimits
             : item;
     }
 
+    private bool Fits(Dictionary<string, string?> attributes)
+    {
+        foreach (var (key, value) in attributes)
+        {
+            if (key.Length > this.MaxTextLength || value?.Length > this.MaxTextLength)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool Fits(IReadOnlyDictionary<string, string?> attributes)
+    {
+        foreach (var (key, value) in attributes)
+        {
+            if (key.Length > this.MaxTextLength || value?.Length > this.MaxTextLength)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static long Text(string? text) => text is null ? 0 : StringOverhead + (2L * text.Length);
 
     private IReadOnlyDictionary<string, string?> ApplyAttributes(IReadOnlyDictionary<string, string?>? attributes, ref bool truncated)
@@ -68,18 +105,7 @@ internal sealed class EventLimits
             return new Dictionary<string, string?>(0, StringComparer.Ordinal);
         }
 
-        var fits = attributes.Count <= this.MaxAttributes;
-        if (fits)
-        {
-            foreach (var (key, value) in attributes)
-            {
-                if (key.Length > this.MaxTextLength || value?.Length > this.MaxTextLength)
-                {
-                    fits = false;
-                    break;
-                }
-            }
-        }
+        var fits = attributes.Count <= this.MaxAttributes && (attributes is Dictionary<string, string?> dictionary ? this.Fits(dictionary) : this.Fits(attributes));
 
         if (fits)
         {

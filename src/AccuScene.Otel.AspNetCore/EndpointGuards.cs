@@ -70,10 +70,15 @@ internal static class EndpointGuards
         }
 
         var header = context.Request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
-            ? null
-            : (StatusCodes.Status401Unauthorized, $"{char.ToUpperInvariant(action[0])}{action[1..]} needs 'Authorization: Bearer <token>'.");
+        // The scheme is case-insensitive (RFC 9110, 11.1).
+        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : string.Empty;
+        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token)))
+        {
+            return null;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return (StatusCodes.Status401Unauthorized, $"{char.ToUpperInvariant(action[0])}{action[1..]} needs 'Authorization: Bearer <token>'.");
     }
 
     private static bool IsLoopbackHost(string host) =>

@@ -68,7 +68,14 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
 
     /// <summary>Gets the logger factory whose records go to OpenTelemetry; asking for it starts the system if it is not started yet.</summary>
     /// <exception cref="ObjectDisposedException">The system was stopped.</exception>
-    public ILoggerFactory LoggerFactory => _loggerFactory ?? this.Start()._loggerFactory!;
+    public ILoggerFactory LoggerFactory
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            return _loggerFactory ?? this.Start()._loggerFactory!;
+        }
+    }
 
     /// <summary>Creates a system from <c>AccuScene__*</c> environment variables and <paramref name="configure"/>.</summary>
     /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>

@@ -70,10 +70,11 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
         _size.Record(sizeBytes, tag);
     }
 
-    // Bounded like OpenTelemetry's own cardinality limit: past MaxTrackedCaches names, one overflow entry.
+    // Bounded like OpenTelemetry's own cardinality limit: past MaxTrackedCaches names, one overflow entry. A name
+    // longer than 256 characters is not tracked by name either, so the table stays bounded in bytes too.
     private HitCounts Counts(string cacheName) =>
         _byCache.TryGetValue(cacheName, out var counts) ? counts
-        : _byCache.Count >= MaxTrackedCaches ? _overflow
+        : _byCache.Count >= MaxTrackedCaches || cacheName.Length > 256 ? _overflow
         : _byCache.GetOrAdd(cacheName, static _ => new HitCounts());
 
     private IEnumerable<Measurement<double>> ObserveHitRatio()

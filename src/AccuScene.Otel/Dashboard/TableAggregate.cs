@@ -1,3 +1,4 @@
+using AccuScene.Otel.Diagnostics;
 using System.Globalization;
 using OpenTelemetry.Metrics;
 
@@ -46,6 +47,12 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
             }
         }
 
+        // A long text value is kept as its cut label, so a row costs the same whatever its tag value.
+        if (key is string { Length: > MaxLabelLength } text)
+        {
+            key = TextLimits.Cut(text, MaxLabelLength);
+        }
+
         if (!_rows.TryGetValue(key, out var row))
         {
             if (_rows.Count >= maxRows)
@@ -53,12 +60,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
                 return false;
             }
 
-            var label = ReferenceEquals(key, Missing) ? "(none)" : Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
-            if (label.Length > MaxLabelLength)
-            {
-                label = string.Concat(label.AsSpan(0, MaxLabelLength - 1), "…");
-            }
-
+            var label = ReferenceEquals(key, Missing) ? "(none)" : TextLimits.Cut(Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty, MaxLabelLength);
             _rows[key] = row = new Row(label);
         }
 

@@ -89,7 +89,15 @@ public sealed class AccuSceneEventStore
     public AccuSceneEvent Add(AccuSceneEvent captured)
     {
         ArgumentNullException.ThrowIfNull(captured);
-        var limited = _limits.Apply(captured, out var truncated);
+        return this.Add(captured, owned: false);
+    }
+
+    /// <summary>Adds an event whose attribute dictionary the capture processor built for it and hands over.</summary>
+    internal AccuSceneEvent AddCaptured(AccuSceneEvent captured) => this.Add(captured, owned: true);
+
+    private AccuSceneEvent Add(AccuSceneEvent captured, bool owned)
+    {
+        var limited = _limits.Apply(captured, owned, out var truncated);
         var size = EventLimits.Estimate(limited);
         AccuSceneEvent stored;
         var dropped = 0;

@@ -52,7 +52,7 @@ internal sealed class EventCaptureActivityProcessor : AccuSceneProcessor<Activit
             var isException = activityEvent.Name == "exception";
             var severity = isException ? AccuSceneEventSeverity.Error : category is null ? AccuSceneEventSeverity.Debug : AccuSceneEventSeverity.Info;
             attributes["span.name"] = data.DisplayName;
-            _store.Add(new AccuSceneEvent(
+            _store.AddCaptured(new AccuSceneEvent(
                 0,
                 activityEvent.Timestamp,
                 severity,

@@ -71,7 +71,7 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
         }
 
         copied["logger"] = data.CategoryName;
-        _store.Add(new AccuSceneEvent(
+        _store.AddCaptured(new AccuSceneEvent(
             0,
             new DateTimeOffset(DateTime.SpecifyKind(data.Timestamp, DateTimeKind.Utc)),
             AccuSceneEvents.FromLogLevel(data.LogLevel),

@@ -122,6 +122,9 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <returns>The same builder.</returns>
     public static IHealthChecksBuilder AddAccuSceneMemoryCheck(this IHealthChecksBuilder builder, long degradedBytes, long unhealthyBytes, string name = "memory", HealthCheckSchedule? schedule = null)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degradedBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(unhealthyBytes, degradedBytes);
         var check = new MemoryHealthCheck(degradedBytes, unhealthyBytes);
         return builder.AddDependencyCheck(name, new HealthDependency("process memory", "memory", Critical: true), _ => check, schedule);
     }

@@ -12,6 +12,8 @@ internal sealed class Redactor
 
     private const int MaxCachedKeys = 4096;
 
+    private const int MaxCachedKeyLength = 256;
+
     private readonly string[] _keys;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _decisions = new(StringComparer.Ordinal);
 
@@ -74,7 +76,8 @@ internal sealed class Redactor
             }
         }
 
-        if (_decisions.Count < MaxCachedKeys)
+        // Only ordinary keys are remembered, so the cache stays bounded in bytes as well as entries.
+        if (key.Length <= MaxCachedKeyLength && _decisions.Count < MaxCachedKeys)
         {
             _decisions.TryAdd(key, sensitive);
         }

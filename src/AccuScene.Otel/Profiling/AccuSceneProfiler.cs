@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using AccuScene.Otel.Diagnostics;
 
 namespace AccuScene.Otel.Profiling;
 
@@ -128,9 +129,19 @@ public sealed class AccuSceneProfiler : IDisposable
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(baseline.Scopes);
         ArgumentNullException.ThrowIfNull(candidate.Scopes);
-        var byName = candidate.Scopes.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        // Summaries built by hand can hold null entries or repeat a name: the first of each name counts.
+        var byName = new Dictionary<string, ProfilingScopeSummary>(StringComparer.Ordinal);
+        foreach (var scope in candidate.Scopes)
+        {
+            if (scope?.Name is { } name)
+            {
+                byName.TryAdd(name, scope);
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         return [.. baseline.Scopes
-            .Where(b => byName.ContainsKey(b.Name))
+            .Where(b => b?.Name is { } name && byName.ContainsKey(name) && seen.Add(name))
             .Select(b =>
             {
                 var c = byName[b.Name];
@@ -147,7 +158,7 @@ public sealed class AccuSceneProfiler : IDisposable
         this.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", recorded));
     }
 
-    private string Clip(string name) => name.Length <= _maxNameLength ? name : name[.._maxNameLength];
+    private string Clip(string name) => TextLimits.Cut(name, _maxNameLength, suffix: string.Empty);
 
     private static double Ratio(double candidate, double baseline) => baseline > 0 ? candidate / baseline : double.NaN;
 

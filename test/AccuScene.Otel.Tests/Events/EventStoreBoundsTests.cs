@@ -61,6 +61,23 @@ public class EventStoreBoundsTests
     }
 
     [Test]
+    public void ACallersAttributeDictionary_IsCopied_SoItsSpareCapacityAndLaterChangesStayOut()
+    {
+        // Review of #18: a caller's dictionary kept as it was could hide megabytes of spare capacity from the estimate.
+        var store = new AccuSceneEventStore();
+        var attributes = new Dictionary<string, string?>(1_000_000) { ["k"] = "v" };
+        var stored = store.Add(new AccuSceneEvent(0, T0, AccuSceneEventSeverity.Info, "custom", "n", "m", attributes, null, null));
+        attributes["later"] = "change";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Attributes, Is.Not.SameAs(attributes));
+            Assert.That(stored.Attributes.Keys, Is.EqualTo(new[] { "k" }));
+            Assert.That(store.Truncated, Is.Zero, "a copy is not a cut");
+        });
+    }
+
+    [Test]
     public void NullTextsFromACarelessCaller_AreStoredAsEmpty()
     {
         var store = new AccuSceneEventStore();

@@ -10,9 +10,9 @@ namespace AccuScene.Otel.Tests.Fuzz;
 /// returns, disposes what it returns, and judges what happened against the rule of the SDK:
 /// <list type="bullet">
 /// <item>returning normally is fine;</item>
-/// <item>an <see cref="ArgumentException"/> (or subclass) that names one of the member's parameters, or an
-/// option key, is an argument check; it is fine only if nothing was left started (no unstopped activity, the
-/// ambient activity unchanged);</item>
+/// <item>an <see cref="ArgumentException"/> (or subclass) thrown by the member's own type (or an options
+/// validator) that names one of the member's parameters, or an option key, is an argument check; it is fine
+/// only if nothing was left started (no unstopped activity, the ambient activity unchanged);</item>
 /// <item>an <see cref="OptionsValidationException"/> that names an <c>AccuScene:</c> key is a configuration error;</item>
 /// <item>a <see cref="FormatException"/> from a <c>Parse</c> method is its contract (the <c>TryParse</c> beside it does not throw);</item>
 /// <item>an <see cref="HttpRequestException"/> from an alert channel's <c>DeliverAsync</c> is its contract: the SDK's
@@ -56,12 +56,33 @@ internal sealed class FuzzRunner : IDisposable
         }
     }
 
+    // An argument check is the member's own: the SDK frame nearest the throw is the member (or code of its own
+    // type, such as a validation helper or an async state machine), and the exception names one of its parameters
+    // or an AccuScene: option key. An ArgumentException from deep inside the BCL or another SDK type is not.
     private static bool IsArgumentCheck(ArgumentException exception, MethodBase member)
     {
         var name = exception.ParamName ?? string.Empty;
-        return member.GetParameters().Any(p => name == p.Name || name.StartsWith(p.Name + ".", StringComparison.Ordinal))
-            || name.Contains("AccuScene", StringComparison.Ordinal)
+        var named = member.GetParameters().Any(p => name == p.Name || name.StartsWith(p.Name + ".", StringComparison.Ordinal))
+            || name.StartsWith("AccuScene:", StringComparison.Ordinal)
             || exception.Message.Contains("AccuScene:", StringComparison.Ordinal);
+        var thrower = new StackTrace(exception).GetFrames()
+            .Select(f => f.GetMethod()?.DeclaringType)
+            .FirstOrDefault(t => t is not null && (PublicSurface.Assemblies.Contains(t.Assembly) || t.Assembly == member.DeclaringType!.Assembly));
+        return named && (thrower is null ? member is ConstructorInfo { DeclaringType.IsValueType: false } : Owns(member.DeclaringType!, thrower));
+    }
+
+    private static bool Owns(Type declaring, Type thrower)
+    {
+        for (var type = thrower; type is not null; type = type.DeclaringType)
+        {
+            // The member's type, a base class whose constructor it chains to, or an options validator.
+            if (type.IsAssignableFrom(declaring) || type.Name.EndsWith("Validator", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Short(Exception exception)

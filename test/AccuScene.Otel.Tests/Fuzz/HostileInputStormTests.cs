@@ -100,8 +100,8 @@ public class HostileInputStormTests
             }
         }, cancellationToken);
 
-        // The documented bound: MaxSeriesPerInstrument series and the overflow series, at most 6 KiB each.
-        var bound = (AccuScenePercentiles.MaxSeriesPerInstrument + 1) * 6 * KiB;
+        // The documented bound: MaxSeriesPerInstrument series and the overflow series, at most 6.5 KiB each.
+        var bound = (AccuScenePercentiles.MaxSeriesPerInstrument + 1) * 13 * KiB / 2;
         var series = percentiles.Snapshot().Where(s => s.Instrument == "storm.duration").ToList();
         Report("percentiles", before, after, bound, escaped);
         Assert.Multiple(() =>

@@ -176,6 +176,9 @@ internal static class HostileValues
         {
             yield return ("null", null);
             yield return ("empty", MakeList(type, element, []));
+            var ordinary = instances.Benign(element);
+            yield return ("a null element", MakeList(type, element, [element.IsValueType ? ordinary : null]));
+            yield return ("a repeated element", MakeList(type, element, [ordinary, ordinary]));
             if (!nested)
             {
                 var hostile = For(element, instances, nested: true).Select(v => v.Value).ToList();

@@ -8,9 +8,9 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// In-process percentiles of every histogram on an <c>AccuScene</c> / <c>AccuScene.*</c> meter: a
 /// <see cref="MeterListener"/> feeds each measurement into a <see cref="RelativeErrorSketch"/> per series
 /// (instrument and tag set), with at most <see cref="MaxSeriesPerInstrument"/> series per instrument;
-/// the rest, and tag sets longer than 1,024 characters of keys and values, fold into one series tagged
-/// <c>otel.metric.overflow=true</c>, as OpenTelemetry does. One series holds at most about 6 KiB (a 4 KiB
-/// sketch and its tags), so one instrument holds at most about 12 MiB. It only
+/// the rest, and tag sets longer than 1,024 characters of keys and values (each tag counting 32 more), fold into
+/// one series tagged <c>otel.metric.overflow=true</c>, as OpenTelemetry does. One series holds at most about
+/// 6.5 KiB (a 4 KiB sketch and its tags), so one instrument holds at most about 13 MiB. It only
 /// listens: the OpenTelemetry pipeline and Prometheus still get their explicit buckets.
 /// </summary>
 public sealed class AccuScenePercentiles : IDisposable

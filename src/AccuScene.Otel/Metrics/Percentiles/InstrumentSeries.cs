@@ -8,8 +8,14 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// </summary>
 internal sealed class InstrumentSeries
 {
-    /// <summary>The longest tag set kept as a series of its own, in characters of keys and values; a longer one goes to the overflow series.</summary>
+    /// <summary>
+    /// The longest tag set kept as a series of its own, in characters of keys and values plus
+    /// <see cref="TagWeight"/> per tag (what each tag costs beyond its text); a longer one goes to the overflow series.
+    /// </summary>
     public const int MaxTagSetLength = 1024;
+
+    /// <summary>What one tag counts beyond its characters: 32 one-character tags fill a tag set.</summary>
+    public const int TagWeight = 32;
 
     private static readonly KeyValuePair<string, string?>[] OverflowTags = [new("otel.metric.overflow", "true")];
     private static int _nextSlot;
@@ -140,7 +146,7 @@ internal sealed class InstrumentSeries
         var length = 0;
         foreach (var tag in tags)
         {
-            length += tag.Key.Length + (tag.Value?.ToString()?.Length ?? 0);
+            length += TagWeight + tag.Key.Length + (tag.Value?.ToString()?.Length ?? 0);
         }
 
         return length;

@@ -1,5 +1,5 @@
-using AccuScene.Otel.Diagnostics;
 using System.Globalization;
+using AccuScene.Otel.Diagnostics;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Dashboard;

@@ -40,12 +40,9 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
         sdk.MapGet(string.Empty, async context =>
         {
-            if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
-            {
-                await Answer(context, StatusCodes.Status404NotFound, "No alert rules are configured (AccuScene:Alerts:Rules).").ConfigureAwait(false);
-                return;
-            }
-
+            // With no rules configured the answer is the same document, empty: a client need not tell "no
+            // rules" from "nothing firing".
+            var engine = context.RequestServices.GetService<AccuSceneAlertEngine>() ?? NoRules;
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
             await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
@@ -53,6 +50,8 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         sdk.MapPost("/{id}/ack", AcknowledgeAsync);
         return group;
     }
+
+    private static readonly AccuSceneAlertEngine NoRules = new([]);
 
     /// <summary>Acknowledges the alert in the route value <c>id</c>; shared by <c>/alerts</c> and the dashboard.</summary>
     internal static async Task AcknowledgeAsync(HttpContext context)

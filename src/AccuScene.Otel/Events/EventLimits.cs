@@ -37,20 +37,10 @@ internal sealed class EventLimits
     public static long Estimate(AccuSceneEvent item)
     {
         long bytes = EventOverhead + Text(item.Category) + Text(item.Name) + Text(item.Message) + Text(item.TraceId) + Text(item.SpanId);
-        if (item.Attributes is Dictionary<string, string?> dictionary)
+        // Apply always leaves a Dictionary (the processor's own, or a copy): enumerated without boxing an enumerator.
+        foreach (var (key, value) in (Dictionary<string, string?>)item.Attributes)
         {
-            // The capture processors' own dictionaries: enumerated without boxing an enumerator.
-            foreach (var (key, value) in dictionary)
-            {
-                bytes += AttributeOverhead + Text(key) + Text(value);
-            }
-        }
-        else
-        {
-            foreach (var (key, value) in item.Attributes)
-            {
-                bytes += AttributeOverhead + Text(key) + Text(value);
-            }
+            bytes += AttributeOverhead + Text(key) + Text(value);
         }
 
         return bytes;
@@ -89,42 +79,26 @@ internal sealed class EventLimits
         return true;
     }
 
-    private bool Fits(IReadOnlyDictionary<string, string?> attributes)
-    {
-        foreach (var (key, value) in attributes)
-        {
-            if (key.Length > this.MaxTextLength || value?.Length > this.MaxTextLength)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static long Text(string? text) => text is null ? 0 : StringOverhead + (2L * text.Length);
 
-    private IReadOnlyDictionary<string, string?> ApplyAttributes(IReadOnlyDictionary<string, string?>? attributes, bool owned, ref bool truncated)
+    private Dictionary<string, string?> ApplyAttributes(IReadOnlyDictionary<string, string?>? attributes, bool owned, ref bool truncated)
     {
         if (attributes is null)
         {
             return new Dictionary<string, string?>(0, StringComparer.Ordinal);
         }
 
-        var fits = attributes.Count <= this.MaxAttributes && (attributes is Dictionary<string, string?> dictionary ? this.Fits(dictionary) : this.Fits(attributes));
-
-        if (fits && owned && attributes is Dictionary<string, string?>)
+        if (owned && attributes is Dictionary<string, string?> own && own.Count <= this.MaxAttributes && this.Fits(own))
         {
-            return attributes;
+            return own;
         }
 
-        truncated |= !fits;
         var copy = new Dictionary<string, string?>(Math.Min(attributes.Count, this.MaxAttributes), StringComparer.Ordinal);
-        var ignored = false;
         foreach (var (key, value) in attributes)
         {
             if (copy.Count == this.MaxAttributes)
             {
+                truncated = true;
                 break;
             }
 
@@ -134,7 +108,7 @@ internal sealed class EventLimits
             }
 
             // Two keys cut to one prefix keep the first.
-            copy.TryAdd(Clip(key, this.MaxTextLength, ref ignored), value is null ? null : Clip(value, this.MaxTextLength, ref ignored));
+            copy.TryAdd(Clip(key, this.MaxTextLength, ref truncated), value is null ? null : Clip(value, this.MaxTextLength, ref truncated));
         }
 
         return copy;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Profiling;
 
@@ -27,14 +28,14 @@ public static class AccuSceneDiagnosticsJson
     public static Task WriteAsync(ProfilingReport report, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return JsonSerializer.SerializeAsync(output, report, AccuSceneDiagnosticsJsonContext.Default.ProfilingReport, cancellationToken);
+        return JsonSerializer.SerializeAsync(output, report, ProfilingJsonContext.Default.ProfilingReport, cancellationToken);
     }
 
     /// <summary>Serialises a comparison of two sessions.</summary>
     /// <param name="comparison">The comparison from <see cref="AccuSceneProfiler.Compare"/>.</param>
     /// <returns>Indented JSON.</returns>
     public static string Serialize(IReadOnlyList<ProfilingScopeComparison> comparison) =>
-        JsonSerializer.Serialize(comparison, AccuSceneDiagnosticsJsonContext.Indented.IReadOnlyListProfilingScopeComparison);
+        JsonSerializer.Serialize(comparison, ProfilingJsonContext.Indented.IReadOnlyListProfilingScopeComparison);
 
     /// <summary>Serialises an event page.</summary>
     /// <param name="page">The page.</param>
@@ -44,7 +45,7 @@ public static class AccuSceneDiagnosticsJson
     /// <summary>Serialises a profiling report.</summary>
     /// <param name="report">The report.</param>
     /// <returns>Indented JSON.</returns>
-    public static string Serialize(ProfilingReport report) => JsonSerializer.Serialize(report, AccuSceneDiagnosticsJsonContext.Indented.ProfilingReport);
+    public static string Serialize(ProfilingReport report) => JsonSerializer.Serialize(report, ProfilingJsonContext.Indented.ProfilingReport);
 }
 
 internal sealed class SeverityJsonConverter() : JsonStringEnumConverter<AccuSceneEventSeverity>(JsonNamingPolicy.SnakeCaseLower);
@@ -54,12 +55,25 @@ internal sealed class SeverityJsonConverter() : JsonStringEnumConverter<AccuScen
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     Converters = [typeof(SeverityJsonConverter)])]
 [JsonSerializable(typeof(AccuSceneEventPage))]
-[JsonSerializable(typeof(ProfilingReport))]
-[JsonSerializable(typeof(IReadOnlyList<ProfilingScopeComparison>))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(bool))]
 internal sealed partial class AccuSceneDiagnosticsJsonContext : JsonSerializerContext
 {
     private static AccuSceneDiagnosticsJsonContext? _indented;
 
     public static AccuSceneDiagnosticsJsonContext Indented =>
         _indented ??= new AccuSceneDiagnosticsJsonContext(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
+}
+
+// Profiling figures are for people: four significant digits, and null for a ratio over nothing.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(DisplayDoubleJsonConverter)])]
+[JsonSerializable(typeof(ProfilingReport))]
+[JsonSerializable(typeof(IReadOnlyList<ProfilingScopeComparison>))]
+internal sealed partial class ProfilingJsonContext : JsonSerializerContext
+{
+    private static ProfilingJsonContext? _indented;
+
+    public static ProfilingJsonContext Indented =>
+        _indented ??= new ProfilingJsonContext(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
 }

@@ -9,7 +9,7 @@ namespace AccuScene.Otel.Events;
 /// <param name="Category">What it is about: <c>system</c>, <c>application</c>, <c>user_action</c>, <c>simulation</c>, <c>database</c>, <c>cache</c>, <c>api</c>, <c>security</c> or <c>custom</c>.</param>
 /// <param name="Name">Its name (<c>event.name</c>, the log's event name, or the span event's name).</param>
 /// <param name="Message">Its message.</param>
-/// <param name="Attributes">Its attributes, as text.</param>
+/// <param name="Attributes">Its attributes: numbers as <see cref="long"/> or <see cref="double"/>, booleans as <see cref="bool"/>, anything else as invariant text.</param>
 /// <param name="TraceId">The trace it happened in, if any.</param>
 /// <param name="SpanId">The span it happened in, if any.</param>
 public sealed record AccuSceneEvent(
@@ -19,7 +19,7 @@ public sealed record AccuSceneEvent(
     string Category,
     string Name,
     string Message,
-    IReadOnlyDictionary<string, string?> Attributes,
+    IReadOnlyDictionary<string, object?> Attributes,
     string? TraceId,
     string? SpanId);
 

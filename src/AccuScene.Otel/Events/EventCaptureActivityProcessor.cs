@@ -30,7 +30,7 @@ internal sealed class EventCaptureActivityProcessor : AccuSceneProcessor<Activit
         {
             string? category = null;
             string? message = null;
-            var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (key, value) in activityEvent.Tags)
             {
                 switch (key)
@@ -44,7 +44,7 @@ internal sealed class EventCaptureActivityProcessor : AccuSceneProcessor<Activit
                         break;
                     default:
                         // Span-event tags cannot be masked on the span itself, so they are masked here.
-                        attributes[key] = _redactor.IsSensitive(key) ? Redactor.Mask : LogRecordText.ToInvariantString(value);
+                        attributes[key] = _redactor.IsSensitive(key) ? Redactor.Mask : EventAttributeValue.Normalize(value);
                         break;
                 }
             }

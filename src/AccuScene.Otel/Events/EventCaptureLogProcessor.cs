@@ -51,7 +51,7 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
             return;
         }
 
-        var copied = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var copied = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (attributes is not null)
         {
             for (var i = 0; i < attributes.Count; i++)
@@ -59,7 +59,7 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
                 var (key, value) = attributes[i];
                 if (key is not (LogRecordText.OriginalFormat or AccuSceneEvents.CategoryAttribute or AccuSceneEvents.NameAttribute))
                 {
-                    copied[key] = LogRecordText.ToInvariantString(value);
+                    copied[key] = EventAttributeValue.Normalize(value);
                 }
             }
         }

@@ -38,9 +38,9 @@ internal sealed class EventLimits
     {
         long bytes = EventOverhead + Text(item.Category) + Text(item.Name) + Text(item.Message) + Text(item.TraceId) + Text(item.SpanId);
         // Apply always leaves a Dictionary (the processor's own, or a copy): enumerated without boxing an enumerator.
-        foreach (var (key, value) in (Dictionary<string, string?>)item.Attributes)
+        foreach (var (key, value) in (Dictionary<string, object?>)item.Attributes)
         {
-            bytes += AttributeOverhead + Text(key) + Text(value);
+            bytes += AttributeOverhead + Text(key) + Value(value);
         }
 
         return bytes;
@@ -66,11 +66,11 @@ internal sealed class EventLimits
             : item;
     }
 
-    private bool Fits(Dictionary<string, string?> attributes)
+    private bool Fits(Dictionary<string, object?> attributes)
     {
         foreach (var (key, value) in attributes)
         {
-            if (key.Length > this.MaxTextLength || value?.Length > this.MaxTextLength)
+            if (key.Length > this.MaxTextLength || (value is string text && text.Length > this.MaxTextLength) || !IsNormal(value))
             {
                 return false;
             }
@@ -81,19 +81,24 @@ internal sealed class EventLimits
 
     private static long Text(string? text) => text is null ? 0 : StringOverhead + (2L * text.Length);
 
-    private Dictionary<string, string?> ApplyAttributes(IReadOnlyDictionary<string, string?>? attributes, bool owned, ref bool truncated)
+    // A boxed number or boolean: its object header and 8 bytes of value.
+    private static long Value(object? value) => value is string text ? Text(text) : value is null ? 0 : 24;
+
+    private static bool IsNormal(object? value) => value is null or string or long or double or bool;
+
+    private Dictionary<string, object?> ApplyAttributes(IReadOnlyDictionary<string, object?>? attributes, bool owned, ref bool truncated)
     {
         if (attributes is null)
         {
-            return new Dictionary<string, string?>(0, StringComparer.Ordinal);
+            return new Dictionary<string, object?>(0, StringComparer.Ordinal);
         }
 
-        if (owned && attributes is Dictionary<string, string?> own && own.Count <= this.MaxAttributes && this.Fits(own))
+        if (owned && attributes is Dictionary<string, object?> own && own.Count <= this.MaxAttributes && this.Fits(own))
         {
             return own;
         }
 
-        var copy = new Dictionary<string, string?>(Math.Min(attributes.Count, this.MaxAttributes), StringComparer.Ordinal);
+        var copy = new Dictionary<string, object?>(Math.Min(attributes.Count, this.MaxAttributes), StringComparer.Ordinal);
         foreach (var (key, value) in attributes)
         {
             if (copy.Count == this.MaxAttributes)
@@ -108,7 +113,8 @@ internal sealed class EventLimits
             }
 
             // Two keys cut to one prefix keep the first.
-            copy.TryAdd(Clip(key, this.MaxTextLength, ref truncated), value is null ? null : Clip(value, this.MaxTextLength, ref truncated));
+            var normal = EventAttributeValue.Normalize(value);
+            copy.TryAdd(Clip(key, this.MaxTextLength, ref truncated), normal is string text ? Clip(text, this.MaxTextLength, ref truncated) : normal);
         }
 
         return copy;

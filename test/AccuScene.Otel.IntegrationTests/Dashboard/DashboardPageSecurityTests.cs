@@ -66,7 +66,7 @@ public class DashboardPageSecurityTests : PlaywrightTest
         _meter.CreateCounter<long>("accuscene.tests.ui.frames").Add(42, new KeyValuePair<string, object?>("scene", Label));
         _meter.CreateObservableGauge("accuscene.tests.ui.level", () => 5.0);
         _app.Services.GetRequiredService<AccuSceneEventStore>().Add(new AccuSceneEvent(
-            0, DateTimeOffset.UnixEpoch, AccuSceneEventSeverity.Error, "security", "security.probe", Label, new Dictionary<string, string?>(), null, null));
+            0, DateTimeOffset.UnixEpoch, AccuSceneEventSeverity.Error, "security", "security.probe", Label, new Dictionary<string, object?>(), null, null));
     }
 
     [OneTimeTearDown]

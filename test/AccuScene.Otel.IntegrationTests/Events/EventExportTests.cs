@@ -41,7 +41,7 @@ public class EventExportTests
         var exportedLogs = logs.Count(l => l.Attributes.TryGetValue("marker", out var value) && value == marker);
         var exportedSpanEvents = spans.Sum(s => s.EventNames.Count(n => n == "impact." + marker));
         var stored = store.Query(new AccuSceneEventQuery(Limit: 1000)).Events;
-        var capturedLogs = stored.Count(e => e.Attributes.TryGetValue("marker", out var m) && m == marker);
+        var capturedLogs = stored.Count(e => e.Attributes.TryGetValue("marker", out var m) && Equals(m, marker));
         var capturedSpanEvents = stored.Count(e => e.Name == "impact." + marker);
         TestContext.Out.WriteLine($"events: {exportedLogs} log record(s) and {exportedSpanEvents} span event(s) arrived; {capturedLogs} + {capturedSpanEvents} captured in the store");
         Assert.Multiple(() =>

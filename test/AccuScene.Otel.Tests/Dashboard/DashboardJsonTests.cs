@@ -22,7 +22,7 @@ public class DashboardJsonTests
         });
         var frames = harness.Meter.CreateCounter<long>("accuscene.tests.json.frames", "{frame}");
         var steps = harness.Meter.CreateHistogram<double>("accuscene.tests.json.steps", "s");
-        harness.Events.Add(new AccuSceneEvent(0, DashboardHarness.Start, AccuSceneEventSeverity.Warning, "simulation", "simulation.slow", "<b>Step</b> took 25 ms", new Dictionary<string, string?>(), null, null));
+        harness.Events.Add(new AccuSceneEvent(0, DashboardHarness.Start, AccuSceneEventSeverity.Warning, "simulation", "simulation.slow", "<b>Step</b> took 25 ms", new Dictionary<string, object?>(), null, null));
         for (var second = 1; second <= 3; second++)
         {
             frames.Add(60, new KeyValuePair<string, object?>("scene", "scene-1"));

@@ -48,6 +48,38 @@ public class EventCaptureTests
     }
 
     [Test]
+    public void NumericAttributes_StayNumbers_AndAreWrittenAsJsonNumbers()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Tests.Capture");
+        logger.RecordEvent(
+            AccuSceneEventCategory.Simulation,
+            AccuSceneEventSeverity.Info,
+            "simulation.completed",
+            "done",
+            new KeyValuePair<string, object?>("frames", 338),
+            new KeyValuePair<string, object?>("speed", 27.714452489022158),
+            new KeyValuePair<string, object?>("ok", true),
+            new KeyValuePair<string, object?>("zip", "0338"),
+            new KeyValuePair<string, object?>("when", TimeSpan.FromSeconds(2)));
+
+        var stored = store.Query(new AccuSceneEventQuery()).Events.Single(e => e.Name == "simulation.completed");
+        using var json = System.Text.Json.JsonDocument.Parse(AccuSceneDiagnosticsJson.Serialize(store.Query(new AccuSceneEventQuery())));
+        var attributes = json.RootElement.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "simulation.completed").GetProperty("attributes");
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Attributes["frames"], Is.EqualTo(338L), "integers are kept as long");
+            Assert.That(attributes.GetProperty("frames").GetInt64(), Is.EqualTo(338));
+            Assert.That(attributes.GetProperty("speed").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Number));
+            Assert.That(attributes.GetProperty("speed").GetDouble(), Is.EqualTo(27.714452489022158), "event data is not rounded");
+            Assert.That(attributes.GetProperty("ok").GetBoolean(), Is.True);
+            Assert.That(attributes.GetProperty("zip").GetString(), Is.EqualTo("0338"), "text stays text");
+            Assert.That(attributes.GetProperty("when").GetString(), Is.EqualTo("00:00:02"), "other values as invariant text");
+        });
+    }
+
+    [Test]
     public void SpanEventsAndExceptions_AreCapturedWithTheSpansCategory()
     {
         using var provider = Services();

@@ -21,9 +21,9 @@ public class EventStoreBoundsTests
     {
         using var truncated = new MetricCollector<long>(AccuSceneSelfDiagnostics.EventsTruncated);
         var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxMessageLength = 100, MaxAttributeLength = 20, MaxAttributes = 3 });
-        var attributes = Enumerable.Range(0, 10).ToDictionary(i => $"key-{i}-" + new string('k', 50), i => (string?)new string('v', 1_000_000));
+        var attributes = Enumerable.Range(0, 10).ToDictionary(i => $"key-{i}-" + new string('k', 50), i => (object?)new string('v', 1_000_000));
         var stored = store.Add(new AccuSceneEvent(0, T0, AccuSceneEventSeverity.Info, "custom", new string('n', 5000), new string('m', 1_000_000), attributes, null, null));
-        var plain = store.Add(new AccuSceneEvent(0, T0, AccuSceneEventSeverity.Info, "custom", "short", "fits", new Dictionary<string, string?> { ["a"] = "b" }, null, null));
+        var plain = store.Add(new AccuSceneEvent(0, T0, AccuSceneEventSeverity.Info, "custom", "short", "fits", new Dictionary<string, object?> { ["a"] = "b" }, null, null));
 
         Assert.Multiple(() =>
         {
@@ -31,7 +31,7 @@ public class EventStoreBoundsTests
             Assert.That(stored.Message, Does.EndWith("…"));
             Assert.That(stored.Name, Has.Length.EqualTo(20));
             Assert.That(stored.Attributes, Has.Count.EqualTo(3));
-            Assert.That(stored.Attributes.Keys.Concat(stored.Attributes.Values!).Max(t => t!.Length), Is.EqualTo(20));
+            Assert.That(stored.Attributes.Keys.Concat(stored.Attributes.Values.Cast<string>()).Max(t => t.Length), Is.EqualTo(20));
             Assert.That(plain.Message, Is.EqualTo("fits"), "an event within the limits is kept as it is");
             Assert.That(store.Truncated, Is.EqualTo(1));
             Assert.That(truncated.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(1));
@@ -46,7 +46,7 @@ public class EventStoreBoundsTests
         var store = new AccuSceneEventStore(options);
         for (var i = 0; i < 1000; i++)
         {
-            store.Add(new AccuSceneEvent(0, T0.AddSeconds(i), AccuSceneEventSeverity.Info, "custom", $"e{i}", new string('m', 4096), new Dictionary<string, string?>(), null, null));
+            store.Add(new AccuSceneEvent(0, T0.AddSeconds(i), AccuSceneEventSeverity.Info, "custom", $"e{i}", new string('m', 4096), new Dictionary<string, object?>(), null, null));
         }
 
         var newest = store.Query(new AccuSceneEventQuery(Limit: 1)).Events.Single();
@@ -65,7 +65,7 @@ public class EventStoreBoundsTests
     {
         // Review of #18: a caller's dictionary kept as it was could hide megabytes of spare capacity from the estimate.
         var store = new AccuSceneEventStore();
-        var attributes = new Dictionary<string, string?>(1_000_000) { ["k"] = "v" };
+        var attributes = new Dictionary<string, object?>(1_000_000) { ["k"] = "v" };
         var stored = store.Add(new AccuSceneEvent(0, T0, AccuSceneEventSeverity.Info, "custom", "n", "m", attributes, null, null));
         attributes["later"] = "change";
 

@@ -100,9 +100,9 @@ public class EventStoreTests
     {
         var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 });
         store.Add(new AccuSceneEvent(0, T0, AccuSceneEventSeverity.Warning, "database", "db.slow", "Query took 812 ms",
-            new Dictionary<string, string?> { ["db.operation.name"] = "SELECT", ["accuscene.scene.id"] = "scene-7" }, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
+            new Dictionary<string, object?> { ["db.operation.name"] = "SELECT", ["accuscene.scene.id"] = "scene-7" }, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
         store.Add(new AccuSceneEvent(0, T0.AddSeconds(1), AccuSceneEventSeverity.Info, "simulation", "simulation.completed", "Simulation of scene-7 completed",
-            new Dictionary<string, string?> { ["accuscene.simulation.frames"] = "60" }, null, null));
+            new Dictionary<string, object?> { ["accuscene.simulation.frames"] = 60 }, null, null));
 
         var json = AccuSceneDiagnosticsJson.Serialize(store.Query(new AccuSceneEventQuery(Limit: 10)));
 
@@ -112,5 +112,5 @@ public class EventStoreTests
     private static List<string> Names(AccuSceneEventPage page) => [.. page.Events.Select(e => e.Name)];
 
     private static AccuSceneEvent Event(DateTimeOffset at, AccuSceneEventSeverity severity, string category, string name, string? traceId = null) =>
-        new(0, at, severity, category, name, name + " happened", new Dictionary<string, string?>(), traceId, null);
+        new(0, at, severity, category, name, name + " happened", new Dictionary<string, object?>(), traceId, null);
 }

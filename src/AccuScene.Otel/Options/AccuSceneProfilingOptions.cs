@@ -11,4 +11,11 @@ public sealed class AccuSceneProfilingOptions
 
     /// <summary>Gets or sets the longest scope name kept, in characters, 16 to 1024; a longer one is cut. Default: 128.</summary>
     public int MaxScopeNameLength { get; set; } = 128;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether each scope is also a span on the <c>AccuScene.Profiling</c> source.
+    /// Scopes are usually short and many, so by default they are only measured: the histogram
+    /// <c>accuscene.profiling.scope.duration</c> and the session data of <c>/profiling</c>. Default: <see langword="false"/>.
+    /// </summary>
+    public bool Spans { get; set; }
 }

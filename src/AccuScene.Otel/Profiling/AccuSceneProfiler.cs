@@ -6,10 +6,11 @@ namespace AccuScene.Otel.Profiling;
 
 /// <summary>
 /// Profiles named scopes inside named sessions: <c>using var scope = profiler.Scope("collision-detection");</c>.
-/// Each scope starts an <see cref="Activity"/> on the <c>AccuScene.Profiling</c> source, records its duration on
-/// the histogram <c>accuscene.profiling.scope.duration</c>, and adds its duration and allocated bytes
+/// Each scope records its duration on the histogram <c>accuscene.profiling.scope.duration</c>, and adds its duration and allocated bytes
 /// (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) to the current session. A session named
 /// <c>default</c> runs until the first <see cref="StartSession"/>; the last 10 stopped sessions are kept.
+/// With <see cref="AccuSceneProfilingOptions.Spans"/>, each scope is also an <see cref="Activity"/> on the
+/// <c>AccuScene.Profiling</c> source.
 /// A session keeps at most <see cref="AccuSceneProfilingOptions.MaxScopes"/> scope names; scopes with further
 /// names are recorded under <see cref="OverflowScope"/> and counted. Names are cut to
 /// <see cref="AccuSceneProfilingOptions.MaxScopeNameLength"/> characters.
@@ -30,6 +31,7 @@ public sealed class AccuSceneProfiler : IDisposable
     private readonly Meter _meter;
     private readonly int _maxScopes;
     private readonly int _maxNameLength;
+    private readonly bool _spans;
     private readonly LinkedList<ProfilingSession> _recent = new();
     private ProfilingSession _current;
 
@@ -47,6 +49,7 @@ public sealed class AccuSceneProfiler : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxScopeNameLength, 1024, "AccuScene:Profiling:MaxScopeNameLength");
         _maxScopes = options.MaxScopes;
         _maxNameLength = options.MaxScopeNameLength;
+        _spans = options.Spans;
         _time = time ?? TimeProvider.System;
         _meter = meterFactory?.Create(SourceName) ?? new Meter(SourceName);
         this.Duration = _meter.CreateHistogram<double>("accuscene.profiling.scope.duration", "s", "Duration of each profiled scope.");
@@ -101,7 +104,7 @@ public sealed class AccuSceneProfiler : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         name = this.Clip(name);
-        return new(this, name, Source.StartActivity(name));
+        return new(this, name, _spans ? Source.StartActivity(name) : null);
     }
 
     /// <summary>The running session and the recent stopped ones, newest first.</summary>
@@ -178,7 +181,7 @@ public sealed class AccuSceneProfiler : IDisposable
 
 /// <summary>
 /// A running profiled scope; dispose it to record it, once, through <c>using</c>. A struct: starting and
-/// stopping it allocates nothing beyond its Activity. Copies share nothing, so do not dispose a copy as well.
+/// stopping it allocates nothing beyond its Activity, if spans are on. Copies share nothing, so do not dispose a copy as well.
 /// </summary>
 public struct ProfileScope : IDisposable
 {

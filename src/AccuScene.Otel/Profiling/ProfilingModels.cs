@@ -1,6 +1,9 @@
 namespace AccuScene.Otel.Profiling;
 
-/// <summary>The statistics of one scope name in a session. Times are in milliseconds.</summary>
+/// <summary>
+/// The statistics of one scope name in a session. Times are in milliseconds: exact here, and written to JSON with
+/// four significant digits.
+/// </summary>
 /// <param name="Name">The scope name.</param>
 /// <param name="Count">How many times it ran.</param>
 /// <param name="MeanMs">Mean duration.</param>

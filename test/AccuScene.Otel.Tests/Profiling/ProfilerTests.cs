@@ -8,6 +8,31 @@ namespace AccuScene.Otel.Tests.Profiling;
 
 public class ProfilerTests
 {
+    [TestCase(false, 0)]
+    [TestCase(true, 3)]
+    public void Scopes_AreSpansOnlyWhenAskedFor_AndAreMeasuredEitherWay(bool spans, int expectedSpans)
+    {
+        var started = 0;
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == AccuSceneProfiler.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = _ => Interlocked.Increment(ref started),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { Spans = spans });
+
+        for (var i = 0; i < 3; i++)
+        {
+            using (profiler.Scope("integration"))
+            {
+            }
+        }
+
+        Assert.That(started, Is.EqualTo(expectedSpans));
+        Assert.That(profiler.Report().Current.Scopes.Single().Count, Is.EqualTo(3), "the session measures every scope");
+    }
+
     [Test]
     public void ScopeStatistics_MatchExactComputations()
     {

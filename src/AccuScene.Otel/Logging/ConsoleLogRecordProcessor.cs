@@ -16,11 +16,13 @@ internal sealed class ConsoleLogRecordProcessor : AccuSceneProcessor<LogRecord>
     private readonly Lock _gate = new();
     private readonly LogLineFormatter _formatter;
     private readonly Stream _output;
+    private readonly Microsoft.Extensions.Logging.LogLevel _minimumLevel;
 
     public ConsoleLogRecordProcessor(AccuSceneConsoleLogOptions options, Redactor redactor, Stream? output = null, bool? colors = null)
         : base("console-log")
     {
         _output = output ?? Console.OpenStandardOutput();
+        _minimumLevel = options.MinimumLevel;
         var format = LogLineFormats.Parse(options.Format);
         _formatter = new LogLineFormatter(format, redactor, format == LogLineFormat.Text && (colors ?? UseColors()));
     }
@@ -33,6 +35,11 @@ internal sealed class ConsoleLogRecordProcessor : AccuSceneProcessor<LogRecord>
 
     protected override void OnEndCore(LogRecord data)
     {
+        if (data.LogLevel < _minimumLevel)
+        {
+            return;
+        }
+
         var buffer = LineBuffer.Rent();
         try
         {

@@ -1,12 +1,15 @@
 using System.Buffers;
 using System.Globalization;
+using AccuScene.Otel.Instrumentation.Events;
 using OpenTelemetry.Logs;
 
 namespace AccuScene.Otel.Logging;
 
 /// <summary>
 /// Writes a log record as one line of text for people:
-/// <c>2026-11-29T21:04:05.123Z INFO  Category[12]: message trace_id=… span_id=… key=value … exception="…"</c>.
+/// <c>2026-11-29T21:04:05.123Z INFO  Category[12]: message trace_id=… span_id=… key=value … exception="…"</c>,
+/// where the attributes are those the message does not already show: not its template's placeholders, and not a
+/// value the message holds as a whole word.
 /// Every part is escaped (see <see cref="TextLineWriter"/>), so no value can forge another line. With
 /// <c>colors</c>, the level is wrapped in an ANSI colour.
 /// </summary>
@@ -51,7 +54,8 @@ internal sealed class TextLogLineFormatter
         }
 
         line.Raw(": ");
-        line.Escaped(record.FormattedMessage ?? record.Body ?? LogRecordText.Template(record));
+        var message = record.FormattedMessage ?? record.Body ?? LogRecordText.Template(record);
+        line.Escaped(message);
         if (record.TraceId != default)
         {
             line.Raw(" trace_id=");
@@ -62,10 +66,12 @@ internal sealed class TextLogLineFormatter
 
         if (record.Attributes is { } attributes)
         {
+            var template = Template(attributes);
             for (var i = 0; i < attributes.Count; i++)
             {
                 var (key, value) = attributes[i];
-                if (key != LogRecordText.OriginalFormat)
+                // The message already shows its placeholders, and an event's category says nothing a reader needs.
+                if (key != LogRecordText.OriginalFormat && key != AccuSceneEvents.CategoryAttribute && !IsPlaceholder(template, key) && !ShownIn(message, value))
                 {
                     this.Attribute(line, key, value);
                 }
@@ -80,6 +86,100 @@ internal sealed class TextLogLineFormatter
 
         line.Raw('\n');
     }
+
+    private static string? Template(IReadOnlyList<KeyValuePair<string, object?>> attributes)
+    {
+        for (var i = attributes.Count - 1; i >= 0; i--)
+        {
+            if (attributes[i].Key == LogRecordText.OriginalFormat)
+            {
+                return attributes[i].Value as string;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="template"/> holds <c>{key}</c>, <c>{key:format}</c> or <c>{key,alignment}</c>.</summary>
+    internal static bool IsPlaceholder(string? template, string key)
+    {
+        if (template is null || string.IsNullOrEmpty(key))
+        {
+            return false;
+        }
+
+        var rest = template.AsSpan();
+        while (true)
+        {
+            var open = rest.IndexOf('{');
+            if (open < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(open + 1)..];
+            if (rest.StartsWith('@') || rest.StartsWith('$'))
+            {
+                rest = rest[1..];
+            }
+
+            if (rest.StartsWith(key, StringComparison.Ordinal) && rest.Length > key.Length && rest[key.Length] is '}' or ':' or ',')
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="message"/> already shows <paramref name="value"/> as a whole word.</summary>
+    internal static bool ShownIn(string? message, object? value)
+    {
+        if (message is null)
+        {
+            return false;
+        }
+
+        Span<char> scratch = stackalloc char[64];
+        scoped ReadOnlySpan<char> text;
+        if (value is string s)
+        {
+            text = s;
+        }
+        else if (value is ISpanFormattable formattable && formattable.TryFormat(scratch, out var written, default, CultureInfo.InvariantCulture))
+        {
+            text = scratch[..written];
+        }
+        else
+        {
+            return false;
+        }
+
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        var rest = message.AsSpan();
+        var offset = 0;
+        while (true)
+        {
+            var at = rest[offset..].IndexOf(text, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            at += offset;
+            var end = at + text.Length;
+            if ((at == 0 || !IsWordChar(rest[at - 1])) && (end == rest.Length || !IsWordChar(rest[end])))
+            {
+                return true;
+            }
+
+            offset = at + 1;
+        }
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '.' or '-' or '_';
 
     private void Attribute(TextLineWriter line, string key, object? value)
     {

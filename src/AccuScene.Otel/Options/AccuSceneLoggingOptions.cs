@@ -33,6 +33,13 @@ public sealed class AccuSceneConsoleLogOptions
     /// <c>NO_COLOR</c> is set) or <c>json</c> (one object per line). Default: <c>text</c>.
     /// </summary>
     public string Format { get; set; } = "text";
+
+    /// <summary>
+    /// Gets or sets the lowest level written to standard output, on top of the logging filters (as Serilog's
+    /// <c>restrictedToMinimumLevel</c>): the other outputs still receive what the filters let through. Default:
+    /// <see cref="Microsoft.Extensions.Logging.LogLevel.Trace"/>, which restricts nothing further.
+    /// </summary>
+    public Microsoft.Extensions.Logging.LogLevel MinimumLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Trace;
 }
 
 /// <summary>The rotating file log output (<c>AccuScene:Logging:File</c>).</summary>

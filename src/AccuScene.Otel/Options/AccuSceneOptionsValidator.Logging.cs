@@ -21,6 +21,11 @@ public sealed partial class AccuSceneOptionsValidator
             }
         }
 
+        if (!Enum.IsDefined(logging.Console.MinimumLevel))
+        {
+            failures.Add($"{root}:Logging:Console:MinimumLevel must be one of Trace, Debug, Information, Warning, Error, Critical or None; it is {logging.Console.MinimumLevel}.");
+        }
+
         if (!IsFormat(logging.Console.Format))
         {
             failures.Add($"{root}:Logging:Console:Format must be 'text' or 'json'; it is '{logging.Console.Format}'.");

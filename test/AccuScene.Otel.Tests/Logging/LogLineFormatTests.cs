@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AccuScene.Otel.Instrumentation.Events;
 using Microsoft.Extensions.Logging;
 
 namespace AccuScene.Otel.Tests.Logging;
@@ -83,9 +84,10 @@ public class LogLineFormatTests
             Assert.That(lines, Has.Count.EqualTo(2), "one line per record, whatever the values");
             Assert.That(lines[0], Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  AccuScene\.Tests\.Text: "));
             Assert.That(lines[0], Does.Contain("User eve\\r\\n2026-11-29T00:00:00.000Z CRIT  Forged: admin logged in logged in"));
-            Assert.That(lines[0], Does.Contain(" User=\"eve\\r\\n2026-11-29T00:00:00.000Z CRIT  Forged: admin logged in\""));
+            Assert.That(lines[0], Does.Not.Contain(" User="), "a placeholder's value is shown once, in the message");
             Assert.That(lines[1], Does.Contain(" ERROR "));
-            Assert.That(lines[1], Does.Contain("Path=C:\\\\scenes\\u0007"));
+            Assert.That(lines[1], Does.Contain("Failed C:\\\\scenes\\u0007"));
+            Assert.That(lines[1], Does.Not.Contain("Path="));
             Assert.That(lines[1], Does.Contain("exception=\"System.InvalidOperationException: boom\\nsecond line"));
             Assert.That(string.Concat(lines).Any(c => c < ' '), Is.False, "no control character is left raw");
         });
@@ -126,8 +128,36 @@ public class LogLineFormatTests
         var line = capture.Lines.Single();
         Assert.That(line, Does.Contain(" DEBUG "));
         Assert.That(line, Does.Contain($" trace_id={traceId} span_id="));
-        Assert.That(line, Does.Contain(" Contacts=3"));
-        Assert.That(line, Does.Contain(" Frame=9"));
+        Assert.That(line, Does.Contain("Solved 3 contacts"));
+        Assert.That(line, Does.Not.Contain("Contacts="), "the message already shows it");
+        Assert.That(line, Does.Contain(" Frame=9"), "a scope's value adds to the message");
+    }
+
+    [Test]
+    public void Text_ShowsAnEventsAttributesOnlyWhereTheyAddToItsMessage()
+    {
+        using var capture = new LogCapture("text");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Text");
+        logger.RecordEvent(
+            AccuSceneEventCategory.Simulation,
+            AccuSceneEventSeverity.Info,
+            "simulation.completed",
+            "Simulation of scene-7 completed: 2 collision(s) in 4.1 s (574 steps)",
+            new KeyValuePair<string, object?>("accuscene.scene.id", "scene-7"),
+            new KeyValuePair<string, object?>("accuscene.simulation.frames", 574),
+            new KeyValuePair<string, object?>("accuscene.simulation.collisions", 1),
+            new KeyValuePair<string, object?>("accuscene.simulation.vehicles", 3));
+
+        var line = capture.Lines.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(line, Does.Contain(" event.name=simulation.completed"));
+            Assert.That(line, Does.Not.Contain("accuscene.event.category="), "the category adds nothing for a reader");
+            Assert.That(line, Does.Not.Contain("accuscene.scene.id="), "the message shows scene-7");
+            Assert.That(line, Does.Not.Contain("accuscene.simulation.frames="), "the message shows 574");
+            Assert.That(line, Does.Contain(" accuscene.simulation.collisions=1"), "the 1 inside 4.1 is not a word of its own");
+            Assert.That(line, Does.Contain(" accuscene.simulation.vehicles=3"));
+        });
     }
 
     private static ActivityListener ListenToTestSource()

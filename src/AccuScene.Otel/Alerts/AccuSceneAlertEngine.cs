@@ -198,6 +198,20 @@ public sealed class AccuSceneAlertEngine
         return active;
     }
 
+    private int InactiveRules()
+    {
+        var inactive = 0;
+        foreach (var slot in _slots)
+        {
+            lock (slot.Gate)
+            {
+                inactive += slot.Current is null ? 1 : 0;
+            }
+        }
+
+        return inactive;
+    }
+
     /// <summary>The resolved alerts kept, newest first.</summary>
     /// <returns>At most the history size.</returns>
     public IReadOnlyList<AlertInstance> History()
@@ -240,7 +254,7 @@ public sealed class AccuSceneAlertEngine
         var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt!.Value - a.FiredAt!.Value).ToList();
         return new AlertStatistics(
             Enum.GetValues<AlertSeverity>().ToDictionary(s => s, s => all.Count(a => a.Severity == s)),
-            Enum.GetValues<AlertState>().ToDictionary(s => s, s => all.Count(a => a.State == s)),
+            Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? this.InactiveRules() : all.Count(a => a.State == s)),
             Interlocked.Read(ref _notifications),
             Interlocked.Read(ref _suppressed),
             acknowledged.Count == 0 ? null : TimeSpan.FromTicks((long)acknowledged.Average(t => t.Ticks)),
@@ -261,6 +275,10 @@ public sealed class AccuSceneAlertEngine
 
         return true;
     }
+
+    // The summary tells the value now: re-rendered whenever the value changes (a NaN, no data, keeps the last one).
+    private static AlertInstance WithValue(AlertRule rule, AlertInstance current, double value) =>
+        double.IsNaN(value) || value.Equals(current.Value) ? current : current with { Value = value, Annotations = Render(rule, value) };
 
     private static Dictionary<string, string> Render(AlertRule rule, double value)
     {
@@ -302,7 +320,7 @@ public sealed class AccuSceneAlertEngine
                 slot.Current = null;
                 return null;
             case AlertState.Pending when now - current.PendingSince >= rule.For:
-                var firing = current with { State = AlertState.Firing, FiredAt = now, Value = value, Annotations = Render(rule, value) };
+                var firing = current with { State = AlertState.Firing, FiredAt = now, Value = value, ValueAtFiring = value, Annotations = Render(rule, value) };
                 slot.Current = firing;
                 slot.NotHoldingSince = null;
                 if (slot.LastNotified is { } last && now - last < rule.Cooldown)
@@ -316,20 +334,21 @@ public sealed class AccuSceneAlertEngine
                 Interlocked.Increment(ref _notifications);
                 return new AlertNotification(firing, AlertState.Firing);
             case AlertState.Pending:
-                slot.Current = current with { Value = value };
+                slot.Current = WithValue(rule, current, value);
                 return null;
             case AlertState.Firing when holds:
                 slot.NotHoldingSince = null;
-                slot.Current = current with { Value = value };
+                slot.Current = WithValue(rule, current, value);
                 return this.Repeat(slot, now);
             case AlertState.Firing:
                 slot.NotHoldingSince ??= now;
                 if (now - slot.NotHoldingSince.Value < rule.KeepFiringFor)
                 {
+                    slot.Current = WithValue(rule, current, value);
                     return this.Repeat(slot, now);
                 }
 
-                var resolved = current with { State = AlertState.Resolved, ResolvedAt = now, Value = double.IsNaN(value) ? current.Value : value };
+                var resolved = WithValue(rule, current, value) with { State = AlertState.Resolved, ResolvedAt = now };
                 slot.Current = null;
                 slot.NotHoldingSince = null;
                 this.Remember(resolved);

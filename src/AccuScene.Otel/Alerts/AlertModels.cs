@@ -5,7 +5,7 @@ namespace AccuScene.Otel.Alerts;
 /// <param name="Rule">The rule's name.</param>
 /// <param name="Severity">The rule's severity.</param>
 /// <param name="State">Pending, firing or resolved.</param>
-/// <param name="Value">The aggregated value at the last evaluation.</param>
+/// <param name="Value">The aggregated value at the last evaluation; the annotations are rendered with it.</param>
 /// <param name="PendingSince">When the condition started holding.</param>
 /// <param name="FiredAt">When it fired.</param>
 /// <param name="ResolvedAt">When it resolved.</param>
@@ -23,7 +23,11 @@ public sealed record AlertInstance(
     DateTimeOffset? ResolvedAt,
     AlertAcknowledgement? Acknowledgement,
     IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyDictionary<string, string> Annotations);
+    IReadOnlyDictionary<string, string> Annotations)
+{
+    /// <summary>Gets the aggregated value when the alert fired; <see langword="null"/> while it is pending.</summary>
+    public double? ValueAtFiring { get; init; }
+}
 
 /// <summary>An acknowledgement.</summary>
 /// <param name="By">Who.</param>
@@ -39,7 +43,7 @@ public sealed record AlertNotification(AlertInstance Alert, AlertState State, bo
 
 /// <summary>What the engine has seen.</summary>
 /// <param name="BySeverity">Alerts (active and in history) per severity.</param>
-/// <param name="ByState">Alerts per state.</param>
+/// <param name="ByState">Alerts per state: pending, firing (active now) and resolved (in the history); inactive counts the rules with no active alert now.</param>
 /// <param name="Notifications">Notifications sent.</param>
 /// <param name="SuppressedByCooldown">Notifications not sent because the cooldown had not passed.</param>
 /// <param name="MeanTimeToAcknowledge">Mean time from firing to acknowledgement.</param>

@@ -1,4 +1,5 @@
 using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Notifications;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AccuScene.Otel.Tests.Alerts;
@@ -307,6 +308,35 @@ public class AlertEngineTests
         var alert = notes.Single().Alert;
         Assert.That(alert.Labels, Is.EquivalentTo(new Dictionary<string, string> { ["alertname"] = "p95", ["severity"] = "high", ["team"] = "physics" }));
         Assert.That(alert.Annotations["summary"], Is.EqualTo("http.server.request.duration is 0.9 s, above 0.5 s"));
+    }
+
+    [Test]
+    public void WhileFiring_TheSummaryTellsTheValueNow_AndTheValueAtFiringIsKept()
+    {
+        var rule = new AlertRule { Name = "errors", Metric = "m", Threshold = 5, KeepFiringFor = TimeSpan.FromSeconds(30) };
+        rule.Annotations["summary"] = "{value} requests answered 503 (limit {threshold})";
+        var quiet = new AlertRule { Name = "quiet", Metric = "other", Threshold = 5 };
+        var engine = new AccuSceneAlertEngine([rule, quiet], _time);
+
+        engine.Check("m", 12);
+        var fired = engine.Active().Single();
+        engine.Check("m", 97);
+        var later = engine.Active().Single();
+        engine.Check("m", 1); // no longer holds, still firing for KeepFiringFor
+        var cooling = engine.Active().Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fired.Annotations["summary"], Is.EqualTo("12 requests answered 503 (limit 5)"));
+            Assert.That(later.State, Is.EqualTo(AlertState.Firing));
+            Assert.That(later.Annotations["summary"], Is.EqualTo("97 requests answered 503 (limit 5)"), "re-rendered with the current value");
+            Assert.That(later.Value, Is.EqualTo(97));
+            Assert.That(later.ValueAtFiring, Is.EqualTo(12), "the value at firing is kept apart");
+            Assert.That(cooling.Annotations["summary"], Is.EqualTo("1 requests answered 503 (limit 5)"));
+            Assert.That(engine.Statistics().ByState[AlertState.Inactive], Is.EqualTo(1), "the quiet rule has no active alert");
+            Assert.That(engine.Statistics().ByState[AlertState.Firing], Is.EqualTo(1));
+        });
+        Assert.That(AlertJson.Serialize(engine), Does.Contain("\"value\": 1,").And.Contain("\"value_at_firing\": 12,").And.Contain("\"inactive\": 1"));
     }
 
     [Test]

@@ -24,18 +24,79 @@
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
-  function format(value, scale) {
-    if (value === null || value === undefined || !isFinite(value)) { return '\u2013'; }
-    var v = value * (scale || 1);
-    var a = Math.abs(v);
-    if (a >= 1e6) { return (v / 1e6).toFixed(1) + 'M'; }
-    if (a >= 1e4) { return (v / 1e3).toFixed(1) + 'k'; }
-    if (a >= 100) { return v.toFixed(0); }
-    if (a >= 1) { return v.toFixed(2); }
-    return v.toPrecision(2);
+  // Units. A widget's unit names what its scaled values are in ("ms" for seconds times 1000); the page turns
+  // them back into the base unit and picks the unit that reads best for the values shown: 2.4 µs, not 0.0024 ms.
+  var timeUnits = [['ns', 1e-9], ['\u00b5s', 1e-6], ['ms', 1e-3], ['s', 1]];
+  var byteUnits = [['B', 1], ['KiB', 1024], ['MiB', 1048576], ['GiB', 1073741824]];
+  var timeFactor = { ns: 1e-9, us: 1e-6, '\u00b5s': 1e-6, ms: 1e-3, s: 1 };
+  var byteFactor = { B: 1, KiB: 1024, MiB: 1048576, GiB: 1073741824 };
+
+  function units(unit) {
+    if (unit && timeFactor[unit]) { return { family: timeUnits, base: timeFactor[unit] }; }
+    if (unit && byteFactor[unit]) { return { family: byteUnits, base: byteFactor[unit] }; }
+    return { family: null, base: 1, unit: unit || '' };
   }
 
-  function time(ms) { return new Date(ms).toLocaleTimeString(); }
+  // The display unit for values up to maxAbs (in the widget's unit): { unit, factor } with display = value * factor.
+  function displayUnit(unit, maxAbs) {
+    var u = units(unit);
+    if (!u.family) {
+      var a = Math.abs(maxAbs || 0);
+      if (a >= 1e9) { return { unit: 'G' + pad(u.unit), factor: 1e-9, prefix: true }; }
+      if (a >= 1e6) { return { unit: 'M' + pad(u.unit), factor: 1e-6, prefix: true }; }
+      if (a >= 1e4) { return { unit: 'k' + pad(u.unit), factor: 1e-3, prefix: true }; }
+      return { unit: u.unit, factor: 1 };
+    }
+    var baseMax = Math.abs(maxAbs || 0) * u.base;
+    var chosen = u.family[0];
+    u.family.forEach(function (f) { if (baseMax >= f[1]) { chosen = f; } });
+    return { unit: chosen[0], factor: u.base / chosen[1] };
+  }
+
+  function pad(unit) { return unit && unit.charAt(0) !== '/' && unit !== '%' ? ' ' + unit : unit; }
+
+  function number(v, step) {
+    if (v === null || v === undefined || !isFinite(v)) { return '\u2013'; }
+    var digits = step ? Math.max(0, Math.min(3, -Math.floor(Math.log10(step) + 1e-9))) : null;
+    if (digits === null) {
+      var a = Math.abs(v);
+      digits = a >= 100 || a === 0 ? 0 : a >= 10 ? 1 : 2;
+    }
+    return v.toFixed(digits);
+  }
+
+  // "2.4 µs", "97 %", "3.3 M steps/s": a value in the widget's unit, with the unit that reads best.
+  function withUnit(value, unit) {
+    if (value === null || value === undefined || !isFinite(value)) { return '\u2013'; }
+    var d = displayUnit(unit, value);
+    var text = number(value * d.factor);
+    if (!d.unit) { return text; }
+    return text + (d.unit === '%' || d.unit.charAt(0) === '/' ? '' : ' ') + d.unit;
+  }
+
+  function format(value, scale, unit) {
+    if (value === null || value === undefined || !isFinite(value)) { return '\u2013'; }
+    return withUnit(value * (scale || 1), unit);
+  }
+
+  // Tick values at 1, 2 or 5 times a power of ten: about four of them between min and max.
+  function ticks(min, max) {
+    var raw = (max - min) / 4 || 1;
+    var power = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 5, 10].map(function (m) { return m * power; }).filter(function (s) { return s >= raw; })[0];
+    var first = Math.floor(min / step) * step;
+    var values = [];
+    for (var v = first; v <= max + step * 1e-9 && values.length < 12; v += step) { values.push(v); }
+    if (values[values.length - 1] < max) { values.push(values[values.length - 1] + step); }
+    return { values: values, step: step };
+  }
+
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+
+  function time(ms) {
+    var d = new Date(ms);
+    return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
+  }
 
   function allMetrics(model) {
     var s = model.sections;
@@ -80,10 +141,37 @@
     });
   }
 
+  // The sum of a metric's rate over the last minute of history (rates are per second, one point per interval).
+  function rateSum(name, since) {
+    var h = state.history[name];
+    var sum = 0;
+    var seen = false;
+    if (!h) { return null; }
+    for (var i = 0; i < h.time.length; i++) {
+      if (h.time[i] >= since && h.rate[i] !== null && isFinite(h.rate[i])) { sum += h.rate[i]; seen = true; }
+    }
+    return seen ? sum : null;
+  }
+
+  // A series' current number: its stat, or with "per" its rate over the summed rate of those metrics in the last minute.
+  function current(s) {
+    if (s.per && s.per.length) {
+      var newest = 0;
+      Object.keys(state.history).forEach(function (k) { var t = state.history[k].time; if (t.length) { newest = Math.max(newest, t[t.length - 1]); } });
+      var since = newest - 60 * 1000;
+      var top = rateSum(s.metric, since);
+      var bottom = 0;
+      s.per.forEach(function (p) { bottom += rateSum(p, since) || 0; });
+      return top === null || !(bottom > 0) ? null : top / bottom;
+    }
+    var m = metricByName(s.metric);
+    return m ? m[s.stat] : null;
+  }
+
   function lineChart(widget, body) {
     clear(body);
-    var width = 600, height = 180, left = 44, right = 8, top = 8, bottom = 18;
-    var chart = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, preserveAspectRatio: 'none', 'class': 'chart', role: 'img', 'aria-label': widget.title });
+    var width = Math.max(240, Math.floor(body.clientWidth || 360)), height = 190, left = 56, right = 10, top = 22, bottom = 24;
+    var chart = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, 'class': 'chart', role: 'img', 'aria-label': widget.title });
     var lines = widget.series.map(function (s) {
       var h = state.history[s.metric];
       // [time, value] pairs; a missing value is kept as null, so the line breaks there instead of bridging the gap.
@@ -101,59 +189,114 @@
     // The range, or less while the history is younger than it, so a new process's first points are readable.
     var earliest = all.length ? Math.min.apply(null, all.map(function (p) { return p[0]; })) : now;
     var from = Math.max(now - windows[state.range], Math.min(earliest, now - 60 * 1000));
-    var max = all.length ? Math.max.apply(null, all.map(function (p) { return p[1]; })) : 1;
-    var min = all.length ? Math.min(0, Math.min.apply(null, all.map(function (p) { return p[1]; }))) : 0;
-    if (max <= min) { max = min + 1; }
-    max = max * 1.1;
+    var shown = all.filter(function (p) { return p[0] >= from; });
+    var rawMax = shown.length ? Math.max.apply(null, shown.map(function (p) { return p[1]; })) : 1;
+    var rawMin = shown.length ? Math.min(0, Math.min.apply(null, shown.map(function (p) { return p[1]; }))) : 0;
+    var unit = displayUnit(widget.unit, Math.max(Math.abs(rawMax), Math.abs(rawMin)));
+    var scale = ticks(rawMin * unit.factor, (rawMax > rawMin ? rawMax : rawMin + 1) * unit.factor);
+    var min = scale.values[0], max = scale.values[scale.values.length - 1];
     function x(t) { return left + (width - left - right) * (t - from) / (now - from || 1); }
-    function y(v) { return top + (height - top - bottom) * (1 - (v - min) / (max - min)); }
-    [0, 0.5, 1].forEach(function (f) {
-      var v = min + (max - min) * f;
-      chart.appendChild(svg('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), 'class': f === 0 ? 'axis' : 'grid-line' }));
-      var label = svg('text', { x: left - 4, y: y(v) + 3, 'text-anchor': 'end' });
-      label.textContent = format(v, 1);
+    function y(v) { return top + (height - top - bottom) * (1 - (v * unit.factor - min) / (max - min)); }
+    function yd(d) { return top + (height - top - bottom) * (1 - (d - min) / (max - min)); }
+    var axisUnit = svg('text', { x: 4, y: 13, 'text-anchor': 'start', 'class': 'axis-unit' });
+    axisUnit.textContent = unit.unit || '';
+    chart.appendChild(axisUnit);
+    scale.values.forEach(function (d, i) {
+      chart.appendChild(svg('line', { x1: left, x2: width - right, y1: yd(d), y2: yd(d), 'class': i === 0 ? 'axis' : 'grid-line' }));
+      var label = svg('text', { x: left - 6, y: yd(d) + 4, 'text-anchor': 'end', 'class': 'tick' });
+      label.textContent = number(d, scale.step);
       chart.appendChild(label);
     });
-    var start = svg('text', { x: left, y: height - 4 });
-    start.textContent = time(from);
-    chart.appendChild(start);
-    var end = svg('text', { x: width - right, y: height - 4, 'text-anchor': 'end' });
-    end.textContent = time(now);
-    chart.appendChild(end);
+    var labels = width < 320 ? 4 : 5;
+    for (var k = 0; k < labels; k++) {
+      var t = from + (now - from) * k / (labels - 1);
+      var anchor = k === 0 ? 'start' : k === labels - 1 ? 'end' : 'middle';
+      var tl = svg('text', { x: x(t), y: height - 6, 'text-anchor': anchor, 'class': 'tick time' });
+      tl.textContent = time(t);
+      chart.appendChild(tl);
+    }
     var drawn = 0;
     lines.forEach(function (points, index) {
       var d = [];
-      var gap = true;
+      var run = [];
       var count = 0;
+      function close() {
+        // A point with gaps on both sides has no line to be part of: it is drawn as a dot.
+        if (run.length === 1) { chart.appendChild(svg('circle', { cx: run[0][0], cy: run[0][1], r: 2.5, 'class': 'dot s' + index })); }
+        run = [];
+      }
       points.forEach(function (p) {
-        if (p[0] < from || p[1] === null) { gap = true; return; }
-        d.push((gap ? 'M' : 'L') + x(p[0]).toFixed(1) + ' ' + y(p[1]).toFixed(1));
-        gap = false;
+        if (p[0] < from || p[1] === null) { close(); return; }
+        var px = x(p[0]).toFixed(1), py = y(p[1]).toFixed(1);
+        d.push((run.length === 0 ? 'M' : 'L') + px + ' ' + py);
+        run.push([px, py]);
         count++;
       });
+      close();
       if (count === 0) { return; }
       chart.appendChild(svg('path', { d: d.join(' '), 'class': 's' + index, 'data-series': widget.series[index].label }));
       drawn += count;
     });
     chart.setAttribute('data-points', String(drawn));
-    body.appendChild(chart);
+    chart.setAttribute('data-unit', unit.unit || '');
+    var frame = el('div', 'chart-frame');
+    frame.appendChild(chart);
+    body.appendChild(frame);
+    hover(widget, frame, chart, lines, { from: from, now: now, x: x, left: left, right: right, width: width, height: height, top: top, bottom: bottom, unit: unit });
     if (drawn === 0) { body.appendChild(el('div', 'empty', 'no data yet')); }
     var legend = el('div', 'legend');
     widget.series.forEach(function (s, index) {
-      var m = metricByName(s.metric);
-      var item = el('span', 'swatch s' + index, s.label + ' ' + format(m ? m[s.stat] : null, s.scale) + (widget.unit ? ' ' + widget.unit : ''));
-      legend.appendChild(item);
+      legend.appendChild(el('span', 'swatch s' + index, s.label + ' ' + format(current(s), s.scale, widget.unit)));
     });
     body.appendChild(legend);
+  }
+
+  // A tooltip for the time under the pointer: that time, and every series' value there with its unit.
+  function hover(widget, frame, chart, lines, g) {
+    var tip = el('div', 'tooltip');
+    tip.hidden = true;
+    tip.setAttribute('role', 'tooltip');
+    frame.appendChild(tip);
+    var cursor = svg('line', { x1: 0, x2: 0, y1: g.top, y2: g.height - g.bottom, 'class': 'cursor', visibility: 'hidden' });
+    chart.appendChild(cursor);
+    function leave() { tip.hidden = true; cursor.setAttribute('visibility', 'hidden'); }
+    chart.addEventListener('mouseleave', leave);
+    chart.addEventListener('mousemove', function (event) {
+      var box = chart.getBoundingClientRect();
+      var px = (event.clientX - box.left) * (g.width / (box.width || g.width));
+      var t = g.from + (px - g.left) / (g.width - g.left - g.right) * (g.now - g.from);
+      var best = null;
+      lines.forEach(function (points) {
+        points.forEach(function (p) { if (p[0] >= g.from && p[1] !== null && (best === null || Math.abs(p[0] - t) < Math.abs(best - t))) { best = p[0]; } });
+      });
+      if (best === null) { leave(); return; }
+      clear(tip);
+      tip.appendChild(el('div', 'tip-time', time(best)));
+      widget.series.forEach(function (s, index) {
+        var value = null;
+        lines[index].forEach(function (p) { if (p[0] === best) { value = p[1]; } });
+        tip.appendChild(el('div', 'swatch s' + index, s.label + ': ' + (value === null ? 'no data' : withUnit(value, widget.unit))));
+      });
+      var cx = g.x(best);
+      cursor.setAttribute('x1', cx);
+      cursor.setAttribute('x2', cx);
+      cursor.setAttribute('visibility', 'visible');
+      tip.hidden = false;
+      var left = cx * (box.width / g.width) + 12;
+      if (left + tip.offsetWidth > frame.clientWidth) { left = Math.max(0, cx * (box.width / g.width) - tip.offsetWidth - 12); }
+      tip.style.left = left + 'px';
+      tip.style.top = '24px';
+    });
   }
 
   function statWidget(widget, body) {
     clear(body);
     var s = widget.series[0];
-    var m = metricByName(s.metric);
-    var value = el('span', 'value', format(m ? m[s.stat] : null, s.scale));
-    body.appendChild(value);
-    if (widget.unit) { body.appendChild(el('span', 'unit', widget.unit)); }
+    body.appendChild(el('div', 'value', format(current(s), s.scale, widget.unit)));
+    if (widget.series.length > 1 || s.per && s.per.length) { body.appendChild(el('div', 'caption', s.label)); }
+    widget.series.slice(1).forEach(function (other) {
+      body.appendChild(el('div', 'secondary', other.label + ': ' + format(current(other), other.scale, widget.unit)));
+    });
   }
 
   function tableWidget(widget, body) {
@@ -161,7 +304,7 @@
     var table = el('table');
     var head = el('tr');
     head.appendChild(el('th', null, widget.group_by || 'metric'));
-    widget.series.forEach(function (s) { head.appendChild(el('th', null, s.label + (widget.unit ? ' (' + widget.unit + ')' : ''))); });
+    widget.series.forEach(function (s) { head.appendChild(el('th', 'num', s.label)); });
     table.appendChild(head);
     var rows = [];
     if (widget.group_by) {
@@ -174,11 +317,19 @@
     rows.forEach(function (row) {
       var tr = el('tr');
       tr.appendChild(el('td', 'label', row.label));
-      widget.series.forEach(function (s) { tr.appendChild(el('td', 'num', format(row.data[s.stat], s.scale))); });
+      widget.series.forEach(function (s) { tr.appendChild(el('td', 'num', format(row.data[s.stat], s.scale, tableUnit(widget, s)))); });
       table.appendChild(tr);
     });
     body.appendChild(table);
     if (rows.length === 0) { body.appendChild(el('div', 'empty', 'no data yet')); }
+  }
+
+  // A grouped table's series carry their unit in the label ("req/s", "mean ms"); others use the widget's.
+  function tableUnit(widget, s) {
+    if (widget.unit) { return widget.unit; }
+    var words = (s.label || '').split(' ');
+    var last = words[words.length - 1];
+    return timeFactor[last] || byteFactor[last] ? last : '';
   }
 
   function healthWidget(widget, body) {
@@ -197,7 +348,7 @@
       name.appendChild(document.createTextNode(c.name));
       tr.appendChild(name);
       tr.appendChild(el('td', 'nowrap', c.status));
-      tr.appendChild(el('td', 'num nowrap', c.duration_ms === null ? '' : format(c.duration_ms, 1) + ' ms'));
+      tr.appendChild(el('td', 'num nowrap', c.duration_ms === null ? '' : format(c.duration_ms, 1, 'ms')));
       tr.appendChild(el('td', null, c.description || ''));
       table.appendChild(tr);
     });
@@ -235,7 +386,7 @@
       tr.appendChild(el('td', 'sev-' + a.severity, a.severity));
       tr.appendChild(el('td', null, a.rule));
       tr.appendChild(el('td', null, a.state));
-      tr.appendChild(el('td', null, a.summary || format(a.value, 1)));
+      tr.appendChild(el('td', null, a.summary || format(a.value, 1, '')));
       var cell = el('td');
       var button = el('button', 'ack', a.acknowledged_by ? 'acknowledged' : 'Acknowledge');
       button.type = 'button';
@@ -270,7 +421,8 @@
     var main = document.getElementById('widgets');
     clear(main);
     state.widgets = model.layout.map(function (w) {
-      var section = el('section', 'widget widget-' + w.type + (w.type === 'events' || w.type === 'alerts' ? ' widget-wide' : ''));
+      var wide = w.type === 'events' || w.type === 'alerts' ? ' widget-full' : w.type === 'table' ? ' widget-wide' : '';
+      var section = el('section', 'widget widget-' + w.type + wide);
       section.id = w.id;
       section.appendChild(el('h2', null, w.title));
       var body = el('div', 'body');
@@ -364,6 +516,13 @@
   document.getElementById('token').addEventListener('change', function (event) {
     state.token = event.target.value;
     sessionStorage.setItem('accuscene-token', state.token);
+  });
+
+  // Charts are drawn at the pixel size they get, so their text stays legible at any width.
+  var resizing = null;
+  window.addEventListener('resize', function () {
+    if (resizing) { clearTimeout(resizing); }
+    resizing = setTimeout(function () { if (state.model) { render(); } }, 150);
   });
 
   load().then(stream);

@@ -79,9 +79,15 @@ public sealed class AccuSceneDashboard
             foreach (var series in widget.Series)
             {
                 _widgetMetrics.Add(series.Metric);
-                if (widget.Type == DashboardWidgetType.Line)
+                if (widget.Type == DashboardWidgetType.Line || series.Per.Count > 0)
                 {
+                    // A ratio over the last minute is computed by the page from the history of every metric in it.
                     _chartedMetrics.Add(series.Metric);
+                    foreach (var per in series.Per)
+                    {
+                        _widgetMetrics.Add(per);
+                        _chartedMetrics.Add(per);
+                    }
                 }
             }
 
@@ -279,7 +285,7 @@ public sealed class AccuSceneDashboard
             Lower(w.Type.ToString()),
             w.Unit,
             w.GroupBy,
-            [.. w.Series.Select(s => new DashboardSeriesModel(s.Metric, Lower(s.Stat.ToString()), s.Label ?? Lower(s.Stat.ToString()), s.Scale))])).ToList();
+            [.. w.Series.Select(s => new DashboardSeriesModel(s.Metric, Lower(s.Stat.ToString()), s.Label ?? Lower(s.Stat.ToString()), s.Scale) { Per = [.. s.Per] })])).ToList();
 
         List<(string Section, DashboardMetric Metric)> metrics;
         List<DashboardTable> tables;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AccuScene.Otel.Diagnostics;
 
 namespace AccuScene.Otel.Dashboard;
 
@@ -30,7 +31,7 @@ public static class DashboardJson
 }
 
 // A figure that is not a finite number (a rate over no time, a model built by hand) is written as null: JSON has no NaN.
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(FiniteDoubleJsonConverter)])]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(DisplayDoubleJsonConverter)])]
 [JsonSerializable(typeof(DashboardModel))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext
 {

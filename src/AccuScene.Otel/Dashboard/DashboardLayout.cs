@@ -4,7 +4,8 @@ namespace AccuScene.Otel.Dashboard;
 public static class DashboardLayout
 {
     /// <summary>
-    /// Gets the default widgets: frame rate and health at the top; charts of frame rate, step-time
+    /// Gets the default widgets: solver throughput (beside the simulated step rate), step time, request rate, cache
+    /// hit ratio (the last minute and since start) and health at the top; charts of solver throughput, step-time
     /// percentiles, API latency percentiles and request rate, database latency, cache hit ratio, CPU and
     /// memory; API requests by route; active alerts; recent events.
     /// </summary>
@@ -16,9 +17,13 @@ public static class DashboardLayout
         var widgets = Widgets();
         if (prefix is { Length: > 0 })
         {
-            foreach (var series in widgets.SelectMany(w => w.Series).Where(s => s.Metric.StartsWith("accuscene.", StringComparison.Ordinal)))
+            foreach (var series in widgets.SelectMany(w => w.Series))
             {
-                series.Metric = prefix + series.Metric;
+                series.Metric = Prefixed(prefix, series.Metric);
+                for (var i = 0; i < series.Per.Count; i++)
+                {
+                    series.Per[i] = Prefixed(prefix, series.Per[i]);
+                }
             }
         }
 
@@ -27,12 +32,29 @@ public static class DashboardLayout
 
     private static List<DashboardWidget> Widgets() =>
     [
-        Widget("Frames per second", DashboardWidgetType.Stat, null, ("accuscene.simulation.fps", DashboardStat.Value, "fps", 1)),
+        Per(
+            Widget(
+                "Solver steps per second",
+                DashboardWidgetType.Stat,
+                "steps/s",
+                ("accuscene.simulation.fps", DashboardStat.Value, "solver, per second of wall time", 1),
+                ("accuscene.simulation.frames", DashboardStat.Rate, "simulated, per simulated second", 1)),
+            1,
+            "accuscene.simulation.simulated_time"),
         Widget("Step time p95", DashboardWidgetType.Stat, "ms", ("accuscene.simulation.step.duration", DashboardStat.P95, "p95", 1000)),
         Widget("API requests", DashboardWidgetType.Stat, "/s", ("http.server.request.duration", DashboardStat.Rate, "requests", 1)),
-        Widget("Cache hit ratio", DashboardWidgetType.Stat, "%", ("accuscene.cache.hit_ratio", DashboardStat.Value, "hit ratio", 100)),
+        Per(
+            Widget(
+                "Cache hit ratio",
+                DashboardWidgetType.Stat,
+                "%",
+                ("accuscene.cache.hits", DashboardStat.Rate, "last minute", 100),
+                ("accuscene.cache.hit_ratio", DashboardStat.Value, "since start", 100)),
+            0,
+            "accuscene.cache.hits",
+            "accuscene.cache.misses"),
         Widget("Health", DashboardWidgetType.Health, null),
-        Widget("Simulation frames per second", DashboardWidgetType.Line, "fps", ("accuscene.simulation.fps", DashboardStat.Value, "fps", 1)),
+        Widget("Solver steps per second", DashboardWidgetType.Line, "steps/s", ("accuscene.simulation.fps", DashboardStat.Value, "solver", 1)),
         Widget(
             "Step time",
             DashboardWidgetType.Line,
@@ -84,6 +106,14 @@ public static class DashboardLayout
     }
 
     private static bool Starts(string name, string prefix) => name.StartsWith(prefix, StringComparison.Ordinal);
+
+    private static string Prefixed(string prefix, string metric) => Starts(metric, "accuscene.") ? prefix + metric : metric;
+
+    private static DashboardWidget Per(DashboardWidget widget, int series, params string[] per)
+    {
+        widget.Series[series].Per.AddRange(per);
+        return widget;
+    }
 
     private static DashboardWidget Widget(string title, DashboardWidgetType type, string? unit, params (string Metric, DashboardStat Stat, string Label, double Scale)[] series)
     {

@@ -45,7 +45,11 @@ public sealed record DashboardWidgetModel(string Id, string Title, string Type, 
 /// <param name="Stat">value, rate, p50, p95 or p99.</param>
 /// <param name="Label">The legend label.</param>
 /// <param name="Scale">The factor values are multiplied by for display.</param>
-public sealed record DashboardSeriesModel(string Metric, string Stat, string Label, double Scale);
+public sealed record DashboardSeriesModel(string Metric, string Stat, string Label, double Scale)
+{
+    /// <summary>Gets the metrics whose summed rate the series' rate is divided by, over the last minute; empty for none.</summary>
+    public IReadOnlyList<string> Per { get; init; } = [];
+}
 
 /// <summary>The model's sections.</summary>
 /// <param name="System">Process CPU, memory, sessions and runtime metrics.</param>

@@ -77,4 +77,11 @@ public sealed class DashboardSeries
 
     /// <summary>Gets or sets a factor the page multiplies values by, for example 1000 for seconds shown as ms. Default: 1.</summary>
     public double Scale { get; set; } = 1;
+
+    /// <summary>
+    /// Gets, for a stat widget, the metrics whose summed rate this series' rate is divided by, over the last minute:
+    /// for example <c>accuscene.cache.hits</c> per hits and misses is the hit ratio of the last minute. At most 4.
+    /// Empty (the default): the series shows its stat as it is.
+    /// </summary>
+    public List<string> Per { get; } = [];
 }

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AccuScene.Otel.Dashboard;
+namespace AccuScene.Otel.Diagnostics;
 
-/// <summary>Writes a double that is not a finite number as <c>null</c>, which JSON can hold, instead of throwing.</summary>
-internal sealed class FiniteDoubleJsonConverter : JsonConverter<double>
+/// <summary>
+/// Writes a double rounded to <see cref="Figures.SignificantDigits"/> significant digits (the model is for display),
+/// and one that is not a finite number as <c>null</c>, which JSON can hold, instead of throwing.
+/// </summary>
+internal sealed class DisplayDoubleJsonConverter : JsonConverter<double>
 {
     public override bool HandleNull => false;
 
@@ -15,7 +18,7 @@ internal sealed class FiniteDoubleJsonConverter : JsonConverter<double>
     {
         if (double.IsFinite(value))
         {
-            writer.WriteNumberValue(value);
+            writer.WriteNumberValue(Figures.Round(value));
         }
         else
         {

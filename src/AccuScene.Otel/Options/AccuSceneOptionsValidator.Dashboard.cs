@@ -81,6 +81,11 @@ public sealed partial class AccuSceneOptionsValidator
                 failures.Add($"{seriesKey}:Stat must be one of Value, Rate, P50, P95 or P99; it is {series.Stat}.");
             }
 
+            if (series.Per.Count > 4 || series.Per.Any(string.IsNullOrWhiteSpace) || (series.Per.Count > 0 && (widget.Type != DashboardWidgetType.Stat || series.Stat != DashboardStat.Rate)))
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{seriesKey}:Per must name 0 to 4 metrics, and only for a stat widget's Rate series; it holds {series.Per.Count}."));
+            }
+
             if (!double.IsFinite(series.Scale) || series.Scale == 0)
             {
                 failures.Add(string.Create(CultureInfo.InvariantCulture, $"{seriesKey}:Scale must be a finite number other than 0; it is {series.Scale}."));

@@ -18,6 +18,8 @@ public class DemoDashboardTests : PlaywrightTest
     private Uri _base = null!;
     private HttpClient _http = null!;
 
+    private List<IBrowser> Browsers { get; } = [];
+
     [OneTimeSetUp]
     public async Task StartDemo()
     {
@@ -44,6 +46,17 @@ public class DemoDashboardTests : PlaywrightTest
             Assert.That(demo.HasExited, Is.False, "the demo is running");
             await Task.Delay(250);
         }
+    }
+
+    [TearDown]
+    public async Task CloseBrowsers()
+    {
+        foreach (var browser in this.Browsers)
+        {
+            await browser.DisposeAsync();
+        }
+
+        this.Browsers.Clear();
     }
 
     [OneTimeTearDown]
@@ -160,5 +173,81 @@ public class DemoDashboardTests : PlaywrightTest
         Assert.That(outside, Is.Empty, "nothing is loaded from outside");
         Assert.That(errors, Is.Empty, "no script errors and no CSP violations");
         TestContext.Out.WriteLine($"charts with data: {charts.Count(p => p > 1)} of {charts.Length} (points {string.Join(",", charts)}); update seen {changed.Elapsed.TotalSeconds:F1} s after load ('{before}' -> '{after}')");
+    }
+
+    [Test]
+    public async Task Chromium_ShowsEveryChartsUnitOnItsAxis_WithFourTimeLabelsInLegibleText()
+    {
+        var page = await this.OpenAsync(1400);
+        var charts = await page.EvalOnSelectorAllAsync<JsonElement>(
+            "svg.chart",
+            @"cs => cs.map(c => ({
+                title: c.getAttribute('aria-label'),
+                unit: c.getAttribute('data-unit'),
+                axis: (c.querySelector('.axis-unit') || {}).textContent || '',
+                times: c.querySelectorAll('text.time').length,
+                ticks: Array.from(c.querySelectorAll('text.tick')).map(t => parseFloat(getComputedStyle(t).fontSize)),
+            }))");
+        await Chromium.ScreenshotAsync(page, "dashboard-1400");
+
+        Assert.That(charts.GetArrayLength(), Is.GreaterThanOrEqualTo(8), "the default layout's charts");
+        foreach (var chart in charts.EnumerateArray())
+        {
+            var title = chart.GetProperty("title").GetString();
+            var axis = chart.GetProperty("axis").GetString();
+            TestContext.Out.WriteLine($"{title}: axis unit '{axis}', {chart.GetProperty("times").GetInt32()} time labels, smallest tick {chart.GetProperty("ticks").EnumerateArray().Min(t => t.GetDouble())} px");
+            Assert.Multiple(() =>
+            {
+                Assert.That(axis, Is.Not.Empty.And.EqualTo(chart.GetProperty("unit").GetString()), $"{title}: the axis shows the unit its values are in");
+                Assert.That(chart.GetProperty("times").GetInt32(), Is.GreaterThanOrEqualTo(4), $"{title}: at least four time labels");
+                Assert.That(chart.GetProperty("ticks").EnumerateArray().Min(t => t.GetDouble()), Is.GreaterThanOrEqualTo(11), $"{title}: tick labels of 11 px or more");
+            });
+        }
+    }
+
+    [Test]
+    public async Task Chromium_HoveringAChart_ShowsATooltipWithTimeValueAndUnit()
+    {
+        var page = await this.OpenAsync(1400);
+        var chart = page.Locator("svg.chart[aria-label='API request rate']");
+        var box = await chart.BoundingBoxAsync();
+        Assert.That(box, Is.Not.Null);
+        await page.Mouse.MoveAsync(box!.X + (box.Width * 0.8f), box.Y + (box.Height / 2));
+        var tooltip = page.Locator("#" + await chart.EvaluateAsync<string>("c => c.closest('section').id") + " .tooltip");
+        await tooltip.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 5_000 });
+        var text = await tooltip.InnerTextAsync();
+        var unit = await chart.GetAttributeAsync("data-unit");
+        TestContext.Out.WriteLine($"tooltip: {text.ReplaceLineEndings(" | ")} (unit {unit})");
+
+        Assert.That(text, Does.Match(@"^\d\d:\d\d:\d\d"), "the time under the pointer");
+        Assert.That(text, Does.Match(@"requests: \d+(\.\d+)? ?" + System.Text.RegularExpressions.Regex.Escape(unit!)), "the series, its value and its unit");
+    }
+
+    [Test]
+    public async Task Chromium_At420Pixels_NothingOverflowsHorizontally()
+    {
+        var page = await this.OpenAsync(420);
+        var overflow = await page.EvaluateAsync<JsonElement>(
+            @"() => ({
+                page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                widgets: Array.from(document.querySelectorAll('.widget')).filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.id),
+            })");
+        await Chromium.ScreenshotAsync(page, "dashboard-420");
+
+        Assert.That(overflow.GetProperty("page").GetInt32(), Is.LessThanOrEqualTo(0), "the page is no wider than the screen");
+        Assert.That(overflow.GetProperty("widgets").GetArrayLength(), Is.EqualTo(0), $"no widget overflows: {overflow.GetProperty("widgets")}");
+    }
+
+    private async Task<IPage> OpenAsync(int width)
+    {
+        var browser = await Chromium.LaunchAsync(this.Playwright);
+        this.Browsers.Add(browser);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+        await page.GotoAsync(new Uri(_base, "dashboard").ToString());
+        await page.WaitForFunctionAsync(
+            "() => Array.from(document.querySelectorAll('svg.chart')).filter(c => Number(c.getAttribute('data-points')) > 1).length >= 3",
+            null,
+            new PageWaitForFunctionOptions { Timeout = 30_000 });
+        return page;
     }
 }

@@ -8,7 +8,7 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     /// <summary>Reconstructions the load generator asks for per second unless <c>--rate</c> says otherwise.</summary>
-    public const double DefaultRate = 2;
+    public const double DefaultRate = 1;
 
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
 

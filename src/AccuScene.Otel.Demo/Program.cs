@@ -3,6 +3,7 @@ using AccuScene.Otel.Demo.Chaos;
 using AccuScene.Otel.Demo.Scenes;
 using AccuScene.Otel.Demo.Simulation;
 using AccuScene.Otel.Instrumentation.Metrics;
+using OpenTelemetry.Trace;
 
 DemoArguments demo;
 try
@@ -30,6 +31,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
     o.SerializerOptions.TypeInfoResolverChain.Insert(0, DemoJsonContext.Default);
 });
+// Added before AddAccuScene(), so it runs before the exporters: the load generator's expected 404s are not errors.
+builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new ExpectedStatusProcessor()));
 builder.Services.AddAccuScene(builder.Configuration.GetSection("AccuScene"));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(demo);
@@ -88,12 +91,7 @@ if (demo.Duration is { } duration)
 }
 
 await app.StartAsync().ConfigureAwait(false);
-foreach (var address in app.Urls)
-{
-    var root = address.TrimEnd('/');
-    Console.WriteLine($"AccuScene demo listening on {root}: scenes at {root}/scenes, health at {root}/health. Ctrl+C stops it.");
-    Console.WriteLine($"Dashboard: {root}/dashboard");
-}
+Console.WriteLine(DemoBanner.Text(app.Urls, app.Configuration, demo));
 
 await app.WaitForShutdownAsync().ConfigureAwait(false);
 return 0;

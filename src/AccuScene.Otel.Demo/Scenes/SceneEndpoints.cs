@@ -121,7 +121,7 @@ internal static class SceneEndpoints
         catch (SqliteException ex)
         {
             database.RecordOperation("sqlite", operation, time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
-            query?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            query.RecordFailure(ex); // error.type, the exception event and the error status, as the conventions ask
             loggers.CreateLogger("AccuScene.Otel.Demo.Scenes").RecordEvent(
                 AccuSceneEventCategory.Api,
                 AccuSceneEventSeverity.Error,

@@ -42,6 +42,6 @@ internal sealed partial class DemoJsonContext : JsonSerializerContext;
 
 internal static partial class DemoLog
 {
-    [LoggerMessage(10, LogLevel.Information, "Loaded scene {SceneId} (propagated scene {PropagatedSceneId})")]
+    [LoggerMessage(10, LogLevel.Debug, "Loaded scene {SceneId} (propagated scene {PropagatedSceneId})")]
     public static partial void SceneLoaded(ILogger logger, string sceneId, string? propagatedSceneId);
 }

@@ -68,8 +68,10 @@ internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, Demo
         }
 
         var earlier = _scenes[_random.Next(_scenes.Count)];
-        using (Start("demo.load.result", earlier))
+        using (var asking = Start("demo.load.result", earlier))
         {
+            // The scene may not have been reconstructed yet: a 404 is an expected answer, not an error.
+            asking?.SetTag(ExpectedStatusProcessor.ExpectedStatusCodeTag, 404);
             counters.RequestSent();
             using var result = await client.GetAsync(new Uri($"scenes/{Uri.EscapeDataString(earlier)}/result", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         }

@@ -25,6 +25,7 @@ internal sealed partial class SimulationWorker(
     SceneStore store,
     AccuSceneProfiler profiler,
     ILogger<SimulationWorker> logger,
+    ILoggerFactory loggers,
     ChaosState chaos,
     DemoCounters counters,
     TimeProvider time)
@@ -32,6 +33,11 @@ internal sealed partial class SimulationWorker(
 {
     private const int StepsPerBatch = 120;
     private const int ProfileEvery = 20;
+
+    /// <summary>The logger category of the per-collision events.</summary>
+    public const string CollisionCategory = "AccuScene.Otel.Demo.Simulation.Collisions";
+
+    private readonly ILogger _collisionLogger = loggers.CreateLogger(CollisionCategory);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,9 +53,8 @@ internal sealed partial class SimulationWorker(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // A failed call, a timeout or a bad scene fails this run only; the worker goes on.
+                    // A failed call, a timeout or a bad scene fails this run only (RunAsync recorded it); the worker goes on.
                     counters.RunFailed();
-                    logger.RecordEvent(AccuSceneEventCategory.Simulation, AccuSceneEventSeverity.Warning, "simulation.failed", $"Simulation run {run} of {sceneId} failed: {ex.Message}");
                 }
             }
         }
@@ -61,43 +66,53 @@ internal sealed partial class SimulationWorker(
 
     private async Task RunAsync(int run, string sceneId, CancellationToken cancellationToken)
     {
-        Scene scene;
         using var activity = AccuSceneSpans.StartSimulationRun(sceneId, vehicleCount: 0, sessionId: "demo-session");
         Log.RunStarted(logger, run, sceneId);
-        using (AccuSceneSpans.StartSceneLoad(sceneId))
-        {
-            var client = httpClients.CreateClient("self");
-            using var response = await client.GetAsync(new Uri($"scenes/{Uri.EscapeDataString(sceneId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            scene = await response.Content.ReadFromJsonAsync(DemoJsonContext.Default.Scene, cancellationToken).ConfigureAwait(false)
-                ?? throw new HttpRequestException($"GET /scenes/{sceneId} answered no scene.");
-        }
-
-        activity?.SetTag(AccuScene.Otel.Instrumentation.AccuSceneAttributes.SimulationVehicleCount, scene.Vehicles.Count);
-        simulation.SimulationStarted();
+        var started = false;
         try
         {
+            var scene = await LoadAsync(sceneId, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(AccuScene.Otel.Instrumentation.AccuSceneAttributes.SimulationVehicleCount, scene.Vehicles.Count);
+            simulation.SimulationStarted();
+            started = true;
             var result = this.Reconstruct(scene, cancellationToken);
             await this.StoreAsync(result, cancellationToken).ConfigureAwait(false);
             counters.RunCompleted(result.Collisions.Count);
-            Log.RunCompleted(logger, sceneId, result.SimulatedSeconds, result.Collisions.Count);
+
+            // The run's one line on the console: the event is the log record.
             logger.RecordEvent(
                 AccuSceneEventCategory.Simulation,
                 AccuSceneEventSeverity.Info,
                 "simulation.completed",
-                $"Simulation of {sceneId} completed: {result.Collisions.Count} collision(s) in {result.SimulatedSeconds:F2} s simulated",
+                $"Simulation of {sceneId} completed: {result.Collisions.Count} collision(s) in {result.SimulatedSeconds:F2} s simulated ({result.Steps} steps)",
                 new KeyValuePair<string, object?>("accuscene.scene.id", sceneId),
-                new KeyValuePair<string, object?>("accuscene.simulation.frames", result.Steps));
+                new KeyValuePair<string, object?>("accuscene.simulation.frames", result.Steps),
+                new KeyValuePair<string, object?>("accuscene.simulation.collisions", result.Collisions.Count));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            // Recorded while the run's span is current, so the warning carries its trace id.
+            activity.RecordFailure(ex);
+            logger.RecordEvent(AccuSceneEventCategory.Simulation, AccuSceneEventSeverity.Warning, "simulation.failed", $"Simulation run {run} of {sceneId} failed: {ex.Message}");
             throw;
         }
         finally
         {
-            simulation.SimulationEnded();
+            if (started)
+            {
+                simulation.SimulationEnded();
+            }
         }
+    }
+
+    private async Task<Scene> LoadAsync(string sceneId, CancellationToken cancellationToken)
+    {
+        using var load = AccuSceneSpans.StartSceneLoad(sceneId);
+        var client = httpClients.CreateClient("self");
+        using var response = await client.GetAsync(new Uri($"scenes/{Uri.EscapeDataString(sceneId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(DemoJsonContext.Default.Scene, cancellationToken).ConfigureAwait(false)
+            ?? throw new HttpRequestException($"GET /scenes/{sceneId} answered no scene.");
     }
 
     private SimulationResult Reconstruct(Scene scene, CancellationToken cancellationToken)
@@ -113,7 +128,7 @@ internal sealed partial class SimulationWorker(
             var stepsBefore = world.Steps;
             for (var i = 0; i < StepsPerBatch && !Reconstruction.Finished(world); i++)
             {
-                // Every step is timed for the metrics; one in ProfileEvery is also a profiling scope (and so a span).
+                // Every step is timed for the metrics; one in ProfileEvery is also a profiling scope.
                 var stepStarted = time.GetTimestamp();
                 var profiled = world.Steps % ProfileEvery == 0;
                 using (profiled ? profiler.Scope("integration") : default)
@@ -135,15 +150,18 @@ internal sealed partial class SimulationWorker(
                 simulation.RecordStep(time.GetElapsedTime(stepStarted).TotalSeconds, world.Timestep);
                 foreach (var collision in step)
                 {
+                    // One event per collision: a log record inside the step's span (so it carries its trace), at
+                    // debug on a category of its own, which the demo's configuration lets through to the events.
                     all.Add(collision);
-                    batch?.AddEvent(new ActivityEvent("collision.detected", tags: new ActivityTagsCollection { ["accuscene.vehicle.first"] = collision.First, ["accuscene.vehicle.second"] = collision.Second }));
-                    logger.RecordEvent(
+                    _collisionLogger.RecordEvent(
                         AccuSceneEventCategory.Simulation,
-                        AccuSceneEventSeverity.Info,
+                        AccuSceneEventSeverity.Debug,
                         "simulation.collision_detected",
                         $"{collision.First} and {collision.Second} collided in {scene.Id} at {collision.Time:F3} s, closing at {collision.ClosingSpeed:F1} m/s",
                         new KeyValuePair<string, object?>("accuscene.scene.id", scene.Id),
-                        new KeyValuePair<string, object?>("accuscene.collision.closing_speed", collision.ClosingSpeed));
+                        new KeyValuePair<string, object?>("accuscene.vehicle.first", collision.First),
+                        new KeyValuePair<string, object?>("accuscene.vehicle.second", collision.Second),
+                        new KeyValuePair<string, object?>("accuscene.collision.closing_speed", Math.Round(collision.ClosingSpeed, 3)));
                 }
             }
 
@@ -172,7 +190,7 @@ internal sealed partial class SimulationWorker(
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
             database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
-            query?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            query.RecordFailure(ex);
             logger.RecordEvent(
                 AccuSceneEventCategory.Database,
                 AccuSceneEventSeverity.Error,
@@ -185,11 +203,8 @@ internal sealed partial class SimulationWorker(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Simulation run {Run} started for {SceneId}")]
+        [LoggerMessage(1, LogLevel.Debug, "Simulation run {Run} started for {SceneId}")]
         public static partial void RunStarted(ILogger logger, int run, string sceneId);
-
-        [LoggerMessage(2, LogLevel.Information, "Simulation of {SceneId} completed: {SimulatedSeconds:F2} s simulated, {Collisions} collision(s)")]
-        public static partial void RunCompleted(ILogger logger, string sceneId, double simulatedSeconds, int collisions);
 
         [LoggerMessage(4, LogLevel.Debug, "Stepped {SceneId} to step {Step} ({SimulatedSeconds:F2} s) at {FramesPerSecond:F0} fps")]
         public static partial void BatchStepped(ILogger logger, string sceneId, long step, double simulatedSeconds, double framesPerSecond);

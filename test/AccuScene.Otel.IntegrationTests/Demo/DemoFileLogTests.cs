@@ -5,7 +5,8 @@ using AccuScene.Otel.Logging;
 namespace AccuScene.Otel.IntegrationTests.Demo;
 
 /// <summary>
-/// The demo with <c>AccuScene__Logging__File__Path</c>, a 32 KiB size limit and the JSON format, for 20 s: the
+/// The demo with <c>AccuScene__Logging__File__Path</c>, a 32 KiB size limit and the JSON format, for 20 s at
+/// five reconstructions a second (the file gets the per-collision debug events the console leaves out): the
 /// log rolls at least three times, no file is larger than the limit plus one line, every line is valid
 /// JSON with timestamp, level and message, and lines logged inside spans carry the trace id.
 /// </summary>
@@ -27,7 +28,7 @@ public class DemoFileLogTests
                 ["AccuScene__Logging__File__Path"] = path,
                 ["AccuScene__Logging__File__MaxFileSizeBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["AccuScene__Logging__File__Format"] = "json",
-            });
+            }, ["--rate", "5"]);
             using (demo)
             {
                 Assert.That(await demo.WaitForExitAsync(TimeSpan.FromSeconds(90)), Is.True, "the demo stops after --duration:\n" + demo.Output);
@@ -53,8 +54,8 @@ public class DemoFileLogTests
                         invalid++;
                     }
 
-                    // The worker logs these two inside its run and step spans.
-                    if (root.TryGetProperty("event_name", out var name) && name.GetString() is "BatchStepped" or "RunCompleted")
+                    // The worker logs these inside its run and step spans.
+                    if (root.TryGetProperty("event_name", out var name) && name.GetString() is "BatchStepped" or "simulation.completed")
                     {
                         inSpans++;
                         inSpansWithTraceId += root.TryGetProperty("trace_id", out var traceId) && traceId.GetString()!.Length == 32 ? 1 : 0;

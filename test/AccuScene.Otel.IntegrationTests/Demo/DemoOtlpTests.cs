@@ -14,12 +14,7 @@ public class DemoOtlpTests
     public async Task Demo_ExportsNestedSpansAndCorrelatedLogs_AndServesLiveness()
     {
         using var dashboard = await AspireDashboard.StartAsync();
-        var service = "demo-" + Guid.NewGuid().ToString("N")[..8];
-        var (demo, port, _) = DemoProcess.Start("8s", new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.GrpcEndpoint.ToString(),
-            ["OTEL_SERVICE_NAME"] = service,
-        });
+        var (demo, port, _, service) = DemoProcess.StartExportingTo(dashboard, "demo", "8s");
         using var demoProcess = demo;
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

@@ -178,12 +178,7 @@ public class DemoServerSpanTests : PlaywrightTest
     {
         var token = TestContext.CurrentContext.CancellationToken;
         using var dashboard = await AspireDashboard.StartAsync();
-        var service = "demo-metrics-" + Guid.NewGuid().ToString("N")[..8];
-        var (demo, _, _) = DemoProcess.Start("5s", new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.GrpcEndpoint.ToString(),
-            ["OTEL_SERVICE_NAME"] = service,
-        });
+        var (demo, _, _, service) = DemoProcess.StartExportingTo(dashboard, "demo-metrics", "5s");
         using var demoProcess = demo;
 
         var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60));

@@ -20,12 +20,7 @@ public class DemoSmokeTests
     public async Task TheDemo_ServesItsApi_ExportsToACollector_IsScraped_AndExitsCleanly()
     {
         using var aspire = await AspireDashboard.StartAsync();
-        var service = "smoke-" + Guid.NewGuid().ToString("N")[..8];
-        var (demo, port, prometheusPort) = DemoProcess.Start("40s", new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = aspire.GrpcEndpoint.ToString(),
-            ["OTEL_SERVICE_NAME"] = service,
-        });
+        var (demo, port, prometheusPort, service) = DemoProcess.StartExportingTo(aspire, "smoke", "40s");
         using var demoProcess = demo;
         using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -73,7 +68,11 @@ public class DemoSmokeTests
         var names = spans.Select(s => s.Name).Distinct().Order(StringComparer.Ordinal).ToList();
         TestContext.Out.WriteLine($"smoke: scene {id} reconstructed ({collision}); {spans.Count} spans ({string.Join(", ", names.Take(12))}), {logs.Count} logs in Aspire; Prometheus scraped the demo");
         Assert.That(names, Is.SupersetOf(new[] { "simulation.run", "simulation.step" }));
-        Assert.That(spans.Any(s => s.EventNames.Contains("collision.detected")), Is.True, "batch spans carry collision events");
+        var stepSpans = spans.Where(s => s.Name == "simulation.step").Select(s => s.SpanId).ToHashSet();
+        Assert.That(
+            logs.Where(l => l.Body.Contains(" collided in ", StringComparison.Ordinal)).Select(l => l.SpanId),
+            Has.Some.Matches<string?>(spanId => spanId is not null && stepSpans.Contains(spanId)),
+            "each collision is one event, recorded inside its step's span");
         Assert.That(logs.Where(l => l.TraceId is { Length: > 0 }).Select(l => l.TraceId), Has.Some.Matches<string>(t => spans.Any(s => s.TraceId == t)), "logs carry the trace ids of exported spans");
     }
 

@@ -20,4 +20,19 @@ internal static class DemoProcess
             Path.GetDirectoryName(demoDll));
         return (process, httpPort, prometheusPort);
     }
+
+    /// <summary>Starts the demo exporting by OTLP to <paramref name="dashboard"/> as a new service named <paramref name="prefix"/>-&lt;8 hex&gt;.</summary>
+    public static (ServerProcess Process, int HttpPort, int PrometheusPort, string Service) StartExportingTo(AspireDashboard dashboard, string prefix, string duration, string[]? arguments = null)
+    {
+        var service = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+        var (process, httpPort, prometheusPort) = Start(
+            duration,
+            new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.GrpcEndpoint.ToString(),
+                ["OTEL_SERVICE_NAME"] = service,
+            },
+            arguments);
+        return (process, httpPort, prometheusPort, service);
+    }
 }

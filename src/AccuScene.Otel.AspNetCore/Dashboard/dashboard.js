@@ -7,7 +7,7 @@
   var svgNs = 'http://www.w3.org/2000/svg';
   var windows = { '5m': 5 * 60 * 1000, '1h': 60 * 60 * 1000, '24h': 24 * 60 * 60 * 1000 };
   var refreshEvery = { '1h': 10000, '24h': 60000 };
-  var state = { range: '5m', model: null, history: {}, widgets: [], source: null, refresh: null, token: sessionStorage.getItem('accuscene-token') || '' };
+  var state = { range: '5m', model: null, history: {}, widgets: [], source: null, refresh: null, hover: null, token: sessionStorage.getItem('accuscene-token') || '' };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -48,8 +48,12 @@
       return { unit: u.unit, factor: 1 };
     }
     var baseMax = Math.abs(maxAbs || 0) * u.base;
-    var chosen = u.family[0];
-    u.family.forEach(function (f) { if (baseMax >= f[1]) { chosen = f; } });
+    // Nothing to scale by (all zero): keep the widget's own unit rather than the smallest one.
+    var chosen = u.family.filter(function (f) { return Math.abs(f[1] - u.base) < f[1] * 1e-9; })[0] || u.family[0];
+    if (baseMax > 0) {
+      chosen = u.family[0];
+      u.family.forEach(function (f) { if (baseMax >= f[1]) { chosen = f; } });
+    }
     return { unit: chosen[0], factor: u.base / chosen[1] };
   }
 
@@ -148,7 +152,7 @@
     var seen = false;
     if (!h) { return null; }
     for (var i = 0; i < h.time.length; i++) {
-      if (h.time[i] >= since && h.rate[i] !== null && isFinite(h.rate[i])) { sum += h.rate[i]; seen = true; }
+      if (h.time[i] > since && h.rate[i] !== null && isFinite(h.rate[i])) { sum += h.rate[i]; seen = true; }
     }
     return seen ? sum : null;
   }
@@ -162,7 +166,7 @@
       var top = rateSum(s.metric, since);
       var bottom = 0;
       s.per.forEach(function (p) { bottom += rateSum(p, since) || 0; });
-      return top === null || !(bottom > 0) ? null : top / bottom;
+      return bottom > 0 ? (top || 0) / bottom : null;
     }
     var m = metricByName(s.metric);
     return m ? m[s.stat] : null;
@@ -192,7 +196,7 @@
     var shown = all.filter(function (p) { return p[0] >= from; });
     var rawMax = shown.length ? Math.max.apply(null, shown.map(function (p) { return p[1]; })) : 1;
     var rawMin = shown.length ? Math.min(0, Math.min.apply(null, shown.map(function (p) { return p[1]; }))) : 0;
-    var unit = displayUnit(widget.unit, Math.max(Math.abs(rawMax), Math.abs(rawMin)));
+    var unit = displayUnit(widget.unit, Math.max(Math.abs(rawMax), Math.abs(rawMin)) || (shown.length ? 0 : 1));
     var scale = ticks(rawMin * unit.factor, (rawMax > rawMin ? rawMax : rawMin + 1) * unit.factor);
     var min = scale.values[0], max = scale.values[scale.values.length - 1];
     function x(t) { return left + (width - left - right) * (t - from) / (now - from || 1); }
@@ -251,7 +255,8 @@
     body.appendChild(legend);
   }
 
-  // A tooltip for the time under the pointer: that time, and every series' value there with its unit.
+  // A tooltip for the time under the pointer: that time, and every series' value there in the axis' unit. The
+  // pointer's place is kept, so the tooltip stays put while the chart is redrawn under it by each update.
   function hover(widget, frame, chart, lines, g) {
     var tip = el('div', 'tooltip');
     tip.hidden = true;
@@ -260,10 +265,9 @@
     var cursor = svg('line', { x1: 0, x2: 0, y1: g.top, y2: g.height - g.bottom, 'class': 'cursor', visibility: 'hidden' });
     chart.appendChild(cursor);
     function leave() { tip.hidden = true; cursor.setAttribute('visibility', 'hidden'); }
-    chart.addEventListener('mouseleave', leave);
-    chart.addEventListener('mousemove', function (event) {
+    function show(clientX) {
       var box = chart.getBoundingClientRect();
-      var px = (event.clientX - box.left) * (g.width / (box.width || g.width));
+      var px = (clientX - box.left) * (g.width / (box.width || g.width));
       var t = g.from + (px - g.left) / (g.width - g.left - g.right) * (g.now - g.from);
       var best = null;
       lines.forEach(function (points) {
@@ -272,10 +276,11 @@
       if (best === null) { leave(); return; }
       clear(tip);
       tip.appendChild(el('div', 'tip-time', time(best)));
+      var sep = g.unit.unit === '%' || (g.unit.unit || '').charAt(0) === '/' ? '' : ' ';
       widget.series.forEach(function (s, index) {
         var value = null;
         lines[index].forEach(function (p) { if (p[0] === best) { value = p[1]; } });
-        tip.appendChild(el('div', 'swatch s' + index, s.label + ': ' + (value === null ? 'no data' : withUnit(value, widget.unit))));
+        tip.appendChild(el('div', 'swatch s' + index, s.label + ': ' + (value === null ? 'no data' : number(value * g.unit.factor) + (g.unit.unit ? sep + g.unit.unit : ''))));
       });
       var cx = g.x(best);
       cursor.setAttribute('x1', cx);
@@ -286,7 +291,13 @@
       if (left + tip.offsetWidth > frame.clientWidth) { left = Math.max(0, cx * (box.width / g.width) - tip.offsetWidth - 12); }
       tip.style.left = left + 'px';
       tip.style.top = '24px';
+    }
+    chart.addEventListener('mouseleave', function () { state.hover = null; leave(); });
+    chart.addEventListener('mousemove', function (event) {
+      state.hover = { id: widget.id, x: event.clientX };
+      show(event.clientX);
     });
+    if (state.hover && state.hover.id === widget.id) { show(state.hover.x); }
   }
 
   function statWidget(widget, body) {

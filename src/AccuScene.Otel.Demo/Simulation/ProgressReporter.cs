@@ -19,17 +19,19 @@ internal sealed class ProgressReporter(DemoCounters counters, IServiceProvider s
     /// <summary>The progress line at <paramref name="mark"/>.</summary>
     public static string Line(TimeSpan mark, DemoCounters counters, string health, int firing) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Marker} {mark:hh\\:mm\\:ss} === {counters.Runs} reconstructions ({counters.Failed} failed), {counters.Collisions} collisions, {counters.Requests} API calls; ready: {health}; alerts firing: {firing}");
+        $"{Marker} {(int)mark.TotalHours:00}:{mark:mm\\:ss} === {counters.Runs} reconstructions ({counters.Failed} failed), {counters.Collisions} collisions, {counters.Requests} API calls; ready: {health}; alerts firing: {firing}");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var started = time.GetTimestamp();
         using var timer = new PeriodicTimer(Interval, time);
-        var marks = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                marks++;
+                // The mark this tick stands for: the elapsed time rounded to the interval (a late or merged tick
+                // still gets the mark it is nearest to, never a drifting 00:00:59).
+                var marks = Math.Max(1, (long)Math.Round(time.GetElapsedTime(started) / Interval));
                 var health = services.GetService<AccuSceneHealthMonitor>()?.GetReport(HealthProbe.Ready).Status.ToString() ?? "n/a";
                 var firing = services.GetService<AccuSceneAlertEngine>()?.Active().Count(a => a.State == AlertState.Firing) ?? 0;
                 Console.WriteLine(Line(Interval * marks, counters, health, firing));

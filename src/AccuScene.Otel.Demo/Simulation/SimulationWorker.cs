@@ -91,8 +91,11 @@ internal sealed partial class SimulationWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Recorded while the run's span is current, so the warning carries its trace id.
-            activity.RecordFailure(ex);
+            // The run failed because of what failed inside it (a query or a call, whose span has the exception):
+            // the run's span gets the status and error.type, not a second exception event. The warning is recorded
+            // while the run's span is current, so it carries its trace id.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.SetTag(AccuScene.Otel.Instrumentation.AccuSceneAttributes.ErrorType, ex.GetType().FullName);
             logger.RecordEvent(AccuSceneEventCategory.Simulation, AccuSceneEventSeverity.Warning, "simulation.failed", $"Simulation run {run} of {sceneId} failed: {ex.Message}");
             throw;
         }
@@ -189,14 +192,10 @@ internal sealed partial class SimulationWorker(
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
+            // The query's span records the exception (error.type, an exception event: the event store's database
+            // error); the run then records simulation.failed. No third event for the same failure.
             database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
             query.RecordFailure(ex);
-            logger.RecordEvent(
-                AccuSceneEventCategory.Database,
-                AccuSceneEventSeverity.Error,
-                "results.store_failed",
-                $"Could not store the result of {result.SceneId}: {ex.Message}",
-                new KeyValuePair<string, object?>("accuscene.scene.id", result.SceneId));
             throw;
         }
     }

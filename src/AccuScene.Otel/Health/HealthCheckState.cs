@@ -87,8 +87,8 @@ internal sealed class HealthCheckState
             // While a threshold holds the status back, the description says so: "unhealthy" beside "the probe
             // query succeeded" would read as a contradiction.
             _description = _status == result ? description
-                : failed ? string.Create(CultureInfo.InvariantCulture, $"{description} (failed {_consecutiveFailures} of the {this.FailureThreshold} times in a row that make it unhealthy)")
-                : string.Create(CultureInfo.InvariantCulture, $"{description} (passed {_consecutiveSuccesses} of the {this.SuccessThreshold} times in a row it needs to recover)");
+                : failed ? string.Create(CultureInfo.InvariantCulture, $"{description}{(description is null ? string.Empty : " ")}(failed {_consecutiveFailures} of the {this.FailureThreshold} times in a row that make it unhealthy)")
+                : string.Create(CultureInfo.InvariantCulture, $"{description}{(description is null ? string.Empty : " ")}(passed {_consecutiveSuccesses} of the {this.SuccessThreshold} times in a row it needs to recover)");
             _lastDuration = duration;
             _lastRun = now;
             _data = data ?? NoData;

@@ -8,8 +8,8 @@ namespace AccuScene.Otel.Logging;
 /// <summary>
 /// Writes a log record as one line of text for people:
 /// <c>2026-11-29T21:04:05.123Z INFO  Category[12]: message trace_id=… span_id=… key=value … exception="…"</c>,
-/// where the attributes are those the message does not already show: not its template's placeholders, and not a
-/// value the message holds as a whole word.
+/// where the attributes are those the message does not already show: not its template's placeholders (when the
+/// message is the formatted one), and not a value of three characters or more that the message holds as a whole word.
 /// Every part is escaped (see <see cref="TextLineWriter"/>), so no value can forge another line. With
 /// <c>colors</c>, the level is wrapped in an ANSI colour.
 /// </summary>
@@ -66,7 +66,9 @@ internal sealed class TextLogLineFormatter
 
         if (record.Attributes is { } attributes)
         {
-            var template = Template(attributes);
+            // Placeholders are skipped only when the message shows their values (with IncludeFormattedMessage off
+            // the body is the bare template, and the attributes are all there is).
+            var template = record.FormattedMessage is null ? null : Template(attributes);
             for (var i = 0; i < attributes.Count; i++)
             {
                 var (key, value) = attributes[i];
@@ -118,19 +120,24 @@ internal sealed class TextLogLineFormatter
             }
 
             rest = rest[(open + 1)..];
-            if (rest.StartsWith('@') || rest.StartsWith('$'))
+            if (rest.StartsWith('{'))
             {
-                rest = rest[1..];
+                rest = rest[1..]; // an escaped brace, not a placeholder
+                continue;
             }
 
-            if (rest.StartsWith(key, StringComparison.Ordinal) && rest.Length > key.Length && rest[key.Length] is '}' or ':' or ',')
+            // Microsoft.Extensions.Logging keeps a leading @ or $ in the attribute's key; match the key either way.
+            if (Names(rest, key) || ((rest.StartsWith('@') || rest.StartsWith('$')) && Names(rest[1..], key)))
             {
                 return true;
             }
         }
     }
 
-    /// <summary>Whether <paramref name="message"/> already shows <paramref name="value"/> as a whole word.</summary>
+    private static bool Names(ReadOnlySpan<char> placeholder, string key) =>
+        placeholder.StartsWith(key, StringComparison.Ordinal) && placeholder.Length > key.Length && placeholder[key.Length] is '}' or ':' or ',';
+
+    /// <summary>Whether <paramref name="message"/> already shows <paramref name="value"/> (three characters or more) as a whole word.</summary>
     internal static bool ShownIn(string? message, object? value)
     {
         if (message is null)
@@ -153,7 +160,8 @@ internal sealed class TextLogLineFormatter
             return false;
         }
 
-        if (text.IsEmpty)
+        // Short values (a 2, an "ok") would match by coincidence: only values of three characters or more count.
+        if (text.Length < 3)
         {
             return false;
         }

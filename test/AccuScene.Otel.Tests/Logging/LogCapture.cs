@@ -11,7 +11,7 @@ internal sealed class LogCapture : IDisposable
 {
     private readonly MemoryStream _output = new();
 
-    public LogCapture(string format, bool colors = false, IEnumerable<string>? redactedKeys = null)
+    public LogCapture(string format, bool colors = false, IEnumerable<string>? redactedKeys = null, bool formattedMessage = true, LogLevel consoleMinimumLevel = LogLevel.Trace)
     {
         var redactor = redactedKeys is null ? Redactor.From(new AccuSceneRedactionOptions()) : new Redactor(redactedKeys);
         this.Factory = LoggerFactory.Create(builder =>
@@ -21,11 +21,11 @@ internal sealed class LogCapture : IDisposable
             builder.AddOpenTelemetry(o =>
             {
                 o.IncludeScopes = false;
-                o.IncludeFormattedMessage = true;
+                o.IncludeFormattedMessage = formattedMessage;
             });
             builder.Services.ConfigureOpenTelemetryLoggerProvider(provider => provider
                 .AddProcessor(sp => new ScopesAndRedactionProcessor(redactor, sp.GetService<ScopeCapture>()))
-                .AddProcessor(new ConsoleLogRecordProcessor(new AccuSceneConsoleLogOptions { Format = format }, redactor, _output, colors)));
+                .AddProcessor(new ConsoleLogRecordProcessor(new AccuSceneConsoleLogOptions { Format = format, MinimumLevel = consoleMinimumLevel }, redactor, _output, colors)));
         });
     }
 

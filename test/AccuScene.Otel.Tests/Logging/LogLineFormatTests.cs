@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AccuScene.Otel.Instrumentation.Events;
+using AccuScene.Otel.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace AccuScene.Otel.Tests.Logging;
@@ -131,6 +132,45 @@ public class LogLineFormatTests
         Assert.That(line, Does.Contain("Solved 3 contacts"));
         Assert.That(line, Does.Not.Contain("Contacts="), "the message already shows it");
         Assert.That(line, Does.Contain(" Frame=9"), "a scope's value adds to the message");
+    }
+
+    [Test]
+    public void Text_WithoutTheFormattedMessage_KeepsThePlaceholdersValues()
+    {
+        using var capture = new LogCapture("text", formattedMessage: false);
+        capture.Factory.CreateLogger("AccuScene.Tests.Text").LogInformation("Solved {Contacts} contacts in {@Scene} ({{literal}})", 3, "scene-7");
+
+        var line = capture.Lines.Single();
+        Assert.That(line, Does.Contain(" Contacts=3"), "the body is the bare template, so the values are only in the attributes");
+        Assert.That(line, Does.Contain("Scene=scene-7"));
+    }
+
+    [Test]
+    public void Text_SkipsPlaceholdersWhateverTheirDecoration()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(TextLogLineFormatter.IsPlaceholder("in {@Scene}", "@Scene"), Is.True, "Microsoft.Extensions.Logging keeps the @ in the key");
+            Assert.That(TextLogLineFormatter.IsPlaceholder("in {@Scene}", "Scene"), Is.True);
+            Assert.That(TextLogLineFormatter.IsPlaceholder("took {Elapsed:F1} ms", "Elapsed"), Is.True);
+            Assert.That(TextLogLineFormatter.IsPlaceholder("{{Scene}} is literal", "Scene"), Is.False, "an escaped brace is not a placeholder");
+            Assert.That(TextLogLineFormatter.IsPlaceholder("{SceneId}", "Scene"), Is.False);
+            Assert.That(TextLogLineFormatter.ShownIn("2 collision(s)", 2), Is.False, "a short value matches by coincidence, so it is kept");
+        });
+    }
+
+    [Test]
+    public void Console_MinimumLevel_RestrictsTheConsoleOnly()
+    {
+        using var capture = new LogCapture("text", consoleMinimumLevel: LogLevel.Warning);
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Text");
+#pragma warning disable CA1848, CA2254 // Plain calls are what users write.
+        logger.LogInformation("below the console's level");
+        logger.LogWarning("at the console's level");
+#pragma warning restore CA1848, CA2254
+
+        Assert.That(capture.Lines, Has.Count.EqualTo(1));
+        Assert.That(capture.Lines[0], Does.Contain("at the console's level"));
     }
 
     [Test]

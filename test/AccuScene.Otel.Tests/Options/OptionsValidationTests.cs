@@ -14,6 +14,7 @@ public class OptionsValidationTests
         return Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(configuration, configure: null))!;
     }
 
+    [TestCase("AccuScene:Logging:Console:MinimumLevel", "42", "must be one of Trace, Debug, Information, Warning, Error, Critical or None; it is 42")]
     [TestCase("AccuScene:Tracing:SamplingRatio", "1.5", "must be between 0 and 1; it is 1.5")]
     [TestCase("AccuScene:Tracing:SamplingRatio", "-0.1", "must be between 0 and 1; it is -0.1")]
     [TestCase("AccuScene:Exporters:Otlp:TimeoutMilliseconds", "0", "must be between 1 and 600000; it is 0")]
@@ -46,6 +47,18 @@ public class OptionsValidationTests
         var ex = LoadFails((key, value));
 
         Assert.That(ex.Failures, Has.Exactly(1).Contains(key).And.Contains(expected));
+    }
+
+    [Test]
+    public void APerRatioOnALineWidget_FailsNamingItsKey()
+    {
+        var ex = LoadFails(
+            ("AccuScene:Dashboard:Widgets:0:Title", "Hits"),
+            ("AccuScene:Dashboard:Widgets:0:Type", "Line"),
+            ("AccuScene:Dashboard:Widgets:0:Series:0:Metric", "accuscene.cache.hits"),
+            ("AccuScene:Dashboard:Widgets:0:Series:0:Per:0", "accuscene.cache.misses"));
+
+        Assert.That(ex.Failures, Has.Exactly(1).Contains("AccuScene:Dashboard:Widgets:0:Series:0:Per must name 0 to 4 metrics, and only for a stat widget's Rate series"));
     }
 
     [Test]

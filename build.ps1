@@ -7,7 +7,7 @@
 .PARAMETER Task
     build   Release build of the whole solution (warnings are errors).
     test    Runs every test assembly, as CI does (set CI=true to fail on missing servers).
-    pack    Packs the library projects into artifacts/packages.
+    pack    Packs the three libraries (with symbols packages) into artifacts/packages.
     bench   Runs the benchmarks; pass -Quick for a short run, -Filter to choose.
     format  Verifies formatting (dotnet format --verify-no-changes); -Fix applies it.
 #>
@@ -36,7 +36,7 @@ switch ($Task) {
     'build' { Invoke-Dotnet build $solution -c $Configuration }
     'test' { Invoke-Dotnet test $solution -c $Configuration }
     'pack' {
-        $libraries = 'src/AccuScene.Otel.Instrumentation', 'src/AccuScene.Otel'
+        $libraries = 'src/AccuScene.Otel.Instrumentation', 'src/AccuScene.Otel', 'src/AccuScene.Otel.AspNetCore'
         foreach ($project in $libraries) {
             Invoke-Dotnet pack $project -c $Configuration -o artifacts/packages
         }

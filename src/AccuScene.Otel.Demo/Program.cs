@@ -73,9 +73,6 @@ if (demo.ExportRules)
     return ExportRules.Write(app.Services, Console.Out);
 }
 
-// Process, memory and session metrics are observed from the start.
-_ = app.Services.GetRequiredService<SystemMetrics>();
-
 app.MapAccuSceneHealth();
 app.MapAccuSceneEvents();
 app.MapAccuSceneProfiling();

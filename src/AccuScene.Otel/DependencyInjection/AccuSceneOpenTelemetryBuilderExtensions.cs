@@ -69,7 +69,10 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
             .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, options))
             .WithMetrics(m => AccuSceneMeterProviderBuilderExtensions
                 .AddAccuSceneCore(m, options)
-                .AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>()));
+                .AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>())
+
+                // Process, memory and session metrics report from the start, without the app resolving them.
+                .AddInstrumentation(sp => sp.GetRequiredService<SystemMetrics>()));
         if (AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(services))
         {
             builder.WithLogging(

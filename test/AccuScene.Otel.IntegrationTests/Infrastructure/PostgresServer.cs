@@ -4,14 +4,16 @@ using System.Globalization;
 namespace AccuScene.Otel.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A real PostgreSQL 15 on a free loopback port with a temporary data directory, run as the
+/// A real PostgreSQL (the newest major version installed; 15 on Debian bookworm) on a free loopback port with a temporary data directory, run as the
 /// <c>postgres</c> user (it refuses root) through <c>runuser</c>, and started and stopped with <c>pg_ctl</c>,
 /// which signals the server by the PID in its data directory.
 /// </summary>
 internal sealed class PostgresServer : IDisposable
 {
-    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
     public const string InstallHint = "apt-get install -y postgresql";
+
+    /// <summary>Debian's PostgreSQL binaries, of the newest major version installed (15 on bookworm).</summary>
+    public static readonly string BinDirectory = FindBinDirectory();
 
     private readonly string _directory;
 
@@ -89,5 +91,19 @@ internal sealed class PostgresServer : IDisposable
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await output + await error);
+    }
+
+    private static string FindBinDirectory()
+    {
+        const string Root = "/usr/lib/postgresql";
+        var found = Directory.Exists(Root)
+            ? Directory.GetDirectories(Root)
+                .Select(d => (Directory: Path.Combine(d, "bin"), Major: int.TryParse(Path.GetFileName(d), out var major) ? major : -1))
+                .Where(d => d.Major >= 0 && File.Exists(Path.Combine(d.Directory, "initdb")))
+                .OrderByDescending(d => d.Major)
+                .Select(d => d.Directory)
+                .FirstOrDefault()
+            : null;
+        return found ?? Path.Combine(Root, "15", "bin"); // not installed: the missing-binary check names the install command
     }
 }

@@ -19,6 +19,24 @@ namespace AccuScene.Otel.Tests.Builders;
 public class BuilderWiringTests
 {
     [Test]
+    public void AddAccuScene_ReportsSystemMetrics_WithoutTheAppResolvingThem()
+    {
+        var exported = new List<Metric>();
+        var services = new ServiceCollection();
+        services.AddAccuScene(o => o.Dashboard.Enabled = false);
+        services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exported));
+        using var provider = services.BuildServiceProvider();
+
+        var meters = provider.GetRequiredService<MeterProvider>();
+        meters.ForceFlush();
+
+        Assert.That(
+            exported.Where(m => m.MeterName == AccuScene.Otel.Instrumentation.Metrics.SystemMetrics.MeterName).Select(m => m.Name),
+            Does.Contain("process.memory.usage").And.Contain("process.cpu.utilization"),
+            "the meter provider creates SystemMetrics when it is built, so its observable instruments are collected");
+    }
+
+    [Test]
     public void TracerBuilder_CollectsAccuSceneSourcesOnly()
     {
         var exported = new List<Activity>();

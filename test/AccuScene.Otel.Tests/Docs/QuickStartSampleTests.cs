@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+
+namespace AccuScene.Otel.Tests.Docs;
+
+/// <summary>
+/// The README's quick start is the compiled sample <c>test/AccuScene.Otel.QuickStart/Program.cs</c>, byte for
+/// byte, <c>using</c> lines included: the solution builds the sample, so a README that stops compiling fails CI.
+/// </summary>
+public partial class QuickStartSampleTests
+{
+    [Test]
+    public void TheReadmesQuickStart_IsTheCompiledSample()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
+        var section = readme.IndexOf("## Quick start", StringComparison.Ordinal);
+        Assert.That(section, Is.GreaterThanOrEqualTo(0), "the README has a Quick start section");
+        var block = CSharpBlock().Match(readme, section);
+        Assert.That(block.Success, Is.True, "the Quick start section has a csharp code block");
+
+        var sample = File.ReadAllText(Path.Combine(root, "test", "AccuScene.Otel.QuickStart", "Program.cs")).ReplaceLineEndings("\n");
+
+        Assert.That(block.Groups[1].Value, Is.EqualTo(sample));
+        Assert.That(sample, Does.StartWith("using "), "the using lines are part of what must compile");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "AccuScene.Otel.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("AccuScene.Otel.sln is not above " + TestContext.CurrentContext.TestDirectory);
+    }
+
+    [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+}

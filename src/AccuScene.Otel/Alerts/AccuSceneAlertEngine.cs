@@ -198,20 +198,6 @@ public sealed class AccuSceneAlertEngine
         return active;
     }
 
-    private int InactiveRules()
-    {
-        var inactive = 0;
-        foreach (var slot in _slots)
-        {
-            lock (slot.Gate)
-            {
-                inactive += slot.Current is null ? 1 : 0;
-            }
-        }
-
-        return inactive;
-    }
-
     /// <summary>The resolved alerts kept, newest first.</summary>
     /// <returns>At most the history size.</returns>
     public IReadOnlyList<AlertInstance> History()
@@ -249,12 +235,14 @@ public sealed class AccuSceneAlertEngine
     /// <returns>The statistics.</returns>
     public AlertStatistics Statistics()
     {
-        var all = this.Active().Concat(this.History()).ToList();
+        // Each rule has at most one active alert: the rules without one are the inactive ones, from the same snapshot.
+        var active = this.Active();
+        var all = active.Concat(this.History()).ToList();
         var acknowledged = all.Where(a => a is { Acknowledgement: not null, FiredAt: not null }).Select(a => a.Acknowledgement!.At - a.FiredAt!.Value).ToList();
         var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt!.Value - a.FiredAt!.Value).ToList();
         return new AlertStatistics(
             Enum.GetValues<AlertSeverity>().ToDictionary(s => s, s => all.Count(a => a.Severity == s)),
-            Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? this.InactiveRules() : all.Count(a => a.State == s)),
+            Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? _slots.Count - active.Count : all.Count(a => a.State == s)),
             Interlocked.Read(ref _notifications),
             Interlocked.Read(ref _suppressed),
             acknowledged.Count == 0 ? null : TimeSpan.FromTicks((long)acknowledged.Average(t => t.Ticks)),

@@ -5,6 +5,15 @@ namespace AccuScene.Otel.Demo;
 /// <summary>The demo's own switches; everything else goes to the ASP.NET Core host.</summary>
 internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool ExportRules, string[] HostArguments, double Rate = DemoArguments.DefaultRate)
 {
+    /// <summary>Gets a value indicating whether <c>export-grafana</c> was asked for.</summary>
+    public bool ExportGrafana { get; init; }
+
+    /// <summary>Gets the file an export writes to (<c>--output</c>), or <see langword="null"/> for standard output.</summary>
+    public string? ExportOutput { get; init; }
+
+    /// <summary>Gets the file <c>export-rules</c> writes its promtool tests to (<c>--tests</c>).</summary>
+    public string? ExportTests { get; init; }
+
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     /// <summary>Reconstructions the load generator asks for per second unless <c>--rate</c> says otherwise.</summary>
@@ -17,6 +26,9 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
         TimeSpan? duration = null;
         var chaos = false;
         var exportRules = false;
+        var exportGrafana = false;
+        string? output = null;
+        string? tests = null;
         var rate = DefaultRate;
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -47,13 +59,26 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
             {
                 exportRules = true;
             }
+            else if (args[i] == "export-grafana" && i == 0)
+            {
+                exportGrafana = true;
+            }
+            else if (args[i] is "--output" or "--tests" && (exportRules || exportGrafana))
+            {
+                if (i + 1 >= args.Length || (args[i] == "--tests" && !exportRules))
+                {
+                    throw new ArgumentException($"{args[i]} needs a file name{(args[i] == "--tests" ? " and goes with export-rules" : string.Empty)}.");
+                }
+
+                _ = args[i] == "--output" ? output = args[++i] : tests = args[++i];
+            }
             else
             {
                 rest.Add(args[i]);
             }
         }
 
-        return new DemoArguments(duration, chaos, exportRules, [.. rest], rate);
+        return new DemoArguments(duration, chaos, exportRules, [.. rest], rate) { ExportGrafana = exportGrafana, ExportOutput = output, ExportTests = tests };
     }
 
     public static TimeSpan ParseDuration(string text)

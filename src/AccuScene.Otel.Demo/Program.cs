@@ -70,7 +70,13 @@ await using var app = builder.Build();
 if (demo.ExportRules)
 {
     // The default rules (appsettings.json) as Prometheus alerting rules, over the names the Prometheus exporter produces.
-    return ExportRules.Write(app.Services, Console.Out);
+    return ExportRules.Write(app.Services, demo);
+}
+
+if (demo.ExportGrafana)
+{
+    // The dashboard layout as a Grafana dashboard, its PromQL over the same names as the exported rules.
+    return ExportGrafana.Write(app.Services, demo);
 }
 
 app.MapAccuSceneHealth();

@@ -253,6 +253,30 @@
       legend.appendChild(el('span', 'swatch s' + index, s.label + ' ' + format(current(s), s.scale, widget.unit)));
     });
     body.appendChild(legend);
+    exemplarLink(widget, body);
+  }
+
+  // The latest p99 exemplar of a latency chart: the trace of one measurement at its p99, linked when
+  // AccuScene:Dashboard:TraceUrlTemplate is set.
+  function exemplarLink(widget, body) {
+    var p99 = widget.series.filter(function (s) { return s.stat === 'p99'; })[0];
+    var metric = p99 ? metricByName(p99.metric) : null;
+    var exemplar = metric ? metric.exemplar : null;
+    if (!exemplar) { return; }
+    var line = el('div', 'exemplar');
+    line.setAttribute('data-trace-id', exemplar.trace_id);
+    line.appendChild(document.createTextNode('p99 exemplar ' + format(exemplar.value, p99.scale, widget.unit) + ' at ' + time(Date.parse(exemplar.time)) + ': '));
+    var label = 'trace ' + exemplar.trace_id;
+    if (exemplar.url) {
+      var link = el('a', null, label);
+      link.href = exemplar.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      line.appendChild(link);
+    } else {
+      line.appendChild(el('code', null, label));
+    }
+    body.appendChild(line);
   }
 
   // A tooltip for the time under the pointer: that time, and every series' value there in the axis' unit. The

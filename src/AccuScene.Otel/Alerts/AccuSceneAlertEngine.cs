@@ -65,6 +65,12 @@ public sealed class AccuSceneAlertEngine
     /// <summary>Gets the rules.</summary>
     public IReadOnlyList<AlertRule> Rules => [.. _slots.Select(s => s.Evaluator.Rule)];
 
+    /// <summary>
+    /// Gets the labels that tell this process apart in a fleet (<c>job</c> and <c>instance</c>, from
+    /// <c>service.name</c> and <c>service.instance.id</c>); added to every alert unless its rule sets them.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string> IdentityLabels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Gets the engine's clock.</summary>
     internal TimeProvider Time => _time;
 
@@ -97,6 +103,7 @@ public sealed class AccuSceneAlertEngine
                 string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': UpperThreshold must be at least Threshold ({rule.Threshold}); it is {u}."),
             { Kind: AlertThresholdKind.PercentageChange, Aggregation: AlertAggregation.Percentile } =>
                 $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
+            _ when !Enum.IsDefined(rule.Scope) => $"Alert rule '{name}': Scope must be Instance or Fleet; it is {(int)rule.Scope}.",
             { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
             { Kind: AlertThresholdKind.RateLimit, Threshold: >= RuleEvaluator.MaxSamples } =>
                 string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': a RateLimit Threshold must be below {RuleEvaluator.MaxSamples}, the samples a rule keeps; it is {rule.Threshold}."),
@@ -144,6 +151,20 @@ public sealed class AccuSceneAlertEngine
     /// <param name="value">The value.</param>
     /// <param name="weight">How many events the value stands for (its mean, for a histogram).</param>
     internal void CheckRule(string rule, double value, double weight) => this.Feed(rule, (evaluator, now) => evaluator.Add(now, value, weight));
+
+    /// <summary>Keeps <paramref name="exemplar"/> as the trace behind the rule's latest value; its alert carries it.</summary>
+    /// <param name="rule">The rule's name.</param>
+    /// <param name="exemplar">The exemplar.</param>
+    internal void NoteExemplar(string rule, AlertExemplar exemplar)
+    {
+        if (_byName.TryGetValue(rule, out var slot))
+        {
+            lock (slot.Gate)
+            {
+                slot.Exemplar = exemplar;
+            }
+        }
+    }
 
     /// <summary>Evaluates every rule now: moves alerts on with time (<c>for</c>, <c>keep_firing_for</c>, windows).</summary>
     public void Evaluate()
@@ -287,6 +308,8 @@ public sealed class AccuSceneAlertEngine
         {
             if (!holds)
             {
+                // A quiet period's exemplar is not the trace behind the next incident.
+                slot.Exemplar = null;
                 return null;
             }
 
@@ -295,6 +318,11 @@ public sealed class AccuSceneAlertEngine
                 ["alertname"] = rule.Name,
                 ["severity"] = rule.Severity.ToString().ToLowerInvariant(),
             };
+            foreach (var (key, identity) in this.IdentityLabels)
+            {
+                labels.TryAdd(key, identity);
+            }
+
             current = new AlertInstance(
                 string.Create(CultureInfo.InvariantCulture, $"{rule.Name}-{Interlocked.Increment(ref _sequence)}"),
                 rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, labels, Render(rule, value));
@@ -302,10 +330,18 @@ public sealed class AccuSceneAlertEngine
             slot.Announced = false;
         }
 
+        if (slot.Exemplar is { } exemplar && !ReferenceEquals(current.Exemplar, exemplar))
+        {
+            // The trace behind the latest value goes with every state the alert moves to.
+            current = current with { Exemplar = exemplar };
+            slot.Current = current;
+        }
+
         switch (current.State)
         {
             case AlertState.Pending when !holds:
                 slot.Current = null;
+                slot.Exemplar = null;
                 return null;
             case AlertState.Pending when now - current.PendingSince >= rule.For:
                 var firing = current with { State = AlertState.Firing, FiredAt = now, Value = value, ValueAtFiring = value, Annotations = Render(rule, value) };
@@ -339,6 +375,7 @@ public sealed class AccuSceneAlertEngine
                 var resolved = WithValue(rule, current, value) with { State = AlertState.Resolved, ResolvedAt = now };
                 slot.Current = null;
                 slot.NotHoldingSince = null;
+                slot.Exemplar = null;
                 this.Remember(resolved);
 
                 // A resolution ends what was announced; an alert whose firing was suppressed ends quietly.
@@ -435,5 +472,7 @@ public sealed class AccuSceneAlertEngine
         public DateTimeOffset? LastNotified { get; set; }
 
         public bool Announced { get; set; }
+
+        public AlertExemplar? Exemplar { get; set; }
     }
 }

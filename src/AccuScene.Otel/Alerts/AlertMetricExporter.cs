@@ -1,6 +1,7 @@
 using System.Globalization;
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Instrumentation;
+using AccuScene.Otel.Metrics;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -138,6 +139,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             }
 
             points++;
+            sample.OfferExemplars(point);
             switch (type)
             {
                 case MetricType.LongSum or MetricType.LongSumNonMonotonic:
@@ -191,10 +193,12 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             // A counter's sample stands for the events since the last export (a drop is a restart from zero).
             var increase = double.IsNaN(sample.PreviousTotal) ? 0 : (sample.Total >= sample.PreviousTotal ? sample.Total - sample.PreviousTotal : sample.Total);
             sample.PreviousTotal = sample.Total;
+            this.NoteExemplar(sample, double.NaN);
             _engine.CheckRule(rule.Name, sample.Total, increase);
         }
         else
         {
+            this.NoteExemplar(sample, double.NaN);
             _engine.CheckRule(rule.Name, type is MetricType.LongGauge or MetricType.DoubleGauge ? sample.Total / sample.Points : sample.Total, 1);
         }
     }
@@ -219,19 +223,52 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             var quantile = sample.OnlyAccuSceneMeters && _percentiles()?.Capture(rule.Metric, filter) is var (snapshot, gamma)
                 ? windowed.FromSketch(now, snapshot, gamma, rule.Quantile)
                 : sample.Buckets is { Counts: { Length: > 0 } counts, Agree: true } buckets ? windowed.FromBuckets(now, buckets.Bounds, [.. counts], rule.Quantile) : null;
+            this.NoteExemplar(sample, quantile ?? double.NaN);
             _engine.CheckPrecomputed(rule.Name, quantile ?? double.NaN);
             return;
         }
 
         if (sample.Count > previousCount)
         {
-            _engine.CheckRule(rule.Name, (sample.Sum - previousSum) / (sample.Count - previousCount), sample.Count - previousCount);
+            var mean = (sample.Sum - previousSum) / (sample.Count - previousCount);
+            this.NoteExemplar(sample, rule.Kind == AlertThresholdKind.RateLimit ? double.NaN : mean);
+            _engine.CheckRule(rule.Name, mean, sample.Count - previousCount);
+        }
+    }
+
+    // The exemplar behind the value: for a histogram's percentile or mean, among the new measurements on the
+    // alerting side of the value (at or above it; at or below it for LessThan), the one nearest to it; for counts,
+    // counters and gauges, the newest. With none, the rule keeps the one it has.
+    private void NoteExemplar(RuleSample sample, double value)
+    {
+        var rule = sample.Rule;
+        var below = rule.Kind == AlertThresholdKind.LessThan;
+        ExemplarCandidate? chosen = null;
+        foreach (var candidate in sample.Exemplars)
+        {
+            if (double.IsNaN(value))
+            {
+                chosen = chosen is null || candidate.Timestamp > chosen.Value.Timestamp ? candidate : chosen;
+            }
+            else if ((below ? candidate.Value <= value : candidate.Value >= value)
+                && (chosen is null || Math.Abs(candidate.Value - value) < Math.Abs(chosen.Value.Value - value)))
+            {
+                chosen = candidate;
+            }
+        }
+
+        if (chosen is { } c)
+        {
+            _engine.NoteExemplar(rule.Name, new AlertExemplar(c.TraceId.ToHexString(), c.SpanId.ToHexString(), c.Value, c.Timestamp));
         }
     }
 
     /// <summary>What one rule gathered in one export, and what it keeps between exports.</summary>
     private sealed class RuleSample(AlertRule rule)
     {
+        // Reservoirs hold one exemplar per bucket, or one per processor for counters: this is plenty.
+        private const int MaxExemplars = 256;
+
         public AlertRule Rule => rule;
 
         public int Export { get; private set; } = -1;
@@ -256,11 +293,46 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
         public SummedBuckets Buckets { get; } = new();
 
+        /// <summary>Gets the exemplars of this export's matching points made after the newest one offered before (reused, never shrunk).</summary>
+        public List<ExemplarCandidate> Exemplars { get; } = [];
+
+        /// <summary>Gets the newest exemplar offered so far: a cumulative reservoir keeps its exemplars, and only newer ones are new evidence.</summary>
+        public DateTimeOffset ExemplarsSince { get; private set; }
+
+        private DateTimeOffset NewestOffered { get; set; }
+
         public void Begin(int export)
         {
             this.Export = export;
             (this.OnlyAccuSceneMeters, this.Points, this.Total, this.Sum, this.Count) = (true, 0, 0, 0, 0);
             this.Buckets.Clear();
+            this.Exemplars.Clear();
+            this.ExemplarsSince = this.NewestOffered;
+        }
+
+        public void OfferExemplars(in MetricPoint point)
+        {
+            if (!point.TryGetExemplars(out var exemplars))
+            {
+                return;
+            }
+
+            foreach (ref readonly var exemplar in exemplars)
+            {
+                if (exemplar.TraceId == default || exemplar.Timestamp <= this.ExemplarsSince)
+                {
+                    continue;
+                }
+
+                // Seen, kept or not: a candidate past the cap is a choice not taken, not data lost.
+                this.NewestOffered = exemplar.Timestamp > this.NewestOffered ? exemplar.Timestamp : this.NewestOffered;
+                if (this.Exemplars.Count < MaxExemplars)
+                {
+                    // Long instruments (and a Histogram<long>) hold the exemplar's value as a long.
+                    var value = exemplar.DoubleValue != 0 ? exemplar.DoubleValue : exemplar.LongValue;
+                    this.Exemplars.Add(new ExemplarCandidate(exemplar.TraceId, exemplar.SpanId, value, exemplar.Timestamp));
+                }
+            }
         }
     }
 }

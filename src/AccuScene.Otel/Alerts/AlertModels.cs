@@ -27,7 +27,20 @@ public sealed record AlertInstance(
 {
     /// <summary>Gets the aggregated value when the alert fired; <see langword="null"/> while it is pending.</summary>
     public double? ValueAtFiring { get; init; }
+
+    /// <summary>
+    /// Gets a measurement behind <see cref="Value"/> that was made inside a sampled span (an OpenTelemetry exemplar),
+    /// so the alert links to a trace that caused it; <see langword="null"/> when the metric has none.
+    /// </summary>
+    public AlertExemplar? Exemplar { get; init; }
 }
+
+/// <summary>A measurement made inside a sampled span: the link from an alert to a trace.</summary>
+/// <param name="TraceId">The span's trace id, 32 lower-case hex digits.</param>
+/// <param name="SpanId">The span's id, 16 lower-case hex digits.</param>
+/// <param name="Value">The measurement.</param>
+/// <param name="Timestamp">When it was made.</param>
+public sealed record AlertExemplar(string TraceId, string SpanId, double Value, DateTimeOffset Timestamp);
 
 /// <summary>An acknowledgement.</summary>
 /// <param name="By">Who.</param>

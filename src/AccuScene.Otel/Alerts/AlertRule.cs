@@ -41,6 +41,16 @@ public enum AlertThresholdKind
     RateLimit,
 }
 
+/// <summary>What a rule watches when many processes report the same metric (as Prometheus sees a fleet).</summary>
+public enum AlertScope
+{
+    /// <summary>Each process on its own: the exported rule keeps <c>job</c> and <c>instance</c>, one alert per process.</summary>
+    Instance,
+
+    /// <summary>The fleet as a whole: the exported rule aggregates over every instance of a <c>job</c>, one alert for all.</summary>
+    Fleet,
+}
+
 /// <summary>How urgent an alert is.</summary>
 public enum AlertSeverity
 {
@@ -102,6 +112,12 @@ public sealed class AlertRule
 
     /// <summary>Gets or sets the upper bound of <see cref="AlertThresholdKind.Between"/> and <see cref="AlertThresholdKind.Outside"/>.</summary>
     public double? UpperThreshold { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the rule means across a fleet, for the exported Prometheus rule: each instance, or the
+    /// fleet as a whole. In process the rule always reads this process' metrics. Default: <see cref="AlertScope.Instance"/>.
+    /// </summary>
+    public AlertScope Scope { get; set; } = AlertScope.Instance;
 
     /// <summary>Gets or sets the severity. Default: <see cref="AlertSeverity.Medium"/>.</summary>
     public AlertSeverity Severity { get; set; } = AlertSeverity.Medium;

@@ -99,7 +99,19 @@ public sealed record DashboardMetric(
     double? P95,
     double? P99,
     long? Count,
-    DashboardHistory? History);
+    DashboardHistory? History)
+{
+    /// <summary>Gets a histogram's latest p99 exemplar: a measurement at or above a sample's p99 made inside a sampled span.</summary>
+    public DashboardExemplar? Exemplar { get; init; }
+}
+
+/// <summary>A measurement made inside a sampled span: the link from a latency chart to a trace.</summary>
+/// <param name="TraceId">The trace id, 32 lower-case hex digits.</param>
+/// <param name="SpanId">The span id, 16 lower-case hex digits.</param>
+/// <param name="Value">The measurement, in the metric's unit.</param>
+/// <param name="Time">When it was made.</param>
+/// <param name="Url"><c>AccuScene:Dashboard:TraceUrlTemplate</c> filled in, or <see langword="null"/> when none is set.</param>
+public sealed record DashboardExemplar(string TraceId, string SpanId, double Value, DateTimeOffset Time, string? Url);
 
 /// <summary>A metric's history in columns: entry <c>i</c> of every array belongs to <c>Time[i]</c>.</summary>
 /// <param name="Time">Each point's time, Unix milliseconds (a sample's end, or a downsampled bucket's start).</param>

@@ -1,3 +1,4 @@
+using AccuScene.Otel.Metrics;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry.Metrics;
 
@@ -28,6 +29,7 @@ internal sealed class MetricAggregate
     private QuantileState? _previousState;
     private bool _hasPrevious;
     private long _sample = -1;
+    private readonly P99ExemplarPicker _exemplars = new();
 
     public MetricAggregate(string name, string? unit, DashboardMetricKind kind, string section, IReadOnlyList<(TimeSpan Step, int Capacity)> levels)
     {
@@ -51,6 +53,9 @@ internal sealed class MetricAggregate
     public long HistogramCount { get; private set; }
 
     public DashboardPoint Latest { get; private set; } = new(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    /// <summary>Gets a histogram's latest p99 exemplar: a measurement at or above a sample's p99 (or in its bucket) made inside a sampled span.</summary>
+    public ExemplarCandidate? P99Exemplar => _exemplars.Chosen;
 
     /// <summary>Gets the explicit bucket bounds of a histogram (empty until seen, or for exponential histograms).</summary>
     public double[] Bounds => _buckets.Bounds;
@@ -80,6 +85,7 @@ internal sealed class MetricAggregate
         _now = default;
         this.OnlyAccuSceneMeters = true;
         _buckets.Clear();
+        _exemplars.Begin();
 
         return true;
     }
@@ -92,6 +98,7 @@ internal sealed class MetricAggregate
         if (type == MetricType.Histogram)
         {
             _buckets.Add(point);
+            _exemplars.Offer(point);
         }
     }
 
@@ -132,6 +139,7 @@ internal sealed class MetricAggregate
                 rate = countDelta / seconds;
                 (p50, p95, p99) = state?.Since(_previousState, this.Bounds) ?? (double.NaN, double.NaN, double.NaN);
                 this.HistogramCount = _now.Count;
+                _exemplars.Pick(p99, this.Bounds);
                 break;
         }
 

@@ -48,6 +48,17 @@ public static class AccuSceneMeterProviderBuilderExtensions
         builder
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
             .AddMeter(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
+
+        // Exemplars link a histogram bucket (OTLP, OpenMetrics scrapes), an alert and a chart to a trace. The
+        // standard variable, when set and not overridden by the option, is left to OpenTelemetry to read.
+        if (options.Metrics.ExemplarFilter is { } filter)
+        {
+            builder.SetExemplarFilter(filter);
+        }
+        else if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_METRICS_EXEMPLAR_FILTER")))
+        {
+            builder.SetExemplarFilter(ExemplarFilterType.TraceBased);
+        }
         AccuSceneHistogramViews.AddViews(builder, options.Metrics);
         if (options.Alerts.Rules.Count > 0)
         {
@@ -55,7 +66,10 @@ public static class AccuSceneMeterProviderBuilderExtensions
             var alerts = options.Alerts;
             builder.ConfigureServices(services =>
             {
-                services.TryAddSingleton(sp => new AccuSceneAlertEngine(alerts.Rules, sp.GetService<TimeProvider>(), alerts.HistorySize));
+                services.TryAddSingleton(sp => new AccuSceneAlertEngine(alerts.Rules, sp.GetService<TimeProvider>(), alerts.HistorySize)
+                {
+                    IdentityLabels = AccuSceneResourceDetector.IdentityLabels(options.Service, sp.GetService<IConfiguration>()),
+                });
                 services.TryAddSingleton(sp => AlertChannels.CreateDelivery(sp, alerts, options.Service));
             });
             builder.AddReader(sp => new PeriodicExportingMetricReader(

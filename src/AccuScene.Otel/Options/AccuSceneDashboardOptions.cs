@@ -39,6 +39,13 @@ public sealed class AccuSceneDashboardOptions
     public int RecentEvents { get; set; } = 20;
 
     /// <summary>
+    /// Gets or sets where a latency chart's p99 exemplar links: an absolute http(s) URL in which <c>{trace_id}</c>
+    /// (required) and <c>{span_id}</c> are replaced, at most 2048 characters. For the Aspire Dashboard:
+    /// <c>http://localhost:18888/traces/detail/{trace_id}</c>. Default: none (the trace id is shown, not linked).
+    /// </summary>
+    public string? TraceUrlTemplate { get; set; }
+
+    /// <summary>
     /// Gets the widgets in page order. Empty (the default) means the AccuScene layout documented in
     /// <c>docs/dashboard.md</c> (<see cref="DashboardLayout.Default"/>).
     /// </summary>

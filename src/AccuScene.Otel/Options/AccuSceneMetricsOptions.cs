@@ -1,3 +1,5 @@
+using OpenTelemetry.Metrics;
+
 namespace AccuScene.Otel;
 
 /// <summary>Metric collection and export (<c>AccuScene:Metrics</c>).</summary>
@@ -18,6 +20,14 @@ public sealed class AccuSceneMetricsOptions
 
     /// <summary>Gets or sets a value indicating whether the runtime's <c>System.Runtime</c> meter is collected. Default: <see langword="true"/>.</summary>
     public bool CollectRuntime { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets which measurements may become exemplars: <see cref="ExemplarFilterType.TraceBased"/> keeps
+    /// measurements made inside a sampled span, so a latency bucket, an alert or a dashboard chart links to the
+    /// trace behind it; <see cref="ExemplarFilterType.AlwaysOff"/> turns exemplars off. Default: unset, which is
+    /// <c>OTEL_METRICS_EXEMPLAR_FILTER</c> when that variable is set, else <see cref="ExemplarFilterType.TraceBased"/>.
+    /// </summary>
+    public ExemplarFilterType? ExemplarFilter { get; set; }
 
     /// <summary>
     /// Gets explicit histogram bucket boundaries per instrument name (as exported, prefix included),

@@ -23,6 +23,14 @@ public sealed partial class AccuSceneOptionsValidator
             failures.Add($"{key}:Title must be 1 to 100 characters; it is '{dashboard.Title}'.");
         }
 
+        if (dashboard.TraceUrlTemplate is { } template
+            && (template.Length > 2048 || !template.Contains("{trace_id}", StringComparison.Ordinal)
+                || !Uri.TryCreate(DashboardExemplarLink.Fill(template, "0", "0"), UriKind.Absolute, out var link)
+                || (link.Scheme != Uri.UriSchemeHttp && link.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{key}:TraceUrlTemplate must be an absolute http or https URL of at most 2048 characters containing {{trace_id}}; it is '{template}'.");
+        }
+
         if (dashboard.Widgets.Count > 64)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Widgets may hold at most 64 widgets; it holds {dashboard.Widgets.Count}."));

@@ -160,6 +160,11 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
             failures.Add($"{root}:Metrics:NamePrefix must be 1 to 32 lower-case letters, digits, '_' or '.', starting with a letter; it is '{prefix}'.");
         }
 
+        if (metrics.ExemplarFilter is { } filter && !Enum.IsDefined(filter))
+        {
+            failures.Add($"{root}:Metrics:ExemplarFilter must be AlwaysOff, AlwaysOn or TraceBased; it is {(int)filter}.");
+        }
+
         if (metrics.HistogramBoundaries.Count > 64)
         {
             failures.Add($"{root}:Metrics:HistogramBoundaries must name at most 64 instruments; it names {metrics.HistogramBoundaries.Count}.");

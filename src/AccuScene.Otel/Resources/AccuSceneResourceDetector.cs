@@ -50,6 +50,40 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
         return new Resource(attributes);
     }
 
+    /// <summary>
+    /// The labels that tell this process apart in a fleet, as the OpenTelemetry Prometheus compatibility rules map
+    /// the resource: <c>job</c> from <c>service.namespace</c>/<c>service.name</c>, <c>instance</c> from
+    /// <c>service.instance.id</c>.
+    /// </summary>
+    public static Dictionary<string, string> IdentityLabels(AccuSceneServiceOptions service, IConfiguration? configuration)
+    {
+        var detector = new AccuSceneResourceDetector(service, configuration);
+        var attributes = detector.Detect().Attributes
+            .ToDictionary(a => a.Key, a => Convert.ToString(a.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal);
+        foreach (var pair in (detector.Read("OTEL_RESOURCE_ATTRIBUTES") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // The keys the standard variable sets, which the detector leaves to OpenTelemetry's own detector.
+            var index = pair.IndexOf('=', StringComparison.Ordinal);
+            if (index > 0)
+            {
+                attributes.TryAdd(pair[..index].Trim(), Uri.UnescapeDataString(pair[(index + 1)..].Trim()));
+            }
+        }
+
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (attributes.TryGetValue("service.name", out var name))
+        {
+            labels["job"] = attributes.TryGetValue("service.namespace", out var ns) && ns.Length > 0 ? $"{ns}/{name}" : name;
+        }
+
+        if (attributes.TryGetValue("service.instance.id", out var instance))
+        {
+            labels["instance"] = instance;
+        }
+
+        return labels;
+    }
+
     private static HashSet<string> ResourceAttributeKeys(string? value)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);

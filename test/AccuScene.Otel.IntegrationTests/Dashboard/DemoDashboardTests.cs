@@ -36,7 +36,9 @@ public class DemoDashboardTests : PlaywrightTest
     [OneTimeSetUp]
     public async Task StartDemo()
     {
-        var (demo, port, _) = DemoProcess.Start("150s");
+        var (demo, port, _) = DemoProcess.Start(
+            "150s",
+            new Dictionary<string, string> { ["AccuScene__Dashboard__TraceUrlTemplate"] = "http://127.0.0.1:18888/traces/detail/{trace_id}" });
         _demo = demo;
         _base = new Uri($"http://127.0.0.1:{port}/");
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -235,6 +237,28 @@ public class DemoDashboardTests : PlaywrightTest
 
         Assert.That(text, Does.Match(@"^\d\d:\d\d:\d\d"), "the time under the pointer");
         Assert.That(text, Does.Match(@"requests: \d+(\.\d+)? ?" + System.Text.RegularExpressions.Regex.Escape(unit!)), "the series, its value and its unit");
+    }
+
+    [Test]
+    public async Task Chromium_LatencyCharts_LinkTheirLatestP99ExemplarToItsTrace()
+    {
+        var page = await this.OpenAsync(1400);
+        var chart = page.Locator("svg.chart[aria-label='API latency']");
+        var section = "#" + await chart.EvaluateAsync<string>("c => c.closest('section').id");
+        var link = page.Locator(section + " .exemplar a");
+        await link.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 15_000 });
+
+        // One read of the line, its link and its trace id together: the stream may redraw it between two reads.
+        var read = await page.Locator(section + " .exemplar").EvaluateAsync<JsonElement>(
+            "e => ({ text: e.innerText, href: e.querySelector('a').getAttribute('href'), rel: e.querySelector('a').getAttribute('rel'), trace: e.getAttribute('data-trace-id') })");
+        var (line, href, traceId) = (read.GetProperty("text").GetString()!, read.GetProperty("href").GetString(), read.GetProperty("trace").GetString());
+        TestContext.Out.WriteLine($"API latency: {line} -> {href}");
+
+        Assert.That(line, Does.Match(@"^p99 exemplar \d+(\.\d+)? ?(µs|ms|s) at \d\d:\d\d:\d\d: trace [0-9a-f]{32}$"));
+        Assert.That(traceId, Does.Match("^[0-9a-f]{32}$"));
+        Assert.That(href, Is.EqualTo($"http://127.0.0.1:18888/traces/detail/{traceId}"), "the configured template, filled in with this chart's exemplar");
+        Assert.That(line, Does.EndWith("trace " + traceId));
+        Assert.That(read.GetProperty("rel").GetString(), Does.Contain("noopener"));
     }
 
     [Test]

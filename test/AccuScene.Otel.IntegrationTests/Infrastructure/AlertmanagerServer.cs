@@ -76,6 +76,15 @@ internal sealed class AlertmanagerServer : IDisposable
             a.GetProperty("endsAt").GetDateTimeOffset()))];
     }
 
+    /// <summary>The alerts Alertmanager holds, each with its labels and annotations.</summary>
+    public async Task<List<(Dictionary<string, string> Labels, Dictionary<string, string> Annotations)>> AlertsWithAnnotationsAsync()
+    {
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v2/alerts", UriKind.Relative));
+        return [.. document!.RootElement.EnumerateArray().Select(a => (
+            a.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            a.GetProperty("annotations").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)))];
+    }
+
     public async Task<(Dictionary<string, string> Labels, string State, DateTimeOffset EndsAt)?> WaitForAlertAsync(string alertname, TimeSpan timeout, bool present = true)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();

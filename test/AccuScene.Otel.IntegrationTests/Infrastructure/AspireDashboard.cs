@@ -83,6 +83,16 @@ internal sealed class AspireDashboard : IDisposable
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
     }
 
+    /// <summary>
+    /// The spans of one replica of a service: with several instances of one <c>service.name</c>, the dashboard names
+    /// each resource <c>&lt;service.name&gt;-&lt;service.instance.id&gt;</c>.
+    /// </summary>
+    public async Task<List<OtlpSpan>> GetSpansOfInstanceAsync(string serviceName, string instanceId)
+    {
+        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName + "-" + instanceId)}&limit=100000");
+        return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
+    }
+
     /// <summary>The resources that have sent anything (<c>/api/telemetry/resources</c>), with the signals each has.</summary>
     public async Task<List<OtlpResource>> GetResourcesAsync()
     {

@@ -29,7 +29,35 @@ internal sealed class PrometheusServer : IDisposable
     /// <summary>Starts Prometheus with an alerting-rules file and an Alertmanager; its alerts carry <c>source="prometheus"</c>.</summary>
     public static Task<PrometheusServer> StartWithRulesAsync(string target, string rules, Uri alertmanager) => StartAsync([target], rules, alertmanager);
 
-    private static async Task<PrometheusServer> StartAsync(string[] targets, string? rules, Uri? alertmanager)
+    /// <summary>
+    /// Starts Prometheus for a fleet: one job named <paramref name="job"/> whose targets carry the given
+    /// <c>instance</c> labels, exemplar storage on, the rules evaluated and sent to <paramref name="alertmanager"/>.
+    /// </summary>
+    public static Task<PrometheusServer> StartFleetAsync(string job, IReadOnlyList<(string Target, string Instance)> targets, string rules, Uri alertmanager)
+    {
+        var groups = string.Concat(targets.Select(t =>
+            $"\n      - targets: ['{t.Target}']\n        labels:\n          instance: '{t.Instance}'"));
+        var scrape = $"""
+            scrape_configs:
+              - job_name: '{job}'
+                static_configs:{groups}
+            """;
+        return StartAsync(scrape, rules, alertmanager, ["--enable-feature=exemplar-storage"]);
+    }
+
+    private static Task<PrometheusServer> StartAsync(string[] targets, string? rules, Uri? alertmanager) =>
+        StartAsync(
+            $"""
+            scrape_configs:
+              - job_name: accuscene
+                static_configs:
+                  - targets: [{string.Join(", ", targets.Select(t => $"'{t}'"))}]
+            """,
+            rules,
+            alertmanager,
+            []);
+
+    private static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags)
     {
         var binary = RequiredBinary.Require(Binary, InstallHint);
         var directory = Directory.CreateTempSubdirectory("accuscene-prometheus-").FullName;
@@ -55,15 +83,12 @@ internal sealed class PrometheusServer : IDisposable
               evaluation_interval: 1s
               external_labels:
                 source: prometheus
-            scrape_configs:
-              - job_name: accuscene
-                static_configs:
-                  - targets: [{string.Join(", ", targets.Select(t => $"'{t}'"))}]
-            """ + alerting);
+
+            """ + scrapeConfigs + alerting);
         var port = LoopbackPort.GetFree();
         var process = ServerProcess.Start(
             binary,
-            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address=127.0.0.1:{port}"],
+            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address=127.0.0.1:{port}", .. flags],
             new Dictionary<string, string>(),
             directory);
         var server = new PrometheusServer(process, directory, port);
@@ -89,6 +114,28 @@ internal sealed class PrometheusServer : IDisposable
             var labels = sample.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
             var text = sample.GetProperty("value")[1].GetString()!;
             result.Add((labels, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The exemplars of <paramref name="selector"/> over the last <paramref name="lookback"/> (<c>/api/v1/query_exemplars</c>): each one's labels and value.</summary>
+    public async Task<List<(Dictionary<string, string> Series, Dictionary<string, string> Labels, double Value)>> QueryExemplarsAsync(string selector, TimeSpan lookback)
+    {
+        var end = DateTimeOffset.UtcNow;
+        var start = end - lookback;
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri(
+            $"api/v1/query_exemplars?query={Uri.EscapeDataString(selector)}&start={start.ToUnixTimeSeconds()}&end={end.ToUnixTimeSeconds()}",
+            UriKind.Relative));
+        var result = new List<(Dictionary<string, string>, Dictionary<string, string>, double)>();
+        foreach (var series in document!.RootElement.GetProperty("data").EnumerateArray())
+        {
+            var seriesLabels = series.GetProperty("seriesLabels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+            foreach (var exemplar in series.GetProperty("exemplars").EnumerateArray())
+            {
+                var labels = exemplar.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+                result.Add((seriesLabels, labels, double.Parse(exemplar.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+            }
         }
 
         return result;
@@ -120,14 +167,33 @@ internal sealed class PrometheusServer : IDisposable
             info.ArgumentList.Add("rules");
             info.ArgumentList.Add(file);
             using var process = System.Diagnostics.Process.Start(info)!;
-            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, output);
+            return await OutputAsync(process);
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>Runs <c>promtool test rules</c> on <paramref name="testsFile"/>; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> TestRulesAsync(string testsFile)
+    {
+        var promtool = RequiredBinary.Require(Promtool, InstallHint);
+        var info = new System.Diagnostics.ProcessStartInfo(promtool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(testsFile) };
+        info.ArgumentList.Add("test");
+        info.ArgumentList.Add("rules");
+        info.ArgumentList.Add(testsFile);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        return await OutputAsync(process);
+    }
+
+    // Both pipes read at once: a process that fills one while the other is read to its end would never exit.
+    private static async Task<(int ExitCode, string Output)> OutputAsync(System.Diagnostics.Process process)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.WhenAll(stdout, stderr, process.WaitForExitAsync());
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>Runs <c>promtool check metrics</c> on <paramref name="exposition"/>; returns its exit code and output.</summary>
@@ -144,11 +210,10 @@ internal sealed class PrometheusServer : IDisposable
         info.ArgumentList.Add("check");
         info.ArgumentList.Add("metrics");
         using var process = System.Diagnostics.Process.Start(info)!;
+        var result = OutputAsync(process);
         await process.StandardInput.WriteAsync(exposition);
         process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
+        return await result;
     }
 
     public void Dispose()

@@ -39,19 +39,21 @@ public class PrometheusAlertRulesTests
         };
         rules[1].Quantile = 0.99;
         rules[0].Tags["http.route"] = "/scenes/{id}";
+        rules[6].Scope = AlertScope.Fleet; // the fleet's total: instance is aggregated away, job kept
+        rules[7].Scope = AlertScope.Fleet;
 
         var expressions = Translate(rules);
 
         Assert.That(expressions, Is.EqualTo(new Dictionary<string, string>
         {
-            ["errors-rate"] = "sum(rate(accuscene_api_errors_total{http_route=\"/scenes/{id}\"}[30s])) > 2",
-            ["slow"] = "histogram_quantile(0.99, sum by (le) (rate(accuscene_simulation_step_duration_seconds_bucket[60s]))) > 0.016",
-            ["hits-low"] = "avg(accuscene_cache_hit_ratio) < 0.5",
-            ["in-band"] = "(avg_over_time(sum(accuscene_api_in_flight)[60s:]) >= 10) and (avg_over_time(sum(accuscene_api_in_flight)[60s:]) <= 20)",
-            ["off-band"] = "((sum(rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum(rate(accuscene_simulation_step_duration_seconds_count[60s]))) < 0.001) or ((sum(rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum(rate(accuscene_simulation_step_duration_seconds_count[60s]))) > 0.02)",
-            ["jump"] = "(abs(sum(rate(accuscene_api_errors_total[300s])) - sum(rate(accuscene_api_errors_total[300s] offset 300s))) / abs(sum(rate(accuscene_api_errors_total[300s] offset 300s))) * 100 > 50) and (abs(sum(rate(accuscene_api_errors_total[300s] offset 300s))) > 0)",
-            ["burst"] = "sum(increase(accuscene_api_errors_total[60s])) > 100",
-            ["work"] = "sum(increase(accuscene_simulation_step_duration_seconds_sum[60s])) > 30",
+            ["errors-rate"] = "sum by (job, instance) (rate(accuscene_api_errors_total{http_route=\"/scenes/{id}\"}[30s])) > 2",
+            ["slow"] = "histogram_quantile(0.99, sum by (job, instance, le) (rate(accuscene_simulation_step_duration_seconds_bucket[60s]))) > 0.016",
+            ["hits-low"] = "avg by (job, instance) (accuscene_cache_hit_ratio) < 0.5",
+            ["in-band"] = "(avg_over_time(sum by (job, instance) (accuscene_api_in_flight)[60s:]) >= 10) and (avg_over_time(sum by (job, instance) (accuscene_api_in_flight)[60s:]) <= 20)",
+            ["off-band"] = "((sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_count[60s]))) < 0.001) or ((sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_count[60s]))) > 0.02)",
+            ["jump"] = "(abs(sum by (job, instance) (rate(accuscene_api_errors_total[300s])) - sum by (job, instance) (rate(accuscene_api_errors_total[300s] offset 300s))) / abs(sum by (job, instance) (rate(accuscene_api_errors_total[300s] offset 300s))) * 100 > 50) and (abs(sum by (job, instance) (rate(accuscene_api_errors_total[300s] offset 300s))) > 0)",
+            ["burst"] = "sum by (job) (increase(accuscene_api_errors_total[60s])) > 100",
+            ["work"] = "sum by (job) (increase(accuscene_simulation_step_duration_seconds_sum[60s])) > 30",
         }));
     }
 

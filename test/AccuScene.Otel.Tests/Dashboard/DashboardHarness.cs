@@ -20,7 +20,7 @@ internal sealed class DashboardHarness : IDisposable
     private readonly MeterProvider _provider;
     private readonly ServiceProvider _services;
 
-    public DashboardHarness(string meterName, Action<AccuSceneDashboardOptions>? configure = null, int cardinality = 2000, string? otherMeter = null)
+    public DashboardHarness(string meterName, Action<AccuSceneDashboardOptions>? configure = null, int cardinality = 2000, string? otherMeter = null, double[]? boundaries = null)
     {
         var options = new AccuSceneDashboardOptions();
         configure?.Invoke(options);
@@ -36,7 +36,10 @@ internal sealed class DashboardHarness : IDisposable
         _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(meterName)
             .AddMeter(otherMeter ?? meterName)
-            .AddView("*", new MetricStreamConfiguration { CardinalityLimit = cardinality })
+            .AddView("*", boundaries is null
+                ? new MetricStreamConfiguration { CardinalityLimit = cardinality }
+                : new ExplicitBucketHistogramConfiguration { Boundaries = boundaries, CardinalityLimit = cardinality })
+            .SetExemplarFilter(ExemplarFilterType.TraceBased) // as AddAccuScene() sets it
             .AddReader(new BaseExportingMetricReader(this.Dashboard.CreateExporter()) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative })
             .Build()!;
     }

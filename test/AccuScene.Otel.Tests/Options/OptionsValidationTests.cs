@@ -42,6 +42,9 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Health:Checks:db:SuccessThreshold", "101", "must be between 1 and 100; it is 101")]
     [TestCase("AccuScene:Health:Endpoint:Port", "70000", "must be between 0 and 65535; it is 70000")]
     [TestCase("AccuScene:Health:Endpoint:Path", "health", "must start with '/'")]
+    [TestCase("AccuScene:Metrics:ExemplarFilter", "7", "must be AlwaysOff, AlwaysOn or TraceBased; it is 7")]
+    [TestCase("AccuScene:Dashboard:TraceUrlTemplate", "http://127.0.0.1:18888/traces", "must be an absolute http or https URL of at most 2048 characters containing {trace_id}")]
+    [TestCase("AccuScene:Dashboard:TraceUrlTemplate", "javascript:alert({trace_id})", "must be an absolute http or https URL")]
     public void OutOfRangeValue_FailsWithFullKeyAndRange(string key, string value, string expected)
     {
         var ex = LoadFails((key, value));

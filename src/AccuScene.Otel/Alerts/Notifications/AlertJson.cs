@@ -38,7 +38,8 @@ public static class AlertJson
             var a = n.Alert;
             var summary = a.Annotations.TryGetValue("summary", out var s) ? s : string.Create(CultureInfo.InvariantCulture, $"value {a.Value:G6}");
             var state = n.State == AlertState.Resolved ? "RESOLVED" : n.Repeat ? "STILL FIRING" : "FIRING";
-            return $"[{state}] {a.Rule} ({a.Labels.GetValueOrDefault("severity")}) on {source}: {summary}";
+            var trace = a.Exemplar is { } e ? $" (trace {e.TraceId})" : string.Empty;
+            return $"[{state}] {a.Rule} ({a.Labels.GetValueOrDefault("severity")}) on {source}: {summary}{trace}";
         });
         return JsonSerializer.SerializeToUtf8Bytes(new SlackMessage(string.Join('\n', lines)), AlertJsonContext.Default.SlackMessage);
     }
@@ -76,7 +77,8 @@ public static class AlertJson
         a.ResolvedAt,
         a.Acknowledgement is { } ack ? new AcknowledgementDocument(ack.By, ack.At, ack.Comment) : null,
         a.Labels,
-        a.Annotations);
+        a.Annotations,
+        a.Exemplar is { } e ? new ExemplarDocument(e.TraceId, e.SpanId, double.IsFinite(e.Value) ? e.Value : null, e.Timestamp) : null);
 }
 
 internal sealed record AlertsDocument(IReadOnlyList<AlertDocument> Active, IReadOnlyList<AlertDocument> Recent, AlertStatisticsDocument Statistics);
@@ -94,7 +96,10 @@ internal sealed record AlertDocument(
     DateTimeOffset? ResolvedAt,
     AcknowledgementDocument? Acknowledgement,
     IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyDictionary<string, string> Annotations);
+    IReadOnlyDictionary<string, string> Annotations,
+    ExemplarDocument? Exemplar);
+
+internal sealed record ExemplarDocument(string TraceId, string SpanId, double? Value, DateTimeOffset Timestamp);
 
 internal sealed record AcknowledgementDocument(string By, DateTimeOffset At, string? Comment);
 

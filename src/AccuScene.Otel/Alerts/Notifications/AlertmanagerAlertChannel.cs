@@ -98,7 +98,7 @@ public sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
             return;
         }
 
-        var alerts = sent.Select(a => new AlertmanagerAlert(a.Labels, a.Annotations, a.FiredAt ?? a.PendingSince, a.ResolvedAt ?? now + (3 * _resend), null)).ToList();
+        var alerts = sent.Select(a => new AlertmanagerAlert(a.Labels, Annotations(a), a.FiredAt ?? a.PendingSince, a.ResolvedAt ?? now + (3 * _resend), null)).ToList();
         using (var content = new ByteArrayContent(AlertJson.Alertmanager(alerts)))
         {
             content.Headers.ContentType = Json;
@@ -121,4 +121,19 @@ public sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
+
+    // The trace behind the value as annotations: they may change while the alert fires, labels may not.
+    private static IReadOnlyDictionary<string, string> Annotations(AlertInstance alert)
+    {
+        if (alert.Exemplar is not { } exemplar)
+        {
+            return alert.Annotations;
+        }
+
+        return new Dictionary<string, string>(alert.Annotations, StringComparer.Ordinal)
+        {
+            ["trace_id"] = exemplar.TraceId,
+            ["span_id"] = exemplar.SpanId,
+        };
+    }
 }

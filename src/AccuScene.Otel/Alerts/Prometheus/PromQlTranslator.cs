@@ -40,6 +40,10 @@ internal static class PromQlTranslator
         }
     }
 
+    /// <summary>The aggregation the PromQL reads: a change of the last value compares the window's means.</summary>
+    public static AlertAggregation EffectiveAggregation(AlertRule rule) =>
+        rule.Kind == AlertThresholdKind.PercentageChange && rule.Aggregation == AlertAggregation.LastValue ? AlertAggregation.Average : rule.Aggregation;
+
     /// <summary>A Prometheus duration: whole seconds as <c>90s</c>, otherwise milliseconds.</summary>
     public static string Duration(TimeSpan span) =>
         span.Ticks % TimeSpan.TicksPerSecond == 0
@@ -54,7 +58,9 @@ internal static class PromQlTranslator
         var w = Duration(rule.Window);
         var range = offset is null ? $"[{w}]" : $"[{w}] offset {offset}";
         var subquery = offset is null ? $"[{w}:]" : $"[{w}:] offset {offset}";
-        var aggregation = rule.Kind == AlertThresholdKind.PercentageChange && rule.Aggregation == AlertAggregation.LastValue ? AlertAggregation.Average : rule.Aggregation;
+        var aggregation = EffectiveAggregation(rule);
+        // Per instance, the aggregations keep job and instance; for the fleet, job only.
+        var by = rule.Scope == AlertScope.Fleet ? "job" : "job, instance";
         string Unsupported(string what) => $"{what} on a {instrument.Kind.ToString().ToLowerInvariant()} has no PromQL equivalent of the engine's meaning";
 
         switch (instrument.Kind)
@@ -63,13 +69,13 @@ internal static class PromQlTranslator
                 var counter = Selector(name, rule);
                 if (rateLimit)
                 {
-                    return ($"sum(increase({counter}{range}))", null);
+                    return (PromQlExpressions.Increase(by, counter, range), null);
                 }
 
                 return aggregation switch
                 {
-                    AlertAggregation.Rate => ($"sum(rate({counter}{range}))", null),
-                    AlertAggregation.LastValue when offset is null => ($"sum({counter})", null),
+                    AlertAggregation.Rate => (PromQlExpressions.Rate(by, counter, range), null),
+                    AlertAggregation.LastValue when offset is null => (PromQlExpressions.Sum(by, counter), null),
                     _ => (null, Unsupported(aggregation.ToString())),
                 };
             case AlertInstrumentKind.UpDownCounter or AlertInstrumentKind.Gauge:
@@ -78,7 +84,7 @@ internal static class PromQlTranslator
                     return (null, Unsupported("RateLimit"));
                 }
 
-                var merged = $"{(instrument.Kind == AlertInstrumentKind.Gauge ? "avg" : "sum")}({Selector(name, rule)})";
+                var merged = PromQlExpressions.Aggregate(instrument.Kind == AlertInstrumentKind.Gauge ? "avg" : "sum", by, Selector(name, rule));
                 return aggregation switch
                 {
                     AlertAggregation.LastValue => ($"{merged}", null),
@@ -90,15 +96,15 @@ internal static class PromQlTranslator
                 var count = Selector(name + "_count", rule);
                 if (rateLimit)
                 {
-                    return ($"sum(increase({count}{range}))", null);
+                    return (PromQlExpressions.Increase(by, count, range), null);
                 }
 
                 var sum = Selector(name + "_sum", rule);
                 return aggregation switch
                 {
-                    AlertAggregation.Average => ($"(sum(rate({sum}{range})) / sum(rate({count}{range})))", null),
-                    AlertAggregation.Sum => ($"sum(increase({sum}{range}))", null),
-                    AlertAggregation.Percentile => ($"histogram_quantile({Number(rule.Quantile)}, sum by (le) (rate({Selector(name + "_bucket", rule)}{range})))", null),
+                    AlertAggregation.Average => (PromQlExpressions.HistogramMean(by, sum, count, range), null),
+                    AlertAggregation.Sum => (PromQlExpressions.Increase(by, sum, range), null),
+                    AlertAggregation.Percentile => (PromQlExpressions.HistogramQuantile(rule.Quantile, by, Selector(name + "_bucket", rule), range), null),
                     _ => (null, Unsupported(aggregation.ToString())),
                 };
             default:
@@ -118,7 +124,7 @@ internal static class PromQlTranslator
         foreach (var (key, value) in rule.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             builder.Append(first ? string.Empty : ",").Append(PrometheusNaming.LabelName(key)).Append("=\"")
-                .Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal))
+                .Append(PromQlExpressions.LabelValue(value))
                 .Append('"');
             first = false;
         }

@@ -125,7 +125,7 @@ public static class PrometheusAlertRules
             .Replace("{metric}", rule.Metric, StringComparison.Ordinal);
 
     // A YAML double-quoted scalar: backslash, quote and control characters escaped.
-    private static string Quote(string text)
+    internal static string Quote(string text)
     {
         var builder = new StringBuilder(text.Length + 2).Append('"');
         foreach (var c in text)
@@ -154,5 +154,5 @@ public static class PrometheusAlertRules
         return builder.Append('"').ToString();
     }
 
-    private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
+    internal static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
 }

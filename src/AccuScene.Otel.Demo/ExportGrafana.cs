@@ -1,0 +1,28 @@
+using AccuScene.Otel.Alerts.Prometheus;
+using AccuScene.Otel.Dashboard;
+using AccuScene.Otel.Dashboard.Grafana;
+using AccuScene.Otel.Instrumentation.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace AccuScene.Otel.Demo;
+
+/// <summary><c>export-grafana [--output FILE]</c>: writes the demo's dashboard layout as a Grafana dashboard over Prometheus.</summary>
+internal static class ExportGrafana
+{
+    public static int Write(IServiceProvider services, DemoArguments demo)
+    {
+        // The very layout the in-process page draws.
+        var dashboard = services.GetRequiredService<AccuSceneDashboard>();
+        var title = services.GetRequiredService<IOptions<AccuSceneOptions>>().Value.Dashboard.Title;
+
+        // The instruments the layout reads beyond the rules' own: the database's (ASP.NET Core's HTTP ones are described).
+        _ = services.GetRequiredService<ApiMetrics>();
+        var instruments = ExportRules.Instruments(services)
+            .Append(new AlertInstrument("http.client.request.duration", "s", AlertInstrumentKind.Histogram))
+            .Append(new AlertInstrument("accuscene.health.status", "{status}", AlertInstrumentKind.Gauge));
+        using var output = demo.ExportOutput is { } path ? File.Create(path) : Console.OpenStandardOutput();
+        var panels = GrafanaDashboard.Write(dashboard.Widgets, instruments, output, title);
+        Console.Error.WriteLine($"{panels} panels written{(demo.ExportOutput is { } file ? " to " + file : string.Empty)}.");
+        return 0;
+    }
+}

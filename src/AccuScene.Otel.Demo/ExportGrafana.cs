@@ -11,9 +11,9 @@ internal static class ExportGrafana
 {
     public static int Write(IServiceProvider services, DemoArguments demo)
     {
-        // The very layout the in-process page draws.
-        var dashboard = services.GetRequiredService<AccuSceneDashboard>();
-        var title = services.GetRequiredService<IOptions<AccuSceneOptions>>().Value.Dashboard.Title;
+        // The very layout the in-process page draws; with the dashboard turned off, the configured or default one.
+        var options = services.GetRequiredService<IOptions<AccuSceneOptions>>().Value.Dashboard;
+        var layout = services.GetService<AccuSceneDashboard>()?.Widgets ?? (options.Widgets.Count > 0 ? options.Widgets : DashboardLayout.Default);
 
         // The instruments the layout reads beyond the rules' own: the database's (ASP.NET Core's HTTP ones are described).
         _ = services.GetRequiredService<ApiMetrics>();
@@ -21,7 +21,7 @@ internal static class ExportGrafana
             .Append(new AlertInstrument("http.client.request.duration", "s", AlertInstrumentKind.Histogram))
             .Append(new AlertInstrument("accuscene.health.status", "{status}", AlertInstrumentKind.Gauge));
         using var output = demo.ExportOutput is { } path ? File.Create(path) : Console.OpenStandardOutput();
-        var panels = GrafanaDashboard.Write(dashboard.Widgets, instruments, output, title);
+        var panels = GrafanaDashboard.Write(layout, instruments, output, options.Title);
         Console.Error.WriteLine($"{panels} panels written{(demo.ExportOutput is { } file ? " to " + file : string.Empty)}.");
         return 0;
     }

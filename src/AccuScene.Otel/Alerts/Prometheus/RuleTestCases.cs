@@ -54,9 +54,10 @@ internal static class RuleTestCases
             }
         }
 
-        if (cases.Count == 0 || cases.SelectMany(c => c.Series).Any(l => RuleTestSeries.For(rule, instrument, "job=\"x\"", l.Level, l.Growth, 2).Unsupported is not null))
+        // Every series must be one RuleTestSeries can write (a histogram percentile needs a level above 0, say).
+        var why = cases.SelectMany(c => c.Series).Select(l => RuleTestSeries.For(rule, instrument, "job=\"x\"", l.Level, l.Growth, 2).Unsupported).FirstOrDefault(u => u is not null);
+        if (cases.Count == 0 || why is not null)
         {
-            var why = cases.SelectMany(c => c.Series).Select(l => RuleTestSeries.For(rule, instrument, "job=\"x\"", l.Level, l.Growth, 2).Unsupported).FirstOrDefault(u => u is not null);
             return (null, why ?? "no value of its metric can cross its threshold");
         }
 

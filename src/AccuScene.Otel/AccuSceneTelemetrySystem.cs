@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics.Percentiles;
@@ -57,8 +58,11 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     public ActivitySource ActivitySource => AccuSceneTelemetry.ActivitySource;
 #pragma warning restore CA1822
 
-    /// <summary>Gets p50/p90/p95/p99 of every AccuScene histogram series, once started.</summary>
+    /// <summary>Gets p50/p90/p95/p99 of every AccuScene histogram series (and the standard latency histograms), once started.</summary>
     public AccuScenePercentiles? Percentiles { get; private set; }
+
+    /// <summary>Gets the alert engine of <c>AccuScene:Alerts:Rules</c>, once started; <see langword="null"/> when there are no rules.</summary>
+    public AccuSceneAlertEngine? Alerts { get; private set; }
 
     /// <summary>Gets the tracer provider, once started.</summary>
     public TracerProvider? TracerProvider => _tracerProvider;
@@ -112,16 +116,24 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             TracerProvider? tracerProvider = null;
             MeterProvider? meterProvider = null;
             ServiceProvider? logging = null;
+            AccuScenePercentiles? percentiles = null;
+            AccuSceneAlertEngine? engine = null;
             try
             {
                 tracerProvider = AccuSceneTracerProviderBuilderExtensions
                     .AddAccuSceneCore(Sdk.CreateTracerProviderBuilder(), options)
                     .ConfigureServices(s => AccuSceneExporterWiring.AddDiskRetry(s, options.Exporters.Otlp.DiskRetry))
                     .Build();
-                meterProvider = AccuSceneMeterProviderBuilderExtensions
-                    .AddAccuSceneCore(Sdk.CreateMeterProviderBuilder(), options)
-                    .ConfigureServices(s => AccuSceneExporterWiring.AddDiskRetry(s, options.Exporters.Otlp.DiskRetry))
-                    .Build();
+                // The system's own percentiles: its percentile alerts and Percentiles read the same sketch.
+                percentiles = AccuScenePercentiles.Create(options.Metrics.Percentiles, scope: null);
+                var captured = percentiles;
+                AccuSceneAlertEngine? alerts = null;
+                var meterBuilder = AccuSceneMeterProviderBuilderExtensions
+                    .AddAccuSceneCore(Sdk.CreateMeterProviderBuilder().ConfigureServices(s => s.AddSingleton(captured)), options, dashboard: false)
+                    .ConfigureServices(s => AccuSceneExporterWiring.AddDiskRetry(s, options.Exporters.Otlp.DiskRetry));
+                ((IDeferredMeterProviderBuilder)meterBuilder).Configure((sp, _) => alerts = sp.GetService<AccuSceneAlertEngine>());
+                meterProvider = meterBuilder.Build();
+                engine = alerts;
                 logging = new ServiceCollection()
                     .AddLogging(b => AccuSceneLoggingBuilderExtensions.AddAccuScene(b, options))
                     .BuildServiceProvider();
@@ -133,6 +145,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
                 // All or nothing: a half-built system would look running and leak what was built.
                 logging?.Dispose();
                 meterProvider?.Dispose();
+                percentiles?.Dispose();
                 tracerProvider?.Dispose();
                 _loggerFactory = null;
                 _loggerProvider = null;
@@ -140,7 +153,8 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             _logging = logging;
-            this.Percentiles = new AccuScenePercentiles();
+            this.Percentiles = percentiles;
+            this.Alerts = engine;
             _meterProvider = meterProvider;
             _tracerProvider = tracerProvider;
             return this;

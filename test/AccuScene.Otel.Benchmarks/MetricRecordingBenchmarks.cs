@@ -10,8 +10,9 @@ namespace AccuScene.Otel.Benchmarks;
 /// <summary>
 /// P1 and P2: <c>Counter.Add</c> and <c>Histogram.Record</c> with 0, 1 and 3 tags, through plain
 /// OpenTelemetry (baseline: <c>AddMeter</c> and a periodic reader) and through <c>AddAccuScene()</c> with
-/// the same reader plus everything AccuScene attaches: its views, the runtime meter and the in-process
-/// percentiles listener. Same instrument names, one meter each.
+/// the same reader plus everything AccuScene attaches by default: its views, the runtime meter, the
+/// in-process reader the dashboard (and alert rules, when there are any) read, and the percentiles listener
+/// (histograms only). Same instrument names, one meter each.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]

@@ -6,7 +6,7 @@ using BenchmarkDotNet.Attributes;
 namespace AccuScene.Otel.Benchmarks;
 
 /// <summary>
-/// Inject then extract (trace context and baggage) of one outgoing request carrying a scene and a
+/// P7: inject then extract (trace context and baggage) of one outgoing request carrying a scene and a
 /// session: the .NET W3C propagator alone (baseline) against the AccuScene propagator, which also
 /// writes, reads and validates the custom headers.
 /// </summary>

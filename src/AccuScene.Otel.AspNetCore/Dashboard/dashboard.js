@@ -172,6 +172,29 @@
     return m ? m[s.stat] : null;
   }
 
+  function isPercentile(s) { return s.stat === 'p50' || s.stat === 'p95' || s.stat === 'p99'; }
+
+  // A series' current number as text; a percentile interpolated inside buckets is marked approximate.
+  function displayed(s, widget) {
+    var m = isPercentile(s) ? metricByName(s.metric) : null;
+    var text = format(current(s), s.scale, widget.unit);
+    return m && m.percentile_source === 'buckets' && current(s) !== null ? '\u2248 ' + text : text;
+  }
+
+  // Under a chart or stat with percentiles: where they came from, and the bound when it is the sketch.
+  function percentileNote(widget, body) {
+    var s = widget.series.filter(isPercentile)[0];
+    var m = s ? metricByName(s.metric) : null;
+    if (!m || !m.percentile_source) { return; }
+    var sketch = m.percentile_source === 'sketch';
+    var bound = sketch && m.percentile_relative_error ? ' (within \u00b1' + Math.round(m.percentile_relative_error * 1000) / 10 + '%)' : '';
+    var note = el('div', 'percentile-source', sketch
+      ? 'percentiles from the in-process sketch' + bound
+      : 'percentiles approximate (\u2248): interpolated inside histogram buckets');
+    note.setAttribute('data-source', m.percentile_source);
+    body.appendChild(note);
+  }
+
   function lineChart(widget, body) {
     clear(body);
     var width = Math.max(240, Math.floor(body.clientWidth || 360)), height = 190, left = 56, right = 10, top = 22, bottom = 24;
@@ -250,9 +273,10 @@
     if (drawn === 0) { body.appendChild(el('div', 'empty', 'no data yet')); }
     var legend = el('div', 'legend');
     widget.series.forEach(function (s, index) {
-      legend.appendChild(el('span', 'swatch s' + index, s.label + ' ' + format(current(s), s.scale, widget.unit)));
+      legend.appendChild(el('span', 'swatch s' + index, s.label + ' ' + displayed(s, widget)));
     });
     body.appendChild(legend);
+    percentileNote(widget, body);
     exemplarLink(widget, body);
   }
 
@@ -327,11 +351,12 @@
   function statWidget(widget, body) {
     clear(body);
     var s = widget.series[0];
-    body.appendChild(el('div', 'value', format(current(s), s.scale, widget.unit)));
+    body.appendChild(el('div', 'value', displayed(s, widget)));
     if (widget.series.length > 1 || s.per && s.per.length) { body.appendChild(el('div', 'caption', s.label)); }
     widget.series.slice(1).forEach(function (other) {
-      body.appendChild(el('div', 'secondary', other.label + ': ' + format(current(other), other.scale, widget.unit)));
+      body.appendChild(el('div', 'secondary', other.label + ': ' + displayed(other, widget)));
     });
+    percentileNote(widget, body);
   }
 
   function tableWidget(widget, body) {

@@ -144,7 +144,20 @@ public sealed class AccuSceneAlertEngine
     /// <summary>Gives the rule named <paramref name="rule"/> a percentile computed elsewhere (the in-process sketch), and evaluates it.</summary>
     /// <param name="rule">The rule's name.</param>
     /// <param name="value">The percentile's value.</param>
-    internal void CheckPrecomputed(string rule, double value) => this.Feed(rule, (evaluator, now) => evaluator.AddPrecomputed(now, value));
+    /// <param name="source"><c>sketch</c> or <c>buckets</c>; <see langword="null"/> when there is no value.</param>
+    /// <param name="relativeError">The sketch's relative error bound, or <see langword="null"/> for buckets.</param>
+    internal void CheckPrecomputed(string rule, double value, string? source, double? relativeError)
+    {
+        if (_byName.TryGetValue(rule, out var slot))
+        {
+            lock (slot.Gate)
+            {
+                (slot.PercentileSource, slot.PercentileRelativeError) = (source, relativeError);
+            }
+        }
+
+        this.Feed(rule, (evaluator, now) => evaluator.AddPrecomputed(now, value));
+    }
 
     /// <summary>Gives the rule named <paramref name="rule"/> one sample standing for <paramref name="weight"/> events, and evaluates it.</summary>
     /// <param name="rule">The rule's name.</param>
@@ -337,6 +350,12 @@ public sealed class AccuSceneAlertEngine
             slot.Current = current;
         }
 
+        if (slot.PercentileSource != current.PercentileSource || slot.PercentileRelativeError != current.PercentileRelativeError)
+        {
+            current = current with { PercentileSource = slot.PercentileSource, PercentileRelativeError = slot.PercentileRelativeError };
+            slot.Current = current;
+        }
+
         switch (current.State)
         {
             case AlertState.Pending when !holds:
@@ -474,5 +493,9 @@ public sealed class AccuSceneAlertEngine
         public bool Announced { get; set; }
 
         public AlertExemplar? Exemplar { get; set; }
+
+        public string? PercentileSource { get; set; }
+
+        public double? PercentileRelativeError { get; set; }
     }
 }

@@ -128,7 +128,11 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
         var type = metric.MetricType;
         sample.Type = type;
-        sample.OnlyAccuSceneMeters &= AccuSceneTelemetry.IsAccuSceneName(metric.MeterName);
+        if (!sample.Meters.Contains(metric.MeterName))
+        {
+            sample.Meters.Add(metric.MeterName);
+        }
+
         var buckets = rule.Aggregation == AlertAggregation.Percentile && type == MetricType.Histogram;
         var (points, total, sum, count) = (0, 0.0, 0.0, 0L);
         foreach (ref readonly var point in metric.GetMetricPoints())
@@ -218,13 +222,18 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
                 _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window);
             }
 
-            // The sketch sees only AccuScene meters, so it stands for the rule's metric only when every meter of that name is one.
+            // The sketch stands for the rule's metric only when it has every meter that exported that name, and only those.
             var filter = rule.Tags.Select(t => new KeyValuePair<string, string?>(t.Key, t.Value)).ToArray();
-            var quantile = sample.OnlyAccuSceneMeters && _percentiles()?.Capture(rule.Metric, filter) is var (snapshot, gamma)
-                ? windowed.FromSketch(now, snapshot, gamma, rule.Quantile)
+            var snapshot = _percentiles()?.Capture(rule.Metric, filter, sample.Meters);
+            var quantile = snapshot is { } sketch
+                ? windowed.FromSketch(now, sketch, rule.Quantile)
                 : sample.Buckets is { Counts: { Length: > 0 } counts, Agree: true } buckets ? windowed.FromBuckets(now, buckets.Bounds, [.. counts], rule.Quantile) : null;
             this.NoteExemplar(sample, quantile ?? double.NaN);
-            _engine.CheckPrecomputed(rule.Name, quantile ?? double.NaN);
+            _engine.CheckPrecomputed(
+                rule.Name,
+                quantile ?? double.NaN,
+                quantile is null ? null : snapshot is null ? PercentileSources.Buckets : PercentileSources.Sketch,
+                snapshot?.Mapping.RelativeAccuracy);
             return;
         }
 
@@ -275,7 +284,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
         public MetricType Type { get; set; }
 
-        public bool OnlyAccuSceneMeters { get; set; }
+        /// <summary>Gets the meters this export's points of the rule's metric came from (reused).</summary>
+        public List<string> Meters { get; } = [];
 
         public int Points { get; set; }
 
@@ -304,7 +314,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         public void Begin(int export)
         {
             this.Export = export;
-            (this.OnlyAccuSceneMeters, this.Points, this.Total, this.Sum, this.Count) = (true, 0, 0, 0, 0);
+            (this.Points, this.Total, this.Sum, this.Count) = (0, 0, 0, 0);
+            this.Meters.Clear();
             this.Buckets.Clear();
             this.Exemplars.Clear();
             this.ExemplarsSince = this.NewestOffered;

@@ -33,6 +33,16 @@ public sealed record AlertInstance(
     /// so the alert links to a trace that caused it; <see langword="null"/> when the metric has none.
     /// </summary>
     public AlertExemplar? Exemplar { get; init; }
+
+    /// <summary>
+    /// Gets where a histogram percentile rule's <see cref="Value"/> came from: <c>sketch</c> (the in-process sketch,
+    /// within <see cref="PercentileRelativeError"/>) or <c>buckets</c> (interpolated inside explicit buckets:
+    /// approximate); <see langword="null"/> for other rules.
+    /// </summary>
+    public string? PercentileSource { get; init; }
+
+    /// <summary>Gets the relative error bound of <see cref="Value"/> when it came from the sketch.</summary>
+    public double? PercentileRelativeError { get; init; }
 }
 
 /// <summary>A measurement made inside a sampled span: the link from an alert to a trace.</summary>

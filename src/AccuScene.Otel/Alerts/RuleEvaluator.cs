@@ -1,3 +1,4 @@
+using AccuScene.Otel.Metrics.Percentiles;
 namespace AccuScene.Otel.Alerts;
 
 /// <summary>One rule's recent samples and the aggregation and comparison over them. Not thread-safe: the engine locks.</summary>
@@ -147,7 +148,8 @@ internal sealed class RuleEvaluator
         }
     }
 
-    // Nearest rank: the smallest value with at least the quantile's share of the weight at or below it.
+    // The sketch's rank definition (NearestRank), with weights: the smallest value with at least the quantile's
+    // share of the weight at or below it.
     private static double? WeightedNearestRank(List<Sample> samples, double weight, double quantile)
     {
         if (samples.Count == 0 || weight <= 0)
@@ -156,12 +158,12 @@ internal sealed class RuleEvaluator
         }
 
         samples.Sort((a, b) => a.Value.CompareTo(b.Value));
-        var target = Math.Clamp(quantile, 0, 1) * weight;
+        var target = NearestRank.Target(quantile, weight);
         var seen = 0.0;
         foreach (var sample in samples)
         {
             seen += sample.Weight;
-            if (seen >= target && sample.Weight > 0)
+            if (NearestRank.Reached(seen, sample.Weight, target))
             {
                 return sample.Value;
             }

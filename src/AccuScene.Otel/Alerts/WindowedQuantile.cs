@@ -13,11 +13,11 @@ internal sealed class WindowedQuantile(TimeSpan window)
     private readonly Queue<(DateTimeOffset At, Snapshot? Sketch, double[]? Buckets)> _states = new();
     private DateTimeOffset _lastAt;
 
-    public double? FromSketch(DateTimeOffset now, Snapshot current, double gamma, double quantile)
+    public double? FromSketch(DateTimeOffset now, Snapshot current, double quantile)
     {
         var baseline = this.Baseline(now, (now, current, null)).Sketch;
         var windowed = baseline is { } earlier ? current.Minus(earlier) : current;
-        return windowed.Count > 0 ? windowed.Quantile(quantile, gamma) : null;
+        return windowed.Count > 0 ? windowed.Quantile(quantile) : null;
     }
 
     /// <param name="now">The export time.</param>

@@ -11,10 +11,10 @@ using OpenTelemetry.Metrics;
 namespace AccuScene.Otel.Dashboard;
 
 /// <summary>
-/// The live dashboard's model. A metric exporter on its own reader of the OpenTelemetry metric pipeline
-/// (added by <c>AddAccuScene()</c>) feeds it once per sample interval, so it reads the same points every other
-/// exporter sees and keeps no second registry. Per metric it holds the latest value, rate and p50/p95/p99
-/// (from the in-process sketch for AccuScene histograms, from the buckets otherwise) and a bounded,
+/// The live dashboard's model. A metric exporter on the in-process reader of the OpenTelemetry metric pipeline
+/// (added by <c>AddAccuScene()</c>, shared with the alert rules) feeds it once per sample interval, so it reads the
+/// same points every other exporter sees and keeps no second registry. Per metric it holds the latest value, rate
+/// and p50/p95/p99 (from the in-process sketch when it covers the histogram, from the buckets otherwise) and a bounded,
 /// downsampled history: one point per sample over 5 minutes, per 10 s over 1 hour and per minute over 24 hours.
 /// Health, alerts and events are read from their services when the model is built.
 /// </summary>
@@ -193,7 +193,7 @@ public sealed class AccuSceneDashboard
                     }
                 }
 
-                aggregate.AddMeter(AccuSceneTelemetry.IsAccuSceneName(metric.MeterName));
+                aggregate.AddMeter(metric.MeterName);
                 foreach (ref readonly var point in metric.GetMetricPoints())
                 {
                     aggregate.Add(point, type);
@@ -247,10 +247,10 @@ public sealed class AccuSceneDashboard
 
     private QuantileState? QuantileStateOf(MetricAggregate aggregate)
     {
-        // The sketch sees only AccuScene meters, so it stands for the metric only when every meter of that name is one.
-        if (aggregate.OnlyAccuSceneMeters && _percentiles()?.Capture(aggregate.Name, NoTags) is var (snapshot, gamma))
+        // The sketch stands for the metric only when it has every meter that exported that name, and only those.
+        if (_percentiles()?.Capture(aggregate.Name, NoTags, aggregate.Meters) is { } snapshot)
         {
-            return QuantileState.FromSketch(snapshot, gamma);
+            return QuantileState.FromSketch(snapshot);
         }
 
         return aggregate.Buckets is { Length: > 0 } buckets && aggregate.BucketsAgree ? QuantileState.FromBuckets(buckets) : null;
@@ -362,7 +362,11 @@ public sealed class AccuSceneDashboard
             histogram ? N(latest.P95) : null,
             histogram ? N(latest.P99) : null,
             histogram ? m.HistogramCount : null,
-            history);
+            history)
+        {
+            PercentileSource = histogram ? m.PercentileSource : null,
+            PercentileRelativeError = histogram ? m.PercentileRelativeError : null,
+        };
     }
 
     private static DashboardTable ToModel(TableAggregate table) => new(

@@ -78,7 +78,8 @@ public static class DashboardLayout
             ("db.client.operation.duration", DashboardStat.P95, "p95", 1000),
             ("db.client.operation.duration", DashboardStat.P99, "p99", 1000)),
         Widget("Cache hit ratio", DashboardWidgetType.Line, "%", ("accuscene.cache.hit_ratio", DashboardStat.Value, "hit ratio", 100)),
-        Widget("CPU", DashboardWidgetType.Line, "%", ("process.cpu.utilization", DashboardStat.Value, "cpu", 100)),
+        // process.cpu.time's rate over each sample: CPU seconds per second, as top shows it (100% is one core busy).
+        Widget("CPU", DashboardWidgetType.Line, "%", ("process.cpu.time", DashboardStat.Rate, "cpu (100% = one core)", 100)),
         Widget("Memory", DashboardWidgetType.Line, "MiB", ("process.memory.usage", DashboardStat.Value, "working set", 1.0 / (1024 * 1024))),
         GroupedTable("API requests by route", "http.server.request.duration", "http.route"),
         Widget("Active alerts", DashboardWidgetType.Alerts, null),

@@ -101,6 +101,16 @@ public sealed record DashboardMetric(
     long? Count,
     DashboardHistory? History)
 {
+    /// <summary>
+    /// Gets where a histogram's percentiles came from: <c>sketch</c> (the in-process sketch, within
+    /// <see cref="PercentileRelativeError"/>) or <c>buckets</c> (interpolated inside explicit buckets, as
+    /// Prometheus does: approximate); <see langword="null"/> when there are none.
+    /// </summary>
+    public string? PercentileSource { get; init; }
+
+    /// <summary>Gets the relative error bound of the percentiles when they came from the sketch.</summary>
+    public double? PercentileRelativeError { get; init; }
+
     /// <summary>Gets a histogram's latest p99 exemplar: a measurement at or above a sample's p99 made inside a sampled span.</summary>
     public DashboardExemplar? Exemplar { get; init; }
 }

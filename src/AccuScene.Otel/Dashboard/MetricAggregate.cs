@@ -67,8 +67,14 @@ internal sealed class MetricAggregate
 
     public long AllocatedBytes => _levels.Sum(l => (long)l.Ring.AllocatedSlots) * System.Runtime.CompilerServices.Unsafe.SizeOf<DashboardPoint>();
 
-    /// <summary>Gets a value indicating whether every meter that exported this metric in the sample is an AccuScene meter.</summary>
-    public bool OnlyAccuSceneMeters { get; private set; }
+    /// <summary>Gets the meters that exported this metric in the sample (reused).</summary>
+    public List<string> Meters { get; } = [];
+
+    /// <summary>Gets where the latest percentiles came from: <c>sketch</c>, <c>buckets</c>, or <see langword="null"/> when there are none.</summary>
+    public string? PercentileSource { get; private set; }
+
+    /// <summary>Gets the sketch's relative error bound when <see cref="PercentileSource"/> is <c>sketch</c>.</summary>
+    public double? PercentileRelativeError { get; private set; }
 
     /// <summary>Gets a value indicating whether every point of the sample had the same bucket layout, so the buckets could be summed.</summary>
     public bool BucketsAgree => _buckets.Agree;
@@ -83,14 +89,20 @@ internal sealed class MetricAggregate
 
         _sample = sample;
         _now = default;
-        this.OnlyAccuSceneMeters = true;
+        this.Meters.Clear();
         _buckets.Clear();
         _exemplars.Begin();
 
         return true;
     }
 
-    public void AddMeter(bool accuScene) => this.OnlyAccuSceneMeters &= accuScene;
+    public void AddMeter(string meter)
+    {
+        if (!this.Meters.Contains(meter))
+        {
+            this.Meters.Add(meter);
+        }
+    }
 
     public void Add(in MetricPoint point, MetricType type)
     {
@@ -138,6 +150,7 @@ internal sealed class MetricAggregate
                 value = countDelta > 0 ? sumDelta / countDelta : double.NaN;
                 rate = countDelta / seconds;
                 (p50, p95, p99) = state?.Since(_previousState, this.Bounds) ?? (double.NaN, double.NaN, double.NaN);
+                (this.PercentileSource, this.PercentileRelativeError) = double.IsNaN(p95) ? (null, null) : (state!.Source, state.RelativeError);
                 this.HistogramCount = _now.Count;
                 _exemplars.Pick(p99, this.Bounds);
                 break;

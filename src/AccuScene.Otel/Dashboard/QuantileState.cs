@@ -10,20 +10,24 @@ namespace AccuScene.Otel.Dashboard;
 internal sealed class QuantileState
 {
     private readonly Snapshot? _sketch;
-    private readonly double _gamma;
     private readonly double[]? _buckets;
 
-    private QuantileState(Snapshot? sketch, double gamma, double[]? buckets)
+    private QuantileState(Snapshot? sketch, double[]? buckets)
     {
         _sketch = sketch;
-        _gamma = gamma;
         _buckets = buckets;
     }
 
-    public static QuantileState FromSketch(Snapshot sketch, double gamma) => new(sketch, gamma, null);
+    /// <summary>Gets <c>sketch</c> or <c>buckets</c>.</summary>
+    public string Source => _sketch is null ? PercentileSources.Buckets : PercentileSources.Sketch;
+
+    /// <summary>Gets the sketch's relative error bound, or <see langword="null"/> for buckets.</summary>
+    public double? RelativeError => _sketch?.Mapping.RelativeAccuracy;
+
+    public static QuantileState FromSketch(Snapshot sketch) => new(sketch, null);
 
     /// <param name="cumulative">Cumulative counts per bucket; copied.</param>
-    public static QuantileState FromBuckets(double[] cumulative) => new(null, 0, [.. cumulative]);
+    public static QuantileState FromBuckets(double[] cumulative) => new(null, [.. cumulative]);
 
     /// <summary>The p50, p95 and p99 of what was recorded after <paramref name="baseline"/> (NaN when nothing was).</summary>
     public (double P50, double P95, double P99) Since(QuantileState? baseline, double[] bounds)
@@ -33,7 +37,7 @@ internal sealed class QuantileState
             var window = baseline?._sketch is { } earlier ? sketch.Minus(earlier) : sketch;
             return window.Count == 0
                 ? (double.NaN, double.NaN, double.NaN)
-                : (window.Quantile(0.5, _gamma), window.Quantile(0.95, _gamma), window.Quantile(0.99, _gamma));
+                : (window.Quantile(0.5), window.Quantile(0.95), window.Quantile(0.99));
         }
 
         if (_buckets is not { } buckets)

@@ -69,7 +69,6 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
             .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, options))
             .WithMetrics(m => AccuSceneMeterProviderBuilderExtensions
                 .AddAccuSceneCore(m, options)
-                .AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>())
 
                 // Process, memory and session metrics report from the start, without the app resolving them.
                 .AddInstrumentation(sp => sp.GetRequiredService<SystemMetrics>()));
@@ -84,9 +83,6 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         // The event store the capture processors fill, and the profiler.
         services.TryAddSingleton(_ => new AccuSceneEventStore(options.Events));
         services.TryAddSingleton(sp => new AccuSceneProfiler(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>(), options.Profiling));
-
-        // In-process percentiles: created with the meter provider, so they listen from the start.
-        services.TryAddSingleton(_ => new AccuScenePercentiles());
 
         // The domain instrument sets, on meters from the DI meter factory.
         services.AddMetrics();

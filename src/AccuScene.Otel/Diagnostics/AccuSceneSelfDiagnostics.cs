@@ -52,6 +52,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> DashboardDropped = Meter.CreateCounter<long>(
         "accuscene.otel.dashboard.dropped", unit: "{item}", description: "Metric samples and table-row points the dashboard dropped at its bounds.");
 
+    /// <summary>Histogram measurements that were NaN or infinite, left out of the in-process percentiles.</summary>
+    public static readonly Counter<long> PercentilesNonFinite = Meter.CreateCounter<long>(
+        "accuscene.otel.percentiles.non_finite", unit: "{measurement}", description: "Histogram measurements that were NaN or infinite and so were left out of the in-process percentiles.");
+
     /// <summary>Final flushes at host stop that failed or ran out of time; tag <c>signal</c> (traces, metrics, logs).</summary>
     public static readonly Counter<long> FlushFailures = Meter.CreateCounter<long>(
         "accuscene.otel.flush.failures", unit: "{flush}", description: "Final flushes at host stop whose export failed or did not finish within the shutdown timeout.");

@@ -11,7 +11,9 @@ internal static class AccuSceneHistogramViews
     // The HTTP and database boundaries are the ones the semantic conventions advise.
     private static readonly double[] Http = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
     private static readonly double[] Database = [0.001, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-    private static readonly double[] SimulationStep = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.05, 0.1, 0.25, 0.5, 1];
+    // A step takes microseconds on a small scene and up to a frame or more on a large one: 1 µs to 1 s, five
+    // buckets per decade (×1.6, ×2.5), so histogram_quantile's straight-line guess inside a bucket stays close.
+    private static readonly double[] SimulationStep = StepBoundaries();
 
     /// <summary>The boundaries in effect: defaults (with the name prefix applied) overridden by options.</summary>
     public static Dictionary<string, double[]> Resolve(AccuSceneMetricsOptions options)
@@ -29,6 +31,22 @@ internal static class AccuSceneHistogramViews
         }
 
         return result;
+    }
+
+    private static double[] StepBoundaries()
+    {
+        var steps = new[] { 1, 1.6, 2.5, 4, 6.3 };
+        var result = new List<double>();
+        for (var decade = -6; decade < 0; decade++)
+        {
+            foreach (var step in steps)
+            {
+                result.Add(Math.Round(step * Math.Pow(10, decade), 12));
+            }
+        }
+
+        result.Add(1);
+        return [.. result];
     }
 
     public static MeterProviderBuilder AddViews(MeterProviderBuilder builder, AccuSceneMetricsOptions options)

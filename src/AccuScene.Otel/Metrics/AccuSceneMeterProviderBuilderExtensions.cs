@@ -5,6 +5,7 @@ using AccuScene.Otel.Dashboard;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics;
+using AccuScene.Otel.Metrics.InProcess;
 using AccuScene.Otel.Metrics.Percentiles;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
@@ -43,7 +44,13 @@ public static class AccuSceneMeterProviderBuilderExtensions
         return AddAccuSceneCore(builder, options);
     }
 
-    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, AccuSceneOptions options)
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="dashboard">
+    /// Whether the dashboard can be shown: the facade keeps its providers' services to itself, so no endpoint could
+    /// ever read its dashboard, and it would only cost an aggregation per measurement.
+    /// </param>
+    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, AccuSceneOptions options, bool dashboard = true)
     {
         builder
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
@@ -60,9 +67,20 @@ public static class AccuSceneMeterProviderBuilderExtensions
             builder.SetExemplarFilter(ExemplarFilterType.TraceBased);
         }
         AccuSceneHistogramViews.AddViews(builder, options.Metrics);
+
+        // In-process percentiles, one set per provider (per host: only meters of the host's IMeterFactory and
+        // unscoped ones), started with the provider so they listen from the start. Alerts and the dashboard read them.
+        var percentiles = options.Metrics.Percentiles;
+        builder.ConfigureServices(services => services.TryAddSingleton(
+            sp => AccuScenePercentiles.Create(percentiles, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>())));
+        builder.AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>());
+        // One in-process reader for the alert rules and the dashboard: OpenTelemetry aggregates each measurement
+        // once for both. It collects at the dashboard's interval when the dashboard is on (else the rules'), and
+        // both get every collection.
+        var inProcess = new List<Func<IServiceProvider, BaseExporter<Metric>>>();
         if (options.Alerts.Rules.Count > 0)
         {
-            // The rules read the same metric points as every exporter, through a reader of their own.
+            // The rules read the same metric points as every exporter.
             var alerts = options.Alerts;
             builder.ConfigureServices(services =>
             {
@@ -72,28 +90,31 @@ public static class AccuSceneMeterProviderBuilderExtensions
                 });
                 services.TryAddSingleton(sp => AlertChannels.CreateDelivery(sp, alerts, options.Service));
             });
-            builder.AddReader(sp => new PeriodicExportingMetricReader(
-                new AlertMetricExporter(sp.GetRequiredService<AlertDelivery>().Engine, () => sp.GetService<AccuScenePercentiles>()),
-                alerts.EvaluationIntervalMilliseconds)
-            {
-                TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
-            });
+            inProcess.Add(sp => new AlertMetricExporter(sp.GetRequiredService<AlertDelivery>().Engine, () => sp.GetService<AccuScenePercentiles>()));
         }
 
-        if (options.Dashboard.Enabled)
+        if (options.Dashboard.Enabled && dashboard)
         {
-            // The dashboard aggregates the same points too, on a reader of its own at the sample interval.
+            // The dashboard reads the same points, at its sample interval.
             builder.ConfigureServices(services => services.TryAddSingleton(sp => new AccuSceneDashboard(
                 options.Dashboard,
                 AccuSceneDashboardServiceName.Resolve(options.Service, sp.GetService<IConfiguration>()),
                 sp.GetService<TimeProvider>(),
                 sp,
                 options.Metrics.NamePrefix)));
-            builder.AddReader(sp => new PeriodicExportingMetricReader(
-                sp.GetRequiredService<AccuSceneDashboard>().CreateExporter(),
-                options.Dashboard.SampleIntervalMilliseconds)
+            inProcess.Add(sp => sp.GetRequiredService<AccuSceneDashboard>().CreateExporter());
+        }
+
+        if (inProcess.Count > 0)
+        {
+            builder.AddReader(sp =>
             {
-                TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+                // The dashboard's history rings are sized by its own interval, so when it is on it sets the pace.
+                var interval = options.Dashboard.Enabled && dashboard ? options.Dashboard.SampleIntervalMilliseconds : options.Alerts.EvaluationIntervalMilliseconds;
+                return new PeriodicExportingMetricReader(new InProcessMetricExporter([.. inProcess.Select(c => c(sp))]), interval)
+                {
+                    TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+                };
             });
         }
 

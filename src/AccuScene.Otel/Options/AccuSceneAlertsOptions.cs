@@ -6,7 +6,11 @@ namespace AccuScene.Otel;
 /// <summary>Alerting rules, how they are evaluated, and where notifications go (<c>AccuScene:Alerts</c>).</summary>
 public sealed class AccuSceneAlertsOptions
 {
-    /// <summary>Gets or sets how often the metric pipeline feeds the rules, 500 to 60000 ms. Default: 2000.</summary>
+    /// <summary>
+    /// Gets or sets how often the metric pipeline feeds the rules, 500 to 60000 ms. Default: 2000. The rules share
+    /// one in-process reader with the dashboard; with the dashboard on, that reader collects at the dashboard's
+    /// sample interval (1000 ms by default) and the rules are fed at that pace instead.
+    /// </summary>
     public int EvaluationIntervalMilliseconds { get; set; } = 2000;
 
     /// <summary>Gets or sets how many resolved alerts are kept, 1 to 100000. Default: 500.</summary>

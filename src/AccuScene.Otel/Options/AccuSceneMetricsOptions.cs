@@ -35,4 +35,24 @@ public sealed class AccuSceneMetricsOptions
     /// finite, strictly increasing and at most 64 long; at most 64 instruments.
     /// </summary>
     public Dictionary<string, double[]> HistogramBoundaries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets which histograms get in-process percentiles besides the AccuScene meters' own (<c>AccuScene:Metrics:Percentiles</c>).</summary>
+    public AccuScenePercentilesOptions Percentiles { get; } = new();
+}
+
+/// <summary>
+/// The in-process percentile sketch (<c>AccuScene:Metrics:Percentiles</c>). Every histogram on an AccuScene meter
+/// has one; these settings add histograms of other meters by name.
+/// </summary>
+public sealed class AccuScenePercentilesOptions
+{
+    /// <summary>
+    /// Gets or sets a value indicating whether the standard latency histograms get percentiles on any meter:
+    /// <c>http.server.request.duration</c>, <c>http.client.request.duration</c> and <c>db.client.operation.duration</c>.
+    /// Default: <see langword="true"/>.
+    /// </summary>
+    public bool StandardInstruments { get; set; } = true;
+
+    /// <summary>Gets further histogram names that get percentiles on any meter: at most 64, each 1 to 255 characters.</summary>
+    public List<string> Instruments { get; } = [];
 }

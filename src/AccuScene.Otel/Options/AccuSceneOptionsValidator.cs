@@ -150,6 +150,20 @@ public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSce
 
     private static void ValidateMetrics(AccuSceneMetricsOptions metrics, string root, List<string> failures)
     {
+        var percentiles = metrics.Percentiles.Instruments;
+        if (percentiles.Count > 64)
+        {
+            failures.Add($"{root}:Metrics:Percentiles:Instruments must name at most 64 instruments; it names {percentiles.Count}.");
+        }
+
+        for (var i = 0; i < percentiles.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(percentiles[i]) || percentiles[i].Length > 255)
+            {
+                failures.Add($"{root}:Metrics:Percentiles:Instruments:{i} must be an instrument name of 1 to 255 characters; it is '{percentiles[i]}'.");
+            }
+        }
+
         if (metrics.ExportIntervalMilliseconds is { } interval && (interval < 100 || interval > 3_600_000))
         {
             failures.Add($"{root}:Metrics:ExportIntervalMilliseconds must be between 100 and 3600000; it is {interval}.");

@@ -54,10 +54,12 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
 
     private void InjectHeaders(Activity activity, object? carrier, PropagatorSetterCallback setter)
     {
-        // One walk over the baggage chain (nearest first, as GetBaggageItem reads it) for all headers;
-        // a key the activity lacks may still be in OpenTelemetry's Baggage.Current.
+        // One walk over the baggage chain (nearest first, as GetBaggageItem reads it, which would walk and
+        // allocate once per key), stopping when every header is found; a key the activity lacks may still be in
+        // OpenTelemetry's Baggage.Current.
         var entries = _headers.Entries;
         Span<bool> found = stackalloc bool[entries.Length];
+        var missing = entries.Length;
         foreach (var (key, value) in activity.Baggage)
         {
             for (var i = 0; i < entries.Length; i++)
@@ -65,11 +67,17 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
                 if (!found[i] && string.Equals(entries[i].Key, key, StringComparison.Ordinal))
                 {
                     found[i] = true;
+                    missing--;
                     if (PropagatedHeaders.IsValidValue(value))
                     {
                         setter(carrier, entries[i].Header, value!);
                     }
                 }
+            }
+
+            if (missing == 0)
+            {
+                return;
             }
         }
 
@@ -94,7 +102,9 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
                 return;
             }
 
-            if (!W3CTraceParent.IsValid(parent) || !ActivityContext.TryParse(parent, null, isRemote: true, out _))
+            // What ActivityContext.TryParse accepts (exactly 55 characters, lower-case hex, non-zero ids), which is
+            // what ASP.NET Core and HttpClient will parse, and more (version ff), in one pass.
+            if (parent.Length != W3CTraceParent.Length || !W3CTraceParent.IsValid(parent))
             {
                 AccuSceneSelfDiagnostics.Rejected("traceparent");
                 return;
@@ -192,16 +202,28 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
         }
     }
 
+    // The header wins over baggage of the same key. Usually both carry the same value (inject writes both),
+    // and then nothing moves.
     private static void Upsert(List<KeyValuePair<string, string?>> items, string key, string value)
     {
+        var kept = false;
         for (var i = items.Count - 1; i >= 0; i--)
         {
             if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
             {
+                if (!kept && string.Equals(items[i].Value, value, StringComparison.Ordinal))
+                {
+                    kept = true;
+                    continue;
+                }
+
                 items.RemoveAt(i);
             }
         }
 
-        items.Add(new(key, value));
+        if (!kept)
+        {
+            items.Add(new(key, value));
+        }
     }
 }

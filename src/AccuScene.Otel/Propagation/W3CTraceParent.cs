@@ -6,6 +6,9 @@ internal static class W3CTraceParent
     /// <summary>The longest tracestate kept (the W3C recommendation for propagating it whole).</summary>
     public const int MaxTraceStateLength = 512;
 
+    /// <summary>The length of a version 00 traceparent, the only one <see cref="System.Diagnostics.ActivityContext.TryParse(string, string, bool, out System.Diagnostics.ActivityContext)"/> accepts.</summary>
+    public const int Length = Version00Length;
+
     private const int Version00Length = 55;
 
     /// <summary>
@@ -53,18 +56,9 @@ internal static class W3CTraceParent
         return true;
     }
 
-    private static bool IsLowerHex(ReadOnlySpan<char> value)
-    {
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiDigit(c) && (c < 'a' || c > 'f'))
-            {
-                return false;
-            }
-        }
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
-        return true;
-    }
+    private static bool IsLowerHex(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(LowerHex);
 
     private static bool IsAllZero(ReadOnlySpan<char> value) => !value.ContainsAnyExcept('0');
 }

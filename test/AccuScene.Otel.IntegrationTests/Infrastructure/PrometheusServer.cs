@@ -105,9 +105,10 @@ internal sealed class PrometheusServer : IDisposable
     }
 
     /// <summary>Runs an instant query and returns the sample values of its result vector.</summary>
-    public async Task<List<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql)
+    public async Task<List<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql, DateTimeOffset? at = null)
     {
-        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri($"api/v1/query?query={Uri.EscapeDataString(promql)}", UriKind.Relative));
+        var time = at is { } t ? FormattableString.Invariant($"&time={t.ToUnixTimeMilliseconds() / 1000.0:0.000}") : "";
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri($"api/v1/query?query={Uri.EscapeDataString(promql)}{time}", UriKind.Relative));
         var result = new List<(Dictionary<string, string>, double)>();
         foreach (var sample in document!.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
         {

@@ -32,7 +32,7 @@ public class BuilderWiringTests
 
         Assert.That(
             exported.Where(m => m.MeterName == AccuScene.Otel.Instrumentation.Metrics.SystemMetrics.MeterName).Select(m => m.Name),
-            Does.Contain("process.memory.usage").And.Contain("process.cpu.utilization"),
+            Does.Contain("process.memory.usage").And.Contain("process.cpu.time"),
             "the meter provider creates SystemMetrics when it is built, so its observable instruments are collected");
     }
 

@@ -170,7 +170,7 @@ public class DashboardAggregationTests
             Assert.That(DashboardLayout.SectionOf("db.client.operation.duration"), Is.EqualTo("database"));
             Assert.That(DashboardLayout.SectionOf("accuscene.cache.hit_ratio"), Is.EqualTo("cache"));
             Assert.That(DashboardLayout.SectionOf("http.server.request.duration"), Is.EqualTo("api"));
-            Assert.That(DashboardLayout.SectionOf("process.cpu.utilization"), Is.EqualTo("system"));
+            Assert.That(DashboardLayout.SectionOf("process.cpu.time"), Is.EqualTo("system"));
             Assert.That(DashboardLayout.SectionOf("dotnet.gc.collections"), Is.EqualTo("system"));
             Assert.That(DashboardLayout.SectionOf("accuscene.health.status"), Is.EqualTo("health"));
             Assert.That(DashboardLayout.SectionOf("acme.accuscene.cache.hits", "acme."), Is.EqualTo("cache"), "after the configured name prefix");

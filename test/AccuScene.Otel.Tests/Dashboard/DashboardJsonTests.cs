@@ -69,7 +69,7 @@ public class DashboardJsonTests
         Assert.That(charted, Is.SupersetOf(new[]
         {
             "accuscene.simulation.fps", "accuscene.simulation.step.duration", "http.server.request.duration", "db.client.operation.duration",
-            "accuscene.cache.hit_ratio", "process.cpu.utilization", "process.memory.usage",
+            "accuscene.cache.hit_ratio", "process.cpu.time", "process.memory.usage",
         }));
     }
 }

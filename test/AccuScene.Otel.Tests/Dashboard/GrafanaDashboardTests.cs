@@ -18,7 +18,7 @@ public class GrafanaDashboardTests
         new("accuscene.cache.hits", "{hit}", AlertInstrumentKind.Counter),
         new("accuscene.cache.misses", "{miss}", AlertInstrumentKind.Counter),
         new("accuscene.cache.hit_ratio", "1", AlertInstrumentKind.Gauge),
-        new("process.cpu.utilization", "1", AlertInstrumentKind.Gauge),
+        new("process.cpu.time", "s", AlertInstrumentKind.Counter),
         new("process.memory.usage", "By", AlertInstrumentKind.UpDownCounter),
         new("accuscene.health.status", "{status}", AlertInstrumentKind.Gauge),
     ];

@@ -110,7 +110,8 @@ public class HostileInputStormTests
             Assert.That(after - before, Is.LessThan(bound));
             Assert.That(series, Has.Count.EqualTo(AccuScenePercentiles.MaxSeriesPerInstrument + 1));
             Assert.That(series.Sum(s => s.Count) + (Distinct / 1000), Is.EqualTo(Distinct + (Distinct / 10_000)), "every finite value is in a series; the NaN ones are refused");
-            Assert.That(percentiles.OverflowMeasurements, Is.EqualTo(Distinct - AccuScenePercentiles.MaxSeriesPerInstrument + (Distinct / 10_000)), "the values past the series bound, NaN included, are counted as overflow");
+            Assert.That(percentiles.OverflowMeasurements, Is.EqualTo(Distinct - (Distinct / 1000) - AccuScenePercentiles.MaxSeriesPerInstrument + (Distinct / 10_000)), "the finite values past the series bound are counted as overflow");
+            Assert.That(percentiles.NonFiniteMeasurements, Is.EqualTo(Distinct / 1000), "the NaN ones are counted apart, and take no series");
         });
     }
 

@@ -33,6 +33,19 @@ public class DomainInstrumentTests
         return _exported.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.Last());
     }
 
+    private static object? CpuMode(MetricPoint point)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == "cpu.mode")
+            {
+                return tag.Value;
+            }
+        }
+
+        return null;
+    }
+
     private static List<MetricPoint> Points(Metric metric)
     {
         var points = new List<MetricPoint>();
@@ -72,7 +85,8 @@ public class DomainInstrumentTests
             Assert.That(metrics["accuscene.simulation.step.duration"].Unit, Is.EqualTo("s"));
             Assert.That(step.GetHistogramCount(), Is.EqualTo(2));
             Assert.That(step.GetHistogramSum(), Is.EqualTo(0.008).Within(1e-12));
-            Assert.That(ExplicitBounds(step).First(), Is.EqualTo(0.0005), "second-based default buckets");
+            Assert.That(ExplicitBounds(step).First(), Is.EqualTo(0.000001), "second-based default buckets from 1 µs");
+            Assert.That(ExplicitBounds(step).Where(double.IsFinite).Last(), Is.EqualTo(1), "to 1 s");
             Assert.That(Points(metrics["accuscene.simulation.frames"]).Single().GetSumLong(), Is.EqualTo(2));
             Assert.That(Points(metrics["accuscene.simulation.simulated_time"]).Single().GetSumDouble(), Is.EqualTo(2.0 / 60).Within(1e-12));
             Assert.That(Points(metrics["accuscene.simulation.fps"]).Single().GetGaugeLastValueDouble(), Is.EqualTo(240));
@@ -163,7 +177,8 @@ public class DomainInstrumentTests
         {
             Assert.That(Points(metrics["process.memory.usage"]).Single().GetSumLong(), Is.GreaterThan(0));
             Assert.That(Points(metrics["accuscene.process.memory.utilization"]).Single().GetGaugeLastValueDouble(), Is.InRange(0.0, 1.0));
-            Assert.That(Points(metrics["process.cpu.utilization"]).Single().GetGaugeLastValueDouble(), Is.InRange(0.0, 1.0));
+            Assert.That(Points(metrics["process.cpu.time"]).Select(CpuMode), Is.EquivalentTo(new[] { "user", "system" }), "by cpu.mode");
+            Assert.That(Points(metrics["process.cpu.time"]).Sum(p => p.GetSumDouble()), Is.GreaterThan(0));
             Assert.That(Points(metrics["process.uptime"]).Single().GetSumDouble(), Is.GreaterThanOrEqualTo(0));
             Assert.That(Points(metrics["accuscene.sessions.active"]).Single().GetSumLong(), Is.EqualTo(1));
             Assert.That(metrics.Keys, Has.Some.StartsWith("dotnet."), "the System.Runtime meter is collected");

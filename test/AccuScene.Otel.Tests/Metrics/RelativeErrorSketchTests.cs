@@ -16,6 +16,8 @@ public class RelativeErrorSketchTests
         yield return new TestCaseData("pareto(1.2)", (Func<Random, double>)(r => 0.01 / Math.Pow(1 - r.NextDouble(), 1 / 1.2)));
         yield return new TestCaseData("bimodal frame times", (Func<Random, double>)(r => r.NextDouble() < 0.9 ? 0.016 + (0.001 * Normal(r)) : 0.25 + (0.05 * r.NextDouble())));
         yield return new TestCaseData("with zeros", (Func<Random, double>)(r => r.NextDouble() < 0.2 ? 0 : r.NextDouble()));
+        yield return new TestCaseData("normal(0, 1000), half negative", (Func<Random, double>)(r => 1000 * Normal(r)));
+        yield return new TestCaseData("negatives, zeros and positives", (Func<Random, double>)(r => r.NextDouble() < 0.1 ? 0 : (r.NextDouble() < 0.5 ? -1 : 1) * Math.Exp(3 * Normal(r))));
     }
 
     [TestCaseSource(nameof(Distributions))]
@@ -28,16 +30,16 @@ public class RelativeErrorSketchTests
             var values = new double[20_000 * seed];
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = Math.Max(0, sample(random));
+                values[i] = sample(random);
                 sketch.Add(values[i]);
             }
 
             Array.Sort(values);
             foreach (var q in Quantiles)
             {
-                var exact = values[(int)Math.Floor(q * (values.Length - 1))];
+                var exact = NearestRank(values, q);
                 var estimate = sketch.Quantile(q);
-                Assert.That(Math.Abs(estimate - exact), Is.LessThanOrEqualTo((0.01 * exact) + 1e-12), $"{name}, seed {seed}, q={q}: exact {exact}, estimate {estimate}");
+                Assert.That(Math.Abs(estimate - exact), Is.LessThanOrEqualTo((0.01 * Math.Abs(exact)) + 1e-12), $"{name}, seed {seed}, q={q}: exact {exact}, estimate {estimate}");
             }
         }
     }
@@ -83,26 +85,147 @@ public class RelativeErrorSketchTests
 
         values.Sort();
         Assert.That(sketch.Collapsed, Is.GreaterThan(0), "24 decades do not fit in 1024 buckets");
-        // 1024 buckets at 1% hold about 8.9 decades: the top ones (here from about 1e3) stay exact to 1%.
+        // 1024 buckets at 1% hold about 8.8 decades: the top ones (here from about 1e4) stay within 1%.
         foreach (var q in new[] { 0.7, 0.9, 0.99, 1.0 })
         {
-            var exact = values[(int)Math.Floor(q * (values.Count - 1))];
+            var exact = NearestRank([.. values], q);
             Assert.That(Math.Abs(sketch.Quantile(q) - exact), Is.LessThanOrEqualTo(0.01 * exact), $"q={q}");
         }
     }
 
-    [TestCase(-1.0)]
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]
-    public void BadValue_IsCountedNotThrownOrStored(double value)
+    [TestCase(double.NegativeInfinity)]
+    public void NonFiniteValue_IsCountedNotThrownOrStored(double value)
     {
         var sketch = new RelativeErrorSketch();
         sketch.Add(1);
 
         Assert.DoesNotThrow(() => sketch.Add(value));
 
-        Assert.That(sketch.Rejected, Is.EqualTo(1));
+        Assert.That(sketch.NonFinite, Is.EqualTo(1));
         Assert.That(sketch.Count, Is.EqualTo(1));
+        Assert.That(sketch.Summarize([1.0]).Max, Is.EqualTo(1.0));
+    }
+
+    [Test]
+    public void NegativeValuesAndZeros_AreKept_WithExactCountMinMaxAndMean()
+    {
+        // The case the old sketch got wrong: uniform on [-1000, 1000) gave min 0.023 and half the count.
+        var random = new Random(7);
+        var sketch = new RelativeErrorSketch();
+        var values = new double[100_000];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = i % 1000 == 0 ? 0 : (random.NextDouble() * 2000) - 1000;
+            sketch.Add(values[i]);
+        }
+
+        var summary = sketch.Summarize([0.01, 0.25, 0.5, 0.75, 0.99]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Count, Is.EqualTo(values.Length));
+            Assert.That(summary.Min, Is.EqualTo(values.Min()));
+            Assert.That(summary.Max, Is.EqualTo(values.Max()));
+            Assert.That(summary.Mean, Is.EqualTo(values.Average()).Within(1e-9));
+            var q = new[] { 0.01, 0.25, 0.5, 0.75, 0.99 };
+            for (var i = 0; i < q.Length; i++)
+            {
+                var exact = NearestRank(values, q[i]);
+                Assert.That(summary.Quantiles[i], Is.EqualTo(exact).Within(0.01 * Math.Abs(exact) + 1e-12), $"q={q[i]}");
+            }
+        });
+    }
+
+    [Test]
+    public void OneRankDefinition_TheSmallestValueWithAtLeastQOfThemAtOrBelowIt()
+    {
+        var sketch = new RelativeErrorSketch();
+        for (var i = 1; i <= 100; i++)
+        {
+            sketch.Add(i);
+        }
+
+        // Nearest rank: p95 of 1..100 is the 95th value, p50 the 50th, p0 the minimum, p100 the maximum.
+        Assert.Multiple(() =>
+        {
+            Assert.That(sketch.Quantile(0.95), Is.EqualTo(95).Within(1).Percent);
+            Assert.That(sketch.Quantile(0.5), Is.EqualTo(50).Within(1).Percent);
+            Assert.That(sketch.Quantile(0), Is.EqualTo(1));
+            Assert.That(sketch.Quantile(1), Is.EqualTo(100));
+            Assert.That(sketch.Quantile(0.951), Is.EqualTo(96).Within(1).Percent);
+        });
+    }
+
+    [Test]
+    public void AWindow_ReadsItsOwnMinimumAndMaximum_NotTheWholeSketchs()
+    {
+        // p0/p100 of a whole sketch are its exact min and max; of a window (the difference of two copies, as alert
+        // rules and the dashboard take them), the window's own lowest and highest values.
+        var sketch = new RelativeErrorSketch();
+        sketch.Add(1000); // a spike, long ago
+        sketch.Add(0.001);
+        var before = sketch.Capture();
+        foreach (var value in new[] { 2.0, 3.0, 4.0 })
+        {
+            sketch.Add(value);
+        }
+
+        var window = sketch.Capture().Minus(before);
+        Assert.Multiple(() =>
+        {
+            Assert.That(window.Count, Is.EqualTo(3));
+            Assert.That(window.Quantile(1), Is.EqualTo(4).Within(1).Percent, "not the spike before the window");
+            Assert.That(window.Quantile(0), Is.EqualTo(2).Within(1).Percent);
+            Assert.That(sketch.Quantile(1), Is.EqualTo(1000), "the whole sketch's maximum is exact");
+        });
+    }
+
+    [Test]
+    public void AWindow_AcrossAFoldOfTheLowestBuckets_CountsOnlyItsNewValues()
+    {
+        var sketch = new RelativeErrorSketch();
+        for (var i = 0; i < 100; i++)
+        {
+            sketch.Add(1e-6 * (1 + (i / 100.0))); // around 1 µs
+        }
+
+        var before = sketch.Capture();
+        for (var i = 0; i < 10; i++)
+        {
+            sketch.Add(1e6); // twelve decades up: the lowest buckets are folded into a higher one
+        }
+
+        var window = sketch.Capture().Minus(before);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sketch.Collapsed, Is.GreaterThan(0), "the range outgrew the buckets");
+            Assert.That(window.Count, Is.EqualTo(10), "the 100 older values folded into the lowest bucket are not new");
+            Assert.That(window.Quantile(0.5), Is.EqualTo(1e6).Within(1).Percent);
+        });
+    }
+
+    [TestCase(0.0001)]
+    [TestCase(0.001)]
+    [TestCase(0.05)]
+    [TestCase(0.1)]
+    public void EveryAccuracyInRange_KeepsItsBound(double accuracy)
+    {
+        var random = new Random(3);
+        var sketch = new RelativeErrorSketch(accuracy);
+        var values = new double[20_000];
+        for (var i = 0; i < values.Length; i++)
+        {
+            // Within what 1024 buckets span at the finest accuracy (a ratio of about 1.2).
+            values[i] = 100 * (1 + (0.2 * random.NextDouble()));
+            sketch.Add(values[i]);
+        }
+
+        foreach (var q in Quantiles)
+        {
+            var exact = NearestRank(values, q);
+            Assert.That(sketch.Quantile(q), Is.EqualTo(exact).Within(accuracy * exact), $"q={q}");
+        }
     }
 
     [Test]
@@ -155,11 +278,21 @@ public class RelativeErrorSketchTests
     }
 
     [TestCase(0.0)]
+    [TestCase(0.00009)]
+    [TestCase(0.5)]
     [TestCase(1.0)]
     [TestCase(double.NaN)]
     public void InvalidAccuracy_IsRejectedAtConstruction(double accuracy)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new RelativeErrorSketch(accuracy));
+    }
+
+    // The nearest-rank order statistic, the definition the sketch documents.
+    private static double NearestRank(double[] values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        var rank = Math.Max((int)Math.Ceiling((q * sorted.Length) - 1e-9), 1);
+        return sorted[rank - 1];
     }
 
     private static double Normal(Random random) =>

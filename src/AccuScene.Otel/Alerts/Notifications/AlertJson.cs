@@ -78,7 +78,9 @@ public static class AlertJson
         a.Acknowledgement is { } ack ? new AcknowledgementDocument(ack.By, ack.At, ack.Comment) : null,
         a.Labels,
         a.Annotations,
-        a.Exemplar is { } e ? new ExemplarDocument(e.TraceId, e.SpanId, double.IsFinite(e.Value) ? e.Value : null, e.Timestamp) : null);
+        a.Exemplar is { } e ? new ExemplarDocument(e.TraceId, e.SpanId, double.IsFinite(e.Value) ? e.Value : null, e.Timestamp) : null,
+        a.PercentileSource,
+        a.PercentileRelativeError);
 }
 
 internal sealed record AlertsDocument(IReadOnlyList<AlertDocument> Active, IReadOnlyList<AlertDocument> Recent, AlertStatisticsDocument Statistics);
@@ -97,7 +99,9 @@ internal sealed record AlertDocument(
     AcknowledgementDocument? Acknowledgement,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> Annotations,
-    ExemplarDocument? Exemplar);
+    ExemplarDocument? Exemplar,
+    string? PercentileSource,
+    double? PercentileRelativeError);
 
 internal sealed record ExemplarDocument(string TraceId, string SpanId, double? Value, DateTimeOffset Timestamp);
 

@@ -5,18 +5,26 @@ using AccuScene.Otel.Instrumentation;
 namespace AccuScene.Otel.Metrics.Percentiles;
 
 /// <summary>
-/// In-process percentiles of every histogram on an <c>AccuScene</c> / <c>AccuScene.*</c> meter: a
-/// <see cref="MeterListener"/> feeds each measurement into a <see cref="RelativeErrorSketch"/> per series
-/// (instrument and tag set), with at most <see cref="MaxSeriesPerInstrument"/> series per instrument;
-/// the rest, and tag sets longer than 1,024 characters of keys and values (each tag counting 32 more), fold into
-/// one series tagged <c>otel.metric.overflow=true</c>, as OpenTelemetry does. One series holds at most about
-/// 6.5 KiB (a 4 KiB sketch and its tags), so one instrument holds at most about 13 MiB. It only
-/// listens: the OpenTelemetry pipeline and Prometheus still get their explicit buckets.
+/// In-process percentiles of every histogram on an <c>AccuScene</c> / <c>AccuScene.*</c> meter and of the
+/// standard latency histograms (<see cref="DefaultInstruments"/>) on any meter: a <see cref="MeterListener"/>
+/// feeds each measurement into a <see cref="RelativeErrorSketch"/> per series (meter, instrument and tag set),
+/// with at most <see cref="MaxSeriesPerInstrument"/> series per instrument; the rest, and tag sets longer than
+/// 1,024 characters of keys and values (each tag counting 32 more), fold into one series tagged
+/// <c>otel.metric.overflow=true</c>, as OpenTelemetry does. One series holds at most about 6.5 KiB (a 4 KiB
+/// sketch and its tags), 10.5 KiB when it has negative values too. Queries by name merge the series of every
+/// meter with that name. An instrument whose meter is disposed is released. It only listens: the OpenTelemetry
+/// pipeline and Prometheus still get their explicit buckets.
 /// </summary>
 public sealed class AccuScenePercentiles : IDisposable
 {
     /// <summary>The most series kept per instrument, as OpenTelemetry's default cardinality limit.</summary>
     public const int MaxSeriesPerInstrument = 2000;
+
+    /// <summary>
+    /// The standard histograms covered on any meter besides the AccuScene meters' own:
+    /// <c>http.server.request.duration</c>, <c>http.client.request.duration</c> and <c>db.client.operation.duration</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultInstruments = ["http.server.request.duration", "http.client.request.duration", "db.client.operation.duration"];
 
     private static readonly double[] Quantiles = [0.5, 0.9, 0.95, 0.99];
 
@@ -24,10 +32,23 @@ public sealed class AccuScenePercentiles : IDisposable
     private readonly List<InstrumentSeries> _instruments = [];
     private readonly Lock _gate = new();
     private readonly double _relativeAccuracy;
+    private readonly HashSet<string> _names;
+    private readonly object? _scope;
+    private long _nonFinite;
+    private volatile bool _disposing;
 
-    /// <summary>Starts listening to the AccuScene meters' histograms.</summary>
+    /// <summary>Starts listening to the AccuScene meters' histograms and to <see cref="DefaultInstruments"/>.</summary>
     /// <param name="relativeAccuracy">The relative error bound of every percentile, 0.0001 to 0.1. Default 1%.</param>
     public AccuScenePercentiles(double relativeAccuracy = 0.01)
+        : this(relativeAccuracy, DefaultInstruments, scope: null, anyScope: true)
+    {
+    }
+
+    /// <param name="relativeAccuracy">The relative error bound.</param>
+    /// <param name="instruments">Instrument names covered on any meter.</param>
+    /// <param name="scope">The host's <see cref="IMeterFactory"/>: meters another factory created belong to another host.</param>
+    /// <param name="anyScope">Listen to every meter whatever its scope.</param>
+    internal AccuScenePercentiles(double relativeAccuracy, IEnumerable<string> instruments, object? scope, bool anyScope)
     {
         if (!(relativeAccuracy >= 0.0001 && relativeAccuracy <= 0.1))
         {
@@ -35,7 +56,14 @@ public sealed class AccuScenePercentiles : IDisposable
         }
 
         _relativeAccuracy = relativeAccuracy;
-        _listener = new MeterListener { InstrumentPublished = this.OnInstrumentPublished };
+        _names = new HashSet<string>(instruments, StringComparer.Ordinal);
+        _scope = scope;
+        this.AnyScope = anyScope;
+        _listener = new MeterListener
+        {
+            InstrumentPublished = this.OnInstrumentPublished,
+            MeasurementsCompleted = this.OnMeasurementsCompleted,
+        };
         _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => Record(value, tags, state));
         _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => Record(value, tags, state));
         _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => Record(value, tags, state));
@@ -43,19 +71,12 @@ public sealed class AccuScenePercentiles : IDisposable
         _listener.Start();
     }
 
-    // Runs inside the app's Histogram.Record: a tag value whose ToString() throws (or any other fault) costs
-    // the sketch that one measurement, counted, and never reaches the caller.
-    private static void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-    {
-        try
-        {
-            ((InstrumentSeries)state!).Record(value, tags);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            AccuSceneSelfDiagnostics.ProcessorFailed(nameof(AccuScenePercentiles), "record", ex);
-        }
-    }
+    /// <summary>The percentiles of one provider: <paramref name="scope"/>'s meters and unscoped ones, or every meter when it is <see langword="null"/>.</summary>
+    internal static AccuScenePercentiles Create(AccuScenePercentilesOptions options, IMeterFactory? scope) =>
+        new(0.01, [.. options.StandardInstruments ? DefaultInstruments : [], .. options.Instruments], scope, anyScope: scope is null);
+
+    /// <summary>Gets the relative error bound of every percentile this instance reports.</summary>
+    public double RelativeAccuracy => _relativeAccuracy;
 
     /// <summary>Gets how many measurements went into overflow series because an instrument had too many tag sets.</summary>
     public long OverflowMeasurements
@@ -69,59 +90,42 @@ public sealed class AccuScenePercentiles : IDisposable
         }
     }
 
+    /// <summary>
+    /// Gets how many NaN or infinite measurements were left out of every sketch. Each listening instance (one per
+    /// host or facade) also adds them to <c>accuscene.otel.percentiles.non_finite</c>, so a measurement on a meter
+    /// two hosts both hear counts there twice.
+    /// </summary>
+    public long NonFiniteMeasurements => Interlocked.Read(ref _nonFinite);
+
+    private bool AnyScope { get; }
+
     /// <summary>Returns count, min, max, mean and p50/p90/p95/p99 of every series seen so far.</summary>
-    /// <returns>One entry per series, ordered by instrument name.</returns>
+    /// <returns>One entry per series, ordered by instrument name, then meter name.</returns>
     public IReadOnlyList<HistogramPercentiles> Snapshot()
     {
-        InstrumentSeries[] instruments;
-        lock (_gate)
-        {
-            instruments = [.. _instruments];
-        }
-
         var result = new List<HistogramPercentiles>();
-        foreach (var instrument in instruments.OrderBy(i => i.Name, StringComparer.Ordinal))
+        foreach (var instrument in this.Instruments().OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Meter, StringComparer.Ordinal))
         {
             foreach (var (tags, sketch) in instrument.Series())
             {
                 var summary = sketch.Summarize(Quantiles);
-                result.Add(new HistogramPercentiles(
-                    instrument.Name,
-                    instrument.Unit,
-                    tags,
-                    summary.Count,
-                    summary.Min,
-                    summary.Max,
-                    summary.Mean,
-                    summary.Quantiles[0],
-                    summary.Quantiles[1],
-                    summary.Quantiles[2],
-                    summary.Quantiles[3]));
+                result.Add(Percentiles(instrument.Name, instrument.Unit, tags, summary) with { Meter = instrument.Meter });
             }
         }
 
         return result;
     }
 
-    /// <summary>Returns the series of <paramref name="instrument"/> whose tags include all of <paramref name="tags"/>, merged.</summary>
+    /// <summary>Returns the series of <paramref name="instrument"/> (on every meter) whose tags include all of <paramref name="tags"/>, merged.</summary>
     /// <param name="instrument">The instrument name.</param>
     /// <param name="tags">Tags to match (an empty list matches every series).</param>
     /// <returns>The merged percentiles, or <see langword="null"/> when no series matches.</returns>
-    public HistogramPercentiles? Find(string instrument, params KeyValuePair<string, string?>[] tags)
-    {
-        if (this.Merge(instrument, tags) is not ({ } merged, var unit))
-        {
-            return null;
-        }
-
-        var summary = merged.Summarize(Quantiles);
-        return new HistogramPercentiles(instrument, unit, tags, summary.Count, summary.Min, summary.Max, summary.Mean,
-            summary.Quantiles[0], summary.Quantiles[1], summary.Quantiles[2], summary.Quantiles[3]);
-    }
+    public HistogramPercentiles? Find(string instrument, params KeyValuePair<string, string?>[] tags) =>
+        this.Merge(instrument, tags) is ({ } merged, var unit) ? Percentiles(instrument, unit, tags, merged.Summarize(Quantiles)) : null;
 
     /// <summary>Returns quantile <paramref name="quantile"/> of the merged series of <paramref name="instrument"/> whose tags include <paramref name="tags"/>.</summary>
     /// <param name="instrument">The instrument name.</param>
-    /// <param name="quantile">The quantile, 0 to 1.</param>
+    /// <param name="quantile">The quantile, 0 to 1, by the nearest-rank method: the smallest value with at least that share of the values at or below it.</param>
     /// <param name="tags">Tags to match (an empty list matches every series).</param>
     /// <returns>The value within the sketch's relative error, or <see langword="null"/> when no series matches.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is not between 0 and 1 (NaN included).</exception>
@@ -135,55 +139,127 @@ public sealed class AccuScenePercentiles : IDisposable
         return this.Merge(instrument, tags) is ({ Count: > 0 } merged, _) ? merged.Quantile(quantile) : null;
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _listener.Dispose();
-
-    /// <summary>A copy of the merged series of <paramref name="instrument"/> matching <paramref name="tags"/>, to difference over a window.</summary>
-    internal (Snapshot Snapshot, double Gamma)? Capture(string instrument, KeyValuePair<string, string?>[] tags) =>
-        this.Merge(instrument, tags) is ({ } merged, _) ? (merged.Capture(), merged.Gamma) : null;
-
-    private (RelativeErrorSketch? Sketch, string? Unit) Merge(string instrument, KeyValuePair<string, string?>[] tags)
+    /// <summary>Stops listening. What was recorded stays readable, so a last collection still reads the sketch.</summary>
+    public void Dispose()
     {
-        ArgumentNullException.ThrowIfNull(tags);
-        InstrumentSeries? found;
-        lock (_gate)
-        {
-            found = _instruments.Find(i => i.Name == instrument);
-        }
+        _disposing = true;
+        _listener.Dispose();
+    }
 
-        if (found is null)
-        {
-            return (null, null);
-        }
+    /// <summary>Whether measurements of <paramref name="instrument"/> on <paramref name="meter"/> go into a sketch.</summary>
+    internal bool Covers(string meter, string instrument) => AccuSceneTelemetry.IsAccuSceneName(meter) || _names.Contains(instrument);
 
-        var merged = new RelativeErrorSketch(_relativeAccuracy);
-        var matched = false;
-        foreach (var (seriesTags, sketch) in found.Series())
+    /// <summary>
+    /// A copy of the merged series of <paramref name="instrument"/> on exactly <paramref name="meters"/> (the meters an
+    /// exporter saw that name from) matching <paramref name="tags"/>, to difference over a window; <see langword="null"/>
+    /// when one of those meters has no sketch here (not covered, or another host's), so the caller falls back to buckets
+    /// rather than describe another population.
+    /// </summary>
+    internal Snapshot? Capture(string instrument, KeyValuePair<string, string?>[] tags, IReadOnlyCollection<string> meters)
+    {
+        var found = this.Instruments().Where(i => i.Name == instrument).ToList();
+        foreach (var meter in meters)
         {
-            if (tags.All(t => seriesTags.Contains(t)))
+            if (!found.Exists(i => i.Meter == meter))
             {
-                merged.Merge(sketch);
-                matched = true;
+                return null;
             }
         }
 
-        return (matched ? merged : null, found.Unit);
+        return this.Merge(instrument, tags, meters) is ({ } merged, _) ? merged.Capture() : null;
+    }
+
+    private static HistogramPercentiles Percentiles(string instrument, string? unit, IReadOnlyList<KeyValuePair<string, string?>> tags, SketchSummary summary) =>
+        new(instrument, unit, tags, summary.Count, summary.Min, summary.Max, summary.Mean,
+            summary.Quantiles[0], summary.Quantiles[1], summary.Quantiles[2], summary.Quantiles[3]);
+
+    // Runs inside the app's Histogram.Record: a tag value whose ToString() throws (or any other fault) costs
+    // the sketch that one measurement, counted, and never reaches the caller.
+    private static void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        var (owner, series) = ((AccuScenePercentiles, InstrumentSeries))state!;
+        if (!double.IsFinite(value))
+        {
+            owner.CountNonFinite();
+            return;
+        }
+
+        try
+        {
+            series.Record(value, tags);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            AccuSceneSelfDiagnostics.ProcessorFailed(nameof(AccuScenePercentiles), "record", ex);
+        }
+    }
+
+    private void CountNonFinite()
+    {
+        Interlocked.Increment(ref _nonFinite);
+        AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.PercentilesNonFinite, 1);
+    }
+
+    private InstrumentSeries[] Instruments()
+    {
+        lock (_gate)
+        {
+            return [.. _instruments];
+        }
+    }
+
+    private (RelativeErrorSketch? Sketch, string? Unit) Merge(string instrument, KeyValuePair<string, string?>[] tags, IReadOnlyCollection<string>? meters = null)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        RelativeErrorSketch? merged = null;
+        string? unit = null;
+        foreach (var found in this.Instruments())
+        {
+            if (found.Name != instrument || (meters is not null && !meters.Contains(found.Meter)))
+            {
+                continue;
+            }
+
+            unit ??= found.Unit;
+            foreach (var (seriesTags, sketch) in found.Series())
+            {
+                if (tags.All(t => seriesTags.Contains(t)))
+                {
+                    (merged ??= new RelativeErrorSketch(_relativeAccuracy)).Merge(sketch);
+                }
+            }
+        }
+
+        return (merged, unit);
     }
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
-        if (!AccuSceneTelemetry.IsAccuSceneName(instrument.Meter.Name)
-            || instrument is not (Histogram<double> or Histogram<float> or Histogram<long> or Histogram<int>))
+        if (instrument is not (Histogram<double> or Histogram<float> or Histogram<long> or Histogram<int>)
+            || !this.Covers(instrument.Meter.Name, instrument.Name)
+            || !(this.AnyScope || instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, _scope)))
         {
             return;
         }
 
-        var series = new InstrumentSeries(instrument.Name, instrument.Unit, _relativeAccuracy, MaxSeriesPerInstrument);
+        var series = new InstrumentSeries(instrument.Meter.Name, instrument.Name, instrument.Unit, _relativeAccuracy, MaxSeriesPerInstrument);
         lock (_gate)
         {
             _instruments.Add(series);
         }
 
-        listener.EnableMeasurementEvents(instrument, series);
+        listener.EnableMeasurementEvents(instrument, (this, series));
+    }
+
+    // The meter is gone: the instrument's series go with it. When the listener itself is disposed, they stay.
+    private void OnMeasurementsCompleted(Instrument instrument, object? state)
+    {
+        if (!_disposing && state is (AccuScenePercentiles, InstrumentSeries series))
+        {
+            lock (_gate)
+            {
+                _instruments.Remove(series);
+            }
+        }
     }
 }

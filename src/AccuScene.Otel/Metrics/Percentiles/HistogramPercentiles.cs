@@ -26,4 +26,8 @@ public sealed record HistogramPercentiles(
     double P50,
     double P90,
     double P95,
-    double P99);
+    double P99)
+{
+    /// <summary>Gets the meter of the series, or <see langword="null"/> for a merge of every meter's series of the name.</summary>
+    public string? Meter { get; init; }
+}

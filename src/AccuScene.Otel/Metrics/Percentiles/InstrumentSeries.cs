@@ -32,8 +32,9 @@ internal sealed class InstrumentSeries
     private int _count;
     private readonly int _slot = Interlocked.Increment(ref _nextSlot) & (LastLookup.Slots - 1);
 
-    public InstrumentSeries(string name, string? unit, double relativeAccuracy, int maxSeries)
+    public InstrumentSeries(string meter, string name, string? unit, double relativeAccuracy, int maxSeries)
     {
+        this.Meter = meter;
         this.Name = name;
         this.Unit = unit;
         _relativeAccuracy = relativeAccuracy;
@@ -41,12 +42,14 @@ internal sealed class InstrumentSeries
         _untagged = new RelativeErrorSketch(relativeAccuracy);
     }
 
+    public string Meter { get; }
+
     public string Name { get; }
 
     public string? Unit { get; }
 
     // Counted by the overflow sketch itself: a thread's cached lookup can reach it without Find.
-    public long Overflowed => Volatile.Read(ref _overflow)?.Sketch is { } sketch ? sketch.Count + sketch.Rejected : 0;
+    public long Overflowed => Volatile.Read(ref _overflow)?.Sketch is { } sketch ? sketch.Count + sketch.NonFinite : 0;
 
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -76,7 +79,7 @@ internal sealed class InstrumentSeries
     public IEnumerable<(IReadOnlyList<KeyValuePair<string, string?>> Tags, RelativeErrorSketch Sketch)> Series()
     {
         var result = new List<(IReadOnlyList<KeyValuePair<string, string?>>, RelativeErrorSketch)>();
-        if (_untagged.Count > 0 || _untagged.Rejected > 0)
+        if (_untagged.Count > 0 || _untagged.NonFinite > 0)
         {
             result.Add(([], _untagged));
         }

@@ -1,49 +1,53 @@
 namespace AccuScene.Otel.Metrics.Percentiles;
 
 /// <summary>
-/// A mergeable quantile sketch with a guaranteed relative error (the DDSketch construction): a positive
-/// value <c>x</c> falls into bucket <c>i = ceil(log_γ x)</c> with <c>γ = (1 + α) / (1 − α)</c>, and the bucket
-/// is reported as <c>2γ^i / (γ + 1)</c>, which is within <c>α</c> of every value in it. Memory is bounded by
-/// <see cref="MaxBuckets"/> counters (4 KiB); when the values span more than that many buckets (about
-/// 8.9 decades at α = 1%), the lowest buckets are folded together, so only the lowest quantiles can lose
-/// accuracy, never the upper ones that latency percentiles use. Thread-safe.
+/// A mergeable quantile sketch with a guaranteed relative error (the DDSketch construction): a value falls
+/// into a bucket by its magnitude (<see cref="SketchMapping"/>, from the exponent bits and a table, so no
+/// logarithm per value), and a bucket is reported as a value within α of every value in it. Negative values
+/// have buckets of their own and zeros a counter, so every finite value is kept; count, sum, min and max are
+/// exact. NaN and ±∞ are counted in <see cref="NonFinite"/> and left out of everything else.
+/// <para>
+/// Memory is bounded: <see cref="MaxBuckets"/> counters (4 KiB) per sign, the negative ones allocated only when
+/// a negative value arrives. At α = 1% a bucket is 1/35 of an octave, so 1024 buckets span about 8.8 decades of magnitude per sign;
+/// every percentile whose value lies within 8.8 decades below the largest magnitude keeps the bound, and only
+/// those below that (folded into the lowest bucket kept, counted in <see cref="Collapsed"/>) lose it.
+/// </para>
+/// Thread-safe.
 /// </summary>
 internal sealed class RelativeErrorSketch
 {
-    /// <summary>The most buckets one sketch keeps.</summary>
+    /// <summary>The most buckets one sign of a sketch keeps.</summary>
     public const int MaxBuckets = 1024;
 
+    // Below the smallest normal double, the exponent bits no longer give the magnitude: such values count as zero.
+    private const double SmallestNormal = 2.2250738585072014E-308;
+
     private readonly Lock _gate = new();
-    private readonly double _gamma;
-    private readonly double _logGamma;
-    private readonly int[] _counts = new int[MaxBuckets];
-    private int _offset;          // bucket index of _counts[0]
-    private int _used;            // number of slots in use, from _counts[0]
+    private readonly SketchMapping _mapping;
+    private readonly SketchStore _positive = new();
+    private SketchStore? _negative;
     private long _zeroCount;
     private long _count;
     private double _sum;
     private double _min = double.PositiveInfinity;
     private double _max = double.NegativeInfinity;
-    private long _collapsed;
-    private long _rejected;
+    private long _nonFinite;
 
-    /// <summary>Creates a sketch with relative accuracy <paramref name="relativeAccuracy"/> (0 &lt; α &lt; 1).</summary>
+    /// <summary>Creates a sketch with relative accuracy <paramref name="relativeAccuracy"/>, 0.0001 to 0.1.</summary>
     public RelativeErrorSketch(double relativeAccuracy = 0.01)
     {
-        if (!(relativeAccuracy > 0 && relativeAccuracy < 1))
+        if (!(relativeAccuracy >= 0.0001 && relativeAccuracy <= 0.1))
         {
-            throw new ArgumentOutOfRangeException(nameof(relativeAccuracy), relativeAccuracy, "The relative accuracy must be between 0 and 1, exclusive.");
+            throw new ArgumentOutOfRangeException(nameof(relativeAccuracy), relativeAccuracy, "The relative accuracy must be between 0.0001 and 0.1.");
         }
 
-        this.RelativeAccuracy = relativeAccuracy;
-        _gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
-        _logGamma = Math.Log(_gamma);
+        _mapping = SketchMapping.For(relativeAccuracy);
     }
 
     /// <summary>Gets α, the bound on the relative error of every quantile.</summary>
-    public double RelativeAccuracy { get; }
+    public double RelativeAccuracy => _mapping.RelativeAccuracy;
 
-    /// <summary>Gets how many values were added.</summary>
+    /// <summary>Gets how many finite values were added.</summary>
     public long Count
     {
         get
@@ -55,58 +59,60 @@ internal sealed class RelativeErrorSketch
         }
     }
 
-    /// <summary>Gets how many values were refused (negative, NaN or infinite); they are counted, never thrown.</summary>
-    public long Rejected
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _rejected;
-            }
-        }
-    }
+    /// <summary>Gets how many NaN or infinite values were left out; they are counted, never thrown.</summary>
+    public long NonFinite => Interlocked.Read(ref _nonFinite);
 
-    /// <summary>Gets how many values were folded into the lowest bucket because the range outgrew the memory bound.</summary>
+    /// <summary>
+    /// Gets how many times values were moved into a lowest bucket because the range outgrew the memory bound (a value
+    /// moved twice counts twice): non-zero means the lowest percentiles may have lost the bound.
+    /// </summary>
     public long Collapsed
     {
         get
         {
             lock (_gate)
             {
-                return _collapsed;
+                return _positive.Collapsed + (_negative?.Collapsed ?? 0);
             }
         }
     }
 
-    /// <summary>Adds one value. Negative, NaN and infinite values are refused and counted.</summary>
+    /// <summary>Adds one value. NaN and infinite values are counted in <see cref="NonFinite"/> and left out.</summary>
     public void Add(double value)
     {
-        if (!(value >= 0) || double.IsInfinity(value))
+        if (!double.IsFinite(value))
         {
-            lock (_gate)
-            {
-                _rejected++;
-            }
-
+            Interlocked.Increment(ref _nonFinite);
             return;
         }
 
-        // Values below the smallest normal double are treated as zero, as DDSketch does.
-        var index = value < double.Epsilon * 4 ? int.MinValue : (int)Math.Ceiling(Math.Log(value) / _logGamma);
+        var magnitude = Math.Abs(value);
+        var index = magnitude >= SmallestNormal ? _mapping.Index(magnitude) : int.MinValue;
         lock (_gate)
         {
             _count++;
             _sum += value;
-            _min = Math.Min(_min, value);
-            _max = Math.Max(_max, value);
+            if (value < _min)
+            {
+                _min = value;
+            }
+
+            if (value > _max)
+            {
+                _max = value;
+            }
+
             if (index == int.MinValue)
             {
                 _zeroCount++;
             }
+            else if (value > 0)
+            {
+                _positive.Increment(index, 1);
+            }
             else
             {
-                this.Increment(index, 1);
+                (_negative ??= new SketchStore()).Increment(index, 1);
             }
         }
     }
@@ -120,26 +126,23 @@ internal sealed class RelativeErrorSketch
             throw new ArgumentException("Only sketches with the same relative accuracy can be merged.", nameof(other));
         }
 
-        var snapshot = other.Snapshot();
+        var snapshot = other.Capture();
         lock (_gate)
         {
             _count += snapshot.Count;
             _sum += snapshot.Sum;
             _zeroCount += snapshot.ZeroCount;
-            _rejected += snapshot.Rejected;
-            _collapsed += snapshot.Collapsed;
+            Interlocked.Add(ref _nonFinite, snapshot.NonFinite);
             if (snapshot.Count > 0)
             {
                 _min = Math.Min(_min, snapshot.Min);
                 _max = Math.Max(_max, snapshot.Max);
             }
 
-            for (var i = 0; i < snapshot.Counts.Length; i++)
+            _positive.Add(snapshot.Positive, snapshot.PositiveOffset, snapshot.PositiveCollapsed);
+            if (snapshot.Negative.Length > 0 || snapshot.NegativeCollapsed > 0)
             {
-                if (snapshot.Counts[i] > 0)
-                {
-                    this.Increment(snapshot.Offset + i, snapshot.Counts[i]);
-                }
+                (_negative ??= new SketchStore()).Add(snapshot.Negative, snapshot.NegativeOffset, snapshot.NegativeCollapsed);
             }
         }
     }
@@ -148,105 +151,32 @@ internal sealed class RelativeErrorSketch
     /// <param name="quantiles">Quantiles in [0, 1].</param>
     public SketchSummary Summarize(ReadOnlySpan<double> quantiles)
     {
-        var snapshot = this.Snapshot();
+        var snapshot = this.Capture();
         var values = new double[quantiles.Length];
         for (var q = 0; q < quantiles.Length; q++)
         {
-            values[q] = snapshot.Quantile(quantiles[q], _gamma);
+            values[q] = snapshot.Quantile(quantiles[q]);
         }
 
         return new SketchSummary(snapshot.Count, snapshot.Sum, snapshot.Count == 0 ? double.NaN : snapshot.Min, snapshot.Count == 0 ? double.NaN : snapshot.Max, values);
     }
 
-    /// <summary>Returns the value at quantile <paramref name="quantile"/> (0 to 1), or NaN when empty.</summary>
-    public double Quantile(double quantile) => this.Snapshot().Quantile(quantile, _gamma);
-
-    /// <summary>Gets the bucket growth factor, to read quantiles from snapshots.</summary>
-    public double Gamma => _gamma;
+    /// <summary>Returns the value at quantile <paramref name="quantile"/> (0 to 1, by <see cref="NearestRank"/>), or NaN when empty.</summary>
+    public double Quantile(double quantile) => this.Capture().Quantile(quantile);
 
     /// <summary>Takes a consistent copy.</summary>
-    public Snapshot Capture() => this.Snapshot();
-
-    private Snapshot Snapshot()
+    public Snapshot Capture()
     {
         lock (_gate)
         {
-            return new Snapshot(_counts.AsSpan(0, _used).ToArray(), _offset, _zeroCount, _count, _sum, _min, _max, _rejected, _collapsed);
-        }
-    }
-
-    private void Increment(int index, int amount)
-    {
-        if (_used == 0)
-        {
-            _offset = index;
-            _used = 1;
-            _counts[0] = amount;
-            return;
-        }
-
-        if (index < _offset)
-        {
-            var shift = _offset - index;
-            if (_used + shift <= MaxBuckets)
+            var (positive, positiveOffset) = _positive.Copy();
+            var (negative, negativeOffset) = _negative?.Copy() ?? ([], 0);
+            return new Snapshot(_mapping, positive, positiveOffset, negative, negativeOffset, _zeroCount, _count, _sum, _min, _max)
             {
-                Array.Copy(_counts, 0, _counts, shift, _used);
-                Array.Clear(_counts, 0, shift);
-                _offset = index;
-                _used += shift;
-            }
-            else
-            {
-                // No room below: fold into the lowest bucket kept.
-                _collapsed += amount;
-                index = _offset;
-            }
+                NonFinite = Interlocked.Read(ref _nonFinite),
+                PositiveCollapsed = _positive.Collapsed,
+                NegativeCollapsed = _negative?.Collapsed ?? 0,
+            };
         }
-        else if (index - _offset >= MaxBuckets)
-        {
-            // No room above: drop the lowest buckets into the new lowest one to make room.
-            var needed = index - _offset - MaxBuckets + 1;
-            this.CollapseLowest(needed);
-        }
-
-        var slot = index - _offset;
-        if (slot >= _used)
-        {
-            _used = slot + 1;
-        }
-
-        _counts[slot] = _counts[slot] > int.MaxValue - amount ? int.MaxValue : _counts[slot] + amount;
-    }
-
-    private void CollapseLowest(int buckets)
-    {
-        if (buckets >= _used)
-        {
-            var total = 0L;
-            for (var i = 0; i < _used; i++)
-            {
-                total += _counts[i];
-            }
-
-            _collapsed += total;
-            Array.Clear(_counts, 0, _used);
-            _offset += buckets;
-            _counts[0] = (int)Math.Min(total, int.MaxValue);
-            _used = 1;
-            return;
-        }
-
-        var folded = 0L;
-        for (var i = 0; i < buckets; i++)
-        {
-            folded += _counts[i];
-        }
-
-        _collapsed += folded;
-        Array.Copy(_counts, buckets, _counts, 0, _used - buckets);
-        Array.Clear(_counts, _used - buckets, buckets);
-        _used -= buckets;
-        _offset += buckets;
-        _counts[0] = (int)Math.Min(_counts[0] + folded, int.MaxValue);
     }
 }

@@ -1,0 +1,56 @@
+using AccuScene.Otel.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace AccuScene.Otel.Metrics.InProcess;
+
+/// <summary>
+/// The exporter of the one in-process reader: every collection is aggregated once by OpenTelemetry and then
+/// handed to each consumer (the alert rules, the dashboard), so an in-process feature costs no aggregation per
+/// measurement of its own. The reader collects at the shortest consumer interval, and every consumer gets every
+/// collection (a forced flush included): alert rules are evaluated at each one. A consumer that throws costs
+/// only its own turn, counted; the others still get the batch.
+/// </summary>
+internal sealed class InProcessMetricExporter(IReadOnlyList<BaseExporter<Metric>> consumers) : BaseExporter<Metric>
+{
+    public override ExportResult Export(in Batch<Metric> batch)
+    {
+        foreach (var consumer in consumers)
+        {
+            try
+            {
+                consumer.Export(batch);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                AccuSceneSelfDiagnostics.ProcessorFailed("in-process-reader", "export", ex);
+            }
+        }
+
+        return ExportResult.Success;
+    }
+
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        var result = true;
+        foreach (var consumer in consumers)
+        {
+            result &= consumer.Shutdown(timeoutMilliseconds);
+        }
+
+        return result;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var consumer in consumers)
+            {
+                consumer.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}

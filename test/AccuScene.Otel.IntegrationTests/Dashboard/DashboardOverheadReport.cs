@@ -23,11 +23,11 @@ public class DashboardOverheadReport : PlaywrightTest
 
     [Test]
     [CancelAfter(360_000)]
-    public async Task ApiLatencyP95_WithAndWithoutTheDashboardOpen()
+    public async Task ApiLatencyP95_WithAndWithoutTheDashboardOpen(CancellationToken cancellationToken)
     {
         RequiredBinary.Require(PrometheusServer.Binary, PrometheusServer.InstallHint);
-        var without = await this.MeasureAsync(openDashboard: false);
-        var with = await this.MeasureAsync(openDashboard: true);
+        var without = await this.MeasureAsync(openDashboard: false, cancellationToken);
+        var with = await this.MeasureAsync(openDashboard: true, cancellationToken);
 
         TestContext.Out.WriteLine();
         foreach (var run in new[] { without, with })
@@ -46,22 +46,21 @@ public class DashboardOverheadReport : PlaywrightTest
         });
     }
 
-    private async Task<Measurement> MeasureAsync(bool openDashboard)
+    private async Task<Measurement> MeasureAsync(bool openDashboard, CancellationToken cancellationToken = default)
     {
-        var token = TestContext.CurrentContext.CancellationToken;
         var label = openDashboard ? "with /dashboard open:" : "without a browser:";
         var (demo, port, prometheusPort) = DemoProcess.Start("70s");
         using var demoProcess = demo;
-        using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}");
+        using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}", cancellationToken);
         var root = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(60);
-        while (await HttpProbe.TryGetStatusAsync(http, new Uri(root, "health/live"), token) != 200)
+        while (await HttpProbe.TryGetStatusAsync(http, new Uri(root, "health/live"), cancellationToken) != 200)
         {
             Assert.That(demo.HasExited, Is.False, "the demo is running:\n" + demo.Output);
             Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the demo listens within 60 s:\n" + demo.Output);
-            await Task.Delay(250, token);
+            await Task.Delay(250, cancellationToken);
         }
 
         var started = DateTimeOffset.UtcNow;
@@ -92,11 +91,11 @@ public class DashboardOverheadReport : PlaywrightTest
                     live += await page.TextContentAsync("#connection") == "live" ? 1 : 0;
                 }
 
-                await Task.Delay(1_000, token);
+                await Task.Delay(1_000, cancellationToken);
             }
 
-            var (dashboardP95, median, points) = await ReadDashboardP95Async(http, root, token);
-            var prometheusP95 = (await prometheus.QueryAsync(PrometheusP95)).Select(s => (double?)s.Value).FirstOrDefault();
+            var (dashboardP95, median, points) = await ReadDashboardP95Async(http, root, cancellationToken);
+            var prometheusP95 = (await prometheus.QueryAsync(PrometheusP95, cancellationToken: cancellationToken)).Select(s => (double?)s.Value).FirstOrDefault();
             if (page is not null)
             {
                 TestContext.Out.WriteLine($"{label} Chromium's stream was live in {live} of {checks} checks");
@@ -113,7 +112,7 @@ public class DashboardOverheadReport : PlaywrightTest
                 await browser.DisposeAsync();
             }
 
-            var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             TestContext.Out.WriteLine($"{label} the demo {(exited ? $"exited {demo.ExitCode}" : "did not exit; stopped")}");
         }
     }

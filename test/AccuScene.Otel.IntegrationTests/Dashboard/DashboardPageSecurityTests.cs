@@ -78,7 +78,7 @@ public class DashboardPageSecurityTests : PlaywrightTest
 
     [Test]
     [CancelAfter(60_000)]
-    public async Task MarkupInALabelAnEventAndAnAlert_IsShownAsText_AndNeverRuns()
+    public async Task MarkupInALabelAnEventAndAnAlert_IsShownAsText_AndNeverRuns(CancellationToken cancellationToken)
     {
         await using var browser = await Chromium.LaunchAsync(this.Playwright);
         var page = await browser.NewPageAsync();
@@ -89,9 +89,10 @@ public class DashboardPageSecurityTests : PlaywrightTest
             _ = d.DismissAsync();
         };
 
-        await page.GotoAsync(new Uri(_base, "dashboard").ToString());
-        await page.WaitForSelectorAsync("td.label", new PageWaitForSelectorOptions { Timeout = 15_000 });
-        await page.WaitForSelectorAsync("tr[data-alert-id]", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        // Playwright takes no token: the waits are bounded by their own timeouts and by the test's token.
+        await page.GotoAsync(new Uri(_base, "dashboard").ToString()).WaitAsync(cancellationToken);
+        await page.WaitForSelectorAsync("td.label", new PageWaitForSelectorOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
+        await page.WaitForSelectorAsync("tr[data-alert-id]", new PageWaitForSelectorOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
         var label = await page.TextContentAsync("td.label");
         var texts = await page.EvalOnSelectorAllAsync<string[]>("table.events td, table.alerts td", "cells => cells.map(c => c.textContent)");
         var xss = await page.EvaluateAsync<string?>("() => window.__xss === undefined ? null : String(window.__xss)");
@@ -113,7 +114,7 @@ public class DashboardPageSecurityTests : PlaywrightTest
 
     [Test]
     [CancelAfter(60_000)]
-    public async Task TheAcknowledgeButton_AcknowledgesTheAlert()
+    public async Task TheAcknowledgeButton_AcknowledgesTheAlert(CancellationToken cancellationToken)
     {
         await using var browser = await Chromium.LaunchAsync(this.Playwright);
         var page = await browser.NewPageAsync();
@@ -126,7 +127,7 @@ public class DashboardPageSecurityTests : PlaywrightTest
         await page.WaitForFunctionAsync("() => document.querySelector('tr[data-alert-id] button.ack').textContent === 'acknowledged'", null, new PageWaitForFunctionOptions { Timeout = 5_000 });
 
         using var http = new HttpClient();
-        using var alerts = JsonDocument.Parse(await http.GetStringAsync(new Uri(_base, "alerts")));
+        using var alerts = JsonDocument.Parse(await http.GetStringAsync(new Uri(_base, "alerts"), cancellationToken));
         var alert = alerts.RootElement.GetProperty("active").EnumerateArray().Single(a => a.GetProperty("id").GetString() == id);
         Assert.That(alert.GetProperty("acknowledgement").GetProperty("by").GetString(), Is.EqualTo("dashboard"), "/alerts shows the acknowledgement");
     }

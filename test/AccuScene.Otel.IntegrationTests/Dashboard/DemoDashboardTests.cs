@@ -143,7 +143,7 @@ public class DemoDashboardTests : PlaywrightTest
 
     [Test]
     [CancelAfter(90_000)]
-    public async Task Chromium_DrawsChartsWithData_AndUpdatesThemThroughTheStream()
+    public async Task Chromium_DrawsChartsWithData_AndUpdatesThemThroughTheStream(CancellationToken cancellationToken)
     {
         await using var browser = await Chromium.LaunchAsync(this.Playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
@@ -165,11 +165,12 @@ public class DemoDashboardTests : PlaywrightTest
         };
         page.PageError += (_, e) => errors.Add(e);
 
-        await page.GotoAsync(new Uri(_base, "dashboard").ToString());
+        // Playwright takes no token: the waits are bounded by their own timeouts and by the test's token.
+        await page.GotoAsync(new Uri(_base, "dashboard").ToString()).WaitAsync(cancellationToken);
         await page.WaitForFunctionAsync(
             "() => Array.from(document.querySelectorAll('svg.chart')).filter(c => Number(c.getAttribute('data-points')) > 1).length >= 3",
             null,
-            new PageWaitForFunctionOptions { Timeout = 30_000 });
+            new PageWaitForFunctionOptions { Timeout = 30_000 }).WaitAsync(cancellationToken);
         var charts = await page.EvalOnSelectorAllAsync<int[]>("svg.chart", "cs => cs.map(c => Number(c.getAttribute('data-points')))");
         var paths = await page.Locator("svg.chart path").CountAsync();
 

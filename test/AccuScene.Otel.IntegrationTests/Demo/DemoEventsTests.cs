@@ -14,22 +14,22 @@ public class DemoEventsTests
 {
     [Test]
     [CancelAfter(180_000)]
-    public async Task AfterFortyFiveSecondsOfChaos_EventsAndProfilingAnswerAsSpecified()
+    public async Task AfterFortyFiveSecondsOfChaos_EventsAndProfilingAnswerAsSpecified(CancellationToken cancellationToken)
     {
         var (demo, port, _) = DemoProcess.Start("90s", arguments: ["--chaos"]);
         using var demoProcess = demo;
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-        await Task.Delay(TimeSpan.FromSeconds(45));
+        await Task.Delay(TimeSpan.FromSeconds(45), cancellationToken);
         Assert.That(demo.HasExited, Is.False, demo.Output);
 
-        var all = await GetAsync(http, "events?limit=1000");
-        var errors = await GetAsync(http, "events?severity=error&limit=1000");
+        var all = await GetAsync(http, "events?limit=1000", cancellationToken);
+        var errors = await GetAsync(http, "events?severity=error&limit=1000", cancellationToken);
         var newest = all.GetProperty("events")[0].GetProperty("timestamp").GetDateTimeOffset();
         // A 10 s window that ends 2 s before the newest event: the newest must be left out (to is exclusive).
         var to = newest.AddSeconds(-2);
         var from = to.AddSeconds(-10);
-        var range = await GetAsync(http, $"events?from={Iso(from)}&to={Iso(to)}&limit=1000");
-        var profiling = await GetAsync(http, "profiling");
+        var range = await GetAsync(http, $"events?from={Iso(from)}&to={Iso(to)}&limit=1000", cancellationToken);
+        var profiling = await GetAsync(http, "profiling", cancellationToken);
 
         var categories = all.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("category").GetString()).Distinct().ToList();
         var errorSeverities = errors.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("severity").GetString()).ToList();
@@ -53,10 +53,10 @@ public class DemoEventsTests
     private static string Iso(DateTimeOffset time) =>
         Uri.EscapeDataString(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
 
-    private static async Task<JsonElement> GetAsync(HttpClient http, string path)
+    private static async Task<JsonElement> GetAsync(HttpClient http, string path, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
         Assert.That((int)response.StatusCode, Is.EqualTo(200), path);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
     }
 }

@@ -17,7 +17,7 @@ public class DemoFileLogTests
 
     [Test]
     [CancelAfter(180_000)]
-    public async Task Demo_WritesRollingJsonLogFiles()
+    public async Task Demo_WritesRollingJsonLogFiles(CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("accuscene-demo-log-").FullName;
         try
@@ -31,7 +31,7 @@ public class DemoFileLogTests
             }, ["--rate", "5"]);
             using (demo)
             {
-                Assert.That(await demo.WaitForExitAsync(TimeSpan.FromSeconds(90)), Is.True, "the demo stops after --duration:\n" + demo.Output);
+                Assert.That(await demo.WaitForExitAsync(TimeSpan.FromSeconds(90), cancellationToken), Is.True, "the demo stops after --duration:\n" + demo.Output);
                 Assert.That(demo.ExitCode, Is.Zero, demo.Output);
             }
 

@@ -14,7 +14,7 @@ public class DemoHealthTests
 {
     [Test]
     [CancelAfter(240_000)]
-    public async Task Chaos_TurnsReadiness503AndBack_WhileLivenessNeverFails()
+    public async Task Chaos_TurnsReadiness503AndBack_WhileLivenessNeverFails(CancellationToken cancellationToken)
     {
         var (chaos, chaosPort, _) = DemoProcess.Start("170s", arguments: ["--chaos"]);
         using var chaosProcess = chaos;
@@ -32,7 +32,7 @@ public class DemoHealthTests
         {
             try
             {
-                using var live = await http.GetAsync(new Uri(baseUri, "health/live"));
+                using var live = await http.GetAsync(new Uri(baseUri, "health/live"), cancellationToken);
                 livePolls++;
                 liveFailures += live.IsSuccessStatusCode ? 0 : 1;
             }
@@ -45,12 +45,12 @@ public class DemoHealthTests
 
             try
             {
-                using var ready = await http.GetAsync(new Uri(baseUri, "health/ready"));
+                using var ready = await http.GetAsync(new Uri(baseUri, "health/ready"), cancellationToken);
                 var status = (int)ready.StatusCode;
                 if (status == 200 && !sawDown)
                 {
                     sawReady = true;
-                    checks ??= await http.GetStringAsync(new Uri(baseUri, "health"));
+                    checks ??= await http.GetStringAsync(new Uri(baseUri, "health"), cancellationToken);
                 }
 
                 sawDown |= sawReady && status == 503;
@@ -61,7 +61,7 @@ public class DemoHealthTests
                 // A slow readiness answer is retried on the next poll.
             }
 
-            await Task.Delay(500);
+            await Task.Delay(500, cancellationToken);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

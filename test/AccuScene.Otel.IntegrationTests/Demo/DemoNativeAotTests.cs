@@ -13,7 +13,7 @@ public partial class DemoNativeAotTests
 {
     [Test]
     [CancelAfter(600_000)]
-    public async Task ThePublish_HasNoTrimOrAotWarning_AndTheBinaryRunsTheDemo()
+    public async Task ThePublish_HasNoTrimOrAotWarning_AndTheBinaryRunsTheDemo(CancellationToken cancellationToken)
     {
         RequiredBinary.Require("/usr/bin/clang", "apt-get install -y clang zlib1g-dev");
         RequiredBinary.Require("/usr/include/zlib.h", "apt-get install -y clang zlib1g-dev");
@@ -28,7 +28,7 @@ public partial class DemoNativeAotTests
                 "dotnet",
                 ["publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", Path.Combine(output, "bin"), "--artifacts-path", artifacts, "-nologo"],
                 new Dictionary<string, string>());
-            Assert.That(await publish.WaitForExitAsync(TimeSpan.FromMinutes(8)), Is.True, "the publish finished");
+            Assert.That(await publish.WaitForExitAsync(TimeSpan.FromMinutes(8), cancellationToken), Is.True, "the publish finished");
             var log = publish.Output;
             var warnings = TrimOrAotWarning().Matches(log).Select(m => m.Value).Distinct().ToList();
             var anyWarning = log.Split('\n').Where(l => l.Contains(": warning ", StringComparison.OrdinalIgnoreCase)).ToList();
@@ -51,16 +51,16 @@ public partial class DemoNativeAotTests
             {
                 try
                 {
-                    scene ??= await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/scenes/scene-1"));
-                    data ??= await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/dashboard/data"));
+                    scene ??= await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/scenes/scene-1"), cancellationToken);
+                    data ??= await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/dashboard/data"), cancellationToken);
                 }
                 catch (HttpRequestException)
                 {
-                    await Task.Delay(250);
+                    await Task.Delay(250, cancellationToken);
                 }
             }
 
-            Assert.That(await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.True, "the native demo stops after --duration");
+            Assert.That(await demo.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken), Is.True, "the native demo stops after --duration");
             Assert.That(demo.ExitCode, Is.Zero, demo.Output[^Math.Min(4000, demo.Output.Length)..]);
             Assert.That(demo.Output, Does.Contain($"http://127.0.0.1:{port}/dashboard"));
             Assert.That(scene, Does.Contain("\"mass_kg\":1450"), "the scene API answers with its source-generated JSON");

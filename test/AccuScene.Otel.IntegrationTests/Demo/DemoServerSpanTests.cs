@@ -199,7 +199,7 @@ public class DemoServerSpanTests : PlaywrightTest
 
     [Test]
     [CancelAfter(120_000)]
-    public async Task ShortRunWithTheConsoleExporter_PrintsMetrics()
+    public async Task ShortRunWithTheConsoleExporter_PrintsMetrics(CancellationToken cancellationToken)
     {
         var (demo, _, _) = DemoProcess.Start("5s", new Dictionary<string, string>
         {
@@ -207,7 +207,7 @@ public class DemoServerSpanTests : PlaywrightTest
         });
         using var demoProcess = demo;
 
-        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         Assert.That(exited, Is.True, "the demo stops by itself after --duration:\n" + Tail(demo.Output));
 
         // OpenTelemetry's ConsoleMetricExporter: "Metric Name: {name}, Description: ..., Metric Type: ...".

@@ -11,9 +11,9 @@ public class EventExportTests
 {
     [Test]
     [CancelAfter(120_000)]
-    public async Task CapturedEvents_AreExportedExactlyOnce()
+    public async Task CapturedEvents_AreExportedExactlyOnce(CancellationToken cancellationToken)
     {
-        using var dashboard = await AspireDashboard.StartAsync();
+        using var dashboard = await AspireDashboard.StartAsync(cancellationToken);
         var service = "events-" + Guid.NewGuid().ToString("N")[..8];
         var marker = Guid.NewGuid().ToString("N");
         var store = AccuSceneEventStore.Shared;
@@ -32,11 +32,11 @@ public class EventExportTests
             }
         }
 
-        var logs = await AspireDashboard.WaitForAsync(() => dashboard.GetLogsAsync(service), l => l.Count >= 1, TimeSpan.FromSeconds(30));
-        var spans = await AspireDashboard.WaitForAsync(() => dashboard.GetSpansAsync(service), s => s.Count >= 1, TimeSpan.FromSeconds(30));
-        await Task.Delay(2000); // anything exported twice would have arrived by now too
-        logs = await dashboard.GetLogsAsync(service);
-        spans = await dashboard.GetSpansAsync(service);
+        var logs = await AspireDashboard.WaitForAsync(() => dashboard.GetLogsAsync(service, cancellationToken), l => l.Count >= 1, TimeSpan.FromSeconds(30), cancellationToken);
+        var spans = await AspireDashboard.WaitForAsync(() => dashboard.GetSpansAsync(service, cancellationToken), s => s.Count >= 1, TimeSpan.FromSeconds(30), cancellationToken);
+        await Task.Delay(2000, cancellationToken); // anything exported twice would have arrived by now too
+        logs = await dashboard.GetLogsAsync(service, cancellationToken);
+        spans = await dashboard.GetSpansAsync(service, cancellationToken);
 
         var exportedLogs = logs.Count(l => l.Attributes.TryGetValue("marker", out var value) && value == marker);
         var exportedSpanEvents = spans.Sum(s => s.EventNames.Count(n => n == "impact." + marker));

@@ -14,14 +14,16 @@ public class HangingCheckTests
 {
     [Test]
     [CancelAfter(120_000)]
-    public async Task R4_AHangingCheck_NeverHoldsAProbe_AndLivenessIsUnaffected()
+    public async Task R4_AHangingCheck_NeverHoldsAProbe_AndLivenessIsUnaffected(CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(1);
         var hangs = 0;
-        await using var host = await HealthHost.StartAsync(checks => checks.AddDependencyCheck(
-            "hanging",
-            new HealthDependency("scenes-db", "database"),
-            _ => new HangingCheck(() => Interlocked.Increment(ref hangs))));
+        await using var host = await HealthHost.StartAsync(
+            checks => checks.AddDependencyCheck(
+                "hanging",
+                new HealthDependency("scenes-db", "database"),
+                _ => new HangingCheck(() => Interlocked.Increment(ref hangs))),
+            cancellationToken: cancellationToken);
 
         const int Probes = 200;
         var slow = 0;
@@ -31,7 +33,7 @@ public class HangingCheckTests
         for (var i = 0; i < Probes; i++)
         {
             var probe = i % 2 == 0 ? "live" : "ready";
-            var (status, elapsed, _) = await host.ProbeAsync(probe);
+            var (status, elapsed, _) = await host.ProbeAsync(probe, cancellationToken);
             slow += elapsed > timeout + TimeSpan.FromMilliseconds(100) ? 1 : 0;
             slowest = elapsed > slowest ? elapsed : slowest;
             if (probe == "live")
@@ -43,10 +45,10 @@ public class HangingCheckTests
                 readyStatuses.Add(status);
             }
 
-            await Task.Delay(20);
+            await Task.Delay(20, cancellationToken);
         }
 
-        var (_, _, body) = await host.ProbeAsync("ready");
+        var (_, _, body) = await host.ProbeAsync("ready", cancellationToken);
         var check = HealthHost.Check(body, "hanging");
         TestContext.Out.WriteLine($"R4: {Probes} probes while a check hung (timeout {timeout}): {slow} slower than timeout + 100 ms (slowest {slowest.TotalMilliseconds:F1} ms), {liveFailures} liveness failures, readiness 503 on {readyStatuses.Count(s => s == 503)} of {readyStatuses.Count}, check started {hangs} time(s), last description \"{check.GetProperty("description").GetString()}\"");
         Assert.Multiple(() =>

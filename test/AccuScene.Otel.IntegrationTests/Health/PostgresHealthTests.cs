@@ -10,13 +10,13 @@ public class PostgresHealthTests
 {
     [Test]
     [CancelAfter(240_000)]
-    public async Task Readiness_FollowsARealPostgresStoppedAndStarted_WhileLivenessStays200()
+    public async Task Readiness_FollowsARealPostgresStoppedAndStarted_WhileLivenessStays200(CancellationToken cancellationToken)
     {
-        using var postgres = await PostgresServer.StartAsync();
+        using var postgres = await PostgresServer.StartAsync(cancellationToken);
         await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await using var host = await HealthHost.StartAsync(checks => checks.AddAccuSceneDatabaseCheck("postgres", _ => dataSource, "SELECT 1"));
+        await using var host = await HealthHost.StartAsync(checks => checks.AddAccuSceneDatabaseCheck("postgres", _ => dataSource, "SELECT 1"), cancellationToken: cancellationToken);
 
-        var (up, failed, back, livenessFailures) = await host.FlipAsync("postgres", postgres.StopAsync, postgres.StartAgainAsync, TimeSpan.FromSeconds(60));
+        var (up, failed, back, livenessFailures) = await host.FlipAsync("postgres", () => postgres.StopAsync(cancellationToken), () => postgres.StartAgainAsync(cancellationToken), TimeSpan.FromSeconds(60), cancellationToken);
 
         TestContext.Out.WriteLine($"postgres: 503 after {failed.GetProperty("consecutive_failures").GetInt32()} failures (\"{failed.GetProperty("description").GetString()}\"), 200 again after {back.GetProperty("consecutive_successes").GetInt32()} successes, liveness failures {livenessFailures}");
         Assert.Multiple(() =>

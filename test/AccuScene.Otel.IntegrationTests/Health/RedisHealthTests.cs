@@ -9,12 +9,13 @@ public class RedisHealthTests
 {
     [Test]
     [CancelAfter(240_000)]
-    public async Task Readiness_FollowsARealRedisStoppedAndStarted_WhileLivenessStays200()
+    public async Task Readiness_FollowsARealRedisStoppedAndStarted_WhileLivenessStays200(CancellationToken cancellationToken)
     {
-        using var redis = await RedisServer.StartAsync();
+        using var redis = await RedisServer.StartAsync(cancellationToken);
         await using var host = await HealthHost.StartAsync(
             checks => checks.AddAccuSceneCacheCheck("redis"),
-            services => services.AddStackExchangeRedisCache(o => o.Configuration = redis.Configuration));
+            services => services.AddStackExchangeRedisCache(o => o.Configuration = redis.Configuration),
+            cancellationToken: cancellationToken);
 
         var (_, failed, back, livenessFailures) = await host.FlipAsync(
             "redis",
@@ -23,8 +24,9 @@ public class RedisHealthTests
                 redis.Stop();
                 return Task.CompletedTask;
             },
-            redis.StartAgainAsync,
-            TimeSpan.FromSeconds(90));
+            () => redis.StartAgainAsync(cancellationToken),
+            TimeSpan.FromSeconds(90),
+            cancellationToken);
 
         TestContext.Out.WriteLine($"redis: 503 after {failed.GetProperty("consecutive_failures").GetInt32()} failures (\"{failed.GetProperty("description").GetString()}\"), 200 again after {back.GetProperty("consecutive_successes").GetInt32()} successes, liveness failures {livenessFailures}");
         Assert.Multiple(() =>

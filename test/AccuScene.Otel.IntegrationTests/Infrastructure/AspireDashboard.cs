@@ -36,16 +36,16 @@ internal sealed class AspireDashboard : IDisposable
 
     public int? Pid => _process?.Pid;
 
-    public static async Task<AspireDashboard> StartAsync()
+    public static async Task<AspireDashboard> StartAsync(CancellationToken cancellationToken = default)
     {
         var binary = RequiredBinary.Require(BuildPaths.Get("AspireDashboardPath"), InstallHint);
         var dashboard = new AspireDashboard(binary, LoopbackPort.GetFree(), LoopbackPort.GetFree(), LoopbackPort.GetFree());
-        await dashboard.RestartAsync();
+        await dashboard.RestartAsync(cancellationToken);
         return dashboard;
     }
 
     /// <summary>Starts (again) on the same ports and waits until the API answers.</summary>
-    public async Task RestartAsync()
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         this.Stop();
         var environment = new Dictionary<string, string>
@@ -60,7 +60,7 @@ internal sealed class AspireDashboard : IDisposable
         };
         _process = ServerProcess.Start(_binary, [], environment, Path.GetDirectoryName(_binary));
 
-        await _process.WaitUntilReadyAsync(_http, "api/telemetry/resources", "Aspire Dashboard", TimeSpan.FromSeconds(60));
+        await _process.WaitUntilReadyAsync(_http, "api/telemetry/resources", "Aspire Dashboard", TimeSpan.FromSeconds(60), cancellationToken);
     }
 
     /// <summary>Stops the receiver by its PID.</summary>
@@ -70,9 +70,9 @@ internal sealed class AspireDashboard : IDisposable
         _process = null;
     }
 
-    public async Task<List<OtlpSpan>> GetSpansAsync(string serviceName)
+    public async Task<List<OtlpSpan>> GetSpansAsync(string serviceName, CancellationToken cancellationToken = default)
     {
-        using var document = await this.GetAsync($"api/telemetry/traces?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
+        using var document = await this.GetAsync($"api/telemetry/traces?resource={Uri.EscapeDataString(serviceName)}&limit=100000", cancellationToken);
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
     }
 
@@ -100,9 +100,9 @@ internal sealed class AspireDashboard : IDisposable
         return document is null ? [] : OtlpJson.ReadResources(document.RootElement);
     }
 
-    public async Task<List<OtlpLog>> GetLogsAsync(string serviceName)
+    public async Task<List<OtlpLog>> GetLogsAsync(string serviceName, CancellationToken cancellationToken = default)
     {
-        using var document = await this.GetAsync($"api/telemetry/logs?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
+        using var document = await this.GetAsync($"api/telemetry/logs?resource={Uri.EscapeDataString(serviceName)}&limit=100000", cancellationToken);
         return document is null ? [] : OtlpJson.ReadLogs(document.RootElement, serviceName);
     }
 
@@ -127,16 +127,16 @@ internal sealed class AspireDashboard : IDisposable
     }
 
     /// <summary>Reads a telemetry API answer; <see langword="null"/> while the resource has sent nothing (404).</summary>
-    private async Task<JsonDocument?> GetAsync(string path)
+    private async Task<JsonDocument?> GetAsync(string path, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return null;
         }
 
         response.EnsureSuccessStatusCode();
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        return await JsonDocument.ParseAsync(stream);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
     }
 }

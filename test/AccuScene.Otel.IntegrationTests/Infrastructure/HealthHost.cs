@@ -20,7 +20,7 @@ internal sealed class HealthHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<HealthHost> StartAsync(Action<IHealthChecksBuilder> checks, Action<IServiceCollection>? services = null, TimeSpan? interval = null, TimeSpan? timeout = null)
+    public static async Task<HealthHost> StartAsync(Action<IHealthChecksBuilder> checks, Action<IServiceCollection>? services = null, TimeSpan? interval = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAccuScene(o =>
@@ -35,23 +35,23 @@ internal sealed class HealthHost : IAsyncDisposable
         checks(builder.Services.AddHealthChecks().AddAccuSceneLivenessCheck());
         builder.Services.AddAccuSceneHealthEndpoint(o => o.Port = 0);
         var host = builder.Build();
-        await host.StartAsync();
+        await host.StartAsync(cancellationToken);
         var address = host.Services.GetRequiredService<HealthEndpointHost>().Address!;
         return new HealthHost(host, address);
     }
 
     /// <summary>GETs a probe and returns its status code, how long it took, and the parsed body.</summary>
-    public async Task<(int Status, TimeSpan Elapsed, JsonElement Body)> ProbeAsync(string probe)
+    public async Task<(int Status, TimeSpan Elapsed, JsonElement Body)> ProbeAsync(string probe, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        using var response = await _http.GetAsync(new Uri(this.Address, probe));
+        using var response = await _http.GetAsync(new Uri(this.Address, probe), cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
         return ((int)response.StatusCode, elapsed, body);
     }
 
     /// <summary>Polls readiness until it answers <paramref name="status"/>, checking liveness on every poll.</summary>
-    public async Task<(JsonElement Body, int LivenessFailures, int Polls)> WaitForReadyAsync(int status, TimeSpan timeout)
+    public async Task<(JsonElement Body, int LivenessFailures, int Polls)> WaitForReadyAsync(int status, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var livenessFailures = 0;
@@ -59,9 +59,9 @@ internal sealed class HealthHost : IAsyncDisposable
         while (true)
         {
             polls++;
-            var (live, _, _) = await this.ProbeAsync("live");
+            var (live, _, _) = await this.ProbeAsync("live", cancellationToken);
             livenessFailures += live == 200 ? 0 : 1;
-            var (ready, _, body) = await this.ProbeAsync("ready");
+            var (ready, _, body) = await this.ProbeAsync("ready", cancellationToken);
             if (ready == status)
             {
                 return (body, livenessFailures, polls);
@@ -72,7 +72,7 @@ internal sealed class HealthHost : IAsyncDisposable
                 Assert.Fail($"/health/ready did not answer {status} within {timeout}; last body: {body}");
             }
 
-            await Task.Delay(250);
+            await Task.Delay(250, cancellationToken);
         }
     }
 
@@ -80,13 +80,13 @@ internal sealed class HealthHost : IAsyncDisposable
     /// Waits for readiness, stops the dependency, waits for 503, starts it again and waits for 200. Returns the
     /// check as it was at the 503 and at the recovery, and how often liveness failed meanwhile.
     /// </summary>
-    public async Task<(JsonElement Up, JsonElement Down, JsonElement Recovered, int LivenessFailures)> FlipAsync(string check, Func<Task> stop, Func<Task> start, TimeSpan recovery)
+    public async Task<(JsonElement Up, JsonElement Down, JsonElement Recovered, int LivenessFailures)> FlipAsync(string check, Func<Task> stop, Func<Task> start, TimeSpan recovery, CancellationToken cancellationToken = default)
     {
-        var (up, liveWhileStarting, _) = await this.WaitForReadyAsync(200, TimeSpan.FromSeconds(30));
+        var (up, liveWhileStarting, _) = await this.WaitForReadyAsync(200, TimeSpan.FromSeconds(30), cancellationToken);
         await stop();
-        var (down, liveWhileDown, _) = await this.WaitForReadyAsync(503, TimeSpan.FromSeconds(60));
+        var (down, liveWhileDown, _) = await this.WaitForReadyAsync(503, TimeSpan.FromSeconds(60), cancellationToken);
         await start();
-        var (recovered, liveWhileRecovering, _) = await this.WaitForReadyAsync(200, recovery);
+        var (recovered, liveWhileRecovering, _) = await this.WaitForReadyAsync(200, recovery, cancellationToken);
         return (Check(up, check), Check(down, check), Check(recovered, check), liveWhileStarting + liveWhileDown + liveWhileRecovering);
     }
 

@@ -30,17 +30,17 @@ internal sealed class PostgresServer : IDisposable
 
     private string DataDirectory => Path.Combine(_directory, "data");
 
-    public static async Task<PostgresServer> StartAsync()
+    public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
     {
         RequiredBinary.Require(Path.Combine(BinDirectory, "initdb"), InstallHint);
         var directory = Path.Combine(Path.GetTempPath(), "accuscene-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
-        await RunAsync("chown", "postgres:postgres", directory);
+        await RunAsync("chown", ["postgres:postgres", directory], cancellationToken);
         var server = new PostgresServer(directory, LoopbackPort.GetFree());
         try
         {
-            await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "initdb"), "-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "--no-sync");
-            await server.StartAgainAsync();
+            await RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, "initdb"), "-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "--no-sync"], cancellationToken);
+            await server.StartAgainAsync(cancellationToken);
             return server;
         }
         catch
@@ -50,12 +50,18 @@ internal sealed class PostgresServer : IDisposable
         }
     }
 
-    public Task StartAgainAsync() => RunAsync(
-        "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
-        "-o", string.Create(CultureInfo.InvariantCulture, $"-p {this.Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off"), "start");
+    public Task StartAgainAsync(CancellationToken cancellationToken = default) => RunAsync(
+        "runuser",
+        [
+            "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+            "-o", string.Create(CultureInfo.InvariantCulture, $"-p {this.Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off"), "start",
+        ],
+        cancellationToken);
 
-    public Task StopAsync() => RunAsync(
-        "runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
+    public Task StopAsync(CancellationToken cancellationToken = default) => RunAsync(
+        "runuser",
+        ["-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"],
+        cancellationToken);
 
     public void Dispose()
     {
@@ -63,22 +69,22 @@ internal sealed class PostgresServer : IDisposable
         // already stopped makes pg_ctl exit non-zero, which is fine here.
         if (File.Exists(Path.Combine(this.DataDirectory, "postmaster.pid")))
         {
-            _ = TryRunAsync("runuser", "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "immediate", "-w", "stop").GetAwaiter().GetResult();
+            _ = TryRunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "immediate", "-w", "stop"]).GetAwaiter().GetResult();
         }
 
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static async Task RunAsync(string fileName, params string[] arguments)
+    private static async Task RunAsync(string fileName, string[] arguments, CancellationToken cancellationToken = default)
     {
-        var (exitCode, output) = await TryRunAsync(fileName, arguments);
+        var (exitCode, output) = await TryRunAsync(fileName, arguments, cancellationToken);
         if (exitCode != 0)
         {
             Assert.Fail($"{fileName} {string.Join(' ', arguments)} exited {exitCode}: {output}");
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> TryRunAsync(string fileName, params string[] arguments)
+    private static async Task<(int ExitCode, string Output)> TryRunAsync(string fileName, string[] arguments, CancellationToken cancellationToken = default)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = "/" };
         foreach (var argument in arguments)
@@ -87,9 +93,9 @@ internal sealed class PostgresServer : IDisposable
         }
 
         using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
         return (process.ExitCode, await output + await error);
     }
 

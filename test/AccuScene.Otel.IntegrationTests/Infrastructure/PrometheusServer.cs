@@ -26,6 +26,9 @@ internal sealed class PrometheusServer : IDisposable
 
     public static Task<PrometheusServer> StartAsync(params string[] targets) => StartAsync(targets, null, null);
 
+    /// <summary>Starts Prometheus scraping <paramref name="target"/>; <paramref name="cancellationToken"/> stops the wait for it to be ready.</summary>
+    public static Task<PrometheusServer> StartAsync(string target, CancellationToken cancellationToken) => StartAsync([target], null, null, cancellationToken);
+
     /// <summary>Starts Prometheus with an alerting-rules file and an Alertmanager; its alerts carry <c>source="prometheus"</c>.</summary>
     public static Task<PrometheusServer> StartWithRulesAsync(string target, string rules, Uri alertmanager) => StartAsync([target], rules, alertmanager);
 
@@ -45,7 +48,7 @@ internal sealed class PrometheusServer : IDisposable
         return StartAsync(scrape, rules, alertmanager, ["--enable-feature=exemplar-storage"]);
     }
 
-    private static Task<PrometheusServer> StartAsync(string[] targets, string? rules, Uri? alertmanager) =>
+    private static Task<PrometheusServer> StartAsync(string[] targets, string? rules, Uri? alertmanager, CancellationToken cancellationToken = default) =>
         StartAsync(
             $"""
             scrape_configs:
@@ -55,9 +58,10 @@ internal sealed class PrometheusServer : IDisposable
             """,
             rules,
             alertmanager,
-            []);
+            [],
+            cancellationToken);
 
-    private static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags)
+    private static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags, CancellationToken cancellationToken = default)
     {
         var binary = RequiredBinary.Require(Binary, InstallHint);
         var directory = Directory.CreateTempSubdirectory("accuscene-prometheus-").FullName;
@@ -65,7 +69,7 @@ internal sealed class PrometheusServer : IDisposable
         var alerting = string.Empty;
         if (rules is not null && alertmanager is not null)
         {
-            await File.WriteAllTextAsync(Path.Combine(directory, "rules.yml"), rules);
+            await File.WriteAllTextAsync(Path.Combine(directory, "rules.yml"), rules, cancellationToken);
             alerting = $"""
 
                 rule_files:
@@ -84,7 +88,7 @@ internal sealed class PrometheusServer : IDisposable
               external_labels:
                 source: prometheus
 
-            """ + scrapeConfigs + alerting);
+            """ + scrapeConfigs + alerting, cancellationToken);
         var port = LoopbackPort.GetFree();
         var process = ServerProcess.Start(
             binary,
@@ -94,7 +98,7 @@ internal sealed class PrometheusServer : IDisposable
         var server = new PrometheusServer(process, directory, port);
         try
         {
-            await process.WaitUntilReadyAsync(server._http, "-/ready", "Prometheus", TimeSpan.FromSeconds(30));
+            await process.WaitUntilReadyAsync(server._http, "-/ready", "Prometheus", TimeSpan.FromSeconds(30), cancellationToken);
             return server;
         }
         catch
@@ -105,10 +109,10 @@ internal sealed class PrometheusServer : IDisposable
     }
 
     /// <summary>Runs an instant query and returns the sample values of its result vector.</summary>
-    public async Task<List<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql, DateTimeOffset? at = null)
+    public async Task<List<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
     {
         var time = at is { } t ? FormattableString.Invariant($"&time={t.ToUnixTimeMilliseconds() / 1000.0:0.000}") : "";
-        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri($"api/v1/query?query={Uri.EscapeDataString(promql)}{time}", UriKind.Relative));
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri($"api/v1/query?query={Uri.EscapeDataString(promql)}{time}", UriKind.Relative), cancellationToken);
         var result = new List<(Dictionary<string, string>, double)>();
         foreach (var sample in document!.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
         {

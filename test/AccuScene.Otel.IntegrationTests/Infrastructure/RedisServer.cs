@@ -22,22 +22,22 @@ internal sealed class RedisServer : IDisposable
     public string Configuration =>
         string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{this.Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000,connectRetry=1");
 
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
     {
         RequiredBinary.Require(Binary, InstallHint);
         var server = new RedisServer(Directory.CreateTempSubdirectory("accuscene-redis-").FullName, LoopbackPort.GetFree());
-        await server.StartAgainAsync();
+        await server.StartAgainAsync(cancellationToken);
         return server;
     }
 
-    public async Task StartAgainAsync()
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
     {
         _process = ServerProcess.Start(
             Binary,
             ["--port", this.Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory],
             new Dictionary<string, string>(),
             _directory);
-        await AspireDashboard.WaitForAsync(() => Task.FromResult(_process.Output), o => o.Contains("Ready to accept connections", StringComparison.Ordinal) || _process.HasExited, TimeSpan.FromSeconds(30));
+        await AspireDashboard.WaitForAsync(() => Task.FromResult(_process.Output), o => o.Contains("Ready to accept connections", StringComparison.Ordinal) || _process.HasExited, TimeSpan.FromSeconds(30), cancellationToken);
         Assert.That(_process.HasExited, Is.False, _process.Output);
     }
 

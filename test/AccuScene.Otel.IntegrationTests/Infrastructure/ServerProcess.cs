@@ -60,22 +60,24 @@ internal sealed class ServerProcess : IDisposable
         return server;
     }
 
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit: <see langword="false"/> when it did not; throws when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
         try
         {
             await _process.WaitForExitAsync(cts.Token);
             return true;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
         }
     }
 
     /// <summary>Polls <paramref name="path"/> until it answers 2xx; fails when the process exits or <paramref name="timeout"/> passes.</summary>
-    public async Task WaitUntilReadyAsync(HttpClient http, string path, string name, TimeSpan timeout)
+    public async Task WaitUntilReadyAsync(HttpClient http, string path, string name, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < timeout)
@@ -87,7 +89,7 @@ internal sealed class ServerProcess : IDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+                using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -97,7 +99,7 @@ internal sealed class ServerProcess : IDisposable
             {
             }
 
-            await Task.Delay(250);
+            await Task.Delay(250, cancellationToken);
         }
 
         throw new TimeoutException($"{name} did not become ready within {timeout.TotalSeconds} s:\n{this.Output}");

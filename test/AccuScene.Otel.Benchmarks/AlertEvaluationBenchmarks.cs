@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Dashboard;
+using AccuScene.Otel.Metrics.InProcess;
 using BenchmarkDotNet.Attributes;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -12,8 +13,8 @@ namespace AccuScene.Otel.Benchmarks;
 
 /// <summary>
 /// P6: over 10,000 series (5,000 counter and 5,000 histogram series), one cycle of the alert rules (the demo's
-/// five kinds), one cycle of the dashboard's aggregation, and both (one provider with both readers, as
-/// <c>AddAccuScene()</c> wires them) — each OpenTelemetry's collect plus the exporter — against a Prometheus scrape
+/// five kinds), one cycle of the dashboard's aggregation, and both (one in-process reader whose exporter hands each
+/// collection to both, as <c>AddAccuScene()</c> wires them) — each OpenTelemetry's collect plus the exporters — against a Prometheus scrape
 /// of the same series through OpenTelemetry's Prometheus exporter (collect plus serialisation, over loopback
 /// HTTP, with its response cache off).
 /// </summary>
@@ -55,7 +56,10 @@ public class AlertEvaluationBenchmarks
         AlertRule[] rules = [requests, burst, p95, mean, total];
         _alerts = Provider(Alerts(rules));
         _dashboard = Provider(Dashboard());
-        _both = Provider(Alerts(rules), Dashboard());
+        _both = Provider(new BaseExportingMetricReader(new InProcessMetricExporter([AlertExporter(rules), DashboardExporter()]))
+        {
+            TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+        });
 
         var counter = _meter.CreateCounter<long>("bench.requests", "{request}");
         var histogram = _meter.CreateHistogram<double>("bench.latency", "s");
@@ -100,13 +104,19 @@ public class AlertEvaluationBenchmarks
 
     /// <summary>The dashboard as the demo has it: the default layout (a grouped table on a metric not present here).</summary>
     internal static MetricReader Dashboard(AccuSceneDashboard? dashboard = null) =>
-        new BaseExportingMetricReader((dashboard ?? new AccuSceneDashboard(new AccuSceneOptions().Dashboard, "bench")).CreateExporter())
+        new BaseExportingMetricReader(DashboardExporter(dashboard))
         {
             TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
         };
 
+    private static BaseExporter<Metric> DashboardExporter(AccuSceneDashboard? dashboard = null) =>
+        (dashboard ?? new AccuSceneDashboard(new AccuSceneOptions().Dashboard, "bench")).CreateExporter();
+
+    private static BaseExporter<Metric> AlertExporter(AlertRule[] rules) =>
+        new AlertMetricExporter(new AccuSceneAlertEngine(rules), () => null);
+
     private static MetricReader Alerts(AlertRule[] rules) =>
-        new BaseExportingMetricReader(new AlertMetricExporter(new AccuSceneAlertEngine(rules), () => null))
+        new BaseExportingMetricReader(AlertExporter(rules))
         {
             TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
         };

@@ -61,7 +61,10 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     /// <summary>Gets p50/p90/p95/p99 of every AccuScene histogram series (and the standard latency histograms), once started.</summary>
     public AccuScenePercentiles? Percentiles { get; private set; }
 
-    /// <summary>Gets the alert engine of <c>AccuScene:Alerts:Rules</c>, once started; <see langword="null"/> when there are no rules.</summary>
+    /// <summary>
+    /// Gets the alert engine of <c>AccuScene:Alerts:Rules</c>, once started (also when there are no rules): add and
+    /// remove rules at run time with <see cref="AccuSceneAlertEngine.AddRule"/> and <see cref="AccuSceneAlertEngine.RemoveRule"/>.
+    /// </summary>
     public AccuSceneAlertEngine? Alerts { get; private set; }
 
     /// <summary>Gets the tracer provider, once started.</summary>
@@ -99,9 +102,14 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
         return new(options);
     }
 
-    /// <summary>Builds and starts the tracer, meter and logger providers. Calling it twice does nothing.</summary>
+    /// <summary>
+    /// Validates <see cref="Options"/> as they are now (they may have changed since <c>Create</c>), then builds and starts
+    /// the tracer, meter and logger providers. Calling it twice does nothing; later changes to <see cref="Options"/> have no
+    /// effect, and rules are changed on <see cref="Alerts"/>.
+    /// </summary>
     /// <returns>This instance.</returns>
     /// <exception cref="ObjectDisposedException">The system was stopped.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
     public AccuSceneTelemetrySystem Start()
     {
         lock (_gate)
@@ -113,6 +121,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             var options = this.Options;
+            AccuSceneOptionsValidator.ThrowIfInvalid(options);
             TracerProvider? tracerProvider = null;
             MeterProvider? meterProvider = null;
             ServiceProvider? logging = null;

@@ -1,7 +1,7 @@
 using AccuScene.Otel.Instrumentation.Tracing;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddAccuScene(builder.Configuration.GetSection("AccuScene"));  // traces, metrics, logs, alerts, dashboard
+builder.Services.AddAccuScene();  // traces, metrics, logs, alerts, dashboard; options from the AccuScene section
 builder.Services.AddHealthChecks().AddAccuSceneMemoryCheck(degradedBytes: 1L << 30, unhealthyBytes: 2L << 30);
 var app = builder.Build();
 app.MapAccuSceneHealth();     // /health, /health/live, /health/ready, /health/startup

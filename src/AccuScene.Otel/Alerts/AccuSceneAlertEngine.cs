@@ -9,11 +9,9 @@ namespace AccuScene.Otel.Alerts;
 /// alert fires or resolves; channels deliver them. Thread-safe: one lock per rule, so many threads feeding one
 /// rule never produce two notifications inside its cooldown. Runs on <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class AccuSceneAlertEngine
+public sealed partial class AccuSceneAlertEngine
 {
-    private readonly Dictionary<string, List<RuleSlot>> _byMetric = new(StringComparer.Ordinal);
-    private readonly List<RuleSlot> _slots = [];
-    private readonly Dictionary<string, RuleSlot> _byName = new(StringComparer.Ordinal);
+    private readonly Lock _rulesGate = new();
     private readonly LinkedList<AlertInstance> _history = new();
     private readonly Lock _historyGate = new();
     private readonly TimeProvider _time;
@@ -22,6 +20,7 @@ public sealed class AccuSceneAlertEngine
     private long _notifications;
     private long _suppressed;
     private long _historyDropped;
+    private volatile RuleSet _rules = RuleSet.Empty;
 
     /// <summary>Creates an engine for <paramref name="rules"/>.</summary>
     /// <param name="rules">The rules; each is validated.</param>
@@ -35,25 +34,7 @@ public sealed class AccuSceneAlertEngine
         ArgumentOutOfRangeException.ThrowIfGreaterThan(historySize, 100_000);
         _time = time ?? TimeProvider.System;
         _historySize = historySize;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var rule in rules)
-        {
-            var failure = Validate(rule) ?? (names.Add(rule.Name) ? null : $"Alert rule '{rule.Name}' is defined twice.");
-            if (failure is not null)
-            {
-                throw new ArgumentException(failure, nameof(rules));
-            }
-
-            var slot = new RuleSlot(rule);
-            _slots.Add(slot);
-            _byName[rule.Name] = slot;
-            if (!_byMetric.TryGetValue(rule.Metric, out var list))
-            {
-                _byMetric[rule.Metric] = list = [];
-            }
-
-            list.Add(slot);
-        }
+        _rules = RuleSet.Create(rules, RuleSet.Empty, out var failure) ?? throw new ArgumentException(failure, nameof(rules));
     }
 
     /// <summary>
@@ -63,7 +44,10 @@ public sealed class AccuSceneAlertEngine
     public event EventHandler<AlertNotification>? Notification;
 
     /// <summary>Gets the rules.</summary>
-    public IReadOnlyList<AlertRule> Rules => [.. _slots.Select(s => s.Evaluator.Rule)];
+    public IReadOnlyList<AlertRule> Rules => [.. _rules.Slots.Select(s => s.Evaluator.Rule)];
+
+    /// <summary>Gets a number that changes whenever the rules are replaced, added or removed.</summary>
+    internal int RulesVersion => _rules.Version;
 
     /// <summary>
     /// Gets the labels that tell this process apart in a fleet (<c>job</c> and <c>instance</c>, from
@@ -75,7 +59,49 @@ public sealed class AccuSceneAlertEngine
     internal TimeProvider Time => _time;
 
     /// <summary>Gets the metrics the rules read.</summary>
-    public IReadOnlyCollection<string> Metrics => _byMetric.Keys;
+    public IReadOnlyCollection<string> Metrics => _rules.ByMetric.Keys;
+
+    /// <summary>
+    /// Replaces the rules at run time. A rule whose name and settings are unchanged keeps its state (samples,
+    /// pending or firing alert); a removed rule's alert is resolved, and announced as resolved if its firing was.
+    /// </summary>
+    /// <param name="rules">The new rules; each is validated, and nothing changes when one is invalid.</param>
+    /// <exception cref="ArgumentException">A rule is invalid; the message names the rule and the setting.</exception>
+    public void ReplaceRules(IEnumerable<AlertRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (this.Swap(_ => rules) is { } failure)
+        {
+            throw new ArgumentException(failure, nameof(rules));
+        }
+    }
+
+    /// <summary>Adds a rule at run time.</summary>
+    /// <param name="rule">The rule, validated here.</param>
+    /// <exception cref="ArgumentException">The rule is invalid, or a rule of that name exists.</exception>
+    public void AddRule(AlertRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (this.Swap(current => [.. current, rule]) is { } failure)
+        {
+            throw new ArgumentException(failure, nameof(rule));
+        }
+    }
+
+    /// <summary>Removes the rule named <paramref name="name"/> at run time; its alert is resolved.</summary>
+    /// <param name="name">The rule's name.</param>
+    /// <returns><see langword="true"/> when a rule of that name was removed.</returns>
+    public bool RemoveRule(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var removed = false;
+        _ = this.Swap(current =>
+        {
+            removed = current.Any(r => r.Name == name);
+            return current.Where(r => r.Name != name);
+        });
+        return removed;
+    }
 
     /// <summary>Returns why <paramref name="rule"/> is invalid, or <see langword="null"/>.</summary>
     /// <param name="rule">The rule.</param>
@@ -117,7 +143,7 @@ public sealed class AccuSceneAlertEngine
     /// <param name="tags">The value's tags, matched against each rule's tag filter.</param>
     public void Check(string metric, double value, IReadOnlyDictionary<string, string>? tags = null)
     {
-        if (metric is null || !_byMetric.TryGetValue(metric, out var slots))
+        if (metric is null || !_rules.ByMetric.TryGetValue(metric, out var slots))
         {
             return;
         }
@@ -148,7 +174,7 @@ public sealed class AccuSceneAlertEngine
     /// <param name="relativeError">The sketch's relative error bound, or <see langword="null"/> for buckets.</param>
     internal void CheckPrecomputed(string rule, double value, string? source, double? relativeError)
     {
-        if (_byName.TryGetValue(rule, out var slot))
+        if (_rules.ByName.TryGetValue(rule, out var slot))
         {
             lock (slot.Gate)
             {
@@ -170,7 +196,7 @@ public sealed class AccuSceneAlertEngine
     /// <param name="exemplar">The exemplar.</param>
     internal void NoteExemplar(string rule, AlertExemplar exemplar)
     {
-        if (_byName.TryGetValue(rule, out var slot))
+        if (_rules.ByName.TryGetValue(rule, out var slot))
         {
             lock (slot.Gate)
             {
@@ -183,7 +209,7 @@ public sealed class AccuSceneAlertEngine
     public void Evaluate()
     {
         var now = _time.GetUtcNow();
-        foreach (var slot in _slots)
+        foreach (var slot in _rules.Slots)
         {
             AlertNotification? notification;
             lock (slot.Gate)
@@ -197,7 +223,7 @@ public sealed class AccuSceneAlertEngine
 
     private void Feed(string rule, Action<RuleEvaluator, DateTimeOffset> add)
     {
-        if (!_byName.TryGetValue(rule, out var slot))
+        if (!_rules.ByName.TryGetValue(rule, out var slot))
         {
             return;
         }
@@ -218,7 +244,7 @@ public sealed class AccuSceneAlertEngine
     public IReadOnlyList<AlertInstance> Active()
     {
         var active = new List<AlertInstance>();
-        foreach (var slot in _slots)
+        foreach (var slot in _rules.Slots)
         {
             lock (slot.Gate)
             {
@@ -250,7 +276,7 @@ public sealed class AccuSceneAlertEngine
     public bool Acknowledge(string id, string by, string? comment = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
-        foreach (var slot in _slots)
+        foreach (var slot in _rules.Slots)
         {
             lock (slot.Gate)
             {
@@ -276,7 +302,7 @@ public sealed class AccuSceneAlertEngine
         var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt!.Value - a.FiredAt!.Value).ToList();
         return new AlertStatistics(
             Enum.GetValues<AlertSeverity>().ToDictionary(s => s, s => all.Count(a => a.Severity == s)),
-            Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? _slots.Count - active.Count : all.Count(a => a.State == s)),
+            Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? _rules.Slots.Count - active.Count : all.Count(a => a.State == s)),
             Interlocked.Read(ref _notifications),
             Interlocked.Read(ref _suppressed),
             acknowledged.Count == 0 ? null : TimeSpan.FromTicks((long)acknowledged.Average(t => t.Ticks)),
@@ -476,26 +502,5 @@ public sealed class AccuSceneAlertEngine
                 Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("alert-notification", notification.Alert.Rule, ex);
             }
         }
-    }
-
-    private sealed class RuleSlot(AlertRule rule)
-    {
-        public Lock Gate { get; } = new();
-
-        public RuleEvaluator Evaluator { get; } = new(rule);
-
-        public AlertInstance? Current { get; set; }
-
-        public DateTimeOffset? NotHoldingSince { get; set; }
-
-        public DateTimeOffset? LastNotified { get; set; }
-
-        public bool Announced { get; set; }
-
-        public AlertExemplar? Exemplar { get; set; }
-
-        public string? PercentileSource { get; set; }
-
-        public double? PercentileRelativeError { get; set; }
     }
 }

@@ -27,7 +27,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 {
     private readonly AccuSceneAlertEngine _engine;
     private readonly Func<AccuScenePercentiles?> _percentiles;
-    private readonly ILookup<string, AlertRule> _rules;
+    private ILookup<string, AlertRule> _rules;
+    private int _rulesVersion;
     private readonly Dictionary<string, RuleSample> _samples = new(StringComparer.Ordinal);
     private readonly List<RuleSample> _touched = [];
     private readonly Dictionary<string, WindowedQuantile> _quantiles = new(StringComparer.Ordinal);
@@ -50,6 +51,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             }
         };
         _rules = engine.Rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
+        _rulesVersion = engine.RulesVersion;
     }
 
     public override ExportResult Export(in Batch<Metric> batch)
@@ -57,6 +59,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         try
         {
             _touched.Clear();
+            this.FollowRuleChanges();
             foreach (var metric in batch)
             {
                 if (_rules.Contains(metric.Name))
@@ -90,6 +93,33 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         }
 
         return ExportResult.Success;
+    }
+
+    // Rules replaced, added or removed at run time: read the new set, and forget what was accumulated for rules
+    // that left it or changed (an unchanged rule keeps its AlertRule, and so its sample and window).
+    private void FollowRuleChanges()
+    {
+        var version = _engine.RulesVersion;
+        if (version == _rulesVersion)
+        {
+            return;
+        }
+
+        var rules = _engine.Rules;
+        _rules = rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
+        _rulesVersion = version;
+        var kept = rules.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var gone = _samples.Keys.Concat(_quantiles.Keys)
+            .Where(n => !kept.TryGetValue(n, out var rule) || (_samples.TryGetValue(n, out var sample) && !ReferenceEquals(rule, sample.Rule)))
+            .ToList();
+        foreach (var name in gone)
+        {
+            _samples.Remove(name);
+            _quantiles.Remove(name);
+        }
+
+        _exports = 0;
+        _seen.Clear();
     }
 
     private static bool Matches(AlertRule rule, in MetricPoint point)

@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -25,19 +26,20 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
     /// <summary>
     /// Wires traces, metrics and logs the AccuScene way: sources and meters named <c>AccuScene*</c>,
     /// processors, resource, sampler, propagation and exporters from configuration (console for development,
-    /// OTLP when an endpoint is set). Options come from <c>AccuScene__*</c> environment variables.
+    /// OTLP when an endpoint is set). Options come from the host's <c>AccuScene</c> section on the Options pipeline
+    /// (see <c>AddAccuScene()</c> and <c>docs/configuration.md</c>).
     /// </summary>
     /// <param name="builder">The builder from <c>services.AddOpenTelemetry()</c>.</param>
     /// <returns>The same builder.</returns>
     public static IOpenTelemetryBuilder UseAccuScene(this IOpenTelemetryBuilder builder) =>
-        UseAccuScene(builder, AccuSceneOptionsLoader.EnvironmentConfiguration(), configure: null);
+        UseAccuScene(builder, configuration: null, configure: null);
 
     /// <summary>Like <see cref="UseAccuScene(IOpenTelemetryBuilder)"/>, with changes to the options.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Changes applied after configuration is bound.</param>
     /// <returns>The same builder.</returns>
     public static IOpenTelemetryBuilder UseAccuScene(this IOpenTelemetryBuilder builder, Action<AccuSceneOptions> configure) =>
-        UseAccuScene(builder, AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
+        UseAccuScene(builder, configuration: null, configure);
 
     /// <summary>
     /// Like <see cref="UseAccuScene(IOpenTelemetryBuilder)"/>, with options bound from
@@ -46,7 +48,7 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The configuration to bind.</param>
     /// <returns>The same builder.</returns>
-    /// <exception cref="OptionsValidationException">An option is out of range or unknown; the message names its key.</exception>
+    /// <exception cref="InvalidOperationException">UseAccuScene was already called on these services with other arguments.</exception>
     public static IOpenTelemetryBuilder UseAccuScene(this IOpenTelemetryBuilder builder, IConfiguration configuration) =>
         UseAccuScene(builder, configuration, configure: null);
 
@@ -54,44 +56,52 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(AccuSceneOptions)))
+        if (services.Any(d => d.ServiceType == typeof(AccuSceneOptionsRegistration)))
         {
-            // Already wired: a second call would add every exporter twice.
+            // Already wired: the same arguments again do nothing, other ones throw (a second wiring would add every
+            // exporter twice, and dropping it would ignore its settings without a word).
+            _ = AccuSceneOptionsRegistration.Add(services, configuration, configure);
             return builder;
         }
 
-        var options = AccuSceneOptionsLoader.Load(configuration, configure);
-        services.AddSingleton(options);
-        services.AddSingleton<IOptions<AccuSceneOptions>>(Microsoft.Extensions.Options.Options.Create(options));
-        AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry);
+        // The options are bound lazily (the host's configuration as it is when the container is built), validated on
+        // start and reloaded; the few settings OpenTelemetry needs before the container exists are read now.
+        var registration = AccuSceneOptionsRegistration.Add(services, configuration, configure);
+        var atRegistration = registration.AtRegistration;
+        Func<IServiceProvider, AccuSceneOptions> resolve = sp => sp.GetRequiredService<IOptions<AccuSceneOptions>>().Value;
+        AccuSceneExporterWiring.AddDiskRetry(services, atRegistration.Exporters.Otlp.DiskRetry);
 
         builder
-            .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, options))
+            .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, resolve, atRegistration))
             .WithMetrics(m => AccuSceneMeterProviderBuilderExtensions
-                .AddAccuSceneCore(m, options)
+                .AddAccuSceneCore(m, resolve, atRegistration)
 
                 // Process, memory and session metrics report from the start, without the app resolving them.
                 .AddInstrumentation(sp => sp.GetRequiredService<SystemMetrics>()));
         if (AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(services))
         {
-            builder.WithLogging(
-                l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, options),
-                o => AccuSceneLoggingBuilderExtensions.ConfigureLoggerOptions(o, options));
-            AccuSceneLoggingBuilderExtensions.AddLevelFilters(services, options.Logging);
+            builder.WithLogging(l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, sp => TryResolve(sp, resolve), atRegistration));
+            services.AddSingleton<IConfigureOptions<OpenTelemetryLoggerOptions>>(sp => new ConfigureOptions<OpenTelemetryLoggerOptions>(o =>
+            {
+                if (TryResolve(sp, resolve) is { } options)
+                {
+                    AccuSceneLoggingBuilderExtensions.ConfigureLoggerOptions(o, options);
+                }
+            }));
+            AccuSceneLoggingBuilderExtensions.AddReloadingLevelFilters(services);
         }
 
         // The event store the capture processors fill, and the profiler.
-        services.TryAddSingleton(_ => new AccuSceneEventStore(options.Events));
-        services.TryAddSingleton(sp => new AccuSceneProfiler(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>(), options.Profiling));
+        services.TryAddSingleton(sp => new AccuSceneEventStore(resolve(sp).Events));
+        services.TryAddSingleton(sp => new AccuSceneProfiler(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>(), resolve(sp).Profiling));
 
         // The domain instrument sets, on meters from the DI meter factory.
         services.AddMetrics();
-        var prefix = options.Metrics.NamePrefix;
-        services.TryAddSingleton(sp => new SimulationMetrics(sp.GetService<IMeterFactory>(), prefix));
-        services.TryAddSingleton(sp => new DatabaseMetrics(sp.GetService<IMeterFactory>(), prefix));
-        services.TryAddSingleton(sp => new CacheMetrics(sp.GetService<IMeterFactory>(), prefix));
-        services.TryAddSingleton(sp => new ApiMetrics(sp.GetService<IMeterFactory>(), prefix));
-        services.TryAddSingleton(sp => new SystemMetrics(sp.GetService<IMeterFactory>(), prefix, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SimulationMetrics(sp.GetService<IMeterFactory>(), resolve(sp).Metrics.NamePrefix));
+        services.TryAddSingleton(sp => new DatabaseMetrics(sp.GetService<IMeterFactory>(), resolve(sp).Metrics.NamePrefix));
+        services.TryAddSingleton(sp => new CacheMetrics(sp.GetService<IMeterFactory>(), resolve(sp).Metrics.NamePrefix));
+        services.TryAddSingleton(sp => new ApiMetrics(sp.GetService<IMeterFactory>(), resolve(sp).Metrics.NamePrefix));
+        services.TryAddSingleton(sp => new SystemMetrics(sp.GetService<IMeterFactory>(), resolve(sp).Metrics.NamePrefix, sp.GetService<TimeProvider>()));
 
         // ASP.NET Core takes its propagator from DI; hand it the one the tracer provider installs process-wide
         // when it is built, so build it first.
@@ -105,5 +115,18 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         // Flush every provider when the host stops, whether or not the app disposes the host afterwards.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProviderFlushService>());
         return builder;
+    }
+
+    // A host builds logging before it starts: invalid options leave logging unconfigured, and the start reports them.
+    private static AccuSceneOptions? TryResolve(IServiceProvider services, Func<IServiceProvider, AccuSceneOptions> resolve)
+    {
+        try
+        {
+            return resolve(services);
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
     }
 }

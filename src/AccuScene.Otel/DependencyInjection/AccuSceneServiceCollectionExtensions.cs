@@ -9,8 +9,10 @@ public static class AccuSceneServiceCollectionExtensions
 {
     /// <summary>
     /// Adds OpenTelemetry with traces, metrics and logs wired by AccuScene
-    /// (<c>services.AddOpenTelemetry().UseAccuScene()</c>). Options come from <c>AccuScene__*</c> environment
-    /// variables; use the <see cref="IConfiguration"/> overload to bind <c>appsettings.json</c>.
+    /// (<c>services.AddOpenTelemetry().UseAccuScene()</c>). Options are <see cref="AccuSceneOptions"/> on the Options
+    /// pipeline, bound from the host's <c>AccuScene</c> section when the container is built, honouring
+    /// <c>Configure</c> and <c>PostConfigure</c>, validated on start and reloaded (alert rules, log levels). See
+    /// <c>docs/configuration.md</c>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>The OpenTelemetry builder, to add more sources or exporters.</returns>
@@ -21,18 +23,18 @@ public static class AccuSceneServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The <c>AccuScene</c> section, or a root that contains it.</param>
     /// <returns>The OpenTelemetry builder.</returns>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range or unknown; the message names its key.</exception>
+    /// <exception cref="InvalidOperationException">AddAccuScene was already called on these services with other arguments.</exception>
     public static IOpenTelemetryBuilder AddAccuScene(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return services.AddOpenTelemetry().UseAccuScene(configuration);
     }
 
-    /// <summary>Adds AccuScene telemetry with options set in code (over <c>AccuScene__*</c> environment variables).</summary>
+    /// <summary>Adds AccuScene telemetry with options set in code, over the host's <c>AccuScene</c> section.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes to the options.</param>
     /// <returns>The OpenTelemetry builder.</returns>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
+    /// <exception cref="InvalidOperationException">AddAccuScene was already called on these services with other arguments.</exception>
     public static IOpenTelemetryBuilder AddAccuScene(this IServiceCollection services, Action<AccuSceneOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);

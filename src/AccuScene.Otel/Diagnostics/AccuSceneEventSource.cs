@@ -54,4 +54,7 @@ internal sealed class AccuSceneEventSource : EventSource
 
     [Event(5, Message = "The final {0} export at host stop did not complete: {1}", Level = EventLevel.Warning)]
     public void FlushFailed(string signal, string reason) => this.WriteEvent(5, signal, reason);
+
+    [Event(6, Message = "A configuration reload was refused and the previous AccuScene options stay in effect: {0}", Level = EventLevel.Warning)]
+    public void OptionsReloadRefused(string reason) => this.WriteEvent(6, reason);
 }

@@ -60,6 +60,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> FlushFailures = Meter.CreateCounter<long>(
         "accuscene.otel.flush.failures", unit: "{flush}", description: "Final flushes at host stop whose export failed or did not finish within the shutdown timeout.");
 
+    /// <summary>Configuration reloads refused because the new options were invalid; the previous options stay in effect.</summary>
+    public static readonly Counter<long> OptionsReloadFailures = Meter.CreateCounter<long>(
+        "accuscene.otel.options.reload_failures", unit: "{reload}", description: "Configuration reloads (AccuScene section or alert rules file) refused as invalid; the previous options stay in effect.");
+
     // Counter.Add runs MeterListener callbacks synchronously, so even counting can throw; a failure to
     // report a failure is dropped rather than thrown into the application.
     public static void ProcessorFailed(string processor, string stage, Exception exception)

@@ -5,7 +5,9 @@ using AccuScene.Otel.Logging;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 
 namespace Microsoft.Extensions.Logging;
@@ -96,23 +98,74 @@ public static class AccuSceneLoggingBuilderExtensions
         });
     }
 
-    internal static LoggerProviderBuilder AddAccuSceneCore(LoggerProviderBuilder builder, AccuSceneOptions options)
+    /// <summary>
+    /// Applies <c>AccuScene:Logging:LogLevel</c> under <c>AddAccuScene()</c>, from the options in effect: a validated
+    /// reload of the section changes the levels without a restart.
+    /// </summary>
+    internal static void AddReloadingLevelFilters(IServiceCollection services)
     {
-        builder.ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())));
+        services.AddSingleton<IConfigureOptions<LoggerFilterOptions>>(sp => new ConfigureOptions<LoggerFilterOptions>(filters =>
+        {
+            AccuSceneOptions options;
+            try
+            {
+                options = sp.GetService<AccuSceneOptionsReloadSource>()?.Current ?? sp.GetRequiredService<IOptions<AccuSceneOptions>>().Value;
+            }
+            catch (OptionsValidationException)
+            {
+                return; // the host's start reports it (ValidateOnStart); logging is built before that
+            }
 
+            foreach (var (category, level) in options.Logging.LogLevel)
+            {
+                filters.AddFilter<OpenTelemetryLoggerProvider>(string.Equals(category, "Default", StringComparison.OrdinalIgnoreCase) ? null : category, level);
+            }
+        }));
+        services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(sp => new LevelReloadTokenSource(sp.GetRequiredService<AccuSceneOptionsReloadSource>()));
+    }
+
+    internal static LoggerProviderBuilder AddAccuSceneCore(LoggerProviderBuilder builder, AccuSceneOptions options) =>
+        AddAccuSceneCore(builder, _ => options, options);
+
+    /// <param name="builder">The builder.</param>
+    /// <param name="resolve">
+    /// The options in effect, or <see langword="null"/> when they are invalid: a host builds logging before it starts,
+    /// and its start reports the failure (ValidateOnStart).
+    /// </param>
+    /// <param name="atRegistration">The options as read now, for the OTLP exporter.</param>
+    internal static LoggerProviderBuilder AddAccuSceneCore(LoggerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions?> resolve, AccuSceneOptions atRegistration)
+    {
+        builder.ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp)?.Service ?? new AccuSceneServiceOptions(), sp.GetService<IConfiguration>())));
+
+        // Everything else is decided when the provider is built, from the options then in effect.
+        ((IDeferredLoggerProviderBuilder)builder).Configure((sp, b) =>
+        {
+            if (resolve(sp) is { } options)
+            {
+                Configure(b, sp, options);
+            }
+        });
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp))
+        {
+            var otlp = atRegistration.Exporters.Otlp;
+            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/logs"));
+        }
+
+        return builder;
+    }
+
+    private static void Configure(LoggerProviderBuilder builder, IServiceProvider services, AccuSceneOptions options)
+    {
         // Scopes and redaction first, so every output below sees scope values as attributes, masked.
         var redactor = Redactor.From(options.Redaction);
         if (options.Logging.IncludeScopes || !redactor.IsEmpty)
         {
-            var includeScopes = options.Logging.IncludeScopes;
-            builder.AddProcessor(sp => new ScopesAndRedactionProcessor(redactor, includeScopes ? sp.GetService<ScopeCapture>() : null));
+            builder.AddProcessor(new ScopesAndRedactionProcessor(redactor, options.Logging.IncludeScopes ? services.GetService<ScopeCapture>() : null));
         }
 
         if (options.Events.Enabled)
         {
-            var minimumLevel = options.Events.MinimumLevel;
-            var events = options.Events;
-            builder.AddProcessor(sp => new EventCaptureLogProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(events), minimumLevel));
+            builder.AddProcessor(new EventCaptureLogProcessor(services.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(options.Events), options.Events.MinimumLevel));
         }
 
         if (options.Logging.Console.Enabled)
@@ -122,18 +175,19 @@ public static class AccuSceneLoggingBuilderExtensions
 
         if (options.Logging.File.Path is not null)
         {
-            builder.AddProcessor(sp => new FileLogRecordProcessor(options.Logging.File, redactor, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            builder.AddProcessor(new FileLogRecordProcessor(options.Logging.File, redactor, services.GetService<TimeProvider>() ?? TimeProvider.System));
         }
+
         if (options.Exporters.Console.Enabled)
         {
-            builder.AddConsoleExporter();
+            builder.AddProcessor(new SimpleLogRecordExportProcessor(new ConsoleLogRecordExporter(new ConsoleExporterOptions())));
         }
+    }
 
-        if (AccuSceneExporterWiring.IsOtlpEnabled(options.Exporters.Otlp))
-        {
-            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, options.Exporters.Otlp, "v1/logs"));
-        }
+    private sealed class LevelReloadTokenSource(AccuSceneOptionsReloadSource source) : IOptionsChangeTokenSource<LoggerFilterOptions>
+    {
+        public string? Name => Microsoft.Extensions.Options.Options.DefaultName;
 
-        return builder;
+        public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => source.GetChangeToken();
     }
 }

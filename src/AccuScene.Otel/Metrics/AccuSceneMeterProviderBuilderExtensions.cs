@@ -11,6 +11,7 @@ using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Exporter;
 
 namespace OpenTelemetry.Metrics;
 
@@ -50,12 +51,72 @@ public static class AccuSceneMeterProviderBuilderExtensions
     /// Whether the dashboard can be shown: the facade keeps its providers' services to itself, so no endpoint could
     /// ever read its dashboard, and it would only cost an aggregation per measurement.
     /// </param>
-    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, AccuSceneOptions options, bool dashboard = true)
+    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, AccuSceneOptions options, bool dashboard = true) =>
+        AddAccuSceneCore(builder, _ => options, options, dashboard);
+
+    /// <param name="builder">The builder.</param>
+    /// <param name="resolve">The options in effect, read when the provider is built.</param>
+    /// <param name="atRegistration">The options as read now, for the exporters OpenTelemetry registers before the service provider exists.</param>
+    /// <param name="dashboard">Whether the dashboard can be shown (see the other overload).</param>
+    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration, bool dashboard = true)
     {
         builder
-            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
+            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>())))
             .AddMeter(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
 
+        // In-process percentiles, one set per provider (per host: only meters of the host's IMeterFactory and
+        // unscoped ones), started with the provider so they listen from the start. The alert engine always exists,
+        // so /alerts answers and rules added at run time are fed. Alerts and the dashboard read the percentiles.
+        builder.ConfigureServices(services =>
+        {
+            services.TryAddSingleton(sp => AccuScenePercentiles.Create(resolve(sp).Metrics.Percentiles, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            services.TryAddSingleton(sp => AlertRulesReload.CreateEngine(sp, resolve(sp)));
+            services.TryAddSingleton(sp => AlertChannels.CreateDelivery(sp, resolve(sp).Alerts, resolve(sp).Service));
+            if (dashboard)
+            {
+                services.TryAddSingleton(sp => new AccuSceneDashboard(
+                    resolve(sp).Dashboard,
+                    AccuSceneDashboardServiceName.Resolve(resolve(sp).Service, sp.GetService<IConfiguration>()),
+                    sp.GetService<TimeProvider>(),
+                    sp,
+                    resolve(sp).Metrics.NamePrefix));
+            }
+        });
+        builder.AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>());
+
+        // Everything else is decided when the provider is built, from the options then in effect.
+        ((IDeferredMeterProviderBuilder)builder).Configure((sp, b) => Configure(b, sp, resolve(sp), dashboard));
+
+        var interval = atRegistration.Metrics.ExportIntervalMilliseconds;
+        if (atRegistration.Exporters.Prometheus is { Enabled: true } prometheus)
+        {
+            // Pull exporter: explicit buckets only (it drops exponential histograms), text format by default.
+            builder.AddPrometheusHttpListener(o =>
+            {
+                o.Host = prometheus.Host;
+                o.Port = prometheus.Port;
+                o.ScrapeEndpointPath = prometheus.Path;
+            });
+        }
+
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp))
+        {
+            var otlp = atRegistration.Exporters.Otlp;
+            builder.AddOtlpExporter((exporter, reader) =>
+            {
+                AccuSceneExporterWiring.Configure(exporter, otlp, "v1/metrics");
+                if (interval is { } value)
+                {
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = value;
+                }
+            });
+        }
+
+        return builder;
+    }
+
+    private static void Configure(MeterProviderBuilder builder, IServiceProvider services, AccuSceneOptions options, bool dashboard)
+    {
         // Exemplars link a histogram bucket (OTLP, OpenMetrics scrapes), an alert and a chart to a trace. The
         // standard variable, when set and not overridden by the option, is left to OpenTelemetry to read.
         if (options.Metrics.ExemplarFilter is { } filter)
@@ -66,57 +127,27 @@ public static class AccuSceneMeterProviderBuilderExtensions
         {
             builder.SetExemplarFilter(ExemplarFilterType.TraceBased);
         }
+
         AccuSceneHistogramViews.AddViews(builder, options.Metrics);
 
-        // In-process percentiles, one set per provider (per host: only meters of the host's IMeterFactory and
-        // unscoped ones), started with the provider so they listen from the start. Alerts and the dashboard read them.
-        var percentiles = options.Metrics.Percentiles;
-        builder.ConfigureServices(services => services.TryAddSingleton(
-            sp => AccuScenePercentiles.Create(percentiles, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>())));
-        builder.AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>());
         // One in-process reader for the alert rules and the dashboard: OpenTelemetry aggregates each measurement
         // once for both. It collects at the dashboard's interval when the dashboard is on (else the rules'), and
         // both get every collection.
-        var inProcess = new List<Func<IServiceProvider, BaseExporter<Metric>>>();
-        if (options.Alerts.Rules.Count > 0)
+        var showDashboard = options.Dashboard.Enabled && dashboard;
+        var engine = services.GetRequiredService<AlertDelivery>().Engine;
+        List<BaseExporter<Metric>> inProcess = [new AlertMetricExporter(engine, () => services.GetService<AccuScenePercentiles>())];
+        if (showDashboard)
         {
-            // The rules read the same metric points as every exporter.
-            var alerts = options.Alerts;
-            builder.ConfigureServices(services =>
-            {
-                services.TryAddSingleton(sp => new AccuSceneAlertEngine(alerts.Rules, sp.GetService<TimeProvider>(), alerts.HistorySize)
-                {
-                    IdentityLabels = AccuSceneResourceDetector.IdentityLabels(options.Service, sp.GetService<IConfiguration>()),
-                });
-                services.TryAddSingleton(sp => AlertChannels.CreateDelivery(sp, alerts, options.Service));
-            });
-            inProcess.Add(sp => new AlertMetricExporter(sp.GetRequiredService<AlertDelivery>().Engine, () => sp.GetService<AccuScenePercentiles>()));
+            inProcess.Add(services.GetRequiredService<AccuSceneDashboard>().CreateExporter());
         }
 
-        if (options.Dashboard.Enabled && dashboard)
+        // The dashboard's history rings are sized by its own interval, so when it is on it sets the pace.
+        builder.AddReader(new PeriodicExportingMetricReader(
+            new InProcessMetricExporter([.. inProcess]),
+            showDashboard ? options.Dashboard.SampleIntervalMilliseconds : options.Alerts.EvaluationIntervalMilliseconds)
         {
-            // The dashboard reads the same points, at its sample interval.
-            builder.ConfigureServices(services => services.TryAddSingleton(sp => new AccuSceneDashboard(
-                options.Dashboard,
-                AccuSceneDashboardServiceName.Resolve(options.Service, sp.GetService<IConfiguration>()),
-                sp.GetService<TimeProvider>(),
-                sp,
-                options.Metrics.NamePrefix)));
-            inProcess.Add(sp => sp.GetRequiredService<AccuSceneDashboard>().CreateExporter());
-        }
-
-        if (inProcess.Count > 0)
-        {
-            builder.AddReader(sp =>
-            {
-                // The dashboard's history rings are sized by its own interval, so when it is on it sets the pace.
-                var interval = options.Dashboard.Enabled && dashboard ? options.Dashboard.SampleIntervalMilliseconds : options.Alerts.EvaluationIntervalMilliseconds;
-                return new PeriodicExportingMetricReader(new InProcessMetricExporter([.. inProcess.Select(c => c(sp))]), interval)
-                {
-                    TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
-                };
-            });
-        }
+            TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+        });
 
         if (options.Metrics.CollectRuntime)
         {
@@ -129,40 +160,12 @@ public static class AccuSceneMeterProviderBuilderExtensions
             builder.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http");
         }
 
-        var interval = options.Metrics.ExportIntervalMilliseconds;
         if (options.Exporters.Console.Enabled)
         {
-            builder.AddConsoleExporter((_, reader) => SetInterval(reader, interval));
-        }
-
-        if (options.Exporters.Prometheus is { Enabled: true } prometheus)
-        {
-            // Pull exporter: explicit buckets only (it drops exponential histograms), text format by default.
-            builder.AddPrometheusHttpListener(o =>
-            {
-                o.Host = prometheus.Host;
-                o.Port = prometheus.Port;
-                o.ScrapeEndpointPath = prometheus.Path;
-            });
-        }
-
-        if (AccuSceneExporterWiring.IsOtlpEnabled(options.Exporters.Otlp))
-        {
-            builder.AddOtlpExporter((exporter, reader) =>
-            {
-                AccuSceneExporterWiring.Configure(exporter, options.Exporters.Otlp, "v1/metrics");
-                SetInterval(reader, interval);
-            });
-        }
-
-        return builder;
-    }
-
-    private static void SetInterval(MetricReaderOptions reader, int? interval)
-    {
-        if (interval is { } value)
-        {
-            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = value;
+            // OpenTelemetry's console exporter, built here so it follows the options in effect (10 s by default).
+            builder.AddReader(new PeriodicExportingMetricReader(
+                new ConsoleMetricExporter(new ConsoleExporterOptions()),
+                options.Metrics.ExportIntervalMilliseconds ?? 10_000));
         }
     }
 }

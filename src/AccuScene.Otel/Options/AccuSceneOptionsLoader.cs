@@ -56,8 +56,11 @@ internal static class AccuSceneOptionsLoader
     private static IConfiguration ResolveSection(IConfiguration configuration) =>
         configuration as IConfigurationSection ?? configuration.GetSection(AccuSceneOptions.SectionName);
 
-    /// <summary>Reports keys that match no option, so a typo fails at start-up instead of being ignored.</summary>
-    private static void FindUnknownKeys(IConfiguration section, JsonTypeInfo typeInfo, string path, List<string> unknown)
+    /// <summary>
+    /// Reports keys that match no option, at every depth (list entries and dictionary entries of option objects
+    /// included), so a typo fails at start-up instead of being ignored.
+    /// </summary>
+    internal static void FindUnknownKeys(IConfiguration section, JsonTypeInfo typeInfo, string path, List<string> unknown)
     {
         foreach (var child in section.GetChildren())
         {
@@ -75,10 +78,11 @@ internal static class AccuSceneOptionsLoader
             {
                 FindUnknownKeys(child, childInfo, childPath, unknown);
             }
-            else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary, ElementType: { } elementType }
+            else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } elementType }
                 && AccuSceneOptionsJsonContext.Default.GetTypeInfo(elementType) is { Kind: JsonTypeInfoKind.Object } elementInfo)
             {
-                // A dictionary of option objects (AccuScene:Health:Checks:<name>): check each entry's keys.
+                // A dictionary of option objects (AccuScene:Health:Checks:<name>) or a list of them
+                // (AccuScene:Alerts:Rules:0, Webhooks:0, Dashboard:Widgets:0): check each entry's keys.
                 foreach (var entry in child.GetChildren())
                 {
                     FindUnknownKeys(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);

@@ -8,6 +8,7 @@ using AccuScene.Otel.Resources;
 using AccuScene.Otel.Tracing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Exporter;
 
 namespace OpenTelemetry.Trace;
 
@@ -42,24 +43,47 @@ public static class AccuSceneTracerProviderBuilderExtensions
         return AddAccuSceneCore(builder, options);
     }
 
-    internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, AccuSceneOptions options)
+    internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, AccuSceneOptions options) =>
+        AddAccuSceneCore(builder, _ => options, options);
+
+    /// <param name="builder">The builder.</param>
+    /// <param name="resolve">The options in effect, read when the provider is built.</param>
+    /// <param name="atRegistration">
+    /// The options as read now, for what OpenTelemetry needs before the service provider exists (the OTLP exporter,
+    /// ASP.NET Core's instrumentation); see <see cref="AccuSceneOptionsRegistration.RegistrationKeys"/>.
+    /// </param>
+    internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration)
     {
-        var headers = PropagatedHeaders.From(options.Tracing);
-
-        // Process-wide, so installed when the provider is built rather than when AddAccuScene() is called.
-        if (builder is IDeferredTracerProviderBuilder deferred)
-        {
-            deferred.Configure((_, _) => AccuScenePropagation.Install(headers));
-        }
-        else
-        {
-            AccuScenePropagation.Install(headers);
-        }
-
         builder
-            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(options.Service, sp.GetService<IConfiguration>())))
-            .AddSource(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*")
-            .AddProcessor(new ContextAttributesProcessor(headers));
+            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>())))
+            .AddSource(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
+
+        // Everything else is decided when the provider is built, from the options then in effect.
+        ((IDeferredTracerProviderBuilder)builder).Configure((sp, b) => Configure(b, sp, resolve(sp)));
+        if (atRegistration.Tracing.CollectHttp)
+        {
+            // HttpClient's native spans already follow the HTTP conventions. ASP.NET Core's do not: through
+            // .NET 10 it leaves the HttpRequestIn activity unnamed and without http.* data, so its server spans
+            // come through OpenTelemetry's instrumentation (docs/architecture.md explains the choice).
+            builder.AddSource("System.Net.Http");
+            builder.AddAspNetCoreInstrumentation(o => o.RecordException = true);
+        }
+
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp))
+        {
+            var otlp = atRegistration.Exporters.Otlp;
+            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/traces"));
+        }
+
+        return builder;
+    }
+
+    private static void Configure(TracerProviderBuilder builder, IServiceProvider services, AccuSceneOptions options)
+    {
+        // Process-wide, so installed when the provider is built rather than when AddAccuScene() is called.
+        var headers = PropagatedHeaders.From(options.Tracing);
+        AccuScenePropagation.Install(headers);
+        builder.AddProcessor(new ContextAttributesProcessor(headers));
         var redactor = Redactor.From(options.Redaction);
         if (!redactor.IsEmpty)
         {
@@ -68,17 +92,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
 
         if (options.Events.Enabled)
         {
-            var events = options.Events;
-            builder.AddProcessor(sp => new EventCaptureActivityProcessor(sp.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(events), redactor));
-        }
-
-        if (options.Tracing.CollectHttp)
-        {
-            // HttpClient's native spans already follow the HTTP conventions. ASP.NET Core's do not: through
-            // .NET 10 it leaves the HttpRequestIn activity unnamed and without http.* data, so its server spans
-            // come through OpenTelemetry's instrumentation (docs/architecture.md explains the choice).
-            builder.AddSource("System.Net.Http");
-            builder.AddAspNetCoreInstrumentation(o => o.RecordException = true);
+            builder.AddProcessor(new EventCaptureActivityProcessor(services.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(options.Events), redactor));
         }
 
         if (options.Tracing.SamplingRatio is { } ratio)
@@ -88,14 +102,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
 
         if (options.Exporters.Console.Enabled)
         {
-            builder.AddConsoleExporter();
+            builder.AddProcessor(new SimpleActivityExportProcessor(new ConsoleActivityExporter(new ConsoleExporterOptions())));
         }
-
-        if (AccuSceneExporterWiring.IsOtlpEnabled(options.Exporters.Otlp))
-        {
-            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, options.Exporters.Otlp, "v1/traces"));
-        }
-
-        return builder;
     }
 }

@@ -259,8 +259,11 @@ public class OptionsValidationTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Tracing:SamplingRatio"] = "2" })
             .Build();
         var services = new ServiceCollection();
+        services.AddAccuScene(configuration);
+        using var provider = services.BuildServiceProvider();
 
-        var ex = Assert.Throws<OptionsValidationException>(() => services.AddAccuScene(configuration));
+        // Bound lazily: the options are read, and refused, when the container first asks for them (a host's start).
+        var ex = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<AccuSceneOptions>>().Value);
 
         Assert.That(ex!.Message, Does.Contain("AccuScene:Tracing:SamplingRatio must be between 0 and 1; it is 2."));
     }

@@ -1,0 +1,141 @@
+using System.Text.Json;
+
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>The engine's rule set: one immutable snapshot, swapped whole when rules are replaced, added or removed.</summary>
+public sealed partial class AccuSceneAlertEngine
+{
+    // Builds the next rule set under the rules lock, publishes it, then resolves the alerts of rules that left it.
+    // Returns why the change was refused, or null once it is in effect.
+    private string? Swap(Func<IReadOnlyList<AlertRule>, IEnumerable<AlertRule>> change)
+    {
+        var ended = new List<AlertNotification>();
+        lock (_rulesGate)
+        {
+            var current = _rules;
+            if (RuleSet.Create(change([.. current.Slots.Select(s => s.Evaluator.Rule)]), current, out var failure) is not { } next)
+            {
+                return failure;
+            }
+
+            _rules = next;
+            var now = _time.GetUtcNow();
+            foreach (var slot in current.Slots.Where(s => !next.ByName.TryGetValue(s.Evaluator.Rule.Name, out var kept) || !ReferenceEquals(kept, s)))
+            {
+                lock (slot.Gate)
+                {
+                    if (this.EndRemoved(slot, now) is { } notification)
+                    {
+                        ended.Add(notification);
+                    }
+                }
+            }
+        }
+
+        foreach (var notification in ended)
+        {
+            this.Raise(notification);
+        }
+
+        return null;
+    }
+
+    // A removed (or redefined) rule's firing alert resolves, so a receiver that was told it fires is told it ended.
+    private AlertNotification? EndRemoved(RuleSlot slot, DateTimeOffset now)
+    {
+        if (slot.Current is not { State: AlertState.Firing } current)
+        {
+            slot.Current = null;
+            return null;
+        }
+
+        var resolved = current with { State = AlertState.Resolved, ResolvedAt = now };
+        slot.Current = null;
+        this.Remember(resolved);
+        if (!slot.Announced)
+        {
+            return null;
+        }
+
+        Interlocked.Increment(ref _notifications);
+        return new AlertNotification(resolved, AlertState.Resolved);
+    }
+
+    private sealed class RuleSet
+    {
+        public static readonly RuleSet Empty = new([], 0);
+
+        private RuleSet(List<RuleSlot> slots, int version)
+        {
+            this.Slots = slots;
+            this.Version = version;
+            foreach (var slot in slots)
+            {
+                this.ByName[slot.Evaluator.Rule.Name] = slot;
+                if (!this.ByMetric.TryGetValue(slot.Evaluator.Rule.Metric, out var list))
+                {
+                    this.ByMetric[slot.Evaluator.Rule.Metric] = list = [];
+                }
+
+                list.Add(slot);
+            }
+        }
+
+        public List<RuleSlot> Slots { get; }
+
+        public Dictionary<string, RuleSlot> ByName { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, List<RuleSlot>> ByMetric { get; } = new(StringComparer.Ordinal);
+
+        public int Version { get; }
+
+        /// <summary>
+        /// Validates <paramref name="rules"/> and builds a set from them, keeping <paramref name="previous"/>'s slot (and so
+        /// its state) for every rule whose name and settings are unchanged. Returns <see langword="null"/> and the reason
+        /// when a rule is invalid or named twice.
+        /// </summary>
+        public static RuleSet? Create(IEnumerable<AlertRule> rules, RuleSet previous, out string? failure)
+        {
+            var slots = new List<RuleSlot>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var rule in rules)
+            {
+                failure = Validate(rule) ?? (names.Add(rule.Name) ? null : $"Alert rule '{rule.Name}' is defined twice.");
+                if (failure is not null)
+                {
+                    return null;
+                }
+
+                slots.Add(previous.ByName.TryGetValue(rule.Name, out var kept) && SameSettings(kept.Evaluator.Rule, rule) ? kept : new RuleSlot(rule));
+            }
+
+            failure = null;
+            return new RuleSet(slots, previous.Version + 1);
+        }
+
+        private static bool SameSettings(AlertRule a, AlertRule b) =>
+            ReferenceEquals(a, b)
+            || JsonSerializer.Serialize(a, AccuSceneOptionsJsonContext.Default.AlertRule) == JsonSerializer.Serialize(b, AccuSceneOptionsJsonContext.Default.AlertRule);
+    }
+
+    private sealed class RuleSlot(AlertRule rule)
+    {
+        public Lock Gate { get; } = new();
+
+        public RuleEvaluator Evaluator { get; } = new(rule);
+
+        public AlertInstance? Current { get; set; }
+
+        public DateTimeOffset? NotHoldingSince { get; set; }
+
+        public DateTimeOffset? LastNotified { get; set; }
+
+        public bool Announced { get; set; }
+
+        public AlertExemplar? Exemplar { get; set; }
+
+        public string? PercentileSource { get; set; }
+
+        public double? PercentileRelativeError { get; set; }
+    }
+}

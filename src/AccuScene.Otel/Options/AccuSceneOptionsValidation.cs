@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AccuScene.Otel;
+
+/// <summary>
+/// The start-up (and reload) validation of the options registered by <c>AddAccuScene()</c>: keys that match no setting,
+/// at any depth; every range (<see cref="AccuSceneOptionsValidator"/>); and registration-time settings that changed
+/// after <c>AddAccuScene()</c> read them. Every message names the full key.
+/// </summary>
+internal sealed class AccuSceneOptionsValidation(IConfigurationSection section, AccuSceneOptions atRegistration) : IValidateOptions<AccuSceneOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AccuSceneOptions options)
+    {
+        var failures = new List<string>();
+        AccuSceneOptionsLoader.FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, failures);
+        failures.AddRange(AccuSceneOptionsValidator.Collect(options, section.Path));
+        foreach (var (key, read, _) in AccuSceneOptionsRegistration.RegistrationKeys)
+        {
+            var then = AccuSceneOptionsRegistration.Describe(read(atRegistration));
+            var now = AccuSceneOptionsRegistration.Describe(read(options));
+            if (then != now)
+            {
+                failures.Add(
+                    $"{section.Path}:{key} is read when AddAccuScene() is called, because it decides which OpenTelemetry exporters and instrumentations are registered: "
+                    + $"it was '{then}' then and is '{now}' now. Set it where AddAccuScene() can read it: appsettings.json, the environment, the IConfiguration "
+                    + "passed to AddAccuScene(configuration), or AddAccuScene(o => ...).");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

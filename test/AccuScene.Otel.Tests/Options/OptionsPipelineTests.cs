@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Instrumentation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.Tests.Options;
+
+/// <summary><c>AddAccuScene()</c> on the Options pipeline: the host's section, bound lazily, validated on start, honouring Configure and PostConfigure.</summary>
+[NonParallelizable]
+public sealed class OptionsPipelineTests
+{
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task NoArgument_ReadsTheHostsAccuSceneSection(CancellationToken cancellationToken)
+    {
+        var spans = new List<Activity>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Service:Name"] = "from-appsettings",
+            ["AccuScene:Dashboard:Enabled"] = "false",
+        });
+        builder.Services.AddAccuScene().WithTracing(t => t.AddInMemoryExporter(spans));
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+
+        using (AccuSceneTelemetry.ActivitySource.StartActivity("from-host"))
+        {
+        }
+
+        var tracer = host.Services.GetRequiredService<TracerProvider>();
+        tracer.ForceFlush();
+        Assert.Multiple(() =>
+        {
+            Assert.That(ServiceName(tracer), Is.EqualTo("from-appsettings"));
+            Assert.That(spans.Select(s => s.DisplayName), Does.Contain("from-host"));
+            Assert.That(host.Services.GetRequiredService<IOptions<AccuSceneOptions>>().Value.Dashboard.Enabled, Is.False);
+        });
+        await host.StopAsync(cancellationToken);
+    }
+
+    [TestCase("AccuScene:Servce:Name", "from-appsettings", "AccuScene:Servce is not a known setting")]
+    [TestCase("AccuScene:Alerts:Rules:0:Treshold", "1000", "AccuScene:Alerts:Rules:0:Treshold is not a known setting")]
+    [TestCase("AccuScene:Alerts:Webhooks:0:Formatt", "slack", "AccuScene:Alerts:Webhooks:0:Formatt is not a known setting")]
+    [TestCase("AccuScene:Dashboard:Widgets:0:Unitt", "ms", "AccuScene:Dashboard:Widgets:0:Unitt is not a known setting")]
+    [CancelAfter(30_000)]
+    public async Task UnknownKey_FailsTheStart_NamingTheKey(string key, string value, string expected, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [key] = value,
+            ["AccuScene:Alerts:Rules:0:Name"] = "slow",
+            ["AccuScene:Alerts:Rules:0:Metric"] = "accuscene.test.latency",
+        });
+        builder.Services.AddAccuScene();
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(cancellationToken));
+
+        Assert.That(ex!.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void ConfigureAndPostConfigure_AreHonoured()
+    {
+        var services = new ServiceCollection();
+        services.AddAccuScene();
+        services.Configure<AccuSceneOptions>(o => (o.Service.Name, o.Service.Version) = ("configured", "1.0"));
+        services.PostConfigure<AccuSceneOptions>(o => o.Service.Version = "2.0");
+        using var provider = services.BuildServiceProvider();
+
+        var tracer = provider.GetRequiredService<TracerProvider>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ServiceName(tracer), Is.EqualTo("configured"));
+            Assert.That(tracer.GetResource().Attributes.Single(a => a.Key == "service.version").Value, Is.EqualTo("2.0"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task ConfigurationAddedAfterAddAccuScene_IsRead_AsWebApplicationFactoryAddsIt(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAccuScene();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Service:Name"] = "added-later" });
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+
+        Assert.That(ServiceName(host.Services.GetRequiredService<TracerProvider>()), Is.EqualTo("added-later"));
+        await host.StopAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task RegistrationTimeSetting_ChangedLater_FailsTheStart_NamingTheKey(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAccuScene();
+        builder.Services.Configure<AccuSceneOptions>(o => o.Exporters.Prometheus.Enabled = true);
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(cancellationToken));
+
+        Assert.That(ex!.Message, Does.Contain("AccuScene:Exporters:Prometheus:Enabled is read when AddAccuScene() is called").And.Contain("it was 'False' then and is 'True' now"));
+    }
+
+    [Test]
+    public void SecondAddAccuScene_WithOtherSettings_Throws()
+    {
+        var services = new ServiceCollection();
+        services.AddAccuScene(o => o.Service.Name = "first");
+
+        var ex = Assert.Throws<InvalidOperationException>(() => services.AddAccuScene(o => o.Service.Name = "second"));
+
+        Assert.That(ex!.Message, Does.Contain("already called"));
+    }
+
+    [Test]
+    public void SecondAddAccuScene_WithTheSameSettings_AddsNothing()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var services = new ServiceCollection();
+        services.AddAccuScene(configuration);
+        var count = services.Count;
+
+        services.AddAccuScene(configuration);
+
+        Assert.That(services, Has.Count.EqualTo(count));
+    }
+
+    [Test]
+    public void Facade_ValidatesAtStart_OptionsChangedAfterCreate()
+    {
+        using var telemetry = AccuSceneTelemetrySystem.Create(o => o.Dashboard.Enabled = false);
+        telemetry.Options.Tracing.SamplingRatio = 5;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => telemetry.Start());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("AccuScene:Tracing:SamplingRatio must be between 0 and 1; it is 5."));
+            Assert.That(telemetry.IsRunning, Is.False);
+        });
+    }
+
+    [Test]
+    public void Facade_AddsAndRemovesRules_AtRunTime()
+    {
+        using var telemetry = AccuSceneTelemetrySystem.Create().Start();
+        var engine = telemetry.Alerts!;
+        var rule = new AlertRule { Name = "added", Metric = "accuscene.test.queue", Threshold = 10, For = TimeSpan.Zero };
+
+        engine.AddRule(rule);
+        engine.Check("accuscene.test.queue", 50);
+        var fired = engine.Active().Select(a => (a.Rule, a.State)).ToList();
+        var removed = engine.RemoveRule("added");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fired, Does.Contain(("added", AlertState.Firing)));
+            Assert.That(removed, Is.True);
+            Assert.That(engine.Rules, Is.Empty);
+            Assert.That(engine.Active(), Is.Empty);
+            Assert.That(engine.History().Single().State, Is.EqualTo(AlertState.Resolved), "a removed rule's firing alert resolves");
+            Assert.That(() => engine.AddRule(new AlertRule { Name = "bad", Metric = "m", Quantile = 2 }), Throws.ArgumentException.With.Message.Contain("Quantile"));
+        });
+    }
+
+    private static object ServiceName(TracerProvider tracer) =>
+        tracer.GetResource().Attributes.Single(a => a.Key == "service.name").Value;
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Alerts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AccuScene.Otel.Tests.Options;
+
+/// <summary>Alert rules and log levels follow the configuration without a restart; a bad reload keeps what was in effect.</summary>
+[NonParallelizable]
+public sealed class OptionsReloadTests
+{
+    private string _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("accuscene-reload-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task RulesFile_ChangedUnderARunningHost_IsEvaluated_AndABrokenFileKeepsTheRules(CancellationToken cancellationToken)
+    {
+        using var refused = new MetricCollector<long>(null, "AccuScene.Otel", "accuscene.otel.options.reload_failures");
+        var rulesFile = Path.Combine(_directory, "rules.json");
+        await File.WriteAllTextAsync(rulesFile, Rules("queue-high", "accuscene.reload.queue", 1_000_000), cancellationToken);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Alerts:RulesFile"] = rulesFile,
+            ["AccuScene:Alerts:EvaluationIntervalMilliseconds"] = "500",
+            ["AccuScene:Dashboard:Enabled"] = "false",
+        });
+        builder.Services.AddAccuScene();
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        var engine = host.Services.GetRequiredService<AccuSceneAlertEngine>();
+        using var meter = new Meter("AccuScene.Reload");
+        var queue = meter.CreateUpDownCounter<long>("accuscene.reload.queue");
+        queue.Add(50);
+        Assert.That(engine.Rules.Select(r => r.Name), Is.EqualTo(new[] { "queue-high" }));
+
+        // A rule the value breaks, written under the running host.
+        await File.WriteAllTextAsync(rulesFile, Rules("queue-low", "accuscene.reload.queue", 10), cancellationToken);
+        await Until(() => engine.Active().Any(a => a is { Rule: "queue-low", State: AlertState.Firing }), cancellationToken);
+        var before = refused.GetMeasurementSnapshot().Sum(m => m.Value);
+
+        await File.WriteAllTextAsync(rulesFile, "{ \"Rules\": [ { \"Name\": \"broken\", \"Metrik\": \"x\" } ] }", cancellationToken);
+        await Until(() => refused.GetMeasurementSnapshot().Sum(m => m.Value) > before, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Rules.Select(r => r.Name), Is.EqualTo(new[] { "queue-low" }), "the broken file kept the rules in effect");
+            Assert.That(engine.Active().Single().State, Is.EqualTo(AlertState.Firing), "and their state");
+        });
+        await host.StopAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task LogLevels_FollowAReloadOfTheSection(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Logging:LogLevel:Reloaded.Category"] = "Information",
+            ["AccuScene:Dashboard:Enabled"] = "false",
+        });
+        builder.Services.AddAccuScene();
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reloaded.Category");
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        var before = logger.IsEnabled(LogLevel.Information);
+
+        configuration["AccuScene:Logging:LogLevel:Reloaded.Category"] = "Error";
+        configuration.Reload();
+        await Until(() => !logger.IsEnabled(LogLevel.Information), cancellationToken);
+
+        // A bad value keeps the levels in effect.
+        configuration["AccuScene:Logging:LogLevel:Reloaded.Category"] = "Loud";
+        configuration.Reload();
+        await Task.Delay(1_000, cancellationToken); // nothing to poll for: the refusal is that nothing changes
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.True);
+            Assert.That(logger.IsEnabled(LogLevel.Warning), Is.False);
+            Assert.That(logger.IsEnabled(LogLevel.Error), Is.True);
+        });
+        await host.StopAsync(cancellationToken);
+    }
+
+    private static string Rules(string name, string metric, double threshold) =>
+        $$"""{ "Rules": [ { "Name": "{{name}}", "Metric": "{{metric}}", "Threshold": {{threshold}}, "For": "00:00:00", "Window": "00:00:05" } ] }""";
+
+    private static async Task Until(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+}

@@ -5,6 +5,48 @@ namespace AccuScene.Otel.Alerts;
 /// <summary>The engine's rule set: one immutable snapshot, swapped whole when rules are replaced, added or removed.</summary>
 public sealed partial class AccuSceneAlertEngine
 {
+    /// <summary>
+    /// Replaces the rules at run time. A rule whose name and settings are unchanged keeps its state (samples,
+    /// pending or firing alert); a removed rule's alert is resolved, and announced as resolved if its firing was.
+    /// </summary>
+    /// <param name="rules">The new rules; each is validated, and nothing changes when one is invalid.</param>
+    /// <exception cref="ArgumentException">A rule is invalid; the message names the rule and the setting.</exception>
+    public void ReplaceRules(IEnumerable<AlertRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (this.Swap(_ => rules) is { } failure)
+        {
+            throw new ArgumentException(failure, nameof(rules));
+        }
+    }
+
+    /// <summary>Adds a rule at run time.</summary>
+    /// <param name="rule">The rule, validated here.</param>
+    /// <exception cref="ArgumentException">The rule is invalid, or a rule of that name exists.</exception>
+    public void AddRule(AlertRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (this.Swap(current => [.. current, rule]) is { } failure)
+        {
+            throw new ArgumentException(failure, nameof(rule));
+        }
+    }
+
+    /// <summary>Removes the rule named <paramref name="name"/> at run time; its alert is resolved.</summary>
+    /// <param name="name">The rule's name.</param>
+    /// <returns><see langword="true"/> when a rule of that name was removed.</returns>
+    public bool RemoveRule(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var removed = false;
+        _ = this.Swap(current =>
+        {
+            removed = current.Any(r => r.Name == name);
+            return current.Where(r => r.Name != name);
+        });
+        return removed;
+    }
+
     // Builds the next rule set under the rules lock, publishes it, then resolves the alerts of rules that left it.
     // Returns why the change was refused, or null once it is in effect.
     private string? Swap(Func<IReadOnlyList<AlertRule>, IEnumerable<AlertRule>> change)
@@ -16,6 +58,11 @@ public sealed partial class AccuSceneAlertEngine
             if (RuleSet.Create(change([.. current.Slots.Select(s => s.Evaluator.Rule)]), current, out var failure) is not { } next)
             {
                 return failure;
+            }
+
+            if (next.Slots.SequenceEqual(current.Slots))
+            {
+                return null; // the same rules (a reload of unrelated settings): nothing to swap
             }
 
             _rules = next;
@@ -43,6 +90,8 @@ public sealed partial class AccuSceneAlertEngine
     // A removed (or redefined) rule's firing alert resolves, so a receiver that was told it fires is told it ended.
     private AlertNotification? EndRemoved(RuleSlot slot, DateTimeOffset now)
     {
+        // A thread still holding the old rule set skips the slot from now on (Step, Acknowledge).
+        slot.Removed = true;
         if (slot.Current is not { State: AlertState.Firing } current)
         {
             slot.Current = null;
@@ -137,5 +186,8 @@ public sealed partial class AccuSceneAlertEngine
         public string? PercentileSource { get; set; }
 
         public double? PercentileRelativeError { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the rule left the rule set; set under <see cref="Gate"/>.</summary>
+        public bool Removed { get; set; }
     }
 }

@@ -61,82 +61,6 @@ public sealed partial class AccuSceneAlertEngine
     /// <summary>Gets the metrics the rules read.</summary>
     public IReadOnlyCollection<string> Metrics => _rules.ByMetric.Keys;
 
-    /// <summary>
-    /// Replaces the rules at run time. A rule whose name and settings are unchanged keeps its state (samples,
-    /// pending or firing alert); a removed rule's alert is resolved, and announced as resolved if its firing was.
-    /// </summary>
-    /// <param name="rules">The new rules; each is validated, and nothing changes when one is invalid.</param>
-    /// <exception cref="ArgumentException">A rule is invalid; the message names the rule and the setting.</exception>
-    public void ReplaceRules(IEnumerable<AlertRule> rules)
-    {
-        ArgumentNullException.ThrowIfNull(rules);
-        if (this.Swap(_ => rules) is { } failure)
-        {
-            throw new ArgumentException(failure, nameof(rules));
-        }
-    }
-
-    /// <summary>Adds a rule at run time.</summary>
-    /// <param name="rule">The rule, validated here.</param>
-    /// <exception cref="ArgumentException">The rule is invalid, or a rule of that name exists.</exception>
-    public void AddRule(AlertRule rule)
-    {
-        ArgumentNullException.ThrowIfNull(rule);
-        if (this.Swap(current => [.. current, rule]) is { } failure)
-        {
-            throw new ArgumentException(failure, nameof(rule));
-        }
-    }
-
-    /// <summary>Removes the rule named <paramref name="name"/> at run time; its alert is resolved.</summary>
-    /// <param name="name">The rule's name.</param>
-    /// <returns><see langword="true"/> when a rule of that name was removed.</returns>
-    public bool RemoveRule(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var removed = false;
-        _ = this.Swap(current =>
-        {
-            removed = current.Any(r => r.Name == name);
-            return current.Where(r => r.Name != name);
-        });
-        return removed;
-    }
-
-    /// <summary>Returns why <paramref name="rule"/> is invalid, or <see langword="null"/>.</summary>
-    /// <param name="rule">The rule.</param>
-    /// <returns>A message naming the rule and the setting, or <see langword="null"/>.</returns>
-    public static string? Validate(AlertRule rule)
-    {
-        if (rule is null)
-        {
-            return "An alert rule is null.";
-        }
-
-        var name = string.IsNullOrWhiteSpace(rule.Name) ? "(unnamed)" : rule.Name;
-        return rule switch
-        {
-            { Name: var n } when string.IsNullOrWhiteSpace(n) => "An alert rule needs a Name.",
-            { Metric: var m } when string.IsNullOrWhiteSpace(m) => $"Alert rule '{name}' needs a Metric.",
-            { Window: var w } when w <= TimeSpan.Zero || w > TimeSpan.FromDays(1) => $"Alert rule '{name}': Window must be between 00:00:00 (exclusive) and 1.00:00:00; it is {w}.",
-            { Quantile: var q } when !(q >= 0 && q <= 1) => string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': Quantile must be between 0 and 1; it is {q}."),
-            { For: var f } when f < TimeSpan.Zero => $"Alert rule '{name}': For must not be negative; it is {f}.",
-            { KeepFiringFor: var k } when k < TimeSpan.Zero => $"Alert rule '{name}': KeepFiringFor must not be negative; it is {k}.",
-            { Cooldown: var c } when c < TimeSpan.Zero => $"Alert rule '{name}': Cooldown must not be negative; it is {c}.",
-            { Threshold: var t } when !double.IsFinite(t) => $"Alert rule '{name}': Threshold must be a finite number.",
-            { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: null } => $"Alert rule '{name}': {rule.Kind} needs an UpperThreshold.",
-            { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: { } u } when !(u >= rule.Threshold) =>
-                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': UpperThreshold must be at least Threshold ({rule.Threshold}); it is {u}."),
-            { Kind: AlertThresholdKind.PercentageChange, Aggregation: AlertAggregation.Percentile } =>
-                $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
-            _ when !Enum.IsDefined(rule.Scope) => $"Alert rule '{name}': Scope must be Instance or Fleet; it is {(int)rule.Scope}.",
-            { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
-            { Kind: AlertThresholdKind.RateLimit, Threshold: >= RuleEvaluator.MaxSamples } =>
-                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': a RateLimit Threshold must be below {RuleEvaluator.MaxSamples}, the samples a rule keeps; it is {rule.Threshold}."),
-            _ => null,
-        };
-    }
-
     /// <summary>Feeds one value of <paramref name="metric"/> to the rules that read it, and evaluates them.</summary>
     /// <param name="metric">The metric's name.</param>
     /// <param name="value">The value; NaN and infinities are ignored.</param>
@@ -280,7 +204,7 @@ public sealed partial class AccuSceneAlertEngine
         {
             lock (slot.Gate)
             {
-                if (slot.Current is { } current && current.Id == id)
+                if (!slot.Removed && slot.Current is { } current && current.Id == id)
                 {
                     slot.Current = current with { Acknowledgement = new AlertAcknowledgement(by, _time.GetUtcNow(), comment) };
                     return true;
@@ -296,13 +220,14 @@ public sealed partial class AccuSceneAlertEngine
     public AlertStatistics Statistics()
     {
         // Each rule has at most one active alert: the rules without one are the inactive ones, from the same snapshot.
+        var rules = _rules.Slots.Count;
         var active = this.Active();
         var all = active.Concat(this.History()).ToList();
         var acknowledged = all.Where(a => a is { Acknowledgement: not null, FiredAt: not null }).Select(a => a.Acknowledgement!.At - a.FiredAt!.Value).ToList();
         var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt!.Value - a.FiredAt!.Value).ToList();
         return new AlertStatistics(
             Enum.GetValues<AlertSeverity>().ToDictionary(s => s, s => all.Count(a => a.Severity == s)),
-            Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? _rules.Slots.Count - active.Count : all.Count(a => a.State == s)),
+            Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? Math.Max(0, rules - active.Count) : all.Count(a => a.State == s)),
             Interlocked.Read(ref _notifications),
             Interlocked.Read(ref _suppressed),
             acknowledged.Count == 0 ? null : TimeSpan.FromTicks((long)acknowledged.Average(t => t.Ticks)),
@@ -322,166 +247,6 @@ public sealed partial class AccuSceneAlertEngine
         }
 
         return true;
-    }
-
-    // The summary tells the value now: re-rendered whenever the value changes (a NaN, no data, keeps the last one).
-    private static AlertInstance WithValue(AlertRule rule, AlertInstance current, double value) =>
-        double.IsNaN(value) || value.Equals(current.Value) ? current : current with { Value = value, Annotations = Render(rule, value) };
-
-    private static Dictionary<string, string> Render(AlertRule rule, double value)
-    {
-        var text = value.ToString("G6", CultureInfo.InvariantCulture);
-        var threshold = rule.Threshold.ToString("G6", CultureInfo.InvariantCulture);
-        return rule.Annotations.ToDictionary(
-            a => a.Key,
-            a => a.Value.Replace("{value}", text, StringComparison.Ordinal).Replace("{threshold}", threshold, StringComparison.Ordinal).Replace("{metric}", rule.Metric, StringComparison.Ordinal),
-            StringComparer.Ordinal);
-    }
-
-    private AlertNotification? Step(RuleSlot slot, DateTimeOffset now)
-    {
-        var rule = slot.Evaluator.Rule;
-        var (holds, value) = slot.Evaluator.Evaluate(now);
-        var current = slot.Current;
-        if (current is null)
-        {
-            if (!holds)
-            {
-                // A quiet period's exemplar is not the trace behind the next incident.
-                slot.Exemplar = null;
-                return null;
-            }
-
-            var labels = new Dictionary<string, string>(rule.Labels, StringComparer.Ordinal)
-            {
-                ["alertname"] = rule.Name,
-                ["severity"] = rule.Severity.ToString().ToLowerInvariant(),
-            };
-            foreach (var (key, identity) in this.IdentityLabels)
-            {
-                labels.TryAdd(key, identity);
-            }
-
-            current = new AlertInstance(
-                string.Create(CultureInfo.InvariantCulture, $"{rule.Name}-{Interlocked.Increment(ref _sequence)}"),
-                rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, labels, Render(rule, value));
-            slot.Current = current;
-            slot.Announced = false;
-        }
-
-        if (slot.Exemplar is { } exemplar && !ReferenceEquals(current.Exemplar, exemplar))
-        {
-            // The trace behind the latest value goes with every state the alert moves to.
-            current = current with { Exemplar = exemplar };
-            slot.Current = current;
-        }
-
-        if (slot.PercentileSource != current.PercentileSource || slot.PercentileRelativeError != current.PercentileRelativeError)
-        {
-            current = current with { PercentileSource = slot.PercentileSource, PercentileRelativeError = slot.PercentileRelativeError };
-            slot.Current = current;
-        }
-
-        switch (current.State)
-        {
-            case AlertState.Pending when !holds:
-                slot.Current = null;
-                slot.Exemplar = null;
-                return null;
-            case AlertState.Pending when now - current.PendingSince >= rule.For:
-                var firing = current with { State = AlertState.Firing, FiredAt = now, Value = value, ValueAtFiring = value, Annotations = Render(rule, value) };
-                slot.Current = firing;
-                slot.NotHoldingSince = null;
-                if (slot.LastNotified is { } last && now - last < rule.Cooldown)
-                {
-                    Interlocked.Increment(ref _suppressed);
-                    return null;
-                }
-
-                slot.LastNotified = now;
-                slot.Announced = true;
-                Interlocked.Increment(ref _notifications);
-                return new AlertNotification(firing, AlertState.Firing);
-            case AlertState.Pending:
-                slot.Current = WithValue(rule, current, value);
-                return null;
-            case AlertState.Firing when holds:
-                slot.NotHoldingSince = null;
-                slot.Current = WithValue(rule, current, value);
-                return this.Repeat(slot, now);
-            case AlertState.Firing:
-                slot.NotHoldingSince ??= now;
-                if (now - slot.NotHoldingSince.Value < rule.KeepFiringFor)
-                {
-                    slot.Current = WithValue(rule, current, value);
-                    return this.Repeat(slot, now);
-                }
-
-                var resolved = WithValue(rule, current, value) with { State = AlertState.Resolved, ResolvedAt = now };
-                slot.Current = null;
-                slot.NotHoldingSince = null;
-                slot.Exemplar = null;
-                this.Remember(resolved);
-
-                // A resolution ends what was announced; an alert whose firing was suppressed ends quietly.
-                if (!slot.Announced)
-                {
-                    return null;
-                }
-
-                Interlocked.Increment(ref _notifications);
-                return new AlertNotification(resolved, AlertState.Resolved);
-            default:
-                return null;
-        }
-    }
-
-    // A firing alert whose firing the cooldown suppressed is announced once the cooldown has passed; an announced
-    // one again once per cooldown, until it is acknowledged or resolves.
-    private AlertNotification? Repeat(RuleSlot slot, DateTimeOffset now)
-    {
-        var cooldown = slot.Evaluator.Rule.Cooldown;
-        if (slot.Current is not { } current || (slot.LastNotified is { } last && now - last < cooldown))
-        {
-            return null;
-        }
-
-        if (!slot.Announced)
-        {
-            // Acknowledged while the cooldown held its firing back: someone already knows, so it stays quiet,
-            // and so does its resolution.
-            if (current.Acknowledgement is not null)
-            {
-                return null;
-            }
-
-            slot.Announced = true;
-            slot.LastNotified = now;
-            Interlocked.Increment(ref _notifications);
-            return new AlertNotification(current, AlertState.Firing);
-        }
-
-        if (current.Acknowledgement is not null || cooldown <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        slot.LastNotified = now;
-        Interlocked.Increment(ref _notifications);
-        return new AlertNotification(current, AlertState.Firing, Repeat: true);
-    }
-
-    private void Remember(AlertInstance resolved)
-    {
-        lock (_historyGate)
-        {
-            _history.AddFirst(resolved);
-            while (_history.Count > _historySize)
-            {
-                _history.RemoveLast();
-                _historyDropped++;
-            }
-        }
     }
 
     private void Raise(AlertNotification? notification)

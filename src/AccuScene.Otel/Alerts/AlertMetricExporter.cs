@@ -34,6 +34,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     private readonly Dictionary<string, WindowedQuantile> _quantiles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private int _exports;
+    private int _warnAt = 3;
 
     public AlertMetricExporter(AccuSceneAlertEngine engine, Func<AccuScenePercentiles?> percentiles)
     {
@@ -78,7 +79,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             }
 
             _engine.Evaluate();
-            if (++_exports == 3)
+            if (++_exports == _warnAt)
             {
                 // A rule on a metric that does not exist (yet) is a warning, once, never a failure.
                 foreach (var missing in _rules.Select(g => g.Key).Where(m => !_seen.Contains(m)))
@@ -118,28 +119,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             _quantiles.Remove(name);
         }
 
-        _exports = 0;
+        _warnAt = _exports + 3; // rules new to the set get their own three evaluations before the warning
         _seen.Clear();
-    }
-
-    private static bool Matches(AlertRule rule, in MetricPoint point)
-    {
-        if (rule.Tags.Count == 0)
-        {
-            return true;
-        }
-
-        var matched = 0;
-        foreach (var tag in point.Tags)
-        {
-            if (rule.Tags.TryGetValue(tag.Key, out var wanted)
-                && string.Equals(wanted, tag.Value as string ?? Convert.ToString(tag.Value, CultureInfo.InvariantCulture), StringComparison.Ordinal))
-            {
-                matched++;
-            }
-        }
-
-        return matched == rule.Tags.Count;
     }
 
     // Adds the rule's matching points of one metric to the rule's sample of this export.
@@ -167,7 +148,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         var (points, total, sum, count) = (0, 0.0, 0.0, 0L);
         foreach (ref readonly var point in metric.GetMetricPoints())
         {
-            if (!Matches(rule, point))
+            if (!RuleTagFilter.Matches(rule, point))
             {
                 continue;
             }
@@ -299,81 +280,6 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         if (chosen is { } c)
         {
             _engine.NoteExemplar(rule.Name, new AlertExemplar(c.TraceId.ToHexString(), c.SpanId.ToHexString(), c.Value, c.Timestamp));
-        }
-    }
-
-    /// <summary>What one rule gathered in one export, and what it keeps between exports.</summary>
-    private sealed class RuleSample(AlertRule rule)
-    {
-        // Reservoirs hold one exemplar per bucket, or one per processor for counters: this is plenty.
-        private const int MaxExemplars = 256;
-
-        public AlertRule Rule => rule;
-
-        public int Export { get; private set; } = -1;
-
-        public MetricType Type { get; set; }
-
-        /// <summary>Gets the meters this export's points of the rule's metric came from (reused).</summary>
-        public List<string> Meters { get; } = [];
-
-        public int Points { get; set; }
-
-        public double Total { get; set; }
-
-        public double Sum { get; set; }
-
-        public long Count { get; set; }
-
-        public double PreviousTotal { get; set; } = double.NaN;
-
-        public double PreviousSum { get; set; }
-
-        public long PreviousCount { get; set; }
-
-        public SummedBuckets Buckets { get; } = new();
-
-        /// <summary>Gets the exemplars of this export's matching points made after the newest one offered before (reused, never shrunk).</summary>
-        public List<ExemplarCandidate> Exemplars { get; } = [];
-
-        /// <summary>Gets the newest exemplar offered so far: a cumulative reservoir keeps its exemplars, and only newer ones are new evidence.</summary>
-        public DateTimeOffset ExemplarsSince { get; private set; }
-
-        private DateTimeOffset NewestOffered { get; set; }
-
-        public void Begin(int export)
-        {
-            this.Export = export;
-            (this.Points, this.Total, this.Sum, this.Count) = (0, 0, 0, 0);
-            this.Meters.Clear();
-            this.Buckets.Clear();
-            this.Exemplars.Clear();
-            this.ExemplarsSince = this.NewestOffered;
-        }
-
-        public void OfferExemplars(in MetricPoint point)
-        {
-            if (!point.TryGetExemplars(out var exemplars))
-            {
-                return;
-            }
-
-            foreach (ref readonly var exemplar in exemplars)
-            {
-                if (exemplar.TraceId == default || exemplar.Timestamp <= this.ExemplarsSince)
-                {
-                    continue;
-                }
-
-                // Seen, kept or not: a candidate past the cap is a choice not taken, not data lost.
-                this.NewestOffered = exemplar.Timestamp > this.NewestOffered ? exemplar.Timestamp : this.NewestOffered;
-                if (this.Exemplars.Count < MaxExemplars)
-                {
-                    // Long instruments (and a Histogram<long>) hold the exemplar's value as a long.
-                    var value = exemplar.DoubleValue != 0 ? exemplar.DoubleValue : exemplar.LongValue;
-                    this.Exemplars.Add(new ExemplarCandidate(exemplar.TraceId, exemplar.SpanId, value, exemplar.Timestamp));
-                }
-            }
         }
     }
 }

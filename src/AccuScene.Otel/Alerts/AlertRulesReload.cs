@@ -3,7 +3,6 @@ using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AccuScene.Otel.Alerts;
 
@@ -16,18 +15,21 @@ internal static class AlertRulesReload
 {
     public static AccuSceneAlertEngine CreateEngine(IServiceProvider services, AccuSceneOptions options)
     {
-        var engine = new AccuSceneAlertEngine(options.Alerts.Rules, services.GetService<TimeProvider>(), options.Alerts.HistorySize)
+        // A reload validated since the options were first read (logging is built before the meter provider) wins.
+        var reload = services.GetService<AccuSceneOptionsReloadSource>();
+        var rules = (reload?.Current ?? options).Alerts.Rules;
+        var engine = new AccuSceneAlertEngine(rules, services.GetService<TimeProvider>(), options.Alerts.HistorySize)
         {
             IdentityLabels = AccuSceneResourceDetector.IdentityLabels(options.Service, services.GetService<IConfiguration>()),
         };
 
-        if (services.GetService<AccuSceneOptionsReloadSource>() is { } reload)
+        if (reload is not null)
         {
             reload.WatchRulesFile(options.Alerts.RulesFile);
             var logger = services.GetService<ILoggerFactory>()?.CreateLogger("AccuScene.Otel.Alerts");
 
-            // Held by the monitor for the container's lifetime, as the engine is.
-            _ = services.GetRequiredService<IOptionsMonitor<AccuSceneOptions>>().OnChange(next => Apply(engine, next, logger));
+            // The validated options of each reload (the same ones IOptionsMonitor<AccuSceneOptions> reports).
+            reload.Reloaded += next => Apply(engine, next, logger);
         }
 
         return engine;

@@ -5,6 +5,7 @@ using AccuScene.Otel.Health;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Metrics.Percentiles;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -16,9 +17,9 @@ namespace AccuScene.Otel.Dashboard;
 /// same points every other exporter sees and keeps no second registry. Per metric it holds the latest value, rate
 /// and p50/p95/p99 (from the in-process sketch when it covers the histogram, from the buckets otherwise) and a bounded,
 /// downsampled history: one point per sample over 5 minutes, per 10 s over 1 hour and per minute over 24 hours.
-/// Health, alerts and events are read from their services when the model is built.
+/// Health, alerts and events are read when the model is built, from the sections their features contribute.
 /// </summary>
-public sealed class AccuSceneDashboard
+public sealed partial class AccuSceneDashboard
 {
     private static readonly KeyValuePair<string, string?>[] NoTags = [];
     private readonly Lock _gate = new();
@@ -42,7 +43,10 @@ public sealed class AccuSceneDashboard
     /// <param name="options">The dashboard options, already validated.</param>
     /// <param name="service">The service name shown on the page.</param>
     /// <param name="time">The clock, or <see langword="null"/> for the system clock.</param>
-    /// <param name="services">Where health, alerts, events and percentiles are found, or <see langword="null"/>.</param>
+    /// <param name="services">
+    /// The services of <c>AddAccuScene()</c>, where the percentiles are found and where the health, alerts and events
+    /// features contribute their sections; or <see langword="null"/>.
+    /// </param>
     /// <param name="namePrefix">The metrics' configured name prefix, for the section mapping.</param>
     public AccuSceneDashboard(AccuSceneDashboardOptions options, string service, TimeProvider? time = null, IServiceProvider? services = null, string? namePrefix = null)
     {
@@ -53,7 +57,7 @@ public sealed class AccuSceneDashboard
         this.Time = time ?? TimeProvider.System;
         _services = services;
         _prefix = namePrefix;
-        var percentiles = new Lazy<AccuScenePercentiles?>(() => services?.GetService(typeof(AccuScenePercentiles)) as AccuScenePercentiles);
+        var percentiles = new Lazy<AccuScenePercentiles?>(() => services?.GetService<AccuScenePercentiles>());
         _percentiles = () =>
         {
             try
@@ -271,191 +275,7 @@ public sealed class AccuSceneDashboard
         }
     }
 
-    private DashboardModel Build(DashboardRange range, bool latestOnly)
-    {
-        var level = range switch
-        {
-            DashboardRange.OneHour => 1,
-            DashboardRange.OneDay => 2,
-            _ => 0,
-        };
-        var layout = this.Widgets.Select((w, i) => new DashboardWidgetModel(
-            WidgetId(i),
-            w.Title,
-            Lower(w.Type.ToString()),
-            w.Unit,
-            w.GroupBy,
-            [.. w.Series.Select(s => new DashboardSeriesModel(s.Metric, Lower(s.Stat.ToString()), s.Label ?? Lower(s.Stat.ToString()), s.Scale) { Per = [.. s.Per] })])).ToList();
-
-        List<(string Section, DashboardMetric Metric)> metrics;
-        List<DashboardTable> tables;
-        long sample;
-        DashboardDropped dropped;
-        lock (_gate)
-        {
-            metrics = [.. _metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Section, ToModel(m, _chartedMetrics.Contains(m.Name), level, latestOnly) with { Exemplar = DashboardExemplarLink.ToModel(m.P99Exemplar, _options.TraceUrlTemplate) }))];
-            tables = [.. _tables.Values.SelectMany(t => t).OrderBy(t => t.Widget, StringComparer.Ordinal).Select(ToModel)];
-            sample = _samples;
-            dropped = new DashboardDropped(_droppedMetrics, _droppedRows);
-        }
-
-        List<DashboardMetric> In(string section) => [.. metrics.Where(m => m.Section == section).Select(m => m.Metric)];
-
-        var sections = new DashboardSections(
-            new DashboardMetricSection(In("system")),
-            new DashboardMetricSection(In("simulation")),
-            new DashboardMetricSection(In("database")),
-            new DashboardMetricSection(In("cache")),
-            new DashboardMetricSection(In("api")),
-            this.HealthSection(In("health")),
-            this.AlertsSection(),
-            this.EventsSection(),
-            new DashboardMetricSection(In("other")));
-        var levelSpec = _levels[level];
-        return new DashboardModel(
-            "accuscene.dashboard/v1",
-            _options.Title,
-            this.Service,
-            this.Time.GetUtcNow(),
-            sample,
-            _levels[0].Step.TotalSeconds,
-            latestOnly ? "latest" : range switch { DashboardRange.OneHour => "1h", DashboardRange.OneDay => "24h", _ => "5m" },
-            levelSpec.Step.TotalSeconds,
-            layout,
-            sections,
-            tables,
-            dropped);
-    }
-
-    private static DashboardMetric ToModel(MetricAggregate m, bool charted, int level, bool latestOnly)
-    {
-        var latest = m.Latest;
-        DashboardHistory? history = null;
-        if (charted)
-        {
-            var ring = m.History(level);
-            var from = latestOnly ? Math.Max(ring.Count - 1, 0) : 0;
-            var points = new DashboardPoint[ring.Count - from];
-            for (var i = 0; i < points.Length; i++)
-            {
-                points[i] = ring[from + i];
-            }
-
-            history = new DashboardHistory(
-                [.. points.Select(p => p.UnixMilliseconds)],
-                [.. points.Select(p => N(p.Value))],
-                [.. points.Select(p => N(p.Rate))],
-                [.. points.Select(p => N(p.P50))],
-                [.. points.Select(p => N(p.P95))],
-                [.. points.Select(p => N(p.P99))]);
-        }
-
-        var histogram = m.Kind == DashboardMetricKind.Histogram;
-        return new DashboardMetric(
-            m.Name,
-            m.Unit,
-            Lower(m.Kind.ToString()),
-            m.Series,
-            N(latest.Value),
-            N(latest.Rate),
-            histogram ? N(latest.P50) : null,
-            histogram ? N(latest.P95) : null,
-            histogram ? N(latest.P99) : null,
-            histogram ? m.HistogramCount : null,
-            history)
-        {
-            PercentileSource = histogram ? m.PercentileSource : null,
-            PercentileRelativeError = histogram ? m.PercentileRelativeError : null,
-        };
-    }
-
-    private static DashboardTable ToModel(TableAggregate table) => new(
-        table.Widget,
-        table.Metric,
-        table.GroupBy,
-        [.. table.Rows.OrderBy(r => r.Label, StringComparer.Ordinal).Select(r => new DashboardRow(r.Label, N(r.Value), N(r.Rate), r.Count))]);
-
-    private DashboardHealthSection HealthSection(List<DashboardMetric> metrics)
-    {
-        if (_services?.GetService(typeof(AccuSceneHealthMonitor)) is not AccuSceneHealthMonitor monitor)
-        {
-            return new DashboardHealthSection(null, [], metrics);
-        }
-
-        var report = monitor.GetReport(HealthProbe.Ready);
-        var checks = report.Entries
-            .OrderBy(e => e.Name, StringComparer.Ordinal)
-            .Select(e => new DashboardHealthCheck(e.Name, e.Pending ? "pending" : Lower(e.Status.ToString()), e.Description, e.LastDuration?.TotalMilliseconds, e.Critical))
-            .ToList();
-        return new DashboardHealthSection(Lower(report.Status.ToString()), checks, metrics);
-    }
-
-    private DashboardAlertsSection AlertsSection()
-    {
-        if (_services?.GetService(typeof(AccuSceneAlertEngine)) is not AccuSceneAlertEngine engine)
-        {
-            return new DashboardAlertsSection(false, []);
-        }
-
-        var active = engine.Active()
-            .OrderByDescending(a => a.Severity)
-            .ThenBy(a => a.PendingSince)
-            .Select(a => new DashboardAlert(
-                a.Id,
-                a.Rule,
-                Lower(a.Severity.ToString()),
-                Lower(a.State.ToString()),
-                N(a.Value),
-                a.PendingSince,
-                a.Annotations.GetValueOrDefault("summary"),
-                a.Acknowledgement?.By))
-            .ToList();
-        return new DashboardAlertsSection(true, active);
-    }
-
-    private DashboardEventsSection EventsSection()
-    {
-        if (_options.RecentEvents == 0 || _services?.GetService(typeof(AccuSceneEventStore)) is not AccuSceneEventStore store)
-        {
-            return new DashboardEventsSection([]);
-        }
-
-        var page = store.Query(new AccuSceneEventQuery(MinimumSeverity: AccuSceneEventSeverity.Info, Limit: _options.RecentEvents));
-        return new DashboardEventsSection([.. page.Events.Select(e => new DashboardEvent(e.Timestamp, Lower(e.Severity.ToString()), e.Category, e.Name, e.Message))]);
-    }
-
     private static double? N(double value) => double.IsFinite(value) ? value : null;
 
     private static string Lower(string value) => value.ToLowerInvariant();
-}
-
-/// <summary>The range of a dashboard model's history.</summary>
-public enum DashboardRange
-{
-    /// <summary>5 minutes, one point per sample interval (1 s by default).</summary>
-    FiveMinutes,
-
-    /// <summary>1 hour, one point per 10 s.</summary>
-    OneHour,
-
-    /// <summary>24 hours, one point per minute.</summary>
-    OneDay,
-}
-
-/// <summary>Feeds an <see cref="AccuSceneDashboard"/> from the metric pipeline; never throws into it.</summary>
-internal sealed class DashboardMetricExporter(AccuSceneDashboard dashboard) : BaseExporter<Metric>
-{
-    public override ExportResult Export(in Batch<Metric> batch)
-    {
-        try
-        {
-            dashboard.Aggregate(batch);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            AccuSceneSelfDiagnostics.ProcessorFailed("dashboard-exporter", "export", ex);
-        }
-
-        return ExportResult.Success;
-    }
 }

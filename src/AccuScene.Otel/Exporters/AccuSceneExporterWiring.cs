@@ -32,6 +32,17 @@ internal static class AccuSceneExporterWiring
         otlp.Enabled ?? (otlp.Endpoint is not null
             || EndpointVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v))));
 
+    /// <summary>OpenTelemetry's console exporter options as the app configured them (<c>Configure&lt;ConsoleExporterOptions&gt;</c>), else the defaults.</summary>
+    public static ConsoleExporterOptions ConsoleOptions(IServiceProvider services) =>
+        services.GetService<IOptionsMonitor<ConsoleExporterOptions>>()?.Get(Microsoft.Extensions.Options.Options.DefaultName) ?? new ConsoleExporterOptions();
+
+    /// <summary>The standard <c>OTEL_METRIC_EXPORT_INTERVAL</c> (milliseconds), from configuration or the environment, when it is a positive number.</summary>
+    public static int? StandardExportInterval(IServiceProvider services)
+    {
+        var text = services.GetService<IConfiguration>()?["OTEL_METRIC_EXPORT_INTERVAL"] ?? Environment.GetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL");
+        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
+    }
+
     /// <summary>Applies the AccuScene OTLP settings over what OpenTelemetry read from <c>OTEL_EXPORTER_OTLP_*</c>.</summary>
     /// <param name="target">OpenTelemetry's exporter options.</param>
     /// <param name="otlp">The AccuScene settings.</param>

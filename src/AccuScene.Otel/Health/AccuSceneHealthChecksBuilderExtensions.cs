@@ -37,6 +37,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetService<ILogger<AccuSceneHealthMonitor>>() ?? NullLogger<AccuSceneHealthMonitor>.Instance,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<AccuScene.Otel.Dashboard.IDashboardHealthSource>(sp => new HealthDashboardSource(sp.GetRequiredService<AccuSceneHealthMonitor>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HealthCheckScheduler>(sp => new HealthCheckScheduler(
             sp.GetRequiredService<HealthCheckService>(),
             sp.GetRequiredService<AccuSceneHealthMonitor>(),

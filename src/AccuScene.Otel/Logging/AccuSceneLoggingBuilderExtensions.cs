@@ -138,7 +138,7 @@ public static class AccuSceneLoggingBuilderExtensions
         builder.ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp)?.Service ?? new AccuSceneServiceOptions(), sp.GetService<IConfiguration>())));
 
         // Everything else is decided when the provider is built, from the options then in effect.
-        ((IDeferredLoggerProviderBuilder)builder).Configure((sp, b) =>
+        DeferredLogger(builder).Configure((sp, b) =>
         {
             if (resolve(sp) is { } options)
             {
@@ -180,7 +180,7 @@ public static class AccuSceneLoggingBuilderExtensions
 
         if (options.Exporters.Console.Enabled)
         {
-            builder.AddProcessor(new SimpleLogRecordExportProcessor(new ConsoleLogRecordExporter(new ConsoleExporterOptions())));
+            builder.AddProcessor(new SimpleLogRecordExportProcessor(new ConsoleLogRecordExporter(AccuSceneExporterWiring.ConsoleOptions(services))));
         }
     }
 
@@ -190,4 +190,8 @@ public static class AccuSceneLoggingBuilderExtensions
 
         public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => source.GetChangeToken();
     }
+
+    private static IDeferredLoggerProviderBuilder DeferredLogger(LoggerProviderBuilder builder) =>
+        builder as IDeferredLoggerProviderBuilder
+        ?? throw new NotSupportedException($"AddAccuScene() needs a builder that can defer its configuration (IDeferredLoggerProviderBuilder), as OpenTelemetry's own builders do; {builder.GetType()} cannot.");
 }

@@ -72,6 +72,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
             services.TryAddSingleton(sp => AccuScenePercentiles.Create(resolve(sp).Metrics.Percentiles, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
             services.TryAddSingleton(sp => AlertRulesReload.CreateEngine(sp, resolve(sp)));
             services.TryAddSingleton(sp => AlertChannels.CreateDelivery(sp, resolve(sp).Alerts, resolve(sp).Service));
+            services.TryAddSingleton<IDashboardAlertsSource>(sp => new AlertsDashboardSource(sp.GetRequiredService<AccuSceneAlertEngine>()));
             if (dashboard)
             {
                 services.TryAddSingleton(sp => new AccuSceneDashboard(
@@ -85,7 +86,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
         builder.AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>());
 
         // Everything else is decided when the provider is built, from the options then in effect.
-        ((IDeferredMeterProviderBuilder)builder).Configure((sp, b) => Configure(b, sp, resolve(sp), dashboard));
+        DeferredMeter(builder).Configure((sp, b) => Configure(b, sp, resolve(sp), dashboard));
 
         var interval = atRegistration.Metrics.ExportIntervalMilliseconds;
         if (atRegistration.Exporters.Prometheus is { Enabled: true } prometheus)
@@ -162,10 +163,15 @@ public static class AccuSceneMeterProviderBuilderExtensions
 
         if (options.Exporters.Console.Enabled)
         {
-            // OpenTelemetry's console exporter, built here so it follows the options in effect (10 s by default).
+            // OpenTelemetry's console exporter, built here so it follows the options in effect: the option, else
+            // OTEL_METRIC_EXPORT_INTERVAL, else 10 s.
             builder.AddReader(new PeriodicExportingMetricReader(
-                new ConsoleMetricExporter(new ConsoleExporterOptions()),
-                options.Metrics.ExportIntervalMilliseconds ?? 10_000));
+                new ConsoleMetricExporter(AccuSceneExporterWiring.ConsoleOptions(services)),
+                options.Metrics.ExportIntervalMilliseconds ?? AccuSceneExporterWiring.StandardExportInterval(services) ?? 10_000));
         }
     }
+
+    private static IDeferredMeterProviderBuilder DeferredMeter(MeterProviderBuilder builder) =>
+        builder as IDeferredMeterProviderBuilder
+        ?? throw new NotSupportedException($"AddAccuScene() needs a builder that can defer its configuration (IDeferredMeterProviderBuilder), as OpenTelemetry's own builders do; {builder.GetType()} cannot.");
 }

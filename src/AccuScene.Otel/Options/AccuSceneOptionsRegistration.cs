@@ -59,16 +59,20 @@ internal sealed class AccuSceneOptionsRegistration
     private List<(RegistrationKey Key, object? Value)> SetByDelegate { get; } = [];
 
     /// <summary>
-    /// Registers the options once and returns their registration-time reading. A second call with the same
-    /// arguments (or none) returns the first one's; a call with other arguments throws, since it would otherwise be
-    /// silently dropped.
+    /// Registers the options once and returns the registration. A second call with no arguments, or with the same
+    /// ones, returns the first one's; a call with other arguments throws, since it would otherwise be silently dropped.
     /// </summary>
     /// <exception cref="InvalidOperationException">AddAccuScene was already called on these services with other arguments.</exception>
     public static AccuSceneOptionsRegistration Add(IServiceCollection services, IConfiguration? configuration, Action<AccuSceneOptions>? configure)
     {
         if (services.LastOrDefault(d => d.ServiceType == typeof(AccuSceneOptionsRegistration))?.ImplementationInstance is AccuSceneOptionsRegistration existing)
         {
-            if (ReferenceEquals(existing.Configuration, configuration) && Equals(existing.Configure, configure))
+            // No arguments add nothing to a wiring that exists; the same section (GetSection returns a new object
+            // each time, so it is compared by path) and the same delegate are the same call again.
+            var sameConfiguration = configuration is null
+                || ReferenceEquals(existing.Configuration, configuration)
+                || (existing.Configuration is IConfigurationSection first && configuration is IConfigurationSection second && first.Path == second.Path);
+            if (sameConfiguration && (configure is null || Equals(existing.Configure, configure)))
             {
                 return existing;
             }
@@ -118,9 +122,13 @@ internal sealed class AccuSceneOptionsRegistration
     internal static IConfigurationSection SectionOf(IConfiguration configuration) =>
         configuration as IConfigurationSection ?? configuration.GetSection(AccuSceneOptions.SectionName);
 
-    internal static string Describe(object? value) => value switch
+    /// <summary>Describes a registration-time value for a message; secrets (headers, an endpoint's credentials and query) are left out.</summary>
+    internal static string Describe(string key, object? value) => value switch
     {
         null => "(not set)",
+        string text when key.EndsWith(":Headers", StringComparison.Ordinal) => string.Create(CultureInfo.InvariantCulture, $"(set, {text.Length} characters)"),
+        Uri { IsAbsoluteUri: true } uri => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            + (uri.UserInfo.Length > 0 || uri.Query.Length > 0 ? " (credentials or query not shown)" : string.Empty),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
@@ -134,11 +142,11 @@ internal sealed class AccuSceneOptionsRegistration
             SectionOf(this.Configuration ?? HostConfiguration(services) ?? AccuSceneOptionsLoader.EnvironmentConfiguration()).Bind(options);
             if (this.Configure is { } configure)
             {
-                var before = RegistrationKeys.Select(k => Describe(k.Read(options))).ToList();
+                var before = RegistrationKeys.Select(k => k.Read(options)).ToList();
                 configure(options);
                 for (var i = 0; i < RegistrationKeys.Count; i++)
                 {
-                    if (Describe(RegistrationKeys[i].Read(options)) != before[i])
+                    if (!Equals(RegistrationKeys[i].Read(options), before[i]))
                     {
                         this.SetByDelegate.Add((RegistrationKeys[i], RegistrationKeys[i].Read(options)));
                     }

@@ -11,20 +11,22 @@ namespace AccuScene.Otel;
 /// Tells <see cref="IOptionsMonitor{TOptions}"/> that <see cref="AccuSceneOptions"/> changed, when the <c>AccuScene</c>
 /// section reloads or the alert rules file changes, but only once the new options have been built and validated. A
 /// reload that fails (a typo, a value out of range, a broken rules file) is logged, counted on
-/// <c>accuscene.otel.options.reload_failures</c>, and leaves the previous options in effect: the monitor is never
-/// told, so it never throws on a configuration thread.
+/// <c>accuscene.otel.options.reload_failures</c>, and leaves the previous options in effect: the monitor is not told.
+/// The SDK's own reloadable features (alert rules, log levels) take the validated options from <see cref="Reloaded"/>
+/// and <see cref="Current"/>, so a file that changes again while the monitor rebuilds cannot reach them half-checked.
 /// </summary>
 internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<AccuSceneOptions>, IDisposable
 {
+    private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
     private readonly IConfigurationSection _section;
     private readonly IOptionsFactory<AccuSceneOptions> _factory;
     private readonly Lazy<ILogger?> _logger;
     private readonly Lock _gate = new();
-    private IDisposable _watch;
-    private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
     private CancellationTokenSource _changed = new();
+    private IDisposable? _registration;
     private PhysicalFileProvider? _files;
     private string? _rulesFile;
+    private bool _disposed;
     private long _refused;
 
     /// <param name="section">The section the options bind to.</param>
@@ -38,9 +40,15 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         _section = section;
         _factory = factory;
         _logger = new Lazy<ILogger?>(() => loggers()?.CreateLogger("AccuScene.Otel.Options"));
-        _rulesFile = FullPath(section["Alerts:RulesFile"]);
-        _watch = ChangeToken.OnChange(this.SourceToken, this.OnSourceChanged);
+        lock (_gate)
+        {
+            _rulesFile = FullPath(section["Alerts:RulesFile"]);
+            this.Arm();
+        }
     }
+
+    /// <summary>Raised, after the monitor is told, with each reload's validated options.</summary>
+    public event Action<AccuSceneOptions>? Reloaded;
 
     public string Name => Options.DefaultName;
 
@@ -58,90 +66,115 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         }
     }
 
-    /// <summary>Watches the rules file named by the options in effect (called with them at start and on every reload).</summary>
+    /// <summary>Watches the rules file named by the options in effect (set in code, it is not in the section).</summary>
     public void WatchRulesFile(string? rulesFile)
     {
-        IDisposable previous;
         lock (_gate)
         {
             var file = FullPath(rulesFile);
-            if (string.Equals(file, _rulesFile, StringComparison.Ordinal))
+            if (!_disposed && !string.Equals(file, _rulesFile, StringComparison.Ordinal))
             {
-                return;
+                _rulesFile = file;
+                this.Arm();
             }
-
-            _rulesFile = file;
-            previous = _watch;
-            _watch = ChangeToken.OnChange(this.SourceToken, this.OnSourceChanged);
         }
-
-        previous.Dispose();
     }
 
     public void Dispose()
     {
-        _watch.Dispose();
         lock (_gate)
         {
+            _disposed = true;
+            _registration?.Dispose();
             _files?.Dispose();
             _changed.Dispose();
         }
     }
 
-    // The section's reload token, plus the rules file's, so either one wakes the source.
-    private IChangeToken SourceToken()
-    {
-        lock (_gate)
-        {
-            var section = _section.GetReloadToken();
-            if (_rulesFile is not { } file || Path.GetDirectoryName(file) is not { } directory || !Directory.Exists(directory))
-            {
-                return section;
-            }
+    private static string? FullPath(string? file) => string.IsNullOrWhiteSpace(file) ? null : Path.GetFullPath(file);
 
-            if (_files is null || !string.Equals(_files.Root.TrimEnd(Path.DirectorySeparatorChar), directory, StringComparison.Ordinal))
+    // Registers for the next change of the section or of the rules file (called under the gate).
+    private void Arm()
+    {
+        _registration?.Dispose();
+        IChangeToken token = _section.GetReloadToken();
+        if (_rulesFile is { } file && Path.GetDirectoryName(file) is { } directory && Directory.Exists(directory))
+        {
+            if (_files is null || !string.Equals(Path.TrimEndingDirectorySeparator(_files.Root), Path.TrimEndingDirectorySeparator(directory), StringComparison.Ordinal))
             {
                 _files?.Dispose();
                 _files = new PhysicalFileProvider(directory, Microsoft.Extensions.FileProviders.Physical.ExclusionFilters.None);
             }
 
-            return new CompositeChangeToken([section, _files.Watch(Path.GetFileName(file))]);
+            token = new CompositeChangeToken([token, _files.Watch(Path.GetFileName(file))]);
         }
-    }
 
-    private static string? FullPath(string? file) => string.IsNullOrWhiteSpace(file) ? null : Path.GetFullPath(file);
+        _registration = token.RegisterChangeCallback(static state => ((AccuSceneOptionsReloadSource)state!).OnSourceChanged(), this);
+    }
 
     private void OnSourceChanged()
     {
         // As the JSON configuration provider does: let the writer finish before reading.
         Thread.Sleep(ReloadDelay);
-        AccuSceneOptions next;
+        AccuSceneOptions? next = null;
         try
         {
             next = _factory.Create(this.Name);
         }
-        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException or FormatException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Interlocked.Increment(ref _refused);
-            AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.OptionsReloadFailures, 1);
-            AccuSceneEventSource.Log.OptionsReloadRefused(ex.Message);
-            if (_logger.Value is { } logger)
+            this.Refuse(ex);
+        }
+
+        CancellationTokenSource? fired = null;
+        lock (_gate)
+        {
+            if (_disposed)
             {
-                AccuSceneOptionsLog.ReloadRefused(logger, ex, ex.Message);
+                return;
             }
+
+            if (next is not null)
+            {
+                this.Current = next;
+                _rulesFile = FullPath(next.Alerts.RulesFile);
+                fired = _changed;
+                _changed = new CancellationTokenSource();
+            }
+
+            this.Arm();
+        }
+
+        if (fired is null || next is null)
+        {
             return;
         }
 
-        CancellationTokenSource fired;
-        lock (_gate)
+        try
         {
-            this.Current = next;
-            _rulesFile = FullPath(next.Alerts.RulesFile);
-            fired = _changed;
-            _changed = new CancellationTokenSource();
+            // The monitor rebuilds the options here; the app's own listeners run too.
+            fired.Cancel();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            this.Refuse(ex);
+        }
+        finally
+        {
+            fired.Dispose();
         }
 
-        fired.Cancel();
-        fired.Dispose();
+        this.Reloaded?.Invoke(next);
+    }
+
+    private void Refuse(Exception ex)
+    {
+        Interlocked.Increment(ref _refused);
+        AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.OptionsReloadFailures, 1);
+        AccuSceneEventSource.Log.OptionsReloadRefused(ex.Message);
+        if (_logger.Value is { } logger)
+        {
+            AccuSceneOptionsLog.ReloadRefused(logger, ex, ex.Message);
+        }
     }
 }

@@ -10,16 +10,36 @@ namespace AccuScene.Otel;
 /// </summary>
 internal sealed class AccuSceneOptionsValidation(IConfigurationSection section, AccuSceneOptions atRegistration) : IValidateOptions<AccuSceneOptions>
 {
+    private volatile bool _started;
+
     public ValidateOptionsResult Validate(string? name, AccuSceneOptions options)
     {
         var failures = new List<string>();
         AccuSceneOptionsLoader.FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, failures);
         failures.AddRange(AccuSceneOptionsValidator.Collect(options, section.Path));
+        if (!_started)
+        {
+            CompareWithRegistration(options, failures);
+        }
+
+        // Once the options in effect at start are valid, reloads are checked for range and typos only: a
+        // registration-time key changed by a reload keeps its start value until a restart (documented), and must
+        // not block the reload of the rules and log levels.
+        _started |= failures.Count == 0;
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void CompareWithRegistration(AccuSceneOptions options, List<string> failures)
+    {
         foreach (var (key, read, _) in AccuSceneOptionsRegistration.RegistrationKeys)
         {
-            var then = AccuSceneOptionsRegistration.Describe(read(atRegistration));
-            var now = AccuSceneOptionsRegistration.Describe(read(options));
-            if (then != now)
+            if (Equals(read(atRegistration), read(options)))
+            {
+                continue;
+            }
+
+            var then = AccuSceneOptionsRegistration.Describe(key, read(atRegistration));
+            var now = AccuSceneOptionsRegistration.Describe(key, read(options));
             {
                 failures.Add(
                     $"{section.Path}:{key} is read when AddAccuScene() is called, because it decides which OpenTelemetry exporters and instrumentations are registered: "
@@ -27,7 +47,5 @@ internal sealed class AccuSceneOptionsValidation(IConfigurationSection section, 
                     + "passed to AddAccuScene(configuration), or AddAccuScene(o => ...).");
             }
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -59,7 +59,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
             .AddSource(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
 
         // Everything else is decided when the provider is built, from the options then in effect.
-        ((IDeferredTracerProviderBuilder)builder).Configure((sp, b) => Configure(b, sp, resolve(sp)));
+        DeferredTracer(builder).Configure((sp, b) => Configure(b, sp, resolve(sp)));
         if (atRegistration.Tracing.CollectHttp)
         {
             // HttpClient's native spans already follow the HTTP conventions. ASP.NET Core's do not: through
@@ -102,7 +102,11 @@ public static class AccuSceneTracerProviderBuilderExtensions
 
         if (options.Exporters.Console.Enabled)
         {
-            builder.AddProcessor(new SimpleActivityExportProcessor(new ConsoleActivityExporter(new ConsoleExporterOptions())));
+            builder.AddProcessor(new SimpleActivityExportProcessor(new ConsoleActivityExporter(AccuSceneExporterWiring.ConsoleOptions(services))));
         }
     }
+
+    private static IDeferredTracerProviderBuilder DeferredTracer(TracerProviderBuilder builder) =>
+        builder as IDeferredTracerProviderBuilder
+        ?? throw new NotSupportedException($"AddAccuScene() needs a builder that can defer its configuration (IDeferredTracerProviderBuilder), as OpenTelemetry's own builders do; {builder.GetType()} cannot.");
 }

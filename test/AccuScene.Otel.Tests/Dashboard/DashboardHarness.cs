@@ -28,6 +28,7 @@ internal sealed class DashboardHarness : IDisposable
         _services = new ServiceCollection()
             .AddSingleton(_ => new AccuScenePercentiles())
             .AddSingleton(_ => new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 }))
+            .AddSingleton<IDashboardEventsSource>(sp => new EventsDashboardSource(sp.GetRequiredService<AccuSceneEventStore>()))
             .BuildServiceProvider();
         _ = _services.GetRequiredService<AccuScenePercentiles>();
         this.Dashboard = new AccuSceneDashboard(options, "dashboard-tests", this.Time, _services);

@@ -138,6 +138,38 @@ public sealed class OptionsPipelineTests
     }
 
     [Test]
+    public void SecondAddAccuScene_WithoutArguments_OrTheSameSection_AddsNothing()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Service:Name"] = "x" }).Build();
+        var services = new ServiceCollection();
+        services.AddAccuScene(configuration.GetSection("AccuScene"));
+        var count = services.Count;
+
+        services.AddAccuScene();
+        services.AddAccuScene(configuration.GetSection("AccuScene"));
+
+        Assert.That(services, Has.Count.EqualTo(count));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task RegistrationTimeHeaders_AreNotShownInTheFailure(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAccuScene(o => o.Exporters.Otlp.Enabled = false);
+        builder.Services.Configure<AccuSceneOptions>(o => o.Exporters.Otlp.Headers = "api-key=secret-value");
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(cancellationToken));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("AccuScene:Exporters:Otlp:Headers is read when AddAccuScene() is called").And.Contain("(set, 20 characters)"));
+            Assert.That(ex.Message, Does.Not.Contain("secret-value"));
+        });
+    }
+
+    [Test]
     public void Facade_ValidatesAtStart_OptionsChangedAfterCreate()
     {
         using var telemetry = AccuSceneTelemetrySystem.Create(o => o.Dashboard.Enabled = false);

@@ -94,6 +94,28 @@ public sealed class OptionsReloadTests
         await host.StopAsync(cancellationToken);
     }
 
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ARegistrationTimeKeyChangedByAReload_DoesNotBlockTheRulesReload(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Dashboard:Enabled"] = "false" });
+        builder.Services.AddAccuScene();
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        var engine = host.Services.GetRequiredService<AccuSceneAlertEngine>();
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+
+        configuration["AccuScene:Exporters:Prometheus:Port"] = "9999";
+        configuration["AccuScene:Alerts:Rules:0:Name"] = "added-by-reload";
+        configuration["AccuScene:Alerts:Rules:0:Metric"] = "accuscene.reload.anything";
+        configuration.Reload();
+        await Until(() => engine.Rules.Count == 1, cancellationToken);
+
+        Assert.That(engine.Rules.Single().Name, Is.EqualTo("added-by-reload"));
+        await host.StopAsync(cancellationToken);
+    }
+
     private static string Rules(string name, string metric, double threshold) =>
         $$"""{ "Rules": [ { "Name": "{{name}}", "Metric": "{{metric}}", "Threshold": {{threshold}}, "For": "00:00:00", "Window": "00:00:05" } ] }""";
 

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>What makes a rule valid.</summary>
+public sealed partial class AccuSceneAlertEngine
+{
+    /// <summary>Returns why <paramref name="rule"/> is invalid, or <see langword="null"/>.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>A message naming the rule and the setting, or <see langword="null"/>.</returns>
+    public static string? Validate(AlertRule rule)
+    {
+        if (rule is null)
+        {
+            return "An alert rule is null.";
+        }
+
+        var name = string.IsNullOrWhiteSpace(rule.Name) ? "(unnamed)" : rule.Name;
+        return rule switch
+        {
+            { Name: var n } when string.IsNullOrWhiteSpace(n) => "An alert rule needs a Name.",
+            { Metric: var m } when string.IsNullOrWhiteSpace(m) => $"Alert rule '{name}' needs a Metric.",
+            { Window: var w } when w <= TimeSpan.Zero || w > TimeSpan.FromDays(1) => $"Alert rule '{name}': Window must be between 00:00:00 (exclusive) and 1.00:00:00; it is {w}.",
+            { Quantile: var q } when !(q >= 0 && q <= 1) => string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': Quantile must be between 0 and 1; it is {q}."),
+            { For: var f } when f < TimeSpan.Zero => $"Alert rule '{name}': For must not be negative; it is {f}.",
+            { KeepFiringFor: var k } when k < TimeSpan.Zero => $"Alert rule '{name}': KeepFiringFor must not be negative; it is {k}.",
+            { Cooldown: var c } when c < TimeSpan.Zero => $"Alert rule '{name}': Cooldown must not be negative; it is {c}.",
+            { Threshold: var t } when !double.IsFinite(t) => $"Alert rule '{name}': Threshold must be a finite number.",
+            { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: null } => $"Alert rule '{name}': {rule.Kind} needs an UpperThreshold.",
+            { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: { } u } when !(u >= rule.Threshold) =>
+                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': UpperThreshold must be at least Threshold ({rule.Threshold}); it is {u}."),
+            { Kind: AlertThresholdKind.PercentageChange, Aggregation: AlertAggregation.Percentile } =>
+                $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
+            _ when !Enum.IsDefined(rule.Scope) => $"Alert rule '{name}': Scope must be Instance or Fleet; it is {(int)rule.Scope}.",
+            { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
+            { Kind: AlertThresholdKind.RateLimit, Threshold: >= RuleEvaluator.MaxSamples } =>
+                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': a RateLimit Threshold must be below {RuleEvaluator.MaxSamples}, the samples a rule keeps; it is {rule.Threshold}."),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,25 @@
+using AccuScene.Otel.Dashboard;
+
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>The dashboard's alerts section: the engine's pending and firing alerts, most severe first.</summary>
+internal sealed class AlertsDashboardSource(AccuSceneAlertEngine engine) : IDashboardAlertsSource
+{
+    public DashboardAlertsSection Read()
+    {
+        var active = engine.Active()
+            .OrderByDescending(a => a.Severity)
+            .ThenBy(a => a.PendingSince)
+            .Select(a => new DashboardAlert(
+                a.Id,
+                a.Rule,
+                a.Severity.ToString().ToLowerInvariant(),
+                a.State.ToString().ToLowerInvariant(),
+                double.IsFinite(a.Value) ? a.Value : null,
+                a.PendingSince,
+                a.Annotations.GetValueOrDefault("summary"),
+                a.Acknowledgement?.By))
+            .ToList();
+        return new DashboardAlertsSection(true, active);
+    }
+}

@@ -1,0 +1,112 @@
+using AccuScene.Otel.Instrumentation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccuScene.Otel.Dashboard;
+
+/// <summary>Builds the dashboard's model: the layout, the metrics, and the health, alerts and events sections.</summary>
+public sealed partial class AccuSceneDashboard
+{
+    private DashboardModel Build(DashboardRange range, bool latestOnly)
+    {
+        var level = range switch
+        {
+            DashboardRange.OneHour => 1,
+            DashboardRange.OneDay => 2,
+            _ => 0,
+        };
+        var layout = this.Widgets.Select((w, i) => new DashboardWidgetModel(
+            WidgetId(i),
+            w.Title,
+            Lower(w.Type.ToString()),
+            w.Unit,
+            w.GroupBy,
+            [.. w.Series.Select(s => new DashboardSeriesModel(s.Metric, Lower(s.Stat.ToString()), s.Label ?? Lower(s.Stat.ToString()), s.Scale) { Per = [.. s.Per] })])).ToList();
+
+        List<(string Section, DashboardMetric Metric)> metrics;
+        List<DashboardTable> tables;
+        long sample;
+        DashboardDropped dropped;
+        lock (_gate)
+        {
+            metrics = [.. _metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Section, ToModel(m, _chartedMetrics.Contains(m.Name), level, latestOnly) with { Exemplar = DashboardExemplarLink.ToModel(m.P99Exemplar, _options.TraceUrlTemplate) }))];
+            tables = [.. _tables.Values.SelectMany(t => t).OrderBy(t => t.Widget, StringComparer.Ordinal).Select(ToModel)];
+            sample = _samples;
+            dropped = new DashboardDropped(_droppedMetrics, _droppedRows);
+        }
+
+        List<DashboardMetric> In(string section) => [.. metrics.Where(m => m.Section == section).Select(m => m.Metric)];
+
+        var sections = new DashboardSections(
+            new DashboardMetricSection(In("system")),
+            new DashboardMetricSection(In("simulation")),
+            new DashboardMetricSection(In("database")),
+            new DashboardMetricSection(In("cache")),
+            new DashboardMetricSection(In("api")),
+            _services?.GetService<IDashboardHealthSource>()?.Read(In("health")) ?? new DashboardHealthSection(null, [], In("health")),
+            _services?.GetService<IDashboardAlertsSource>()?.Read() ?? new DashboardAlertsSection(false, []),
+            _options.RecentEvents > 0 && _services?.GetService<IDashboardEventsSource>() is { } events ? events.Read(_options.RecentEvents) : new DashboardEventsSection([]),
+            new DashboardMetricSection(In("other")));
+        var levelSpec = _levels[level];
+        return new DashboardModel(
+            "accuscene.dashboard/v1",
+            _options.Title,
+            this.Service,
+            this.Time.GetUtcNow(),
+            sample,
+            _levels[0].Step.TotalSeconds,
+            latestOnly ? "latest" : range switch { DashboardRange.OneHour => "1h", DashboardRange.OneDay => "24h", _ => "5m" },
+            levelSpec.Step.TotalSeconds,
+            layout,
+            sections,
+            tables,
+            dropped);
+    }
+
+    private static DashboardMetric ToModel(MetricAggregate m, bool charted, int level, bool latestOnly)
+    {
+        var latest = m.Latest;
+        DashboardHistory? history = null;
+        if (charted)
+        {
+            var ring = m.History(level);
+            var from = latestOnly ? Math.Max(ring.Count - 1, 0) : 0;
+            var points = new DashboardPoint[ring.Count - from];
+            for (var i = 0; i < points.Length; i++)
+            {
+                points[i] = ring[from + i];
+            }
+
+            history = new DashboardHistory(
+                [.. points.Select(p => p.UnixMilliseconds)],
+                [.. points.Select(p => N(p.Value))],
+                [.. points.Select(p => N(p.Rate))],
+                [.. points.Select(p => N(p.P50))],
+                [.. points.Select(p => N(p.P95))],
+                [.. points.Select(p => N(p.P99))]);
+        }
+
+        var histogram = m.Kind == DashboardMetricKind.Histogram;
+        return new DashboardMetric(
+            m.Name,
+            m.Unit,
+            Lower(m.Kind.ToString()),
+            m.Series,
+            N(latest.Value),
+            N(latest.Rate),
+            histogram ? N(latest.P50) : null,
+            histogram ? N(latest.P95) : null,
+            histogram ? N(latest.P99) : null,
+            histogram ? m.HistogramCount : null,
+            history)
+        {
+            PercentileSource = histogram ? m.PercentileSource : null,
+            PercentileRelativeError = histogram ? m.PercentileRelativeError : null,
+        };
+    }
+
+    private static DashboardTable ToModel(TableAggregate table) => new(
+        table.Widget,
+        table.Metric,
+        table.GroupBy,
+        [.. table.Rows.OrderBy(r => r.Label, StringComparer.Ordinal).Select(r => new DashboardRow(r.Label, N(r.Value), N(r.Rate), r.Count))]);
+}

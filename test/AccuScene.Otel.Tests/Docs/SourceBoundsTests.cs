@@ -1,0 +1,46 @@
+namespace AccuScene.Otel.Tests.Docs;
+
+/// <summary>The structure's bounds (#16): small files, and a dashboard that takes its sections through interfaces.</summary>
+public class SourceBoundsTests
+{
+    private const int MaxLines = 300;
+
+    [Test]
+    public void NoSourceFile_IsOverThreeHundredLines()
+    {
+        var src = Path.Combine(Root(), "src");
+        var over = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => (File: Path.GetRelativePath(src, f), Lines: File.ReadLines(f).Count()))
+            .Where(f => f.Lines > MaxLines)
+            .Select(f => $"{f.File}: {f.Lines} lines")
+            .ToList();
+
+        Assert.That(over, Is.Empty);
+    }
+
+    [Test]
+    public void TheDashboard_ResolvesNoServiceByType()
+    {
+        var dashboard = Path.Combine(Root(), "src", "AccuScene.Otel", "Dashboard");
+        var lookups = Directory.EnumerateFiles(dashboard, "*.cs", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("GetService(typeof(", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.That(lookups, Is.Empty);
+    }
+
+    private static string Root()
+    {
+        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "AccuScene.Otel.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (AccuScene.Otel.sln) was not found above the test directory.");
+    }
+}

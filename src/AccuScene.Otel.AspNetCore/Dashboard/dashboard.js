@@ -495,6 +495,15 @@
     document.title = model.title + ' \u2013 ' + model.service;
   }
 
+  // The default layout grows as the app's metrics appear: rebuild the page when its widgets change.
+  function buildIfChanged(model) {
+    var key = model.layout.map(function (w) { return w.id; }).join(',');
+    if (key !== state.layoutKey) {
+      state.layoutKey = key;
+      build(model);
+    }
+  }
+
   function render() {
     state.widgets.forEach(function (w) {
       var renderer = renderers[w.model.type];
@@ -518,10 +527,9 @@
         return response.json();
       })
       .then(function (model) {
-        var first = state.model === null;
         state.model = model;
         loadHistory(model);
-        if (first) { build(model); }
+        buildIfChanged(model);
         render();
       })
       .catch(function (error) { message('Could not load the dashboard data: ' + error.message); });
@@ -548,6 +556,7 @@
         return;
       }
       if (state.range === '5m') { appendHistory(update); }
+      buildIfChanged(update);
       render();
     });
     source.addEventListener('error', function () {

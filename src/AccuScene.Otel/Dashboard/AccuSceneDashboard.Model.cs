@@ -14,25 +14,36 @@ public sealed partial class AccuSceneDashboard
             DashboardRange.OneDay => 2,
             _ => 0,
         };
-        var layout = this.Widgets.Select((w, i) => new DashboardWidgetModel(
-            WidgetId(i),
-            w.Title,
-            Lower(w.Type.ToString()),
-            w.Unit,
-            w.GroupBy,
-            [.. w.Series.Select(s => new DashboardSeriesModel(s.Metric, Lower(s.Stat.ToString()), s.Label ?? Lower(s.Stat.ToString()), s.Scale) { Per = [.. s.Per] })])).ToList();
-
         List<(string Section, DashboardMetric Metric)> metrics;
         List<DashboardTable> tables;
+        HashSet<string> present;
         long sample;
         DashboardDropped dropped;
         lock (_gate)
         {
             metrics = [.. _metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Section, ToModel(m, _chartedMetrics.Contains(m.Name), level, latestOnly) with { Exemplar = DashboardExemplarLink.ToModel(m.P99Exemplar, _options.TraceUrlTemplate) }))];
             tables = [.. _tables.Values.SelectMany(t => t).OrderBy(t => t.Widget, StringComparer.Ordinal).Select(ToModel)];
+            present = [.. _metrics.Keys, .. _tables.Keys];
             sample = _samples;
             dropped = new DashboardDropped(_droppedMetrics, _droppedRows);
         }
+
+        // The default layout shows what the app has: a metric widget appears once one of its metrics was exported
+        // (HTTP, runtime and process ones in any app; the simulation, database and cache ones where those instrument
+        // sets are used). A layout the app configured is shown whole. Ids stay those of the full layout.
+        var layout = this.Widgets
+            .Select((w, i) => (Widget: w, Id: WidgetId(i)))
+            .Where(x => _options.Widgets.Count > 0
+                || x.Widget.Type is DashboardWidgetType.Health or DashboardWidgetType.Alerts or DashboardWidgetType.Events
+                || x.Widget.Series.Any(s => present.Contains(s.Metric)))
+            .Select(x => new DashboardWidgetModel(
+                x.Id,
+                x.Widget.Title,
+                Lower(x.Widget.Type.ToString()),
+                x.Widget.Unit,
+                x.Widget.GroupBy,
+                [.. x.Widget.Series.Select(s => new DashboardSeriesModel(s.Metric, Lower(s.Stat.ToString()), s.Label ?? Lower(s.Stat.ToString()), s.Scale) { Per = [.. s.Per] })]))
+            .ToList();
 
         List<DashboardMetric> In(string section) => [.. metrics.Where(m => m.Section == section).Select(m => m.Metric)];
 

@@ -7,7 +7,7 @@ namespace AccuScene.Otel.Instrumentation.Timing;
 /// <c>1 d 4 h</c>; and a parser for configuration values that reads those forms, compact forms such as
 /// <c>500ms</c> or <c>2h30min</c>, and <c>hh:mm:ss</c>.
 /// </summary>
-public static class HumanDuration
+internal static class HumanDuration
 {
     private static readonly (string Unit, double Ticks)[] Units =
     [

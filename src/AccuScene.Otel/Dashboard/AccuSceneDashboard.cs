@@ -137,11 +137,11 @@ public sealed partial class AccuSceneDashboard
     /// <summary>Builds the model with the history of every charted metric over <paramref name="range"/>.</summary>
     /// <param name="range">The history's range and resolution.</param>
     /// <returns>The model.</returns>
-    public DashboardModel GetModel(DashboardRange range = DashboardRange.FiveMinutes) => this.Build(range, latestOnly: false);
+    internal DashboardModel GetModel(DashboardRange range = DashboardRange.FiveMinutes) => this.Build(range, latestOnly: false);
 
     /// <summary>Builds a stream update: the model with only the newest point of each charted metric's history.</summary>
     /// <returns>The model.</returns>
-    public DashboardModel GetUpdate() => this.Build(DashboardRange.FiveMinutes, latestOnly: true);
+    internal DashboardModel GetUpdate() => this.Build(DashboardRange.FiveMinutes, latestOnly: true);
 
     /// <summary>
     /// The compact JSON of <see cref="GetUpdate"/>, built once per sample and shared by every stream (rebuilt

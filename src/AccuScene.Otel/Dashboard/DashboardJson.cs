@@ -5,7 +5,7 @@ using AccuScene.Otel.Diagnostics;
 namespace AccuScene.Otel.Dashboard;
 
 /// <summary>JSON of the dashboard model, by System.Text.Json source generation (snake_case names; missing values are <c>null</c>).</summary>
-public static class DashboardJson
+internal static class DashboardJson
 {
     /// <summary>Writes <paramref name="model"/> compactly.</summary>
     /// <param name="model">The model.</param>

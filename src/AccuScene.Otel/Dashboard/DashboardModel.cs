@@ -17,7 +17,7 @@ namespace AccuScene.Otel.Dashboard;
 /// <param name="Sections">The data, by section.</param>
 /// <param name="Tables">The grouped tables of <see cref="DashboardWidgetType.Table"/> widgets with a group-by tag.</param>
 /// <param name="Dropped">What the dashboard could not keep, counted since start.</param>
-public sealed record DashboardModel(
+internal sealed record DashboardModel(
     string Schema,
     string Title,
     string Service,
@@ -38,14 +38,14 @@ public sealed record DashboardModel(
 /// <param name="Unit">The unit shown after its values.</param>
 /// <param name="GroupBy">A table's group-by tag key.</param>
 /// <param name="Series">Its series.</param>
-public sealed record DashboardWidgetModel(string Id, string Title, string Type, string? Unit, string? GroupBy, IReadOnlyList<DashboardSeriesModel> Series);
+internal sealed record DashboardWidgetModel(string Id, string Title, string Type, string? Unit, string? GroupBy, IReadOnlyList<DashboardSeriesModel> Series);
 
 /// <summary>A widget's series.</summary>
 /// <param name="Metric">The metric name.</param>
 /// <param name="Stat">value, rate, p50, p95 or p99.</param>
 /// <param name="Label">The legend label.</param>
 /// <param name="Scale">The factor values are multiplied by for display.</param>
-public sealed record DashboardSeriesModel(string Metric, string Stat, string Label, double Scale)
+internal sealed record DashboardSeriesModel(string Metric, string Stat, string Label, double Scale)
 {
     /// <summary>Gets the metrics whose summed rate the series' rate is divided by, over the last minute; empty for none.</summary>
     public IReadOnlyList<string> Per { get; init; } = [];
@@ -61,7 +61,7 @@ public sealed record DashboardSeriesModel(string Metric, string Stat, string Lab
 /// <param name="Alerts">Active alerts.</param>
 /// <param name="Events">Recent events.</param>
 /// <param name="Other">Every other collected metric.</param>
-public sealed record DashboardSections(
+internal sealed record DashboardSections(
     DashboardMetricSection System,
     DashboardMetricSection Simulation,
     DashboardMetricSection Database,
@@ -74,7 +74,7 @@ public sealed record DashboardSections(
 
 /// <summary>A section's metrics, ordered by name.</summary>
 /// <param name="Metrics">The metrics.</param>
-public sealed record DashboardMetricSection(IReadOnlyList<DashboardMetric> Metrics);
+internal sealed record DashboardMetricSection(IReadOnlyList<DashboardMetric> Metrics);
 
 /// <summary>One metric, merged over all its series. Values that do not apply, or have no data yet, are <see langword="null"/>.</summary>
 /// <param name="Name">The metric name.</param>
@@ -88,7 +88,7 @@ public sealed record DashboardMetricSection(IReadOnlyList<DashboardMetric> Metri
 /// <param name="P99">Its 99th percentile.</param>
 /// <param name="Count">A histogram's measurements since start.</param>
 /// <param name="History">Its history over the model's range, for charted metrics.</param>
-public sealed record DashboardMetric(
+internal sealed record DashboardMetric(
     string Name,
     string? Unit,
     string Kind,
@@ -121,7 +121,7 @@ public sealed record DashboardMetric(
 /// <param name="Value">The measurement, in the metric's unit.</param>
 /// <param name="Time">When it was made.</param>
 /// <param name="Url"><c>AccuScene:Dashboard:TraceUrlTemplate</c> filled in, or <see langword="null"/> when none is set.</param>
-public sealed record DashboardExemplar(string TraceId, string SpanId, double Value, DateTimeOffset Time, string? Url);
+internal sealed record DashboardExemplar(string TraceId, string SpanId, double Value, DateTimeOffset Time, string? Url);
 
 /// <summary>A metric's history in columns: entry <c>i</c> of every array belongs to <c>Time[i]</c>.</summary>
 /// <param name="Time">Each point's time, Unix milliseconds (a sample's end, or a downsampled bucket's start).</param>
@@ -130,7 +130,7 @@ public sealed record DashboardExemplar(string TraceId, string SpanId, double Val
 /// <param name="P50">The median.</param>
 /// <param name="P95">The 95th percentile.</param>
 /// <param name="P99">The 99th percentile.</param>
-public sealed record DashboardHistory(
+internal sealed record DashboardHistory(
     IReadOnlyList<long> Time,
     IReadOnlyList<double?> Value,
     IReadOnlyList<double?> Rate,
@@ -143,20 +143,20 @@ public sealed record DashboardHistory(
 /// <param name="Metric">The metric.</param>
 /// <param name="GroupBy">The tag key.</param>
 /// <param name="Rows">The rows, ordered by label.</param>
-public sealed record DashboardTable(string Widget, string Metric, string GroupBy, IReadOnlyList<DashboardRow> Rows);
+internal sealed record DashboardTable(string Widget, string Metric, string GroupBy, IReadOnlyList<DashboardRow> Rows);
 
 /// <summary>A table row.</summary>
 /// <param name="Label">The tag value, as text (the page shows it as text, never as markup).</param>
 /// <param name="Value">As <see cref="DashboardMetric.Value"/>, over the row's series.</param>
 /// <param name="Rate">As <see cref="DashboardMetric.Rate"/>.</param>
 /// <param name="Count">A histogram's measurements since start.</param>
-public sealed record DashboardRow(string Label, double? Value, double? Rate, long? Count);
+internal sealed record DashboardRow(string Label, double? Value, double? Rate, long? Count);
 
 /// <summary>The health section.</summary>
 /// <param name="Status">The readiness status (healthy, degraded, unhealthy), or <see langword="null"/> without health checks.</param>
 /// <param name="Checks">Each check.</param>
 /// <param name="Metrics">The health metrics.</param>
-public sealed record DashboardHealthSection(string? Status, IReadOnlyList<DashboardHealthCheck> Checks, IReadOnlyList<DashboardMetric> Metrics);
+internal sealed record DashboardHealthSection(string? Status, IReadOnlyList<DashboardHealthCheck> Checks, IReadOnlyList<DashboardMetric> Metrics);
 
 /// <summary>A health check.</summary>
 /// <param name="Name">Its name.</param>
@@ -164,12 +164,12 @@ public sealed record DashboardHealthSection(string? Status, IReadOnlyList<Dashbo
 /// <param name="Description">Its last description.</param>
 /// <param name="DurationMs">Its last run's duration.</param>
 /// <param name="Critical">Whether its failure makes the service unhealthy rather than degraded.</param>
-public sealed record DashboardHealthCheck(string Name, string Status, string? Description, double? DurationMs, bool Critical);
+internal sealed record DashboardHealthCheck(string Name, string Status, string? Description, double? DurationMs, bool Critical);
 
 /// <summary>The alerts section.</summary>
 /// <param name="Configured">Whether any alert rule is configured.</param>
 /// <param name="Active">Pending and firing alerts, most severe first.</param>
-public sealed record DashboardAlertsSection(bool Configured, IReadOnlyList<DashboardAlert> Active);
+internal sealed record DashboardAlertsSection(bool Configured, IReadOnlyList<DashboardAlert> Active);
 
 /// <summary>An active alert.</summary>
 /// <param name="Id">Its id, for <c>POST /alerts/{id}/ack</c>.</param>
@@ -180,11 +180,11 @@ public sealed record DashboardAlertsSection(bool Configured, IReadOnlyList<Dashb
 /// <param name="Since">When it started pending.</param>
 /// <param name="Summary">Its summary annotation, if any.</param>
 /// <param name="AcknowledgedBy">Who acknowledged it, if anyone.</param>
-public sealed record DashboardAlert(string Id, string Rule, string Severity, string State, double? Value, DateTimeOffset Since, string? Summary, string? AcknowledgedBy);
+internal sealed record DashboardAlert(string Id, string Rule, string Severity, string State, double? Value, DateTimeOffset Since, string? Summary, string? AcknowledgedBy);
 
 /// <summary>The events section.</summary>
 /// <param name="Recent">The newest events, newest first.</param>
-public sealed record DashboardEventsSection(IReadOnlyList<DashboardEvent> Recent);
+internal sealed record DashboardEventsSection(IReadOnlyList<DashboardEvent> Recent);
 
 /// <summary>An event.</summary>
 /// <param name="Time">When it happened.</param>
@@ -192,9 +192,9 @@ public sealed record DashboardEventsSection(IReadOnlyList<DashboardEvent> Recent
 /// <param name="Category">Its category.</param>
 /// <param name="Name">Its name.</param>
 /// <param name="Message">Its message.</param>
-public sealed record DashboardEvent(DateTimeOffset Time, string Severity, string Category, string Name, string Message);
+internal sealed record DashboardEvent(DateTimeOffset Time, string Severity, string Category, string Name, string Message);
 
 /// <summary>What the dashboard dropped since start (also counted on <c>accuscene.otel.dashboard.dropped</c>).</summary>
 /// <param name="Metrics">Metric samples past <see cref="AccuSceneDashboardOptions.MaxMetrics"/>.</param>
 /// <param name="Rows">Points of table rows past <see cref="AccuSceneDashboardOptions.MaxTableRows"/>.</param>
-public sealed record DashboardDropped(long Metrics, long Rows);
+internal sealed record DashboardDropped(long Metrics, long Rows);

@@ -1,7 +1,7 @@
 namespace AccuScene.Otel.Dashboard;
 
 /// <summary>The range of a dashboard model's history.</summary>
-public enum DashboardRange
+internal enum DashboardRange
 {
     /// <summary>5 minutes, one point per sample interval (1 s by default).</summary>
     FiveMinutes,

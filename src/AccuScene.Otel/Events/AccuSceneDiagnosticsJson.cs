@@ -7,7 +7,7 @@ using AccuScene.Otel.Profiling;
 namespace AccuScene.Otel.Events;
 
 /// <summary>JSON of event pages and profiling reports, by System.Text.Json source generation (snake_case names).</summary>
-public static class AccuSceneDiagnosticsJson
+internal static class AccuSceneDiagnosticsJson
 {
     /// <summary>Writes an event page.</summary>
     /// <param name="page">The page.</param>

@@ -10,7 +10,7 @@ namespace AccuScene.Otel.Health;
 /// <c>{"status","probe","generated_at","checks":[{"name","status","last_result","description","duration_ms",
 /// "last_run","last_success","consecutive_failures","consecutive_successes","pending","dependency":{…},"tags","data"}]}</c>.
 /// </summary>
-public static class AccuSceneHealthJson
+internal static class AccuSceneHealthJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 

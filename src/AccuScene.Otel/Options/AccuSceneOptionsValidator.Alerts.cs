@@ -4,7 +4,7 @@ using AccuScene.Otel.Alerts;
 namespace AccuScene.Otel;
 
 /// <content>Validation of <c>AccuScene:Alerts</c>.</content>
-public sealed partial class AccuSceneOptionsValidator
+internal sealed partial class AccuSceneOptionsValidator
 {
     private static void ValidateAlerts(AccuSceneAlertsOptions alerts, string root, List<string> failures)
     {

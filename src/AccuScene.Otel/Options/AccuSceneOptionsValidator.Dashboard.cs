@@ -4,7 +4,7 @@ using AccuScene.Otel.Dashboard;
 namespace AccuScene.Otel;
 
 /// <content>Validation of <c>AccuScene:Dashboard</c>.</content>
-public sealed partial class AccuSceneOptionsValidator
+internal sealed partial class AccuSceneOptionsValidator
 {
     /// <summary>The most series a widget may show.</summary>
     internal const int MaxWidgetSeries = 8;

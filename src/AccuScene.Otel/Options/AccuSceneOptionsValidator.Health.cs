@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AccuScene.Otel;
 
 /// <content>Validation of <c>AccuScene:Health</c>.</content>
-public sealed partial class AccuSceneOptionsValidator
+internal sealed partial class AccuSceneOptionsValidator
 {
     private static readonly TimeSpan MinHealthInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxHealthInterval = TimeSpan.FromHours(1);

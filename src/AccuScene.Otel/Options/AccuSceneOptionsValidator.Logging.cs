@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AccuScene.Otel;
 
 /// <content>Validation of <c>AccuScene:Logging</c> and <c>AccuScene:Redaction</c>.</content>
-public sealed partial class AccuSceneOptionsValidator
+internal sealed partial class AccuSceneOptionsValidator
 {
     /// <summary>The smallest allowed <c>AccuScene:Logging:File:MaxFileSizeBytes</c>.</summary>
     public const long MinLogFileSizeBytes = 4096;

@@ -8,7 +8,7 @@ namespace AccuScene.Otel;
 /// Validates <see cref="AccuSceneOptions"/>. Every failure names the full configuration key and the
 /// allowed range, for example <c>AccuScene:Tracing:SamplingRatio must be between 0 and 1; it is 1.5.</c>
 /// </summary>
-public sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSceneOptions>
+internal sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuSceneOptions>
 {
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -40,9 +40,20 @@ internal sealed class AlertmanagerServer : IDisposable
             receivers:
               - name: default
             """);
-        var server = new AlertmanagerServer(directory, LoopbackPort.GetFree());
-        await server.StartAgainAsync();
-        return server;
+        return await PortRace.StartAsync("alertmanager", async () =>
+        {
+            var server = new AlertmanagerServer(directory, LoopbackPort.GetFree());
+            try
+            {
+                await server.StartAgainAsync();
+                return server;
+            }
+            catch
+            {
+                server.Stop();
+                throw;
+            }
+        });
     }
 
     public async Task StartAgainAsync()

@@ -39,9 +39,11 @@ internal sealed class AspireDashboard : IDisposable
     public static async Task<AspireDashboard> StartAsync(CancellationToken cancellationToken = default)
     {
         var binary = RequiredBinary.Require(BuildPaths.Get("AspireDashboardPath"), InstallHint);
-        var dashboard = new AspireDashboard(binary, LoopbackPort.GetFree(), LoopbackPort.GetFree(), LoopbackPort.GetFree());
-        await dashboard.RestartAsync(cancellationToken);
-        return dashboard;
+        return await PortRace.StartAsync(
+            "Aspire Dashboard",
+            () => new AspireDashboard(binary, LoopbackPort.GetFree(), LoopbackPort.GetFree(), LoopbackPort.GetFree()),
+            dashboard => dashboard.RestartAsync(cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>Starts (again) on the same ports and waits until the API answers.</summary>

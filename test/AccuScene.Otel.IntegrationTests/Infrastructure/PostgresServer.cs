@@ -30,33 +30,43 @@ internal sealed class PostgresServer : IDisposable
 
     private string DataDirectory => Path.Combine(_directory, "data");
 
-    public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
     {
         RequiredBinary.Require(Path.Combine(BinDirectory, "initdb"), InstallHint);
-        var directory = Path.Combine(Path.GetTempPath(), "accuscene-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(directory);
-        await RunAsync("chown", ["postgres:postgres", directory], cancellationToken);
-        var server = new PostgresServer(directory, LoopbackPort.GetFree());
-        try
-        {
-            await RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, "initdb"), "-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "--no-sync"], cancellationToken);
-            await server.StartAgainAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
-        }
+        return PortRace.StartAsync(
+            "postgres",
+            () =>
+            {
+                var directory = Path.Combine(Path.GetTempPath(), "accuscene-pg-" + Guid.NewGuid().ToString("N")[..8]);
+                Directory.CreateDirectory(directory);
+                return new PostgresServer(directory, LoopbackPort.GetFree());
+            },
+            async server =>
+            {
+                await RunAsync("chown", ["postgres:postgres", server._directory], cancellationToken);
+                await RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, "initdb"), "-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "--no-sync"], cancellationToken);
+                await server.StartAgainAsync(cancellationToken);
+            },
+            cancellationToken);
     }
 
-    public Task StartAgainAsync(CancellationToken cancellationToken = default) => RunAsync(
-        "runuser",
-        [
-            "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
-            "-o", string.Create(CultureInfo.InvariantCulture, $"-p {this.Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off"), "start",
-        ],
-        cancellationToken);
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        var log = Path.Combine(_directory, "server.log");
+        var (exitCode, output) = await TryRunAsync(
+            "runuser",
+            [
+                "-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-l", log, "-w", "-t", "60",
+                "-o", string.Create(CultureInfo.InvariantCulture, $"-p {this.Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off"), "start",
+            ],
+            cancellationToken);
+        if (exitCode != 0)
+        {
+            // The reason (a port taken, for one) is in the server's log, not in pg_ctl's output.
+            var reason = File.Exists(log) ? await File.ReadAllTextAsync(log, cancellationToken) : string.Empty;
+            throw new InvalidOperationException($"pg_ctl start exited {exitCode}: {output}\n{reason}");
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => RunAsync(
         "runuser",
@@ -80,7 +90,7 @@ internal sealed class PostgresServer : IDisposable
         var (exitCode, output) = await TryRunAsync(fileName, arguments, cancellationToken);
         if (exitCode != 0)
         {
-            Assert.Fail($"{fileName} {string.Join(' ', arguments)} exited {exitCode}: {output}");
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited {exitCode}: {output}");
         }
     }
 

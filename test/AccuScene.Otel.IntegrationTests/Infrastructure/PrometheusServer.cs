@@ -61,9 +61,14 @@ internal sealed class PrometheusServer : IDisposable
             [],
             cancellationToken);
 
-    private static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags, CancellationToken cancellationToken = default)
+    private static Task<PrometheusServer> StartAsync(string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags, CancellationToken cancellationToken = default)
     {
         var binary = RequiredBinary.Require(Binary, InstallHint);
+        return PortRace.StartAsync("prometheus", () => StartOnceAsync(binary, scrapeConfigs, rules, alertmanager, flags, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<PrometheusServer> StartOnceAsync(string binary, string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags, CancellationToken cancellationToken)
+    {
         var directory = Directory.CreateTempSubdirectory("accuscene-prometheus-").FullName;
         var config = Path.Combine(directory, "prometheus.yml");
         var alerting = string.Empty;

@@ -22,12 +22,14 @@ internal sealed class RedisServer : IDisposable
     public string Configuration =>
         string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{this.Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000,connectRetry=1");
 
-    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
     {
         RequiredBinary.Require(Binary, InstallHint);
-        var server = new RedisServer(Directory.CreateTempSubdirectory("accuscene-redis-").FullName, LoopbackPort.GetFree());
-        await server.StartAgainAsync(cancellationToken);
-        return server;
+        return PortRace.StartAsync(
+            "redis-server",
+            () => new RedisServer(Directory.CreateTempSubdirectory("accuscene-redis-").FullName, LoopbackPort.GetFree()),
+            server => server.StartAgainAsync(cancellationToken),
+            cancellationToken);
     }
 
     public async Task StartAgainAsync(CancellationToken cancellationToken = default)
@@ -38,7 +40,10 @@ internal sealed class RedisServer : IDisposable
             new Dictionary<string, string>(),
             _directory);
         await AspireDashboard.WaitForAsync(() => Task.FromResult(_process.Output), o => o.Contains("Ready to accept connections", StringComparison.Ordinal) || _process.HasExited, TimeSpan.FromSeconds(30), cancellationToken);
-        Assert.That(_process.HasExited, Is.False, _process.Output);
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}:\n{_process.Output}");
+        }
     }
 
     public void Stop()

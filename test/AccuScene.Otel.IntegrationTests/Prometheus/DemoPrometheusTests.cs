@@ -54,9 +54,15 @@ public class DemoPrometheusTests
 
         Assert.That(missing, Is.Empty, "series Prometheus has not scraped:\n" + demo.Output);
 
+        // Polled until a later scrape has a larger total (it scrapes every second), rather than a fixed wait.
         var first = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)")).Single().Value;
-        await Task.Delay(3_000, token);
-        var second = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)")).Single().Value;
+        var second = first;
+        for (var polls = 0; second <= first && polls < 60; polls++)
+        {
+            await Task.Delay(500, token);
+            second = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)")).Single().Value;
+        }
+
         var p95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(accuscene_simulation_step_duration_seconds_bucket[10s])))");
         var apiP95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket[10s])))");
 

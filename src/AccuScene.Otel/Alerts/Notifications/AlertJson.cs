@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>JSON of alerts: the <c>/alerts</c> document, webhook payloads and Alertmanager's v2 alerts, by source generation.</summary>
-public static class AlertJson
+internal static class AlertJson
 {
     /// <summary>Writes the active alerts, the recent history and the statistics.</summary>
     /// <param name="engine">The engine.</param>

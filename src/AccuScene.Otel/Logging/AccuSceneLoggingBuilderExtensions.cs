@@ -89,13 +89,16 @@ public static class AccuSceneLoggingBuilderExtensions
         }
 
         var levels = logging.LogLevel.ToArray();
-        services.Configure<LoggerFilterOptions>(filters =>
+        services.Configure<LoggerFilterOptions>(filters => ApplyLevels(filters, levels));
+    }
+
+    // One provider rule per category for the OpenTelemetry logger provider; "Default" is every other category.
+    private static void ApplyLevels(LoggerFilterOptions filters, IEnumerable<KeyValuePair<string, LogLevel>> levels)
+    {
+        foreach (var (category, level) in levels)
         {
-            foreach (var (category, level) in levels)
-            {
-                filters.AddFilter<OpenTelemetryLoggerProvider>(string.Equals(category, "Default", StringComparison.OrdinalIgnoreCase) ? null : category, level);
-            }
-        });
+            filters.AddFilter<OpenTelemetryLoggerProvider>(string.Equals(category, "Default", StringComparison.OrdinalIgnoreCase) ? null : category, level);
+        }
     }
 
     /// <summary>
@@ -116,10 +119,7 @@ public static class AccuSceneLoggingBuilderExtensions
                 return; // the host's start reports it (ValidateOnStart); logging is built before that
             }
 
-            foreach (var (category, level) in options.Logging.LogLevel)
-            {
-                filters.AddFilter<OpenTelemetryLoggerProvider>(string.Equals(category, "Default", StringComparison.OrdinalIgnoreCase) ? null : category, level);
-            }
+            ApplyLevels(filters, options.Logging.LogLevel);
         }));
         services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(sp => new LevelReloadTokenSource(sp.GetRequiredService<AccuSceneOptionsReloadSource>()));
     }

@@ -27,7 +27,6 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
     private PhysicalFileProvider? _files;
     private string? _rulesFile;
     private bool _disposed;
-    private long _refused;
 
     /// <param name="section">The section the options bind to.</param>
     /// <param name="factory">Builds and validates a fresh options instance.</param>
@@ -54,9 +53,6 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
 
     /// <summary>Gets the options of the last reload that validated, or <see langword="null"/> before the first.</summary>
     public AccuSceneOptions? Current { get; private set; }
-
-    /// <summary>Gets how many reloads were refused as invalid.</summary>
-    public long Refused => Interlocked.Read(ref _refused);
 
     public IChangeToken GetChangeToken()
     {
@@ -169,7 +165,6 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
 
     private void Refuse(Exception ex)
     {
-        Interlocked.Increment(ref _refused);
         AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.OptionsReloadFailures, 1);
         AccuSceneEventSource.Log.OptionsReloadRefused(ex.Message);
         if (_logger.Value is { } logger)

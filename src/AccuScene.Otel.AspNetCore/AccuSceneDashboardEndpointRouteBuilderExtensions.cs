@@ -15,7 +15,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class AccuSceneDashboardEndpointRouteBuilderExtensions
 {
     /// <summary>The Content-Security-Policy of every dashboard response: only this origin's script, style and connections.</summary>
-    public const string ContentSecurityPolicy =
+    internal const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static readonly Dictionary<string, (string File, string ContentType)> Assets = new(StringComparer.Ordinal)

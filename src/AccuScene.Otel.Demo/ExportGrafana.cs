@@ -11,9 +11,10 @@ internal static class ExportGrafana
 {
     public static int Write(IServiceProvider services, DemoArguments demo)
     {
-        // The very layout the in-process page draws; with the dashboard turned off, the configured or default one.
-        var options = services.GetRequiredService<IOptions<AccuSceneOptions>>().Value.Dashboard;
-        var layout = services.GetService<AccuSceneDashboard>()?.Widgets ?? (options.Widgets.Count > 0 ? options.Widgets : DashboardLayout.Default);
+        // The layout the in-process page draws: the configured one, else the default with the metrics' name prefix.
+        var accuScene = services.GetRequiredService<IOptions<AccuSceneOptions>>().Value;
+        var options = accuScene.Dashboard;
+        var layout = options.Widgets.Count > 0 ? options.Widgets : DashboardLayout.Create(accuScene.Metrics.NamePrefix);
 
         // The instruments the layout reads beyond the rules' own: the database's (ASP.NET Core's HTTP ones are described).
         _ = services.GetRequiredService<ApiMetrics>();

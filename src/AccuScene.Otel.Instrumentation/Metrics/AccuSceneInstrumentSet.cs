@@ -5,7 +5,8 @@ namespace AccuScene.Otel.Instrumentation.Metrics;
 /// <summary>
 /// Base of the domain instrument sets: owns (or borrows from an <see cref="IMeterFactory"/>) one
 /// <see cref="System.Diagnostics.Metrics.Meter"/>, names AccuScene instruments with the optional prefix, and
-/// counts every run-time value it refuses on <c>accuscene.metrics.rejected</c>.
+/// counts every run-time value it refuses on <c>accuscene.metrics.rejected</c>. Only the sets of this library derive
+/// from it; an app defines its own instruments on its own <see cref="System.Diagnostics.Metrics.Meter"/>.
 /// </summary>
 public abstract class AccuSceneInstrumentSet : IDisposable
 {
@@ -20,7 +21,7 @@ public abstract class AccuSceneInstrumentSet : IDisposable
     /// <c>lab.accuscene.simulation.frames</c>); semantic-convention names such as
     /// <c>db.client.operation.duration</c> are never prefixed.
     /// </param>
-    protected AccuSceneInstrumentSet(string meterName, IMeterFactory? meterFactory, string? namePrefix)
+    private protected AccuSceneInstrumentSet(string meterName, IMeterFactory? meterFactory, string? namePrefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(meterName);
         if (namePrefix is not null && (namePrefix.Length == 0 || namePrefix.Any(char.IsWhiteSpace)))
@@ -59,7 +60,7 @@ public abstract class AccuSceneInstrumentSet : IDisposable
 
     /// <summary>Disposes the meter when this set created it.</summary>
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
-    protected virtual void Dispose(bool disposing)
+    private protected virtual void Dispose(bool disposing)
     {
         if (disposing && _ownsMeter)
         {
@@ -70,13 +71,13 @@ public abstract class AccuSceneInstrumentSet : IDisposable
     /// <summary>Applies the prefix to an <c>accuscene.*</c> name.</summary>
     /// <param name="accuSceneName">The unprefixed name.</param>
     /// <returns>The instrument name.</returns>
-    protected string Name(string accuSceneName) => this.NamePrefix + accuSceneName;
+    private protected string Name(string accuSceneName) => this.NamePrefix + accuSceneName;
 
     /// <summary>Returns whether <paramref name="value"/> is a finite, non-negative measurement; counts it when not.</summary>
     /// <param name="value">The value.</param>
     /// <param name="instrument">The instrument it was meant for.</param>
     /// <returns><see langword="true"/> when it may be recorded.</returns>
-    protected bool Accept(double value, string instrument)
+    private protected bool Accept(double value, string instrument)
     {
         if (value >= 0 && !double.IsInfinity(value))
         {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AccuScene.Otel.Dashboard;
 
 /// <summary>Builds the dashboard's model: the layout, the metrics, and the health, alerts and events sections.</summary>
-public sealed partial class AccuSceneDashboard
+internal sealed partial class AccuSceneDashboard
 {
     private DashboardModel Build(DashboardRange range, bool latestOnly)
     {

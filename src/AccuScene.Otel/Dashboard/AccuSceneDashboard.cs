@@ -19,7 +19,7 @@ namespace AccuScene.Otel.Dashboard;
 /// downsampled history: one point per sample over 5 minutes, per 10 s over 1 hour and per minute over 24 hours.
 /// Health, alerts and events are read when the model is built, from the sections their features contribute.
 /// </summary>
-public sealed partial class AccuSceneDashboard
+internal sealed partial class AccuSceneDashboard
 {
     private static readonly KeyValuePair<string, string?>[] NoTags = [];
     private readonly Lock _gate = new();

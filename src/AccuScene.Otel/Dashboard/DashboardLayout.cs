@@ -11,8 +11,13 @@ public static class DashboardLayout
     /// </summary>
     public static IReadOnlyList<DashboardWidget> Default => Create(null);
 
-    /// <summary>The default layout, with <paramref name="prefix"/> before the <c>accuscene.*</c> names as the domain instrument sets export them.</summary>
-    internal static IReadOnlyList<DashboardWidget> Create(string? prefix)
+    /// <summary>
+    /// The default layout for an app whose domain instrument sets export under
+    /// <c>AccuScene:Metrics:NamePrefix</c>: <paramref name="prefix"/> comes before each <c>accuscene.*</c> name.
+    /// </summary>
+    /// <param name="prefix">The name prefix, or <see langword="null"/> for none (then it equals <see cref="Default"/>).</param>
+    /// <returns>A new list of new widgets, which the caller may change.</returns>
+    public static IReadOnlyList<DashboardWidget> Create(string? prefix)
     {
         var widgets = Widgets();
         if (prefix is { Length: > 0 })

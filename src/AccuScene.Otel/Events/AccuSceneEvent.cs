@@ -12,7 +12,7 @@ namespace AccuScene.Otel.Events;
 /// <param name="Attributes">Its attributes: numbers as <see cref="long"/> or <see cref="double"/>, booleans as <see cref="bool"/>, anything else as invariant text.</param>
 /// <param name="TraceId">The trace it happened in, if any.</param>
 /// <param name="SpanId">The span it happened in, if any.</param>
-public sealed record AccuSceneEvent(
+internal sealed record AccuSceneEvent(
     long Id,
     DateTimeOffset Timestamp,
     AccuSceneEventSeverity Severity,
@@ -32,7 +32,7 @@ public sealed record AccuSceneEvent(
 /// <param name="TraceId">Only events of this trace.</param>
 /// <param name="Limit">At most this many, 1 to 1000. Default 100.</param>
 /// <param name="Offset">Skip this many matching events first (paging). Default 0.</param>
-public sealed record AccuSceneEventQuery(
+internal sealed record AccuSceneEventQuery(
     AccuSceneEventSeverity? MinimumSeverity = null,
     IReadOnlySet<string>? Categories = null,
     DateTimeOffset? From = null,
@@ -48,4 +48,4 @@ public sealed record AccuSceneEventQuery(
 /// <param name="Offset">The page's offset.</param>
 /// <param name="NextOffset">The offset of the next page, or <see langword="null"/> when this is the last.</param>
 /// <param name="Dropped">How many events the store has dropped since it started because it was full.</param>
-public sealed record AccuSceneEventPage(IReadOnlyList<AccuSceneEvent> Events, int Matched, int Offset, int? NextOffset, long Dropped);
+internal sealed record AccuSceneEventPage(IReadOnlyList<AccuSceneEvent> Events, int Matched, int Offset, int? NextOffset, long Dropped);

@@ -9,7 +9,7 @@ namespace AccuScene.Otel.Events;
 /// longer than its limit is cut, and attributes past the limit are left out (<see cref="Truncated"/> and
 /// <c>accuscene.otel.events.truncated</c>). Thread-safe; queries copy what they return.
 /// </summary>
-public sealed class AccuSceneEventStore
+internal sealed class AccuSceneEventStore
 {
     private static AccuSceneEventStore? _shared;
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Alerts.Notifications;
 
@@ -7,13 +8,15 @@ namespace AccuScene.Otel;
 public sealed class AccuSceneAlertsOptions
 {
     /// <summary>
-    /// Gets or sets how often the metric pipeline feeds the rules, 500 to 60000 ms. Default: 2000. The rules share
+    /// Gets or sets how often the metric pipeline feeds the rules, in milliseconds. Default: 2000. The rules share
     /// one in-process reader with the dashboard; with the dashboard on, that reader collects at the dashboard's
     /// sample interval (1000 ms by default) and the rules are fed at that pace instead.
     /// </summary>
+    [Range(500, 60_000)]
     public int EvaluationIntervalMilliseconds { get; set; } = 2000;
 
-    /// <summary>Gets or sets how many resolved alerts are kept, 1 to 100000. Default: 500.</summary>
+    /// <summary>Gets or sets how many resolved alerts are kept. Default: 500.</summary>
+    [Range(1, 100_000)]
     public int HistorySize { get; set; } = 500;
 
     /// <summary>Gets the rules (<c>AccuScene:Alerts:Rules:0:Name</c>, …). None by default.</summary>

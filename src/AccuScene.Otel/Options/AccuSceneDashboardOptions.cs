@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AccuScene.Otel.Dashboard;
 
 namespace AccuScene.Otel;
@@ -12,30 +13,36 @@ public sealed class AccuSceneDashboardOptions
     public string Title { get; set; } = "AccuScene";
 
     /// <summary>
-    /// Gets or sets how often the dashboard's reader collects the metrics, 250 to 10000 ms. It is the finest
+    /// Gets or sets how often the dashboard's reader collects the metrics, in milliseconds. It is the finest
     /// history resolution; 10 s and 1 min resolutions are kept as well. Default: 1000.
     /// </summary>
+    [Range(250, 10_000)]
     public int SampleIntervalMilliseconds { get; set; } = 1000;
 
-    /// <summary>Gets or sets how often <c>/dashboard/stream</c> pushes an update, 250 to 60000 ms. Default: 1000.</summary>
+    /// <summary>Gets or sets how often <c>/dashboard/stream</c> pushes an update, in milliseconds. Default: 1000.</summary>
+    [Range(250, 60_000)]
     public int StreamIntervalMilliseconds { get; set; } = 1000;
 
-    /// <summary>Gets or sets how many open <c>/dashboard/stream</c> connections are served at once, 1 to 1000; more are refused with 503. Default: 32.</summary>
+    /// <summary>Gets or sets how many open <c>/dashboard/stream</c> connections are served at once; more are refused with 503. Default: 32.</summary>
+    [Range(1, 1000)]
     public int MaxStreams { get; set; } = 32;
 
     /// <summary>
-    /// Gets or sets how many metrics the dashboard keeps (current values and history), 1 to 1000. Metrics past
+    /// Gets or sets how many metrics the dashboard keeps (current values and history). Metrics past
     /// it are dropped and counted on <c>accuscene.otel.dashboard.dropped{what=metric}</c>. Default: 200.
     /// </summary>
+    [Range(1, 1000)]
     public int MaxMetrics { get; set; } = 200;
 
     /// <summary>
-    /// Gets or sets how many rows a table widget keeps, 1 to 1000. Points of other tag values are counted on
+    /// Gets or sets how many rows a table widget keeps. Points of other tag values are counted on
     /// <c>accuscene.otel.dashboard.dropped{what=row}</c>. Default: 50.
     /// </summary>
+    [Range(1, 1000)]
     public int MaxTableRows { get; set; } = 50;
 
-    /// <summary>Gets or sets how many recent events (Info and above) the dashboard shows, 0 to 200. Default: 20.</summary>
+    /// <summary>Gets or sets how many recent events (Info and above) the dashboard shows. Default: 20.</summary>
+    [Range(0, 200)]
     public int RecentEvents { get; set; } = 20;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace AccuScene.Otel;
 
 /// <summary>Exporters wired for every signal (<c>AccuScene:Exporters</c>).</summary>
@@ -25,7 +26,8 @@ public sealed class AccuScenePrometheusExporterOptions
     /// <summary>Gets or sets the host name or address to bind. Default: <c>127.0.0.1</c> (loopback only).</summary>
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>Gets or sets the port, 1 to 65535. Default: 9464.</summary>
+    /// <summary>Gets or sets the port. Default: 9464.</summary>
+    [Range(1, 65_535)]
     public int Port { get; set; } = 9464;
 
     /// <summary>Gets or sets the path of the scrape endpoint, starting with <c>/</c>. Default: <c>/metrics</c>.</summary>
@@ -69,7 +71,8 @@ public sealed class AccuSceneOtlpExporterOptions
     /// <summary>Gets or sets extra headers as <c>key1=value1,key2=value2</c>, as in <c>OTEL_EXPORTER_OTLP_HEADERS</c>.</summary>
     public string? Headers { get; set; }
 
-    /// <summary>Gets or sets the export timeout in milliseconds, 1 to 600000. Default: the OpenTelemetry default (10000).</summary>
+    /// <summary>Gets or sets the export timeout in milliseconds. Default: the OpenTelemetry default (10000).</summary>
+    [Range(1, 600_000)]
     public int? TimeoutMilliseconds { get; set; }
 
     /// <summary>Gets the retry-to-disk settings.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace AccuScene.Otel;
 
 /// <summary>How ILogger records become OpenTelemetry log records and log lines (<c>AccuScene:Logging</c>).</summary>
@@ -48,18 +49,22 @@ public sealed class AccuSceneFileLogOptions
     /// <summary>Gets or sets the active file, for example <c>logs/app.log</c>; <see langword="null"/> turns the file output off.</summary>
     public string? Path { get; set; }
 
-    /// <summary>Gets or sets the size at which the active file rolls, 4096 to 1073741824 bytes. Default: 10 MiB.</summary>
+    /// <summary>Gets or sets the size at which the active file rolls, in bytes. Default: 10 MiB.</summary>
+    [Range(4096d, 1073741824d)]
     public long MaxFileSizeBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Gets or sets how many files are kept, the active one included, 1 to 10000. Default: 10.</summary>
+    /// <summary>Gets or sets how many files are kept, the active one included. Default: 10.</summary>
+    [Range(1, 10_000)]
     public int MaxFiles { get; set; } = 10;
 
-    /// <summary>Gets or sets the age after which rolled files are deleted, 1 minute to 3650 days; <see langword="null"/> keeps them by count only.</summary>
+    /// <summary>Gets or sets the age after which rolled files are deleted; <see langword="null"/> keeps them by count only.</summary>
+    [DurationRange("00:01:00", "3650.00:00:00")]
     public TimeSpan? MaxAge { get; set; }
 
     /// <summary>Gets or sets the line format, <c>json</c> or <c>text</c>. Default: <c>json</c>.</summary>
     public string Format { get; set; } = "json";
 
-    /// <summary>Gets or sets how often buffered lines are handed to the operating system, 10 ms to 1 hour. Default: 1 second.</summary>
+    /// <summary>Gets or sets how often buffered lines are handed to the operating system. Default: 1 second.</summary>
+    [DurationRange("00:00:00.010", "01:00:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel;
@@ -6,9 +7,10 @@ namespace AccuScene.Otel;
 public sealed class AccuSceneMetricsOptions
 {
     /// <summary>
-    /// Gets or sets how often push exporters (OTLP, console) export, in milliseconds, 100 to 3600000.
+    /// Gets or sets how often push exporters (OTLP, console) export, in milliseconds.
     /// Default: <c>OTEL_METRIC_EXPORT_INTERVAL</c>, else 60000.
     /// </summary>
+    [Range(100, 3_600_000)]
     public int? ExportIntervalMilliseconds { get; set; }
 
     /// <summary>
@@ -53,6 +55,6 @@ public sealed class AccuScenePercentilesOptions
     /// </summary>
     public bool StandardInstruments { get; set; } = true;
 
-    /// <summary>Gets further histogram names that get percentiles on any meter: at most 64, each 1 to 255 characters.</summary>
+    /// <summary>Gets further histogram names that get percentiles on any meter (limits: <c>docs/configuration.md</c>).</summary>
     public List<string> Instruments { get; } = [];
 }

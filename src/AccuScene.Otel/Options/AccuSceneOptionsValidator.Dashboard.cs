@@ -12,12 +12,6 @@ internal sealed partial class AccuSceneOptionsValidator
     private static void ValidateDashboard(AccuSceneDashboardOptions dashboard, string root, List<string> failures)
     {
         var key = $"{root}:Dashboard";
-        Range(failures, $"{key}:SampleIntervalMilliseconds", dashboard.SampleIntervalMilliseconds, 250, 10_000);
-        Range(failures, $"{key}:StreamIntervalMilliseconds", dashboard.StreamIntervalMilliseconds, 250, 60_000);
-        Range(failures, $"{key}:MaxStreams", dashboard.MaxStreams, 1, 1000);
-        Range(failures, $"{key}:MaxMetrics", dashboard.MaxMetrics, 1, 1000);
-        Range(failures, $"{key}:MaxTableRows", dashboard.MaxTableRows, 1, 1000);
-        Range(failures, $"{key}:RecentEvents", dashboard.RecentEvents, 0, 200);
         if (string.IsNullOrWhiteSpace(dashboard.Title) || dashboard.Title.Length > 100)
         {
             failures.Add($"{key}:Title must be 1 to 100 characters; it is '{dashboard.Title}'.");
@@ -98,14 +92,6 @@ internal sealed partial class AccuSceneOptionsValidator
             {
                 failures.Add(string.Create(CultureInfo.InvariantCulture, $"{seriesKey}:Scale must be a finite number other than 0; it is {series.Scale}."));
             }
-        }
-    }
-
-    private static void Range(List<string> failures, string key, long value, long min, long max)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key} must be between {min} and {max}; it is {value}."));
         }
     }
 }

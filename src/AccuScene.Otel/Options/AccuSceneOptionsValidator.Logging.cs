@@ -5,12 +5,6 @@ namespace AccuScene.Otel;
 /// <content>Validation of <c>AccuScene:Logging</c> and <c>AccuScene:Redaction</c>.</content>
 internal sealed partial class AccuSceneOptionsValidator
 {
-    /// <summary>The smallest allowed <c>AccuScene:Logging:File:MaxFileSizeBytes</c>.</summary>
-    public const long MinLogFileSizeBytes = 4096;
-
-    /// <summary>The largest allowed <c>AccuScene:Logging:File:MaxFileSizeBytes</c> (1 GiB).</summary>
-    public const long MaxLogFileSizeBytes = 1L << 30;
-
     private static void ValidateLogging(AccuSceneLoggingOptions logging, string root, List<string> failures)
     {
         foreach (var (category, level) in logging.LogLevel)
@@ -49,29 +43,9 @@ internal sealed partial class AccuSceneOptionsValidator
             }
         }
 
-        if (file.MaxFileSizeBytes < MinLogFileSizeBytes || file.MaxFileSizeBytes > MaxLogFileSizeBytes)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:MaxFileSizeBytes must be between {MinLogFileSizeBytes} and {MaxLogFileSizeBytes}; it is {file.MaxFileSizeBytes}."));
-        }
-
-        if (file.MaxFiles is < 1 or > 10_000)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:MaxFiles must be between 1 and 10000; it is {file.MaxFiles}."));
-        }
-
-        if (file.MaxAge is { } age && (age < TimeSpan.FromMinutes(1) || age > TimeSpan.FromDays(3650)))
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:MaxAge must be between 00:01:00 and 3650.00:00:00; it is {age}."));
-        }
-
         if (!IsFormat(file.Format))
         {
             failures.Add($"{key}:Format must be 'json' or 'text'; it is '{file.Format}'.");
-        }
-
-        if (file.FlushInterval < TimeSpan.FromMilliseconds(10) || file.FlushInterval > TimeSpan.FromHours(1))
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:FlushInterval must be between 00:00:00.010 and 01:00:00; it is {file.FlushInterval}."));
         }
     }
 

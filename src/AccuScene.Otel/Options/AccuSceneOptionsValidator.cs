@@ -44,6 +44,7 @@ internal sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuS
     internal static List<string> Collect(AccuSceneOptions options, string root = AccuSceneOptions.SectionName)
     {
         var failures = new List<string>();
+        AccuSceneOptionsRanges.Collect(options, root, failures);
         ValidateService(options.Service, root, failures);
         ValidateExporters(options.Exporters, root, failures);
         ValidateMetrics(options.Metrics, root, failures);
@@ -53,17 +54,6 @@ internal sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuS
         ValidateHealth(options.Health, root, failures);
         ValidateAlerts(options.Alerts, root, failures);
         ValidateDashboard(options.Dashboard, root, failures);
-        if (options.Events.MaxEvents is < 100 or > 1_000_000)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Events:MaxEvents must be between 100 and 1000000; it is {options.Events.MaxEvents}."));
-        }
-
-        Range(failures, $"{root}:Events:MaxBytes", options.Events.MaxBytes, 1L << 20, 1L << 30);
-        Range(failures, $"{root}:Events:MaxMessageLength", options.Events.MaxMessageLength, 64, 65_536);
-        Range(failures, $"{root}:Events:MaxAttributeLength", options.Events.MaxAttributeLength, 16, 65_536);
-        Range(failures, $"{root}:Events:MaxAttributes", options.Events.MaxAttributes, 1, 1024);
-        Range(failures, $"{root}:Profiling:MaxScopes", options.Profiling.MaxScopes, 1, 10_000);
-        Range(failures, $"{root}:Profiling:MaxScopeNameLength", options.Profiling.MaxScopeNameLength, 16, 1024);
         RequireNonBlankIfSet(options.Endpoints.ReadToken, $"{root}:Endpoints:ReadToken", failures);
         if (!Enum.IsDefined(options.Events.MinimumLevel))
         {
@@ -112,22 +102,12 @@ internal sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuS
             failures.Add($"{key}:Protocol must be 'grpc' or 'http/protobuf'; it is '{protocol}'.");
         }
 
-        if (otlp.TimeoutMilliseconds is { } timeout && (timeout < 1 || timeout > 600_000))
-        {
-            failures.Add($"{key}:TimeoutMilliseconds must be between 1 and 600000; it is {timeout}.");
-        }
-
         if (otlp.Headers is { } headers && !IsValidHeaderList(headers))
         {
             failures.Add($"{key}:Headers must be 'key=value' pairs separated by commas; it is '{headers}'.");
         }
 
         var prometheus = exporters.Prometheus;
-        if (prometheus.Port is < 1 or > 65_535)
-        {
-            failures.Add($"{root}:Exporters:Prometheus:Port must be between 1 and 65535; it is {prometheus.Port}.");
-        }
-
         if (string.IsNullOrWhiteSpace(prometheus.Host) || prometheus.Host.Contains('/', StringComparison.Ordinal))
         {
             failures.Add($"{root}:Exporters:Prometheus:Host must be a host name or address such as 127.0.0.1; it is '{prometheus.Host}'.");
@@ -162,11 +142,6 @@ internal sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuS
             {
                 failures.Add($"{root}:Metrics:Percentiles:Instruments:{i} must be an instrument name of 1 to 255 characters; it is '{percentiles[i]}'.");
             }
-        }
-
-        if (metrics.ExportIntervalMilliseconds is { } interval && (interval < 100 || interval > 3_600_000))
-        {
-            failures.Add($"{root}:Metrics:ExportIntervalMilliseconds must be between 100 and 3600000; it is {interval}.");
         }
 
         if (metrics.NamePrefix is { } prefix && (prefix.Length > 32 || !NamePrefix().IsMatch(prefix)))
@@ -206,13 +181,6 @@ internal sealed partial class AccuSceneOptionsValidator : IValidateOptions<AccuS
 
     private static void ValidateTracing(AccuSceneTracingOptions tracing, string root, List<string> failures)
     {
-        if (tracing.SamplingRatio is { } ratio && (double.IsNaN(ratio) || ratio < 0 || ratio > 1))
-        {
-            failures.Add(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{root}:Tracing:SamplingRatio must be between 0 and 1; it is {ratio}."));
-        }
-
         if (tracing.PropagatedHeaders.Count > MaxPropagatedHeaders)
         {
             failures.Add($"{root}:Tracing:PropagatedHeaders must have at most {MaxPropagatedHeaders} entries; it has {tracing.PropagatedHeaders.Count}.");

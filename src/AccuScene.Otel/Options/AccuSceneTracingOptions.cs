@@ -1,12 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 namespace AccuScene.Otel;
 
 /// <summary>Sampling, sources and propagation of traces (<c>AccuScene:Tracing</c>).</summary>
 public sealed class AccuSceneTracingOptions
 {
     /// <summary>
-    /// Gets or sets the ratio of new root traces kept, 0.0 to 1.0, under a parent-based sampler (a sampled
+    /// Gets or sets the ratio of new root traces kept, under a parent-based sampler (a sampled
     /// parent is always followed). Default (<see langword="null"/>): <c>OTEL_TRACES_SAMPLER</c>, else keep all.
     /// </summary>
+    [Range(0.0, 1.0)]
     public double? SamplingRatio { get; set; }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace AccuScene.Otel.IntegrationTests.Demo;
 /// <summary>
 /// The demo published with Native AOT (<c>dotnet publish src/AccuScene.Otel.Demo -c Release -r linux-x64
 /// -p:PublishAot=true</c>): the publish reports no trim or AOT warning, and the native binary runs the demo
-/// with <c>--duration 10s</c>, serves its scene API and dashboard, and exits 0. Needs Debian's clang and zlib1g-dev.
+/// with <c>--duration 10s</c>, serves its scene API and dashboard, and exits 0; with an option out of its range it
+/// refuses to start, naming the key. Needs Debian's clang and zlib1g-dev.
 /// </summary>
 [NonParallelizable]
 public partial class DemoNativeAotTests
@@ -66,7 +67,18 @@ public partial class DemoNativeAotTests
             Assert.That(scene, Does.Contain("\"mass_kg\":1450"), "the scene API answers with its source-generated JSON");
             Assert.That(data, Does.Contain("\"schema\":\"accuscene.dashboard/v1\""));
             Assert.That(demo.Output, Does.Match(@"completed: \d+ collision\(s\) in"), "the physics ran");
-            TestContext.Out.WriteLine($"native AOT: {warnings.Count} trim/AOT warnings; binary {new FileInfo(binary).Length / (1024 * 1024)} MiB ran --duration 10s, exit {demo.ExitCode}");
+
+            // The ranges are attributes read through the source-generated JSON metadata: trimmed and compiled
+            // ahead of time, a value out of range must still stop the start with its key and range.
+            using var refused = ServerProcess.Start(
+                binary,
+                ["--duration", "10s", "--urls", $"http://127.0.0.1:{LoopbackPort.GetFree()}"],
+                new Dictionary<string, string> { ["AccuScene__Dashboard__MaxStreams"] = "0" },
+                Path.Combine(output, "bin"));
+            Assert.That(await refused.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken), Is.True, "the native demo stops on bad options");
+            Assert.That(refused.ExitCode, Is.Not.Zero);
+            Assert.That(refused.Output, Does.Contain("AccuScene:Dashboard:MaxStreams must be between 1 and 1000; it is 0."));
+            TestContext.Out.WriteLine($"native AOT: {warnings.Count} trim/AOT warnings; binary {new FileInfo(binary).Length / (1024 * 1024)} MiB ran --duration 10s, exit {demo.ExitCode}; MaxStreams=0 refused, exit {refused.ExitCode}");
         }
         finally
         {

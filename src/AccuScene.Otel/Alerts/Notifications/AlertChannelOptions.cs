@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>The Alertmanager v2 channel (<c>AccuScene:Alerts:Alertmanager</c>).</summary>
@@ -7,15 +8,18 @@ public sealed class AlertmanagerChannelOptions
     public Uri? Url { get; set; }
 
     /// <summary>
-    /// Gets or sets how often firing alerts are sent again, 1 second to 1 hour. Each carries
+    /// Gets or sets how often firing alerts are sent again. Each carries
     /// <c>endsAt = now + 3 × ResendInterval</c>, so Alertmanager resolves them itself if this process stops. Default: 1 minute.
     /// </summary>
+    [DurationRange("00:00:01", "01:00:00")]
     public TimeSpan ResendInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Gets or sets how long a resolved alert keeps being sent (with its <c>endsAt</c>), 0 to 1 day. Default: 15 minutes.</summary>
+    /// <summary>Gets or sets how long a resolved alert keeps being sent (with its <c>endsAt</c>). Default: 15 minutes.</summary>
+    [DurationRange("00:00:00", "1.00:00:00")]
     public TimeSpan ResolvedResendFor { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Gets or sets the timeout of one request, 100 ms to 5 minutes. Default: 10 seconds.</summary>
+    /// <summary>Gets or sets the timeout of one request. Default: 10 seconds.</summary>
+    [DurationRange("00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
@@ -38,22 +42,27 @@ public sealed class WebhookChannelOptions
     /// <summary>Gets or sets the payload. Default: <see cref="WebhookPayloadFormat.Json"/>.</summary>
     public WebhookPayloadFormat Format { get; set; } = WebhookPayloadFormat.Json;
 
-    /// <summary>Gets or sets the timeout of one request, 100 ms to 5 minutes. Default: 10 seconds.</summary>
+    /// <summary>Gets or sets the timeout of one request. Default: 10 seconds.</summary>
+    [DurationRange("00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>The background delivery shared by all channels (<c>AccuScene:Alerts:Delivery</c>).</summary>
 public sealed class AlertDeliveryOptions
 {
-    /// <summary>Gets or sets how many notifications wait per channel, 1 to 100000; beyond it the oldest are dropped and counted. Default: 1000.</summary>
+    /// <summary>Gets or sets how many notifications wait per channel; beyond it the oldest are dropped and counted. Default: 1000.</summary>
+    [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 1000;
 
-    /// <summary>Gets or sets how many times a failed delivery is retried, with exponential backoff and jitter, 0 to 20. Default: 5.</summary>
+    /// <summary>Gets or sets how many times a failed delivery is retried, with exponential backoff and jitter. Default: 5.</summary>
+    [Range(0, 20)]
     public int MaxRetries { get; set; } = 5;
 
-    /// <summary>Gets or sets the first retry's delay, 10 ms to 1 minute; each later one doubles, up to <see cref="MaxRetryDelay"/>. Default: 1 second.</summary>
+    /// <summary>Gets or sets the first retry's delay; each later one doubles, up to <see cref="MaxRetryDelay"/>. Default: 1 second.</summary>
+    [DurationRange("00:00:00.010", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets the longest delay between two retries, from <see cref="RetryDelay"/> to 10 minutes. Default: 30 seconds.</summary>
+    /// <summary>Gets or sets the longest delay between two retries; not shorter than <see cref="RetryDelay"/>. Default: 30 seconds.</summary>
+    [DurationRange("00:00:00.010", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -10,7 +10,7 @@ namespace AccuScene.Otel.Alerts.Notifications;
 /// Each request carries every alert it knows (one per rule), so a failed request loses nothing: the next one
 /// repeats it. Labels include <c>alertname</c> and <c>severity</c>.
 /// </summary>
-public sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
+internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 {
     /// <summary>The most alerts the channel holds; beyond it the oldest resolved ones go first.</summary>
     public const int MaxAlerts = 10_000;

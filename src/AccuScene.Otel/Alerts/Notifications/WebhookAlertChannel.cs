@@ -7,7 +7,7 @@ namespace AccuScene.Otel.Alerts.Notifications;
 /// POSTs notifications as JSON to a URL: the AccuScene document (<c>{ "source", "alerts": [ … ] }</c>, snake_case)
 /// or a Slack incoming-webhook message (<c>{ "text": … }</c>). A status outside 2xx is a failure, so it is retried.
 /// </summary>
-public sealed class WebhookAlertChannel : IAlertChannel, IDisposable
+internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient _http;

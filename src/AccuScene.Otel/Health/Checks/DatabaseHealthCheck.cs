@@ -9,7 +9,7 @@ namespace AccuScene.Otel.Health.Checks;
 /// (default <c>SELECT 1</c>) and reports its latency in the <c>latency_ms</c> data entry. Any failure, the
 /// query's included, is Unhealthy with the provider's message.
 /// </summary>
-public sealed class DatabaseHealthCheck : IHealthCheck
+internal sealed class DatabaseHealthCheck : IHealthCheck
 {
     private readonly Func<CancellationToken, ValueTask<DbConnection>> _open;
     private readonly string _query;

@@ -9,7 +9,7 @@ namespace AccuScene.Otel.Health.Checks;
 /// in-memory <c>MemoryDistributedCache</c>) with a unique key that expires after a minute. Unhealthy when a
 /// call fails or the value read back differs; the round trip's latency is in <c>latency_ms</c>.
 /// </summary>
-public sealed class DistributedCacheHealthCheck : IHealthCheck
+internal sealed class DistributedCacheHealthCheck : IHealthCheck
 {
     private static readonly DistributedCacheEntryOptions Expiry = new() { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) };
 

@@ -7,7 +7,7 @@ namespace AccuScene.Otel.Health.Checks;
 /// The process is alive and not stuck: the scheduler got a thread-pool thread to run this check. It never
 /// looks at a dependency. The thread pool's queue length and thread count are in the data.
 /// </summary>
-public sealed class LivenessHealthCheck : IHealthCheck
+internal sealed class LivenessHealthCheck : IHealthCheck
 {
     /// <inheritdoc/>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -8,7 +8,7 @@ namespace AccuScene.Otel.Health.Checks;
 /// Unhealthy at or above the second (whichever of the two figures is larger counts). Both figures are in
 /// the data.
 /// </summary>
-public sealed class MemoryHealthCheck : IHealthCheck
+internal sealed class MemoryHealthCheck : IHealthCheck
 {
     private readonly long _degradedBytes;
     private readonly long _unhealthyBytes;

@@ -1,0 +1,148 @@
+using System.Collections;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace AccuScene.Otel;
+
+/// <summary>
+/// Checks every option that carries a <see cref="RangeAttribute"/> (numbers) or a
+/// <see cref="DurationRangeAttribute"/> (durations), at every depth (list and dictionary
+/// entries included). The attributes are the code's one statement of the ranges; <c>docs/configuration.md</c>
+/// is the people's, and a test keeps the two equal. Failures name the full key, the range and the value:
+/// <c>AccuScene:Dashboard:MaxStreams must be between 1 and 1000; it is 0.</c>
+/// </summary>
+internal static class AccuSceneOptionsRanges
+{
+    /// <summary>Adds a failure for each value outside its range.</summary>
+    public static void Collect(AccuSceneOptions options, string root, List<string> failures) =>
+        Walk(options, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, root, failures);
+
+    /// <summary>
+    /// Every ranged option as (key, minimum, maximum): list entries are written <c>&lt;n&gt;</c> and dictionary
+    /// entries <c>&lt;name&gt;</c>, as the configuration reference writes them.
+    /// </summary>
+    public static IEnumerable<(string Key, string Minimum, string Maximum)> Declared()
+    {
+        var result = new List<(string, string, string)>();
+        Declare(AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName, result, 0);
+        return result;
+    }
+
+    private static void Walk(object target, JsonTypeInfo typeInfo, string path, List<string> failures)
+    {
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.Get is not { } get)
+            {
+                continue;
+            }
+
+            var key = $"{path}:{property.Name}";
+            var value = get(target);
+            if (RangeOf(property) is { } range)
+            {
+                if (value is not null && !range.Contains(value))
+                {
+                    failures.Add($"{key} must be between {range.Minimum} and {range.Maximum}; it is {Text(value)}.");
+                }
+
+                continue;
+            }
+
+            if (value is null || AccuSceneOptionsJsonContext.Default.GetTypeInfo(property.PropertyType) is not { } childInfo)
+            {
+                continue;
+            }
+
+            if (childInfo.Kind == JsonTypeInfoKind.Object)
+            {
+                Walk(value, childInfo, key, failures);
+            }
+            else if (ElementInfo(childInfo) is { } elementInfo)
+            {
+                WalkEntries(value, elementInfo, key, failures);
+            }
+        }
+    }
+
+    private static void WalkEntries(object collection, JsonTypeInfo elementInfo, string path, List<string> failures)
+    {
+        if (collection is IDictionary dictionary)
+        {
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                if (entry.Value is { } value)
+                {
+                    Walk(value, elementInfo, $"{path}:{entry.Key}", failures);
+                }
+            }
+
+            return;
+        }
+
+        var index = 0;
+        foreach (var item in (IEnumerable)collection)
+        {
+            if (item is not null)
+            {
+                Walk(item, elementInfo, string.Create(CultureInfo.InvariantCulture, $"{path}:{index}"), failures);
+            }
+
+            index++;
+        }
+    }
+
+    private static void Declare(JsonTypeInfo typeInfo, string path, List<(string, string, string)> result, int depth)
+    {
+        foreach (var property in typeInfo.Properties)
+        {
+            var key = $"{path}:{property.Name}";
+            if (RangeOf(property) is { } range)
+            {
+                result.Add((key, range.Minimum, range.Maximum));
+            }
+            else if (depth < 8 && AccuSceneOptionsJsonContext.Default.GetTypeInfo(property.PropertyType) is { } childInfo)
+            {
+                if (childInfo.Kind == JsonTypeInfoKind.Object)
+                {
+                    Declare(childInfo, key, result, depth + 1);
+                }
+                else if (ElementInfo(childInfo) is { } elementInfo)
+                {
+                    Declare(elementInfo, key + (childInfo.Kind == JsonTypeInfoKind.Dictionary ? ":<name>" : ":<n>"), result, depth + 1);
+                }
+            }
+        }
+    }
+
+    private static JsonTypeInfo? ElementInfo(JsonTypeInfo info) =>
+        info is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } elementType }
+            && AccuSceneOptionsJsonContext.Default.GetTypeInfo(elementType) is { Kind: JsonTypeInfoKind.Object } elementInfo
+            ? elementInfo
+            : null;
+
+    private static DeclaredRange? RangeOf(JsonPropertyInfo property)
+    {
+        var attributes = property.AttributeProvider?.GetCustomAttributes(inherit: true) ?? [];
+        foreach (var attribute in attributes)
+        {
+            switch (attribute)
+            {
+                case RangeAttribute range:
+                    var minimum = Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture);
+                    var maximum = Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture);
+                    return new DeclaredRange(Text(range.Minimum), Text(range.Maximum), value => value is not TimeSpan
+                        && Convert.ToDouble(value, CultureInfo.InvariantCulture) is var number && number >= minimum && number <= maximum);
+                case DurationRangeAttribute duration:
+                    return new DeclaredRange(duration.Minimum, duration.Maximum, value => value is TimeSpan span && duration.Contains(span));
+            }
+        }
+
+        return null;
+    }
+
+    private static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
+    private sealed record DeclaredRange(string Minimum, string Maximum, Func<object, bool> Contains);
+}

@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace AccuScene.Otel.Tests.Docs;
+
+/// <summary>
+/// Ranges are written twice only: as attributes on the options (what validation enforces) and in
+/// <c>docs/configuration.md</c> (what people read). These tests keep the two equal, keep the other docs and
+/// the XML docs free of ranges of their own, and check that validation uses the attributes.
+/// </summary>
+public partial class ConfigurationRangesTests
+{
+    private static readonly string[] OtherDocs = ["health.md", "dashboard.md", "alerts.md", "events.md", "logging.md", "metrics.md", "profiling.md", "fleet.md"];
+
+    [Test]
+    public void EveryRangedOption_HasItsRangeInTheConfigurationReference()
+    {
+        var declared = AccuSceneOptionsRanges.Declared().ToList();
+        var rows = KeyRows(File.ReadAllText(Path.Combine(Root(), "docs", "configuration.md")));
+
+        Assert.That(declared, Has.Count.GreaterThan(30), "the options carry their ranges as attributes");
+        Assert.Multiple(() =>
+        {
+            foreach (var (key, minimum, maximum) in declared)
+            {
+                if (!rows.TryGetValue(key, out var allowed))
+                {
+                    Assert.Fail($"docs/configuration.md has no row for {key}");
+                    continue;
+                }
+
+                Assert.That(allowed, Does.Contain($"{Quoted(minimum)} – {Quoted(maximum)}").Or.Contain($"{minimum} – {maximum}"), $"the range of {key}");
+            }
+        });
+    }
+
+    [Test]
+    public void NoOtherPage_WritesARangeOfAnOption()
+    {
+        var keys = AccuSceneOptionsRanges.Declared().Select(d => d.Key[(d.Key.LastIndexOf(':') + 1)..]).ToHashSet();
+        foreach (var page in OtherDocs.Select(p => Path.Combine(Root(), "docs", p)).Where(File.Exists))
+        {
+            foreach (var line in File.ReadLines(page).Where(l => l.StartsWith('|')))
+            {
+                var cells = line.Split('|', StringSplitOptions.TrimEntries);
+                var isOptionRow = cells.Length > 2 && keys.Any(k => cells[1].Contains($"`{k}`", StringComparison.Ordinal) || cells[1].EndsWith(":" + k + "`", StringComparison.Ordinal));
+                Assert.That(isOptionRow && RangeText().IsMatch(line), Is.False, $"{Path.GetFileName(page)} writes a range: {line}");
+            }
+        }
+    }
+
+    [Test]
+    public void OptionsXmlDocs_DoNotRepeatTheRanges()
+    {
+        var sources = Directory.EnumerateFiles(Path.Combine(Root(), "src", "AccuScene.Otel"), "*Options.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        foreach (var source in sources)
+        {
+            foreach (var line in File.ReadLines(source).Where(l => l.TrimStart().StartsWith("///", StringComparison.Ordinal)))
+            {
+                Assert.That(DocRange().IsMatch(line), Is.False, $"{Path.GetFileName(source)} states a range in its XML docs: {line.Trim()}");
+            }
+        }
+    }
+
+    [TestCase("AccuScene:Dashboard:MaxStreams", "0", "AccuScene:Dashboard:MaxStreams must be between 1 and 1000; it is 0.")]
+    [TestCase("AccuScene:Events:MaxBytes", "1024", "AccuScene:Events:MaxBytes must be between 1048576 and 1073741824; it is 1024.")]
+    [TestCase("AccuScene:Tracing:SamplingRatio", "1.5", "AccuScene:Tracing:SamplingRatio must be between 0 and 1; it is 1.5.")]
+    [TestCase("AccuScene:Health:Checks:db:Timeout", "00:00:00.050", "AccuScene:Health:Checks:db:Timeout must be between 00:00:00.100 and 00:05:00; it is 00:00:00.0500000.")]
+    [TestCase("AccuScene:Alerts:Webhooks:0:Timeout", "00:10:00", "AccuScene:Alerts:Webhooks:0:Timeout must be between 00:00:00.100 and 00:05:00; it is 00:10:00.")]
+    public void AValueOutsideItsAttribute_FailsWithTheKeyAndTheRange(string key, string value, string message)
+    {
+        var settings = new Dictionary<string, string?> { [key] = value };
+        if (key.Contains("Webhooks", StringComparison.Ordinal))
+        {
+            settings["AccuScene:Alerts:Webhooks:0:Url"] = "http://127.0.0.1:9/hook";
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => AccuSceneOptionsLoader.Load(configuration, configure: null));
+
+        Assert.That(failure!.Failures, Is.EqualTo(new[] { message }));
+    }
+
+    private static Dictionary<string, string> KeyRows(string markdown)
+    {
+        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in markdown.Split('\n').Where(l => l.StartsWith("| `AccuScene:", StringComparison.Ordinal)))
+        {
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            foreach (Match key in Regex.Matches(cells[1], "`(AccuScene:[^`]+)`"))
+            {
+                rows[key.Groups[1].Value] = cells[3];
+            }
+        }
+
+        return rows;
+    }
+
+    private static string Quoted(string bound) => bound.Contains(':', StringComparison.Ordinal) ? $"`{bound}`" : bound;
+
+    private static string Root()
+    {
+        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "AccuScene.Otel.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("AccuScene.Otel.sln is not above " + TestContext.CurrentContext.TestDirectory);
+    }
+
+    [GeneratedRegex(@"\d[\d,]*`? – `?\d")]
+    private static partial Regex RangeText();
+
+    [GeneratedRegex(@"\b\d[\d,.]*( \w+)? to \d[\d,.]*\b")]
+    private static partial Regex DocRange();
+}

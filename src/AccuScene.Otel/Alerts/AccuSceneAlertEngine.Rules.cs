@@ -164,7 +164,7 @@ public sealed partial class AccuSceneAlertEngine
 
         private static bool SameSettings(AlertRule a, AlertRule b) =>
             ReferenceEquals(a, b)
-            || JsonSerializer.Serialize(a, AccuSceneOptionsJsonContext.Default.AlertRule) == JsonSerializer.Serialize(b, AccuSceneOptionsJsonContext.Default.AlertRule);
+            || JsonSerializer.Serialize(a, AlertRuleJsonContext.Default.AlertRule) == JsonSerializer.Serialize(b, AlertRuleJsonContext.Default.AlertRule);
     }
 
     private sealed class RuleSlot(AlertRule rule)

@@ -2,6 +2,7 @@ using System.Globalization;
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Metrics;
+using AccuScene.Otel.Metrics.InProcess;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -145,7 +146,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         }
 
         var buckets = rule.Aggregation == AlertAggregation.Percentile && type == MetricType.Histogram;
-        var (points, total, sum, count) = (0, 0.0, 0.0, 0L);
+        var totals = default(PointTotals);
         foreach (ref readonly var point in metric.GetMetricPoints())
         {
             if (!RuleTagFilter.Matches(rule, point))
@@ -153,38 +154,18 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
                 continue;
             }
 
-            points++;
+            totals.Add(point, type);
             sample.OfferExemplars(point);
-            switch (type)
+            if (buckets)
             {
-                case MetricType.LongSum or MetricType.LongSumNonMonotonic:
-                    total += point.GetSumLong();
-                    break;
-                case MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic:
-                    total += point.GetSumDouble();
-                    break;
-                case MetricType.LongGauge:
-                    total += point.GetGaugeLastValueLong();
-                    break;
-                case MetricType.DoubleGauge:
-                    total += point.GetGaugeLastValueDouble();
-                    break;
-                case MetricType.Histogram or MetricType.ExponentialHistogram:
-                    sum += point.GetHistogramSum();
-                    count += point.GetHistogramCount();
-                    if (buckets)
-                    {
-                        sample.Buckets.Add(point);
-                    }
-
-                    break;
+                sample.Buckets.Add(point);
             }
         }
 
-        sample.Points += points;
-        sample.Total += total;
-        sample.Sum += sum;
-        sample.Count += count;
+        sample.Points += totals.Series;
+        sample.Total += totals.Total;
+        sample.Sum += totals.Sum;
+        sample.Count += totals.Count;
     }
 
     // One sample per rule per export, from everything accumulated for it.

@@ -56,10 +56,10 @@ internal static class AlertRulesFile
 
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), failures);
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneAlertsOptions), failures);
         }
     }
 
     private static OptionsValidationException Fail(string message) =>
-        new(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), [message]);
+        new(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneAlertsOptions), [message]);
 }

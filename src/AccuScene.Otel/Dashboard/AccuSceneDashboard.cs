@@ -266,12 +266,12 @@ internal sealed partial class AccuSceneDashboard
         _droppedRows += rows;
         if (metrics > 0)
         {
-            AccuSceneSelfDiagnostics.DashboardDropped.Add(metrics, new KeyValuePair<string, object?>("what", "metric"));
+            AccuSceneSelfDiagnostics.DashboardDrops.Add(metrics, new KeyValuePair<string, object?>("what", "metric"));
         }
 
         if (rows > 0)
         {
-            AccuSceneSelfDiagnostics.DashboardDropped.Add(rows, new KeyValuePair<string, object?>("what", "row"));
+            AccuSceneSelfDiagnostics.DashboardDrops.Add(rows, new KeyValuePair<string, object?>("what", "row"));
         }
     }
 

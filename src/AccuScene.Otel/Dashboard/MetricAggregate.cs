@@ -1,4 +1,5 @@
 using AccuScene.Otel.Metrics;
+using AccuScene.Otel.Metrics.InProcess;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry.Metrics;
 

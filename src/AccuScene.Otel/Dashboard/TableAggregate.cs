@@ -1,5 +1,6 @@
 using System.Globalization;
 using AccuScene.Otel.Diagnostics;
+using AccuScene.Otel.Metrics.InProcess;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Dashboard;

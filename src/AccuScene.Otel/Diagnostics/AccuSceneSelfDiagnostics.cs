@@ -49,7 +49,7 @@ internal static class AccuSceneSelfDiagnostics
         "accuscene.otel.alerts.samples.dropped", unit: "{sample}", description: "Samples an alert rule dropped, oldest first, because it already held its maximum.");
 
     /// <summary>Samples of metrics past the dashboard's MaxMetrics and points of table rows past MaxTableRows; tag <c>what</c> (metric, row).</summary>
-    public static readonly Counter<long> DashboardDropped = Meter.CreateCounter<long>(
+    public static readonly Counter<long> DashboardDrops = Meter.CreateCounter<long>(
         "accuscene.otel.dashboard.dropped", unit: "{item}", description: "Metric samples and table-row points the dashboard dropped at its bounds.");
 
     /// <summary>Histogram measurements that were NaN or infinite, left out of the in-process percentiles.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Logging;
 using AccuScene.Otel.Processing;
+using AccuScene.Otel.Redaction;
 
 namespace AccuScene.Otel.Events;
 

@@ -11,7 +11,7 @@ internal static class AccuSceneExporterWiring
     internal const string RetryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
     internal const string RetryDirectoryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH";
 
-    private const string DirectoryKey = AccuSceneOptions.SectionName + ":Exporters:Otlp:DiskRetry:Directory";
+    private const string DirectoryKey = "AccuScene:Exporters:Otlp:DiskRetry:Directory";
 
     // OpenTelemetry's OTLP exporters keep each signal's stored requests in a directory of its own.
     private static readonly string[] SignalDirectories = ["traces", "metrics", "logs"];
@@ -96,7 +96,7 @@ internal static class AccuSceneExporterWiring
         {
             throw new OptionsValidationException(
                 Microsoft.Extensions.Options.Options.DefaultName,
-                typeof(AccuSceneOptions),
+                typeof(AccuSceneOtlpExporterOptions),
                 [$"{DirectoryKey} must be a directory this process can create and write, readable by its owner only (mode 0700); '{diskRetry.Directory}' failed: {ex.Message}"]);
         }
 

@@ -33,11 +33,10 @@ public static class AccuSceneHealthChecksBuilderExtensions
         services.TryAddSingleton(sp => new AccuSceneHealthMonitor(
             sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
             sp.GetServices<HealthCheckMetadata>(),
-            sp.GetService<AccuSceneOptions>()?.Health ?? AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), null).Health,
+            sp.GetService<AccuSceneHealthOptions>() ?? HealthOptionsFromEnvironment.Load(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetService<ILogger<AccuSceneHealthMonitor>>() ?? NullLogger<AccuSceneHealthMonitor>.Instance,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.TryAddSingleton<AccuScene.Otel.Dashboard.IDashboardHealthSource>(sp => new HealthDashboardSource(sp.GetRequiredService<AccuSceneHealthMonitor>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HealthCheckScheduler>(sp => new HealthCheckScheduler(
             sp.GetRequiredService<HealthCheckService>(),
             sp.GetRequiredService<AccuSceneHealthMonitor>(),

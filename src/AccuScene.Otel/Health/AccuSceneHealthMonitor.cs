@@ -40,7 +40,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             .ToList();
         if (unknown.Count > 0)
         {
-            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), unknown);
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneHealthOptions), unknown);
         }
 
         _states = [.. registrations.Value.Registrations.Select(r => CreateState(r, byName.GetValueOrDefault(r.Name), options))];

@@ -1,5 +1,6 @@
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Processing;
+using AccuScene.Otel.Redaction;
 using OpenTelemetry.Logs;
 
 namespace AccuScene.Otel.Logging;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AccuScene.Otel.Redaction;
 using OpenTelemetry.Logs;
 
 namespace AccuScene.Otel.Logging;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using AccuScene.Otel.Redaction;
 using OpenTelemetry.Logs;
 
 namespace AccuScene.Otel.Logging;

@@ -1,4 +1,5 @@
 using AccuScene.Otel.Processing;
+using AccuScene.Otel.Redaction;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using AccuScene.Otel.Instrumentation.Events;
+using AccuScene.Otel.Redaction;
 using OpenTelemetry.Logs;
 
 namespace AccuScene.Otel.Logging;

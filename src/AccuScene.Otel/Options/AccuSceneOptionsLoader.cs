@@ -21,7 +21,7 @@ internal static class AccuSceneOptionsLoader
             var section = ResolveSection(configuration);
             var unknown = new List<string>();
             path = section is IConfigurationSection { Path: var sectionPath } ? sectionPath : path;
-            FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, path, unknown);
+            OptionKeys.FindUnknown(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, path, unknown);
             if (unknown.Count > 0)
             {
                 throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), unknown);
@@ -55,39 +55,4 @@ internal static class AccuSceneOptionsLoader
 
     private static IConfiguration ResolveSection(IConfiguration configuration) =>
         configuration as IConfigurationSection ?? configuration.GetSection(AccuSceneOptions.SectionName);
-
-    /// <summary>
-    /// Reports keys that match no option, at every depth (list entries and dictionary entries of option objects
-    /// included), so a typo fails at start-up instead of being ignored.
-    /// </summary>
-    internal static void FindUnknownKeys(IConfiguration section, JsonTypeInfo typeInfo, string path, List<string> unknown)
-    {
-        foreach (var child in section.GetChildren())
-        {
-            var property = typeInfo.Properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
-            var childPath = $"{path}:{child.Key}";
-            if (property is null)
-            {
-                var known = string.Join(", ", typeInfo.Properties.Select(p => p.Name));
-                unknown.Add($"{childPath} is not a known setting; the settings of {path} are: {known}.");
-                continue;
-            }
-
-            var childInfo = AccuSceneOptionsJsonContext.Default.GetTypeInfo(property.PropertyType);
-            if (childInfo is { Kind: JsonTypeInfoKind.Object })
-            {
-                FindUnknownKeys(child, childInfo, childPath, unknown);
-            }
-            else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } elementType }
-                && AccuSceneOptionsJsonContext.Default.GetTypeInfo(elementType) is { Kind: JsonTypeInfoKind.Object } elementInfo)
-            {
-                // A dictionary of option objects (AccuScene:Health:Checks:<name>) or a list of them
-                // (AccuScene:Alerts:Rules:0, Webhooks:0, Dashboard:Widgets:0): check each entry's keys.
-                foreach (var entry in child.GetChildren())
-                {
-                    FindUnknownKeys(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);
-                }
-            }
-        }
-    }
 }

@@ -112,6 +112,9 @@ internal sealed class AccuSceneOptionsRegistration
 
         // The options in effect at start, for the features that read them once.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AccuSceneOptions>>().Value);
+
+        // The sections a feature reads from the container, when it can also stand alone (health checks).
+        services.TryAddSingleton(sp => sp.GetRequiredService<AccuSceneOptions>().Health);
         return registration;
     }
 

@@ -15,7 +15,7 @@ internal sealed class AccuSceneOptionsValidation(IConfigurationSection section, 
     public ValidateOptionsResult Validate(string? name, AccuSceneOptions options)
     {
         var failures = new List<string>();
-        AccuSceneOptionsLoader.FindUnknownKeys(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, failures);
+        OptionKeys.FindUnknown(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, failures);
         failures.AddRange(AccuSceneOptionsValidator.Collect(options, section.Path));
         if (!_started)
         {

@@ -53,8 +53,9 @@ internal sealed class PropagatedHeaders
 
     public string[] HeaderNames { get; }
 
-    public static PropagatedHeaders From(AccuSceneTracingOptions options) =>
-        options.PropagatedHeaders.Count == 0 ? Default : new PropagatedHeaders(options.PropagatedHeaders);
+    /// <summary>The propagated headers: the built-in ones, and <paramref name="extra"/> (header name to attribute name).</summary>
+    public static PropagatedHeaders From(IReadOnlyDictionary<string, string> extra) =>
+        extra.Count == 0 ? Default : new PropagatedHeaders(extra);
 
     /// <summary>Returns whether a header or baggage value is safe to carry: 1-256 visible ASCII characters, no list separators.</summary>
     public static bool IsValidValue(string? value) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AccuScene.Otel.Logging;
 using AccuScene.Otel.Processing;
+using AccuScene.Otel.Redaction;
 
 namespace AccuScene.Otel.Tracing;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using AccuScene.Otel.Dashboard;
+using AccuScene.Otel.Dashboard.Sources;
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Metrics.Percentiles;
 using Microsoft.Extensions.DependencyInjection;

@@ -15,8 +15,8 @@ public partial class ConfigurationRangesTests
     [Test]
     public void EveryRangedOption_HasItsRangeInTheConfigurationReference()
     {
-        var declared = AccuSceneOptionsRanges.Declared().ToList();
-        var rows = KeyRows(File.ReadAllText(Path.Combine(Root(), "docs", "configuration.md")));
+        var declared = OptionRanges.Declared(AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName).ToList();
+        var rows = KeyRows(File.ReadAllText(Path.Combine(Repository.Root(), "docs", "configuration.md")));
 
         Assert.That(declared, Has.Count.GreaterThan(30), "the options carry their ranges as attributes");
         Assert.Multiple(() =>
@@ -37,8 +37,8 @@ public partial class ConfigurationRangesTests
     [Test]
     public void NoOtherPage_WritesARangeOfAnOption()
     {
-        var keys = AccuSceneOptionsRanges.Declared().Select(d => d.Key[(d.Key.LastIndexOf(':') + 1)..]).ToHashSet();
-        foreach (var page in OtherDocs.Select(p => Path.Combine(Root(), "docs", p)).Where(File.Exists))
+        var keys = OptionRanges.Declared(AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName).Select(d => d.Key[(d.Key.LastIndexOf(':') + 1)..]).ToHashSet();
+        foreach (var page in OtherDocs.Select(p => Path.Combine(Repository.Root(), "docs", p)).Where(File.Exists))
         {
             foreach (var line in File.ReadLines(page).Where(l => l.StartsWith('|')))
             {
@@ -52,7 +52,7 @@ public partial class ConfigurationRangesTests
     [Test]
     public void OptionsXmlDocs_DoNotRepeatTheRanges()
     {
-        var sources = Directory.EnumerateFiles(Path.Combine(Root(), "src", "AccuScene.Otel"), "*Options.cs", SearchOption.AllDirectories)
+        var sources = Directory.EnumerateFiles(Path.Combine(Repository.Root(), "src", "AccuScene.Otel"), "*Options.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         foreach (var source in sources)
         {
@@ -98,19 +98,6 @@ public partial class ConfigurationRangesTests
     }
 
     private static string Quoted(string bound) => bound.Contains(':', StringComparison.Ordinal) ? $"`{bound}`" : bound;
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AccuScene.Otel.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("AccuScene.Otel.sln is not above " + TestContext.CurrentContext.TestDirectory);
-    }
 
     [GeneratedRegex(@"\d[\d,]*`? – `?\d")]
     private static partial Regex RangeText();

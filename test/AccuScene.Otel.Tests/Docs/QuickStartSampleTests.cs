@@ -11,7 +11,7 @@ public partial class QuickStartSampleTests
     [Test]
     public void TheReadmesQuickStart_IsTheCompiledSample()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
         var section = readme.IndexOf("## Quick start", StringComparison.Ordinal);
         Assert.That(section, Is.GreaterThanOrEqualTo(0), "the README has a Quick start section");
@@ -22,19 +22,6 @@ public partial class QuickStartSampleTests
 
         Assert.That(block.Groups[1].Value, Is.EqualTo(sample));
         Assert.That(sample, Does.StartWith("using "), "the using lines are part of what must compile");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AccuScene.Otel.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("AccuScene.Otel.sln is not above " + TestContext.CurrentContext.TestDirectory);
     }
 
     [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]

@@ -8,7 +8,7 @@ public class SourceBoundsTests
     [Test]
     public void NoSourceFile_IsOverThreeHundredLines()
     {
-        var src = Path.Combine(Root(), "src");
+        var src = Path.Combine(Repository.Root(), "src");
         var over = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -23,24 +23,11 @@ public class SourceBoundsTests
     [Test]
     public void TheDashboard_ResolvesNoServiceByType()
     {
-        var dashboard = Path.Combine(Root(), "src", "AccuScene.Otel", "Dashboard");
+        var dashboard = Path.Combine(Repository.Root(), "src", "AccuScene.Otel", "Dashboard");
         var lookups = Directory.EnumerateFiles(dashboard, "*.cs", SearchOption.AllDirectories)
             .Where(f => File.ReadAllText(f).Contains("GetService(typeof(", StringComparison.Ordinal))
             .ToList();
 
         Assert.That(lookups, Is.Empty);
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AccuScene.Otel.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (AccuScene.Otel.sln) was not found above the test directory.");
     }
 }

@@ -21,7 +21,7 @@ internal sealed class HealthHarness : IDisposable
         options.Health.Timeout = TimeSpan.FromSeconds(1);
         configure?.Invoke(options);
         var services = new ServiceCollection();
-        services.AddSingleton(options);
+        services.AddSingleton(options.Health); // what AddAccuScene() registers for the health feature
         services.AddSingleton<TimeProvider>(this.Time);
         services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(this.Logs)));
         services.AddMetrics();

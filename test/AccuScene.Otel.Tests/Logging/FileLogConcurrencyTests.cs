@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AccuScene.Otel.Logging;
+using AccuScene.Otel.Redaction;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using AccuScene.Otel.Logging;
+using AccuScene.Otel.Redaction;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AccuScene.Otel.Logging;
+using AccuScene.Otel.Redaction;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;

@@ -1,12 +1,12 @@
 using System.Globalization;
 using AccuScene.Otel.Alerts;
 
-namespace AccuScene.Otel;
+namespace AccuScene.Otel.Alerts;
 
-/// <content>Validation of <c>AccuScene:Alerts</c>.</content>
-internal sealed partial class AccuSceneOptionsValidator
+/// <summary>Validation of <c>AccuScene:Alerts</c>: its channels, delivery and rules.</summary>
+internal static class AlertsOptionsValidation
 {
-    private static void ValidateAlerts(AccuSceneAlertsOptions alerts, string root, List<string> failures)
+    public static void Validate(AccuSceneAlertsOptions alerts, string root, List<string> failures)
     {
         var key = $"{root}:Alerts";
         ValidateChannels(alerts, key, failures);

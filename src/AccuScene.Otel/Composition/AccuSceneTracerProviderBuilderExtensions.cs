@@ -4,6 +4,7 @@ using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Logging;
 using AccuScene.Otel.Propagation;
+using AccuScene.Otel.Redaction;
 using AccuScene.Otel.Resources;
 using AccuScene.Otel.Tracing;
 using Microsoft.Extensions.Configuration;
@@ -81,7 +82,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
     private static void Configure(TracerProviderBuilder builder, IServiceProvider services, AccuSceneOptions options)
     {
         // Process-wide, so installed when the provider is built rather than when AddAccuScene() is called.
-        var headers = PropagatedHeaders.From(options.Tracing);
+        var headers = PropagatedHeaders.From(options.Tracing.PropagatedHeaders);
         AccuScenePropagation.Install(headers);
         builder.AddProcessor(new ContextAttributesProcessor(headers));
         var redactor = Redactor.From(options.Redaction);
@@ -90,9 +91,9 @@ public static class AccuSceneTracerProviderBuilderExtensions
             builder.AddProcessor(new RedactingActivityProcessor(redactor));
         }
 
-        if (options.Events.Enabled)
+        if (EventsRegistration.ActivityProcessor(services, options.Events, redactor) is { } events)
         {
-            builder.AddProcessor(new EventCaptureActivityProcessor(services.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(options.Events), redactor));
+            builder.AddProcessor(events);
         }
 
         if (options.Tracing.SamplingRatio is { } ratio)

@@ -70,23 +70,16 @@ public static class AccuSceneMeterProviderBuilderExtensions
         builder.ConfigureServices(services =>
         {
             services.TryAddSingleton(sp => AccuScenePercentiles.Create(resolve(sp).Metrics.Percentiles, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-            services.TryAddSingleton(sp => AlertRulesReload.CreateEngine(sp, resolve(sp)));
-            services.TryAddSingleton(sp => AlertChannels.CreateDelivery(sp, resolve(sp).Alerts, resolve(sp).Service));
-            services.TryAddSingleton<IDashboardAlertsSource>(sp => new AlertsDashboardSource(sp.GetRequiredService<AccuSceneAlertEngine>()));
+            AlertsRegistration.Add(services, sp => resolve(sp).Alerts, sp => resolve(sp).Service, sp => AlertRulesReload.CreateEngine(sp, resolve(sp)));
             if (dashboard)
             {
-                services.TryAddSingleton(sp => new AccuSceneDashboard(
-                    resolve(sp).Dashboard,
-                    AccuSceneDashboardServiceName.Resolve(resolve(sp).Service, sp.GetService<IConfiguration>()),
-                    sp.GetService<TimeProvider>(),
-                    sp,
-                    resolve(sp).Metrics.NamePrefix));
+                DashboardRegistration.Add(services, sp => resolve(sp).Dashboard, sp => resolve(sp).Service, sp => resolve(sp).Metrics.NamePrefix);
             }
         });
         builder.AddInstrumentation(sp => sp.GetRequiredService<AccuScenePercentiles>());
 
         // Everything else is decided when the provider is built, from the options then in effect.
-        DeferredMeter(builder).Configure((sp, b) => Configure(b, sp, resolve(sp), dashboard));
+        DeferredMeter(builder).Configure((sp, b) => Configure(b, sp, resolve(sp)));
 
         var interval = atRegistration.Metrics.ExportIntervalMilliseconds;
         if (atRegistration.Exporters.Prometheus is { Enabled: true } prometheus)
@@ -116,7 +109,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
         return builder;
     }
 
-    private static void Configure(MeterProviderBuilder builder, IServiceProvider services, AccuSceneOptions options, bool dashboard)
+    private static void Configure(MeterProviderBuilder builder, IServiceProvider services, AccuSceneOptions options)
     {
         // Exemplars link a histogram bucket (OTLP, OpenMetrics scrapes), an alert and a chart to a trace. The
         // standard variable, when set and not overridden by the option, is left to OpenTelemetry to read.
@@ -131,24 +124,9 @@ public static class AccuSceneMeterProviderBuilderExtensions
 
         AccuSceneHistogramViews.AddViews(builder, options.Metrics);
 
-        // One in-process reader for the alert rules and the dashboard: OpenTelemetry aggregates each measurement
-        // once for both. It collects at the dashboard's interval when the dashboard is on (else the rules'), and
-        // both get every collection.
-        var showDashboard = options.Dashboard.Enabled && dashboard;
-        var engine = services.GetRequiredService<AlertDelivery>().Engine;
-        List<BaseExporter<Metric>> inProcess = [new AlertMetricExporter(engine, () => services.GetService<AccuScenePercentiles>())];
-        if (showDashboard)
-        {
-            inProcess.Add(services.GetRequiredService<AccuSceneDashboard>().CreateExporter());
-        }
-
-        // The dashboard's history rings are sized by its own interval, so when it is on it sets the pace.
-        builder.AddReader(new PeriodicExportingMetricReader(
-            new InProcessMetricExporter([.. inProcess]),
-            showDashboard ? options.Dashboard.SampleIntervalMilliseconds : options.Alerts.EvaluationIntervalMilliseconds)
-        {
-            TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
-        });
+        // One in-process reader for the features that read metrics in the process (the alert rules, the dashboard):
+        // OpenTelemetry aggregates each measurement once for all of them. Each feature registered its consumer.
+        InProcessMetricReader.Add(builder, services.GetServices<IInProcessMetricConsumer>());
 
         if (options.Metrics.CollectRuntime)
         {

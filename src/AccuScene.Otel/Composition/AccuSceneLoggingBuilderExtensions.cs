@@ -2,6 +2,7 @@ using AccuScene.Otel;
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Exporters;
 using AccuScene.Otel.Logging;
+using AccuScene.Otel.Redaction;
 using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -163,9 +164,9 @@ public static class AccuSceneLoggingBuilderExtensions
             builder.AddProcessor(new ScopesAndRedactionProcessor(redactor, options.Logging.IncludeScopes ? services.GetService<ScopeCapture>() : null));
         }
 
-        if (options.Events.Enabled)
+        if (EventsRegistration.LogProcessor(services, options.Events) is { } events)
         {
-            builder.AddProcessor(new EventCaptureLogProcessor(services.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.GetShared(options.Events), options.Events.MinimumLevel));
+            builder.AddProcessor(events);
         }
 
         if (options.Logging.Console.Enabled)

@@ -92,9 +92,8 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         }
 
         // The event store the capture processors fill, and the profiler.
-        services.TryAddSingleton(sp => new AccuSceneEventStore(resolve(sp).Events));
-        services.TryAddSingleton<AccuScene.Otel.Dashboard.IDashboardEventsSource>(sp => new EventsDashboardSource(sp.GetRequiredService<AccuSceneEventStore>()));
-        services.TryAddSingleton(sp => new AccuSceneProfiler(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>(), resolve(sp).Profiling));
+        EventsRegistration.Add(services, sp => resolve(sp).Events);
+        ProfilingRegistration.Add(services, sp => resolve(sp).Profiling);
 
         // The domain instrument sets, on meters from the DI meter factory.
         services.AddMetrics();

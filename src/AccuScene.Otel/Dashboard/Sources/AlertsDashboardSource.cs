@@ -1,12 +1,18 @@
+using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Dashboard;
 
-namespace AccuScene.Otel.Alerts;
+namespace AccuScene.Otel.Dashboard.Sources;
 
 /// <summary>The dashboard's alerts section: the engine's pending and firing alerts, most severe first.</summary>
-internal sealed class AlertsDashboardSource(AccuSceneAlertEngine engine) : IDashboardAlertsSource
+internal sealed class AlertsDashboardSource(AccuSceneAlertEngine? engine) : IDashboardAlertsSource
 {
     public DashboardAlertsSection Read()
     {
+        if (engine is null)
+        {
+            return new DashboardAlertsSection(false, []);
+        }
+
         var active = engine.Active()
             .OrderByDescending(a => a.Severity)
             .ThenBy(a => a.PendingSince)

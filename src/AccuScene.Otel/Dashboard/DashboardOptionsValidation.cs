@@ -1,15 +1,15 @@
 using System.Globalization;
 using AccuScene.Otel.Dashboard;
 
-namespace AccuScene.Otel;
+namespace AccuScene.Otel.Dashboard;
 
-/// <content>Validation of <c>AccuScene:Dashboard</c>.</content>
-internal sealed partial class AccuSceneOptionsValidator
+/// <summary>Validation of <c>AccuScene:Dashboard</c>: its title, trace links and widgets.</summary>
+internal static class DashboardOptionsValidation
 {
     /// <summary>The most series a widget may show.</summary>
     internal const int MaxWidgetSeries = 8;
 
-    private static void ValidateDashboard(AccuSceneDashboardOptions dashboard, string root, List<string> failures)
+    public static void Validate(AccuSceneDashboardOptions dashboard, string root, List<string> failures)
     {
         var key = $"{root}:Dashboard";
         if (string.IsNullOrWhiteSpace(dashboard.Title) || dashboard.Title.Length > 100)

@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace AccuScene.Otel;
+namespace AccuScene.Otel.Health;
 
-/// <content>Validation of <c>AccuScene:Health</c>.</content>
-internal sealed partial class AccuSceneOptionsValidator
+/// <summary>Validation of <c>AccuScene:Health</c>: the worker endpoint (the schedule is all ranges).</summary>
+internal static class HealthOptionsValidation
 {
-    private static void ValidateHealth(AccuSceneHealthOptions health, string root, List<string> failures)
+    public static void Validate(AccuSceneHealthOptions health, string root, List<string> failures)
     {
         var key = $"{root}:Health";
         var endpoint = health.Endpoint;

@@ -12,20 +12,26 @@ namespace AccuScene.Otel;
 /// is the people's, and a test keeps the two equal. Failures name the full key, the range and the value:
 /// <c>AccuScene:Dashboard:MaxStreams must be between 1 and 1000; it is 0.</c>
 /// </summary>
-internal static class AccuSceneOptionsRanges
+internal static class OptionRanges
 {
-    /// <summary>Adds a failure for each value outside its range.</summary>
-    public static void Collect(AccuSceneOptions options, string root, List<string> failures) =>
-        Walk(options, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, root, failures);
+    /// <summary>Adds a failure for each value of <paramref name="options"/> outside its range.</summary>
+    /// <param name="options">An options object.</param>
+    /// <param name="typeInfo">Its source-generated metadata; nested types come from the same resolver.</param>
+    /// <param name="root">The configuration path of <paramref name="options"/>, such as <c>AccuScene</c>.</param>
+    /// <param name="failures">Where failures are added.</param>
+    public static void Collect(object options, JsonTypeInfo typeInfo, string root, List<string> failures) =>
+        Walk(options, typeInfo, root, failures);
 
     /// <summary>
     /// Every ranged option as (key, minimum, maximum): list entries are written <c>&lt;n&gt;</c> and dictionary
     /// entries <c>&lt;name&gt;</c>, as the configuration reference writes them.
     /// </summary>
-    public static IEnumerable<(string Key, string Minimum, string Maximum)> Declared()
+    /// <param name="typeInfo">The metadata of the options type.</param>
+    /// <param name="root">Its configuration path.</param>
+    public static IEnumerable<(string Key, string Minimum, string Maximum)> Declared(JsonTypeInfo typeInfo, string root)
     {
         var result = new List<(string, string, string)>();
-        Declare(AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName, result, 0);
+        Declare(typeInfo, root, result, 0);
         return result;
     }
 
@@ -50,7 +56,7 @@ internal static class AccuSceneOptionsRanges
                 continue;
             }
 
-            if (value is null || AccuSceneOptionsJsonContext.Default.GetTypeInfo(property.PropertyType) is not { } childInfo)
+            if (value is null || !typeInfo.Options.TryGetTypeInfo(property.PropertyType, out var childInfo))
             {
                 continue;
             }
@@ -102,7 +108,7 @@ internal static class AccuSceneOptionsRanges
             {
                 result.Add((key, range.Minimum, range.Maximum));
             }
-            else if (depth < 8 && AccuSceneOptionsJsonContext.Default.GetTypeInfo(property.PropertyType) is { } childInfo)
+            else if (depth < 8 && typeInfo.Options.TryGetTypeInfo(property.PropertyType, out var childInfo))
             {
                 if (childInfo.Kind == JsonTypeInfoKind.Object)
                 {
@@ -118,7 +124,7 @@ internal static class AccuSceneOptionsRanges
 
     private static JsonTypeInfo? ElementInfo(JsonTypeInfo info) =>
         info is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } elementType }
-            && AccuSceneOptionsJsonContext.Default.GetTypeInfo(elementType) is { Kind: JsonTypeInfoKind.Object } elementInfo
+            && info.Options.TryGetTypeInfo(elementType, out var elementInfo) && elementInfo.Kind == JsonTypeInfoKind.Object
             ? elementInfo
             : null;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace AccuScene.Otel;
+namespace AccuScene.Otel.Logging;
 
-/// <content>Validation of <c>AccuScene:Logging</c> and <c>AccuScene:Redaction</c>.</content>
-internal sealed partial class AccuSceneOptionsValidator
+/// <summary>Validation of <c>AccuScene:Logging</c>.</summary>
+internal static class LoggingOptionsValidation
 {
-    private static void ValidateLogging(AccuSceneLoggingOptions logging, string root, List<string> failures)
+    public static void Validate(AccuSceneLoggingOptions logging, string root, List<string> failures)
     {
         foreach (var (category, level) in logging.LogLevel)
         {
@@ -46,27 +46,6 @@ internal sealed partial class AccuSceneOptionsValidator
         if (!IsFormat(file.Format))
         {
             failures.Add($"{key}:Format must be 'json' or 'text'; it is '{file.Format}'.");
-        }
-    }
-
-    private static void ValidateRedaction(AccuSceneRedactionOptions redaction, string root, List<string> failures)
-    {
-        if (redaction.Keys is not { } keys)
-        {
-            return;
-        }
-
-        if (keys.Count > 64)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Redaction:Keys must list at most 64 keys; it lists {keys.Count}."));
-        }
-
-        for (var i = 0; i < keys.Count; i++)
-        {
-            if (Logging.Redactor.Normalize(keys[i]).Length == 0)
-            {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{root}:Redaction:Keys:{i} must contain a letter or digit; it is '{keys[i]}'."));
-            }
         }
     }
 

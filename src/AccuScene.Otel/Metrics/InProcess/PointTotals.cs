@@ -1,8 +1,11 @@
 using OpenTelemetry.Metrics;
 
-namespace AccuScene.Otel.Dashboard;
+namespace AccuScene.Otel.Metrics.InProcess;
 
-/// <summary>Sums of metric points: a sum's or gauge's value into <see cref="Total"/>, a histogram's sum and count.</summary>
+/// <summary>
+/// Sums of metric points, the one way the in-process consumers (the alert rules, the dashboard) read a batch: a
+/// sum's or gauge's value into <see cref="Total"/>, a histogram's sum and count.
+/// </summary>
 internal struct PointTotals
 {
     public int Series;

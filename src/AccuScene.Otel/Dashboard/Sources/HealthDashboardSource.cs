@@ -1,12 +1,18 @@
 using AccuScene.Otel.Dashboard;
+using AccuScene.Otel.Health;
 
-namespace AccuScene.Otel.Health;
+namespace AccuScene.Otel.Dashboard.Sources;
 
-/// <summary>The dashboard's health section: the readiness report of the scheduled checks.</summary>
-internal sealed class HealthDashboardSource(AccuSceneHealthMonitor monitor) : IDashboardHealthSource
+/// <summary>The dashboard's health section: the readiness report of the scheduled checks, when health is registered.</summary>
+internal sealed class HealthDashboardSource(AccuSceneHealthMonitor? monitor) : IDashboardHealthSource
 {
     public DashboardHealthSection Read(List<DashboardMetric> metrics)
     {
+        if (monitor is null)
+        {
+            return new DashboardHealthSection(null, [], metrics);
+        }
+
         var report = monitor.GetReport(HealthProbe.Ready);
         var checks = report.Entries
             .OrderBy(e => e.Name, StringComparer.Ordinal)

@@ -1,4 +1,4 @@
-namespace AccuScene.Otel.Logging;
+namespace AccuScene.Otel.Redaction;
 
 /// <summary>
 /// Decides which attribute keys are masked. Keys are normalised (letters and digits only, lower case) and an

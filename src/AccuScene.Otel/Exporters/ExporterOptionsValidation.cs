@@ -1,0 +1,74 @@
+namespace AccuScene.Otel.Exporters;
+
+/// <summary>Validation of <c>AccuScene:Exporters</c>.</summary>
+internal static partial class ExporterOptionsValidation
+{
+    public static void Validate(AccuSceneExporterOptions exporters, string root, List<string> failures)
+    {
+        var otlp = exporters.Otlp;
+        var key = $"{root}:Exporters:Otlp";
+        if (otlp.Endpoint is { } endpoint && !OptionChecks.IsHttpUrl(endpoint))
+        {
+            failures.Add($"{key}:Endpoint must be an absolute http:// or https:// URL; it is '{endpoint}'.");
+        }
+
+        if (otlp.Endpoint is null && otlp.Enabled != false)
+        {
+            // OpenTelemetry reads these itself, and would only log a malformed one and export nowhere.
+            foreach (var variable in AccuSceneExporterWiring.EndpointVariables)
+            {
+                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+                    && !(Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && OptionChecks.IsHttpUrl(uri)))
+                {
+                    failures.Add($"{variable} must be an absolute http:// or https:// URL; it is '{value}'.");
+                }
+            }
+        }
+
+        if (otlp.Protocol is { } protocol
+            && protocol != AccuSceneOtlpExporterOptions.GrpcProtocol
+            && protocol != AccuSceneOtlpExporterOptions.HttpProtobufProtocol)
+        {
+            failures.Add($"{key}:Protocol must be 'grpc' or 'http/protobuf'; it is '{protocol}'.");
+        }
+
+        if (otlp.Headers is { } headers && !IsValidHeaderList(headers))
+        {
+            failures.Add($"{key}:Headers must be 'key=value' pairs separated by commas; it is '{headers}'.");
+        }
+
+        var prometheus = exporters.Prometheus;
+        if (string.IsNullOrWhiteSpace(prometheus.Host) || prometheus.Host.Contains('/', StringComparison.Ordinal))
+        {
+            failures.Add($"{root}:Exporters:Prometheus:Host must be a host name or address such as 127.0.0.1; it is '{prometheus.Host}'.");
+        }
+
+        if (string.IsNullOrEmpty(prometheus.Path) || prometheus.Path[0] != '/' || prometheus.Path.Contains(' ', StringComparison.Ordinal))
+        {
+            failures.Add($"{root}:Exporters:Prometheus:Path must start with '/' and contain no spaces; it is '{prometheus.Path}'.");
+        }
+
+        if (otlp.DiskRetry.Enabled && string.IsNullOrWhiteSpace(otlp.DiskRetry.Directory))
+        {
+            failures.Add($"{key}:DiskRetry:Directory must be a directory path when {key}:DiskRetry:Enabled is true; it is empty.");
+        }
+        else if (otlp.DiskRetry.Directory is { } directory && directory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            failures.Add($"{key}:DiskRetry:Directory must be a valid path; '{directory}' has invalid characters.");
+        }
+    }
+
+    private static bool IsValidHeaderList(string headers)
+    {
+        foreach (var pair in headers.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var index = pair.IndexOf('=', StringComparison.Ordinal);
+            if (index <= 0 || string.IsNullOrWhiteSpace(pair[..index]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AccuScene.Otel.Health;
+
+/// <summary>
+/// The health options when the health checks are registered without <c>AddAccuScene()</c>: the
+/// <c>AccuScene__Health__*</c> environment variables, checked like the rest of the options (unknown keys,
+/// ranges, the endpoint's rules).
+/// </summary>
+internal static class HealthOptionsFromEnvironment
+{
+    public static AccuSceneHealthOptions Load()
+    {
+        var section = new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("AccuScene:Health");
+        var typeInfo = HealthOptionsJsonContext.Default.AccuSceneHealthOptions;
+        var options = new AccuSceneHealthOptions();
+        var failures = new List<string>();
+        OptionKeys.FindUnknown(section, typeInfo, section.Path, failures);
+        if (failures.Count == 0)
+        {
+            try
+            {
+                section.Bind(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The binder's message names the full key.
+                failures.Add(ex.Message);
+            }
+        }
+
+        if (failures.Count == 0)
+        {
+            OptionRanges.Collect(options, typeInfo, section.Path, failures);
+            HealthOptionsValidation.Validate(options, "AccuScene", failures);
+        }
+
+        return failures.Count == 0
+            ? options
+            : throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneHealthOptions), failures);
+    }
+}
+
+/// <summary>Source-generated metadata of <see cref="AccuSceneHealthOptions"/>, for its key and range checks.</summary>
+[JsonSerializable(typeof(AccuSceneHealthOptions))]
+internal sealed partial class HealthOptionsJsonContext : JsonSerializerContext;

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Configuration;
+
+namespace AccuScene.Otel;
+
+/// <summary>Finds configuration keys that match no option, from an options type's source-generated metadata.</summary>
+internal static class OptionKeys
+{
+    /// <summary>
+    /// Reports keys that match no option, at every depth (list entries and dictionary entries of option objects
+    /// included), so a typo fails at start-up instead of being ignored.
+    /// </summary>
+    public static void FindUnknown(IConfiguration section, JsonTypeInfo typeInfo, string path, List<string> unknown)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var property = typeInfo.Properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            var childPath = $"{path}:{child.Key}";
+            if (property is null)
+            {
+                var known = string.Join(", ", typeInfo.Properties.Select(p => p.Name));
+                unknown.Add($"{childPath} is not a known setting; the settings of {path} are: {known}.");
+                continue;
+            }
+
+            typeInfo.Options.TryGetTypeInfo(property.PropertyType, out var childInfo);
+            if (childInfo is { Kind: JsonTypeInfoKind.Object })
+            {
+                FindUnknown(child, childInfo, childPath, unknown);
+            }
+            else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } elementType }
+                && typeInfo.Options.TryGetTypeInfo(elementType, out var elementInfo) && elementInfo.Kind == JsonTypeInfoKind.Object)
+            {
+                // A dictionary of option objects (AccuScene:Health:Checks:<name>) or a list of them
+                // (AccuScene:Alerts:Rules:0, Webhooks:0, Dashboard:Widgets:0): check each entry's keys.
+                foreach (var entry in child.GetChildren())
+                {
+                    FindUnknown(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);
+                }
+            }
+        }
+    }
+}

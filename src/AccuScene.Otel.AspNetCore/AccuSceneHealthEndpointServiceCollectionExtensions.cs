@@ -28,15 +28,16 @@ public static class AccuSceneHealthEndpointServiceCollectionExtensions
         services.AddHealthChecks().AddAccuSceneScheduling();
         services.TryAddSingleton(sp =>
         {
-            // A copy: configure changes this endpoint only. Without AddAccuScene, AccuScene__* variables apply.
-            var options = sp.GetService<AccuSceneOptions>() is { } registered
-                ? AccuSceneOptionsJson.Deserialize(AccuSceneOptionsJson.Serialize(registered))
-                : AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), null);
-            configure?.Invoke(options.Health.Endpoint);
-            AccuSceneOptionsValidator.ThrowIfInvalid(options);
+            // The health section AddAccuScene() registered; without it, the AccuScene__Health__* variables. A copy
+            // of the endpoint settings: configure changes this endpoint only.
+            var health = sp.GetService<AccuSceneHealthOptions>() ?? HealthOptionsFromEnvironment.Load();
+            var endpoint = new AccuSceneHealthOptions();
+            (endpoint.Endpoint.Host, endpoint.Endpoint.Port, endpoint.Endpoint.Path) = (health.Endpoint.Host, health.Endpoint.Port, health.Endpoint.Path);
+            configure?.Invoke(endpoint.Endpoint);
+            HealthOptionsFromEnvironment.ThrowIfInvalid(endpoint);
             return new HealthEndpointHost(
                 sp.GetRequiredService<AccuSceneHealthMonitor>(),
-                options.Health.Endpoint,
+                endpoint.Endpoint,
                 sp.GetService<ILogger<HealthEndpointHost>>() ?? NullLogger<HealthEndpointHost>.Instance,
                 sp);
         });

@@ -17,7 +17,7 @@ namespace AccuScene.Otel.Dashboard;
 /// same points every other exporter sees and keeps no second registry. Per metric it holds the latest value, rate
 /// and p50/p95/p99 (from the in-process sketch when it covers the histogram, from the buckets otherwise) and a bounded,
 /// downsampled history: one point per sample over 5 minutes, per 10 s over 1 hour and per minute over 24 hours.
-/// Health, alerts and events are read when the model is built, from the sections their features contribute.
+/// Health, alerts and events are read when the model is built, through the adapters in Sources/ over those features.
 /// </summary>
 internal sealed partial class AccuSceneDashboard
 {
@@ -44,8 +44,8 @@ internal sealed partial class AccuSceneDashboard
     /// <param name="service">The service name shown on the page.</param>
     /// <param name="time">The clock, or <see langword="null"/> for the system clock.</param>
     /// <param name="services">
-    /// The services of <c>AddAccuScene()</c>, where the percentiles are found and where the health, alerts and events
-    /// features contribute their sections; or <see langword="null"/>.
+    /// The services of <c>AddAccuScene()</c>, where the percentiles are found and where the adapters read the health,
+    /// alerts and events sections; or <see langword="null"/>.
     /// </param>
     /// <param name="namePrefix">The metrics' configured name prefix, for the section mapping.</param>
     public AccuSceneDashboard(AccuSceneDashboardOptions options, string service, TimeProvider? time = null, IServiceProvider? services = null, string? namePrefix = null)

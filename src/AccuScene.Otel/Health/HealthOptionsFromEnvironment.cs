@@ -33,13 +33,30 @@ internal static class HealthOptionsFromEnvironment
 
         if (failures.Count == 0)
         {
-            OptionRanges.Collect(options, typeInfo, section.Path, failures);
-            HealthOptionsValidation.Validate(options, "AccuScene", failures);
+            Collect(options, failures);
         }
 
         return failures.Count == 0
             ? options
             : throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneHealthOptions), failures);
+    }
+
+    /// <summary>Checks health options changed in code (the worker endpoint's <c>configure</c>), with the keys of <c>AccuScene:Health</c>.</summary>
+    /// <exception cref="OptionsValidationException">A value is out of range or malformed; each message names its key.</exception>
+    public static void ThrowIfInvalid(AccuSceneHealthOptions options)
+    {
+        var failures = new List<string>();
+        Collect(options, failures);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneHealthOptions), failures);
+        }
+    }
+
+    private static void Collect(AccuSceneHealthOptions options, List<string> failures)
+    {
+        OptionRanges.Collect(options, HealthOptionsJsonContext.Default.AccuSceneHealthOptions, "AccuScene:Health", failures);
+        HealthOptionsValidation.Validate(options, "AccuScene", failures);
     }
 }
 

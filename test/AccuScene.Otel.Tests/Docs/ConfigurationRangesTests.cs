@@ -35,11 +35,41 @@ public partial class ConfigurationRangesTests
     }
 
     [Test]
+    public void EveryRangeInTheConfigurationReference_IsAnAttribute()
+    {
+        // A plain range ("1 – 100", "`00:00:01` – `01:00:00`") is enforced by an attribute; deleting the attribute
+        // while the page keeps the range would silently stop the check.
+        var declared = OptionRanges.Declared(AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName).Select(d => d.Key).ToHashSet();
+        var rows = KeyRows(File.ReadAllText(Path.Combine(Repository.Root(), "docs", "configuration.md")));
+        var plain = rows.Where(r => PlainRange().IsMatch(r.Value)).Select(r => r.Key).ToList();
+
+        Assert.That(plain, Has.Count.GreaterThan(30));
+        Assert.That(plain.Where(k => !declared.Contains(k)), Is.Empty, "rows whose range no attribute enforces");
+    }
+
+    [Test]
+    public void MaxRetryDelay_MayNotBeShorterThanRetryDelay()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AccuScene:Alerts:Delivery:RetryDelay"] = "00:00:20",
+            ["AccuScene:Alerts:Delivery:MaxRetryDelay"] = "00:00:10",
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => AccuSceneOptionsLoader.Load(configuration, configure: null));
+
+        Assert.That(failure!.Failures, Is.EqualTo(new[] { "AccuScene:Alerts:Delivery:MaxRetryDelay must be at least AccuScene:Alerts:Delivery:RetryDelay (00:00:20); it is 00:00:10." }));
+    }
+
+    [Test]
     public void NoOtherPage_WritesARangeOfAnOption()
     {
         var keys = OptionRanges.Declared(AccuSceneOptionsJsonContext.Default.AccuSceneOptions, AccuSceneOptions.SectionName).Select(d => d.Key[(d.Key.LastIndexOf(':') + 1)..]).ToHashSet();
         foreach (var page in OtherDocs.Select(p => Path.Combine(Repository.Root(), "docs", p)).Where(File.Exists))
         {
+            var prose = File.ReadLines(page).Where(l => !l.StartsWith('|') && AllowedProse().IsMatch(l)).ToList();
+            Assert.That(prose, Is.Empty, $"{Path.GetFileName(page)} states an allowed range in prose");
             foreach (var line in File.ReadLines(page).Where(l => l.StartsWith('|')))
             {
                 var cells = line.Split('|', StringSplitOptions.TrimEntries);
@@ -68,6 +98,15 @@ public partial class ConfigurationRangesTests
     [TestCase("AccuScene:Tracing:SamplingRatio", "1.5", "AccuScene:Tracing:SamplingRatio must be between 0 and 1; it is 1.5.")]
     [TestCase("AccuScene:Health:Checks:db:Timeout", "00:00:00.050", "AccuScene:Health:Checks:db:Timeout must be between 00:00:00.100 and 00:05:00; it is 00:00:00.0500000.")]
     [TestCase("AccuScene:Alerts:Webhooks:0:Timeout", "00:10:00", "AccuScene:Alerts:Webhooks:0:Timeout must be between 00:00:00.100 and 00:05:00; it is 00:10:00.")]
+    [TestCase("AccuScene:Alerts:HistorySize", "0", "AccuScene:Alerts:HistorySize must be between 1 and 100000; it is 0.")]
+    [TestCase("AccuScene:Alerts:Alertmanager:ResolvedResendFor", "2.00:00:00", "AccuScene:Alerts:Alertmanager:ResolvedResendFor must be between 00:00:00 and 1.00:00:00; it is 2.00:00:00.")]
+    [TestCase("AccuScene:Alerts:Alertmanager:Timeout", "00:00:00.010", "AccuScene:Alerts:Alertmanager:Timeout must be between 00:00:00.100 and 00:05:00; it is 00:00:00.0100000.")]
+    [TestCase("AccuScene:Alerts:Delivery:RetryDelay", "00:00:00.001", "AccuScene:Alerts:Delivery:RetryDelay must be between 00:00:00.010 and 00:01:00; it is 00:00:00.0010000.")]
+    [TestCase("AccuScene:Alerts:Delivery:MaxRetryDelay", "00:20:00", "AccuScene:Alerts:Delivery:MaxRetryDelay must be between 00:00:00.010 and 00:10:00; it is 00:20:00.")]
+    [TestCase("AccuScene:Dashboard:StreamIntervalMilliseconds", "100", "AccuScene:Dashboard:StreamIntervalMilliseconds must be between 250 and 60000; it is 100.")]
+    [TestCase("AccuScene:Dashboard:MaxMetrics", "1001", "AccuScene:Dashboard:MaxMetrics must be between 1 and 1000; it is 1001.")]
+    [TestCase("AccuScene:Dashboard:RecentEvents", "-1", "AccuScene:Dashboard:RecentEvents must be between 0 and 200; it is -1.")]
+    [TestCase("AccuScene:Health:SuccessThreshold", "101", "AccuScene:Health:SuccessThreshold must be between 1 and 100; it is 101.")]
     public void AValueOutsideItsAttribute_FailsWithTheKeyAndTheRange(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
@@ -98,6 +137,12 @@ public partial class ConfigurationRangesTests
     }
 
     private static string Quoted(string bound) => bound.Contains(':', StringComparison.Ordinal) ? $"`{bound}`" : bound;
+
+    [GeneratedRegex(@"\ballowed (from )?\d")]
+    private static partial Regex AllowedProse();
+
+    [GeneratedRegex(@"^`?[\d:.]+`? – `?[\d:.]+`?(, and not below `\w+`)?$")]
+    private static partial Regex PlainRange();
 
     [GeneratedRegex(@"\d[\d,]*`? – `?\d")]
     private static partial Regex RangeText();

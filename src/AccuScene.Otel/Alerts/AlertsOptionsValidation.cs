@@ -28,7 +28,7 @@ internal static class AlertsOptionsValidation
     private static void ValidateChannels(AccuSceneAlertsOptions alerts, string key, List<string> failures)
     {
         var manager = alerts.Alertmanager;
-        if (manager.Url is { } url && !IsHttp(url))
+        if (manager.Url is { } url && !OptionChecks.IsHttpUrl(url))
         {
             failures.Add($"{key}:Alertmanager:Url must be an absolute http or https URL; it is '{url}'.");
         }
@@ -36,7 +36,7 @@ internal static class AlertsOptionsValidation
         for (var i = 0; i < alerts.Webhooks.Count; i++)
         {
             var hook = alerts.Webhooks[i];
-            if (hook.Url is not { } hookUrl || !IsHttp(hookUrl))
+            if (hook.Url is not { } hookUrl || !OptionChecks.IsHttpUrl(hookUrl))
             {
                 failures.Add($"{key}:Webhooks:{i}:Url must be an absolute http or https URL; it is '{hook.Url}'.");
             }
@@ -49,7 +49,5 @@ internal static class AlertsOptionsValidation
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:Delivery:MaxRetryDelay must be at least {key}:Delivery:RetryDelay ({delivery.RetryDelay}); it is {delivery.MaxRetryDelay}."));
         }
-
-        static bool IsHttp(Uri url) => url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
     }
 }

@@ -20,7 +20,7 @@ internal static class DashboardOptionsValidation
         if (dashboard.TraceUrlTemplate is { } template
             && (template.Length > 2048 || !template.Contains("{trace_id}", StringComparison.Ordinal)
                 || !Uri.TryCreate(DashboardExemplarLink.Fill(template, "0", "0"), UriKind.Absolute, out var link)
-                || (link.Scheme != Uri.UriSchemeHttp && link.Scheme != Uri.UriSchemeHttps)))
+                || !OptionChecks.IsHttpUrl(link)))
         {
             failures.Add($"{key}:TraceUrlTemplate must be an absolute http or https URL of at most 2048 characters containing {{trace_id}}; it is '{template}'.");
         }

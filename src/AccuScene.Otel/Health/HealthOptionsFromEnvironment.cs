@@ -36,9 +36,7 @@ internal static class HealthOptionsFromEnvironment
             Collect(options, failures);
         }
 
-        return failures.Count == 0
-            ? options
-            : throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneHealthOptions), failures);
+        return failures.Count == 0 ? options : throw Invalid(failures);
     }
 
     /// <summary>Checks health options changed in code (the worker endpoint's <c>configure</c>), with the keys of <c>AccuScene:Health</c>.</summary>
@@ -49,9 +47,12 @@ internal static class HealthOptionsFromEnvironment
         Collect(options, failures);
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneHealthOptions), failures);
+            throw Invalid(failures);
         }
     }
+
+    private static OptionsValidationException Invalid(List<string> failures) =>
+        new(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneHealthOptions), failures);
 
     private static void Collect(AccuSceneHealthOptions options, List<string> failures)
     {

@@ -1,7 +1,7 @@
 namespace AccuScene.Otel;
 
 /// <summary>Small checks shared by the options validation of several features; each failure names the full key.</summary>
-internal static partial class OptionChecks
+internal static class OptionChecks
 {
     public static void RequireNonBlankIfSet(string? value, string key, List<string> failures)
     {

@@ -31,7 +31,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     public AlertmanagerAlertChannel(AlertmanagerChannelOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var url = options.Url is { IsAbsoluteUri: true } u && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+        var url = options.Url is { } u && OptionChecks.IsHttpUrl(u)
             ? u
             : throw new ArgumentException("The Alertmanager channel needs an absolute http or https Url.", nameof(options));
         _endpoint = new Uri(url, url.AbsolutePath.TrimEnd('/') + "/api/v2/alerts");

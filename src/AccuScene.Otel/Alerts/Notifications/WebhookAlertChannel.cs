@@ -22,7 +22,7 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
     public WebhookAlertChannel(WebhookChannelOptions options, string source)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _url = options.Url is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+        _url = options.Url is { } url && OptionChecks.IsHttpUrl(url)
             ? url
             : throw new ArgumentException("A webhook channel needs an absolute http or https Url.", nameof(options));
         _format = options.Format;

@@ -1,8 +1,9 @@
 namespace AccuScene.Otel.Instrumentation;
 
 /// <summary>
-/// Attribute names used on AccuScene spans. OpenTelemetry semantic-convention names are used where one
-/// exists; the rest live under <c>accuscene.*</c>.
+/// The <c>accuscene.*</c> attribute names of AccuScene spans, metrics and baggage. Where the OpenTelemetry
+/// semantic conventions name an attribute (<c>db.system.name</c>, <c>http.route</c>, <c>error.type</c>, …), that
+/// name is used and not republished here.
 /// </summary>
 public static class AccuSceneAttributes
 {
@@ -29,28 +30,4 @@ public static class AccuSceneAttributes
 
     /// <summary><c>accuscene.cache.hit</c>: whether a lookup hit.</summary>
     public const string CacheHit = "accuscene.cache.hit";
-
-    /// <summary><c>db.system.name</c> (semantic conventions).</summary>
-    public const string DbSystemName = "db.system.name";
-
-    /// <summary><c>db.operation.name</c> (semantic conventions).</summary>
-    public const string DbOperationName = "db.operation.name";
-
-    /// <summary><c>db.collection.name</c> (semantic conventions).</summary>
-    public const string DbCollectionName = "db.collection.name";
-
-    /// <summary><c>db.query.text</c> (semantic conventions); callers pass parameterised text only.</summary>
-    public const string DbQueryText = "db.query.text";
-
-    /// <summary><c>http.request.method</c> (semantic conventions).</summary>
-    public const string HttpRequestMethod = "http.request.method";
-
-    /// <summary><c>http.route</c> (semantic conventions).</summary>
-    public const string HttpRoute = "http.route";
-
-    /// <summary><c>http.response.status_code</c> (semantic conventions).</summary>
-    public const string HttpResponseStatusCode = "http.response.status_code";
-
-    /// <summary><c>error.type</c> (semantic conventions).</summary>
-    public const string ErrorType = "error.type";
 }

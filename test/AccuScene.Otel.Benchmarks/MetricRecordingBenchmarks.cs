@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using AccuScene.Otel.Metrics.Percentiles;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using OpenTelemetry;
@@ -12,7 +11,8 @@ namespace AccuScene.Otel.Benchmarks;
 /// OpenTelemetry (baseline: <c>AddMeter</c> and a periodic reader) and through <c>AddAccuScene()</c> with
 /// the same reader plus everything AccuScene attaches by default: its views, the runtime meter, the
 /// in-process reader the dashboard (and alert rules, when there are any) read, and the percentiles listener
-/// (histograms only). Same instrument names, one meter each.
+/// that <c>AddAccuScene()</c> starts with the provider (histograms only; no second one is added here). Same
+/// instrument names, one meter each.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
@@ -23,7 +23,6 @@ public class MetricRecordingBenchmarks
     private readonly Meter _accuSceneMeter = new("AccuScene.Bench");
     private MeterProvider _plain = null!;
     private MeterProvider _accuScene = null!;
-    private AccuScenePercentiles _percentiles = null!;
     private Counter<long> _plainCounter = null!;
     private Counter<long> _accuSceneCounter = null!;
     private Histogram<double> _plainHistogram = null!;
@@ -43,7 +42,6 @@ public class MetricRecordingBenchmarks
             .AddAccuScene()
             .AddReader(new PeriodicExportingMetricReader(new NoopMetricExporter(), 60_000))
             .Build()!;
-        _percentiles = new AccuScenePercentiles();
         _plainCounter = _plainMeter.CreateCounter<long>("accuscene.bench.operations");
         _accuSceneCounter = _accuSceneMeter.CreateCounter<long>("accuscene.bench.operations");
         _plainHistogram = _plainMeter.CreateHistogram<double>("accuscene.bench.duration", "s");
@@ -53,7 +51,6 @@ public class MetricRecordingBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _percentiles.Dispose();
         _plain.Dispose();
         _accuScene.Dispose();
         _plainMeter.Dispose();

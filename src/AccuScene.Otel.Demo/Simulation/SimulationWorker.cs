@@ -95,7 +95,7 @@ internal sealed partial class SimulationWorker(
             // the run's span gets the status and error.type, not a second exception event. The warning is recorded
             // while the run's span is current, so it carries its trace id.
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            activity?.SetTag(AccuScene.Otel.Instrumentation.AccuSceneAttributes.ErrorType, ex.GetType().FullName);
+            activity?.SetTag("error.type", ex.GetType().FullName);
             logger.RecordEvent(AccuSceneEventCategory.Simulation, AccuSceneEventSeverity.Warning, "simulation.failed", $"Simulation run {run} of {sceneId} failed: {ex.Message}");
             throw;
         }

@@ -37,7 +37,7 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     /// <param name="method">The HTTP method.</param>
     /// <param name="route">The route template.</param>
     public void RequestStarted(string method, string route) =>
-        _inFlight.Add(1, new TagList { { AccuSceneAttributes.HttpRequestMethod, method }, { AccuSceneAttributes.HttpRoute, route } });
+        _inFlight.Add(1, new TagList { { SemanticConventions.HttpRequestMethod, method }, { SemanticConventions.HttpRoute, route } });
 
     /// <summary>Records a finished request.</summary>
     /// <param name="method">The HTTP method.</param>
@@ -47,17 +47,17 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     /// <param name="errorType">The exception type when it failed without a status, else <see langword="null"/>.</param>
     public void RequestCompleted(string method, string route, int statusCode, double durationSeconds, string? errorType = null)
     {
-        _inFlight.Add(-1, new TagList { { AccuSceneAttributes.HttpRequestMethod, method }, { AccuSceneAttributes.HttpRoute, route } });
+        _inFlight.Add(-1, new TagList { { SemanticConventions.HttpRequestMethod, method }, { SemanticConventions.HttpRoute, route } });
         var failed = errorType is not null || statusCode >= 500;
         var tags = new TagList
         {
-            { AccuSceneAttributes.HttpRequestMethod, method },
-            { AccuSceneAttributes.HttpRoute, route },
-            { AccuSceneAttributes.HttpResponseStatusCode, statusCode is >= 0 and < 600 ? StatusCodes[statusCode] : "invalid" },
+            { SemanticConventions.HttpRequestMethod, method },
+            { SemanticConventions.HttpRoute, route },
+            { SemanticConventions.HttpResponseStatusCode, statusCode is >= 0 and < 600 ? StatusCodes[statusCode] : "invalid" },
         };
         if (failed)
         {
-            tags.Add(AccuSceneAttributes.ErrorType, errorType ?? StatusCodes[Math.Clamp(statusCode, 0, 599)]);
+            tags.Add(SemanticConventions.ErrorType, errorType ?? StatusCodes[Math.Clamp(statusCode, 0, 599)]);
         }
 
         if (this.Accept(durationSeconds, "http.server.request.duration"))

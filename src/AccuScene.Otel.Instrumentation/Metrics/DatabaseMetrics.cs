@@ -41,12 +41,12 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
     {
         var tags = new TagList
         {
-            { AccuSceneAttributes.DbSystemName, system },
-            { AccuSceneAttributes.DbOperationName, operation },
+            { SemanticConventions.DbSystemName, system },
+            { SemanticConventions.DbOperationName, operation },
         };
         if (errorType is not null)
         {
-            tags.Add(AccuSceneAttributes.ErrorType, errorType);
+            tags.Add(SemanticConventions.ErrorType, errorType);
         }
 
         if (this.Accept(durationSeconds, "db.client.operation.duration"))
@@ -56,8 +56,8 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
 
         _operations.Add(1, new TagList
         {
-            { AccuSceneAttributes.DbSystemName, system },
-            { AccuSceneAttributes.DbOperationName, operation },
+            { SemanticConventions.DbSystemName, system },
+            { SemanticConventions.DbOperationName, operation },
             { "accuscene.db.outcome", errorType is null ? "success" : "failure" },
         });
         if (errorType is not null)

@@ -88,16 +88,16 @@ public static class AccuSceneSpans
             return null;
         }
 
-        activity.SetTag(AccuSceneAttributes.DbSystemName, system);
-        activity.SetTag(AccuSceneAttributes.DbOperationName, operation);
+        activity.SetTag(SemanticConventions.DbSystemName, system);
+        activity.SetTag(SemanticConventions.DbOperationName, operation);
         if (collection is not null)
         {
-            activity.SetTag(AccuSceneAttributes.DbCollectionName, collection);
+            activity.SetTag(SemanticConventions.DbCollectionName, collection);
         }
 
         if (queryText is not null)
         {
-            activity.SetTag(AccuSceneAttributes.DbQueryText, queryText);
+            activity.SetTag(SemanticConventions.DbQueryText, queryText);
         }
 
         return activity;
@@ -138,8 +138,8 @@ public static class AccuSceneSpans
         }
 
         var activity = source.StartActivity(string.Concat(method, " ", route), ActivityKind.Server, parent);
-        activity?.SetTag(AccuSceneAttributes.HttpRequestMethod, method);
-        activity?.SetTag(AccuSceneAttributes.HttpRoute, route);
+        activity?.SetTag(SemanticConventions.HttpRequestMethod, method);
+        activity?.SetTag(SemanticConventions.HttpRoute, route);
         return activity;
     }
 
@@ -175,7 +175,7 @@ public static class AccuSceneSpans
             }));
         }
 
-        activity.SetTag(AccuSceneAttributes.ErrorType, type);
+        activity.SetTag(SemanticConventions.ErrorType, type);
         activity.SetStatus(ActivityStatusCode.Error, description);
     }
 }

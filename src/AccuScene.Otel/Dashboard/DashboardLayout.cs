@@ -95,7 +95,7 @@ public static class DashboardLayout
     /// <param name="name">The metric name.</param>
     /// <param name="prefix">The configured <c>AccuScene:Metrics:NamePrefix</c>, or <see langword="null"/>.</param>
     /// <returns>system, simulation, database, cache, api, health or other.</returns>
-    public static string SectionOf(string name, string? prefix = null)
+    internal static string SectionOf(string name, string? prefix = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         var bare = prefix is { Length: > 0 } && name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;

@@ -57,7 +57,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
         string name,
         HealthDependency dependency,
         Func<IServiceProvider, IHealthCheck> factory,
-        HealthCheckSchedule? schedule = null,
+        AccuSceneHealthCheckOptions? schedule = null,
         params string[] tags)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -70,7 +70,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
             throw new ArgumentException("A health check tag must not be null or blank.", nameof(tags));
         }
 
-        Validate(schedule);
+        schedule = Validated(name, schedule);
         builder.AddAccuSceneScheduling();
         builder.Services.AddSingleton(new HealthCheckMetadata(name, dependency, schedule));
         return builder.Add(new HealthCheckRegistration(name, factory, HealthStatus.Unhealthy, [HealthTags.Ready, .. tags]));
@@ -84,7 +84,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="critical">Whether readiness fails with it. Default <see langword="true"/>.</param>
     /// <param name="schedule">Interval, timeout and thresholds.</param>
     /// <returns>The same builder.</returns>
-    public static IHealthChecksBuilder AddAccuSceneDatabaseCheck(this IHealthChecksBuilder builder, string name, Func<IServiceProvider, DbDataSource> dataSource, string query = "SELECT 1", bool critical = true, HealthCheckSchedule? schedule = null)
+    public static IHealthChecksBuilder AddAccuSceneDatabaseCheck(this IHealthChecksBuilder builder, string name, Func<IServiceProvider, DbDataSource> dataSource, string query = "SELECT 1", bool critical = true, AccuSceneHealthCheckOptions? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(dataSource(sp), query), schedule);
@@ -98,7 +98,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="critical">Whether readiness fails with it. Default <see langword="true"/>.</param>
     /// <param name="schedule">Interval, timeout and thresholds.</param>
     /// <returns>The same builder.</returns>
-    public static IHealthChecksBuilder AddAccuSceneDatabaseCheck(this IHealthChecksBuilder builder, string name, Func<IServiceProvider, DbConnection> connectionFactory, string query = "SELECT 1", bool critical = true, HealthCheckSchedule? schedule = null)
+    public static IHealthChecksBuilder AddAccuSceneDatabaseCheck(this IHealthChecksBuilder builder, string name, Func<IServiceProvider, DbConnection> connectionFactory, string query = "SELECT 1", bool critical = true, AccuSceneHealthCheckOptions? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(connectionFactory);
         return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(() => connectionFactory(sp), query), schedule);
@@ -110,7 +110,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="critical">Whether readiness fails with it. Default <see langword="true"/>.</param>
     /// <param name="schedule">Interval, timeout and thresholds.</param>
     /// <returns>The same builder.</returns>
-    public static IHealthChecksBuilder AddAccuSceneCacheCheck(this IHealthChecksBuilder builder, string name = "cache", bool critical = true, HealthCheckSchedule? schedule = null) =>
+    public static IHealthChecksBuilder AddAccuSceneCacheCheck(this IHealthChecksBuilder builder, string name = "cache", bool critical = true, AccuSceneHealthCheckOptions? schedule = null) =>
         builder.AddDependencyCheck(name, new HealthDependency(name, "cache", critical), sp => new DistributedCacheHealthCheck(sp.GetRequiredService<IDistributedCache>()), schedule);
 
     /// <summary>Adds the GC heap and working-set check.</summary>
@@ -120,7 +120,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="name">The check's name. Default <c>memory</c>.</param>
     /// <param name="schedule">Interval, timeout and thresholds.</param>
     /// <returns>The same builder.</returns>
-    public static IHealthChecksBuilder AddAccuSceneMemoryCheck(this IHealthChecksBuilder builder, long degradedBytes, long unhealthyBytes, string name = "memory", HealthCheckSchedule? schedule = null)
+    public static IHealthChecksBuilder AddAccuSceneMemoryCheck(this IHealthChecksBuilder builder, long degradedBytes, long unhealthyBytes, string name = "memory", AccuSceneHealthCheckOptions? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degradedBytes);
@@ -129,27 +129,29 @@ public static class AccuSceneHealthChecksBuilderExtensions
         return builder.AddDependencyCheck(name, new HealthDependency("process memory", "memory", Critical: true), _ => check, schedule);
     }
 
-    private static void Validate(HealthCheckSchedule? schedule)
+    // The schedule is checked against the same range attributes as AccuScene:Health:Checks:<name>, and copied so
+    // that changing the caller's object after registration changes nothing.
+    private static AccuSceneHealthCheckOptions? Validated(string name, AccuSceneHealthCheckOptions? schedule)
     {
         if (schedule is null)
         {
-            return;
+            return null;
         }
 
-        if (schedule.Interval is { } interval && (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromHours(1)))
+        var failures = new List<string>();
+        OptionRanges.Collect(schedule, HealthScheduleJsonContext.Default.AccuSceneHealthCheckOptions, "schedule", failures);
+        if (failures.Count > 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(schedule), interval, "HealthCheckSchedule.Interval must be between 00:00:01 and 01:00:00.");
+            throw new ArgumentOutOfRangeException(nameof(schedule), $"The schedule of health check '{name}' is out of range: {string.Join(" ", failures)}");
         }
 
-        if (schedule.Timeout is { } timeout && (timeout < TimeSpan.FromMilliseconds(100) || timeout > TimeSpan.FromMinutes(5)))
+        return new AccuSceneHealthCheckOptions
         {
-            throw new ArgumentOutOfRangeException(nameof(schedule), timeout, "HealthCheckSchedule.Timeout must be between 00:00:00.100 and 00:05:00.");
-        }
-
-        if (schedule.FailureThreshold is < 1 or > 100 || schedule.SuccessThreshold is < 1 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(nameof(schedule), "HealthCheckSchedule.FailureThreshold and SuccessThreshold must be between 1 and 100.");
-        }
+            Interval = schedule.Interval,
+            Timeout = schedule.Timeout,
+            FailureThreshold = schedule.FailureThreshold,
+            SuccessThreshold = schedule.SuccessThreshold,
+        };
     }
 
     /// <summary>Adds the liveness check (tagged <see cref="HealthTags.Live"/>): the process runs and its thread pool answers.</summary>

@@ -9,13 +9,6 @@ namespace AccuScene.Otel.Health;
 /// </param>
 public sealed record HealthDependency(string Name, string Kind, bool Critical = true);
 
-/// <summary>How one check is scheduled; unset values come from <c>AccuScene:Health</c>.</summary>
-/// <param name="Interval">How often it runs.</param>
-/// <param name="Timeout">How long it may run before it is cancelled and reported as timed out.</param>
-/// <param name="FailureThreshold">How many failures in a row make a healthy check Unhealthy.</param>
-/// <param name="SuccessThreshold">How many successes in a row make an Unhealthy check healthy again.</param>
-public sealed record HealthCheckSchedule(TimeSpan? Interval = null, TimeSpan? Timeout = null, int? FailureThreshold = null, int? SuccessThreshold = null);
-
 /// <summary>The questions a probe asks.</summary>
 public enum HealthProbe
 {
@@ -43,4 +36,4 @@ public static class HealthTags
 }
 
 /// <summary>What AccuScene knows of one registered check, by registration name.</summary>
-internal sealed record HealthCheckMetadata(string Name, HealthDependency? Dependency, HealthCheckSchedule? Schedule);
+internal sealed record HealthCheckMetadata(string Name, HealthDependency? Dependency, AccuSceneHealthCheckOptions? Schedule);

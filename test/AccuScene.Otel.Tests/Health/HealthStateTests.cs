@@ -38,7 +38,7 @@ public class HealthStateTests
     {
         var check = new ScriptedCheck(HealthStatus.Healthy, HealthStatus.Unhealthy);
         using var health = new HealthHarness(
-            b => b.AddDependencyCheck("db", Database, _ => check, new HealthCheckSchedule(Interval: TimeSpan.FromSeconds(30), FailureThreshold: 5)),
+            b => b.AddDependencyCheck("db", Database, _ => check, new AccuSceneHealthCheckOptions { Interval = TimeSpan.FromSeconds(30), FailureThreshold = 5 }),
             o => o.Health.Checks["db"] = new AccuSceneHealthCheckOptions { FailureThreshold = 1 });
 
         await health.RunAsync("db", 2);
@@ -139,7 +139,7 @@ public class HealthStateTests
     public async Task StatusChanges_AreLoggedRaisedAndExportedAsMetrics()
     {
         var check = new ScriptedCheck(HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Healthy, HealthStatus.Healthy);
-        using var health = new HealthHarness(b => b.AddDependencyCheck("db", Database, _ => check, new HealthCheckSchedule(FailureThreshold: 1)));
+        using var health = new HealthHarness(b => b.AddDependencyCheck("db", Database, _ => check, new AccuSceneHealthCheckOptions { FailureThreshold = 1 }));
         using var status = new MetricCollector<int>(health.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), AccuSceneHealthMonitor.MeterName, "accuscene.health.status");
         using var duration = new MetricCollector<double>(health.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), AccuSceneHealthMonitor.MeterName, "accuscene.health.check.duration");
         var changes = new List<HealthStatusChange>();
@@ -175,8 +175,8 @@ public class HealthStateTests
         var fast = new ScriptedCheck(HealthStatus.Healthy);
         var slow = new ScriptedCheck(HealthStatus.Healthy);
         using var health = new HealthHarness(b => b
-            .AddDependencyCheck("fast", Database, _ => fast, new HealthCheckSchedule(Interval: TimeSpan.FromSeconds(1)))
-            .AddDependencyCheck("slow", Database, _ => slow, new HealthCheckSchedule(Interval: TimeSpan.FromSeconds(5))),
+            .AddDependencyCheck("fast", Database, _ => fast, new AccuSceneHealthCheckOptions { Interval = TimeSpan.FromSeconds(1) })
+            .AddDependencyCheck("slow", Database, _ => slow, new AccuSceneHealthCheckOptions { Interval = TimeSpan.FromSeconds(5) }),
             o => o.Health.Timeout = TimeSpan.FromMilliseconds(500)); // so the only 1 s timers are the fast loop's waits
         using var stop = new CancellationTokenSource();
         await health.Scheduler.StartAsync(stop.Token);
@@ -246,11 +246,28 @@ public class HealthStateTests
     }
 
     [Test]
-    public void AScheduleOutOfRange_IsRefusedWhenTheCheckIsAdded()
+    public void AScheduleOutOfRange_IsRefusedWhenTheCheckIsAdded_WithTheRangeOfItsConfigurationKey()
     {
         var services = new ServiceCollection();
-        Assert.Throws<ArgumentOutOfRangeException>(() => services.AddHealthChecks().AddDependencyCheck(
-            "db", Database, _ => new ScriptedCheck(), new HealthCheckSchedule(Interval: TimeSpan.Zero)));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => services.AddHealthChecks().AddDependencyCheck(
+            "db", Database, _ => new ScriptedCheck(), new AccuSceneHealthCheckOptions { Interval = TimeSpan.Zero, SuccessThreshold = 101 }));
+        Assert.That(ex!.Message, Does.Contain("health check 'db'")
+            .And.Contain("schedule:Interval must be between 00:00:01 and 01:00:00; it is 00:00:00.")
+            .And.Contain("schedule:SuccessThreshold must be between 1 and 100; it is 101."));
+    }
+
+    [Test]
+    public async Task AScheduleChangedAfterRegistration_ChangesNothing()
+    {
+        var check = new ScriptedCheck(HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Unhealthy);
+        var schedule = new AccuSceneHealthCheckOptions { FailureThreshold = 2 };
+        using var health = new HealthHarness(b => b.AddDependencyCheck("db", Database, _ => check, schedule));
+        schedule.FailureThreshold = 1;
+
+        await health.RunAsync("db", 2);
+        Assert.That(health.Monitor.GetReport(HealthProbe.Ready).Entries.Single().Status, Is.EqualTo(HealthStatus.Healthy), "one failure of two");
+        await health.RunAsync("db");
+        Assert.That(health.Monitor.GetReport(HealthProbe.Ready).Entries.Single().Status, Is.EqualTo(HealthStatus.Unhealthy));
     }
 
     [Test]

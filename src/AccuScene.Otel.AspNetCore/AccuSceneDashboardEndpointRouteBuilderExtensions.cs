@@ -88,7 +88,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             }
 
             context.Response.ContentType = "application/json; charset=utf-8";
-            await DashboardJson.WriteAsync(dashboard.GetModel(range.Value), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            await DashboardJson.WriteAsync(dashboard.GetModel(range.Value, WithholdEvents(context)), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
         sdk.MapGet("/stream", StreamAsync);
         sdk.MapPost("/alerts/{id}/ack", context =>
@@ -126,9 +126,10 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             var cancel = linked.Token;
             await context.Response.WriteAsync("retry: 2000\n\n", cancel).ConfigureAwait(false);
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(dashboard.Options.StreamIntervalMilliseconds), dashboard.Time);
+            var withholdEvents = WithholdEvents(context);
             do
             {
-                var json = dashboard.UpdateJson();
+                var json = dashboard.UpdateJson(withholdEvents);
                 var header = string.Create(CultureInfo.InvariantCulture, $"id: {dashboard.Samples}\nevent: update\ndata: ");
                 await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(header), cancel).ConfigureAwait(false);
                 await context.Response.Body.WriteAsync(json, cancel).ConfigureAwait(false);
@@ -159,6 +160,11 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(reason, context.RequestAborted);
     }
+
+    // Events carry log messages and exception texts: beyond loopback they are served, here as at /events, only to a
+    // request that presents AccuScene:Endpoints:ReadToken. The rest of the model is served as before.
+    private static bool WithholdEvents(HttpContext context) =>
+        !EndpointGuards.MayRead(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken);
 
     // The headers, the browser refusal and the registered dashboard, shared by /data and /stream; null when answered already.
     private static async Task<AccuSceneDashboard?> BeginAsync(HttpContext context)

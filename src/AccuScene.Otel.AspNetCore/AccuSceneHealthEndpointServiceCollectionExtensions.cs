@@ -15,8 +15,7 @@ public static class AccuSceneHealthEndpointServiceCollectionExtensions
     /// Starts a small Kestrel server with the health probes (<c>/health</c>, <c>/health/live</c>,
     /// <c>/health/ready</c>, <c>/health/startup</c>) with the host. It binds to
     /// <c>AccuScene:Health:Endpoint:Host</c>:<c>Port</c>, 127.0.0.1:8081 unless configured. With
-    /// <c>AddAccuScene()</c> it also serves the worker's <c>/dashboard</c>, <c>/alerts</c> (when rules are
-    /// configured) and <c>/events</c>. For web apps, map the same endpoints with <c>app.MapAccuSceneHealth()</c>,
+    /// <c>AddAccuScene()</c> it also serves the worker's <c>/dashboard</c>, <c>/alerts</c> and <c>/events</c>. For web apps, map the same endpoints with <c>app.MapAccuSceneHealth()</c>,
     /// <c>MapAccuSceneDashboard()</c> and so on instead.
     /// </summary>
     /// <param name="services">The services.</param>

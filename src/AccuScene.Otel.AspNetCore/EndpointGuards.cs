@@ -69,16 +69,28 @@ internal static class EndpointGuards
             return (StatusCodes.Status403Forbidden, $"The server listens beyond loopback, so {action} needs {key} to be set.");
         }
 
-        var header = context.Request.Headers.Authorization.ToString();
-        // The scheme is case-insensitive (RFC 9110, 11.1).
-        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : string.Empty;
-        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token)))
+        if (Presents(context, token))
         {
             return null;
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return (StatusCodes.Status401Unauthorized, $"{char.ToUpperInvariant(action[0])}{action[1..]} needs 'Authorization: Bearer <token>'.");
+    }
+
+    /// <summary>
+    /// Whether the request may read what <c>/events</c> serves: on a loopback-only server always; beyond loopback
+    /// only with <c>Authorization: Bearer &lt;token&gt;</c> and <paramref name="token"/> configured. Answers nothing.
+    /// </summary>
+    public static bool MayRead(HttpContext context, string? token) =>
+        ListensOnLoopbackOnly(context) || (!string.IsNullOrEmpty(token) && Presents(context, token));
+
+    private static bool Presents(HttpContext context, string token)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        // The scheme is case-insensitive (RFC 9110, 11.1).
+        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : string.Empty;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));
     }
 
     private static bool IsLoopbackHost(string host) =>

@@ -13,9 +13,11 @@ using Microsoft.Extensions.Logging;
 namespace AccuScene.Otel.AspNetCore;
 
 /// <summary>
-/// A small Kestrel server for worker processes that have no web host: it serves only the health probes, on
-/// <c>AccuScene:Health:Endpoint:Host</c> and <c>Port</c> (127.0.0.1:8081 by default). It is built empty, so the
-/// worker's own <c>ASPNETCORE_*</c> settings do not change it. Every endpoint is a read-only GET.
+/// A small Kestrel server for worker processes that have no web host: it serves the health probes and, under
+/// <c>AddAccuScene()</c>, the dashboard, <c>/alerts</c> and <c>/events</c>, on <c>AccuScene:Health:Endpoint:Host</c>
+/// and <c>Port</c> (127.0.0.1:8081 by default). It is built empty, so the worker's own <c>ASPNETCORE_*</c>
+/// settings do not change it. The only mutating routes are the alert acknowledgements (<c>POST /alerts/{id}/ack</c>,
+/// <c>POST /dashboard/alerts/{id}/ack</c>), which beyond loopback need <c>AccuScene:Alerts:AcknowledgeToken</c>.
 /// </summary>
 internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposable
 {

@@ -461,7 +461,9 @@
 
   function eventsWidget(widget, body) {
     clear(body);
-    var events = state.model.sections.events.recent;
+    var section = state.model.sections.events;
+    if (section.withheld) { body.appendChild(el('div', 'empty', 'events are not shown here: this server listens beyond loopback, and events are served only with AccuScene:Endpoints:ReadToken (GET /events)')); return; }
+    var events = section.recent;
     if (events.length === 0) { body.appendChild(el('div', 'empty', 'no events yet')); return; }
     var table = el('table', 'events');
     events.forEach(function (e) {

@@ -75,7 +75,7 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
     {
         if (used < 0 || idle < 0 || max < 0)
         {
-            this.Accept(-1, "db.client.connection.count");
+            this.Accept(-1, "accuscene.db.pool.connections");
             return;
         }
 

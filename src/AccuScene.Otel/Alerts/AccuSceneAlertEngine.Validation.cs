@@ -33,8 +33,6 @@ public sealed partial class AccuSceneAlertEngine
                 $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
             _ when !Enum.IsDefined(rule.Scope) => $"Alert rule '{name}': Scope must be Instance or Fleet; it is {(int)rule.Scope}.",
             { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
-            { Kind: AlertThresholdKind.RateLimit, Threshold: >= RuleEvaluator.MaxSamples } =>
-                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': a RateLimit Threshold must be below {RuleEvaluator.MaxSamples}, the samples a rule keeps; it is {rule.Threshold}."),
             _ => null,
         };
     }

@@ -9,19 +9,34 @@ namespace AccuScene.Otel.Alerts;
 /// is the weighted mean, <see cref="AlertAggregation.Sum"/> the weighted sum, and
 /// <see cref="AlertThresholdKind.RateLimit"/> counts weights, so each means the same whether values arrive one by
 /// one or pre-aggregated.
+/// <para>
+/// A rule keeps its two windows in at most <see cref="MaxSamples"/> samples, whatever the window and the pace:
+/// samples in one slot of a 512th of the two windows are merged, exactly for what the rule reads (the weights for
+/// <see cref="AlertThresholdKind.RateLimit"/>; the weighted sum for <see cref="AlertAggregation.Sum"/>,
+/// <see cref="AlertAggregation.Average"/> and <see cref="AlertAggregation.LastValue"/>; the latest total for
+/// <see cref="AlertAggregation.Rate"/>). A percentile of the values is not merged: it reads the newest
+/// <see cref="MaxSamples"/> values, and older ones are dropped and counted.
+/// </para>
 /// </remarks>
 internal sealed class RuleEvaluator
 {
     /// <summary>The most samples a rule keeps; beyond it the oldest go first (and are counted).</summary>
     public const int MaxSamples = 1024;
 
-    private readonly Queue<Sample> _samples = new();
+    /// <summary>How many slots the two windows are cut into; samples in one slot merge.</summary>
+    private const int Slots = MaxSamples / 2;
+
+    private readonly List<Sample> _samples = [];
+    private readonly long _slotTicks;
+    private readonly bool _merge;
     private Sample? _last;
     private Sample? _precomputed;
 
     public RuleEvaluator(AlertRule rule)
     {
         this.Rule = rule;
+        _slotTicks = Math.Max(1, 2 * rule.Window.Ticks / Slots);
+        _merge = rule.Kind == AlertThresholdKind.RateLimit || rule.Aggregation != AlertAggregation.Percentile;
     }
 
     public AlertRule Rule { get; }
@@ -46,10 +61,17 @@ internal sealed class RuleEvaluator
             return; // the last value is all this rule reads
         }
 
-        _samples.Enqueue(new Sample(at, value, weight));
+        var sample = new Sample(at, value, weight);
+        if (_merge && _samples.Count > 0 && _samples[^1] is var tail && tail.At <= at && tail.At.UtcTicks / _slotTicks == at.UtcTicks / _slotTicks)
+        {
+            _samples[^1] = this.Merge(tail, sample);
+            return;
+        }
+
+        _samples.Add(sample);
         if (_samples.Count > MaxSamples)
         {
-            _samples.Dequeue();
+            _samples.RemoveAt(0);
             this.DroppedSamples++;
             try
             {
@@ -68,10 +90,13 @@ internal sealed class RuleEvaluator
         var window = this.Rule.Window;
 
         // Two windows are kept: percentage change compares the last window with the one before.
-        while (_samples.Count > 0 && _samples.Peek().At <= now - (2 * window))
+        var expired = 0;
+        while (expired < _samples.Count && _samples[expired].At <= now - (2 * window))
         {
-            _samples.Dequeue();
+            expired++;
         }
+
+        _samples.RemoveRange(0, expired);
 
         if (this.Rule.Kind == AlertThresholdKind.RateLimit)
         {
@@ -170,6 +195,17 @@ internal sealed class RuleEvaluator
         }
 
         return samples[^1].Value;
+    }
+
+    // One sample for two in the same slot, keeping what the rule reads: the summed weight, and the later value for a
+    // rate (a running total) or the weighted mean otherwise (so the weighted sum is kept too).
+    private Sample Merge(Sample earlier, Sample later)
+    {
+        var weight = earlier.Weight + later.Weight;
+        var value = this.Rule.Aggregation == AlertAggregation.Rate || weight <= 0
+            ? later.Value
+            : ((earlier.Value * earlier.Weight) + (later.Value * later.Weight)) / weight;
+        return new Sample(later.At, value, weight);
     }
 
     private readonly record struct Sample(DateTimeOffset At, double Value, double Weight);

@@ -6,7 +6,7 @@ namespace AccuScene.Otel.Dashboard;
 /// <summary>Builds the dashboard's model: the layout, the metrics, and the health, alerts and events sections.</summary>
 internal sealed partial class AccuSceneDashboard
 {
-    private DashboardModel Build(DashboardRange range, bool latestOnly)
+    private DashboardModel Build(DashboardRange range, bool latestOnly, bool withholdEvents)
     {
         var level = range switch
         {
@@ -55,7 +55,8 @@ internal sealed partial class AccuSceneDashboard
             new DashboardMetricSection(In("api")),
             _services?.GetService<IDashboardHealthSource>()?.Read(In("health")) ?? new DashboardHealthSection(null, [], In("health")),
             _services?.GetService<IDashboardAlertsSource>()?.Read() ?? new DashboardAlertsSection(false, []),
-            _options.RecentEvents > 0 && _services?.GetService<IDashboardEventsSource>() is { } events ? events.Read(_options.RecentEvents) : new DashboardEventsSection([]),
+            withholdEvents ? new DashboardEventsSection([]) { Withheld = true }
+                : _options.RecentEvents > 0 && _services?.GetService<IDashboardEventsSource>() is { } events ? events.Read(_options.RecentEvents) : new DashboardEventsSection([]),
             new DashboardMetricSection(In("other")));
         var levelSpec = _levels[level];
         return new DashboardModel(

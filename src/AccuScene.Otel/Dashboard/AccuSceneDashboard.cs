@@ -37,7 +37,7 @@ internal sealed partial class AccuSceneDashboard
     private long _samples;
     private long _droppedMetrics;
     private long _droppedRows;
-    private Tuple<long, long, byte[]>? _update;
+    private readonly Tuple<long, long, byte[]>?[] _updates = new Tuple<long, long, byte[]>?[2];
 
     /// <summary>Creates a dashboard model fed by <see cref="CreateExporter"/>.</summary>
     /// <param name="options">The dashboard options, already validated.</param>
@@ -136,28 +136,33 @@ internal sealed partial class AccuSceneDashboard
 
     /// <summary>Builds the model with the history of every charted metric over <paramref name="range"/>.</summary>
     /// <param name="range">The history's range and resolution.</param>
+    /// <param name="withholdEvents">Leave the events out (the request may not read them).</param>
     /// <returns>The model.</returns>
-    internal DashboardModel GetModel(DashboardRange range = DashboardRange.FiveMinutes) => this.Build(range, latestOnly: false);
+    internal DashboardModel GetModel(DashboardRange range = DashboardRange.FiveMinutes, bool withholdEvents = false) => this.Build(range, latestOnly: false, withholdEvents);
 
     /// <summary>Builds a stream update: the model with only the newest point of each charted metric's history.</summary>
+    /// <param name="withholdEvents">Leave the events out (the request may not read them).</param>
     /// <returns>The model.</returns>
-    internal DashboardModel GetUpdate() => this.Build(DashboardRange.FiveMinutes, latestOnly: true);
+    internal DashboardModel GetUpdate(bool withholdEvents = false) => this.Build(DashboardRange.FiveMinutes, latestOnly: true, withholdEvents);
 
     /// <summary>
     /// The compact JSON of <see cref="GetUpdate"/>, built once per sample and shared by every stream (rebuilt
-    /// at most every 250 ms between samples, so health, alerts and events stay current).
+    /// at most every 250 ms between samples, so health, alerts and events stay current). Streams that may not
+    /// read the events share a second copy without them.
     /// </summary>
-    internal byte[] UpdateJson()
+    /// <param name="withholdEvents">Leave the events out (the stream may not read them).</param>
+    internal byte[] UpdateJson(bool withholdEvents = false)
     {
+        var slot = withholdEvents ? 1 : 0;
         var now = this.Time.GetTimestamp();
-        if (Volatile.Read(ref _update) is { } cached && cached.Item1 == this.Samples && this.Time.GetElapsedTime(cached.Item2, now) < TimeSpan.FromMilliseconds(250))
+        if (Volatile.Read(ref _updates[slot]) is { } cached && cached.Item1 == this.Samples && this.Time.GetElapsedTime(cached.Item2, now) < TimeSpan.FromMilliseconds(250))
         {
             return cached.Item3;
         }
 
-        var model = this.GetUpdate();
+        var model = this.GetUpdate(withholdEvents);
         var json = DashboardJson.SerializeToUtf8Bytes(model);
-        Volatile.Write(ref _update, Tuple.Create(model.Sample, now, json));
+        Volatile.Write(ref _updates[slot], Tuple.Create(model.Sample, now, json));
         return json;
     }
 

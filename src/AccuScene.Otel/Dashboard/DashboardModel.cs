@@ -184,7 +184,16 @@ internal sealed record DashboardAlert(string Id, string Rule, string Severity, s
 
 /// <summary>The events section.</summary>
 /// <param name="Recent">The newest events, newest first.</param>
-internal sealed record DashboardEventsSection(IReadOnlyList<DashboardEvent> Recent);
+internal sealed record DashboardEventsSection(IReadOnlyList<DashboardEvent> Recent)
+{
+    /// <summary>
+    /// Gets whether the events were left out because the request may not read them: the server listens beyond
+    /// loopback and the request did not present <c>AccuScene:Endpoints:ReadToken</c>, as <c>/events</c> requires.
+    /// Written only when true.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Withheld { get; init; }
+}
 
 /// <summary>An event.</summary>
 /// <param name="Time">When it happened.</param>

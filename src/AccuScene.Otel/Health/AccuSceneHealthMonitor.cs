@@ -136,6 +136,8 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             var effective = entry switch
             {
                 { Pending: true } when probe == HealthProbe.Live => HealthStatus.Healthy,
+                // Startup waits for every covered check's first run, critical or not.
+                { Pending: true } when probe == HealthProbe.Startup => HealthStatus.Unhealthy,
                 { Pending: true, Critical: false } => HealthStatus.Degraded,
                 { Pending: true } => HealthStatus.Unhealthy,
                 { Status: HealthStatus.Unhealthy, Critical: false } => HealthStatus.Degraded,

@@ -19,7 +19,7 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
 {
     private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
     private readonly IConfigurationSection _section;
-    private readonly IOptionsFactory<AccuSceneOptions> _factory;
+    private readonly AccuSceneOptionsFactory _factory;
     private readonly Lazy<ILogger?> _logger;
     private readonly Lock _gate = new();
     private CancellationTokenSource _changed = new();
@@ -34,7 +34,7 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
     /// The host's loggers, asked for only when a reload is refused: the log-level filters follow this source, so
     /// resolving them here would be circular.
     /// </param>
-    public AccuSceneOptionsReloadSource(IConfigurationSection section, IOptionsFactory<AccuSceneOptions> factory, Func<ILoggerFactory?> loggers)
+    public AccuSceneOptionsReloadSource(IConfigurationSection section, AccuSceneOptionsFactory factory, Func<ILoggerFactory?> loggers)
     {
         _section = section;
         _factory = factory;
@@ -115,7 +115,7 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         AccuSceneOptions? next = null;
         try
         {
-            next = _factory.Create(this.Name);
+            next = _factory.Build(this.Name);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -148,8 +148,12 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
 
         try
         {
-            // The monitor rebuilds the options here; the app's own listeners run too.
-            fired.Cancel();
+            // The monitor takes the options here (the validated instance, not a second build); the app's own
+            // listeners run too.
+            using (_factory.Offer(next))
+            {
+                fired.Cancel();
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

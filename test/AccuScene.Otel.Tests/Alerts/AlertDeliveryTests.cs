@@ -56,6 +56,29 @@ public class AlertDeliveryTests
     }
 
     [Test]
+    public async Task ANotificationWaitingForItsRetryAtShutdown_IsCountedAsDropped()
+    {
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Threshold = 1 }]);
+        var channel = new RecordingChannel { Failures = int.MaxValue };
+        var outcomes = CountOutcomes(out var listener);
+        using (listener)
+        {
+            using (new AlertDelivery(engine, [channel], new AlertDeliveryOptions { MaxRetries = 5, RetryDelay = TimeSpan.FromSeconds(20), MaxRetryDelay = TimeSpan.FromSeconds(30) }))
+            {
+                engine.Check("m", 5);
+                await WaitUntil(() => channel.Attempts == 1); // failed once; the retry is 20 s away
+            }
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(outcomes.GetValueOrDefault("dropped"), Is.EqualTo(1), "taken off the queue, never delivered");
+                Assert.That(outcomes.GetValueOrDefault("failed"), Is.Zero, "its retries were not used up");
+                Assert.That(outcomes.GetValueOrDefault("delivered"), Is.Zero);
+            });
+        }
+    }
+
+    [Test]
     public async Task ChannelsRegisteredAsServices_ReceiveThePipelinesNotifications()
     {
         var channel = new RecordingChannel();

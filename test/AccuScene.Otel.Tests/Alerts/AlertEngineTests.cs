@@ -60,6 +60,28 @@ public class AlertEngineTests
         Assert.That(notes.Single().Alert.Value, Is.EqualTo(4));
     }
 
+    /// <summary>
+    /// A rule keeps at most 1,024 samples. An hour's window fed every second (as the in-process reader does when
+    /// the dashboard sets a 1 s pace) holds 3,600: samples in one slot merge, so the whole window still counts.
+    /// </summary>
+    [TestCase(AlertThresholdKind.RateLimit, AlertAggregation.LastValue, 3600)]
+    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Sum, 3600)]
+    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Average, 1)]
+    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Rate, 2)]
+    public void AnHourLongWindow_FedEverySecond_CountsTheWholeHour(AlertThresholdKind kind, AlertAggregation aggregation, double expected)
+    {
+        var (engine, _) = this.Engine(new AlertRule { Name = "hour", Metric = "m", Kind = kind, Aggregation = aggregation, Threshold = kind == AlertThresholdKind.RateLimit ? 0 : -1, Window = TimeSpan.FromHours(1) });
+        for (var second = 1; second <= 7200; second++)
+        {
+            // A rate reads a running total (2 a second); the others read 1 a second.
+            engine.Check("m", aggregation == AlertAggregation.Rate ? 2.0 * second : 1);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        engine.Evaluate();
+        Assert.That(engine.Active().Single().Value, Is.EqualTo(expected).Within(expected * 0.01), "within a slot (a 512th of two windows) of the exact figure");
+    }
+
     [TestCase(AlertAggregation.Average, 20)]
     [TestCase(AlertAggregation.Sum, 60)]
     [TestCase(AlertAggregation.Percentile, 30)]

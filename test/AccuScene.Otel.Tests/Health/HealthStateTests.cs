@@ -83,6 +83,27 @@ public class HealthStateTests
     }
 
     [Test]
+    public async Task Startup_WaitsForTheFirstRunOfANonCriticalCheckToo()
+    {
+        var search = new HealthDependency("search-api", "http", Critical: false);
+        using var health = new HealthHarness(b => b
+            .AddAccuSceneLivenessCheck()
+            .AddDependencyCheck("search", search, _ => new ScriptedCheck(HealthStatus.Unhealthy), new AccuSceneHealthCheckOptions { FailureThreshold = 1 }));
+
+        await health.RunAsync("process");
+        var beforeSearch = health.Monitor.GetReport(HealthProbe.Startup);
+        await health.RunAsync("search");
+        var afterSearch = health.Monitor.GetReport(HealthProbe.Startup);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeSearch.HttpStatusCode, Is.EqualTo(503), "a covered check has not run yet");
+            Assert.That(afterSearch.HttpStatusCode, Is.EqualTo(200), "every check ran once; the non-critical failure is Degraded");
+            Assert.That(afterSearch.Status, Is.EqualTo(HealthStatus.Degraded));
+        });
+    }
+
+    [Test]
     public async Task ACheckThatHonoursCancellation_IsCancelledAtItsTimeout()
     {
         var calls = 0;
@@ -261,8 +282,11 @@ public class HealthStateTests
     {
         var check = new ScriptedCheck(HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Unhealthy);
         var schedule = new AccuSceneHealthCheckOptions { FailureThreshold = 2 };
-        using var health = new HealthHarness(b => b.AddDependencyCheck("db", Database, _ => check, schedule));
-        schedule.FailureThreshold = 1;
+        using var health = new HealthHarness(b =>
+        {
+            b.AddDependencyCheck("db", Database, _ => check, schedule);
+            schedule.FailureThreshold = 1; // after the check is added, before the monitor reads the schedules
+        });
 
         await health.RunAsync("db", 2);
         Assert.That(health.Monitor.GetReport(HealthProbe.Ready).Entries.Single().Status, Is.EqualTo(HealthStatus.Healthy), "one failure of two");

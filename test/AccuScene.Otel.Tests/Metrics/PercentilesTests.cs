@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AccuScene.Otel.Instrumentation.Metrics;
 using AccuScene.Otel.Metrics.Percentiles;
@@ -71,6 +72,46 @@ public class PercentilesTests
             Assert.That(series.P90, Is.EqualTo(Exact(0.9)).Within(1).Percent);
             Assert.That(series.P95, Is.EqualTo(Exact(0.95)).Within(1).Percent);
             Assert.That(series.P99, Is.EqualTo(Exact(0.99)).Within(1).Percent);
+        });
+    }
+
+    /// <summary>
+    /// The standard HTTP histograms carry six tags, among them boxed numbers (status code, port). A repeated tag
+    /// set allocates nothing, whether the thread's remembered lookup serves it (same tag objects) or the series
+    /// table does (equal values in other boxes, numbers compared without making their text).
+    /// </summary>
+    [Test]
+    public void SixTagsWithNumbers_AllocateNothingPerMeasurement_AndNumbersMatchTheirText()
+    {
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Tests.PercentilesAlloc");
+        var histogram = meter.CreateHistogram<double>("accuscene.tests.http", "s");
+        object status = 404, port = 8080, otherStatus = 404, otherPort = 8080;
+        TagList Tags(object code, object serverPort) => new()
+        {
+            { "http.request.method", "GET" }, { "url.scheme", "https" }, { "http.route", "/scenes/{id}" },
+            { "http.response.status_code", code }, { "network.protocol.version", "1.1" }, { "server.port", serverPort },
+        };
+
+        var same = Tags(status, port);
+        var equal = Tags(otherStatus, otherPort);
+        histogram.Record(0.01, same);
+        histogram.Record(0.01, equal);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            histogram.Record(0.01, same);
+            histogram.Record(0.02, equal);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var series = percentiles.Snapshot().Where(s => s.Instrument == "accuscene.tests.http").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(allocated, Is.Zero);
+            Assert.That(series, Has.Count.EqualTo(1), "404 boxed twice is one tag set");
+            Assert.That(series.Single().Count, Is.EqualTo(2002));
+            Assert.That(series.Single().Tags, Does.Contain(new KeyValuePair<string, string?>("http.response.status_code", "404")));
         });
     }
 

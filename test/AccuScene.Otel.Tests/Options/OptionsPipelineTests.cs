@@ -207,6 +207,36 @@ public sealed class OptionsPipelineTests
         });
     }
 
+    [Test]
+    public void ARulesFileSetByAPostConfigureAfterAddAccuScene_IsRead_AndAMissingOneFailsNamingIt()
+    {
+        var rulesFile = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.json");
+        File.WriteAllText(rulesFile, """{ "Rules": [ { "Name": "from-file", "Metric": "accuscene.test.queue", "Threshold": 5 } ] }""");
+        try
+        {
+            AccuSceneOptions Resolve(string path)
+            {
+                var services = new ServiceCollection();
+                services.AddAccuScene(new ConfigurationBuilder().Build());
+                services.PostConfigure<AccuSceneOptions>(o => o.Alerts.RulesFile = path);
+                using var provider = services.BuildServiceProvider();
+                return provider.GetRequiredService<IOptions<AccuSceneOptions>>().Value;
+            }
+
+            var read = Resolve(rulesFile);
+            var missing = rulesFile + ".missing";
+            Assert.Multiple(() =>
+            {
+                Assert.That(read.Alerts.Rules.Select(r => r.Name), Is.EqualTo(new[] { "from-file" }));
+                Assert.That(() => Resolve(missing), Throws.InstanceOf<OptionsValidationException>().With.Message.Contain("RulesFile").And.Message.Contain(".missing"));
+            });
+        }
+        finally
+        {
+            File.Delete(rulesFile);
+        }
+    }
+
     private static object ServiceName(TracerProvider tracer) =>
         tracer.GetResource().Attributes.Single(a => a.Key == "service.name").Value;
 }

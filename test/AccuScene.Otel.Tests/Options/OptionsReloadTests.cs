@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AccuScene.Otel.Tests.Options;
 
@@ -63,16 +64,7 @@ public sealed class OptionsReloadTests
     [CancelAfter(60_000)]
     public async Task LogLevels_FollowAReloadOfTheSection(CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AccuScene:Logging:LogLevel:Reloaded.Category"] = "Information",
-            ["AccuScene:Dashboard:Enabled"] = "false",
-        });
-        builder.Services.AddAccuScene();
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        using var host = await StartWithALogLevelAsync(cancellationToken);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reloaded.Category");
         var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
         var before = logger.IsEnabled(LogLevel.Information);
@@ -90,6 +82,32 @@ public sealed class OptionsReloadTests
             Assert.That(before, Is.True);
             Assert.That(logger.IsEnabled(LogLevel.Warning), Is.False);
             Assert.That(logger.IsEnabled(LogLevel.Error), Is.True);
+        });
+        await host.StopAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A reload builds and validates the options once, and the monitor gets that instance: it does not bind and
+    /// read the rules file a second time, so it cannot hold other options than the alert rules and log levels.
+    /// </summary>
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task AReload_HandsTheMonitorTheInstanceItValidated(CancellationToken cancellationToken)
+    {
+        using var host = await StartWithALogLevelAsync(cancellationToken);
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<AccuSceneOptions>>();
+        var source = host.Services.GetRequiredService<AccuSceneOptionsReloadSource>();
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        var initial = monitor.CurrentValue;
+
+        configuration["AccuScene:Logging:LogLevel:Reloaded.Category"] = "Error";
+        configuration.Reload();
+        await Until(() => monitor.CurrentValue.Logging.LogLevel.GetValueOrDefault("Reloaded.Category") == LogLevel.Error, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(monitor.CurrentValue, Is.Not.SameAs(initial));
+            Assert.That(monitor.CurrentValue, Is.SameAs(source.Current), "the reload's validated instance, not a second build");
         });
         await host.StopAsync(cancellationToken);
     }
@@ -114,6 +132,22 @@ public sealed class OptionsReloadTests
 
         Assert.That(engine.Rules.Single().Name, Is.EqualTo("added-by-reload"));
         await host.StopAsync(cancellationToken);
+    }
+
+    // A host whose AccuScene section sets one log level (Reloaded.Category: Information), started.
+    private static async Task<IHost> StartWithALogLevelAsync(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Logging:LogLevel:Reloaded.Category"] = "Information",
+            ["AccuScene:Dashboard:Enabled"] = "false",
+        });
+        builder.Services.AddAccuScene();
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
     }
 
     private static string Rules(string name, string metric, double threshold) =>

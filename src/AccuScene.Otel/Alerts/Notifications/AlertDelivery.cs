@@ -235,7 +235,14 @@ internal sealed class AlertDelivery : IDisposable
                     stopping).ConfigureAwait(false);
                 Count(this.Channel.Name, "delivered", items.Count);
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && stopping.IsCancellationRequested))
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopped while delivering or between retries: out of the queue and not delivered, so counted as
+                // dropped like the notifications still queued at shutdown.
+                Count(this.Channel.Name, "dropped", items.Count);
+                throw;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Count(this.Channel.Name, "failed", items.Count);
                 AccuSceneEventSource.Log.AlertDeliveryFailed(this.Channel.Name, items.Count, ex.Message);

@@ -260,6 +260,10 @@ public sealed class AccuScenePercentiles : IDisposable
             {
                 _instruments.Remove(series);
             }
+
+            // A thread's remembered lookup may still name the instrument until that thread records elsewhere:
+            // it keeps an empty shell then, not the series.
+            series.Release();
         }
     }
 }

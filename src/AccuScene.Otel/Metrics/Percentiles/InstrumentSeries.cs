@@ -76,6 +76,18 @@ internal sealed class InstrumentSeries
         sketch.Add(value);
     }
 
+    /// <summary>Lets go of every series: the instrument's meter is gone.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _byHash.Clear();
+            _byHash.TrimExcess();
+            _overflow = null;
+            _count = 0;
+        }
+    }
+
     public IEnumerable<(IReadOnlyList<KeyValuePair<string, string?>> Tags, RelativeErrorSketch Sketch)> Series()
     {
         var result = new List<(IReadOnlyList<KeyValuePair<string, string?>>, RelativeErrorSketch)>();
@@ -106,10 +118,11 @@ internal sealed class InstrumentSeries
     private RelativeErrorSketch Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var hash = 0;
+        Span<char> buffer = stackalloc char[TagText.BufferLength];
         foreach (var tag in tags)
         {
             // XOR keeps the hash independent of tag order.
-            hash ^= HashCode.Combine(StringComparer.Ordinal.GetHashCode(tag.Key), tag.Value?.ToString() is { } text ? StringComparer.Ordinal.GetHashCode(text) : 0);
+            hash ^= HashCode.Combine(string.GetHashCode(tag.Key.AsSpan()), TagText.Hash(tag.Value, buffer));
         }
 
         lock (_gate)
@@ -118,7 +131,7 @@ internal sealed class InstrumentSeries
             {
                 foreach (var entry in entries)
                 {
-                    if (entry.Matches(tags))
+                    if (entry.Matches(tags, buffer))
                     {
                         return entry.Sketch;
                     }
@@ -169,7 +182,7 @@ internal sealed class InstrumentSeries
 
     private sealed record Entry(KeyValuePair<string, string?>[] Tags, RelativeErrorSketch Sketch)
     {
-        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags, Span<char> buffer)
         {
             if (tags.Length != this.Tags.Length)
             {
@@ -182,7 +195,7 @@ internal sealed class InstrumentSeries
                 foreach (var stored in this.Tags)
                 {
                     if (string.Equals(stored.Key, tag.Key, StringComparison.Ordinal)
-                        && string.Equals(stored.Value, tag.Value?.ToString(), StringComparison.Ordinal))
+                        && TagText.Equals(stored.Value, tag.Value, buffer))
                     {
                         found = true;
                         break;
@@ -203,7 +216,9 @@ internal sealed class InstrumentSeries
     private sealed class LastLookup
     {
         public const int Slots = 16;
-        public const int MaxTags = 4;
+
+        // As many as a TagList holds inline: the standard HTTP histograms carry five or six.
+        public const int MaxTags = 8;
 
         private readonly object?[] _keys = new object?[MaxTags];
         private readonly object?[] _values = new object?[MaxTags];

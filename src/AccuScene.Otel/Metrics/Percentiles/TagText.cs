@@ -1,0 +1,30 @@
+namespace AccuScene.Otel.Metrics.Percentiles;
+
+/// <summary>
+/// A tag value as the text a series stores (<see cref="object.ToString"/>), hashed and compared without making
+/// that text: strings as they are, numbers and other <see cref="ISpanFormattable"/> values formatted into a
+/// caller's buffer. So a status code of 404 or a port of 8080 costs no allocation per measurement.
+/// </summary>
+internal static class TagText
+{
+    /// <summary>Enough for any number; a longer formatted value falls back to <see cref="object.ToString"/>.</summary>
+    public const int BufferLength = 64;
+
+    /// <summary>The ordinal hash of the value's text, or 0 when it has none.</summary>
+    public static int Hash(object? value, Span<char> buffer) => value switch
+    {
+        null => 0,
+        string text => string.GetHashCode(text.AsSpan()),
+        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, null) => string.GetHashCode(buffer[..written]),
+        _ => value.ToString() is { } text ? string.GetHashCode(text.AsSpan()) : 0,
+    };
+
+    /// <summary>Whether <paramref name="stored"/> is the text of <paramref name="value"/>, ordinally.</summary>
+    public static bool Equals(string? stored, object? value, Span<char> buffer) => value switch
+    {
+        null => stored is null,
+        string text => string.Equals(stored, text, StringComparison.Ordinal),
+        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, null) => stored is not null && stored.AsSpan().SequenceEqual(buffer[..written]),
+        _ => string.Equals(stored, value.ToString(), StringComparison.Ordinal),
+    };
+}

@@ -11,11 +11,12 @@ namespace AccuScene.Otel.Alerts;
 /// one or pre-aggregated.
 /// <para>
 /// A rule keeps its two windows in at most <see cref="MaxSamples"/> samples, whatever the window and the pace:
-/// samples in one slot of a 512th of the two windows are merged, exactly for what the rule reads (the weights for
+/// samples in one slot of a 512th of the two windows are merged, keeping what the rule reads (the weights for
 /// <see cref="AlertThresholdKind.RateLimit"/>; the weighted sum for <see cref="AlertAggregation.Sum"/>,
 /// <see cref="AlertAggregation.Average"/> and <see cref="AlertAggregation.LastValue"/>; the latest total for
-/// <see cref="AlertAggregation.Rate"/>). A percentile of the values is not merged: it reads the newest
-/// <see cref="MaxSamples"/> values, and older ones are dropped and counted.
+/// <see cref="AlertAggregation.Rate"/>, which keeps a restart of the total as a sample of its own). A merged sample
+/// takes the later time, so a window's first slot may count up to one slot early. A percentile of the values is not
+/// merged: it reads the newest <see cref="MaxSamples"/> values, and older ones are dropped and counted.
 /// </para>
 /// </remarks>
 internal sealed class RuleEvaluator
@@ -62,7 +63,8 @@ internal sealed class RuleEvaluator
         }
 
         var sample = new Sample(at, value, weight);
-        if (_merge && _samples.Count > 0 && _samples[^1] is var tail && tail.At <= at && tail.At.UtcTicks / _slotTicks == at.UtcTicks / _slotTicks)
+        if (_merge && _samples.Count > 0 && _samples[^1] is var tail && tail.At <= at && tail.At.UtcTicks / _slotTicks == at.UtcTicks / _slotTicks
+            && !(this.Rule.Aggregation == AlertAggregation.Rate && value < tail.Value)) // a rate keeps a restart as its own sample
         {
             _samples[^1] = this.Merge(tail, sample);
             return;

@@ -106,15 +106,17 @@ internal sealed class AccuSceneOptionsRegistration
         // The rules file is read after every post-configuration, whenever the app registered it (before or after
         // this call), so a RulesFile set by any Configure or PostConfigure is read; and a reload hands the monitor
         // the instance it validated (AccuSceneOptionsFactory).
-        services.AddSingleton(sp => new AccuSceneOptionsFactory(
+        services.TryAddSingleton<AccuSceneOptionsOffer>();
+        services.AddTransient(sp => new AccuSceneOptionsFactory(
             sp.GetServices<IConfigureOptions<AccuSceneOptions>>(),
             sp.GetServices<IPostConfigureOptions<AccuSceneOptions>>(),
             sp.GetServices<IValidateOptions<AccuSceneOptions>>(),
-            registration.Section(sp).Path));
-        services.AddSingleton<IOptionsFactory<AccuSceneOptions>>(sp => sp.GetRequiredService<AccuSceneOptionsFactory>());
+            registration.Section(sp).Path,
+            sp.GetRequiredService<AccuSceneOptionsOffer>()));
+        services.AddTransient<IOptionsFactory<AccuSceneOptions>>(sp => sp.GetRequiredService<AccuSceneOptionsFactory>());
         services.AddSingleton<IValidateOptions<AccuSceneOptions>>(sp => new AccuSceneOptionsValidation(registration.Section(sp), registration.AtRegistration));
         services.TryAddSingleton(sp => new AccuSceneOptionsReloadSource(
-            registration.Section(sp), sp.GetRequiredService<AccuSceneOptionsFactory>(), () => sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+            registration.Section(sp), sp.GetRequiredService<AccuSceneOptionsFactory>(), sp.GetRequiredService<AccuSceneOptionsOffer>(), () => sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<IOptionsChangeTokenSource<AccuSceneOptions>>(sp => sp.GetRequiredService<AccuSceneOptionsReloadSource>());
 
         // The options in effect at start, for the features that read them once.

@@ -20,6 +20,7 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
     private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
     private readonly IConfigurationSection _section;
     private readonly AccuSceneOptionsFactory _factory;
+    private readonly AccuSceneOptionsOffer _offer;
     private readonly Lazy<ILogger?> _logger;
     private readonly Lock _gate = new();
     private CancellationTokenSource _changed = new();
@@ -30,14 +31,16 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
 
     /// <param name="section">The section the options bind to.</param>
     /// <param name="factory">Builds and validates a fresh options instance.</param>
+    /// <param name="offer">Where a validated reload is handed to the monitor.</param>
     /// <param name="loggers">
     /// The host's loggers, asked for only when a reload is refused: the log-level filters follow this source, so
     /// resolving them here would be circular.
     /// </param>
-    public AccuSceneOptionsReloadSource(IConfigurationSection section, AccuSceneOptionsFactory factory, Func<ILoggerFactory?> loggers)
+    public AccuSceneOptionsReloadSource(IConfigurationSection section, AccuSceneOptionsFactory factory, AccuSceneOptionsOffer offer, Func<ILoggerFactory?> loggers)
     {
         _section = section;
         _factory = factory;
+        _offer = offer;
         _logger = new Lazy<ILogger?>(() => loggers()?.CreateLogger("AccuScene.Otel.Options"));
         lock (_gate)
         {
@@ -150,7 +153,7 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         {
             // The monitor takes the options here (the validated instance, not a second build); the app's own
             // listeners run too.
-            using (_factory.Offer(next))
+            using (_offer.Offer(next))
             {
                 fired.Cancel();
             }

@@ -63,18 +63,22 @@ public class AlertEngineTests
     /// <summary>
     /// A rule keeps at most 1,024 samples. An hour's window fed every second (as the in-process reader does when
     /// the dashboard sets a 1 s pace) holds 3,600: samples in one slot merge, so the whole window still counts.
+    /// The last 1,024 seconds differ from the rest of the hour (3 instead of 1; a total growing by 4 instead of 2
+    /// a second, restarting once in the middle), so reading only the newest 1,024 samples gives other figures.
     /// </summary>
     [TestCase(AlertThresholdKind.RateLimit, AlertAggregation.LastValue, 3600)]
-    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Sum, 3600)]
-    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Average, 1)]
-    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Rate, 2)]
+    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Sum, (2576 * 1) + (1024 * 3))]
+    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Average, ((2576 * 1) + (1024 * 3)) / 3600.0)]
+    [TestCase(AlertThresholdKind.GreaterThan, AlertAggregation.Rate, ((2576 * 2) + (1024 * 4)) / 3600.0)]
     public void AnHourLongWindow_FedEverySecond_CountsTheWholeHour(AlertThresholdKind kind, AlertAggregation aggregation, double expected)
     {
         var (engine, _) = this.Engine(new AlertRule { Name = "hour", Metric = "m", Kind = kind, Aggregation = aggregation, Threshold = kind == AlertThresholdKind.RateLimit ? 0 : -1, Window = TimeSpan.FromHours(1) });
+        var total = 0.0;
         for (var second = 1; second <= 7200; second++)
         {
-            // A rate reads a running total (2 a second); the others read 1 a second.
-            engine.Check("m", aggregation == AlertAggregation.Rate ? 2.0 * second : 1);
+            var late = second > 7200 - 1024;
+            total = second == 5400 ? 2 : total + (late ? 4 : 2); // the total restarts once, half-way into the hour
+            engine.Check("m", aggregation == AlertAggregation.Rate ? total : late ? 3 : 1);
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 

@@ -261,8 +261,8 @@ public sealed class AccuScenePercentiles : IDisposable
                 _instruments.Remove(series);
             }
 
-            // A thread's remembered lookup may still name the instrument until that thread records elsewhere:
-            // it keeps an empty shell then, not the series.
+            // A thread's remembered lookup may still name the instrument until that thread records to one that
+            // shares its slot: it keeps the emptied shell and the one sketch it last used, not the other series.
             series.Release();
         }
     }

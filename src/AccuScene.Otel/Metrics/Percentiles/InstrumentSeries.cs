@@ -138,7 +138,7 @@ internal sealed class InstrumentSeries
                 }
             }
 
-            if (_count >= _maxSeries || TextLength(tags) > MaxTagSetLength)
+            if (_count >= _maxSeries || TextLength(tags, buffer) > MaxTagSetLength)
             {
                 _overflow ??= new Entry(OverflowTags, new RelativeErrorSketch(_relativeAccuracy));
                 return _overflow.Sketch;
@@ -157,12 +157,12 @@ internal sealed class InstrumentSeries
         }
     }
 
-    private static int TextLength(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static int TextLength(ReadOnlySpan<KeyValuePair<string, object?>> tags, Span<char> buffer)
     {
         var length = 0;
         foreach (var tag in tags)
         {
-            length += TagWeight + tag.Key.Length + (tag.Value?.ToString()?.Length ?? 0);
+            length += TagWeight + tag.Key.Length + TagText.Length(tag.Value, buffer);
         }
 
         return length;

@@ -19,6 +19,15 @@ internal static class TagText
         _ => value.ToString() is { } text ? string.GetHashCode(text.AsSpan()) : 0,
     };
 
+    /// <summary>The length of the value's text, 0 when it has none.</summary>
+    public static int Length(object? value, Span<char> buffer) => value switch
+    {
+        null => 0,
+        string text => text.Length,
+        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, null) => written,
+        _ => value.ToString()?.Length ?? 0,
+    };
+
     /// <summary>Whether <paramref name="stored"/> is the text of <paramref name="value"/>, ordinally.</summary>
     public static bool Equals(string? stored, object? value, Span<char> buffer) => value switch
     {

@@ -205,6 +205,63 @@ public class RelativeErrorSketchTests
         });
     }
 
+    [Test]
+    public void ABucketPastTwoToThe31_KeepsCounting_AndSoDoItsPercentilesAndWindows()
+    {
+        // 1,000 values of 1 and 3,000 of 2, doubled 22 times by merging the sketch into itself: 4.2 and 12.6 billion,
+        // more than a 32-bit counter holds. Counters that stopped at 2^31 - 1 would make both buckets equal.
+        var sketch = new RelativeErrorSketch();
+        for (var i = 0; i < 1000; i++)
+        {
+            sketch.Add(1);
+            sketch.Add(2);
+            sketch.Add(2);
+            sketch.Add(2);
+        }
+
+        for (var i = 0; i < 22; i++)
+        {
+            sketch.Merge(sketch);
+        }
+
+        var before = sketch.Capture();
+        for (var i = 0; i < 10; i++)
+        {
+            sketch.Add(1);
+        }
+
+        var window = sketch.Capture().Minus(before);
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Count, Is.EqualTo(4000L << 22));
+            Assert.That(before.Positive.Sum(), Is.EqualTo(4000L << 22), "every value is in a bucket");
+            Assert.That(before.Quantile(0.2), Is.EqualTo(1).Within(1).Percent, "a quarter of the values are 1");
+            Assert.That(before.Quantile(0.3), Is.EqualTo(2).Within(1).Percent);
+            Assert.That(window.Count, Is.EqualTo(10), "values added to the full bucket are still counted");
+            Assert.That(window.Quantile(0.5), Is.EqualTo(1).Within(1).Percent);
+        });
+    }
+
+    [Test]
+    public void TheStore_StaysAt32BitCounters_UntilOneWouldOverflow()
+    {
+        var store = new SketchStore();
+        store.Increment(100, int.MaxValue - 1);
+        store.Increment(90, 5); // shifts the buckets up while still 32-bit
+        var narrow = store.IsWide;
+        store.Increment(100, 2);
+        store.Increment(90, 1);
+        var (counts, offset) = store.Copy();
+        Assert.Multiple(() =>
+        {
+            Assert.That(narrow, Is.False, "4 KiB until a counter passes int.MaxValue");
+            Assert.That(store.IsWide, Is.True);
+            Assert.That(offset, Is.EqualTo(90));
+            Assert.That(counts[0], Is.EqualTo(6));
+            Assert.That(counts[10], Is.EqualTo((long)int.MaxValue + 1));
+        });
+    }
+
     [TestCase(0.0001)]
     [TestCase(0.001)]
     [TestCase(0.05)]

@@ -11,7 +11,8 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// with at most <see cref="MaxSeriesPerInstrument"/> series per instrument; the rest, and tag sets longer than
 /// 1,024 characters of keys and values (each tag counting 32 more), fold into one series tagged
 /// <c>otel.metric.overflow=true</c>, as OpenTelemetry does. One series holds at most about 6.5 KiB (a 4 KiB
-/// sketch and its tags), 10.5 KiB when it has negative values too. Queries by name merge the series of every
+/// sketch and its tags), 10.5 KiB when it has negative values too; a sign whose busiest bucket passes 2³¹ − 1
+/// values moves to 64-bit counters, 4 KiB more, rather than stop counting. Queries by name merge the series of every
 /// meter with that name. An instrument whose meter is disposed is released. It only listens: the OpenTelemetry
 /// pipeline and Prometheus still get their explicit buckets.
 /// </summary>

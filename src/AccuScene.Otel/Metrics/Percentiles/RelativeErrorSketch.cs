@@ -7,7 +7,7 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// have buckets of their own and zeros a counter, so every finite value is kept; count, sum, min and max are
 /// exact. NaN and ±∞ are counted in <see cref="NonFinite"/> and left out of everything else.
 /// <para>
-/// Memory is bounded: <see cref="MaxBuckets"/> counters (4 KiB) per sign, the negative ones allocated only when
+/// Memory is bounded: <see cref="MaxBuckets"/> counters (4 KiB; 8 KiB once one passes 2³¹ − 1) per sign, the negative ones allocated only when
 /// a negative value arrives. At α = 1% a bucket is 1/35 of an octave, so 1024 buckets span about 8.8 decades of magnitude per sign;
 /// every percentile whose value lies within 8.8 decades below the largest magnitude keeps the bound, and only
 /// those below that (folded into the lowest bucket kept, counted in <see cref="Collapsed"/>) lose it.

@@ -4,34 +4,43 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// The bucket counters of one sign of a <see cref="RelativeErrorSketch"/>: at most
 /// <see cref="RelativeErrorSketch.MaxBuckets"/> consecutive buckets. When values span more, the buckets of the
 /// smallest magnitudes are folded together, so only the percentiles among the smallest magnitudes lose accuracy.
+/// <para>
+/// The counters are 32-bit (4 KiB) until one of them would pass <see cref="int.MaxValue"/>; the store then moves
+/// to 64-bit counters (8 KiB) for good, so a busy series keeps counting instead of stopping at 2³¹ − 1 (a bucket
+/// that stopped would skew every percentile, and every window, after it).
+/// </para>
 /// Not thread-safe: the sketch holds its lock around every call.
 /// </summary>
 internal sealed class SketchStore
 {
-    private readonly int[] _counts = new int[RelativeErrorSketch.MaxBuckets];
-    private int _offset;          // bucket index of _counts[0]
-    private int _used;            // number of slots in use, from _counts[0]
+    private int[]? _narrow = new int[RelativeErrorSketch.MaxBuckets];
+    private long[]? _wide;
+    private int _offset;          // bucket index of slot 0
+    private int _used;            // number of slots in use, from slot 0
 
     /// <summary>Gets how many values were folded into the lowest bucket because the range outgrew the memory bound.</summary>
     public long Collapsed { get; private set; }
 
-    public void Increment(int index, int amount)
+    /// <summary>Gets a value indicating whether the counters are 64-bit (one of them passed <see cref="int.MaxValue"/>).</summary>
+    public bool IsWide => _wide is not null;
+
+    public void Increment(int index, long amount)
     {
         if (_used == 0)
         {
             _offset = index;
             _used = 1;
-            _counts[0] = amount;
+            this.Set(0, amount);
             return;
         }
 
         if (index < _offset)
         {
             var shift = _offset - index;
-            if (_used + shift <= _counts.Length)
+            if (_used + shift <= RelativeErrorSketch.MaxBuckets)
             {
-                Array.Copy(_counts, 0, _counts, shift, _used);
-                Array.Clear(_counts, 0, shift);
+                this.Move(0, shift, _used);
+                this.Clear(0, shift);
                 _offset = index;
                 _used += shift;
             }
@@ -42,10 +51,10 @@ internal sealed class SketchStore
                 index = _offset;
             }
         }
-        else if (index - _offset >= _counts.Length)
+        else if (index - _offset >= RelativeErrorSketch.MaxBuckets)
         {
             // No room above: fold the lowest buckets into the new lowest one to make room.
-            this.CollapseLowest(index - _offset - _counts.Length + 1);
+            this.CollapseLowest(index - _offset - RelativeErrorSketch.MaxBuckets + 1);
         }
 
         var slot = index - _offset;
@@ -54,11 +63,11 @@ internal sealed class SketchStore
             _used = slot + 1;
         }
 
-        _counts[slot] = _counts[slot] > int.MaxValue - amount ? int.MaxValue : _counts[slot] + amount;
+        this.Set(slot, this.Get(slot) + amount);
     }
 
     /// <summary>Adds another store's copied buckets.</summary>
-    public void Add(int[] counts, int offset, long collapsed)
+    public void Add(long[] counts, int offset, long collapsed)
     {
         this.Collapsed += collapsed;
         for (var i = 0; i < counts.Length; i++)
@@ -70,7 +79,24 @@ internal sealed class SketchStore
         }
     }
 
-    public (int[] Counts, int Offset) Copy() => (_counts.AsSpan(0, _used).ToArray(), _offset);
+    /// <summary>Copies the buckets in use, 64-bit whatever the store's own width.</summary>
+    public (long[] Counts, int Offset) Copy()
+    {
+        var copy = new long[_used];
+        if (_wide is not null)
+        {
+            Array.Copy(_wide, copy, _used);
+        }
+        else
+        {
+            for (var i = 0; i < _used; i++)
+            {
+                copy[i] = _narrow![i];
+            }
+        }
+
+        return (copy, _offset);
+    }
 
     private void CollapseLowest(int buckets)
     {
@@ -78,23 +104,78 @@ internal sealed class SketchStore
         var folded = 0L;
         for (var i = 0; i < fold; i++)
         {
-            folded += _counts[i];
+            folded += this.Get(i);
         }
 
         this.Collapsed += folded;
         if (fold == _used)
         {
-            Array.Clear(_counts, 0, _used);
+            this.Clear(0, _used);
             _offset += buckets;
-            _counts[0] = (int)Math.Min(folded, int.MaxValue);
             _used = 1;
+            this.Set(0, folded);
             return;
         }
 
-        Array.Copy(_counts, fold, _counts, 0, _used - fold);
-        Array.Clear(_counts, _used - fold, fold);
+        this.Move(fold, 0, _used - fold);
+        this.Clear(_used - fold, fold);
         _used -= fold;
         _offset += fold;
-        _counts[0] = (int)Math.Min(_counts[0] + folded, int.MaxValue);
+        this.Set(0, this.Get(0) + folded);
+    }
+
+    private long Get(int slot) => _wide is null ? _narrow![slot] : _wide[slot];
+
+    private void Set(int slot, long value)
+    {
+        if (_wide is not null)
+        {
+            _wide[slot] = value;
+        }
+        else if (value <= int.MaxValue)
+        {
+            _narrow![slot] = (int)value;
+        }
+        else
+        {
+            this.Widen();
+            _wide![slot] = value;
+        }
+    }
+
+    private void Widen()
+    {
+        var wide = new long[RelativeErrorSketch.MaxBuckets];
+        for (var i = 0; i < _used; i++)
+        {
+            wide[i] = _narrow![i];
+        }
+
+        _wide = wide;
+        _narrow = null;
+    }
+
+    private void Move(int from, int to, int length)
+    {
+        if (_wide is not null)
+        {
+            Array.Copy(_wide, from, _wide, to, length);
+        }
+        else
+        {
+            Array.Copy(_narrow!, from, _narrow!, to, length);
+        }
+    }
+
+    private void Clear(int start, int length)
+    {
+        if (_wide is not null)
+        {
+            Array.Clear(_wide, start, length);
+        }
+        else
+        {
+            Array.Clear(_narrow!, start, length);
+        }
     }
 }

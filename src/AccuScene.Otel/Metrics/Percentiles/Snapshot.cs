@@ -12,7 +12,7 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// <param name="Min">The smallest, or +∞ when empty.</param>
 /// <param name="Max">The largest, or −∞ when empty.</param>
 internal readonly record struct Snapshot(
-    SketchMapping Mapping, int[] Positive, int PositiveOffset, int[] Negative, int NegativeOffset, long ZeroCount, long Count, double Sum, double Min, double Max)
+    SketchMapping Mapping, long[] Positive, int PositiveOffset, long[] Negative, int NegativeOffset, long ZeroCount, long Count, double Sum, double Min, double Max)
 {
     /// <summary>Gets how many NaN or infinite values were left out.</summary>
     public long NonFinite { get; init; }
@@ -82,19 +82,19 @@ internal readonly record struct Snapshot(
         return this.Max;
     }
 
-    private static (int[] Counts, int Offset, long Total) Subtract(int[] now, int nowOffset, int[] then, int thenOffset)
+    private static (long[] Counts, int Offset, long Total) Subtract(long[] now, int nowOffset, long[] then, int thenOffset)
     {
         if (now.Length == 0)
         {
             return ([], 0, 0);
         }
 
-        var counts = new int[now.Length];
+        var counts = new long[now.Length];
         var total = 0L;
         for (var i = 0; i < counts.Length; i++)
         {
             var index = nowOffset + i - thenOffset;
-            long before = index >= 0 && index < then.Length ? then[index] : 0;
+            var before = index >= 0 && index < then.Length ? then[index] : 0;
             if (i == 0)
             {
                 // Buckets below the current lowest one were folded into it since: their earlier counts are in it too.
@@ -104,7 +104,7 @@ internal readonly record struct Snapshot(
                 }
             }
 
-            counts[i] = (int)Math.Max(now[i] - before, 0);
+            counts[i] = Math.Max(now[i] - before, 0);
             total += counts[i];
         }
 

@@ -26,6 +26,14 @@ internal sealed class SketchStore
 
     public void Increment(int index, long amount)
     {
+        // The usual case, once the range is known: a bucket in use, 32-bit, with room.
+        var inUse = index - _offset;
+        if (_narrow is { } narrow && (uint)inUse < (uint)_used && amount <= int.MaxValue - narrow[inUse])
+        {
+            narrow[inUse] += (int)amount;
+            return;
+        }
+
         if (_used == 0)
         {
             _offset = index;

@@ -9,6 +9,7 @@ using AccuScene.Otel.AspNetCore;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,6 +41,13 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
         sdk.MapGet(string.Empty, async context =>
         {
+            // A page of another site, or a rebound host name, reads no alerts (as the dashboard refuses them).
+            if (EndpointGuards.BrowserRefusal(context) is { } refusal)
+            {
+                await Answer(context, StatusCodes.Status403Forbidden, refusal).ConfigureAwait(false);
+                return;
+            }
+
             // With no rules configured the answer is the same document, empty: a client need not tell "no
             // rules" from "nothing firing".
             var engine = context.RequestServices.GetService<AccuSceneAlertEngine>() ?? NoRules;
@@ -56,15 +64,16 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     /// <summary>Acknowledges the alert in the route value <c>id</c>; shared by <c>/alerts</c> and the dashboard.</summary>
     internal static async Task AcknowledgeAsync(HttpContext context)
     {
-        if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
-        {
-            await Answer(context, StatusCodes.Status404NotFound, "No alert rules are configured (AccuScene:Alerts:Rules).").ConfigureAwait(false);
-            return;
-        }
-
+        // The guards first: a caller they refuse learns nothing of the configuration.
         if (Refusal(context) is { } refusal)
         {
             await Answer(context, refusal.Status, refusal.Reason).ConfigureAwait(false);
+            return;
+        }
+
+        if (context.RequestServices.GetService<AccuSceneAlertEngine>() is not { } engine)
+        {
+            await Answer(context, StatusCodes.Status404NotFound, "No alert engine is registered (AddAccuScene()).").ConfigureAwait(false);
             return;
         }
 
@@ -99,7 +108,11 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
 
     private static async Task<(string By, string? Comment, string? Error)> ReadBodyAsync(HttpContext context)
     {
-        if (context.Request.ContentLength is null or 0 && context.Request.Headers.TransferEncoding.Count == 0)
+        // Whether a body may follow, as the server knows it: HTTP/2 and HTTP/3 send a body of unknown length with
+        // neither Content-Length nor Transfer-Encoding.
+        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+            ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
+        if (!canHaveBody)
         {
             return ("anonymous", null, null);
         }
@@ -115,6 +128,11 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         if (read > MaxBodyBytes)
         {
             return (string.Empty, null, $"The body must be at most {MaxBodyBytes} bytes.");
+        }
+
+        if (read == 0)
+        {
+            return ("anonymous", null, null);
         }
 
         try

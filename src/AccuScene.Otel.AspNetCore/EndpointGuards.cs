@@ -11,11 +11,42 @@ namespace AccuScene.Otel.AspNetCore;
 /// <summary>Checks shared by the alert, dashboard, event and profiling endpoints.</summary>
 internal static class EndpointGuards
 {
-    /// <summary>Whether every address the server listens on is loopback (then acknowledging needs no token).</summary>
+    // What a reverse proxy adds: a request that carries one came from beyond the proxy, whatever the socket says.
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
+
+    /// <summary>Whether every address the server listens on is loopback (the Host check against DNS rebinding applies then).</summary>
     public static bool ListensOnLoopbackOnly(HttpContext context)
     {
         var addresses = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         return addresses.Count > 0 && addresses.All(IsLoopback);
+    }
+
+    /// <summary>
+    /// Whether the request may go without a token: the server listens on loopback only, the caller's address is
+    /// loopback (when known), the request carries no forwarding header (a reverse proxy on the same machine
+    /// makes an outside request arrive from 127.0.0.1), and <c>AccuScene:Endpoints:RequireTokens</c> is off.
+    /// </summary>
+    public static bool IsLocalRequest(HttpContext context)
+    {
+        if (context.RequestServices.GetService<AccuSceneOptions>()?.Endpoints.RequireTokens == true || !ListensOnLoopbackOnly(context))
+        {
+            return false;
+        }
+
+        if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+        {
+            return false;
+        }
+
+        foreach (var header in ForwardingHeaders)
+        {
+            if (context.Request.Headers.ContainsKey(header))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static bool IsLoopback(string address)
@@ -53,20 +84,20 @@ internal static class EndpointGuards
     }
 
     /// <summary>
-    /// Beyond loopback, requires <c>Authorization: Bearer &lt;token&gt;</c> with the token configured at
-    /// <paramref name="key"/>; without one configured there, refuses. On a loopback-only server, allows.
+    /// Unless the request is local (<see cref="IsLocalRequest"/>), requires <c>Authorization: Bearer &lt;token&gt;</c>
+    /// with the token configured at <paramref name="key"/>; without one configured there, refuses.
     /// </summary>
     /// <returns>The status and reason to refuse with, or <see langword="null"/>.</returns>
     public static (int Status, string Reason)? TokenRefusal(HttpContext context, string? token, string key, string action)
     {
-        if (ListensOnLoopbackOnly(context))
+        if (IsLocalRequest(context))
         {
             return null;
         }
 
         if (string.IsNullOrEmpty(token))
         {
-            return (StatusCodes.Status403Forbidden, $"The server listens beyond loopback, so {action} needs {key} to be set.");
+            return (StatusCodes.Status403Forbidden, $"The request is not a local one (the server listens beyond loopback, the request came through a proxy, or AccuScene:Endpoints:RequireTokens is on), so {action} needs {key} to be set.");
         }
 
         if (Presents(context, token))
@@ -79,11 +110,12 @@ internal static class EndpointGuards
     }
 
     /// <summary>
-    /// Whether the request may read what <c>/events</c> serves: on a loopback-only server always; beyond loopback
-    /// only with <c>Authorization: Bearer &lt;token&gt;</c> and <paramref name="token"/> configured. Answers nothing.
+    /// Whether the request may read what <c>/events</c> serves: a local request (<see cref="IsLocalRequest"/>)
+    /// always; any other only with <c>Authorization: Bearer &lt;token&gt;</c> and <paramref name="token"/> configured.
+    /// Answers nothing.
     /// </summary>
     public static bool MayRead(HttpContext context, string? token) =>
-        ListensOnLoopbackOnly(context) || (!string.IsNullOrEmpty(token) && Presents(context, token));
+        IsLocalRequest(context) || (!string.IsNullOrEmpty(token) && Presents(context, token));
 
     private static bool Presents(HttpContext context, string token)
     {

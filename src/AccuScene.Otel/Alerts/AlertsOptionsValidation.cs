@@ -9,6 +9,7 @@ internal static class AlertsOptionsValidation
     public static void Validate(AccuSceneAlertsOptions alerts, string root, List<string> failures)
     {
         var key = $"{root}:Alerts";
+        OptionChecks.RequireTokenIfSet(alerts.AcknowledgeToken, $"{key}:AcknowledgeToken", failures);
         ValidateChannels(alerts, key, failures);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < alerts.Rules.Count; i++)

@@ -4,9 +4,16 @@ namespace AccuScene.Otel;
 public sealed class AccuSceneEndpointsOptions
 {
     /// <summary>
-    /// Gets or sets the bearer token <c>GET /events</c> and <c>GET /profiling</c> require when the server listens
-    /// beyond loopback; there, without a token set, they answer 403. On a loopback-only server no token is needed.
-    /// Default: none.
+    /// Gets or sets the bearer token <c>GET /events</c> and <c>GET /profiling</c> require of a request that is not
+    /// local; without a token set, they answer 403 to it. A local request (a loopback-only server, a loopback
+    /// caller, no forwarding header) needs none, unless <see cref="RequireTokens"/> is on. Default: none.
     /// </summary>
     public string? ReadToken { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every request needs the tokens, local ones too: for a server behind a
+    /// reverse proxy on the same machine that adds no <c>Forwarded</c> or <c>X-Forwarded-*</c> header, whose outside
+    /// requests would otherwise look local. Default: <see langword="false"/>.
+    /// </summary>
+    public bool RequireTokens { get; set; }
 }

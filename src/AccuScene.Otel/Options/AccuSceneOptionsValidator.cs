@@ -57,7 +57,7 @@ internal sealed class AccuSceneOptionsValidator : IValidateOptions<AccuSceneOpti
         HealthOptionsValidation.Validate(options.Health, root, failures);
         AlertsOptionsValidation.Validate(options.Alerts, root, failures);
         DashboardOptionsValidation.Validate(options.Dashboard, root, failures);
-        OptionChecks.RequireNonBlankIfSet(options.Endpoints.ReadToken, $"{root}:Endpoints:ReadToken", failures);
+        OptionChecks.RequireTokenIfSet(options.Endpoints.ReadToken, $"{root}:Endpoints:ReadToken", failures);
         if (!Enum.IsDefined(options.Events.MinimumLevel))
         {
             failures.Add($"{root}:Events:MinimumLevel must be one of Trace, Debug, Information, Warning, Error, Critical or None; it is {options.Events.MinimumLevel}.");

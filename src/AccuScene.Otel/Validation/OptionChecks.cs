@@ -11,6 +11,16 @@ internal static class OptionChecks
         }
     }
 
+    /// <summary>A bearer token, when set, is not blank and has no surrounding whitespace (a presented token is trimmed, so it could never match).</summary>
+    public static void RequireTokenIfSet(string? value, string key, List<string> failures)
+    {
+        RequireNonBlankIfSet(value, key, failures);
+        if (!string.IsNullOrWhiteSpace(value) && value.Trim().Length != value.Length)
+        {
+            failures.Add($"{key} must not begin or end with whitespace (a line break from a secret file, say): a presented token is trimmed, so it could never match.");
+        }
+    }
+
     public static bool IsHttpUrl(Uri uri) =>
         uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

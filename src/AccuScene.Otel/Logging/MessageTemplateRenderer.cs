@@ -56,8 +56,10 @@ internal static class MessageTemplateRenderer
                 hole = hole[..comma];
             }
 
-            var name = hole.TrimStart("@$").Trim();
-            var text = Lookup(attributes, name, out var value) ? Format(value, format) : template.Substring(i, close - i + 1);
+            // Microsoft.Extensions.Logging keeps a hole's @ or $ in the argument's name ({@User} is "@User").
+            var name = hole.Trim();
+            var found = Lookup(attributes, name, out var value) || Lookup(attributes, name.TrimStart("@$"), out value);
+            var text = found ? Format(value, format) : template.Substring(i, close - i + 1);
             result.Append(alignment >= 0 ? text.PadLeft(alignment) : text.PadRight(-alignment));
             i = close + 1;
         }
@@ -80,10 +82,13 @@ internal static class MessageTemplateRenderer
         return false;
     }
 
+    // As Microsoft.Extensions.Logging formats an argument: a list as its items joined by ", ".
     private static string Format(object? value, string? format) => value switch
     {
         null => "(null)",
+        string text => text,
         IFormattable formattable => formattable.ToString(format, CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable items => string.Join(", ", items.Cast<object?>().Select(item => Format(item, format))),
         _ => LogRecordText.ToInvariantString(value),
     };
 }

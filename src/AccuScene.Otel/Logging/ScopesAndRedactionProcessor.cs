@@ -1,3 +1,4 @@
+using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Processing;
 using AccuScene.Otel.Redaction;
 using Microsoft.Extensions.Logging;
@@ -90,7 +91,23 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
         return scopes;
     }
 
+    // A scope that throws while it is read (a template with more holes than arguments, a collection changed by
+    // another thread) is left out and counted; the record, and its masking, go on without it.
     private static void AddScope(object? scope, List<KeyValuePair<string, object?>> list)
+    {
+        var before = list.Count;
+        try
+        {
+            AddScopeItems(scope, list);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            list.RemoveRange(before, list.Count - before);
+            AccuSceneSelfDiagnostics.ProcessorFailed("scopes-and-redaction", "scope", ex);
+        }
+    }
+
+    private static void AddScopeItems(object? scope, List<KeyValuePair<string, object?>> list)
     {
         switch (scope)
         {
@@ -116,6 +133,14 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
                     {
                         list.Add(pair);
                     }
+                }
+
+                return;
+            case IEnumerable<KeyValuePair<string, string?>> texts:
+                // A Dictionary<string, string>: its values by key too, so they are masked by key as well.
+                foreach (var (key, value) in texts)
+                {
+                    list.Add(new(key, value));
                 }
 
                 return;

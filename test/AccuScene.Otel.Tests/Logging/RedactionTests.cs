@@ -97,6 +97,49 @@ public class RedactionTests
         });
     }
 
+    [Test]
+    public void AScopeThatThrowsWhenRead_IsLeftOut_AndTheRecordIsStillMasked()
+    {
+        // A scope template with more holes than arguments throws when its second item is read.
+        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAccuScene();
+        services.ConfigureOpenTelemetryLoggerProvider(p => p.AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported))));
+        using (var provider = services.BuildServiceProvider())
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("C");
+#pragma warning disable CA2017 // the mismatch is the point: this scope throws when read
+            using (logger.BeginScope("Order {OrderId} for {Customer}", 42))
+#pragma warning restore CA2017
+            using (logger.BeginScope(new Dictionary<string, string> { ["api_key"] = "k-9", ["scene.id"] = "scene-4" }))
+            {
+                logger.LogInformation("Login {User} with {Password}", "ada", "hunter2");
+            }
+        }
+
+        var (message, attributes) = exported.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(message, Is.EqualTo("Login ada with [REDACTED]"));
+            Assert.That(attributes["Password"], Is.EqualTo("[REDACTED]"));
+            Assert.That(attributes.ContainsKey("OrderId"), Is.False, "the scope that threw is left out whole");
+            Assert.That(attributes["api_key"], Is.EqualTo("[REDACTED]"), "a Dictionary<string, string> scope is masked by key");
+            Assert.That(attributes["scene.id"], Is.EqualTo("scene-4"));
+        });
+    }
+
+    [Test]
+    public void AMessageRenderedAgain_KeepsDestructuredHolesAndListsAsLoggingWritesThem()
+    {
+        using var capture = new LogCapture("json");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Redaction");
+        logger.LogInformation("User {@User} in {Scenes} set {Password}", "ada", new[] { "s1", "s2" }, "hunter2");
+
+        using var json = JsonDocument.Parse(capture.Lines.Single());
+        Assert.That(json.RootElement.GetProperty("message").GetString(), Is.EqualTo("User ada in s1, s2 set [REDACTED]"));
+    }
+
     private sealed class CapturingExporter(List<(string? Message, Dictionary<string, object?> Attributes)> exported) : BaseExporter<LogRecord>
     {
         public override ExportResult Export(in Batch<LogRecord> batch)

@@ -5,6 +5,26 @@ namespace AccuScene.Otel.Logging;
 /// <summary>Rolling to the next file, and retention of the rolled ones by count and age.</summary>
 internal sealed partial class RollingFileSink
 {
+    /// <summary>
+    /// Rolls before a line of <paramref name="lineLength"/> bytes would overflow the file. When the roll fails (a
+    /// rename refused, say) the lines keep going into the active file, up to twice its size limit, and the roll
+    /// is tried again a second later; only past that are lines dropped (and counted).
+    /// </summary>
+    private bool RollOrOverrun(int lineLength)
+    {
+        if (_time.GetUtcNow() >= _rollRetryAt && this.TryRoll())
+        {
+            return true;
+        }
+
+        if (_stream is null && !this.TryOpen())
+        {
+            return false;
+        }
+
+        return _length + lineLength <= 2 * _maxBytes;
+    }
+
     private bool TryRoll()
     {
         if (!this.TryFlushBuffer())
@@ -28,14 +48,25 @@ internal sealed partial class RollingFileSink
             }
 
             File.Move(_names.ActivePath, target);
-            Interlocked.Increment(ref _rolls);
-            this.ApplyRetention(_names.FindRolled());
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _lastError = ex;
-            _retryAt = _time.GetUtcNow() + RetryDelay;
+            _rollRetryAt = _time.GetUtcNow() + RetryDelay;
+            Interlocked.Increment(ref _rollFailures);
+            AccuSceneEventSource.Log.LogOutputFailed(OutputName, "roll_failed", 0, ex);
             return false;
+        }
+
+        Interlocked.Increment(ref _rolls);
+        try
+        {
+            this.ApplyRetention(_names.FindRolled());
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The roll itself is done; the next one lists the directory again.
+            AccuSceneEventSource.Log.LogOutputFailed(OutputName, "retention_failed", 0, ex);
         }
 
         return this.TryOpen();

@@ -18,9 +18,6 @@ internal sealed partial class RollingFileSink : IDisposable
     private const int BufferSize = 64 * 1024;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    // One writer per file in this process: two sinks on one path would overwrite each other's lines.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RollingFileSink> ActivePaths = new(StringComparer.Ordinal);
-
     private readonly Lock _gate = new();
     private readonly RollingFileNames _names;
     private readonly long _maxBytes;
@@ -36,11 +33,13 @@ internal sealed partial class RollingFileSink : IDisposable
     private long _length;
     private long _nextSequence = -1;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _rollRetryAt = DateTimeOffset.MinValue;
+    private long _rollFailures;
     private Exception? _lastError;
     private long _dropped;
     private long _rolls;
     private bool _disposed;
-    private readonly bool _pathInUse;
+    private bool _pathInUse;
 
     public RollingFileSink(AccuSceneFileLogOptions options, TimeProvider time, Func<string, Stream>? open = null)
     {
@@ -60,6 +59,9 @@ internal sealed partial class RollingFileSink : IDisposable
     /// <summary>Gets how many times the active file rolled.</summary>
     public long Rolls => Interlocked.Read(ref _rolls);
 
+    /// <summary>Gets how many rolls failed (the lines then went on into the active file, up to twice its limit).</summary>
+    public long RollFailures => Interlocked.Read(ref _rollFailures);
+
     /// <summary>Appends one line, which must end with a line feed. Returns <see langword="false"/> when it was dropped (and counted).</summary>
     public bool Append(ReadOnlySpan<byte> line)
     {
@@ -71,7 +73,7 @@ internal sealed partial class RollingFileSink : IDisposable
                 return false;
             }
 
-            if (_pathInUse)
+            if (_pathInUse && !this.TryClaimPath())
             {
                 this.Drop(1, "path_in_use", null);
                 return false;
@@ -83,7 +85,7 @@ internal sealed partial class RollingFileSink : IDisposable
                 return false;
             }
 
-            if (_length > 0 && _length + line.Length > _maxBytes && !this.TryRoll())
+            if (_length > 0 && _length + line.Length > _maxBytes && !this.RollOrOverrun(line.Length))
             {
                 this.Drop(1, "roll_failed", _lastError);
                 return false;

@@ -41,6 +41,69 @@ public class RollingFileSinkTests
     }
 
     [Test]
+    public void AFailedRoll_KeepsTheLinesInTheActiveFile_UpToTwiceTheLimit_AndRollsOnceItCan()
+    {
+        // Directories where the rolled files would go make every rename fail.
+        var blockers = Enumerable.Range(1, 5).Select(i => Path.Combine(_directory, $"app.{i:D6}.log")).ToList();
+        blockers.ForEach(b => Directory.CreateDirectory(b));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var written = new List<bool>();
+        long droppedWhileBlocked, failures, rollsWhileBlocked;
+        using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 10, time: time))
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                written.Add(sink.Append(Line(i, 100))); // about 6 KB: over the limit, under twice it
+            }
+
+            (droppedWhileBlocked, failures, rollsWhileBlocked) = (sink.DroppedLines, sink.RollFailures, sink.Rolls);
+            for (var i = 60; i < 100; i++)
+            {
+                sink.Append(Line(i, 100)); // past twice the limit: dropped and counted
+            }
+
+            Assert.That(sink.DroppedLines, Is.GreaterThan(0));
+            blockers.ForEach(b => Directory.Delete(b));
+            time.Advance(TimeSpan.FromSeconds(2));
+            Assert.That(sink.Append(Line(100, 100)), Is.True);
+            Assert.That(sink.Rolls, Is.EqualTo(1), "the roll is tried again, and succeeds");
+        }
+
+        var rolled = Directory.GetFiles(_directory, "app.0*.log").Single();
+        var numbers = File.ReadAllLines(rolled).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32()).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(written, Has.All.True, "no line is lost while the roll fails");
+            Assert.That(droppedWhileBlocked, Is.Zero);
+            Assert.That(failures, Is.EqualTo(1), "tried once a second, not once a line");
+            Assert.That(rollsWhileBlocked, Is.Zero);
+            Assert.That(numbers.Take(60), Is.EqualTo(Enumerable.Range(0, 60)));
+            Assert.That(new FileInfo(rolled).Length, Is.LessThanOrEqualTo(2 * 4096));
+        });
+    }
+
+    [Test]
+    public void ASinkCreatedWhileItsPathWasInUse_WritesOnceTheOtherOneIsDisposed()
+    {
+        var first = this.CreateSink(maxBytes: 4096, maxFiles: 10);
+        using var second = this.CreateSink(maxBytes: 4096, maxFiles: 10);
+        first.Append(Line(0, 10));
+        var whileInUse = second.Append(Line(1, 10));
+        first.Dispose();
+        var afterwards = second.Append(Line(2, 10));
+        second.Flush();
+
+        var numbers = File.ReadAllLines(Path.Combine(_directory, "app.log")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32());
+        Assert.Multiple(() =>
+        {
+            Assert.That(whileInUse, Is.False);
+            Assert.That(second.DroppedLines, Is.EqualTo(1));
+            Assert.That(afterwards, Is.True);
+            Assert.That(numbers, Is.EqualTo(new[] { 0, 2 }));
+        });
+    }
+
+    [Test]
     public void ALineLargerThanTheLimit_GetsAFileOfItsOwn()
     {
         using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 10))

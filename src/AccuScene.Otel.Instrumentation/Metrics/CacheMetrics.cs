@@ -17,6 +17,7 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
 
     private readonly ConcurrentDictionary<string, HitCounts> _byCache = new(StringComparer.Ordinal);
     private readonly HitCounts _overflow = new();
+    private int _tracked;
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
     private readonly Gauge<long> _items;
@@ -72,10 +73,29 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
 
     // Bounded like OpenTelemetry's own cardinality limit: past MaxTrackedCaches names, one overflow entry. A name
     // longer than 256 characters is not tracked by name either, so the table stays bounded in bytes too.
-    private HitCounts Counts(string cacheName) =>
-        _byCache.TryGetValue(cacheName, out var counts) ? counts
-        : _byCache.Count >= MaxTrackedCaches || cacheName.Length > 256 ? _overflow
-        : _byCache.GetOrAdd(cacheName, static _ => new HitCounts());
+    // The count is kept here: ConcurrentDictionary.Count takes every lock of the dictionary, on every lookup of an
+    // untracked name once the table is full.
+    private HitCounts Counts(string cacheName)
+    {
+        if (_byCache.TryGetValue(cacheName, out var counts))
+        {
+            return counts;
+        }
+
+        if (cacheName.Length > 256 || Volatile.Read(ref _tracked) >= MaxTrackedCaches)
+        {
+            return _overflow;
+        }
+
+        var added = new HitCounts();
+        if (_byCache.TryAdd(cacheName, added))
+        {
+            Interlocked.Increment(ref _tracked);
+            return added;
+        }
+
+        return _byCache.TryGetValue(cacheName, out counts) ? counts : _overflow;
+    }
 
     private IEnumerable<Measurement<double>> ObserveHitRatio()
     {

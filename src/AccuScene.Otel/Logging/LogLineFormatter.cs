@@ -45,7 +45,9 @@ internal sealed class LogLineFormatter
 /// </summary>
 internal sealed class LineBuffer
 {
-    private const int MaxRetainedBytes = 1 << 20;
+    // What a thread keeps between lines: a buffer grown past this for a long line is let go, so threads hold at
+    // most 64 KiB each however long the lines they once wrote.
+    private const int MaxRetainedBytes = 64 * 1024;
 
     [ThreadStatic]
     private static LineBuffer? _threadBuffer;

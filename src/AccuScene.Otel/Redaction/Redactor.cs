@@ -16,6 +16,7 @@ internal sealed class Redactor
 
     private readonly string[] _keys;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _decisions = new(StringComparer.Ordinal);
+    private int _cached;
 
     public Redactor(IEnumerable<string> keys)
     {
@@ -76,10 +77,11 @@ internal sealed class Redactor
             }
         }
 
-        // Only ordinary keys are remembered, so the cache stays bounded in bytes as well as entries.
-        if (key.Length <= MaxCachedKeyLength && _decisions.Count < MaxCachedKeys)
+        // Only ordinary keys are remembered, so the cache stays bounded in bytes as well as entries. The count is
+        // kept here: ConcurrentDictionary.Count takes every lock of the dictionary.
+        if (key.Length <= MaxCachedKeyLength && Volatile.Read(ref _cached) < MaxCachedKeys && _decisions.TryAdd(key, sensitive))
         {
-            _decisions.TryAdd(key, sensitive);
+            Interlocked.Increment(ref _cached);
         }
 
         return sensitive;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using AccuScene.Otel.Instrumentation.Events;
@@ -10,6 +11,26 @@ public class LogLineFormatTests
 {
     private const string SourceName = "AccuScene.Tests.Logging";
     private static readonly ActivitySource Source = new(SourceName);
+
+    [Test]
+    public void AThreadKeepsItsLineBuffer_UnlessALongLineGrewItPast64KiB()
+    {
+        var first = LineBuffer.Rent();
+        first.Bytes.Write<byte>(new byte[1000]);
+        LineBuffer.Return(first);
+        var again = LineBuffer.Rent();
+        again.Bytes.Clear();
+        again.Bytes.Write<byte>(new byte[100_000]);
+        LineBuffer.Return(again);
+        var afterLong = LineBuffer.Rent();
+        LineBuffer.Return(afterLong);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again, Is.SameAs(first), "reused for ordinary lines");
+            Assert.That(afterLong, Is.Not.SameAs(again), "a buffer grown past 64 KiB is let go");
+        });
+    }
 
     [Test]
     public void Json_HasTheSchemaWithTraceContextAttributesScopesAndException()

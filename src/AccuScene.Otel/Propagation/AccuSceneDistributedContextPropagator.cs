@@ -72,6 +72,10 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
                     {
                         setter(carrier, entries[i].Header, value!);
                     }
+                    else
+                    {
+                        AccuSceneSelfDiagnostics.Rejected(entries[i].Header);
+                    }
                 }
             }
 
@@ -83,9 +87,16 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
 
         for (var i = 0; i < entries.Length; i++)
         {
-            if (!found[i] && Baggage.GetBaggage(entries[i].Key) is { } value && PropagatedHeaders.IsValidValue(value))
+            if (!found[i] && Baggage.GetBaggage(entries[i].Key) is { } value)
             {
-                setter(carrier, entries[i].Header, value);
+                if (PropagatedHeaders.IsValidValue(value))
+                {
+                    setter(carrier, entries[i].Header, value);
+                }
+                else
+                {
+                    AccuSceneSelfDiagnostics.Rejected(entries[i].Header);
+                }
             }
         }
     }
@@ -99,6 +110,13 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             _w3c.ExtractTraceIdAndState(carrier, getter, out var parent, out var state);
             if (parent is null)
             {
+                // .NET's propagator hands back nothing both for no traceparent and for one it refused (upper-case
+                // hex, a zero id, a wrong length): only the header itself tells them apart. Read only on this path.
+                if (getter is not null && HasHeader(carrier, getter, TraceParentHeader))
+                {
+                    AccuSceneSelfDiagnostics.Rejected("traceparent");
+                }
+
                 return;
             }
 
@@ -126,6 +144,14 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             traceId = null;
             traceState = null;
         }
+    }
+
+    private const string TraceParentHeader = "traceparent";
+
+    private static bool HasHeader(object? carrier, PropagatorGetterCallback getter, string name)
+    {
+        getter(carrier, name, out var value, out var values);
+        return !string.IsNullOrEmpty(value) || values?.Any(v => !string.IsNullOrEmpty(v)) == true;
     }
 
     public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter)

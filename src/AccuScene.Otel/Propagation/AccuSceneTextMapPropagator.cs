@@ -47,23 +47,37 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
     {
         // Activity baggage (what System.Diagnostics propagates) joins OpenTelemetry's, so both
         // propagators send the same baggage; OpenTelemetry's value wins for a key in both.
+        // Added in one step: each SetBaggage copies the whole set. The activity's nearest value of a key wins.
         var baggage = context.Baggage;
         if (Activity.Current is { } activity)
         {
+            List<KeyValuePair<string, string?>>? missing = null;
             foreach (var (key, value) in activity.Baggage)
             {
-                if (value is not null && baggage.GetBaggage(key) is null)
+                if (value is not null && baggage.GetBaggage(key) is null && !(missing?.Exists(m => m.Key == key) ?? false))
                 {
-                    baggage = baggage.SetBaggage(key, value);
+                    (missing ??= []).Add(new(key, value));
                 }
+            }
+
+            if (missing is not null)
+            {
+                baggage = baggage.SetBaggage(missing);
             }
         }
 
         foreach (var (header, key) in _headers.Entries)
         {
-            if (baggage.GetBaggage(key) is { } value && PropagatedHeaders.IsValidValue(value))
+            if (baggage.GetBaggage(key) is { } value)
             {
-                setter(carrier, header, value);
+                if (PropagatedHeaders.IsValidValue(value))
+                {
+                    setter(carrier, header, value);
+                }
+                else
+                {
+                    AccuSceneSelfDiagnostics.Rejected(header);
+                }
             }
         }
 

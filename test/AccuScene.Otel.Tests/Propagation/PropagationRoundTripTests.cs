@@ -214,4 +214,59 @@ public class PropagationRoundTripTests
 
         Assert.That(baggage, Is.Null.Or.Empty);
     }
+
+    [TestCase("00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01")]
+    [TestCase("00-00000000000000000000000000000000-b7ad6b7169203331-01")]
+    [TestCase("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331")]
+    public void ARefusedTraceparent_IsCounted(string traceparent)
+    {
+        using var collector = new MetricCollector<long>(AccuSceneSelfDiagnostics.PropagationRejected);
+        var carrier = new HeaderCarrier { ["traceparent"] = traceparent };
+
+        new AccuSceneDistributedContextPropagator(Headers).ExtractTraceIdAndState(carrier, HeaderCarrier.Getter, out var traceId, out _);
+        new AccuSceneDistributedContextPropagator(Headers).ExtractTraceIdAndState(new HeaderCarrier(), HeaderCarrier.Getter, out var none, out _);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(traceId, Is.Null);
+            Assert.That(none, Is.Null);
+            Assert.That(collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["field"], "traceparent")).Sum(m => m.Value), Is.EqualTo(1), "the refused one, not the missing one");
+        });
+    }
+
+    [Test]
+    public void AnIdThatCannotBeSent_IsCountedWhenItIsLeftOut()
+    {
+        using var collector = new MetricCollector<long>(AccuSceneSelfDiagnostics.PropagationRejected);
+        using var activity = new Activity("client").SetIdFormat(ActivityIdFormat.W3C).Start();
+        activity.SetBaggage(AccuSceneAttributes.SceneId, "scene 42"); // a space: not a valid header value
+        var distributed = new HeaderCarrier();
+        var textMap = new HeaderCarrier();
+
+        new AccuSceneDistributedContextPropagator(Headers).Inject(activity, distributed, HeaderCarrier.Setter);
+        new AccuSceneTextMapPropagator(Headers).Inject(new PropagationContext(activity.Context, default), textMap, HeaderCarrier.Set);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(distributed.ContainsKey("x-accuscene-scene-id"), Is.False);
+            Assert.That(textMap.ContainsKey("x-accuscene-scene-id"), Is.False);
+            Assert.That(collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["field"], "x-accuscene-scene-id")).Sum(m => m.Value), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public void TheTextMapPropagator_SendsTheNearestActivitysValueOfABaggageKey()
+    {
+        using var parent = new Activity("parent").SetIdFormat(ActivityIdFormat.W3C).Start();
+        parent.SetBaggage("k", "outer");
+        parent.SetBaggage("only.parent", "p");
+        using var child = new Activity("child").SetIdFormat(ActivityIdFormat.W3C).Start();
+        child.SetBaggage("k", "inner");
+        var carrier = new HeaderCarrier();
+
+        new AccuSceneTextMapPropagator(Headers).Inject(new PropagationContext(child.Context, default), carrier, HeaderCarrier.Set);
+
+        var baggage = carrier["baggage"].Replace(" ", "", StringComparison.Ordinal).Split(',');
+        Assert.That(baggage, Is.EquivalentTo(new[] { "k=inner", "only.parent=p" }));
+    }
 }

@@ -21,6 +21,9 @@ internal static class SemanticConventions
     /// <summary><c>http.request.method</c>.</summary>
     public const string HttpRequestMethod = "http.request.method";
 
+    /// <summary><c>http.request.method_original</c>: the method as sent, when <c>http.request.method</c> differs.</summary>
+    public const string HttpRequestMethodOriginal = "http.request.method_original";
+
     /// <summary><c>http.route</c>.</summary>
     public const string HttpRoute = "http.route";
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using AccuScene.Otel.Instrumentation.Tracing;
 
 namespace AccuScene.Otel.Instrumentation.Metrics;
 
@@ -15,6 +16,9 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     public const string MeterName = "AccuScene.Api";
 
     private static readonly string[] StatusCodes = Enumerable.Range(0, 600).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    // http.response.status_code is an int, as ASP.NET Core records it; boxed once per code, not per request.
+    private static readonly object[] BoxedStatusCodes = Enumerable.Range(0, 600).Select(c => (object)c).ToArray();
 
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _requests;
@@ -37,7 +41,7 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     /// <param name="method">The HTTP method.</param>
     /// <param name="route">The route template.</param>
     public void RequestStarted(string method, string route) =>
-        _inFlight.Add(1, new TagList { { SemanticConventions.HttpRequestMethod, method }, { SemanticConventions.HttpRoute, route } });
+        _inFlight.Add(1, new TagList { { SemanticConventions.HttpRequestMethod, HttpMethods.Normalize(method) }, { SemanticConventions.HttpRoute, route } });
 
     /// <summary>Records a finished request.</summary>
     /// <param name="method">The HTTP method.</param>
@@ -47,17 +51,25 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     /// <param name="errorType">The exception type when it failed without a status, else <see langword="null"/>.</param>
     public void RequestCompleted(string method, string route, int statusCode, double durationSeconds, string? errorType = null)
     {
+        method = HttpMethods.Normalize(method);
         _inFlight.Add(-1, new TagList { { SemanticConventions.HttpRequestMethod, method }, { SemanticConventions.HttpRoute, route } });
-        var failed = errorType is not null || statusCode >= 500;
+
+        // A code outside 100-599 is no HTTP status: it gets no status tag, and counts as an error of type _OTHER.
+        var valid = statusCode is >= 100 and < 600;
+        var failed = errorType is not null || statusCode >= 500 || !valid;
         var tags = new TagList
         {
             { SemanticConventions.HttpRequestMethod, method },
             { SemanticConventions.HttpRoute, route },
-            { SemanticConventions.HttpResponseStatusCode, statusCode is >= 0 and < 600 ? StatusCodes[statusCode] : "invalid" },
         };
+        if (valid)
+        {
+            tags.Add(SemanticConventions.HttpResponseStatusCode, BoxedStatusCodes[statusCode]);
+        }
+
         if (failed)
         {
-            tags.Add(SemanticConventions.ErrorType, errorType ?? StatusCodes[Math.Clamp(statusCode, 0, 599)]);
+            tags.Add(SemanticConventions.ErrorType, errorType ?? (valid ? StatusCodes[statusCode] : HttpMethods.Other));
         }
 
         if (this.Accept(durationSeconds, "http.server.request.duration"))

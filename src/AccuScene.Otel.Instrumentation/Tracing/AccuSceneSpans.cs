@@ -123,7 +123,9 @@ public static class AccuSceneSpans
 
     /// <summary>
     /// Starts a server span for an API request handled outside ASP.NET Core (which has its own),
-    /// named <c>{method} {route}</c> as the HTTP semantic conventions ask.
+    /// named <c>{method} {route}</c> as the HTTP semantic conventions ask. A method they do not know is
+    /// recorded as <c>_OTHER</c> (the span is then named <c>HTTP {route}</c>) with the original in
+    /// <c>http.request.method_original</c>; a known one in another case is recorded in upper case.
     /// </summary>
     /// <param name="method">The HTTP method.</param>
     /// <param name="route">The route template, for example <c>/scenes/{id}</c>.</param>
@@ -137,8 +139,14 @@ public static class AccuSceneSpans
             return null;
         }
 
-        var activity = source.StartActivity(string.Concat(method, " ", route), ActivityKind.Server, parent);
-        activity?.SetTag(SemanticConventions.HttpRequestMethod, method);
+        var normalized = HttpMethods.Normalize(method);
+        var activity = source.StartActivity(string.Concat(normalized == HttpMethods.Other ? "HTTP" : normalized, " ", route), ActivityKind.Server, parent);
+        activity?.SetTag(SemanticConventions.HttpRequestMethod, normalized);
+        if (!string.Equals(normalized, method, StringComparison.Ordinal))
+        {
+            activity?.SetTag(SemanticConventions.HttpRequestMethodOriginal, method);
+        }
+
         activity?.SetTag(SemanticConventions.HttpRoute, route);
         return activity;
     }

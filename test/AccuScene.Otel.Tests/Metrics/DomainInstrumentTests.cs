@@ -156,12 +156,31 @@ public class DomainInstrumentTests
         var durations = Points(metrics["http.server.request.duration"]);
         Assert.Multiple(() =>
         {
-            Assert.That(durations.Select(p => Tags(p)["http.response.status_code"]), Is.EquivalentTo(new[] { "200", "503" }));
-            Assert.That(Tags(durations.Single(p => (string)Tags(p)["http.response.status_code"]! == "503"))["error.type"], Is.EqualTo("503"));
+            Assert.That(durations.Select(p => Tags(p)["http.response.status_code"]), Is.EquivalentTo(new object[] { 200, 503 }), "an int, as ASP.NET Core records it");
+            Assert.That(Tags(durations.Single(p => (int)Tags(p)["http.response.status_code"]! == 503))["error.type"], Is.EqualTo("503"));
             Assert.That(ExplicitBounds(durations[0]).First(), Is.EqualTo(0.005), "semantic-convention buckets");
             Assert.That(Points(metrics["accuscene.api.requests"]).Sum(p => p.GetSumLong()), Is.EqualTo(2));
             Assert.That(Points(metrics["accuscene.api.errors"]).Sum(p => p.GetSumLong()), Is.EqualTo(1));
             Assert.That(Points(metrics["accuscene.api.in_flight"]).Sum(p => p.GetSumLong()), Is.Zero);
+        });
+    }
+
+    [Test]
+    public void Api_RecordsAMethodTheConventionsDoNotKnowAsOther_AndAnImpossibleStatusAsAnError()
+    {
+        using var api = new ApiMetrics();
+        api.RequestCompleted("get", "/scenes/{id}", 200, 0.01);
+        api.RequestCompleted("FOO123", "/scenes/{id}", 200, 0.01);
+        api.RequestCompleted("BAR456", "/scenes/{id}", 200, 0.01);
+        api.RequestCompleted("GET", "/scenes/{id}", 777, 0.01);
+
+        var durations = Points(this.Collect()["http.server.request.duration"]);
+        var methods = durations.Select(p => (string)Tags(p)["http.request.method"]!).Distinct().ToList();
+        var impossible = durations.Single(p => !Tags(p).ContainsKey("http.response.status_code"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(methods, Is.EquivalentTo(new[] { "GET", "_OTHER" }), "made-up methods make no series of their own");
+            Assert.That(Tags(impossible)["error.type"], Is.EqualTo("_OTHER"));
         });
     }
 

@@ -109,6 +109,24 @@ public class SpanHelperTests
         });
     }
 
+    [TestCase("FOO123", "HTTP /x", "_OTHER", "FOO123")]
+    [TestCase("get", "GET /x", "GET", "get")]
+    [TestCase("GET", "GET /x", "GET", null)]
+    public void ApiRequest_WithAMethodTheConventionsDoNotKnow_IsRecordedAsOther(string method, string name, string recorded, string? original)
+    {
+        using (AccuSceneSpans.StartApiRequest(method, "/x"))
+        {
+        }
+
+        var span = _exported.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(span.DisplayName, Is.EqualTo(name));
+            Assert.That(span.GetTagItem("http.request.method"), Is.EqualTo(recorded));
+            Assert.That(span.GetTagItem("http.request.method_original"), Is.EqualTo(original));
+        });
+    }
+
     [Test]
     public void RecordFailure_AddsAnExceptionEventAndErrorStatus()
     {

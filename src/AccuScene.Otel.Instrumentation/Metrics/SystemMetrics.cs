@@ -20,6 +20,7 @@ public sealed class SystemMetrics : AccuSceneInstrumentSet
 
     private readonly TimeProvider _time;
     private readonly long _startedAt;
+    private readonly TimeSpan _processAgeAtStart;
     private readonly UpDownCounter<long> _sessions;
 
     /// <summary>Creates the instruments.</summary>
@@ -31,12 +32,13 @@ public sealed class SystemMetrics : AccuSceneInstrumentSet
     {
         _time = timeProvider ?? TimeProvider.System;
         _startedAt = _time.GetTimestamp();
+        _processAgeAtStart = ProcessAge(_time);
 
         _sessions = this.Meter.CreateUpDownCounter<long>(this.Name("accuscene.sessions.active"), "{session}", "User or batch sessions open now.");
         this.Meter.CreateObservableCounter("process.cpu.time", ObserveCpuTime, "s", "Total CPU seconds used by the process, by cpu.mode (user, system).");
         this.Meter.CreateObservableUpDownCounter("process.memory.usage", static () => Environment.WorkingSet, "By", "Physical memory in use by the process (working set).");
         this.Meter.CreateObservableGauge(this.Name("accuscene.process.memory.utilization"), ObserveMemoryUtilization, "1", "Working set divided by the memory available to the process.");
-        this.Meter.CreateObservableCounter("process.uptime", () => _time.GetElapsedTime(_startedAt).TotalSeconds, "s", "Time since these instruments were created.");
+        this.Meter.CreateObservableGauge("process.uptime", () => (_processAgeAtStart + _time.GetElapsedTime(_startedAt)).TotalSeconds, "s", "The time the process has been running.");
     }
 
     /// <summary>Marks a session as opened; pair with <see cref="SessionEnded"/>.</summary>
@@ -44,6 +46,22 @@ public sealed class SystemMetrics : AccuSceneInstrumentSet
 
     /// <summary>Marks a session as closed.</summary>
     public void SessionEnded() => _sessions.Add(-1);
+
+    // How long the process had run when these instruments were created; from then on the clock's own elapsed time
+    // is added, so every SystemMetrics in the process reports the same uptime.
+    private static TimeSpan ProcessAge(TimeProvider time)
+    {
+        try
+        {
+            using var process = Process.GetCurrentProcess();
+            var age = time.GetUtcNow() - new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+            return age > TimeSpan.Zero ? age : TimeSpan.Zero;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or PlatformNotSupportedException or System.ComponentModel.Win32Exception)
+        {
+            return TimeSpan.Zero; // no start time on this platform: uptime counts from these instruments
+        }
+    }
 
     private static double ObserveMemoryUtilization()
     {

@@ -12,6 +12,8 @@ public sealed class ProfilingSession
     private readonly int _maxScopes;
     private int _names;
     private readonly TimeSpan _cpuAtStart;
+    private readonly Lock _stopGate = new(); // the stop time and CPU are read together, never half-written
+    private DateTimeOffset? _stoppedAt;
     private TimeSpan? _cpuAtStop;
 
     internal ProfilingSession(string name, TimeProvider time, int maxScopes)
@@ -34,19 +36,35 @@ public sealed class ProfilingSession
     public DateTimeOffset StartedAt { get; }
 
     /// <summary>Gets when it stopped, or <see langword="null"/> while it runs.</summary>
-    public DateTimeOffset? StoppedAt { get; private set; }
+    public DateTimeOffset? StoppedAt
+    {
+        get
+        {
+            lock (_stopGate)
+            {
+                return _stoppedAt;
+            }
+        }
+    }
 
     /// <summary>Returns the session's statistics now.</summary>
     /// <returns>The summary, scopes ordered by name.</returns>
     public ProfilingSessionSummary Summarize()
     {
-        var end = this.StoppedAt ?? _time.GetUtcNow();
-        var cpu = (_cpuAtStop ?? CpuTime()) - _cpuAtStart;
+        DateTimeOffset? stoppedAt;
+        TimeSpan? cpuAtStop;
+        lock (_stopGate)
+        {
+            (stoppedAt, cpuAtStop) = (_stoppedAt, _cpuAtStop);
+        }
+
+        var end = stoppedAt ?? _time.GetUtcNow();
+        var cpu = (cpuAtStop ?? CpuTime()) - _cpuAtStart;
         return new ProfilingSessionSummary(
             this.Id,
             this.Name,
             this.StartedAt,
-            this.StoppedAt,
+            stoppedAt,
             (end - this.StartedAt).TotalMilliseconds,
             cpu.TotalMilliseconds,
             [.. _scopes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value.Summarize(s.Key))]);
@@ -81,8 +99,12 @@ public sealed class ProfilingSession
 
     internal void Stop()
     {
-        this.StoppedAt ??= _time.GetUtcNow();
-        _cpuAtStop ??= CpuTime();
+        var (now, cpu) = (_time.GetUtcNow(), CpuTime());
+        lock (_stopGate)
+        {
+            _stoppedAt ??= now;
+            _cpuAtStop ??= cpu;
+        }
     }
 
     private static TimeSpan CpuTime()

@@ -95,8 +95,14 @@ public class PercentilesTests
 
         var same = Tags(status, port);
         var equal = Tags(otherStatus, otherPort);
-        histogram.Record(0.01, same);
-        histogram.Record(0.01, equal);
+
+        // Warmed up first: the steady state is what is measured, not the runtime tiering the loop up mid-way.
+        for (var i = 0; i < 5000; i++)
+        {
+            histogram.Record(0.01, same);
+            histogram.Record(0.01, equal);
+        }
+
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
@@ -110,7 +116,7 @@ public class PercentilesTests
         {
             Assert.That(allocated, Is.Zero);
             Assert.That(series, Has.Count.EqualTo(1), "404 boxed twice is one tag set");
-            Assert.That(series.Single().Count, Is.EqualTo(2002));
+            Assert.That(series.Single().Count, Is.EqualTo(12_000));
             Assert.That(series.Single().Tags, Does.Contain(new KeyValuePair<string, string?>("http.response.status_code", "404")));
         });
     }

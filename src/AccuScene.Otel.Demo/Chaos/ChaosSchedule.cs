@@ -141,6 +141,12 @@ internal static class ChaosEndpoint
         {
             var loopbackOnly = app.Urls.Count > 0 && app.Urls.All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && IsLoopbackHost(uri.Host));
 
+            // Open without a token only to a local caller: on loopback, and not through a reverse proxy (whose
+            // outside requests also arrive from 127.0.0.1, but carry a forwarding header).
+            var local = loopbackOnly
+                && (context.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+                && !ForwardingHeaders.Any(context.Request.Headers.ContainsKey);
+
             // A page of another site (its Origin) or a rebound host name (its Host) never reaches a loopback demo's chaos.
             var origin = context.Request.Headers.Origin.ToString();
             if ((origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
@@ -151,15 +157,17 @@ internal static class ChaosEndpoint
 
             var token = configuration["Demo:ChaosToken"];
             var given = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
-            if (!loopbackOnly && (string.IsNullOrEmpty(token) || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, System.Text.Encoding.UTF8.GetBytes("Bearer " + token))))
+            if (!local && (string.IsNullOrEmpty(token) || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, System.Text.Encoding.UTF8.GetBytes("Bearer " + token))))
             {
-                return Results.Problem("The demo listens beyond loopback: POST /demo/chaos needs 'Authorization: Bearer <Demo:ChaosToken>'.", statusCode: StatusCodes.Status403Forbidden);
+                return Results.Problem("The request is not a local one (the demo listens beyond loopback, or it came through a proxy): POST /demo/chaos needs 'Authorization: Bearer <Demo:ChaosToken>'.", statusCode: StatusCodes.Status403Forbidden);
             }
 
             return chaos.TryStart(lifetime.ApplicationStopping)
                 ? Results.Accepted(value: new ChaosStarted((int)ChaosControl.Outage.TotalSeconds))
                 : Results.Conflict(new ChaosStarted(0));
         });
+
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
 
     private static bool IsLoopbackHost(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)

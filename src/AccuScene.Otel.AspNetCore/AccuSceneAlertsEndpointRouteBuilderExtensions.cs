@@ -24,9 +24,11 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>GET {pattern}</c> (active and recent alerts with statistics, as JSON) and
     /// <c>POST {pattern}/{id}/ack</c> with an optional JSON body <c>{ "by": "…", "comment": "…" }</c>.
-    /// Acknowledging needs <c>Authorization: Bearer &lt;AccuScene:Alerts:AcknowledgeToken&gt;</c> when the server
-    /// listens on any address beyond loopback; on loopback alone it is open to local tools, but a request from a
-    /// browser page of another origin (its <c>Origin</c>, or a <c>Host</c> that is not a loopback name) is refused.
+    /// Acknowledging needs <c>Authorization: Bearer &lt;AccuScene:Alerts:AcknowledgeToken&gt;</c> for a request that
+    /// is not local (the server listens beyond loopback, the caller is not on loopback, a forwarding header shows a
+    /// reverse proxy, or <c>AccuScene:Endpoints:RequireTokens</c> is on); a local tool needs none. Both routes refuse
+    /// a request from a browser page of another origin (its <c>Origin</c>, or on a loopback-only server a
+    /// <c>Host</c> that is not a loopback name).
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <param name="pattern">The path. Default <c>/alerts</c>.</param>

@@ -12,9 +12,11 @@ namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
 /// Maps the read-only event and profiling endpoints. Like the dashboard, they refuse (403) a request from
-/// another origin's page and, on a loopback-only server, a Host that is not a loopback name. On a server that
-/// listens beyond loopback they require <c>Authorization: Bearer &lt;AccuScene:Endpoints:ReadToken&gt;</c>
-/// (403 when no token is configured, 401 when the header does not match).
+/// another origin's page and, on a loopback-only server, a Host that is not a loopback name. A request that is not
+/// local (the server listens beyond loopback, the caller is not on loopback, a forwarding header shows a reverse
+/// proxy, or <c>AccuScene:Endpoints:RequireTokens</c> is on) needs
+/// <c>Authorization: Bearer &lt;AccuScene:Endpoints:ReadToken&gt;</c> (403 when no token is configured, 401 when
+/// the header does not match).
 /// </summary>
 public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
 {

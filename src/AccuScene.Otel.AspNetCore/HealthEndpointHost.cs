@@ -17,7 +17,7 @@ namespace AccuScene.Otel.AspNetCore;
 /// <c>AddAccuScene()</c>, the dashboard, <c>/alerts</c> and <c>/events</c>, on <c>AccuScene:Health:Endpoint:Host</c>
 /// and <c>Port</c> (127.0.0.1:8081 by default). It is built empty, so the worker's own <c>ASPNETCORE_*</c>
 /// settings do not change it. The only mutating routes are the alert acknowledgements (<c>POST /alerts/{id}/ack</c>,
-/// <c>POST /dashboard/alerts/{id}/ack</c>), which beyond loopback need <c>AccuScene:Alerts:AcknowledgeToken</c>.
+/// <c>POST /dashboard/alerts/{id}/ack</c>), which need <c>AccuScene:Alerts:AcknowledgeToken</c> for a request that is not local.
 /// </summary>
 internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposable
 {

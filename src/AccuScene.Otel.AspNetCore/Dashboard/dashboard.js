@@ -462,7 +462,7 @@
   function eventsWidget(widget, body) {
     clear(body);
     var section = state.model.sections.events;
-    if (section.withheld) { body.appendChild(el('div', 'empty', 'events are not shown here: this server listens beyond loopback, and events are served only with AccuScene:Endpoints:ReadToken (GET /events)')); return; }
+    if (section.withheld) { body.appendChild(el('div', 'empty', 'events are not shown here: this request is not a local one (the server listens beyond loopback, it came through a proxy, or tokens are required), and events are served only with AccuScene:Endpoints:ReadToken (GET /events)')); return; }
     var events = section.recent;
     if (events.length === 0) { body.appendChild(el('div', 'empty', 'no events yet')); return; }
     var table = el('table', 'events');

@@ -133,7 +133,7 @@ internal sealed class ChaosSchedule(ChaosControl chaos, TimeProvider time) : Bac
     }
 }
 
-/// <summary><c>POST /demo/chaos</c>: starts one episode now. Open on loopback; beyond it, it needs <c>Demo:ChaosToken</c>.</summary>
+/// <summary><c>POST /demo/chaos</c>: starts one episode now. Open to a local caller; beyond loopback or through a reverse proxy it needs <c>Demo:ChaosToken</c>.</summary>
 internal static class ChaosEndpoint
 {
     public static void MapChaosEndpoint(this WebApplication app) =>

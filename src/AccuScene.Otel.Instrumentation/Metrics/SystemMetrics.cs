@@ -32,7 +32,7 @@ public sealed class SystemMetrics : AccuSceneInstrumentSet
     {
         _time = timeProvider ?? TimeProvider.System;
         _startedAt = _time.GetTimestamp();
-        _processAgeAtStart = ProcessAge(_time);
+        _processAgeAtStart = ProcessAge();
 
         _sessions = this.Meter.CreateUpDownCounter<long>(this.Name("accuscene.sessions.active"), "{session}", "User or batch sessions open now.");
         this.Meter.CreateObservableCounter("process.cpu.time", ObserveCpuTime, "s", "Total CPU seconds used by the process, by cpu.mode (user, system).");
@@ -47,14 +47,14 @@ public sealed class SystemMetrics : AccuSceneInstrumentSet
     /// <summary>Marks a session as closed.</summary>
     public void SessionEnded() => _sessions.Add(-1);
 
-    // How long the process had run when these instruments were created; from then on the clock's own elapsed time
-    // is added, so every SystemMetrics in the process reports the same uptime.
-    private static TimeSpan ProcessAge(TimeProvider time)
+    // How long the process had run when these instruments were created, by the system clock the process start time
+    // is on; from then on the given clock's elapsed time is added, so a fake clock still drives the uptime.
+    private static TimeSpan ProcessAge()
     {
         try
         {
             using var process = Process.GetCurrentProcess();
-            var age = time.GetUtcNow() - new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+            var age = TimeProvider.System.GetUtcNow() - new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
             return age > TimeSpan.Zero ? age : TimeSpan.Zero;
         }
         catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or PlatformNotSupportedException or System.ComponentModel.Win32Exception)

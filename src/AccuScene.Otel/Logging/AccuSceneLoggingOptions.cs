@@ -49,7 +49,10 @@ public sealed class AccuSceneFileLogOptions
     /// <summary>Gets or sets the active file, for example <c>logs/app.log</c>; <see langword="null"/> turns the file output off.</summary>
     public string? Path { get; set; }
 
-    /// <summary>Gets or sets the size at which the active file rolls, in bytes. Default: 10 MiB.</summary>
+    /// <summary>
+    /// Gets or sets the size at which the active file rolls, in bytes. While a roll fails (a rename refused), the
+    /// file may grow to twice this before lines are dropped. Default: 10 MiB.
+    /// </summary>
     [Range(4096d, 1073741824d)]
     public long MaxFileSizeBytes { get; set; } = 10 * 1024 * 1024;
 

@@ -10,8 +10,10 @@ internal sealed partial class RollingFileSink
     /// rename refused, say) the lines keep going into the active file, up to twice its size limit, and the roll
     /// is tried again a second later; only past that are lines dropped (and counted).
     /// </summary>
-    private bool RollOrOverrun(int lineLength)
+    /// <returns>Whether the line may be written; when not, <paramref name="reason"/> says why it is dropped.</returns>
+    private bool RollOrOverrun(int lineLength, out string reason)
     {
+        reason = string.Empty;
         if (_time.GetUtcNow() >= _rollRetryAt && this.TryRoll())
         {
             return true;
@@ -19,9 +21,11 @@ internal sealed partial class RollingFileSink
 
         if (_stream is null && !this.TryOpen())
         {
+            reason = "open_failed"; // the buffer's write failed, or the file could not be opened again
             return false;
         }
 
+        reason = "roll_failed";
         return _length + lineLength <= 2 * _maxBytes;
     }
 

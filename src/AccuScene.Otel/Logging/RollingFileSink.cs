@@ -4,7 +4,7 @@ namespace AccuScene.Otel.Logging;
 
 /// <summary>
 /// Appends whole lines to a size-limited file that rolls before a line would overflow it, so no line is
-/// split across files or dropped by the roll. Lines are copied into a 64 KiB buffer under one lock and
+/// split across files or dropped by the roll (while a roll fails, the file may grow to twice the limit). Lines are copied into a 64 KiB buffer under one lock and
 /// handed to the operating system when the buffer fills, every flush interval, on <see cref="Flush"/> and
 /// on dispose; once handed over they survive the process being killed. Disk errors never throw: the lines
 /// they cost are counted on <c>accuscene.otel.logs.dropped</c>, the file is closed, and it is reopened on a
@@ -85,9 +85,9 @@ internal sealed partial class RollingFileSink : IDisposable
                 return false;
             }
 
-            if (_length > 0 && _length + line.Length > _maxBytes && !this.RollOrOverrun(line.Length))
+            if (_length > 0 && _length + line.Length > _maxBytes && !this.RollOrOverrun(line.Length, out var reason))
             {
-                this.Drop(1, "roll_failed", _lastError);
+                this.Drop(1, reason, _lastError);
                 return false;
             }
 

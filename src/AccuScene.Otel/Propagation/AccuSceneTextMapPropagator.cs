@@ -47,14 +47,15 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
     {
         // Activity baggage (what System.Diagnostics propagates) joins OpenTelemetry's, so both
         // propagators send the same baggage; OpenTelemetry's value wins for a key in both.
-        // Added in one step: each SetBaggage copies the whole set. The activity's nearest value of a key wins.
+        // Added in one step: each SetBaggage copies the whole set. The activity's nearest value of a key wins, keys
+        // compared without case as OpenTelemetry's Baggage compares them.
         var baggage = context.Baggage;
         if (Activity.Current is { } activity)
         {
             List<KeyValuePair<string, string?>>? missing = null;
             foreach (var (key, value) in activity.Baggage)
             {
-                if (value is not null && baggage.GetBaggage(key) is null && !(missing?.Exists(m => m.Key == key) ?? false))
+                if (value is not null && baggage.GetBaggage(key) is null && !(missing?.Exists(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)) ?? false))
                 {
                     (missing ??= []).Add(new(key, value));
                 }

@@ -269,4 +269,20 @@ public class PropagationRoundTripTests
         var baggage = carrier["baggage"].Replace(" ", "", StringComparison.Ordinal).Split(',');
         Assert.That(baggage, Is.EquivalentTo(new[] { "k=inner", "only.parent=p" }));
     }
+
+    [Test]
+    public void TheTextMapPropagator_TakesTheNearestValueOfAKey_WhateverItsCase()
+    {
+        // OpenTelemetry's Baggage compares keys without case, so Tenant and tenant are one key.
+        using var parent = new Activity("parent").SetIdFormat(ActivityIdFormat.W3C).Start();
+        parent.SetBaggage("tenant", "outer");
+        using var child = new Activity("child").SetIdFormat(ActivityIdFormat.W3C).Start();
+        child.SetBaggage("Tenant", "inner");
+        var carrier = new HeaderCarrier();
+
+        new AccuSceneTextMapPropagator(Headers).Inject(new PropagationContext(child.Context, default), carrier, HeaderCarrier.Set);
+
+        var baggage = carrier["baggage"].Replace(" ", "", StringComparison.Ordinal).Split(',');
+        Assert.That(baggage.Select(b => b.ToLowerInvariant()), Is.EqualTo(new[] { "tenant=inner" }));
+    }
 }

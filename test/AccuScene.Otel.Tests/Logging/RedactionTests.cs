@@ -73,21 +73,13 @@ public class RedactionTests
     [Test]
     public void ExportedLogRecords_CarryMaskedAttributesAndScopes()
     {
-        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddAccuScene();
-        services.ConfigureOpenTelemetryLoggerProvider(p => p.AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported))));
-        using (var provider = services.BuildServiceProvider())
+        var (message, attributes) = ExportOne(logger =>
         {
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("C");
             using (logger.BeginScope(new Dictionary<string, object?> { ["x-api-key"] = "k-1", ["scene.id"] = "scene-3" }))
             {
                 logger.LogInformation("Connecting with {ConnectionString}", "Host=db;Password=pw");
             }
-        }
-
-        var (message, attributes) = exported.Single();
+        });
         Assert.Multiple(() =>
         {
             Assert.That(attributes["ConnectionString"], Is.EqualTo("[REDACTED]"));
@@ -101,14 +93,8 @@ public class RedactionTests
     public void AScopeThatThrowsWhenRead_IsLeftOut_AndTheRecordIsStillMasked()
     {
         // A scope template with more holes than arguments throws when its second item is read.
-        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddAccuScene();
-        services.ConfigureOpenTelemetryLoggerProvider(p => p.AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported))));
-        using (var provider = services.BuildServiceProvider())
+        var (message, attributes) = ExportOne(logger =>
         {
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("C");
 #pragma warning disable CA2017 // the mismatch is the point: this scope throws when read
             using (logger.BeginScope("Order {OrderId} for {Customer}", 42))
 #pragma warning restore CA2017
@@ -116,9 +102,7 @@ public class RedactionTests
             {
                 logger.LogInformation("Login {User} with {Password}", "ada", "hunter2");
             }
-        }
-
-        var (message, attributes) = exported.Single();
+        });
         Assert.Multiple(() =>
         {
             Assert.That(message, Is.EqualTo("Login ada with [REDACTED]"));
@@ -138,6 +122,22 @@ public class RedactionTests
 
         using var json = JsonDocument.Parse(capture.Lines.Single());
         Assert.That(json.RootElement.GetProperty("message").GetString(), Is.EqualTo("User ada in s1, s2 set [REDACTED]"));
+    }
+
+    /// <summary>Logs through <c>services.AddAccuScene()</c> and returns the one record an exporter after it received.</summary>
+    private static (string? Message, Dictionary<string, object?> Attributes) ExportOne(Action<ILogger> log)
+    {
+        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAccuScene();
+        services.ConfigureOpenTelemetryLoggerProvider(p => p.AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported))));
+        using (var provider = services.BuildServiceProvider())
+        {
+            log(provider.GetRequiredService<ILoggerFactory>().CreateLogger("C"));
+        }
+
+        return exported.Single();
     }
 
     private sealed class CapturingExporter(List<(string? Message, Dictionary<string, object?> Attributes)> exported) : BaseExporter<LogRecord>

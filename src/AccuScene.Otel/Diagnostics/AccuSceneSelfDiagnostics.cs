@@ -60,6 +60,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> FlushFailures = Meter.CreateCounter<long>(
         "accuscene.otel.flush.failures", unit: "{flush}", description: "Final flushes at host stop whose export failed or did not finish within the shutdown timeout.");
 
+    /// <summary>Health check results kept with their description cut, or data entries cut or left out.</summary>
+    public static readonly Counter<long> HealthTruncated = Meter.CreateCounter<long>(
+        "accuscene.otel.health.truncated", unit: "{result}", description: "Health check results whose description or data was cut to its maximum length, or whose data entries past the maximum were left out.");
+
     /// <summary>Configuration reloads refused because the new options were invalid; the previous options stay in effect.</summary>
     public static readonly Counter<long> OptionsReloadFailures = Meter.CreateCounter<long>(
         "accuscene.otel.options.reload_failures", unit: "{reload}", description: "Configuration reloads (AccuScene section or alert rules file) refused as invalid; the previous options stay in effect.");

@@ -114,7 +114,7 @@ internal static class AccuSceneHealthJson
 
     // A check's data comes from any code; a value whose ToString() throws is shown as such, so one bad value
     // never takes the whole report down.
-    private static string? Text(object? value)
+    internal static string? Text(object? value)
     {
         try
         {

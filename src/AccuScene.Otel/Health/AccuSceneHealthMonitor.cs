@@ -68,7 +68,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             _ => _states,
         };
         var now = _time.GetUtcNow();
-        var entries = included.Select(s => Stale(s, s.Snapshot(), now)).ToList();
+        var entries = included.Select(s => this.Stale(s, s.Snapshot())).ToList();
         return new AccuSceneHealthReport(probe, Aggregate(entries, probe), now, entries);
     }
 
@@ -78,7 +78,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     internal void Record(HealthCheckState state, HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data)
     {
         _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("accuscene.health.check", state.Name), new("accuscene.health.status", Name(result)));
-        var change = state.Record(result, description, duration, data, _time.GetUtcNow());
+        var change = state.Record(result, description, duration, data, _time.GetUtcNow(), _time.GetTimestamp());
         if (change is null)
         {
             return;
@@ -115,16 +115,18 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     /// A live check whose last run is older than three intervals plus its timeout means the scheduler itself is
     /// stuck (no thread ran it): reported Unhealthy, whatever its last result. Other entries are returned as they are.
     /// </summary>
-    private static AccuSceneHealthEntry Stale(HealthCheckState state, AccuSceneHealthEntry entry, DateTimeOffset now)
+    private AccuSceneHealthEntry Stale(HealthCheckState state, AccuSceneHealthEntry entry)
     {
-        if (!state.Tags.Contains(HealthTags.Live))
+        if (!state.Tags.Contains(HealthTags.Live) || state.LastRunTimestamp is not { } lastRun)
         {
             return entry;
         }
 
+        // Measured on the monotonic clock: a wall clock stepped back would hide a stuck scheduler, one stepped forward fake it.
         var limit = (3 * state.Interval) + state.Timeout;
-        return entry.LastRun is { } lastRun && now - lastRun > limit
-            ? entry with { Status = HealthStatus.Unhealthy, Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not run for {now - lastRun:c}, more than {limit:c}: the scheduler is stuck") }
+        var since = _time.GetElapsedTime(lastRun);
+        return since > limit
+            ? entry with { Status = HealthStatus.Unhealthy, Description = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not run for {since:c}, more than {limit:c}: the scheduler is stuck") }
             : entry;
     }
 

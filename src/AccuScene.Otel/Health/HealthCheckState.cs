@@ -55,9 +55,18 @@ internal sealed class HealthCheckState
     /// <summary>The timestamp (of the scheduler's time provider) at which the hung run started.</summary>
     public long HungSince { get; set; }
 
+    /// <summary>Gets the monotonic timestamp (of the monitor's time provider) of the last run, for staleness: a wall clock may step.</summary>
+    public long? LastRunTimestamp => Interlocked.Read(ref _lastRunTimestamp) is var at && at != NeverRun ? at : null;
+
+    private const long NeverRun = long.MinValue;
+    private long _lastRunTimestamp = NeverRun;
+
     /// <summary>Records one run's result and returns the status change it caused, if any.</summary>
-    public HealthStatusChange? Record(HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data, DateTimeOffset now)
+    public HealthStatusChange? Record(HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data, DateTimeOffset now, long timestamp)
     {
+        // Bounded before it is kept: every probe and dashboard update sends it again.
+        description = HealthResultLimits.Description(description);
+        data = HealthResultLimits.Data(data);
         lock (_gate)
         {
             var previous = _status;
@@ -91,6 +100,7 @@ internal sealed class HealthCheckState
                 : string.Create(CultureInfo.InvariantCulture, $"{description}{(description is null ? string.Empty : " ")}(passed {_consecutiveSuccesses} of the {this.SuccessThreshold} times in a row it needs to recover)");
             _lastDuration = duration;
             _lastRun = now;
+            Interlocked.Exchange(ref _lastRunTimestamp, timestamp);
             _data = data ?? NoData;
             return _status == previous ? null : new HealthStatusChange(this.Name, previous, _status.Value, this.SnapshotLocked());
         }

@@ -63,6 +63,14 @@ internal sealed class CountingTimeProvider(DateTimeOffset start) : FakeTimeProvi
 
     public int TimersDue(TimeSpan dueTime) => _timers.GetValueOrDefault(dueTime);
 
+    /// <summary>Gets or sets how far the wall clock is stepped from the monotonic one (an NTP correction, a VM resumed).</summary>
+    public TimeSpan WallClockStep { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + this.WallClockStep;
+
+    // The monotonic clock is the fake's own time, whatever the wall clock says.
+    public override long GetTimestamp() => base.GetUtcNow().UtcTicks;
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);

@@ -242,6 +242,40 @@ public class HealthStateTests
         Assert.That((entry.Status, entry.ConsecutiveFailures, entry.ConsecutiveSuccesses), Is.EqualTo((HealthStatus.Healthy, 0, 1)));
     }
 
+    [TestCase(-1, 32, 503, TestName = "A wall clock stepped back an hour does not hide a stuck scheduler")]
+    [TestCase(1, 0, 200, TestName = "A wall clock stepped forward an hour does not fake a stuck scheduler")]
+    public async Task Liveness_IsMeasuredOnTheMonotonicClock(int wallClockHours, int seconds, int expected)
+    {
+        using var health = new HealthHarness(b => b.AddAccuSceneLivenessCheck(), o => o.Health.Interval = TimeSpan.FromSeconds(10));
+        await health.RunAsync("process");
+
+        health.Time.WallClockStep = TimeSpan.FromHours(wallClockHours);
+        health.Time.Advance(TimeSpan.FromSeconds(seconds));
+
+        Assert.That(health.Monitor.GetReport(HealthProbe.Live).HttpStatusCode, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task AHugeDescriptionAndData_AreCutBeforeTheyAreKept_AndCounted()
+    {
+        using var truncated = new MetricCollector<long>(AccuScene.Otel.Diagnostics.AccuSceneSelfDiagnostics.HealthTruncated);
+        var data = Enumerable.Range(0, 100).ToDictionary(i => $"key{i}", i => (object)(i == 0 ? new string('v', 100_000) : i));
+        var huge = HealthCheckResult.Unhealthy("502 from upstream: " + new string('x', 5_000_000), data: data);
+        using var health = new HealthHarness(b => b.AddDependencyCheck("api", new HealthDependency("upstream", "http"), _ => new FixedCheck(huge)));
+
+        await health.RunAsync("api");
+
+        var entry = health.Monitor.GetReport(HealthProbe.Ready).Entries.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(entry.Description, Has.Length.EqualTo(1024).And.StartWith("502 from upstream: ").And.EndWith("…"));
+            Assert.That(entry.Data, Has.Count.EqualTo(32));
+            Assert.That(entry.Data["key0"], Is.TypeOf<string>().And.Length.EqualTo(256));
+            Assert.That(entry.Data["key1"], Is.EqualTo(1), "numbers stay numbers");
+            Assert.That(truncated.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(2), "the description and the data, each once");
+        });
+    }
+
     [Test]
     public async Task Liveness_TurnsUnhealthyWhenItsCheckHasNotRunForThreeIntervals()
     {
@@ -360,5 +394,10 @@ public class HealthStateTests
     private sealed class DelegateCheck(Func<CancellationToken, Task<HealthCheckResult>> check) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => check(cancellationToken);
+    }
+
+    private sealed class FixedCheck(HealthCheckResult result) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(result);
     }
 }

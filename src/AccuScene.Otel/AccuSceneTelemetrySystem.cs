@@ -33,9 +33,13 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     private ServiceProvider? _logging;
     private bool _stopped;
 
-    private AccuSceneTelemetrySystem(AccuSceneOptions options)
+    // The rules file whose rules are already in Options.Alerts.Rules (Create(configure) reads it as the builders do).
+    private string? _rulesFileRead;
+
+    private AccuSceneTelemetrySystem(AccuSceneOptions options, string? rulesFileRead)
     {
         this.Options = options;
+        _rulesFileRead = rulesFileRead;
     }
 
     /// <summary>Gets the validated options in effect.</summary>
@@ -88,8 +92,11 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>
     /// <returns>A system that is not started yet.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
-    public static AccuSceneTelemetrySystem Create(Action<AccuSceneOptions>? configure = null) =>
-        new(AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure));
+    public static AccuSceneTelemetrySystem Create(Action<AccuSceneOptions>? configure = null)
+    {
+        var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
+        return new(options, options.Alerts.RulesFile);
+    }
 
     /// <summary>Creates a system from ready-made options, which are validated here.</summary>
     /// <param name="options">The options.</param>
@@ -98,12 +105,24 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     public static AccuSceneTelemetrySystem Create(AccuSceneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ReadRulesFile(options, alreadyRead: null);
         AccuSceneOptionsValidator.ThrowIfInvalid(options);
-        return new(options);
+        return new(options, options.Alerts.RulesFile);
+    }
+
+    // A rules file set after the options were read (or on ready-made options) is read here, as the builders read
+    // theirs: a file that cannot be read, or holds a bad rule, fails with its key instead of starting without rules.
+    private static void ReadRulesFile(AccuSceneOptions options, string? alreadyRead)
+    {
+        if (!string.Equals(options.Alerts.RulesFile, alreadyRead, StringComparison.Ordinal))
+        {
+            AlertRulesFile.Append(options.Alerts, $"{AccuSceneOptions.SectionName}:Alerts");
+        }
     }
 
     /// <summary>
-    /// Validates <see cref="Options"/> as they are now (they may have changed since <c>Create</c>), then builds and starts
+    /// Validates <see cref="Options"/> as they are now (they may have changed since <c>Create</c>; a <c>RulesFile</c> set since
+    /// is read here, as the builders read theirs), then builds and starts
     /// the tracer, meter and logger providers. Calling it twice does nothing; later changes to <see cref="Options"/> have no
     /// effect, and rules are changed on <see cref="Alerts"/>.
     /// </summary>
@@ -121,6 +140,8 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             var options = this.Options;
+            ReadRulesFile(options, _rulesFileRead);
+            _rulesFileRead = options.Alerts.RulesFile;
             AccuSceneOptionsValidator.ThrowIfInvalid(options);
             TracerProvider? tracerProvider = null;
             MeterProvider? meterProvider = null;

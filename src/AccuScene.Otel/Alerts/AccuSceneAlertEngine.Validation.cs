@@ -20,20 +20,30 @@ public sealed partial class AccuSceneAlertEngine
         {
             { Name: var n } when string.IsNullOrWhiteSpace(n) => "An alert rule needs a Name.",
             { Metric: var m } when string.IsNullOrWhiteSpace(m) => $"Alert rule '{name}' needs a Metric.",
+
+            // The binder takes numbers for enums too: a number no member has would make a rule that can never fire.
+            _ when !Enum.IsDefined(rule.Kind) => Undefined(name, nameof(AlertRule.Kind), rule.Kind),
+            _ when !Enum.IsDefined(rule.Aggregation) => Undefined(name, nameof(AlertRule.Aggregation), rule.Aggregation),
+            _ when !Enum.IsDefined(rule.Severity) => Undefined(name, nameof(AlertRule.Severity), rule.Severity),
             { Window: var w } when w <= TimeSpan.Zero || w > TimeSpan.FromDays(1) => $"Alert rule '{name}': Window must be between 00:00:00 (exclusive) and 1.00:00:00; it is {w}.",
             { Quantile: var q } when !(q >= 0 && q <= 1) => string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': Quantile must be between 0 and 1; it is {q}."),
             { For: var f } when f < TimeSpan.Zero => $"Alert rule '{name}': For must not be negative; it is {f}.",
             { KeepFiringFor: var k } when k < TimeSpan.Zero => $"Alert rule '{name}': KeepFiringFor must not be negative; it is {k}.",
             { Cooldown: var c } when c < TimeSpan.Zero => $"Alert rule '{name}': Cooldown must not be negative; it is {c}.",
             { Threshold: var t } when !double.IsFinite(t) => $"Alert rule '{name}': Threshold must be a finite number.",
+            { UpperThreshold: { } upper } when double.IsNaN(upper) => $"Alert rule '{name}': UpperThreshold must be a number; it is NaN.",
             { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: null } => $"Alert rule '{name}': {rule.Kind} needs an UpperThreshold.",
             { Kind: AlertThresholdKind.Between or AlertThresholdKind.Outside, UpperThreshold: { } u } when !(u >= rule.Threshold) =>
                 string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': UpperThreshold must be at least Threshold ({rule.Threshold}); it is {u}."),
             { Kind: AlertThresholdKind.PercentageChange, Aggregation: AlertAggregation.Percentile } =>
                 $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
-            _ when !Enum.IsDefined(rule.Scope) => $"Alert rule '{name}': Scope must be Instance or Fleet; it is {(int)rule.Scope}.",
+            _ when !Enum.IsDefined(rule.Scope) => Undefined(name, nameof(AlertRule.Scope), rule.Scope),
             { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
             _ => null,
         };
     }
+
+    private static string Undefined<TEnum>(string rule, string setting, TEnum value)
+        where TEnum : struct, Enum =>
+        string.Create(CultureInfo.InvariantCulture, $"Alert rule '{rule}': {setting} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}; it is {value}.");
 }

@@ -32,6 +32,15 @@ internal static class AlertRulesFile
         }
 
         var rules = file.GetSection("Rules").GetChildren().ToList();
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var j = 0; j < alerts.Rules.Count; j++)
+        {
+            if (alerts.Rules[j].Name is { } name)
+            {
+                named.TryAdd(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key}:Rules:{j}"));
+            }
+        }
+
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = new AlertRule();
@@ -48,6 +57,13 @@ internal static class AlertRulesFile
             if (AccuSceneAlertEngine.Validate(rule) is { } failure)
             {
                 failures.Add($"{path}:Rules:{i}: {failure}");
+                continue;
+            }
+
+            // Named here, where the rule is: the options' own check would name a list index past the configured rules.
+            if (!named.TryAdd(rule.Name, $"{path}:Rules:{i}"))
+            {
+                failures.Add($"{path}:Rules:{i}: the rule name '{rule.Name}' is used twice: {named[rule.Name]} has it too.");
                 continue;
             }
 

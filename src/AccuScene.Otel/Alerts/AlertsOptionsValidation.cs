@@ -31,7 +31,7 @@ internal static class AlertsOptionsValidation
         var manager = alerts.Alertmanager;
         if (manager.Url is { } url && !OptionChecks.IsHttpUrl(url))
         {
-            failures.Add($"{key}:Alertmanager:Url must be an absolute http or https URL; it is '{url}'.");
+            failures.Add($"{key}:Alertmanager:Url must be an absolute http or https URL; it is {OptionChecks.DescribeUrl(url)}.");
         }
 
         for (var i = 0; i < alerts.Webhooks.Count; i++)
@@ -39,7 +39,12 @@ internal static class AlertsOptionsValidation
             var hook = alerts.Webhooks[i];
             if (hook.Url is not { } hookUrl || !OptionChecks.IsHttpUrl(hookUrl))
             {
-                failures.Add($"{key}:Webhooks:{i}:Url must be an absolute http or https URL; it is '{hook.Url}'.");
+                failures.Add($"{key}:Webhooks:{i}:Url must be an absolute http or https URL; it is {OptionChecks.DescribeUrl(hook.Url)}.");
+            }
+
+            if (!Enum.IsDefined(hook.Format))
+            {
+                failures.Add($"{key}:Webhooks:{i}:Format must be one of {string.Join(", ", Enum.GetNames<Notifications.WebhookPayloadFormat>())}; it is {hook.Format}.");
             }
         }
 

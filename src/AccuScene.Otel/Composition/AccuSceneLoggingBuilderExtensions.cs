@@ -146,7 +146,7 @@ public static class AccuSceneLoggingBuilderExtensions
                 Configure(b, sp, options);
             }
         });
-        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp))
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "LOGS"))
         {
             var otlp = atRegistration.Exporters.Otlp;
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/logs"));

@@ -93,7 +93,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
             });
         }
 
-        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp))
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "METRICS"))
         {
             var otlp = atRegistration.Exporters.Otlp;
             builder.AddOtlpExporter((exporter, reader) =>

@@ -70,7 +70,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
             builder.AddAspNetCoreInstrumentation(o => o.RecordException = true);
         }
 
-        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp))
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "TRACES"))
         {
             var otlp = atRegistration.Exporters.Otlp;
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/traces"));

@@ -25,12 +25,18 @@ internal static class AccuSceneExporterWiring
     ];
 
     /// <summary>
-    /// OTLP is on when asked for, or when an endpoint is known: the option, or one of the standard
-    /// endpoint environment variables (general or per signal).
+    /// OTLP is on for a signal when asked for, or when an endpoint is known for it: the option, the general
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, or the signal's own variable (<c>OTEL_EXPORTER_OTLP_LOGS_ENDPOINT</c> turns
+    /// on logs only: traces and metrics would otherwise export to the default localhost:4317 and fail).
     /// </summary>
-    public static bool IsOtlpEnabled(AccuSceneOtlpExporterOptions otlp) =>
+    /// <param name="otlp">The AccuScene settings.</param>
+    /// <param name="signal"><c>TRACES</c>, <c>METRICS</c> or <c>LOGS</c>.</param>
+    public static bool IsOtlpEnabled(AccuSceneOtlpExporterOptions otlp, string signal) =>
         otlp.Enabled ?? (otlp.Endpoint is not null
-            || EndpointVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v))));
+            || IsSet("OTEL_EXPORTER_OTLP_ENDPOINT")
+            || IsSet($"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"));
+
+    private static bool IsSet(string variable) => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));
 
     /// <summary>OpenTelemetry's console exporter options as the app configured them (<c>Configure&lt;ConsoleExporterOptions&gt;</c>), else the defaults.</summary>
     public static ConsoleExporterOptions ConsoleOptions(IServiceProvider services) =>

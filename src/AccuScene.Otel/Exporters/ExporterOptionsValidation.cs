@@ -9,7 +9,7 @@ internal static partial class ExporterOptionsValidation
         var key = $"{root}:Exporters:Otlp";
         if (otlp.Endpoint is { } endpoint && !OptionChecks.IsHttpUrl(endpoint))
         {
-            failures.Add($"{key}:Endpoint must be an absolute http:// or https:// URL; it is '{endpoint}'.");
+            failures.Add($"{key}:Endpoint must be an absolute http:// or https:// URL; it is {OptionChecks.DescribeUrl(endpoint)}.");
         }
 
         if (otlp.Endpoint is null && otlp.Enabled != false)
@@ -20,7 +20,7 @@ internal static partial class ExporterOptionsValidation
                 if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
                     && !(Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && OptionChecks.IsHttpUrl(uri)))
                 {
-                    failures.Add($"{variable} must be an absolute http:// or https:// URL; it is '{value}'.");
+                    failures.Add($"{variable} must be an absolute http:// or https:// URL; it is {OptionChecks.DescribeUrl(value)}.");
                 }
             }
         }
@@ -32,9 +32,10 @@ internal static partial class ExporterOptionsValidation
             failures.Add($"{key}:Protocol must be 'grpc' or 'http/protobuf'; it is '{protocol}'.");
         }
 
-        if (otlp.Headers is { } headers && !IsValidHeaderList(headers))
+        if (otlp.Headers is { } headers && BadHeaderPair(headers) is { } bad)
         {
-            failures.Add($"{key}:Headers must be 'key=value' pairs separated by commas; it is '{headers}'.");
+            // Headers carry credentials: the message says which pair is wrong, never what it holds.
+            failures.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key}:Headers must be 'key=value' pairs separated by commas; pair {bad} has no key before its '=' (values not shown)."));
         }
 
         var prometheus = exporters.Prometheus;
@@ -58,17 +59,19 @@ internal static partial class ExporterOptionsValidation
         }
     }
 
-    private static bool IsValidHeaderList(string headers)
+    /// <summary>The 1-based position of the first pair without a key and an '=', or <see langword="null"/> when all are well formed.</summary>
+    private static int? BadHeaderPair(string headers)
     {
-        foreach (var pair in headers.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        var pairs = headers.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < pairs.Length; i++)
         {
-            var index = pair.IndexOf('=', StringComparison.Ordinal);
-            if (index <= 0 || string.IsNullOrWhiteSpace(pair[..index]))
+            var index = pairs[i].IndexOf('=', StringComparison.Ordinal);
+            if (index <= 0 || string.IsNullOrWhiteSpace(pairs[i][..index]))
             {
-                return false;
+                return i + 1;
             }
         }
 
-        return true;
+        return null;
     }
 }

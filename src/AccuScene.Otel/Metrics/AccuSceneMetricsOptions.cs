@@ -8,7 +8,7 @@ public sealed class AccuSceneMetricsOptions
 {
     /// <summary>
     /// Gets or sets how often push exporters (OTLP, console) export, in milliseconds.
-    /// Default: <c>OTEL_METRIC_EXPORT_INTERVAL</c>, else 60000.
+    /// Default: <c>OTEL_METRIC_EXPORT_INTERVAL</c>, else OpenTelemetry's own defaults: 60000 for OTLP, 10000 for the console.
     /// </summary>
     [Range(100, 3_600_000)]
     public int? ExportIntervalMilliseconds { get; set; }

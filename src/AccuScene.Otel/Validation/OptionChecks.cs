@@ -23,4 +23,30 @@ internal static class OptionChecks
 
     public static bool IsHttpUrl(Uri uri) =>
         uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    /// <summary>
+    /// A URL as a message may show it: its scheme and host, never the user information, path or query, which
+    /// may hold credentials (a webhook's secret path, a key in the query). Text that is no absolute URL shows up to
+    /// its first '/', '?' or '#', past any '@'.
+    /// </summary>
+    public static string DescribeUrl(object? value)
+    {
+        var text = value?.ToString();
+        if (text is null)
+        {
+            return "(not set)";
+        }
+
+        if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Host.Length > 0)
+        {
+            var shown = uri.GetComponents(UriComponents.Scheme | UriComponents.HostAndPort, UriFormat.UriEscaped);
+            return uri.GetComponents(UriComponents.UserInfo | UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped) is { Length: > 1 }
+                ? $"'{shown}' (the rest not shown)"
+                : $"'{shown}'";
+        }
+
+        var start = text.IndexOf('@', StringComparison.Ordinal) + 1;
+        var end = text.IndexOfAny(['/', '?', '#'], start);
+        return end < 0 && start == 0 ? $"'{text}'" : $"'{text[start..(end < 0 ? text.Length : end)]}' (the rest not shown)";
+    }
 }

@@ -136,6 +136,60 @@ public class AlertDeliveryTests
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Alerts:RulesFile"] = file }).Build();
     }
 
+    [Test]
+    public void AFileRuleNamedLikeAnInlineOne_IsNamedByFileAndIndex_AndByTheInlineKey()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "Rules": [ { "Name": "Other", "Metric": "m" }, { "Name": "CpuHigh", "Metric": "m" } ] }""");
+        try
+        {
+            var ex = Assert.Throws<OptionsValidationException>(() => AccuSceneOptionsLoader.Load(
+                new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["AccuScene:Alerts:RulesFile"] = file,
+                    ["AccuScene:Alerts:Rules:0:Name"] = "CpuHigh",
+                    ["AccuScene:Alerts:Rules:0:Metric"] = "process.cpu.utilization",
+                }).Build(),
+                null))!;
+
+            // Not "AccuScene:Alerts:Rules:2", a key that exists nowhere.
+            Assert.That(ex.Failures, Has.Exactly(1).EqualTo($"{file}:Rules:1: the rule name 'CpuHigh' is used twice: AccuScene:Alerts:Rules:0 has it too."));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public void TheFacade_ReadsARulesFileSetAfterCreate_OrOnReadyMadeOptions_AndFailsOnAMissingOne()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "Rules": [ { "Name": "FromFile", "Metric": "accuscene.cache.hit_ratio", "Kind": "LessThan", "Threshold": 0.3 } ] }""");
+        try
+        {
+            using var late = AccuSceneTelemetrySystem.Create();
+            late.Options.Alerts.RulesFile = file;
+            late.Start();
+            var options = new AccuSceneOptions();
+            options.Alerts.RulesFile = file;
+            using var readyMade = AccuSceneTelemetrySystem.Create(options).Start();
+            var missing = new AccuSceneOptions();
+            missing.Alerts.RulesFile = file + ".missing";
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(late.Alerts!.Rules.Select(r => r.Name), Is.EqualTo(new[] { "FromFile" }));
+                Assert.That(readyMade.Alerts!.Rules.Select(r => r.Name), Is.EqualTo(new[] { "FromFile" }));
+                Assert.That(() => AccuSceneTelemetrySystem.Create(missing), Throws.InstanceOf<OptionsValidationException>().With.Message.Contain("AccuScene:Alerts:RulesFile: '" + file + ".missing' could not be read"));
+            });
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static Dictionary<string, long> CountOutcomes(out MeterListener listener)
     {
         var outcomes = new Dictionary<string, long>();

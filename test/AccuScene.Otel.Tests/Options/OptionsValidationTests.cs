@@ -286,4 +286,46 @@ public class OptionsValidationTests
         Assert.That(result.Failed, Is.True);
         Assert.That(result.FailureMessage, Does.Contain("AccuScene:Metrics:ExportIntervalMilliseconds"));
     }
+    [TestCase("Kind", "9", "Kind must be one of GreaterThan, LessThan, Between, Outside")]
+    [TestCase("Aggregation", "9", "Aggregation must be one of LastValue, Rate, Sum, Average")]
+    [TestCase("Severity", "9", "Severity must be one of Low, Medium, High, Critical; it is 9")]
+    [TestCase("Scope", "9", "Scope must be one of Instance, Fleet; it is 9")]
+    public void ANumberNoRuleEnumMemberHas_IsRefusedWithItsKey(string setting, string value, string expected)
+    {
+        // The binder turns "9" into (AlertThresholdKind)9: such a rule validated and could never fire.
+        var ex = LoadFails(
+            ("AccuScene:Alerts:Rules:0:Name", "Slow"),
+            ("AccuScene:Alerts:Rules:0:Metric", "accuscene.simulation.step.duration"),
+            ($"AccuScene:Alerts:Rules:0:{setting}", value));
+
+        Assert.That(ex.Failures, Has.Exactly(1).Contains("AccuScene:Alerts:Rules:0:").And.Contains(expected));
+    }
+
+    [Test]
+    public void AWebhookFormatNoMemberHas_IsRefusedWithItsKey()
+    {
+        var ex = LoadFails(("AccuScene:Alerts:Webhooks:0:Url", "https://hooks.example.com/x"), ("AccuScene:Alerts:Webhooks:0:Format", "5"));
+
+        Assert.That(ex.Failures, Has.Exactly(1).Contains("AccuScene:Alerts:Webhooks:0:Format must be one of Json, Slack; it is 5"));
+    }
+
+    [Test]
+    public void MalformedOtlpHeaders_AreReportedByPosition_WithoutTheirValues()
+    {
+        var ex = LoadFails(("AccuScene:Exporters:Otlp:Headers", "tenant=lab,api-key: sk-live-123"));
+
+        Assert.That(ex.Failures, Has.Exactly(1).Contains("AccuScene:Exporters:Otlp:Headers").And.Contains("pair 2"));
+        Assert.That(ex.Message, Does.Not.Contain("sk-live-123").And.Not.Contain("tenant=lab"));
+    }
+
+    [TestCase("AccuScene:Exporters:Otlp:Endpoint", "ftp://user:secret-pw@collector:21/v1?key=secret-q", "'ftp://collector:21' (the rest not shown)")]
+    [TestCase("AccuScene:Alerts:Webhooks:0:Url", "hooks.slack.com/services/T0/B0/secret-path", "'hooks.slack.com' (the rest not shown)")]
+    [TestCase("AccuScene:Alerts:Alertmanager:Url", "ftp://alertmanager:9093", "'ftp://alertmanager:9093'")]
+    public void AnInvalidUrl_IsShownWithoutCredentialsPathOrQuery(string key, string value, string shown)
+    {
+        var ex = LoadFails((key, value));
+
+        Assert.That(ex.Failures, Has.Exactly(1).Contains(key).And.Contains("must be an absolute http").And.Contains(shown));
+        Assert.That(ex.Message, Does.Not.Contain("secret"));
+    }
 }

@@ -10,14 +10,36 @@ namespace AccuScene.Otel.Tests.Options;
 public class OtlpEnvironmentTests
 {
     private const string Variable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    private const string LogsVariable = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT";
 
     private string? _original;
+    private string? _originalLogs;
 
     [SetUp]
-    public void Remember() => _original = Environment.GetEnvironmentVariable(Variable);
+    public void Remember() => (_original, _originalLogs) = (Environment.GetEnvironmentVariable(Variable), Environment.GetEnvironmentVariable(LogsVariable));
 
     [TearDown]
-    public void Restore() => Environment.SetEnvironmentVariable(Variable, _original);
+    public void Restore()
+    {
+        Environment.SetEnvironmentVariable(Variable, _original);
+        Environment.SetEnvironmentVariable(LogsVariable, _originalLogs);
+    }
+
+    [Test]
+    public void ASignalsOwnEndpoint_TurnsOnOtlpForThatSignalOnly()
+    {
+        // Traces and metrics would otherwise export to OpenTelemetry's default localhost:4317, and fail.
+        Environment.SetEnvironmentVariable(Variable, null);
+        Environment.SetEnvironmentVariable(LogsVariable, "http://127.0.0.1:4318/v1/logs");
+        var otlp = new AccuSceneOtlpExporterOptions();
+
+        Assert.That(
+            new[] { "TRACES", "METRICS", "LOGS" }.Select(s => Exporters.AccuSceneExporterWiring.IsOtlpEnabled(otlp, s)),
+            Is.EqualTo(new[] { false, false, true }));
+
+        Environment.SetEnvironmentVariable(Variable, "http://127.0.0.1:4317");
+        Assert.That(new[] { "TRACES", "METRICS", "LOGS" }.Select(s => Exporters.AccuSceneExporterWiring.IsOtlpEnabled(otlp, s)), Is.All.True, "the general endpoint serves all three");
+    }
 
     [Test]
     public void AnEndpointThatIsNotAUrl_FailsAtStartWithTheVariable()

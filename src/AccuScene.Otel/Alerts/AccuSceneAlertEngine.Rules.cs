@@ -147,8 +147,16 @@ public sealed partial class AccuSceneAlertEngine
         {
             var slots = new List<RuleSlot>();
             var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var rule in rules)
+            foreach (var given in rules)
             {
+                if (given is null)
+                {
+                    failure = "An alert rule is null.";
+                    return null;
+                }
+
+                // The engine's own rules are kept as they are; another is copied before it is validated, and the copy runs.
+                var rule = previous.Slots.Any(s => ReferenceEquals(s.Evaluator.Rule, given)) ? given : given.Copy();
                 failure = Validate(rule) ?? (names.Add(rule.Name) ? null : $"Alert rule '{rule.Name}' is defined twice.");
                 if (failure is not null)
                 {

@@ -43,8 +43,11 @@ public sealed partial class AccuSceneAlertEngine
     /// </summary>
     public event EventHandler<AlertNotification>? Notification;
 
-    /// <summary>Gets the rules.</summary>
-    public IReadOnlyList<AlertRule> Rules => [.. _rules.Slots.Select(s => s.Evaluator.Rule)];
+    /// <summary>Gets copies of the rules: changing one changes nothing; change rules with the engine's methods.</summary>
+    public IReadOnlyList<AlertRule> Rules => [.. _rules.Slots.Select(s => s.Evaluator.Rule.Copy())];
+
+    /// <summary>Gets the running rules themselves, for the pipeline: the same object for as long as a rule is unchanged.</summary>
+    internal IReadOnlyList<AlertRule> RunningRules => [.. _rules.Slots.Select(s => s.Evaluator.Rule)];
 
     /// <summary>Gets a number that changes whenever the rules are replaced, added or removed.</summary>
     internal int RulesVersion => _rules.Version;

@@ -30,6 +30,9 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     private readonly Func<AccuScenePercentiles?> _percentiles;
     private ILookup<string, AlertRule> _rules;
     private int _rulesVersion;
+
+    // The rules of the provider's start (the engine keeps an unchanged rule's object).
+    private readonly HashSet<AlertRule> _fromStart;
     private readonly Dictionary<string, RuleSample> _samples = new(StringComparer.Ordinal);
     private readonly List<RuleSample> _touched = [];
     private readonly Dictionary<string, WindowedQuantile> _quantiles = new(StringComparer.Ordinal);
@@ -52,7 +55,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
                 return null; // the container is being disposed: the last export reads the buckets
             }
         };
-        _rules = engine.Rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
+        _rules = engine.RunningRules.ToLookup(r => r.Metric, StringComparer.Ordinal);
+        _fromStart = new HashSet<AlertRule>(engine.RunningRules, ReferenceEqualityComparer.Instance);
         _rulesVersion = engine.RulesVersion;
     }
 
@@ -107,7 +111,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             return;
         }
 
-        var rules = _engine.Rules;
+        var rules = _engine.RunningRules;
         _rules = rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
         _rulesVersion = version;
         var kept = rules.ToDictionary(r => r.Name, StringComparer.Ordinal);
@@ -129,7 +133,9 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     {
         if (!_samples.TryGetValue(rule.Name, out var sample))
         {
-            _samples[rule.Name] = sample = new RuleSample(rule);
+            // A rule of the provider's start reads everything since then (the cumulative state began with it); one
+            // added or changed later takes its first export as the baseline, or it would read the process's lifetime.
+            _samples[rule.Name] = sample = new RuleSample(rule) { PreviousCount = _fromStart.Contains(rule) ? 0 : -1 };
         }
 
         if (sample.Export != _exports)
@@ -202,7 +208,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
     private void FinishHistogram(RuleSample sample)
     {
         // Cumulative totals over the matching points: in-process series never restart, so the difference of the
-        // totals is what was recorded since the last export (a new series' whole count is new).
+        // totals is what was recorded since the last export (a new series' whole count is new). The first export of
+        // a rule added or changed at run time only takes the baseline (PreviousCount -1).
         var rule = sample.Rule;
         var (previousSum, previousCount) = (sample.PreviousSum, sample.PreviousCount);
         (sample.PreviousSum, sample.PreviousCount) = (sample.Sum, sample.Count);
@@ -211,7 +218,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             var now = _engine.Time.GetUtcNow();
             if (!_quantiles.TryGetValue(rule.Name, out var windowed))
             {
-                _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window);
+                _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window, fromStart: _fromStart.Contains(rule));
             }
 
             // The sketch stands for the rule's metric only when it has every meter that exported that name, and only those.
@@ -229,7 +236,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             return;
         }
 
-        if (sample.Count > previousCount)
+        if (previousCount >= 0 && sample.Count > previousCount)
         {
             var mean = (sample.Sum - previousSum) / (sample.Count - previousCount);
             this.NoteExemplar(sample, rule.Kind == AlertThresholdKind.RateLimit ? double.NaN : mean);

@@ -136,4 +136,37 @@ public sealed class AlertRule
 
     /// <summary>Gets the annotations; <c>{value}</c>, <c>{threshold}</c> and <c>{metric}</c> are replaced when the alert fires.</summary>
     public Dictionary<string, string> Annotations { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A copy, setting by setting: the engine runs its own copy of a validated rule, so a caller that changes its
+    /// object afterwards changes nothing unvalidated.
+    /// </summary>
+    internal AlertRule Copy()
+    {
+        var copy = new AlertRule
+        {
+            Name = this.Name,
+            Metric = this.Metric,
+            Aggregation = this.Aggregation,
+            Quantile = this.Quantile,
+            Window = this.Window,
+            Kind = this.Kind,
+            Threshold = this.Threshold,
+            UpperThreshold = this.UpperThreshold,
+            Scope = this.Scope,
+            Severity = this.Severity,
+            For = this.For,
+            KeepFiringFor = this.KeepFiringFor,
+            Cooldown = this.Cooldown,
+        };
+        foreach (var (source, target) in (ReadOnlySpan<(Dictionary<string, string>, Dictionary<string, string>)>)[(this.Tags, copy.Tags), (this.Labels, copy.Labels), (this.Annotations, copy.Annotations)])
+        {
+            foreach (var (key, value) in source)
+            {
+                target[key] = value;
+            }
+        }
+
+        return copy;
+    }
 }

@@ -53,6 +53,7 @@ internal sealed class RuleEvaluator
     {
         if (!double.IsFinite(value) || !double.IsFinite(weight) || weight < 0)
         {
+            this.CountDrop("invalid_value");
             return;
         }
 
@@ -75,14 +76,20 @@ internal sealed class RuleEvaluator
         {
             _samples.RemoveAt(0);
             this.DroppedSamples++;
-            try
-            {
-                Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped.Add(1, new KeyValuePair<string, object?>("rule", this.Rule.Name));
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A listener failed; the drop is still on DroppedSamples.
-            }
+            this.CountDrop("capacity");
+        }
+    }
+
+    /// <summary>Counts a sample let go: <c>capacity</c> (the oldest, past <see cref="MaxSamples"/>) or <c>invalid_value</c> (NaN, infinite, a negative weight).</summary>
+    internal void CountDrop(string reason)
+    {
+        try
+        {
+            Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped.Add(1, new KeyValuePair<string, object?>("rule", this.Rule.Name), new KeyValuePair<string, object?>("reason", reason));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A listener failed; a capacity drop is still on DroppedSamples.
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed class RuleSample(AlertRule rule)
 
     public double PreviousSum { get; set; }
 
+    /// <summary>Gets or sets the count at the previous export: 0 at first for a rule of the provider's start, -1 for a rule added later, whose first export only sets the baseline.</summary>
     public long PreviousCount { get; set; }
 
     public SummedBuckets Buckets { get; } = new();

@@ -17,19 +17,26 @@ internal static class AlertRulesReload
     {
         // A reload validated since the options were first read (logging is built before the meter provider) wins.
         var reload = services.GetService<AccuSceneOptionsReloadSource>();
-        var rules = (reload?.Current ?? options).Alerts.Rules;
-        var engine = new AccuSceneAlertEngine(rules, services.GetService<TimeProvider>(), options.Alerts.HistorySize)
+        var current = reload?.Current ?? options;
+        var engine = new AccuSceneAlertEngine(current.Alerts.Rules, services.GetService<TimeProvider>(), options.Alerts.HistorySize)
         {
             IdentityLabels = AccuSceneResourceDetector.IdentityLabels(options.Service, services.GetService<IConfiguration>()),
         };
 
         if (reload is not null)
         {
-            reload.WatchRulesFile(options.Alerts.RulesFile);
+            // The file of the options the rules came from (a reload may have changed it since the start).
+            reload.WatchRulesFile(current.Alerts.RulesFile);
             var logger = services.GetService<ILoggerFactory>()?.CreateLogger("AccuScene.Otel.Alerts");
 
             // The validated options of each reload (the same ones IOptionsMonitor<AccuSceneOptions> reports).
             reload.Reloaded += next => Apply(engine, next, logger);
+
+            // A reload between reading them and subscribing would otherwise wait for the next one.
+            if (reload.Current is { } newer && !ReferenceEquals(newer, current))
+            {
+                Apply(engine, newer, logger);
+            }
         }
 
         return engine;

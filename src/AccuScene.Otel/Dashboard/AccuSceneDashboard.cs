@@ -177,53 +177,68 @@ internal sealed partial class AccuSceneDashboard
             var timestamp = this.Time.GetTimestamp();
             var seconds = _previousTimestamp is { } previous ? this.Time.GetElapsedTime(previous, timestamp).TotalSeconds : double.NaN;
             _previousTimestamp = timestamp;
-            long droppedMetrics = 0, droppedRows = 0;
+            long droppedMetrics = 0, droppedRows = 0, droppedValues = 0;
             var sample = _samples + 1;
             _touched.Clear();
-
-            // Metrics of the same name from several meters (ASP.NET Core's and AccuScene's
-            // http.server.request.duration, say) are one metric here: begun once, completed once.
-            foreach (var metric in batch)
+            try
             {
-                if (!this.TryGet(metric, out var aggregate))
-                {
-                    droppedMetrics++;
-                    continue;
-                }
 
-                var type = metric.MetricType;
-                var tables = _tables.GetValueOrDefault(metric.Name);
-                if (aggregate.Begin(sample))
+                // Metrics of the same name from several meters (ASP.NET Core's and AccuScene's
+                // http.server.request.duration, say) are one metric here: begun once, completed once.
+                foreach (var metric in batch)
                 {
-                    _touched.Add(aggregate);
-                    foreach (var table in tables ?? [])
+                    if (!this.TryGet(metric, out var aggregate))
                     {
-                        table.Begin();
+                        droppedMetrics++;
+                        continue;
+                    }
+
+                    var type = metric.MetricType;
+                    var tables = _tables.GetValueOrDefault(metric.Name);
+                    if (aggregate.Begin(sample))
+                    {
+                        _touched.Add(aggregate);
+                        foreach (var table in tables ?? [])
+                        {
+                            table.Begin();
+                        }
+                    }
+
+                    aggregate.AddMeter(metric.MeterName);
+                    foreach (ref readonly var point in metric.GetMetricPoints())
+                    {
+                        aggregate.Add(point, type);
+                        foreach (var table in tables ?? [])
+                        {
+                            droppedRows += table.Add(point, type) ? 0 : 1;
+                        }
                     }
                 }
 
-                aggregate.AddMeter(metric.MeterName);
-                foreach (ref readonly var point in metric.GetMetricPoints())
+                foreach (var aggregate in _touched)
                 {
-                    aggregate.Add(point, type);
-                    foreach (var table in tables ?? [])
+                    droppedValues += aggregate.NonFinite;
+                    aggregate.Complete(now, seconds, aggregate.Kind == DashboardMetricKind.Histogram ? this.QuantileStateOf(aggregate) : null);
+                    foreach (var table in _tables.GetValueOrDefault(aggregate.Name) ?? [])
                     {
-                        droppedRows += table.Add(point, type) ? 0 : 1;
+                        table.Complete(seconds, aggregate.Kind);
                     }
                 }
-            }
 
-            foreach (var aggregate in _touched)
+                this.CountDrops(droppedMetrics, droppedRows, droppedValues);
+            }
+            catch
             {
-                aggregate.Complete(now, seconds, aggregate.Kind == DashboardMetricKind.Histogram ? this.QuantileStateOf(aggregate) : null);
-                foreach (var table in _tables.GetValueOrDefault(aggregate.Name) ?? [])
-                {
-                    table.Complete(seconds, aggregate.Kind);
-                }
+                // The exporter counts the failure. The next sample must not add to this one's half-summed totals, nor
+                // divide two intervals' increase by one: it starts afresh (every aggregate begins again, as its
+                // number is new) and shows no rate, since no interval is known.
+                _previousTimestamp = null;
+                throw;
             }
-
-            this.CountDrops(droppedMetrics, droppedRows);
-            Interlocked.Increment(ref _samples);
+            finally
+            {
+                Interlocked.Increment(ref _samples);
+            }
         }
     }
 
@@ -265,18 +280,16 @@ internal sealed partial class AccuSceneDashboard
         return aggregate.Buckets is { Length: > 0 } buckets && aggregate.BucketsAgree ? QuantileState.FromBuckets(buckets) : null;
     }
 
-    private void CountDrops(long metrics, long rows)
+    private void CountDrops(long metrics, long rows, long values)
     {
         _droppedMetrics += metrics;
         _droppedRows += rows;
-        if (metrics > 0)
+        foreach (var (count, what) in (ReadOnlySpan<(long, string)>)[(metrics, "metric"), (rows, "row"), (values, "value")])
         {
-            AccuSceneSelfDiagnostics.DashboardDrops.Add(metrics, new KeyValuePair<string, object?>("what", "metric"));
-        }
-
-        if (rows > 0)
-        {
-            AccuSceneSelfDiagnostics.DashboardDrops.Add(rows, new KeyValuePair<string, object?>("what", "row"));
+            if (count > 0)
+            {
+                AccuSceneSelfDiagnostics.DashboardDrops.Add(count, new KeyValuePair<string, object?>("what", what));
+            }
         }
     }
 

@@ -51,6 +51,9 @@ internal sealed class MetricAggregate
 
     public int Series => _now.Series;
 
+    /// <summary>Gets the points of the sample left out for a NaN or infinite value.</summary>
+    public int NonFinite => _now.NonFinite;
+
     public long HistogramCount { get; private set; }
 
     public DashboardPoint Latest { get; private set; } = new(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
@@ -136,7 +139,9 @@ internal sealed class MetricAggregate
         {
             case DashboardMetricKind.Counter:
                 value = _now.Total;
-                rate = (_now.Total >= _previousTotal ? _now.Total - _previousTotal : _now.Total) / seconds;
+                // A drop of the total summed over series says one of them restarted, not by how much the others
+                // grew: the sample shows no rate rather than a spike of the whole total.
+                rate = _now.Total >= _previousTotal ? (_now.Total - _previousTotal) / seconds : double.NaN;
                 break;
             case DashboardMetricKind.UpDownCounter:
                 value = _now.Total;

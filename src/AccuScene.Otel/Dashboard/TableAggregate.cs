@@ -61,12 +61,27 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
                 return false;
             }
 
-            var label = ReferenceEquals(key, Missing) ? "(none)" : TextLimits.Cut(Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty, MaxLabelLength);
+            var label = ReferenceEquals(key, Missing) ? "(none)" : TextLimits.Cut(LabelOf(key), MaxLabelLength);
             _rows[key] = row = new Row(label);
         }
 
         row.Add(point, type);
         return true;
+    }
+
+    // A tag value is the app's object: a ToString that throws (a proxy whose context is gone) labels the row with its type.
+    private static string LabelOf(object key)
+    {
+        try
+        {
+            return Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+#pragma warning disable CA1031 // Application code must not stop the dashboard.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return key.GetType().Name;
+        }
     }
 
     public void Complete(double seconds, DashboardMetricKind kind)
@@ -108,7 +123,8 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
             {
                 case DashboardMetricKind.Counter or DashboardMetricKind.UpDownCounter:
                     this.Value = _now.Total;
-                    this.Rate = (kind == DashboardMetricKind.Counter && _now.Total < _previousTotal ? _now.Total : _now.Total - _previousTotal) / seconds;
+                    // A counter row's total that drops had a series restart: no rate, rather than a spike (see MetricAggregate).
+                    this.Rate = kind == DashboardMetricKind.Counter && _now.Total < _previousTotal ? double.NaN : (_now.Total - _previousTotal) / seconds;
                     break;
                 case DashboardMetricKind.Gauge:
                     this.Value = _now.Total / _now.Series;
@@ -116,7 +132,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
                 case DashboardMetricKind.Histogram:
                     var delta = _now.Count - _previousCount;
                     this.Value = delta > 0 ? (_now.Sum - _previousSum) / delta : double.NaN;
-                    this.Rate = delta / seconds;
+                    this.Rate = delta >= 0 ? delta / seconds : double.NaN;
                     this.Count = _now.Count;
                     break;
             }

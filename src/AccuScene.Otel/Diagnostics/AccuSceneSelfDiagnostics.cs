@@ -44,13 +44,13 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> ProfilingScopesOverflowed = Meter.CreateCounter<long>(
         "accuscene.otel.profiling.scopes.overflowed", unit: "{scope}", description: "Profiled scopes recorded under the overflow name because the session already held AccuScene:Profiling:MaxScopes names.");
 
-    /// <summary>Samples an alert rule let go because it already held its maximum; tag <c>rule</c>.</summary>
+    /// <summary>Samples an alert rule let go; tags <c>rule</c> and <c>reason</c>: <c>capacity</c> (the oldest, past its maximum), <c>invalid_value</c> (NaN, infinite, a negative weight).</summary>
     public static readonly Counter<long> AlertSamplesDropped = Meter.CreateCounter<long>(
-        "accuscene.otel.alerts.samples.dropped", unit: "{sample}", description: "Samples an alert rule dropped, oldest first, because it already held its maximum.");
+        "accuscene.otel.alerts.samples.dropped", unit: "{sample}", description: "Samples an alert rule dropped: the oldest past its maximum (reason capacity), or a NaN, infinite or negatively weighted one (reason invalid_value).");
 
-    /// <summary>Samples of metrics past the dashboard's MaxMetrics and points of table rows past MaxTableRows; tag <c>what</c> (metric, row).</summary>
+    /// <summary>Samples of metrics past the dashboard's MaxMetrics, points of table rows past MaxTableRows, and NaN or infinite point values; tag <c>what</c> (metric, row, value).</summary>
     public static readonly Counter<long> DashboardDrops = Meter.CreateCounter<long>(
-        "accuscene.otel.dashboard.dropped", unit: "{item}", description: "Metric samples and table-row points the dashboard dropped at its bounds.");
+        "accuscene.otel.dashboard.dropped", unit: "{item}", description: "Metric samples and table-row points the dashboard dropped at its bounds, and points whose value was NaN or infinite.");
 
     /// <summary>Histogram measurements that were NaN or infinite, left out of the in-process percentiles.</summary>
     public static readonly Counter<long> PercentilesNonFinite = Meter.CreateCounter<long>(

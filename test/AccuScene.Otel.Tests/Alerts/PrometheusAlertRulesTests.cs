@@ -91,6 +91,18 @@ public class PrometheusAlertRulesTests
         Assert.That(yaml, Does.Contain("# alertname 'hits-low' is not a valid Prometheus alert name; written as 'hits_low'"));
     }
 
+    [Test]
+    public void ANameWithALineOrParagraphSeparator_CannotEndItsCommentAndInjectYaml()
+    {
+        // YAML breaks lines at U+2028 and U+2029: the rest of a comment would be read as rules.
+        var hostile = Rule("hits-low\u2028groups: []\u2029x", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.LessThan, 0.5);
+
+        var yaml = Write([hostile], out _);
+
+        var comment = yaml.Split('\n').Single(l => l.Contains("# alertname", StringComparison.Ordinal));
+        Assert.That(comment, Does.Contain("hits-low groups: [] x").And.Not.Contain("\u2028").And.Not.Contain("\u2029"));
+    }
+
     private static Dictionary<string, string> Translate(IEnumerable<AlertRule> rules) =>
         rules.ToDictionary(r => r.Name, r => PromQlTranslator.Translate(r, Instruments.Single(i => i.Name == r.Metric)).Expression!);
 

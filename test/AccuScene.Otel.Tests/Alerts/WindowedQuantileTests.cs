@@ -10,7 +10,7 @@ public class WindowedQuantileTests
     public void FromBuckets_InterpolatesInsideTheBucket_OverTheWindowOnly()
     {
         double[] bounds = [1, 2, 4];
-        var quantile = new WindowedQuantile(TimeSpan.FromSeconds(10));
+        var quantile = new WindowedQuantile(TimeSpan.FromSeconds(10), fromStart: true);
 
         // Since start: 100 measurements at or under 1.
         Assert.That(quantile.FromBuckets(Start, bounds, [100, 0, 0, 0], 0.5), Is.EqualTo(0.5));
@@ -22,5 +22,16 @@ public class WindowedQuantileTests
         // And 10 more in +Inf: a quantile there is the highest finite bound, as histogram_quantile gives.
         Assert.That(quantile.FromBuckets(Start.AddSeconds(20), bounds, [100, 0, 100, 10], 0.99), Is.EqualTo(4));
         Assert.That(quantile.FromBuckets(Start.AddSeconds(30), bounds, [100, 0, 100, 10], 0.99), Is.Null, "nothing new in the window");
+    }
+
+    [Test]
+    public void ARuleAddedLater_HasNoValueUntilItHasABaseline_ThenReadsOnlyWhatCameAfter()
+    {
+        // The process recorded 1,000 slow measurements before the rule existed: a window must not see them.
+        double[] bounds = [1, 2, 4];
+        var quantile = new WindowedQuantile(TimeSpan.FromSeconds(10), fromStart: false);
+
+        Assert.That(quantile.FromBuckets(Start, bounds, [0, 0, 0, 1000], 0.5), Is.Null, "the first export is the baseline");
+        Assert.That(quantile.FromBuckets(Start.AddSeconds(1), bounds, [10, 0, 0, 1000], 0.5), Is.EqualTo(0.5), "only the 10 fast ones since");
     }
 }

@@ -154,5 +154,6 @@ public static class PrometheusAlertRules
         return builder.Append('"').ToString();
     }
 
-    internal static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
+    // YAML also breaks a line at U+2028 and U+2029 (and U+0085, a control character): a comment must hold none.
+    internal static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c));
 }

@@ -33,10 +33,13 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     private ServiceProvider? _logging;
     private bool _stopped;
 
-    // The rules file whose rules are already in Options.Alerts.Rules (Create(configure) reads it as the builders do).
-    private string? _rulesFileRead;
+    // The full path of the rules file whose rules are in Options.Alerts.Rules (Create(configure) reads it as the builders
+    // do), or NoFile when none is.
+    private string _rulesFileRead;
 
-    private AccuSceneTelemetrySystem(AccuSceneOptions options, string? rulesFileRead)
+    private const string NoFile = "";
+
+    private AccuSceneTelemetrySystem(AccuSceneOptions options, string rulesFileRead)
     {
         this.Options = options;
         _rulesFileRead = rulesFileRead;
@@ -95,7 +98,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     public static AccuSceneTelemetrySystem Create(Action<AccuSceneOptions>? configure = null)
     {
         var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
-        return new(options, options.Alerts.RulesFile);
+        return new(options, string.IsNullOrWhiteSpace(options.Alerts.RulesFile) ? NoFile : Path.GetFullPath(options.Alerts.RulesFile));
     }
 
     /// <summary>Creates a system from ready-made options, which are validated here.</summary>
@@ -105,19 +108,24 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     public static AccuSceneTelemetrySystem Create(AccuSceneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ReadRulesFile(options, alreadyRead: null);
+        var read = ReadRulesFile(options, alreadyRead: null) ?? NoFile;
         AccuSceneOptionsValidator.ThrowIfInvalid(options);
-        return new(options, options.Alerts.RulesFile);
+        return new(options, read);
     }
 
     // A rules file set after the options were read (or on ready-made options) is read here, as the builders read
     // theirs: a file that cannot be read, or holds a bad rule, fails with its key instead of starting without rules.
-    private static void ReadRulesFile(AccuSceneOptions options, string? alreadyRead)
+    // Its rules replace those an earlier read of these options added (another file, or the same options given to
+    // Create twice), so none is added twice and a cleared RulesFile takes its rules away.
+    private static string? ReadRulesFile(AccuSceneOptions options, string? alreadyRead)
     {
-        if (!string.Equals(options.Alerts.RulesFile, alreadyRead, StringComparison.Ordinal))
+        var file = string.IsNullOrWhiteSpace(options.Alerts.RulesFile) ? null : Path.GetFullPath(options.Alerts.RulesFile);
+        if (alreadyRead is null || !string.Equals(file ?? NoFile, alreadyRead, StringComparison.Ordinal))
         {
-            AlertRulesFile.Append(options.Alerts, $"{AccuSceneOptions.SectionName}:Alerts");
+            AlertRulesFile.Reread(options.Alerts, $"{AccuSceneOptions.SectionName}:Alerts");
         }
+
+        return file;
     }
 
     /// <summary>
@@ -140,8 +148,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             var options = this.Options;
-            ReadRulesFile(options, _rulesFileRead);
-            _rulesFileRead = options.Alerts.RulesFile;
+            _rulesFileRead = ReadRulesFile(options, _rulesFileRead) ?? NoFile;
             AccuSceneOptionsValidator.ThrowIfInvalid(options);
             TracerProvider? tracerProvider = null;
             MeterProvider? meterProvider = null;

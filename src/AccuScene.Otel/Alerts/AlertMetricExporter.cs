@@ -169,6 +169,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         }
 
         sample.Points += totals.Series;
+        sample.NonFinite += totals.NonFinite;
         sample.Total += totals.Total;
         sample.Sum += totals.Sum;
         sample.Count += totals.Count;
@@ -192,11 +193,16 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
         if (type is MetricType.LongSum or MetricType.DoubleSum)
         {
-            // A counter's sample stands for the events since the last export (a drop is a restart from zero).
-            var increase = double.IsNaN(sample.PreviousTotal) ? 0 : (sample.Total >= sample.PreviousTotal ? sample.Total - sample.PreviousTotal : sample.Total);
-            sample.PreviousTotal = sample.Total;
+            // A counter's sample stands for the events since the last export. The total is summed over series: when
+            // it drops (a series restarted) or a series was or is NaN, the others' increase is unknown, so the sample
+            // counts none and the baseline moves on. Rate rules read the total grown by measured increases only.
+            var measurable = !double.IsNaN(sample.PreviousTotal) && sample.Total >= sample.PreviousTotal
+                && sample.NonFinite == sample.PreviousNonFinite;
+            var increase = measurable ? sample.Total - sample.PreviousTotal : 0;
+            sample.Continuous = double.IsNaN(sample.PreviousTotal) ? sample.Total : sample.Continuous + increase;
+            (sample.PreviousTotal, sample.PreviousNonFinite) = (sample.Total, sample.NonFinite);
             this.NoteExemplar(sample, double.NaN);
-            _engine.CheckRule(rule.Name, sample.Total, increase);
+            _engine.CheckRule(rule.Name, rule.Aggregation == AlertAggregation.Rate ? sample.Continuous : sample.Total, increase);
         }
         else
         {

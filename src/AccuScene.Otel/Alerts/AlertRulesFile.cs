@@ -6,6 +6,17 @@ namespace AccuScene.Otel.Alerts;
 /// <summary>Reads <see cref="AccuSceneAlertsOptions.RulesFile"/>: <c>{ "Rules": [ … ] }</c>, bound like configuration.</summary>
 internal static class AlertRulesFile
 {
+    // The rules a file added to an options instance the caller keeps (the facade's): a later read replaces them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AlertRule, object> FromFile = [];
+
+    /// <summary>Replaces the rules a rules file added to <paramref name="alerts"/> earlier by those of the file it names now (none when it names none).</summary>
+    public static void Reread(AccuSceneAlertsOptions alerts, string key)
+    {
+        alerts.Rules.RemoveAll(rule => FromFile.TryGetValue(rule, out _));
+        Append(alerts, key);
+    }
+
+    /// <summary>Adds the rules of the file, all or none: a file with one bad rule adds nothing and fails naming it.</summary>
     public static void Append(AccuSceneAlertsOptions alerts, string key)
     {
         if (string.IsNullOrWhiteSpace(alerts.RulesFile))
@@ -33,6 +44,7 @@ internal static class AlertRulesFile
 
         var rules = file.GetSection("Rules").GetChildren().ToList();
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        var read = new List<AlertRule>(rules.Count);
         for (var j = 0; j < alerts.Rules.Count; j++)
         {
             if (alerts.Rules[j].Name is { } name)
@@ -67,12 +79,18 @@ internal static class AlertRulesFile
                 continue;
             }
 
-            alerts.Rules.Add(rule);
+            read.Add(rule);
         }
 
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneAlertsOptions), failures);
+        }
+
+        foreach (var rule in read)
+        {
+            FromFile.AddOrUpdate(rule, path);
+            alerts.Rules.Add(rule);
         }
     }
 

@@ -29,6 +29,14 @@ internal sealed class RuleSample(AlertRule rule)
 
     public double PreviousTotal { get; set; } = double.NaN;
 
+    /// <summary>Gets or sets this export's matching points left out for a NaN or infinite value.</summary>
+    public int NonFinite { get; set; }
+
+    public int PreviousNonFinite { get; set; }
+
+    /// <summary>Gets or sets a counter's total grown only by increases that could be measured: what a Rate rule reads, so a series that restarts or turns NaN is no spike.</summary>
+    public double Continuous { get; set; }
+
     public double PreviousSum { get; set; }
 
     /// <summary>Gets or sets the count at the previous export: 0 at first for a rule of the provider's start, -1 for a rule added later, whose first export only sets the baseline.</summary>
@@ -47,7 +55,7 @@ internal sealed class RuleSample(AlertRule rule)
     public void Begin(int export)
     {
         this.Export = export;
-        (this.Points, this.Total, this.Sum, this.Count) = (0, 0, 0, 0);
+        (this.Points, this.Total, this.Sum, this.Count, this.NonFinite) = (0, 0, 0, 0, 0);
         this.Meters.Clear();
         this.Buckets.Clear();
         this.Exemplars.Clear();

@@ -3,9 +3,10 @@ using AccuScene.Otel.Metrics.Percentiles;
 namespace AccuScene.Otel.Alerts;
 
 /// <summary>
-/// A percentile over a rule's window from cumulative data: the current state minus the state one window ago. A rule of
-/// the provider's start (<c>fromStart</c>) reads the whole state until there is an earlier one; a rule added later
-/// has no value until then, since its whole state would be the process's lifetime.
+/// A percentile over a rule's window from cumulative data: the current state minus the state one window ago. At its
+/// very first read a rule of the provider's start (<c>fromStart</c>) takes the whole state, which began with the
+/// provider; otherwise, with no earlier state of the same source and bucket layout (a rule added at run time, a
+/// source that changed), there is no value until the next export, as the whole state would be the process's lifetime.
 /// Reads the in-process sketch (1% relative error) when the instrument has one, and otherwise the OpenTelemetry
 /// histogram's buckets, interpolated linearly inside the bucket as Prometheus' <c>histogram_quantile</c> does.
 /// Keeps at most about 64 states per window (one per export, when exports are further apart than 1/64 of it).
@@ -14,18 +15,24 @@ internal sealed class WindowedQuantile(TimeSpan window, bool fromStart)
 {
     private readonly Queue<(DateTimeOffset At, Snapshot? Sketch, double[]? Buckets)> _states = new();
     private DateTimeOffset _lastAt;
+    private bool _read;
 
     public double? FromSketch(DateTimeOffset now, Snapshot current, double quantile)
     {
-        // With no earlier state of the same kind (the first export, or the source changed), a rule of the provider's
-        // start reads the whole state, which began with it; any other would read the process's lifetime: no value yet.
-        var baseline = this.Baseline(now, (now, current, null));
-        if (baseline.Sketch is null && !(fromStart && baseline.At == default))
+        // States of the other source cannot be subtracted: the window starts again from this one.
+        if (_states.Count > 0 && _states.Peek().Sketch is null)
+        {
+            _states.Clear();
+        }
+
+        var first = this.First();
+        var baseline = this.Baseline(now, (now, current, null)).Sketch;
+        if (baseline is null && !first)
         {
             return null;
         }
 
-        var windowed = baseline.Sketch is { } earlier ? current.Minus(earlier) : current;
+        var windowed = baseline is { } earlier ? current.Minus(earlier) : current;
         return windowed.Count > 0 ? windowed.Quantile(quantile) : null;
     }
 
@@ -35,28 +42,36 @@ internal sealed class WindowedQuantile(TimeSpan window, bool fromStart)
     /// <param name="quantile">The quantile.</param>
     public double? FromBuckets(DateTimeOffset now, double[] bounds, double[] cumulative, double quantile)
     {
-        var state = this.Baseline(now, (now, null, cumulative));
-        if (state.Buckets is not { } baseline)
+        // The sketch's states, or another bucket layout, cannot be subtracted: the window starts again from this one.
+        if (_states.Count > 0 && _states.Peek().Buckets?.Length != cumulative.Length)
         {
-            if (!(fromStart && state.At == default))
-            {
-                return null; // as for the sketch
-            }
-
-            baseline = new double[cumulative.Length];
+            _states.Clear();
         }
-        else if (baseline.Length != cumulative.Length)
+
+        var first = this.First();
+        var baseline = this.Baseline(now, (now, null, cumulative)).Buckets;
+        if (baseline is null && !first)
         {
-            return null; // a changed bucket layout cannot be subtracted
+            return null;
         }
 
         var counts = new double[cumulative.Length];
         for (var i = 0; i < counts.Length; i++)
         {
-            counts[i] = Math.Max(cumulative[i] - baseline[i], 0);
+            counts[i] = Math.Max(cumulative[i] - (baseline?[i] ?? 0), 0);
         }
 
         return BucketQuantile.Interpolate(bounds, counts, quantile);
+    }
+
+    // Whether this is the rule's very first read and it may take the whole state: only a rule of the provider's
+    // start, whose state began with the provider. Any later read without an earlier state (a rule added at run time,
+    // or after the source changed) would read far more than its window, so it has no value until the next export.
+    private bool First()
+    {
+        var first = fromStart && !_read;
+        _read = true;
+        return first;
     }
 
     // The newest state at least a window old (or the oldest there is); the current state is queued.

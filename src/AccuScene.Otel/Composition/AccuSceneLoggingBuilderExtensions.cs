@@ -23,6 +23,7 @@ public static class AccuSceneLoggingBuilderExtensions
     /// </summary>
     /// <param name="builder">The logging builder.</param>
     /// <returns>The same builder.</returns>
+    /// <exception cref="InvalidOperationException"><c>services.AddAccuScene()</c>, which wires logging too, or a call with a delegate already wired logging on these services.</exception>
     public static ILoggingBuilder AddAccuScene(this ILoggingBuilder builder) =>
         AddAccuScene(builder, configure: null);
 
@@ -34,18 +35,19 @@ public static class AccuSceneLoggingBuilderExtensions
     /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
+    /// <exception cref="InvalidOperationException">Logging is already wired on these services (by <c>services.AddAccuScene()</c> or another call), so these options would be ignored.</exception>
     public static ILoggingBuilder AddAccuScene(this ILoggingBuilder builder, Action<AccuSceneOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
-        return AddAccuScene(builder, options);
+        return AddAccuScene(builder, options, configured: configure is not null);
     }
 
-    internal static ILoggingBuilder AddAccuScene(ILoggingBuilder builder, AccuSceneOptions options)
+    internal static ILoggingBuilder AddAccuScene(ILoggingBuilder builder, AccuSceneOptions options, bool configured = true)
     {
-        if (!TryMarkLoggingWired(builder.Services))
+        if (!TryMarkLoggingWired(builder.Services, new LoggingWiring(LoggingWiring.LoggingBuilder, configured)))
         {
-            // Already wired (here or by UseAccuScene): a second time would write every line twice.
+            // The same call again (no delegate, so the same AccuScene__* variables): wired already, nothing to add.
             return builder;
         }
 
@@ -59,14 +61,24 @@ public static class AccuSceneLoggingBuilderExtensions
         return builder;
     }
 
-    /// <summary>Registers the logging services once; returns <see langword="false"/> when they already are.</summary>
-    internal static bool TryMarkLoggingWired(IServiceCollection services)
+    /// <summary>
+    /// Registers the logging services once. Returns <see langword="false"/> when the same call wired them already
+    /// (<c>ILoggingBuilder.AddAccuScene()</c> without a delegate, twice), and throws when another one did: a second
+    /// wiring would write every line twice, and ignoring it would drop its options without a word.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Logging was wired by another call.</exception>
+    internal static bool TryMarkLoggingWired(IServiceCollection services, LoggingWiring wiring)
     {
-        if (services.Any(d => d.ServiceType == typeof(ScopeCapture)))
+        if (services.LastOrDefault(d => d.ServiceType == typeof(LoggingWiring))?.ImplementationInstance is LoggingWiring existing)
         {
-            return false;
+            return wiring == existing && !wiring.Configured && wiring.By == LoggingWiring.LoggingBuilder
+                ? false
+                : throw new InvalidOperationException(
+                    $"AccuScene logging is already wired on these services by {existing.By}; {wiring.By} would be ignored, with its options. " +
+                    "services.AddAccuScene() wires logging too (from the AccuScene configuration section): call ILoggingBuilder.AddAccuScene() only in apps without it, and once.");
         }
 
+        services.AddSingleton(wiring);
         services.AddSingleton<ScopeCapture>();
         services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<ScopeCapture>());
         return true;
@@ -195,4 +207,14 @@ public static class AccuSceneLoggingBuilderExtensions
     private static IDeferredLoggerProviderBuilder DeferredLogger(LoggerProviderBuilder builder) =>
         builder as IDeferredLoggerProviderBuilder
         ?? throw new NotSupportedException($"AddAccuScene() needs a builder that can defer its configuration (IDeferredLoggerProviderBuilder), as OpenTelemetry's own builders do; {builder.GetType()} cannot.");
+
+    /// <summary>Which call wired AccuScene logging into a service collection.</summary>
+    /// <param name="By">The call, as a message names it.</param>
+    /// <param name="Configured">Whether it was given a delegate (so a second call's options may differ).</param>
+    internal sealed record LoggingWiring(string By, bool Configured)
+    {
+        public const string LoggingBuilder = "ILoggingBuilder.AddAccuScene()";
+
+        public const string Services = "services.AddAccuScene()";
+    }
 }

@@ -48,7 +48,7 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The configuration to bind.</param>
     /// <returns>The same builder.</returns>
-    /// <exception cref="InvalidOperationException">UseAccuScene was already called on these services with other arguments.</exception>
+    /// <exception cref="InvalidOperationException">UseAccuScene was already called on these services with other arguments, or <c>ILoggingBuilder.AddAccuScene()</c> already wired logging.</exception>
     public static IOpenTelemetryBuilder UseAccuScene(this IOpenTelemetryBuilder builder, IConfiguration configuration) =>
         UseAccuScene(builder, configuration, configure: null);
 
@@ -78,7 +78,7 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
 
                 // Process, memory and session metrics report from the start, without the app resolving them.
                 .AddInstrumentation(sp => sp.GetRequiredService<SystemMetrics>()));
-        if (AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(services))
+        if (AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(services, new(AccuSceneLoggingBuilderExtensions.LoggingWiring.Services, Configured: true)))
         {
             builder.WithLogging(l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, sp => TryResolve(sp, resolve), atRegistration));
             services.AddSingleton<IConfigureOptions<OpenTelemetryLoggerOptions>>(sp => new ConfigureOptions<OpenTelemetryLoggerOptions>(o =>

@@ -29,6 +29,7 @@ internal sealed class MetricAggregate
     private long _previousCount;
     private QuantileState? _previousState;
     private bool _hasPrevious;
+    private int _previousNonFinite;
     private long _sample = -1;
     private readonly P99ExemplarPicker _exemplars = new();
 
@@ -127,7 +128,7 @@ internal sealed class MetricAggregate
     /// <param name="state">A histogram's cumulative quantile state, or <see langword="null"/>.</param>
     public void Complete(DateTimeOffset now, double seconds, QuantileState? state)
     {
-        if (this.Series == 0)
+        if (this.Series == 0 && _now.NonFinite == 0)
         {
             return;
         }
@@ -135,7 +136,9 @@ internal sealed class MetricAggregate
         var (value, rate, p50, p95, p99) = (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         double sumDelta = 0;
         long countDelta = 0;
-        switch (this.Kind)
+
+        // Every series NaN: a gap, not the last value kept on screen.
+        switch (this.Series == 0 ? (DashboardMetricKind)(-1) : this.Kind)
         {
             case DashboardMetricKind.Counter:
                 value = _now.Total;
@@ -162,12 +165,14 @@ internal sealed class MetricAggregate
                 break;
         }
 
-        if (!double.IsFinite(rate) || !_hasPrevious)
+        // A series that was or is NaN changes what the sums hold: the others' increase is unknown this once.
+        if (!double.IsFinite(rate) || !_hasPrevious || _now.NonFinite != _previousNonFinite)
         {
             rate = double.NaN;
         }
 
         _hasPrevious = true;
+        _previousNonFinite = _now.NonFinite;
         var sample = new DashboardPoint(now.ToUnixTimeMilliseconds(), value, rate, p50, p95, p99);
         this.Latest = sample;
         if (_levels.Length == 0)

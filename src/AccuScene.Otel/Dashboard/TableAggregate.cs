@@ -99,6 +99,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
         private double _previousSum;
         private long _previousCount;
         private bool _hasPrevious;
+        private int _previousNonFinite;
 
         public string Label => label;
 
@@ -114,12 +115,13 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
 
         public void Complete(double seconds, DashboardMetricKind kind)
         {
-            if (_now.Series == 0)
+            if (_now.Series == 0 && _now.NonFinite == 0)
             {
                 return;
             }
 
-            switch (kind)
+            (this.Value, this.Rate) = (double.NaN, double.NaN);
+            switch (_now.Series == 0 ? (DashboardMetricKind)(-1) : kind) // every series NaN: a gap (see MetricAggregate)
             {
                 case DashboardMetricKind.Counter or DashboardMetricKind.UpDownCounter:
                     this.Value = _now.Total;
@@ -137,12 +139,13 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
                     break;
             }
 
-            if (!double.IsFinite(this.Rate) || !_hasPrevious)
+            if (!double.IsFinite(this.Rate) || !_hasPrevious || _now.NonFinite != _previousNonFinite)
             {
-                this.Rate = double.NaN; // a row's first sample is its baseline
+                this.Rate = double.NaN; // a row's first sample is its baseline; a series turning NaN or back changes the sums
             }
 
             _hasPrevious = true;
+            _previousNonFinite = _now.NonFinite;
             (_previousTotal, _previousSum, _previousCount) = (_now.Total, _now.Sum, _now.Count);
         }
     }

@@ -51,8 +51,9 @@ public sealed class AccuSceneOtlpExporterOptions
     public const string HttpProtobufProtocol = "http/protobuf";
 
     /// <summary>
-    /// Gets or sets a value indicating whether OTLP export is on. Default (<see langword="null"/>): on when
-    /// <see cref="Endpoint"/> or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// Gets or sets a value indicating whether OTLP export is on for all three signals. Default (<see langword="null"/>):
+    /// on for a signal when <see cref="Endpoint"/>, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or the signal's own variable
+    /// (<c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>, <c>…_METRICS_…</c>, <c>…_LOGS_…</c>) is set.
     /// </summary>
     public bool? Enabled { get; set; }
 

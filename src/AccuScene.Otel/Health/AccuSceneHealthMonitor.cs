@@ -78,6 +78,8 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     internal void Record(HealthCheckState state, HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data)
     {
         _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("accuscene.health.check", state.Name), new("accuscene.health.status", Name(result)));
+        // Bounded before it is kept and logged: every probe, dashboard update and status log sends it again.
+        (description, data) = HealthResultLimits.Bound(description, data);
         var change = state.Record(result, description, duration, data, _time.GetUtcNow(), _time.GetTimestamp());
         if (change is null)
         {

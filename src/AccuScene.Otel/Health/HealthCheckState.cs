@@ -64,9 +64,6 @@ internal sealed class HealthCheckState
     /// <summary>Records one run's result and returns the status change it caused, if any.</summary>
     public HealthStatusChange? Record(HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data, DateTimeOffset now, long timestamp)
     {
-        // Bounded before it is kept: every probe and dashboard update sends it again.
-        description = HealthResultLimits.Description(description);
-        data = HealthResultLimits.Data(data);
         lock (_gate)
         {
             var previous = _status;

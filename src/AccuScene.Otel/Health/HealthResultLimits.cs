@@ -5,7 +5,7 @@ namespace AccuScene.Otel.Health;
 /// <summary>
 /// Bounds what a check hands back before it is kept and sent on every probe and dashboard update: a description
 /// (often an exception's message, which may hold a whole response body) and data of any size. Anything cut or
-/// left out is counted on <c>accuscene.otel.health.truncated</c>.
+/// left out is counted once per result on <c>accuscene.otel.health.truncated</c>.
 /// </summary>
 internal static class HealthResultLimits
 {
@@ -18,47 +18,41 @@ internal static class HealthResultLimits
     /// <summary>The longest data key or text value kept, in characters.</summary>
     public const int MaxDataTextLength = 256;
 
-    public static string? Description(string? description)
+    /// <summary>
+    /// The description and data as kept: the description cut to its maximum; the first entries of the data, each key
+    /// cut, and each value kept as it is unless its text is longer than the maximum, then as its cut text. A result
+    /// with anything cut or left out is counted once.
+    /// </summary>
+    public static (string? Description, IReadOnlyDictionary<string, object>? Data) Bound(string? description, IReadOnlyDictionary<string, object>? data)
     {
-        if (description is null || description.Length <= MaxDescriptionLength)
+        var cut = false;
+        if (description is { Length: > MaxDescriptionLength })
         {
-            return description;
+            description = TextLimits.Cut(description, MaxDescriptionLength);
+            cut = true;
         }
 
-        Truncated();
-        return TextLimits.Cut(description, MaxDescriptionLength);
-    }
-
-    /// <summary>The data as kept: numbers and booleans as they are, any other value as its text, each cut to its maximum.</summary>
-    public static IReadOnlyDictionary<string, object>? Data(IReadOnlyDictionary<string, object>? data)
-    {
-        if (data is null || data.Count == 0)
+        if (data is { Count: > 0 } && (data.Count > MaxDataEntries || data.Any(e => e.Key.Length > MaxDataTextLength || IsLong(e.Value))))
         {
-            return data;
-        }
-
-        var kept = new Dictionary<string, object>(Math.Min(data.Count, MaxDataEntries), StringComparer.Ordinal);
-        var cut = data.Count > MaxDataEntries;
-        foreach (var (key, value) in data)
-        {
-            if (kept.Count == MaxDataEntries)
+            var kept = new Dictionary<string, object>(Math.Min(data.Count, MaxDataEntries), StringComparer.Ordinal);
+            foreach (var (key, value) in data.Take(MaxDataEntries))
             {
-                break;
+                kept.TryAdd(TextLimits.Cut(key, MaxDataTextLength), IsLong(value) ? TextLimits.Cut(AccuSceneHealthJson.Text(value) ?? string.Empty, MaxDataTextLength) : value);
             }
 
-            var text = value is int or long or double or float or decimal or bool ? null : AccuSceneHealthJson.Text(value) ?? string.Empty;
-            var shortKey = TextLimits.Cut(key, MaxDataTextLength);
-            cut |= shortKey.Length != key.Length || text?.Length > MaxDataTextLength;
-            kept.TryAdd(shortKey, text is null ? value : TextLimits.Cut(text, MaxDataTextLength));
+            data = kept;
+            cut = true;
         }
 
         if (cut)
         {
-            Truncated();
+            AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.HealthTruncated, 1);
         }
 
-        return kept;
+        return (description, data);
     }
 
-    private static void Truncated() => AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.HealthTruncated, 1);
+    // Numbers and booleans are short; any other value is as long as the text the report writes for it.
+    private static bool IsLong(object? value) =>
+        value is not (null or int or long or double or float or decimal or bool) && AccuSceneHealthJson.Text(value)?.Length > MaxDataTextLength;
 }

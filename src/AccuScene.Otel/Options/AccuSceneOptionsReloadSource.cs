@@ -28,6 +28,7 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
     private PhysicalFileProvider? _files;
     private string? _rulesFile;
     private bool _disposed;
+    private long _generation;
 
     /// <param name="section">The section the options bind to.</param>
     /// <param name="factory">Builds and validates a fresh options instance.</param>
@@ -113,6 +114,20 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
 
     private void OnSourceChanged()
     {
+        long generation;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            // Registered for the next change before this one is read, as ChangeToken.OnChange does: a change made
+            // while the options below are built starts a reload of its own instead of waiting for an unrelated one.
+            generation = ++_generation;
+            this.Arm();
+        }
+
         // As the JSON configuration provider does: let the writer finish before reading.
         Thread.Sleep(ReloadDelay);
         AccuSceneOptions? next = null;
@@ -128,31 +143,29 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         CancellationTokenSource? fired = null;
         lock (_gate)
         {
-            if (_disposed)
+            // A newer change is being read, and reads what this one read and more: it decides.
+            if (_disposed || next is null || generation != _generation)
             {
                 return;
             }
 
-            if (next is not null)
+            this.Current = next;
+            var file = FullPath(next.Alerts.RulesFile);
+            if (!string.Equals(file, _rulesFile, StringComparison.Ordinal))
             {
-                this.Current = next;
-                _rulesFile = FullPath(next.Alerts.RulesFile);
-                fired = _changed;
-                _changed = new CancellationTokenSource();
+                _rulesFile = file;
+                this.Arm();
             }
 
-            this.Arm();
-        }
-
-        if (fired is null || next is null)
-        {
-            return;
+            fired = _changed;
+            _changed = new CancellationTokenSource();
         }
 
         try
         {
             // The monitor takes the options here (the validated instance, not a second build); the app's own
-            // listeners run too.
+            // listeners run too. The options are in effect whatever a listener does: one that throws is a listener
+            // failure, counted, not a refused reload.
             using (_offer.Offer(next))
             {
                 fired.Cancel();
@@ -160,14 +173,25 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            this.Refuse(ex);
+            AccuSceneSelfDiagnostics.ProcessorFailed("options-monitor-listener", "reload", ex);
         }
         finally
         {
             fired.Dispose();
         }
 
-        this.Reloaded?.Invoke(next);
+        // Each handler on its own, on a change-token thread where an exception would end the process.
+        foreach (var handler in this.Reloaded?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((Action<AccuSceneOptions>)handler)(next);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                AccuSceneSelfDiagnostics.ProcessorFailed("options-reloaded", "reload", ex);
+            }
+        }
     }
 
     private void Refuse(Exception ex)

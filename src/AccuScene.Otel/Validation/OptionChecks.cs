@@ -27,7 +27,7 @@ internal static class OptionChecks
     /// <summary>
     /// A URL as a message may show it: its scheme and host, never the user information, path or query, which
     /// may hold credentials (a webhook's secret path, a key in the query). Text that is no absolute URL shows up to
-    /// its first '/', '?' or '#', past any '@'.
+    /// its first '/', '?' or '#', past the last '@' before it.
     /// </summary>
     public static string DescribeUrl(object? value)
     {
@@ -45,8 +45,9 @@ internal static class OptionChecks
                 : $"'{shown}'";
         }
 
-        var start = text.IndexOf('@', StringComparison.Ordinal) + 1;
-        var end = text.IndexOfAny(['/', '?', '#'], start);
-        return end < 0 && start == 0 ? $"'{text}'" : $"'{text[start..(end < 0 ? text.Length : end)]}' (the rest not shown)";
+        // The host part ends at the first '/', '?' or '#'; within it, user information ends at the last '@'.
+        var end = text.IndexOfAny(['/', '?', '#']) is var cut and >= 0 ? cut : text.Length;
+        var start = end == 0 ? 0 : text.LastIndexOf('@', end - 1) + 1;
+        return end == text.Length && start == 0 ? $"'{text}'" : $"'{text[start..end]}' (the rest not shown)";
     }
 }

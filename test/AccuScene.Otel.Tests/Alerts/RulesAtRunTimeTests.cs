@@ -114,4 +114,65 @@ public class RulesAtRunTimeTests
             Is.EqualTo(System.Text.Json.JsonSerializer.Serialize(rule, AlertRuleJsonContext.Default.AlertRule)));
         Assert.That(typeof(AlertRule).GetProperties().Select(p => p.GetValue(copy)).Zip(typeof(AlertRule).GetProperties().Select(p => p.GetValue(new AlertRule()))).Count(p => Equals(p.First, p.Second)), Is.EqualTo(0), "every property was set away from its default, so the comparison covers it");
     }
+
+    [TestCase(new[] { 5_010.0, 0, 10, 20 }, TestName = "A counter series restarting is no burst of events for a RateLimit rule")]
+    [TestCase(new[] { 5_010, double.NaN, 5_030, 5_040 }, TestName = "A counter series turning NaN and back is no burst of events for a RateLimit rule")]
+    public void OneCounterSeriesRestartingOrTurningNaN_IsNoBurstOfEvents(double[] smallSeries)
+    {
+        // "More than 100 events in a minute": the two series together grow 20 an export.
+        double big = 1_000_000, small = 5_000;
+        using var system = AccuSceneTelemetrySystem.Create(o => o.Alerts.Rules.Add(new AlertRule
+        {
+            Name = "burst",
+            Metric = "accuscene.tests.runtime.handled",
+            Kind = AlertThresholdKind.RateLimit,
+            Threshold = 100,
+        })).Start();
+        using var meter = new Meter("AccuScene.Tests.RunTimeRules.Counter");
+        meter.CreateObservableCounter("accuscene.tests.runtime.handled", () => new[]
+        {
+            new Measurement<double>(big, new KeyValuePair<string, object?>("source", "big")),
+            new Measurement<double>(small, new KeyValuePair<string, object?>("source", "small")),
+        });
+
+        system.ForceFlush();
+        foreach (var next in smallSeries)
+        {
+            (big, small) = (big + 10, next);
+            system.ForceFlush();
+        }
+
+        // Read as "everything restarted", the drop counted the big series' whole million as new events.
+        Assert.That(system.Alerts!.Active().Select(a => a.Rule), Is.Empty);
+    }
+
+    [Test]
+    public void TheSameOptionsGivenToTheFacadeTwice_OrFixedAfterABadRulesFile_AddTheFilesRulesOnce()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "Rules": [ { "Name": "good", "Metric": "m" }, { "Name": "bad", "Metric": "m", "Kind": "Outside", "Threshold": 2 } ] }""");
+        try
+        {
+            var options = new AccuSceneOptions();
+            options.Alerts.RulesFile = file;
+            Assert.That(() => AccuSceneTelemetrySystem.Create(options), Throws.InstanceOf<Microsoft.Extensions.Options.OptionsValidationException>());
+            Assert.That(options.Alerts.Rules, Is.Empty, "a file with a bad rule adds none");
+
+            File.WriteAllText(file, """{ "Rules": [ { "Name": "good", "Metric": "m" } ] }""");
+            using (AccuSceneTelemetrySystem.Create(options))
+            {
+            }
+
+            using var again = AccuSceneTelemetrySystem.Create(options).Start();
+            Assert.That(again.Alerts!.Rules.Select(r => r.Name), Is.EqualTo(new[] { "good" }));
+
+            again.Options.Alerts.RulesFile = null;
+            using var cleared = AccuSceneTelemetrySystem.Create(options).Start();
+            Assert.That(cleared.Alerts!.Rules, Is.Empty, "a cleared RulesFile takes its rules away");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

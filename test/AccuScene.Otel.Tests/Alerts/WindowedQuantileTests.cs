@@ -34,4 +34,15 @@ public class WindowedQuantileTests
         Assert.That(quantile.FromBuckets(Start, bounds, [0, 0, 0, 1000], 0.5), Is.Null, "the first export is the baseline");
         Assert.That(quantile.FromBuckets(Start.AddSeconds(1), bounds, [10, 0, 0, 1000], 0.5), Is.EqualTo(0.5), "only the 10 fast ones since");
     }
+
+    [Test]
+    public void AfterTheBucketLayoutChanges_ARuleOfTheStart_WaitsForABaseline_InsteadOfReadingTheLifetime()
+    {
+        var quantile = new WindowedQuantile(TimeSpan.FromSeconds(10), fromStart: true);
+        Assert.That(quantile.FromBuckets(Start, [1, 2, 4], [10, 0, 0, 0], 0.5), Is.EqualTo(0.5), "the first read takes the whole state");
+
+        // Another layout: its counts are the lifetime's (1,000 slow ones long ago), not the window's.
+        Assert.That(quantile.FromBuckets(Start.AddSeconds(1), [1, 2], [0, 0, 1000], 0.5), Is.Null);
+        Assert.That(quantile.FromBuckets(Start.AddSeconds(2), [1, 2], [10, 0, 1000], 0.5), Is.EqualTo(0.5), "then only what came after");
+    }
 }

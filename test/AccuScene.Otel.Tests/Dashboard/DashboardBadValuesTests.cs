@@ -80,6 +80,44 @@ public class DashboardBadValuesTests
         Assert.That(harness.Metric("accuscene.tests.bad.handled").Rate, Is.EqualTo(20), "and back once both grow again");
     }
 
+    [Test]
+    public void AGaugeWhoseOnlySeriesTurnsNaN_ShowsAGap_NotItsLastValue()
+    {
+        var utilisation = 0.95;
+        using var harness = new DashboardHarness("AccuScene.Tests.BadValues.OnlyNaN");
+        harness.Meter.CreateObservableGauge("accuscene.tests.bad.only", () => utilisation);
+        harness.Sample();
+        Assert.That(harness.Metric("accuscene.tests.bad.only").Value, Is.EqualTo(0.95));
+
+        utilisation = double.NaN; // capacity went to 0
+        harness.Sample();
+
+        Assert.That(harness.Metric("accuscene.tests.bad.only").Value, Is.Null);
+    }
+
+    [Test]
+    public void ACounterSeriesTurningNaNAndBack_ShowsNoRateEitherTime_ThenTheRealOne()
+    {
+        double big = 1_000_000, small = 5_000;
+        using var harness = new DashboardHarness("AccuScene.Tests.BadValues.NaNCounter");
+        harness.Meter.CreateObservableCounter("accuscene.tests.bad.nan_handled", () => new[]
+        {
+            new Measurement<double>(big, new KeyValuePair<string, object?>("source", "big")),
+            new Measurement<double>(small, new KeyValuePair<string, object?>("source", "small")),
+        });
+        harness.Sample();
+        var rates = new List<double?>();
+        foreach (var next in new[] { 5_010, double.NaN, 5_030, 5_040 })
+        {
+            (big, small) = (big + 10, next);
+            harness.Sample();
+            rates.Add(harness.Metric("accuscene.tests.bad.nan_handled").Rate);
+        }
+
+        // Not 5,020 a second when the small series comes back.
+        Assert.That(rates, Is.EqualTo(new double?[] { 20, null, null, 20 }));
+    }
+
     private sealed class DisposedProxy
     {
         public override string ToString() => throw new ObjectDisposedException("DbContext");

@@ -259,7 +259,7 @@ public class HealthStateTests
     public async Task AHugeDescriptionAndData_AreCutBeforeTheyAreKept_AndCounted()
     {
         using var truncated = new MetricCollector<long>(AccuScene.Otel.Diagnostics.AccuSceneSelfDiagnostics.HealthTruncated);
-        var data = Enumerable.Range(0, 100).ToDictionary(i => $"key{i}", i => (object)(i == 0 ? new string('v', 100_000) : i));
+        var data = Enumerable.Range(0, 100).ToDictionary(i => $"key{i}", i => (object)(i switch { 0 => new string('v', 100_000), 2 => TimeSpan.FromSeconds(3), _ => i }));
         var huge = HealthCheckResult.Unhealthy("502 from upstream: " + new string('x', 5_000_000), data: data);
         using var health = new HealthHarness(b => b.AddDependencyCheck("api", new HealthDependency("upstream", "http"), _ => new FixedCheck(huge)));
 
@@ -272,7 +272,8 @@ public class HealthStateTests
             Assert.That(entry.Data, Has.Count.EqualTo(32));
             Assert.That(entry.Data["key0"], Is.TypeOf<string>().And.Length.EqualTo(256));
             Assert.That(entry.Data["key1"], Is.EqualTo(1), "numbers stay numbers");
-            Assert.That(truncated.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(2), "the description and the data, each once");
+            Assert.That(entry.Data["key2"], Is.EqualTo(TimeSpan.FromSeconds(3)), "a short value stays the check's object");
+            Assert.That(truncated.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(1), "once for the result");
         });
     }
 

@@ -18,7 +18,7 @@ internal sealed class LogCapture : IDisposable
         this.Factory = LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(LogLevel.Trace);
-            AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(builder.Services);
+            AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(builder.Services, new(AccuSceneLoggingBuilderExtensions.LoggingWiring.LoggingBuilder, Configured: true));
             builder.AddOpenTelemetry(o =>
             {
                 o.IncludeScopes = false;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AccuScene.Otel.Tests.Logging;
 
+[NonParallelizable] // one test sets an AccuScene__* variable, which the bare builders of other tests would read
 public class LoggingWiringTests
 {
     [Test]
@@ -50,14 +51,16 @@ public class LoggingWiringTests
     }
 
     [Test]
-    public void WiringLoggingTwice_WritesEachLineOnce()
+    public void ILoggingBuilderAddAccuSceneTwiceWithoutADelegate_WritesEachLineOnce()
     {
         var directory = Directory.CreateTempSubdirectory("accuscene-twice-").FullName;
+        var variable = "AccuScene__Logging__File__Path";
+        var original = Environment.GetEnvironmentVariable(variable);
         try
         {
+            Environment.SetEnvironmentVariable(variable, Path.Combine(directory, "app.log"));
             var services = new ServiceCollection();
-            services.AddAccuScene(o => o.Logging.File.Path = Path.Combine(directory, "app.log"));
-            services.AddLogging(b => b.AddAccuScene());
+            services.AddLogging(b => b.AddAccuScene().AddAccuScene()); // a library and the app, say: the same settings
             using (var provider = services.BuildServiceProvider())
             {
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Twice").LogWarning("once");
@@ -67,7 +70,26 @@ public class LoggingWiringTests
         }
         finally
         {
+            Environment.SetEnvironmentVariable(variable, original);
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Test]
+    public void ASecondWiringWhoseOptionsWouldBeIgnored_Throws_NamingBothCalls()
+    {
+        // Each of these used to drop the second call's options without a word (logs then ignored appsettings.json).
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                () => { var services = new ServiceCollection(); services.AddAccuScene(); services.AddLogging(b => b.AddAccuScene()); },
+                Throws.InvalidOperationException.With.Message.Contain("already wired on these services by services.AddAccuScene(); ILoggingBuilder.AddAccuScene() would be ignored"));
+            Assert.That(
+                () => new ServiceCollection().AddLogging(b => b.AddAccuScene()).AddAccuScene(),
+                Throws.InvalidOperationException.With.Message.Contain("already wired on these services by ILoggingBuilder.AddAccuScene(); services.AddAccuScene() would be ignored"));
+            Assert.That(
+                () => new ServiceCollection().AddLogging(b => b.AddAccuScene(o => o.Logging.Console.Enabled = true).AddAccuScene()),
+                Throws.InvalidOperationException);
+        });
     }
 }

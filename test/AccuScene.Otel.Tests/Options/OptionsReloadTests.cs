@@ -135,6 +135,27 @@ public sealed class OptionsReloadTests
     }
 
     // A host whose AccuScene section sets one log level (Reloaded.Category: Information), started.
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task AnAppListenerThatThrows_IsAListenerFailure_NotARefusedReload(CancellationToken cancellationToken)
+    {
+        using var refused = new MetricCollector<long>(null, "AccuScene.Otel", "accuscene.otel.options.reload_failures");
+        using var errors = new MetricCollector<long>(AccuScene.Otel.Diagnostics.AccuSceneSelfDiagnostics.ProcessorErrors);
+        using var host = await StartWithALogLevelAsync(cancellationToken);
+        using var listener = host.Services.GetRequiredService<IOptionsMonitor<AccuSceneOptions>>().OnChange(_ => throw new InvalidOperationException("the app's listener"));
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reloaded.Category");
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+
+        configuration["AccuScene:Logging:LogLevel:Reloaded.Category"] = "Error";
+        configuration.Reload();
+        await Until(() => errors.GetMeasurementSnapshot().ContainsTags("processor").Any(m => m.Tags["processor"] is "options-monitor-listener"), cancellationToken);
+        await Until(() => !logger.IsEnabled(LogLevel.Information), cancellationToken);
+
+        // It used to be logged and counted as "refused; the previous options stay in effect", which they did not.
+        Assert.That(refused.GetMeasurementSnapshot().Sum(m => m.Value), Is.Zero);
+        await host.StopAsync(cancellationToken);
+    }
+
     private static async Task<IHost> StartWithALogLevelAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -321,6 +321,8 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Exporters:Otlp:Endpoint", "ftp://user:secret-pw@collector:21/v1?key=secret-q", "'ftp://collector:21' (the rest not shown)")]
     [TestCase("AccuScene:Alerts:Webhooks:0:Url", "hooks.slack.com/services/T0/B0/secret-path", "'hooks.slack.com' (the rest not shown)")]
     [TestCase("AccuScene:Alerts:Alertmanager:Url", "ftp://alertmanager:9093", "'ftp://alertmanager:9093'")]
+    [TestCase("AccuScene:Alerts:Webhooks:0:Url", "hooks.example.com/hook?token=secret@x", "'hooks.example.com' (the rest not shown)")]
+    [TestCase("AccuScene:Alerts:Webhooks:0:Url", "user:secret@pw@hooks.example.com/x", "'hooks.example.com' (the rest not shown)")]
     public void AnInvalidUrl_IsShownWithoutCredentialsPathOrQuery(string key, string value, string shown)
     {
         var ex = LoadFails((key, value));

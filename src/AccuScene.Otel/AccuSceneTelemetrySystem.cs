@@ -34,8 +34,8 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     private bool _stopped;
 
     // The full path of the rules file whose rules are in Options.Alerts.Rules (Create(configure) reads it as the builders
-    // do), or NoFile when none is.
-    private string _rulesFileRead;
+    // do), NoFile when none is, or null when a read failed and the next Start must read again.
+    private string? _rulesFileRead;
 
     private const string NoFile = "";
 
@@ -148,7 +148,10 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             var options = this.Options;
-            _rulesFileRead = ReadRulesFile(options, _rulesFileRead) ?? NoFile;
+            // A read that fails has already taken the earlier file's rules away: until one succeeds, read every time.
+            var read = _rulesFileRead;
+            _rulesFileRead = null;
+            _rulesFileRead = ReadRulesFile(options, read) ?? NoFile;
             AccuSceneOptionsValidator.ThrowIfInvalid(options);
             TracerProvider? tracerProvider = null;
             MeterProvider? meterProvider = null;

@@ -169,6 +169,14 @@ public class RulesAtRunTimeTests
             again.Options.Alerts.RulesFile = null;
             using var cleared = AccuSceneTelemetrySystem.Create(options).Start();
             Assert.That(cleared.Alerts!.Rules, Is.Empty, "a cleared RulesFile takes its rules away");
+
+            // Set to a missing file before Start, then back: the failed read took the rules away, the next one reads again.
+            options.Alerts.RulesFile = file;
+            using var retried = AccuSceneTelemetrySystem.Create(options);
+            retried.Options.Alerts.RulesFile = file + ".missing";
+            Assert.That(() => retried.Start(), Throws.InstanceOf<Microsoft.Extensions.Options.OptionsValidationException>());
+            retried.Options.Alerts.RulesFile = file;
+            Assert.That(retried.Start().Alerts!.Rules.Select(r => r.Name), Is.EqualTo(new[] { "good" }));
         }
         finally
         {

@@ -37,11 +37,16 @@ public static class AccuSceneMeterProviderBuilderExtensions
     /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
+    /// <exception cref="InvalidOperationException">The builder configures services that <c>services.AddAccuScene()</c> already wired.</exception>
     public static MeterProviderBuilder AddAccuScene(this MeterProviderBuilder builder, Action<AccuSceneOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
-        builder.ConfigureServices(services => AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry));
+        builder.ConfigureServices(services =>
+        {
+            BuilderWiringCheck.MarkBuilder(services, "MeterProviderBuilder.AddAccuScene()");
+            AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry);
+        });
         return AddAccuSceneCore(builder, options);
     }
 

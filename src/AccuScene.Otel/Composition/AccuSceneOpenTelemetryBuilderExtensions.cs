@@ -48,7 +48,7 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The configuration to bind.</param>
     /// <returns>The same builder.</returns>
-    /// <exception cref="InvalidOperationException">UseAccuScene was already called on these services with other arguments, or <c>ILoggingBuilder.AddAccuScene()</c> already wired logging.</exception>
+    /// <exception cref="InvalidOperationException">UseAccuScene was already called on these services with other arguments, or <c>ILoggingBuilder.AddAccuScene()</c> already wired logging, or a provider builder's <c>AddAccuScene()</c> a provider.</exception>
     public static IOpenTelemetryBuilder UseAccuScene(this IOpenTelemetryBuilder builder, IConfiguration configuration) =>
         UseAccuScene(builder, configuration, configure: null);
 
@@ -56,6 +56,7 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        BuilderWiringCheck.ThrowIfBuilderWired(services);
         if (services.Any(d => d.ServiceType == typeof(AccuSceneOptionsRegistration)))
         {
             // Already wired: the same arguments again do nothing, other ones throw (a second wiring would add every

@@ -23,7 +23,7 @@ public static class AccuSceneServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The <c>AccuScene</c> section, or a root that contains it.</param>
     /// <returns>The OpenTelemetry builder.</returns>
-    /// <exception cref="InvalidOperationException">AddAccuScene was already called on these services with other arguments, or <c>ILoggingBuilder.AddAccuScene()</c> already wired logging.</exception>
+    /// <exception cref="InvalidOperationException">AddAccuScene was already called on these services with other arguments, or <c>ILoggingBuilder.AddAccuScene()</c> already wired logging, or a provider builder's <c>AddAccuScene()</c> a provider.</exception>
     public static IOpenTelemetryBuilder AddAccuScene(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -34,7 +34,7 @@ public static class AccuSceneServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes to the options.</param>
     /// <returns>The OpenTelemetry builder.</returns>
-    /// <exception cref="InvalidOperationException">AddAccuScene was already called on these services with other arguments, or <c>ILoggingBuilder.AddAccuScene()</c> already wired logging.</exception>
+    /// <exception cref="InvalidOperationException">AddAccuScene was already called on these services with other arguments, or <c>ILoggingBuilder.AddAccuScene()</c> already wired logging, or a provider builder's <c>AddAccuScene()</c> a provider.</exception>
     public static IOpenTelemetryBuilder AddAccuScene(this IServiceCollection services, Action<AccuSceneOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);

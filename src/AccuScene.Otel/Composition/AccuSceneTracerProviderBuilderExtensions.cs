@@ -36,11 +36,16 @@ public static class AccuSceneTracerProviderBuilderExtensions
     /// <param name="configure">Changes to the options, or <see langword="null"/>.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names its key.</exception>
+    /// <exception cref="InvalidOperationException">The builder configures services that <c>services.AddAccuScene()</c> already wired.</exception>
     public static TracerProviderBuilder AddAccuScene(this TracerProviderBuilder builder, Action<AccuSceneOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
-        builder.ConfigureServices(services => AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry));
+        builder.ConfigureServices(services =>
+        {
+            BuilderWiringCheck.MarkBuilder(services, "TracerProviderBuilder.AddAccuScene()");
+            AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry);
+        });
         return AddAccuSceneCore(builder, options);
     }
 

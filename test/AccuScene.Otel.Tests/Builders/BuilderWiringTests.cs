@@ -37,6 +37,25 @@ public class BuilderWiringTests
     }
 
     [Test]
+    public void AProviderBuildersAddAccuSceneOnServicesThatServicesAddAccuSceneWired_Throws_InEitherOrder()
+    {
+        // Each used to add every processor and exporter twice, so each span was exported twice.
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                () => new ServiceCollection().AddAccuScene().Services.ConfigureOpenTelemetryTracerProvider(t => t.AddAccuScene()),
+                Throws.InvalidOperationException.With.Message.Contain("services.AddAccuScene() already wires traces, metrics and logs on these services; TracerProviderBuilder.AddAccuScene() would add"));
+            Assert.That(
+                () => new ServiceCollection().AddOpenTelemetry().WithMetrics(m => m.AddAccuScene()).Services.AddAccuScene(),
+                Throws.InvalidOperationException.With.Message.Contain("MeterProviderBuilder.AddAccuScene() already wired a provider on these services; services.AddAccuScene() would add"));
+        });
+
+        // A bare builder has services of its own: nothing to collide with.
+        using var tracer = Sdk.CreateTracerProviderBuilder().AddAccuScene().Build();
+        Assert.That(tracer, Is.Not.Null);
+    }
+
+    [Test]
     public void TracerBuilder_CollectsAccuSceneSourcesOnly()
     {
         var exported = new List<Activity>();

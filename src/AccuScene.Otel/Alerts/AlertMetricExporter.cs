@@ -170,6 +170,12 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
         sample.Points += totals.Series;
         sample.NonFinite += totals.NonFinite;
+        if (totals.NonFinite > 0)
+        {
+            // Left out of the sums so they cannot blank the others; not lost without a word.
+            RuleEvaluator.CountDrop(rule.Name, "invalid_value", totals.NonFinite);
+        }
+
         sample.Total += totals.Total;
         sample.Sum += totals.Sum;
         sample.Count += totals.Count;

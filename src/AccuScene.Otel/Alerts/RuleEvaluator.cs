@@ -80,12 +80,14 @@ internal sealed class RuleEvaluator
         }
     }
 
-    /// <summary>Counts a sample let go: <c>capacity</c> (the oldest, past <see cref="MaxSamples"/>) or <c>invalid_value</c> (NaN, infinite, a negative weight).</summary>
-    internal void CountDrop(string reason)
+    private void CountDrop(string reason) => CountDrop(this.Rule.Name, reason, 1);
+
+    /// <summary>Counts values a rule let go: <c>capacity</c> (the oldest, past <see cref="MaxSamples"/>) or <c>invalid_value</c> (NaN, infinite, a negative weight).</summary>
+    internal static void CountDrop(string rule, string reason, long count)
     {
         try
         {
-            Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped.Add(1, new KeyValuePair<string, object?>("rule", this.Rule.Name), new KeyValuePair<string, object?>("reason", reason));
+            Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped.Add(count, new KeyValuePair<string, object?>("rule", rule), new KeyValuePair<string, object?>("reason", reason));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -32,16 +32,24 @@ internal static class HealthResultLimits
             cut = true;
         }
 
-        if (data is { Count: > 0 } && (data.Count > MaxDataEntries || data.Any(e => e.Key.Length > MaxDataTextLength || IsLong(e.Value))))
+        if (data is { Count: > 0 })
         {
+            // One pass, one ToString() per value: a short value stays the check's object, a long one becomes its cut text.
             var kept = new Dictionary<string, object>(Math.Min(data.Count, MaxDataEntries), StringComparer.Ordinal);
+            var changed = data.Count > MaxDataEntries;
             foreach (var (key, value) in data.Take(MaxDataEntries))
             {
-                kept.TryAdd(TextLimits.Cut(key, MaxDataTextLength), IsLong(value) ? TextLimits.Cut(AccuSceneHealthJson.Text(value) ?? string.Empty, MaxDataTextLength) : value);
+                var text = value is int or long or double or float or decimal or bool ? null : AccuSceneHealthJson.Text(value);
+                object keep = text is { Length: > MaxDataTextLength } ? TextLimits.Cut(text, MaxDataTextLength) : value;
+                var shortKey = TextLimits.Cut(key, MaxDataTextLength);
+                changed |= !ReferenceEquals(keep, value) || shortKey.Length != key.Length;
+                kept.TryAdd(shortKey, keep);
             }
 
-            data = kept;
-            cut = true;
+            if (changed)
+            {
+                (data, cut) = (kept, true);
+            }
         }
 
         if (cut)
@@ -51,8 +59,4 @@ internal static class HealthResultLimits
 
         return (description, data);
     }
-
-    // Numbers and booleans are short; any other value is as long as the text the report writes for it.
-    private static bool IsLong(object? value) =>
-        value is not (null or int or long or double or float or decimal or bool) && AccuSceneHealthJson.Text(value)?.Length > MaxDataTextLength;
 }

@@ -120,6 +120,7 @@ public class RulesAtRunTimeTests
     public void OneCounterSeriesRestartingOrTurningNaN_IsNoBurstOfEvents(double[] smallSeries)
     {
         // "More than 100 events in a minute": the two series together grow 20 an export.
+        using var dropped = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(AccuScene.Otel.Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped);
         double big = 1_000_000, small = 5_000;
         using var system = AccuSceneTelemetrySystem.Create(o => o.Alerts.Rules.Add(new AlertRule
         {
@@ -144,6 +145,10 @@ public class RulesAtRunTimeTests
 
         // Read as "everything restarted", the drop counted the big series' whole million as new events.
         Assert.That(system.Alerts!.Active().Select(a => a.Rule), Is.Empty);
+
+        // A NaN point is left out of the sums, and counted.
+        var invalid = dropped.GetMeasurementSnapshot().Where(m => m.Tags["rule"] is "burst" && m.Tags["reason"] is "invalid_value").Sum(m => m.Value);
+        Assert.That(invalid, Is.EqualTo(smallSeries.Count(double.IsNaN)));
     }
 
     [Test]

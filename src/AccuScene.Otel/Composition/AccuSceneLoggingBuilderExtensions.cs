@@ -146,7 +146,8 @@ public static class AccuSceneLoggingBuilderExtensions
     /// and its start reports the failure (ValidateOnStart).
     /// </param>
     /// <param name="atRegistration">The options as read now, for the OTLP exporter.</param>
-    internal static LoggerProviderBuilder AddAccuSceneCore(LoggerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions?> resolve, AccuSceneOptions atRegistration)
+    /// <param name="hostSettings">The host's configuration at registration, where OpenTelemetry's exporter reads the <c>OTEL_*</c> keys; <see langword="null"/> for the environment only.</param>
+    internal static LoggerProviderBuilder AddAccuSceneCore(LoggerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions?> resolve, AccuSceneOptions atRegistration, IConfiguration? hostSettings = null)
     {
         builder.ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp)?.Service ?? new AccuSceneServiceOptions(), sp.GetService<IConfiguration>())));
 
@@ -158,7 +159,7 @@ public static class AccuSceneLoggingBuilderExtensions
                 Configure(b, sp, options);
             }
         });
-        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "LOGS"))
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "LOGS", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/logs"));

@@ -63,7 +63,8 @@ public static class AccuSceneMeterProviderBuilderExtensions
     /// <param name="resolve">The options in effect, read when the provider is built.</param>
     /// <param name="atRegistration">The options as read now, for the exporters OpenTelemetry registers before the service provider exists.</param>
     /// <param name="dashboard">Whether the dashboard can be shown (see the other overload).</param>
-    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration, bool dashboard = true)
+    /// <param name="hostSettings">The host's configuration at registration, where OpenTelemetry's exporter reads the <c>OTEL_*</c> keys; <see langword="null"/> for the environment only.</param>
+    internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration, bool dashboard = true, IConfiguration? hostSettings = null)
     {
         builder
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>())))
@@ -98,7 +99,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
             });
         }
 
-        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "METRICS"))
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "METRICS", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
             builder.AddOtlpExporter((exporter, reader) =>
@@ -122,7 +123,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
         {
             builder.SetExemplarFilter(filter);
         }
-        else if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_METRICS_EXEMPLAR_FILTER")))
+        else if (AccuSceneExporterWiring.Setting(services.GetService<IConfiguration>(), "OTEL_METRICS_EXEMPLAR_FILTER") is null)
         {
             builder.SetExemplarFilter(ExemplarFilterType.TraceBased);
         }

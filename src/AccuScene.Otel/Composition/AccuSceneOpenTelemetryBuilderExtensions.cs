@@ -73,15 +73,15 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         AccuSceneExporterWiring.AddDiskRetry(services, atRegistration.Exporters.Otlp.DiskRetry);
 
         builder
-            .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, resolve, atRegistration))
+            .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, resolve, atRegistration, registration.HostSettings))
             .WithMetrics(m => AccuSceneMeterProviderBuilderExtensions
-                .AddAccuSceneCore(m, resolve, atRegistration)
+                .AddAccuSceneCore(m, resolve, atRegistration, hostSettings: registration.HostSettings)
 
                 // Process, memory and session metrics report from the start, without the app resolving them.
                 .AddInstrumentation(sp => sp.GetRequiredService<SystemMetrics>()));
         if (AccuSceneLoggingBuilderExtensions.TryMarkLoggingWired(services, new(AccuSceneLoggingBuilderExtensions.LoggingWiring.Services, Configured: true)))
         {
-            builder.WithLogging(l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, sp => TryResolve(sp, resolve), atRegistration));
+            builder.WithLogging(l => AccuSceneLoggingBuilderExtensions.AddAccuSceneCore(l, sp => TryResolve(sp, resolve), atRegistration, registration.HostSettings));
             services.AddSingleton<IConfigureOptions<OpenTelemetryLoggerOptions>>(sp => new ConfigureOptions<OpenTelemetryLoggerOptions>(o =>
             {
                 if (TryResolve(sp, resolve) is { } options)

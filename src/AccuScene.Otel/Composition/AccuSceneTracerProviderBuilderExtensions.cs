@@ -58,7 +58,8 @@ public static class AccuSceneTracerProviderBuilderExtensions
     /// The options as read now, for what OpenTelemetry needs before the service provider exists (the OTLP exporter,
     /// ASP.NET Core's instrumentation); see <see cref="AccuSceneOptionsRegistration.RegistrationKeys"/>.
     /// </param>
-    internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration)
+    /// <param name="hostSettings">The host's configuration at registration, where OpenTelemetry's exporter reads the <c>OTEL_*</c> keys; <see langword="null"/> for the environment only.</param>
+    internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration, IConfiguration? hostSettings = null)
     {
         builder
             .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>())))
@@ -75,7 +76,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
             builder.AddAspNetCoreInstrumentation(o => o.RecordException = true);
         }
 
-        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "TRACES"))
+        if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "TRACES", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/traces"));

@@ -31,12 +31,28 @@ internal static class AccuSceneExporterWiring
     /// </summary>
     /// <param name="otlp">The AccuScene settings.</param>
     /// <param name="signal"><c>TRACES</c>, <c>METRICS</c> or <c>LOGS</c>.</param>
-    public static bool IsOtlpEnabled(AccuSceneOtlpExporterOptions otlp, string signal) =>
+    /// <param name="configuration">The host's configuration, where OpenTelemetry's exporter reads the same keys; <see langword="null"/> for the environment only.</param>
+    public static bool IsOtlpEnabled(AccuSceneOtlpExporterOptions otlp, string signal, IConfiguration? configuration = null) =>
         otlp.Enabled ?? (otlp.Endpoint is not null
-            || IsSet("OTEL_EXPORTER_OTLP_ENDPOINT")
-            || IsSet($"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"));
+            || Setting(configuration, "OTEL_EXPORTER_OTLP_ENDPOINT") is not null
+            || Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT") is not null);
 
-    private static bool IsSet(string variable) => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));
+    /// <summary>
+    /// A standard <c>OTEL_*</c> setting as OpenTelemetry reads it: from the host's configuration (appsettings.json,
+    /// the environment, anything else the host added), else from the environment; <see langword="null"/> when blank.
+    /// </summary>
+    /// <param name="configuration">The host's configuration, or <see langword="null"/>.</param>
+    /// <param name="key">The key, for example <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</param>
+    public static string? Setting(IConfiguration? configuration, string key)
+    {
+        var value = configuration?[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            value = Environment.GetEnvironmentVariable(key);
+        }
+
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 
     /// <summary>OpenTelemetry's console exporter options as the app configured them (<c>Configure&lt;ConsoleExporterOptions&gt;</c>), else the defaults.</summary>
     public static ConsoleExporterOptions ConsoleOptions(IServiceProvider services) =>

@@ -3,7 +3,11 @@ namespace AccuScene.Otel.Exporters;
 /// <summary>Validation of <c>AccuScene:Exporters</c>.</summary>
 internal static partial class ExporterOptionsValidation
 {
-    public static void Validate(AccuSceneExporterOptions exporters, string root, List<string> failures)
+    /// <param name="exporters">The section.</param>
+    /// <param name="root">The bound section's path.</param>
+    /// <param name="failures">Where failures go.</param>
+    /// <param name="configuration">The host's configuration, where OpenTelemetry reads the <c>OTEL_*</c> keys; <see langword="null"/> for the environment only.</param>
+    public static void Validate(AccuSceneExporterOptions exporters, string root, List<string> failures, Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
     {
         var otlp = exporters.Otlp;
         var key = $"{root}:Exporters:Otlp";
@@ -17,7 +21,7 @@ internal static partial class ExporterOptionsValidation
             // OpenTelemetry reads these itself, and would only log a malformed one and export nowhere.
             foreach (var variable in AccuSceneExporterWiring.EndpointVariables)
             {
-                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+                if (AccuSceneExporterWiring.Setting(configuration, variable) is { } value
                     && !(Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && OptionChecks.IsHttpUrl(uri)))
                 {
                     failures.Add($"{variable} must be an absolute http:// or https:// URL; it is {OptionChecks.DescribeUrl(value)}.");

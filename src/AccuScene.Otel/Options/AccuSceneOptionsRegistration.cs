@@ -35,6 +35,12 @@ internal sealed class AccuSceneOptionsRegistration
     public AccuSceneOptions AtRegistration { get; }
 
     /// <summary>
+    /// Gets the host's configuration as registered when <c>AddAccuScene</c> ran, where OpenTelemetry's exporters read the
+    /// standard <c>OTEL_*</c> keys (appsettings.json included), or <see langword="null"/> when there was none.
+    /// </summary>
+    public IConfiguration? HostSettings { get; private set; }
+
+    /// <summary>
     /// Gets the settings read when <c>AddAccuScene</c> runs, because they decide which OpenTelemetry exporters and
     /// instrumentations are registered. The validator fails the start when the final options disagree.
     /// </summary>
@@ -114,7 +120,7 @@ internal sealed class AccuSceneOptionsRegistration
             registration.Section(sp).Path,
             sp.GetRequiredService<AccuSceneOptionsOffer>()));
         services.AddTransient<IOptionsFactory<AccuSceneOptions>>(sp => sp.GetRequiredService<AccuSceneOptionsFactory>());
-        services.AddSingleton<IValidateOptions<AccuSceneOptions>>(sp => new AccuSceneOptionsValidation(registration.Section(sp), registration.AtRegistration));
+        services.AddSingleton<IValidateOptions<AccuSceneOptions>>(sp => new AccuSceneOptionsValidation(registration.Section(sp), registration.AtRegistration, sp.GetService<IConfiguration>()));
         services.TryAddSingleton(sp => new AccuSceneOptionsReloadSource(
             registration.Section(sp), sp.GetRequiredService<AccuSceneOptionsFactory>(), sp.GetRequiredService<AccuSceneOptionsOffer>(), () => sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<IOptionsChangeTokenSource<AccuSceneOptions>>(sp => sp.GetRequiredService<AccuSceneOptionsReloadSource>());
@@ -149,9 +155,10 @@ internal sealed class AccuSceneOptionsRegistration
     private void Peek(IServiceCollection services)
     {
         var options = this.AtRegistration;
+        this.HostSettings = HostConfiguration(services);
         try
         {
-            SectionOf(this.Configuration ?? HostConfiguration(services) ?? AccuSceneOptionsLoader.EnvironmentConfiguration()).Bind(options);
+            SectionOf(this.Configuration ?? this.HostSettings ?? AccuSceneOptionsLoader.EnvironmentConfiguration()).Bind(options);
             if (this.Configure is { } configure)
             {
                 var before = RegistrationKeys.Select(k => k.Read(options)).ToList();

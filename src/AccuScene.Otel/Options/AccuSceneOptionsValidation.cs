@@ -6,9 +6,10 @@ namespace AccuScene.Otel;
 /// <summary>
 /// The start-up (and reload) validation of the options registered by <c>AddAccuScene()</c>: keys that match no setting,
 /// at any depth; every range (<see cref="AccuSceneOptionsValidator"/>); and registration-time settings that changed
-/// after <c>AddAccuScene()</c> read them. Every message names the full key.
+/// after <c>AddAccuScene()</c> read them. Every message names the full key. The standard <c>OTEL_*</c> keys are read
+/// where OpenTelemetry's exporters read them: <paramref name="host"/>, the host's configuration, else the environment.
 /// </summary>
-internal sealed class AccuSceneOptionsValidation(IConfigurationSection section, AccuSceneOptions atRegistration) : IValidateOptions<AccuSceneOptions>
+internal sealed class AccuSceneOptionsValidation(IConfigurationSection section, AccuSceneOptions atRegistration, IConfiguration? host = null) : IValidateOptions<AccuSceneOptions>
 {
     private volatile bool _started;
 
@@ -16,7 +17,7 @@ internal sealed class AccuSceneOptionsValidation(IConfigurationSection section, 
     {
         var failures = new List<string>();
         OptionKeys.FindUnknown(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, failures);
-        failures.AddRange(AccuSceneOptionsValidator.Collect(options, section.Path));
+        failures.AddRange(AccuSceneOptionsValidator.Collect(options, section.Path, host));
         if (!_started)
         {
             CompareWithRegistration(options, failures);

@@ -44,12 +44,15 @@ internal sealed class AccuSceneOptionsValidator : IValidateOptions<AccuSceneOpti
     /// The ranges come from the options' attributes; each feature validates its own section for everything else
     /// (formats, lengths, cross-field rules).
     /// </remarks>
-    internal static List<string> Collect(AccuSceneOptions options, string root = AccuSceneOptions.SectionName)
+    /// <param name="options">The options.</param>
+    /// <param name="root">The bound section's path.</param>
+    /// <param name="configuration">The host's configuration, where OpenTelemetry reads the <c>OTEL_*</c> keys; <see langword="null"/> for the environment only.</param>
+    internal static List<string> Collect(AccuSceneOptions options, string root = AccuSceneOptions.SectionName, Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
     {
         var failures = new List<string>();
         OptionRanges.Collect(options, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, root, failures);
         ServiceOptionsValidation.Validate(options.Service, root, failures);
-        ExporterOptionsValidation.Validate(options.Exporters, root, failures);
+        ExporterOptionsValidation.Validate(options.Exporters, root, failures, configuration);
         MetricsOptionsValidation.Validate(options.Metrics, root, failures);
         TracingOptionsValidation.Validate(options.Tracing, root, failures);
         LoggingOptionsValidation.Validate(options.Logging, root, failures);

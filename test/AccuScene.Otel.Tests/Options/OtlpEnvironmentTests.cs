@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AccuScene.Otel.Tests.Options;
@@ -39,6 +42,51 @@ public class OtlpEnvironmentTests
 
         Environment.SetEnvironmentVariable(Variable, "http://127.0.0.1:4317");
         Assert.That(new[] { "TRACES", "METRICS", "LOGS" }.Select(s => Exporters.AccuSceneExporterWiring.IsOtlpEnabled(otlp, s)), Is.All.True, "the general endpoint serves all three");
+    }
+
+    [Test]
+    public void AnEndpointInTheHostsConfiguration_TurnsOnOtlpAsOpenTelemetryReadsIt()
+    {
+        // OpenTelemetry's exporter reads OTEL_EXPORTER_OTLP_* from IConfiguration (appsettings.json included).
+        Environment.SetEnvironmentVariable(Variable, null);
+        Environment.SetEnvironmentVariable(LogsVariable, null);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://127.0.0.1:4318/v1/logs",
+        }).Build();
+        var otlp = new AccuSceneOtlpExporterOptions();
+
+        Assert.That(
+            new[] { "TRACES", "METRICS", "LOGS" }.Select(s => Exporters.AccuSceneExporterWiring.IsOtlpEnabled(otlp, s, configuration)),
+            Is.EqualTo(new[] { false, false, true }));
+    }
+
+    [Test]
+    public void AddAccuScene_ReadsTheOtelKeysOfTheHostsConfigurationAsRegistered()
+    {
+        Environment.SetEnvironmentVariable(Variable, null);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [Variable] = "http://127.0.0.1:4317" });
+
+        builder.Services.AddAccuScene();
+
+        var registration = builder.Services.Select(d => d.ImplementationInstance).OfType<AccuSceneOptionsRegistration>().Single();
+        Assert.That(registration.HostSettings?[Variable], Is.EqualTo("http://127.0.0.1:4317"));
+    }
+
+    [Test]
+    public async Task AnEndpointInTheHostsConfigurationThatIsNotAUrl_FailsAtStartWithItsKey()
+    {
+        Environment.SetEnvironmentVariable(Variable, null);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [Variable] = "not a url" });
+        builder.Services.AddAccuScene();
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(ex!.Message, Does.Contain("OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http:// or https:// URL; it is 'not a url'."));
+        await host.StopAsync();
     }
 
     [Test]

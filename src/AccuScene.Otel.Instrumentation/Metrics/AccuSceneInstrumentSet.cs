@@ -5,13 +5,22 @@ namespace AccuScene.Otel.Instrumentation.Metrics;
 /// <summary>
 /// Base of the domain instrument sets: owns (or borrows from an <see cref="IMeterFactory"/>) one
 /// <see cref="System.Diagnostics.Metrics.Meter"/>, names AccuScene instruments with the optional prefix, and
-/// counts every run-time value it refuses on <c>accuscene.metrics.rejected</c>. Only the sets of this library derive
+/// counts every run-time value it refuses on <c>accuscene.metrics.rejected</c> and every tag value it cuts to
+/// <see cref="MaxTagValueLength"/> characters on <c>accuscene.metrics.truncated</c>. Only the sets of this library derive
 /// from it; an app defines its own instruments on its own <see cref="System.Diagnostics.Metrics.Meter"/>.
 /// </summary>
 public abstract class AccuSceneInstrumentSet : IDisposable
 {
+    /// <summary>
+    /// The longest tag value (a cache or pool name, a route, an operation, an error type) an instrument keeps:
+    /// OpenTelemetry holds up to 2,000 tag sets per metric for the life of the process, so a value taken from data
+    /// (a raw request path) is cut here, which keeps that store bounded in bytes.
+    /// </summary>
+    internal const int MaxTagValueLength = 256;
+
     private readonly bool _ownsMeter;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _truncated;
 
     /// <summary>Creates the set's meter.</summary>
     /// <param name="meterName">The meter name, <c>AccuScene.*</c>.</param>
@@ -43,6 +52,8 @@ public abstract class AccuSceneInstrumentSet : IDisposable
 
         _rejected = this.Meter.CreateCounter<long>(
             this.Name("accuscene.metrics.rejected"), "{value}", "Values refused by AccuScene instruments (negative, NaN or infinite).");
+        _truncated = this.Meter.CreateCounter<long>(
+            this.Name("accuscene.metrics.truncated"), "{value}", "Tag values cut to 256 characters by AccuScene instruments.");
     }
 
     /// <summary>Gets the meter every instrument of this set lives on.</summary>
@@ -84,7 +95,27 @@ public abstract class AccuSceneInstrumentSet : IDisposable
             return true;
         }
 
-        _rejected.Add(1, new KeyValuePair<string, object?>("instrument", instrument));
+        _rejected.Add(1, new KeyValuePair<string, object?>("instrument", this.Prefixed(instrument)));
         return false;
     }
+
+    /// <summary>Returns <paramref name="value"/>, cut to <see cref="MaxTagValueLength"/> characters and counted when longer.</summary>
+    /// <param name="value">The tag value.</param>
+    /// <param name="instrument">The instrument it is meant for.</param>
+    /// <returns>The value to tag with.</returns>
+    private protected string Bound(string value, string instrument)
+    {
+        if (value is null || value.Length <= MaxTagValueLength)
+        {
+            return value!;
+        }
+
+        _truncated.Add(1, new KeyValuePair<string, object?>("instrument", this.Prefixed(instrument)));
+        var length = char.IsHighSurrogate(value[MaxTagValueLength - 1]) ? MaxTagValueLength - 1 : MaxTagValueLength;
+        return value[..length];
+    }
+
+    // The counters name the instrument as it is exported.
+    private string Prefixed(string instrument) =>
+        this.NamePrefix.Length > 0 && instrument.StartsWith("accuscene.", StringComparison.Ordinal) ? this.Name(instrument) : instrument;
 }

@@ -41,7 +41,7 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     /// <param name="method">The HTTP method.</param>
     /// <param name="route">The route template.</param>
     public void RequestStarted(string method, string route) =>
-        _inFlight.Add(1, new TagList { { SemanticConventions.HttpRequestMethod, HttpMethods.Normalize(method) }, { SemanticConventions.HttpRoute, route } });
+        _inFlight.Add(1, new TagList { { SemanticConventions.HttpRequestMethod, HttpMethods.Normalize(method) }, { SemanticConventions.HttpRoute, this.Bound(route, "accuscene.api.in_flight") } });
 
     /// <summary>Records a finished request.</summary>
     /// <param name="method">The HTTP method.</param>
@@ -52,6 +52,8 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     public void RequestCompleted(string method, string route, int statusCode, double durationSeconds, string? errorType = null)
     {
         method = HttpMethods.Normalize(method);
+        route = this.Bound(route, "http.server.request.duration");
+        errorType = errorType is null ? null : this.Bound(errorType, "http.server.request.duration");
         _inFlight.Add(-1, new TagList { { SemanticConventions.HttpRequestMethod, method }, { SemanticConventions.HttpRoute, route } });
 
         // A code outside 100-599 is no HTTP status: it gets no status tag, and counts as an error of type _OTHER.

@@ -41,6 +41,7 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     public void Hit(string cacheName)
     {
         ArgumentNullException.ThrowIfNull(cacheName);
+        cacheName = this.Bound(cacheName, "accuscene.cache.hits");
         Interlocked.Increment(ref this.Counts(cacheName).Hits);
         _hits.Add(1, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName));
     }
@@ -50,6 +51,7 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     public void Miss(string cacheName)
     {
         ArgumentNullException.ThrowIfNull(cacheName);
+        cacheName = this.Bound(cacheName, "accuscene.cache.misses");
         Interlocked.Increment(ref this.Counts(cacheName).Misses);
         _misses.Add(1, new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName));
     }
@@ -60,15 +62,17 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     /// <param name="sizeBytes">Bytes held.</param>
     public void RecordSize(string cacheName, long items, long sizeBytes)
     {
-        if (items < 0 || sizeBytes < 0)
+        // Each value stands alone: a negative item count does not take a valid size with it.
+        var tag = new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, this.Bound(cacheName, "accuscene.cache.size"));
+        if (this.Accept(items, "accuscene.cache.items"))
         {
-            this.Accept(-1, "accuscene.cache.size");
-            return;
+            _items.Record(items, tag);
         }
 
-        var tag = new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, cacheName);
-        _items.Record(items, tag);
-        _size.Record(sizeBytes, tag);
+        if (this.Accept(sizeBytes, "accuscene.cache.size"))
+        {
+            _size.Record(sizeBytes, tag);
+        }
     }
 
     // Bounded like OpenTelemetry's own cardinality limit: past MaxTrackedCaches names, one overflow entry. A name

@@ -39,6 +39,8 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
     /// <param name="errorType">The <c>error.type</c> (exception type or error code) when it failed.</param>
     public void RecordOperation(string system, string operation, double durationSeconds, string? errorType = null)
     {
+        (system, operation) = (this.Bound(system, "db.client.operation.duration"), this.Bound(operation, "db.client.operation.duration"));
+        errorType = errorType is null ? null : this.Bound(errorType, "db.client.operation.duration");
         var tags = new TagList
         {
             { SemanticConventions.DbSystemName, system },
@@ -73,14 +75,21 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
     /// <param name="max">The pool's limit.</param>
     public void RecordPool(string poolName, long used, long idle, long max)
     {
-        if (used < 0 || idle < 0 || max < 0)
+        // Each value stands alone: a negative limit does not take valid counts with it.
+        poolName = this.Bound(poolName, "accuscene.db.pool.connections");
+        if (this.Accept(used, "accuscene.db.pool.connections"))
         {
-            this.Accept(-1, "accuscene.db.pool.connections");
-            return;
+            _connections.Record(used, new TagList { { "db.client.connection.pool.name", poolName }, { "db.client.connection.state", "used" } });
         }
 
-        _connections.Record(used, new TagList { { "db.client.connection.pool.name", poolName }, { "db.client.connection.state", "used" } });
-        _connections.Record(idle, new TagList { { "db.client.connection.pool.name", poolName }, { "db.client.connection.state", "idle" } });
-        _maxConnections.Record(max, new KeyValuePair<string, object?>("db.client.connection.pool.name", poolName));
+        if (this.Accept(idle, "accuscene.db.pool.connections"))
+        {
+            _connections.Record(idle, new TagList { { "db.client.connection.pool.name", poolName }, { "db.client.connection.state", "idle" } });
+        }
+
+        if (this.Accept(max, "accuscene.db.pool.max_connections"))
+        {
+            _maxConnections.Record(max, new KeyValuePair<string, object?>("db.client.connection.pool.name", poolName));
+        }
     }
 }

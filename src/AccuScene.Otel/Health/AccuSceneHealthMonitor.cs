@@ -46,7 +46,11 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
         _states = [.. registrations.Value.Registrations.Select(r => CreateState(r, byName.GetValueOrDefault(r.Name), options))];
         _meter = meters?.Create(MeterName) ?? new Meter(MeterName);
         _duration = _meter.CreateHistogram<double>(
-            "accuscene.health.check.duration", unit: "s", description: "How long each health check run took, timed-out runs included.");
+            "accuscene.health.check.duration",
+            unit: "s",
+            description: "How long each health check run took, timed-out runs included.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Metrics.DurationBuckets.MicrosecondToTenSeconds });
         _meter.CreateObservableGauge(
             "accuscene.health.status", this.ObserveStatus, unit: "{status}", description: "Each check's status after its thresholds: 2 Healthy, 1 Degraded, 0 Unhealthy.");
     }

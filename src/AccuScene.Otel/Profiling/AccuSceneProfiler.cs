@@ -37,7 +37,7 @@ public sealed class AccuSceneProfiler : IDisposable
 
     /// <summary>Creates a profiler.</summary>
     /// <param name="meterFactory">Creates the meter; <see langword="null"/> creates it directly.</param>
-    /// <param name="time">The clock of session start and stop times.</param>
+    /// <param name="time">The clock of scope durations and of session start and stop times.</param>
     /// <param name="options">The bounds; <see langword="null"/> takes the defaults. Read once, here.</param>
     /// <exception cref="ArgumentOutOfRangeException">A bound is outside the range its option documents.</exception>
     public AccuSceneProfiler(IMeterFactory? meterFactory = null, TimeProvider? time = null, AccuSceneProfilingOptions? options = null)
@@ -52,7 +52,12 @@ public sealed class AccuSceneProfiler : IDisposable
         _spans = options.Spans;
         _time = time ?? TimeProvider.System;
         _meter = meterFactory?.Create(SourceName) ?? new Meter(SourceName);
-        this.Duration = _meter.CreateHistogram<double>("accuscene.profiling.scope.duration", "s", "Duration of each profiled scope.");
+        this.Duration = _meter.CreateHistogram<double>(
+            "accuscene.profiling.scope.duration",
+            "s",
+            "Duration of each profiled scope.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Metrics.DurationBuckets.MicrosecondToTenSeconds });
         _current = new ProfilingSession("default", _time, _maxScopes);
     }
 
@@ -69,6 +74,9 @@ public sealed class AccuSceneProfiler : IDisposable
     }
 
     internal Histogram<double> Duration { get; }
+
+    /// <summary>Gets the clock of scope durations and session times.</summary>
+    internal TimeProvider Time => _time;
 
     /// <summary>Stops the current session and starts <paramref name="name"/>.</summary>
     /// <param name="name">The new session's name.</param>
@@ -104,6 +112,7 @@ public sealed class AccuSceneProfiler : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         name = this.Clip(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name); // white space up to the cut is still blank
         return new(this, name, _spans ? Source.StartActivity(name) : null);
     }
 
@@ -200,7 +209,7 @@ public struct ProfileScope : IDisposable
         _activity = activity;
         _allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
         _thread = Environment.CurrentManagedThreadId;
-        _started = Stopwatch.GetTimestamp();
+        _started = profiler.Time.GetTimestamp();
         _disposed = false;
     }
 
@@ -213,7 +222,7 @@ public struct ProfileScope : IDisposable
         }
 
         _disposed = true;
-        var elapsed = Stopwatch.GetElapsedTime(_started);
+        var elapsed = _profiler.Time.GetElapsedTime(_started);
         // The counter is per thread: a scope that resumed on another thread after an await has no meaningful delta.
         var allocated = Environment.CurrentManagedThreadId == _thread ? GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart : 0;
         _activity?.Dispose();

@@ -13,7 +13,9 @@ public sealed class ProfilingSession
     private int _names;
     private readonly TimeSpan _cpuAtStart;
     private readonly Lock _stopGate = new(); // the stop time and CPU are read together, never half-written
+    private readonly long _startedTimestamp;
     private DateTimeOffset? _stoppedAt;
+    private long? _stoppedTimestamp;
     private TimeSpan? _cpuAtStop;
 
     internal ProfilingSession(string name, TimeProvider time, int maxScopes)
@@ -23,6 +25,7 @@ public sealed class ProfilingSession
         this.Id = Guid.NewGuid().ToString("N")[..12];
         _time = time;
         this.StartedAt = time.GetUtcNow();
+        _startedTimestamp = time.GetTimestamp();
         _cpuAtStart = CpuTime();
     }
 
@@ -52,20 +55,23 @@ public sealed class ProfilingSession
     public ProfilingSessionSummary Summarize()
     {
         DateTimeOffset? stoppedAt;
+        long? stoppedTimestamp;
         TimeSpan? cpuAtStop;
         lock (_stopGate)
         {
-            (stoppedAt, cpuAtStop) = (_stoppedAt, _cpuAtStop);
+            (stoppedAt, stoppedTimestamp, cpuAtStop) = (_stoppedAt, _stoppedTimestamp, _cpuAtStop);
         }
 
-        var end = stoppedAt ?? _time.GetUtcNow();
+        // The duration comes from the monotonic clock: a wall-clock step (an NTP correction) moves StartedAt and
+        // StoppedAt, not how long the session ran.
+        var duration = _time.GetElapsedTime(_startedTimestamp, stoppedTimestamp ?? _time.GetTimestamp());
         var cpu = (cpuAtStop ?? CpuTime()) - _cpuAtStart;
         return new ProfilingSessionSummary(
             this.Id,
             this.Name,
             this.StartedAt,
             stoppedAt,
-            (end - this.StartedAt).TotalMilliseconds,
+            duration.TotalMilliseconds,
             cpu.TotalMilliseconds,
             [.. _scopes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value.Summarize(s.Key))]);
     }
@@ -75,20 +81,22 @@ public sealed class ProfilingSession
     {
         if (!_scopes.TryGetValue(scope, out var statistics))
         {
-            if (Volatile.Read(ref _names) >= _maxScopes)
+            // A name takes its place before it is added, so threads adding names at once never pass the bound; a
+            // thread that finds its name added meanwhile gives the place back.
+            if (Interlocked.Increment(ref _names) > _maxScopes)
             {
+                Interlocked.Decrement(ref _names);
                 scope = AccuSceneProfiler.OverflowScope;
                 statistics = _scopes.GetOrAdd(scope, static _ => new ScopeStatistics());
                 AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1);
             }
             else
             {
-                // Two threads adding names at once can each pass the check: at most one name per thread over.
                 var created = new ScopeStatistics();
                 statistics = _scopes.GetOrAdd(scope, created);
-                if (ReferenceEquals(statistics, created))
+                if (!ReferenceEquals(statistics, created))
                 {
-                    Interlocked.Increment(ref _names);
+                    Interlocked.Decrement(ref _names);
                 }
             }
         }
@@ -99,10 +107,11 @@ public sealed class ProfilingSession
 
     internal void Stop()
     {
-        var (now, cpu) = (_time.GetUtcNow(), CpuTime());
+        var (now, timestamp, cpu) = (_time.GetUtcNow(), _time.GetTimestamp(), CpuTime());
         lock (_stopGate)
         {
             _stoppedAt ??= now;
+            _stoppedTimestamp ??= timestamp;
             _cpuAtStop ??= cpu;
         }
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using AccuScene.Otel.Instrumentation;
 using AccuScene.Otel.Instrumentation.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -221,6 +222,55 @@ public class DomainInstrumentTests
 
         Assert.That(collector.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(3));
         Assert.That(metrics.ContainsKey("accuscene.simulation.step.duration") ? Points(metrics["accuscene.simulation.step.duration"]).Sum(p => p.GetHistogramCount()) : 0, Is.Zero);
+    }
+
+    [Test]
+    public void RecordSizeAndRecordPool_KeepTheValidValuesAndCountEachBadOneUnderItsOwnInstrument()
+    {
+        using var cache = new CacheMetrics(namePrefix: "lab.");
+        using var database = new DatabaseMetrics(namePrefix: "lab.");
+        using var rejectedCache = new MetricCollector<long>(cache.Meter, "lab.accuscene.metrics.rejected");
+        using var rejectedDatabase = new MetricCollector<long>(database.Meter, "lab.accuscene.metrics.rejected");
+
+        cache.RecordSize("scenes", items: -1, sizeBytes: 4096);
+        database.RecordPool("main", used: 3, idle: 2, max: -1);
+        var metrics = this.Collect();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.ContainsKey("lab.accuscene.cache.items"), Is.False, "the negative count is dropped");
+            Assert.That(Points(metrics["lab.accuscene.cache.size"]).Single().GetGaugeLastValueLong(), Is.EqualTo(4096), "the valid size stays");
+            Assert.That(Points(metrics["lab.accuscene.db.pool.connections"]).Select(p => p.GetGaugeLastValueLong()), Is.EquivalentTo(new long[] { 3, 2 }));
+            Assert.That(metrics.ContainsKey("lab.accuscene.db.pool.max_connections"), Is.False);
+            Assert.That(rejectedCache.GetMeasurementSnapshot().Select(m => m.Tags["instrument"]), Is.EqualTo(new[] { "lab.accuscene.cache.items" }));
+            Assert.That(rejectedDatabase.GetMeasurementSnapshot().Select(m => m.Tags["instrument"]), Is.EqualTo(new[] { "lab.accuscene.db.pool.max_connections" }));
+        });
+    }
+
+    [Test]
+    public void TagValuesFromData_AreCutTo256CharactersAndCounted()
+    {
+        // OpenTelemetry keeps every tag set of a metric for the life of the process: a raw path as the route must
+        // not pin its full length there.
+        using var api = new ApiMetrics();
+        using var cache = new CacheMetrics();
+        using var truncated = new MetricCollector<long>(api.Meter, "accuscene.metrics.truncated");
+        using var cacheTruncated = new MetricCollector<long>(cache.Meter, "accuscene.metrics.truncated");
+        var path = "/scenes/" + new string('x', 70_000);
+
+        api.RequestCompleted("GET", path, 200, 0.01);
+        cache.Hit(new string('c', 10_000));
+        var metrics = this.Collect();
+
+        var routes = Points(metrics["accuscene.api.requests"]).Select(p => (string)Tags(p)["http.route"]!).ToList();
+        var caches = Points(metrics["accuscene.cache.hits"]).Select(p => (string)Tags(p)[AccuSceneAttributes.CacheName]!).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(routes.Single(), Is.EqualTo(path[..256]));
+            Assert.That(caches.Single(), Has.Length.EqualTo(256));
+            Assert.That(truncated.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1), "one value cut, counted once");
+            Assert.That(cacheTruncated.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
+        });
     }
 
     [Test]

@@ -37,6 +37,34 @@ public class ProfilerBoundsTests
     }
 
     [Test]
+    public void ThreadsAddingNamesAtOnce_NeverPassTheMaximum()
+    {
+        // Each thread used to check the count and add its name in two steps: eight threads at the last free place
+        // all passed the check.
+        for (var round = 0; round < 20; round++)
+        {
+            using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = 16 });
+            for (var i = 0; i < 15; i++)
+            {
+                using var scope = profiler.Scope($"held-{i}");
+            }
+
+            using var start = new Barrier(8);
+            var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+            {
+                start.SignalAndWait();
+                using var scope = profiler.Scope($"new-{t}");
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            var scopes = profiler.CurrentSession.Summarize().Scopes;
+            Assert.That(scopes.Count(s => s.Name != AccuSceneProfiler.OverflowScope), Is.EqualTo(16), $"round {round}");
+            Assert.That(scopes.Sum(s => s.Count), Is.EqualTo(23), "every scope recorded somewhere");
+        }
+    }
+
+    [Test]
     public void ANewSession_StartsWithRoomForNewNames()
     {
         using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = 2 });
@@ -67,6 +95,8 @@ public class ProfilerBoundsTests
             Assert.That(profiler.CurrentSession.Summarize().Scopes.Single().Name, Is.EqualTo(new string('x', 32)));
             Assert.That(() => profiler.Scope(null!), Throws.ArgumentNullException);
             Assert.That(() => profiler.Scope(" "), Throws.ArgumentException);
+            Assert.That(() => profiler.Scope(new string(' ', 32) + "x"), Throws.ArgumentException, "blank up to the cut");
+            Assert.That(profiler.CurrentSession.Summarize().Scopes, Has.Count.EqualTo(1));
             Assert.That(System.Diagnostics.Activity.Current, Is.SameAs(before));
         });
     }

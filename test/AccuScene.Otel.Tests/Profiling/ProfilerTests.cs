@@ -1,6 +1,7 @@
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Profiling;
 using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry.Metrics;
 using Snapshooter;
 using Snapshooter.NUnit;
 
@@ -31,6 +32,82 @@ public class ProfilerTests
 
         Assert.That(started, Is.EqualTo(expectedSpans));
         Assert.That(profiler.Report().Current.Scopes.Single().Count, Is.EqualTo(3), "the session measures every scope");
+    }
+
+    [Test]
+    public void ScopeDurations_AndSessionDurations_FollowTheGivenClock()
+    {
+        var time = new SteppingClock();
+        using var profiler = new AccuSceneProfiler(time: time);
+        profiler.StartSession("clock");
+        using (profiler.Scope("step"))
+        {
+            time.Elapse(TimeSpan.FromSeconds(1));
+        }
+
+        // A wall-clock step back (an NTP correction) moves the session's times, not how long it ran.
+        time.Elapse(TimeSpan.FromSeconds(1));
+        time.StepWallClock(TimeSpan.FromHours(-1));
+        var stopped = profiler.StopSession().Summarize();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopped.Scopes.Single().MeanMs, Is.EqualTo(1000).Within(1e-6));
+            Assert.That(stopped.DurationMs, Is.EqualTo(2000).Within(1e-6));
+            Assert.That(stopped.StoppedAt, Is.LessThan(stopped.StartedAt), "the wall clock did step back");
+        });
+    }
+
+    [Test]
+    public void TheDurationHistogram_HasSecondBucketsFromAMicrosecond_InAPlainProvider()
+    {
+        // OpenTelemetry's default buckets (0, 5, 10 … 10000) are for milliseconds: every scope under 5 s would
+        // share one bucket. The advice on the instrument holds without AddAccuScene()'s views.
+        var exported = new List<Metric>();
+        using var provider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(AccuSceneProfiler.SourceName)
+            .AddInMemoryExporter(exported)
+            .Build()!;
+        using var profiler = new AccuSceneProfiler();
+        using (profiler.Scope("step"))
+        {
+        }
+
+        provider.ForceFlush();
+        var metric = exported.Last(m => m.Name == "accuscene.profiling.scope.duration");
+        var bounds = new List<double>();
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            foreach (var bucket in point.GetHistogramBuckets())
+            {
+                bounds.Add(bucket.ExplicitBound);
+            }
+        }
+
+        Assert.That(bounds, Has.Count.EqualTo(72), "1 µs to 10 s, ten per decade, and +Inf");
+        Assert.That(bounds[0], Is.EqualTo(1e-6));
+        Assert.That(bounds[^2], Is.EqualTo(10));
+    }
+
+    /// <summary>A monotonic clock that moves only when told, and a wall clock that can step on its own.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private DateTimeOffset _wall = new(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override DateTimeOffset GetUtcNow() => _wall;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Elapse(TimeSpan by)
+        {
+            _ticks += by.Ticks;
+            _wall += by;
+        }
+
+        public void StepWallClock(TimeSpan by) => _wall += by;
     }
 
     [Test]
@@ -72,15 +149,16 @@ public class ProfilerTests
         var baseline = profiler.StartSession("baseline");
         using (profiler.Scope("collision-detection"))
         {
-            Thread.SpinWait(10_000);
+            time.Advance(TimeSpan.FromMilliseconds(2)); // scopes are timed by the profiler's clock
         }
 
         time.Advance(TimeSpan.FromSeconds(5));
+        var baselineStop = time.GetUtcNow();
         profiler.StartSession("candidate");
         for (var i = 0; i < 3; i++)
         {
             using var scope = profiler.Scope("collision-detection");
-            Thread.SpinWait(10_000);
+            time.Advance(TimeSpan.FromMilliseconds(3));
         }
 
         var report = profiler.Report();
@@ -90,13 +168,13 @@ public class ProfilerTests
             Assert.That(report.Current.Name, Is.EqualTo("candidate"));
             Assert.That(report.Current.StoppedAt, Is.Null);
             Assert.That(report.Recent.Select(s => s.Name), Is.EqualTo(new[] { "baseline", "default" }));
-            Assert.That(report.Recent[0].DurationMs, Is.EqualTo(5000));
+            Assert.That(report.Recent[0].DurationMs, Is.EqualTo(5002));
             Assert.That(report.Recent[0].Scopes.Single().Count, Is.EqualTo(1));
             Assert.That(report.Current.Scopes.Single().Count, Is.EqualTo(3));
-            Assert.That(report.Current.Scopes.Single().P99Ms, Is.GreaterThan(0));
+            Assert.That(report.Current.Scopes.Single().P99Ms, Is.EqualTo(3).Within(1).Percent);
             Assert.That(comparison.Single().Name, Is.EqualTo("collision-detection"));
-            Assert.That(comparison.Single().MeanRatio, Is.GreaterThan(0));
-            Assert.That(baseline.StoppedAt, Is.EqualTo(time.GetUtcNow()));
+            Assert.That(comparison.Single().MeanRatio, Is.EqualTo(1.5).Within(1e-9));
+            Assert.That(baseline.StoppedAt, Is.EqualTo(baselineStop));
         });
     }
 

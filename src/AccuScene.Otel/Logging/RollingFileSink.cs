@@ -234,6 +234,11 @@ internal sealed partial class RollingFileSink : IDisposable
             return true;
         }
 
+        if (!this.ReopenIfReplaced())
+        {
+            return false;
+        }
+
         try
         {
             _stream!.Write(_buffer, 0, _buffered);

@@ -57,14 +57,20 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
         }
 
         scopes?.Clear();
-        if (sensitive && data.FormattedMessage is not null)
+        if (sensitive && template is null)
+        {
+            // No template: OpenTelemetry made the body and the message from the formatter's output, the secret
+            // included (a dictionary state with a formatter). Neither can be rendered again, so both are masked whole.
+            data.Body = data.Body is null ? null : Redactor.Mask;
+            data.FormattedMessage = data.FormattedMessage is null ? null : Redactor.Mask;
+        }
+        else if (sensitive && data.FormattedMessage is not null)
         {
             // Rendered before anything is assigned: if rendering fails, the message is masked whole, never kept.
             string message;
             try
             {
-                template ??= data.Body;
-                message = template is null ? Redactor.Mask : MessageTemplateRenderer.Render(template, combined);
+                message = MessageTemplateRenderer.Render(template!, combined);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -70,6 +70,54 @@ public class RedactionTests
         }
     }
 
+    [TestCase("json")]
+    [TestCase("text")]
+    public void ARecordWithoutATemplate_HasItsFormattedTextMaskedWhole(string format)
+    {
+        // A dictionary state with a formatter has no {OriginalFormat}: OpenTelemetry sets the body and the message
+        // to the formatter's output, which holds the secret and cannot be rendered again.
+        using var capture = new LogCapture(format);
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Redaction");
+        var state = new Dictionary<string, object?> { ["password"] = "hunter2", ["user"] = "ada" };
+
+        logger.Log(LogLevel.Information, default, state, null, (s, _) => $"user={s["user"]} pw={s["password"]}");
+
+        var line = capture.Lines.Single();
+        Assert.That(line, Does.Not.Contain("hunter2"));
+        Assert.That(line, Does.Contain("[REDACTED]"));
+    }
+
+    [Test]
+    public void AnExportedRecordWithoutATemplate_HasItsBodyAndMessageMasked()
+    {
+        var bodies = new List<string?>();
+        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAccuScene();
+        services.ConfigureOpenTelemetryLoggerProvider(p => p
+            .AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported)))
+            .AddProcessor(new BodyCapture(bodies)));
+        using (var provider = services.BuildServiceProvider())
+        {
+            var state = new Dictionary<string, object?> { ["api_key"] = "k-123" };
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("C")
+                .Log(LogLevel.Warning, default, state, null, (s, _) => $"calling with key {s["api_key"]}");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exported.Single().Message, Is.EqualTo("[REDACTED]"));
+            Assert.That(bodies.Single(), Is.EqualTo("[REDACTED]"));
+            Assert.That(exported.Single().Attributes["api_key"], Is.EqualTo("[REDACTED]"));
+        });
+    }
+
+    private sealed class BodyCapture(List<string?> bodies) : BaseProcessor<LogRecord>
+    {
+        public override void OnEnd(LogRecord data) => bodies.Add(data.Body);
+    }
+
     [Test]
     public void ExportedLogRecords_CarryMaskedAttributesAndScopes()
     {

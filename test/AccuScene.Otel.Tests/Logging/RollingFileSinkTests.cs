@@ -250,6 +250,48 @@ public class RollingFileSinkTests
         Assert.That(sink.DroppedLines, Is.EqualTo(1));
     }
 
+    [Test]
+    public void AFileDeletedWithItsDirectoryWhileOpen_IsCreatedAgain_AndNoLineGoesIntoTheUnlinkedFile()
+    {
+        using (var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 3))
+        {
+            sink.Append(Line(0, 10));
+            sink.Flush();
+            Directory.Delete(_directory, recursive: true); // a log cleaner
+
+            sink.Append(Line(1, 10));
+            sink.Append(Line(2, 10));
+            sink.Flush();
+            Assert.That(sink.DroppedLines, Is.Zero);
+        }
+
+        var numbers = File.ReadAllLines(Path.Combine(_directory, "app.log")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32());
+        Assert.That(numbers, Is.EqualTo(new[] { 1, 2 }));
+    }
+
+    [Test]
+    public void AFileTruncatedInPlaceWhileOpen_GetsTheNextLinesAtItsStart_WithoutAHoleOfNulBytes()
+    {
+        // logrotate's copytruncate copies the file away and truncates it under the writer.
+        var path = Path.Combine(_directory, "app.log");
+        using (var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 3))
+        {
+            sink.Append(Line(0, 100));
+            sink.Append(Line(1, 100));
+            sink.Flush();
+            using (new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+            }
+
+            sink.Append(Line(2, 10));
+            sink.Flush();
+        }
+
+        var text = File.ReadAllText(path);
+        Assert.That(text.Contains('\0', StringComparison.Ordinal), Is.False, "no NUL bytes");
+        Assert.That(text, Is.EqualTo(Encoding.UTF8.GetString(Line(2, 10))));
+    }
+
     internal static byte[] Line(int i, int pad) =>
         Encoding.UTF8.GetBytes($"{{\"i\":{i},\"pad\":\"{new string('x', pad)}\"}}\n");
 

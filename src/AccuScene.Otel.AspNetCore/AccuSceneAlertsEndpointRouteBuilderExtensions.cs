@@ -159,6 +159,11 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         {
             return (string.Empty, null, $"The body must be JSON such as {{\"by\":\"ada\",\"comment\":\"looking\"}}: {ex.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // The parser takes a lone surrogate escape or invalid UTF-8 inside a string; reading the string refuses it.
+            return (string.Empty, null, "'by' and 'comment' must be text: valid UTF-8 without lone surrogate escapes.");
+        }
     }
 
     private static Task Answer(HttpContext context, int status, string reason)

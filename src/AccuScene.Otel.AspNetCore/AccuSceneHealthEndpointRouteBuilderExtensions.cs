@@ -18,10 +18,20 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     /// <param name="endpoints">The app or a route group.</param>
     /// <param name="pattern">The prefix. Default <c>/health</c>.</param>
     /// <returns>The route group, for conventions such as authorization.</returns>
+    /// <exception cref="InvalidOperationException">No health check was registered through the <c>AddAccuScene…Check</c> methods (or <c>AddAccuSceneScheduling()</c>), so there is no monitor to answer from.</exception>
     public static RouteGroupBuilder MapAccuSceneHealth(this IEndpointRouteBuilder endpoints, string pattern = "/health")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
+
+        // As ASP.NET Core's MapHealthChecks() does: a probe that could only ever answer 500 fails the start instead.
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(AccuSceneHealthMonitor)))
+        {
+            throw new InvalidOperationException(
+                "MapAccuSceneHealth() needs the AccuScene health monitor: register checks with services.AddHealthChecks().AddAccuScene…Check(…) "
+                + "(or .AddAccuSceneScheduling() to schedule checks added otherwise).");
+        }
+
         var group = endpoints.MapGroup(pattern);
 
         // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.

@@ -58,6 +58,7 @@ internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposa
         AddIfPresent(builder.Services, events);
         AddIfPresent(builder.Services, options);
         var app = builder.Build();
+        SdkEndpointTelemetry.ExcludeEveryRequestFromAppTelemetry(app);
         app.UseRouting();
         app.MapAccuSceneHealth(_options.Path);
         if (dashboard is not null)

@@ -20,11 +20,7 @@ internal static class SdkEndpointTelemetry
     public static TBuilder ExcludeFromAppTelemetry<TBuilder>(this TBuilder builder, IEndpointRouteBuilder endpoints)
         where TBuilder : IEndpointConventionBuilder
     {
-        // Without AddAccuScene() (per-signal builders, or the worker host on its own) the AccuScene__*
-        // variables decide, as they do for the rest of the SDK.
-        var options = endpoints.ServiceProvider.GetService<AccuSceneOptions>()
-            ?? AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure: null);
-        if (options.Tracing.IncludeSdkEndpoints)
+        if (IncludeSdkEndpoints(endpoints.ServiceProvider))
         {
             return builder;
         }
@@ -43,6 +39,36 @@ internal static class SdkEndpointTelemetry
         });
         return builder;
     }
+
+    /// <summary>
+    /// For a server that serves only the SDK (the worker's health host): every request it takes stays out of the
+    /// app's telemetry, those no endpoint answers included (a wrong path's 404, a <c>HEAD</c> probe's 405).
+    /// </summary>
+    /// <param name="app">The server's pipeline, before routing.</param>
+    public static void ExcludeEveryRequestFromAppTelemetry(IApplicationBuilder app)
+    {
+        if (IncludeSdkEndpoints(app.ApplicationServices))
+        {
+            return;
+        }
+
+        app.Use((context, next) =>
+        {
+            StopRecording(context);
+            if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+            {
+                metrics.MetricsDisabled = true;
+            }
+
+            return next(context);
+        });
+    }
+
+    // Without AddAccuScene() (per-signal builders, or the worker host on its own) the AccuScene__* variables decide,
+    // as they do for the rest of the SDK.
+    private static bool IncludeSdkEndpoints(IServiceProvider services) =>
+        (services.GetService<AccuSceneOptions>() ?? AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure: null))
+            .Tracing.IncludeSdkEndpoints;
 
     private static void StopRecording(HttpContext context)
     {

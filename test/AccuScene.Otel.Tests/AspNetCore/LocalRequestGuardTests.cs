@@ -70,13 +70,8 @@ public class LocalRequestGuardTests
     [CancelAfter(30_000)]
     public async Task GetAlerts_RefusesARebindingHostAndAnotherOrigin(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddAccuScene();
-        await using var app = builder.Build();
-        app.MapAccuSceneAlerts();
-        await app.StartAsync(cancellationToken);
-        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        await using var server = await LoopbackAlertsApp.StartAsync(cancellationToken);
+        var http = server.Http;
 
         async Task<int> Get(string? host, string? origin)
         {
@@ -98,7 +93,6 @@ public class LocalRequestGuardTests
         var local = await Get(host: null, origin: null);
         var rebinding = await Get(host: "rebind.example", origin: null);
         var otherOrigin = await Get(host: null, origin: "http://attacker.example");
-        await app.StopAsync(cancellationToken);
 
         Assert.Multiple(() =>
         {

@@ -94,12 +94,13 @@ public class SdkEndpointTelemetryTests
     [CancelAfter(60_000)]
     public async Task WorkerHost_LeavesItsEndpointsOutOfTheAppsTelemetry(CancellationToken cancellationToken)
     {
-        var (spans, routes) = await RunWorkerHostAsync(includeSdkEndpoints: false, cancellationToken);
+        var (spans, routes, requests) = await RunWorkerHostAsync(includeSdkEndpoints: false, cancellationToken);
 
         Assert.Multiple(() =>
         {
-            Assert.That(spans, Is.Empty);
+            Assert.That(spans, Is.Empty, "a wrong path's 404 and a HEAD probe's 405 included");
             Assert.That(routes, Is.Empty);
+            Assert.That(requests, Is.Zero, "no http.server.request.duration point, with a route or without");
         });
     }
 
@@ -107,7 +108,7 @@ public class SdkEndpointTelemetryTests
     [CancelAfter(60_000)]
     public async Task WorkerHost_WithIncludeSdkEndpoints_RecordsThem(CancellationToken cancellationToken)
     {
-        var (spans, routes) = await RunWorkerHostAsync(includeSdkEndpoints: true, cancellationToken);
+        var (spans, routes, _) = await RunWorkerHostAsync(includeSdkEndpoints: true, cancellationToken);
 
         Assert.Multiple(() =>
         {
@@ -116,7 +117,7 @@ public class SdkEndpointTelemetryTests
         });
     }
 
-    private static async Task<(List<string> ServerSpans, List<string> Routes)> RunWorkerHostAsync(bool includeSdkEndpoints, CancellationToken cancellationToken)
+    private static async Task<(List<string> ServerSpans, List<string> Routes, long Requests)> RunWorkerHostAsync(bool includeSdkEndpoints, CancellationToken cancellationToken)
     {
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
@@ -135,8 +136,23 @@ public class SdkEndpointTelemetryTests
             using var response = await http.GetAsync(new Uri(address, path), cancellationToken);
         }
 
+        // Requests no endpoint answers: a scraper at the wrong port, a monitor that probes with HEAD.
+        using (await http.GetAsync(new Uri(address, "/metrics"), cancellationToken))
+        using (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(address, "/health/live")), cancellationToken))
+        {
+        }
+
         await host.StopAsync(cancellationToken);
-        return (spans.Where(s => s.Kind == ActivityKind.Server).Select(s => s.DisplayName).ToList(), RequestDurationRoutes(metrics));
+        var requests = 0L;
+        foreach (var metric in metrics.Where(m => m.Name == "http.server.request.duration"))
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                requests += point.GetHistogramCount();
+            }
+        }
+
+        return (spans.Where(s => s.Kind == ActivityKind.Server).Select(s => s.DisplayName).ToList(), RequestDurationRoutes(metrics), requests);
     }
 
     // "/health/app" is the app's own endpoint in the group MapAccuSceneHealth() returns.

@@ -57,7 +57,13 @@ internal sealed class FuzzInstances
             [typeof(IOpenTelemetryBuilder)] = () => new ServiceCollection().AddOpenTelemetry(),
             [typeof(OpenTelemetry.Trace.TracerProviderBuilder)] = Sdk.CreateTracerProviderBuilder,
             [typeof(OpenTelemetry.Metrics.MeterProviderBuilder)] = Sdk.CreateMeterProviderBuilder,
-            [typeof(IEndpointRouteBuilder)] = () => this.Own(WebApplication.CreateSlimBuilder().Build()),
+            [typeof(IEndpointRouteBuilder)] = () =>
+            {
+                // An app as the endpoints need it: MapAccuSceneHealth() refuses an app without health checks (tested apart).
+                var builder = WebApplication.CreateSlimBuilder();
+                builder.Services.AddHealthChecks().AddAccuSceneLivenessCheck();
+                return this.Own(builder.Build());
+            },
             [typeof(Stream)] = () => new MemoryStream(),
             [typeof(TextWriter)] = () => new StringWriter(),
             [typeof(Utf8JsonWriter)] = () => this.Own(new Utf8JsonWriter(new MemoryStream())),

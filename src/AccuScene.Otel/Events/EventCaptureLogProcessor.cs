@@ -67,7 +67,7 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
         if (data.Exception is { } exception)
         {
             copied["exception.type"] = exception.GetType().FullName;
-            copied["exception.message"] = exception.Message;
+            copied["exception.message"] = LogRecordText.ExceptionMessage(exception);
         }
 
         copied["logger"] = data.CategoryName;

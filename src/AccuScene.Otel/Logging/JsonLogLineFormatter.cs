@@ -93,8 +93,8 @@ internal sealed class JsonLogLineFormatter
             writer.WritePropertyName("exception"u8);
             writer.WriteStartObject();
             writer.WriteString("type"u8, exception.GetType().FullName);
-            writer.WriteString("message"u8, exception.Message);
-            writer.WriteString("stack_trace"u8, exception.ToString());
+            writer.WriteString("message"u8, LogRecordText.ExceptionMessage(exception));
+            writer.WriteString("stack_trace"u8, LogRecordText.ExceptionText(exception));
             writer.WriteEndObject();
         }
 
@@ -129,6 +129,12 @@ internal sealed class JsonLogLineFormatter
             case long number:
                 writer.WriteNumberValue(number);
                 break;
+            case byte or sbyte or short or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong number:
+                writer.WriteNumberValue(number);
+                break;
             case double number when double.IsFinite(number):
                 writer.WriteNumberValue(number);
                 break;
@@ -140,13 +146,13 @@ internal sealed class JsonLogLineFormatter
                 break;
             case ISpanFormattable formattable:
                 Span<char> buffer = stackalloc char[128];
-                if (formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture))
+                if (LogRecordText.TryFormatSafely(formattable, buffer, out var written))
                 {
                     writer.WriteStringValue(buffer[..written]);
                 }
                 else
                 {
-                    writer.WriteStringValue(formattable.ToString(null, CultureInfo.InvariantCulture));
+                    writer.WriteStringValue(LogRecordText.ToInvariantString(formattable));
                 }
 
                 break;

@@ -72,7 +72,10 @@ internal static class LogRecordText
         return destination[..written];
     }
 
-    /// <summary>A value as invariant text; a <c>ToString</c> that throws becomes the type name.</summary>
+    /// <summary>
+    /// A value as invariant text; a list as its items joined with ", ", as Microsoft.Extensions.Logging writes it
+    /// in the message; a <c>ToString</c> that throws becomes the type name.
+    /// </summary>
     public static string ToInvariantString(object? value)
     {
         try
@@ -82,6 +85,7 @@ internal static class LogRecordText
                 null => string.Empty,
                 string text => text,
                 IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                System.Collections.IEnumerable items and not System.Collections.IDictionary => JoinItems(items),
                 _ => value.ToString() ?? string.Empty,
             };
         }
@@ -90,6 +94,77 @@ internal static class LogRecordText
 #pragma warning restore CA1031
         {
             return value!.GetType().FullName ?? "?";
+        }
+    }
+
+    // Items are written by their own text, never walked further (a list that holds itself), and at most 1,000.
+    private static string JoinItems(System.Collections.IEnumerable items)
+    {
+        const int MaxItems = 1_000;
+        var text = new System.Text.StringBuilder();
+        var count = 0;
+        foreach (var item in items)
+        {
+            if (count == MaxItems)
+            {
+                text.Append(", …");
+                break;
+            }
+
+            text.Append(count++ == 0 ? string.Empty : ", ").Append(item switch
+            {
+                null => "(null)",
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                _ => item.ToString(),
+            });
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Runs the value's <c>TryFormat</c> (invariant culture), answering <see langword="false"/> when it throws: application code must not lose the line.</summary>
+    public static bool TryFormatSafely(ISpanFormattable value, Span<char> destination, out int written)
+    {
+        try
+        {
+            return value.TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+        }
+#pragma warning disable CA1031 // A broken TryFormat in application code must not lose the log line.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            written = 0;
+            return false;
+        }
+    }
+
+    /// <summary>An exception's <c>Message</c>; when reading it throws, a note naming the exception's type instead.</summary>
+    public static string ExceptionMessage(Exception exception)
+    {
+        try
+        {
+            return exception.Message;
+        }
+#pragma warning disable CA1031 // A broken exception in application code must not lose the record.
+        catch (Exception unreadable)
+#pragma warning restore CA1031
+        {
+            return $"({exception.GetType().FullName}: its Message threw {unreadable.GetType().Name})";
+        }
+    }
+
+    /// <summary>An exception's <c>ToString()</c> (type, message, stack trace, inner exceptions); when that throws, its type and message.</summary>
+    public static string ExceptionText(Exception exception)
+    {
+        try
+        {
+            return exception.ToString();
+        }
+#pragma warning disable CA1031 // A broken exception in application code must not lose the record.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return $"{exception.GetType().FullName}: {ExceptionMessage(exception)}";
         }
     }
 }

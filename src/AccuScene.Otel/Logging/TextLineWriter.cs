@@ -82,7 +82,7 @@ internal readonly ref struct TextLineWriter(IBufferWriter<byte> output)
                 return;
             case ISpanFormattable formattable:
                 Span<char> buffer = stackalloc char[128];
-                if (formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture))
+                if (LogRecordText.TryFormatSafely(formattable, buffer, out var written))
                 {
                     this.Escaped(buffer[..written], quoteIfNeeded);
                     return;

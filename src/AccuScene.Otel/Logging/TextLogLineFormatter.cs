@@ -84,7 +84,7 @@ internal sealed class TextLogLineFormatter
         if (record.Exception is { } exception)
         {
             line.Raw(" exception=");
-            line.Escaped(exception.ToString(), quoteIfNeeded: true);
+            line.Escaped(LogRecordText.ExceptionText(exception), quoteIfNeeded: true);
         }
 
         line.Raw('\n');
@@ -152,7 +152,7 @@ internal sealed class TextLogLineFormatter
         {
             text = s;
         }
-        else if (value is ISpanFormattable formattable && formattable.TryFormat(scratch, out var written, default, CultureInfo.InvariantCulture))
+        else if (value is ISpanFormattable formattable && LogRecordText.TryFormatSafely(formattable, scratch, out var written))
         {
             text = scratch[..written];
         }

@@ -12,6 +12,21 @@ namespace AccuScene.Otel.Tests.Events;
 public class EventCaptureTests
 {
     [Test]
+    public void AnErrorWhoseExceptionMessageThrows_IsStillCaptured()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Tests.Capture");
+
+#pragma warning disable CA1848, CA2254 // Plain calls are what users write.
+        logger.LogError(new Fuzz.HostileException(), "payment failed");
+#pragma warning restore CA1848, CA2254
+
+        var captured = store.Query(new AccuSceneEventQuery()).Events.Single(e => e.Message == "payment failed");
+        Assert.That(captured.Attributes["exception.message"], Does.Contain("its Message threw InvalidOperationException"));
+    }
+
+    [Test]
     public void LoggedEvents_AndRecordsAtTheMinimumLevel_AreCaptured_OthersAreNot()
     {
         using var provider = Services();

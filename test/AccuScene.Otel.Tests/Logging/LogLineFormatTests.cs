@@ -231,4 +231,56 @@ public class LogLineFormatTests
         ActivitySource.AddActivityListener(listener);
         return listener;
     }
+
+    [Test]
+    public void JsonLines_WriteEveryIntegerTypeAsANumber_AndAListAsTheMessageShowsIt()
+    {
+        using var capture = new LogCapture("json");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Json");
+
+#pragma warning disable CA1848 // A plain call is what users write.
+        logger.LogInformation("Listening on {Port} for {Scenes} after {Attempts}", (ushort)8080, new[] { "s1", "s2" }, 3UL);
+#pragma warning restore CA1848
+
+        using var json = JsonDocument.Parse(capture.Lines.Single());
+        var attributes = json.RootElement.GetProperty("attributes");
+        Assert.Multiple(() =>
+        {
+            Assert.That(attributes.GetProperty("Port").ValueKind, Is.EqualTo(JsonValueKind.Number));
+            Assert.That(attributes.GetProperty("Port").GetInt32(), Is.EqualTo(8080));
+            Assert.That(attributes.GetProperty("Attempts").GetUInt64(), Is.EqualTo(3));
+            Assert.That(attributes.GetProperty("Scenes").GetString(), Is.EqualTo("s1, s2"));
+            Assert.That(json.RootElement.GetProperty("message").GetString(), Is.EqualTo("Listening on 8080 for s1, s2 after 3"));
+        });
+    }
+
+    [TestCase("json")]
+    [TestCase("text")]
+    public void AnExceptionWhoseMessageAndToStringThrow_DoesNotLoseTheLine(string format)
+    {
+        // Without the formatted message, Microsoft.Extensions.Logging never formats the value itself; the line does.
+        using var capture = new LogCapture(format, formattedMessage: false);
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Hostile");
+
+#pragma warning disable CA1848, CA2254 // A plain call is what users write.
+        logger.LogError(new Fuzz.HostileException(), "payment failed");
+        logger.LogInformation("value {Value}", new ThrowingFormattable());
+#pragma warning restore CA1848, CA2254
+
+        var lines = capture.Lines;
+        Assert.That(lines, Has.Count.EqualTo(2));
+        Assert.That(lines[0], Does.Contain("payment failed").And.Contain("HostileException"));
+        Assert.That(lines[1], Does.Contain(nameof(ThrowingFormattable)));
+    }
+
+    /// <summary>A value whose formatting, by span or by string, throws.</summary>
+    private readonly struct ThrowingFormattable : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+            throw new InvalidOperationException("hostile TryFormat");
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => throw new InvalidOperationException("hostile ToString");
+
+        public override string ToString() => throw new InvalidOperationException("hostile ToString");
+    }
 }

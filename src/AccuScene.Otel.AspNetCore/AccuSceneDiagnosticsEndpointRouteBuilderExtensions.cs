@@ -109,6 +109,20 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     {
         query = new AccuSceneEventQuery();
         error = string.Empty;
+
+        // A misspelt filter (sevrity=error) would answer every event as if it had filtered them.
+        if (parameters.Keys.FirstOrDefault(k => !EventQueryParameters.Contains(k, StringComparer.Ordinal)) is { } unknown)
+        {
+            error = $"'{unknown}' is not a parameter of /events; they are {string.Join(", ", EventQueryParameters)}.";
+            return false;
+        }
+
+        var traceText = parameters["trace_id"].ToString();
+        if (traceText.Length > 0 && !(traceText.Length == 32 && traceText.All(char.IsAsciiHexDigit)))
+        {
+            error = $"trace_id must be a W3C trace id, 32 hexadecimal digits; it is '{traceText}'.";
+            return false;
+        }
         if (parameters["severity"].ToString() is { Length: > 0 } severityText)
         {
             if (!severityText.All(char.IsAsciiLetter) || !Enum.TryParse<AccuSceneEventSeverity>(severityText, ignoreCase: true, out var severity))
@@ -151,10 +165,12 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
             Limit = limit,
             Offset = offset,
             Contains = parameters["q"].ToString() is { Length: > 0 } text ? text : null,
-            TraceId = parameters["trace_id"].ToString() is { Length: > 0 } traceId ? traceId : null,
+            TraceId = traceText.Length > 0 ? traceText.ToLowerInvariant() : null,
         };
         return true;
     }
+
+    private static readonly string[] EventQueryParameters = ["severity", "category", "from", "to", "q", "trace_id", "limit", "offset"];
 
     private static bool TryTime(IQueryCollection parameters, string name, out DateTimeOffset? value, ref string error)
     {

@@ -174,6 +174,7 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
         if (result is not null)
         {
             this.DropInvalidIds(result);
+            KeepWithinLimits(result);
         }
 
         if (getter is null)
@@ -214,19 +215,52 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
     }
 
     // An id that arrives as W3C baggage is held to the rules of its x-accuscene-* header: a value that
-    // header would refuse (CR/LF, controls, too long) is dropped and counted, never trusted.
+    // header would refuse (CR/LF, controls, too long) is dropped and counted, never trusted. W3C member
+    // properties (";ttl=5"), which .NET leaves on the value, are not part of the id.
     private void DropInvalidIds(List<KeyValuePair<string, string?>> items)
     {
         for (var i = items.Count - 1; i >= 0; i--)
         {
             var (key, value) = items[i];
-            if (_headers.IsPropagatedKey(key) && (value is null || !PropagatedHeaders.IsValidValue(value)))
+            if (!_headers.IsPropagatedKey(key))
+            {
+                continue;
+            }
+
+            if (value is not null && PropagatedHeaders.WithoutProperties(value) is var id && !ReferenceEquals(id, value))
+            {
+                value = id;
+                items[i] = new(key, value);
+            }
+
+            if (value is null || !PropagatedHeaders.IsValidValue(value))
             {
                 items.RemoveAt(i);
                 AccuSceneSelfDiagnostics.Rejected("baggage");
             }
         }
     }
+
+    // W3C Baggage: at most 180 members and 8,192 bytes of key=value text. .NET's extractor takes any number; the
+    // members past either limit are dropped and counted once per request (OpenTelemetry's propagator stops there too).
+    private static void KeepWithinLimits(List<KeyValuePair<string, string?>> items)
+    {
+        var bytes = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            // key=value plus the comma before every member but the first.
+            bytes += items[i].Key.Length + (items[i].Value?.Length ?? 0) + (i == 0 ? 1 : 2);
+            if (i == MaxBaggageMembers || bytes > MaxBaggageBytes)
+            {
+                items.RemoveRange(i, items.Count - i);
+                AccuSceneSelfDiagnostics.Rejected("baggage");
+                return;
+            }
+        }
+    }
+
+    private const int MaxBaggageMembers = 180;
+    private const int MaxBaggageBytes = 8192;
 
     // The header wins over baggage of the same key. Usually both carry the same value (inject writes both),
     // and then nothing moves.

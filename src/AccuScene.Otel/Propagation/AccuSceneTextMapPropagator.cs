@@ -46,7 +46,9 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
     private void InjectCore<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         // Activity baggage (what System.Diagnostics propagates) joins OpenTelemetry's, so both
-        // propagators send the same baggage; OpenTelemetry's value wins for a key in both.
+        // propagators send the same baggage; OpenTelemetry's value wins for a key in both, except for the
+        // propagated ids (AccuSceneContext.SetCurrent sets them on the activity), where the activity's wins as it
+        // does in the propagator HttpClient uses: both send the same x-accuscene-* headers.
         // Added in one step: each SetBaggage copies the whole set. The activity's nearest value of a key wins, keys
         // compared without case as OpenTelemetry's Baggage compares them.
         var baggage = context.Baggage;
@@ -55,7 +57,9 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
             List<KeyValuePair<string, string?>>? missing = null;
             foreach (var (key, value) in activity.Baggage)
             {
-                if (value is not null && baggage.GetBaggage(key) is null && !(missing?.Exists(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)) ?? false))
+                var theirs = value is null ? null : baggage.GetBaggage(key);
+                var take = theirs is null || (_headers.IsPropagatedKey(key) && !string.Equals(theirs, value, StringComparison.Ordinal));
+                if (value is not null && take && !(missing?.Exists(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)) ?? false))
                 {
                     (missing ??= []).Add(new(key, value));
                 }
@@ -102,14 +106,24 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
             AccuSceneSelfDiagnostics.Rejected("baggage");
         }
 
-        // Held to the rules of the x-accuscene-* headers, like the System.Diagnostics side.
+        // Held to the rules of the x-accuscene-* headers, like the System.Diagnostics side (W3C properties left off).
         var baggage = result.Baggage;
         foreach (var (_, key) in _headers.Entries)
         {
-            if (baggage.GetBaggage(key) is { } carried && !PropagatedHeaders.IsValidValue(carried))
+            if (baggage.GetBaggage(key) is not { } carried)
+            {
+                continue;
+            }
+
+            var id = PropagatedHeaders.WithoutProperties(carried);
+            if (!PropagatedHeaders.IsValidValue(id))
             {
                 baggage = baggage.RemoveBaggage(key);
                 AccuSceneSelfDiagnostics.Rejected("baggage");
+            }
+            else if (!ReferenceEquals(id, carried))
+            {
+                baggage = baggage.SetBaggage(key, id);
             }
         }
 

@@ -57,6 +57,10 @@ internal sealed class PropagatedHeaders
     public static PropagatedHeaders From(IReadOnlyDictionary<string, string> extra) =>
         extra.Count == 0 ? Default : new PropagatedHeaders(extra);
 
+    /// <summary>An id as it arrives in W3C baggage, without the member's properties (<c>scene-1;ttl=5</c> is <c>scene-1</c>).</summary>
+    public static string WithoutProperties(string value) =>
+        value.IndexOf(';', StringComparison.Ordinal) is >= 0 and var properties ? value[..properties].Trim() : value;
+
     /// <summary>Returns whether a header or baggage value is safe to carry: 1-256 visible ASCII characters, no list separators.</summary>
     public static bool IsValidValue(string? value) =>
         !string.IsNullOrEmpty(value) && value.Length <= MaxValueLength && !value.AsSpan().ContainsAnyExcept(Allowed);

@@ -235,6 +235,71 @@ public class PropagationRoundTripTests
     }
 
     [Test]
+    public void ABaggageHeaderOverTheW3CLimits_IsCutTo180Members_AndCounted_AndTheCustomHeadersStillArrive()
+    {
+        using var collector = new MetricCollector<long>(AccuSceneSelfDiagnostics.PropagationRejected);
+        var carrier = new HeaderCarrier
+        {
+            ["baggage"] = string.Join(",", Enumerable.Range(0, 500).Select(i => $"k{i}=v")),
+            ["x-accuscene-scene-id"] = "scene-9",
+        };
+
+        var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(carrier, HeaderCarrier.Getter)!.ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(baggage.Count(kv => kv.Key.StartsWith('k')), Is.EqualTo(180));
+            Assert.That(baggage, Does.Contain(new KeyValuePair<string, string?>(AccuSceneAttributes.SceneId, "scene-9")));
+            Assert.That(collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["field"], "baggage")).Sum(m => m.Value), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void AnIdInBaggageWithW3CProperties_KeepsTheIdWithoutThem()
+    {
+        var carrier = new HeaderCarrier { ["baggage"] = $"{AccuSceneAttributes.SceneId}=scene-1;ttl=5,other=x" };
+
+        var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(carrier, HeaderCarrier.Getter)!.ToList();
+        var fromOpenTelemetry = AccuScenePropagation.CreateTextMapPropagator(Headers).Extract(default, carrier, HeaderCarrier.Get).Baggage;
+
+        Assert.That(baggage, Does.Contain(new KeyValuePair<string, string?>(AccuSceneAttributes.SceneId, "scene-1")));
+        Assert.That(fromOpenTelemetry.GetBaggage(AccuSceneAttributes.SceneId), Is.EqualTo("scene-1"));
+    }
+
+    [Test]
+    public void ABaggageHeaderOver8192Characters_IsCutAtTheMemberThatPassesThem()
+    {
+        var carrier = new HeaderCarrier { ["baggage"] = string.Join(",", Enumerable.Range(0, 100).Select(i => $"k{i:D2}={new string('v', 100)}")) };
+
+        var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(carrier, HeaderCarrier.Getter)!.ToList();
+
+        // Each member is 104 characters and a comma: 78 of them come to 8,189.
+        Assert.That(baggage, Has.Count.EqualTo(78));
+    }
+
+    [Test]
+    public void AnIdSetOnTheActivityAfterExtraction_IsSentByBothPropagatorsAlike()
+    {
+        // A request brought scene B into both baggages; the app then moved its activity to scene A.
+        using var activity = new Activity("server").SetIdFormat(ActivityIdFormat.W3C).Start();
+        activity.SetBaggage(AccuSceneAttributes.SceneId, "scene-B");
+        activity.SetBaggage(AccuSceneAttributes.SceneId, "scene-A");
+        var openTelemetryBaggage = Baggage.Create().SetBaggage(AccuSceneAttributes.SceneId, "scene-B");
+        var distributed = new HeaderCarrier();
+        var textMap = new HeaderCarrier();
+
+        new AccuSceneDistributedContextPropagator(Headers).Inject(activity, distributed, HeaderCarrier.Setter);
+        new AccuSceneTextMapPropagator(Headers).Inject(new PropagationContext(activity.Context, openTelemetryBaggage), textMap, HeaderCarrier.Set);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(distributed["x-accuscene-scene-id"], Is.EqualTo("scene-A"));
+            Assert.That(textMap["x-accuscene-scene-id"], Is.EqualTo("scene-A"));
+            Assert.That(textMap["baggage"], Does.Contain("accuscene.scene.id=scene-A").And.Not.Contain("scene-B"));
+        });
+    }
+
+    [Test]
     public void AnIdThatCannotBeSent_IsCountedWhenItIsLeftOut()
     {
         using var collector = new MetricCollector<long>(AccuSceneSelfDiagnostics.PropagationRejected);

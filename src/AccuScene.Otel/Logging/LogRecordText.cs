@@ -85,7 +85,7 @@ internal static class LogRecordText
                 null => string.Empty,
                 string text => text,
                 IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-                System.Collections.IEnumerable items and not System.Collections.IDictionary => JoinItems(items),
+                System.Collections.IEnumerable items => JoinItems(items),
                 _ => value.ToString() ?? string.Empty,
             };
         }

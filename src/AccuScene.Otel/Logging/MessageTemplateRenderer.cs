@@ -5,7 +5,9 @@ namespace AccuScene.Otel.Logging;
 
 /// <summary>
 /// Renders a <c>Microsoft.Extensions.Logging</c> message template (<c>"User {User} logged in"</c>) from the
-/// record's attributes by name. Used only when a value had to be masked, so the formatted message does not
+/// record's attributes: the n-th hole from the n-th attribute when that one has the hole's name (as
+/// Microsoft.Extensions.Logging fills holes by position, so a name used twice shows both values), else by name.
+/// Used only when a value had to be masked, so the formatted message does not
 /// repeat what the attribute hides. Handles <c>{{</c>/<c>}}</c>, <c>{Name,alignment}</c> and <c>{Name:format}</c>.
 /// </summary>
 internal static class MessageTemplateRenderer
@@ -14,6 +16,7 @@ internal static class MessageTemplateRenderer
     {
         var result = new StringBuilder(template.Length + 32);
         var i = 0;
+        var position = 0;
         while (i < template.Length)
         {
             var c = template[i];
@@ -58,13 +61,21 @@ internal static class MessageTemplateRenderer
 
             // Microsoft.Extensions.Logging keeps a hole's @ or $ in the argument's name ({@User} is "@User").
             var name = hole.Trim();
-            var found = Lookup(attributes, name, out var value) || Lookup(attributes, name.TrimStart("@$"), out value);
+            var found = At(attributes, position++, name, out var value)
+                || Lookup(attributes, name, out value) || Lookup(attributes, name.TrimStart("@$"), out value);
             var text = found ? Format(value, format) : template.Substring(i, close - i + 1);
             result.Append(alignment >= 0 ? text.PadLeft(alignment) : text.PadRight(-alignment));
             i = close + 1;
         }
 
         return result.ToString();
+    }
+
+    private static bool At(IReadOnlyList<KeyValuePair<string, object?>> attributes, int position, ReadOnlySpan<char> name, out object? value)
+    {
+        var found = position < attributes.Count && name.Equals(attributes[position].Key, StringComparison.Ordinal);
+        value = found ? attributes[position].Value : null;
+        return found;
     }
 
     private static bool Lookup(IReadOnlyList<KeyValuePair<string, object?>> attributes, ReadOnlySpan<char> name, out object? value)
@@ -82,13 +93,13 @@ internal static class MessageTemplateRenderer
         return false;
     }
 
-    // As Microsoft.Extensions.Logging formats an argument: a list as its items joined by ", ".
+    // As Microsoft.Extensions.Logging formats an argument: a list as its items joined by ", " (each by its own text,
+    // never walked further, so a list that holds itself ends).
     private static string Format(object? value, string? format) => value switch
     {
         null => "(null)",
         string text => text,
         IFormattable formattable => formattable.ToString(format, CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable items => string.Join(", ", items.Cast<object?>().Select(item => Format(item, format))),
         _ => LogRecordText.ToInvariantString(value),
     };
 }

@@ -66,11 +66,11 @@ internal sealed class Redactor
             return sensitive;
         }
 
-        var normalized = Normalize(key);
+        // Compared in place: a key the cache cannot hold (past its size, or too long) allocates nothing either.
         sensitive = false;
         foreach (var candidate in _keys)
         {
-            if (normalized.EndsWith(candidate, StringComparison.Ordinal))
+            if (EndsWithNormalized(key, candidate))
             {
                 sensitive = true;
                 break;
@@ -85,5 +85,26 @@ internal sealed class Redactor
         }
 
         return sensitive;
+    }
+
+    /// <summary>Whether <see cref="Normalize"/>(<paramref name="key"/>) ends with <paramref name="suffix"/>, without building it.</summary>
+    private static bool EndsWithNormalized(string key, string suffix)
+    {
+        var matched = suffix.Length;
+        for (var i = key.Length - 1; i >= 0 && matched > 0; i--)
+        {
+            var c = key[i];
+            if (!char.IsLetterOrDigit(c))
+            {
+                continue;
+            }
+
+            if (char.ToLowerInvariant(c) != suffix[--matched])
+            {
+                return false;
+            }
+        }
+
+        return matched == 0;
     }
 }

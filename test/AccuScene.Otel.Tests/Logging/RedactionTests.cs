@@ -31,6 +31,30 @@ public class RedactionTests
         Assert.That(Redactor.From(new AccuSceneRedactionOptions()).IsSensitive(key), Is.EqualTo(masked));
 
     [Test]
+    public void KeysTheCacheCannotHold_AreDecidedWithoutAllocating()
+    {
+        var redactor = Redactor.From(new AccuSceneRedactionOptions());
+        for (var i = 0; i < 10_000; i++)
+        {
+            _ = redactor.IsSensitive($"warm.key.{i}"); // fills the decision cache
+        }
+
+        var longKey = new string('x', 1_000) + ".Api-Key";
+        _ = redactor.IsSensitive("after.the.cache.password");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var uncached = redactor.IsSensitive("after.the.cache.password");
+        var notSensitive = redactor.IsSensitive("after.the.cache.scene");
+        var tooLong = redactor.IsSensitive(longKey);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((uncached, notSensitive, tooLong), Is.EqualTo((true, false, true)));
+            Assert.That(allocated, Is.Zero);
+        });
+    }
+
+    [Test]
     public void ConfiguredKeys_ReplaceTheDefaults()
     {
         var redactor = Redactor.From(new AccuSceneRedactionOptions { Keys = ["vin"] });
@@ -119,6 +143,23 @@ public class RedactionTests
     }
 
     [Test]
+    public void AMessageRenderedAgain_FillsARepeatedNameByPosition_AndEndsOnAListThatHoldsItself()
+    {
+        var holdsItself = new List<object>();
+        holdsItself.Add(holdsItself);
+        holdsItself.Add(7);
+
+        var (repeated, _) = ExportOne(logger => logger.LogInformation("{Id} then {Id} with {Password}", 1, 2, "pw"));
+        var (list, _) = ExportOne(logger => logger.LogInformation("{Items} with {Password}", holdsItself, "pw"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(repeated, Is.EqualTo("1 then 2 with [REDACTED]"), "as Microsoft.Extensions.Logging fills holes: by position");
+            Assert.That(list, Is.EqualTo("System.Collections.Generic.List`1[System.Object], 7 with [REDACTED]"), "as Microsoft.Extensions.Logging writes it");
+        });
+    }
+
+    [Test]
     public void ExportedLogRecords_CarryMaskedAttributesAndScopes()
     {
         var (message, attributes) = ExportOne(logger =>
@@ -194,7 +235,8 @@ public class RedactionTests
         {
             foreach (var record in batch)
             {
-                exported.Add((record.FormattedMessage, record.Attributes!.ToDictionary(a => a.Key, a => a.Value)));
+                // A template may use a name twice ({Id} then {Id}): the first value of a key is kept.
+                exported.Add((record.FormattedMessage, record.Attributes!.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.First().Value)));
             }
 
             return ExportResult.Success;

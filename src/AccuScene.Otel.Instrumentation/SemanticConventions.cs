@@ -30,6 +30,9 @@ internal static class SemanticConventions
     /// <summary><c>http.response.status_code</c>.</summary>
     public const string HttpResponseStatusCode = "http.response.status_code";
 
+    /// <summary>The URI scheme of the request: <c>http</c> or <c>https</c>.</summary>
+    public const string UrlScheme = "url.scheme";
+
     /// <summary><c>error.type</c>.</summary>
     public const string ErrorType = "error.type";
 }

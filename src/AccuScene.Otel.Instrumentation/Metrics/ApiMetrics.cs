@@ -49,7 +49,8 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     /// <param name="statusCode">The response status code.</param>
     /// <param name="durationSeconds">How long it took, in seconds.</param>
     /// <param name="errorType">The exception type when it failed without a status, else <see langword="null"/>.</param>
-    public void RequestCompleted(string method, string route, int statusCode, double durationSeconds, string? errorType = null)
+    /// <param name="urlScheme">The <c>url.scheme</c> the request came in with, <c>http</c> or <c>https</c> (the conventions require it on <c>http.server.request.duration</c>).</param>
+    public void RequestCompleted(string method, string route, int statusCode, double durationSeconds, string? errorType = null, string urlScheme = "http")
     {
         method = HttpMethods.Normalize(method);
         route = this.Bound(route, "http.server.request.duration");
@@ -63,6 +64,7 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
         {
             { SemanticConventions.HttpRequestMethod, method },
             { SemanticConventions.HttpRoute, route },
+            { SemanticConventions.UrlScheme, string.Equals(urlScheme, "https", StringComparison.OrdinalIgnoreCase) ? "https" : "http" },
         };
         if (valid)
         {

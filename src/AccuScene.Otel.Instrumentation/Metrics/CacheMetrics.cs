@@ -62,6 +62,7 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     /// <param name="sizeBytes">Bytes held.</param>
     public void RecordSize(string cacheName, long items, long sizeBytes)
     {
+        ArgumentNullException.ThrowIfNull(cacheName);
         // Each value stands alone: a negative item count does not take a valid size with it.
         var tag = new KeyValuePair<string, object?>(AccuSceneAttributes.CacheName, this.Bound(cacheName, "accuscene.cache.size"));
         if (this.Accept(items, "accuscene.cache.items"))

@@ -113,6 +113,12 @@ public sealed class AccuSceneProfiler : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         name = this.Clip(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(name); // white space up to the cut is still blank
+        if (name == OverflowScope)
+        {
+            // Reserved: the scopes past MaxScopes are recorded under it, and counted as overflowed.
+            throw new ArgumentException($"'{OverflowScope}' is the name of the overflow scope; choose another.", nameof(name));
+        }
+
         return new(this, name, _spans ? Source.StartActivity(name) : null);
     }
 

@@ -151,7 +151,7 @@ public class DomainInstrumentTests
         api.RequestStarted("GET", "/scenes/{id}");
         api.RequestStarted("POST", "/scenes/{id}/simulate");
         api.RequestCompleted("GET", "/scenes/{id}", 200, 0.012);
-        api.RequestCompleted("POST", "/scenes/{id}/simulate", 503, 0.2);
+        api.RequestCompleted("POST", "/scenes/{id}/simulate", 503, 0.2, urlScheme: "HTTPS");
 
         var metrics = this.Collect();
 
@@ -160,6 +160,7 @@ public class DomainInstrumentTests
         {
             Assert.That(durations.Select(p => Tags(p)["http.response.status_code"]), Is.EquivalentTo(new object[] { 200, 503 }), "an int, as ASP.NET Core records it");
             Assert.That(Tags(durations.Single(p => (int)Tags(p)["http.response.status_code"]! == 503))["error.type"], Is.EqualTo("503"));
+            Assert.That(durations.Select(p => Tags(p)["url.scheme"]), Is.EquivalentTo(new[] { "http", "https" }), "required by the conventions");
             Assert.That(ExplicitBounds(durations[0]).First(), Is.EqualTo(0.005), "semantic-convention buckets");
             Assert.That(Points(metrics["accuscene.api.requests"]).Sum(p => p.GetSumLong()), Is.EqualTo(2));
             Assert.That(Points(metrics["accuscene.api.errors"]).Sum(p => p.GetSumLong()), Is.EqualTo(1));
@@ -244,6 +245,7 @@ public class DomainInstrumentTests
             Assert.That(metrics.ContainsKey("lab.accuscene.db.pool.max_connections"), Is.False);
             Assert.That(rejectedCache.GetMeasurementSnapshot().Select(m => m.Tags["instrument"]), Is.EqualTo(new[] { "lab.accuscene.cache.items" }));
             Assert.That(rejectedDatabase.GetMeasurementSnapshot().Select(m => m.Tags["instrument"]), Is.EqualTo(new[] { "lab.accuscene.db.pool.max_connections" }));
+            Assert.That(() => cache.RecordSize(null!, 1, 1), Throws.ArgumentNullException, "as Hit and Miss: no series without a cache name");
         });
     }
 

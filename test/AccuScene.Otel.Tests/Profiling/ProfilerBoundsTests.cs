@@ -96,6 +96,7 @@ public class ProfilerBoundsTests
             Assert.That(() => profiler.Scope(null!), Throws.ArgumentNullException);
             Assert.That(() => profiler.Scope(" "), Throws.ArgumentException);
             Assert.That(() => profiler.Scope(new string(' ', 32) + "x"), Throws.ArgumentException, "blank up to the cut");
+            Assert.That(() => profiler.Scope(AccuSceneProfiler.OverflowScope), Throws.ArgumentException, "reserved for the names past MaxScopes");
             Assert.That(profiler.CurrentSession.Summarize().Scopes, Has.Count.EqualTo(1));
             Assert.That(System.Diagnostics.Activity.Current, Is.SameAs(before));
         });

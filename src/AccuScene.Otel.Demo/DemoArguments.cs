@@ -46,7 +46,7 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
             {
                 if (i + 1 >= args.Length
                     || !double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out rate)
-                    || rate is < 0.1 or > 100)
+                    || !(rate >= 0.1 && rate <= 100))
                 {
                     throw new ArgumentException("--rate needs the reconstructions per second, 0.1 to 100 (for example --rate 5).");
                 }

@@ -67,16 +67,19 @@ builder.Services.AddHttpClient("self", (sp, client) =>
 
 // Disposed at exit, so the providers run their final collection and export whatever the run length.
 await using var app = builder.Build();
-if (demo.ExportRules)
+if (demo.ExportRules || demo.ExportGrafana)
 {
-    // The default rules (appsettings.json) as Prometheus alerting rules, over the names the Prometheus exporter produces.
-    return ExportRules.Write(app.Services, demo);
-}
-
-if (demo.ExportGrafana)
-{
-    // The dashboard layout as a Grafana dashboard, its PromQL over the same names as the exported rules.
-    return ExportGrafana.Write(app.Services, demo);
+    try
+    {
+        // The default rules (appsettings.json) as Prometheus alerting rules, over the names the Prometheus exporter
+        // produces; or the dashboard layout as a Grafana dashboard, its PromQL over the same names.
+        return demo.ExportRules ? ExportRules.Write(app.Services, demo) : ExportGrafana.Write(app.Services, demo);
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+    {
+        await Console.Error.WriteLineAsync($"The export could not be written: {ex.Message}").ConfigureAwait(false);
+        return 2;
+    }
 }
 
 app.MapAccuSceneHealth();

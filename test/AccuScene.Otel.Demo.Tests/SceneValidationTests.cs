@@ -36,6 +36,7 @@ public class SceneValidationTests
     [TestCase("0")]
     [TestCase("fast")]
     [TestCase("1000")]
+    [TestCase("NaN")]
     public void ABadRate_IsRefusedWithTheRange(string value) =>
         Assert.That(() => DemoArguments.Parse(["--rate", value]), Throws.ArgumentException.With.Message.Contains("0.1 to 100"));
 }

@@ -179,6 +179,9 @@ public sealed partial class AccuSceneAlertEngine
     {
         public Lock Gate { get; } = new();
 
+        /// <summary>Gets the lock a step and the raise of its notification hold together, so notifications keep their order.</summary>
+        public Lock NotifyGate { get; } = new();
+
         public RuleEvaluator Evaluator { get; } = new(rule);
 
         public AlertInstance? Current { get; set; }

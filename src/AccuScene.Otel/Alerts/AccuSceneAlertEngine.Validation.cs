@@ -39,9 +39,52 @@ public sealed partial class AccuSceneAlertEngine
                 $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
             _ when !Enum.IsDefined(rule.Scope) => Undefined(name, nameof(AlertRule.Scope), rule.Scope),
             { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
-            _ => null,
+            _ => BadPairs(name, nameof(AlertRule.Labels), rule.Labels, MaxLabelValueLength) ?? BadPairs(name, nameof(AlertRule.Annotations), rule.Annotations, MaxAnnotationValueLength),
         };
     }
+
+    /// <summary>The most labels, and the most annotations, a rule may have.</summary>
+    internal const int MaxPairs = 32;
+
+    /// <summary>The longest label value: labels identify the alert in Prometheus and Alertmanager.</summary>
+    internal const int MaxLabelValueLength = 1_024;
+
+    /// <summary>The longest annotation text, before its values are filled in: it bounds each queued notification.</summary>
+    internal const int MaxAnnotationValueLength = 4_096;
+
+    // Label and annotation names go to Prometheus rules and to Alertmanager, which refuse (the whole file, the whole
+    // request) a name that is not a Prometheus label name; a name changed on the way (team.name to team_name) could
+    // also meet another one.
+    private static string? BadPairs(string rule, string setting, Dictionary<string, string> pairs, int maxValueLength)
+    {
+        if (pairs is null)
+        {
+            return null;
+        }
+
+        if (pairs.Count > MaxPairs)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"Alert rule '{rule}': {setting} may hold at most {MaxPairs} entries; it holds {pairs.Count}.");
+        }
+
+        foreach (var (key, value) in pairs)
+        {
+            if (!IsLabelName(key))
+            {
+                return $"Alert rule '{rule}': {setting} name '{key}' must be a Prometheus label name: letters, digits and _, not starting with a digit.";
+            }
+
+            if (value is null || value.Length > maxValueLength)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Alert rule '{rule}': {setting}:{key} must be text of at most {maxValueLength} characters; it has {value?.Length.ToString(CultureInfo.InvariantCulture) ?? "none"}.");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsLabelName(string key) =>
+        key.Length > 0 && !char.IsAsciiDigit(key[0]) && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static string Undefined<TEnum>(string rule, string setting, TEnum value)
         where TEnum : struct, Enum =>

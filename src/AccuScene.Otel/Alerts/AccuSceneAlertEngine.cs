@@ -83,14 +83,7 @@ public sealed partial class AccuSceneAlertEngine
                 continue;
             }
 
-            AlertNotification? notification;
-            lock (slot.Gate)
-            {
-                slot.Evaluator.Add(now, value);
-                notification = this.Step(slot, now);
-            }
-
-            this.Raise(notification);
+            this.StepAndRaise(slot, now, (evaluator, at) => evaluator.Add(at, value));
         }
     }
 
@@ -138,13 +131,7 @@ public sealed partial class AccuSceneAlertEngine
         var now = _time.GetUtcNow();
         foreach (var slot in _rules.Slots)
         {
-            AlertNotification? notification;
-            lock (slot.Gate)
-            {
-                notification = this.Step(slot, now);
-            }
-
-            this.Raise(notification);
+            this.StepAndRaise(slot, now, add: null);
         }
     }
 
@@ -155,15 +142,25 @@ public sealed partial class AccuSceneAlertEngine
             return;
         }
 
-        AlertNotification? notification;
-        var now = _time.GetUtcNow();
-        lock (slot.Gate)
-        {
-            add(slot.Evaluator, now);
-            notification = this.Step(slot, now);
-        }
+        this.StepAndRaise(slot, _time.GetUtcNow(), add);
+    }
 
-        this.Raise(notification);
+    // A rule's notifications are raised in the order its steps ran: the step and the raise of what it produced hold
+    // the rule's notify gate, so a resolution never overtakes the firing before it when two threads feed one rule.
+    // Handlers run under it (only this rule's next step waits for them); the engine's own lock is not held.
+    private void StepAndRaise(RuleSlot slot, DateTimeOffset now, Action<RuleEvaluator, DateTimeOffset>? add)
+    {
+        lock (slot.NotifyGate)
+        {
+            AlertNotification? notification;
+            lock (slot.Gate)
+            {
+                add?.Invoke(slot.Evaluator, now);
+                notification = this.Step(slot, now);
+            }
+
+            this.Raise(notification);
+        }
     }
 
     /// <summary>The pending and firing alerts.</summary>

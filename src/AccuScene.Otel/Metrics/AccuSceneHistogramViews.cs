@@ -18,7 +18,9 @@ internal static class AccuSceneHistogramViews
     public static Dictionary<string, double[]> Resolve(AccuSceneMetricsOptions options)
     {
         var prefix = options.NamePrefix ?? "";
-        var result = new Dictionary<string, double[]>(StringComparer.Ordinal)
+        // OpenTelemetry matches a view's instrument name without case: an option that differs in case replaces the
+        // default instead of adding a second stream of the same metric.
+        var result = new Dictionary<string, double[]>(StringComparer.OrdinalIgnoreCase)
         {
             ["http.server.request.duration"] = Http,
             ["db.client.operation.duration"] = Database,

@@ -41,5 +41,45 @@ internal sealed class RedactingActivityProcessor : AccuSceneProcessor<Activity>
         {
             data.SetTag(key, Redactor.Mask);
         }
+
+        // AddTag keeps a key more than once (a header with two values), and SetTag changes only the first: any
+        // value still left under a sensitive key goes, and the key keeps one masked value.
+        if (HasUnmasked(data, sensitive))
+        {
+            foreach (var key in sensitive.Distinct(StringComparer.Ordinal))
+            {
+                // SetTag(key, null) takes the first tag of the key away; at most as many times as the span has tags.
+                for (var left = TagCount(data); left > 0 && data.GetTagItem(key) is not null; left--)
+                {
+                    data.SetTag(key, null);
+                }
+
+                data.SetTag(key, Redactor.Mask);
+            }
+        }
+    }
+
+    private static int TagCount(Activity data)
+    {
+        var count = 0;
+        foreach (ref readonly var tag in data.EnumerateTagObjects())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static bool HasUnmasked(Activity data, List<string> sensitive)
+    {
+        foreach (ref readonly var tag in data.EnumerateTagObjects())
+        {
+            if (tag.Value is not Redactor.Mask && sensitive.Contains(tag.Key, StringComparer.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

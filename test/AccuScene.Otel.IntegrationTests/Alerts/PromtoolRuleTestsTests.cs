@@ -104,6 +104,23 @@ public partial class PromtoolRuleTestsTests
             }
         }
 
+        // A band open at the top (+Inf in PromQL and in the test series), and a label whose text looks like a template.
+        foreach (var kind in new[] { AlertThresholdKind.Between, AlertThresholdKind.Outside })
+        {
+            var open = new AlertRule
+            {
+                Name = $"ratioopen{kind}",
+                Metric = "accuscene.tests.ratio",
+                Kind = kind,
+                Threshold = 0.25,
+                UpperThreshold = double.PositiveInfinity,
+                Window = TimeSpan.FromSeconds(10),
+                Severity = AlertSeverity.Low,
+            };
+            open.Labels["note"] = "{{ not a template }}";
+            rules.Add(open);
+        }
+
         return rules;
     }
 

@@ -230,6 +230,38 @@ public class AlertDeliveryTests
         Assert.That(condition(), Is.True, "the condition held within 10 s");
     }
 
+    [Test]
+    public async Task AChannelWhoseResendIntervalThrows_IsStillDeliveredTo_AndDisposeDoesNotThrow()
+    {
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Threshold = 1 }]);
+        var channel = new ThrowingResendChannel();
+        var delivery = new AlertDelivery(engine, [channel], new AlertDeliveryOptions());
+
+        engine.Check("m", 5);
+        await WaitUntil(() => channel.Received.Count == 1);
+
+        Assert.DoesNotThrow(delivery.Dispose);
+    }
+
+    private sealed class ThrowingResendChannel : IAlertChannel
+    {
+        public string Name => "throwing-resend";
+
+        public TimeSpan? ResendInterval => throw new InvalidOperationException("hostile getter");
+
+        public List<AlertNotification> Received { get; } = [];
+
+        public Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
+        {
+            lock (this.Received)
+            {
+                this.Received.AddRange(notifications);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
     private sealed class RecordingChannel : IAlertChannel
     {
         private int _attempts;

@@ -8,6 +8,56 @@ public class AlertEngineTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
 
+    [Test]
+    public void NotificationsOfOneRule_KeepTheOrderOfItsSteps_WhenTwoThreadsFeedIt()
+    {
+        // The firing's handler still runs when another thread resolves the alert: its resolution used to be raised
+        // first, so a receiver showed the alert firing for good.
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero }]);
+        var states = new List<AlertState>();
+        Task? resolving = null;
+        engine.Notification += (_, notification) =>
+        {
+            if (notification.State == AlertState.Firing && resolving is null)
+            {
+                resolving = Task.Run(() => engine.Check("m", 0));
+                resolving.Wait(TimeSpan.FromMilliseconds(500)); // a resolution raised meanwhile would land first
+            }
+
+            lock (states)
+            {
+                states.Add(notification.State);
+            }
+        };
+
+        engine.Check("m", 5);
+
+        Assert.That(resolving!.Wait(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(states, Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }));
+    }
+
+    [Test]
+    public void LabelAndAnnotationNames_MustBePrometheusLabelNames_AndTheirSizesAreBounded()
+    {
+        static string? Check(Action<AlertRule> change)
+        {
+            var rule = new AlertRule { Name = "r", Metric = "m" };
+            change(rule);
+            return AccuSceneAlertEngine.Validate(rule);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Check(r => r.Labels["team.name"] = "x"), Does.Contain("Labels name 'team.name' must be a Prometheus label name"));
+            Assert.That(Check(r => r.Annotations["runbook-url"] = "x"), Does.Contain("Annotations name 'runbook-url'"));
+            Assert.That(Check(r => r.Labels["5g"] = "x"), Does.Contain("not starting with a digit"));
+            Assert.That(Check(r => r.Annotations["summary"] = new string('x', 4_097)), Does.Contain("Annotations:summary must be text of at most 4096 characters"));
+            Assert.That(Check(r => r.Labels["team"] = new string('x', 1_025)), Does.Contain("at most 1024 characters"));
+            Assert.That(Check(r => Enumerable.Range(0, 33).ToList().ForEach(i => r.Labels[$"l{i}"] = "x")), Does.Contain("at most 32 entries"));
+            Assert.That(Check(r => { r.Labels["team_name"] = "physics"; r.Annotations["summary"] = new string('x', 4_096); }), Is.Null);
+        });
+    }
+
     [TestCase(AlertThresholdKind.GreaterThan, 10, null, 11, 9)]
     [TestCase(AlertThresholdKind.LessThan, 10, null, 9, 11)]
     [TestCase(AlertThresholdKind.Between, 10, 20, 15, 25)]

@@ -23,6 +23,38 @@ public class PrometheusAlertRulesTests
     public void Names_AreThoseThePrometheusExporterWrites(string instrument, string expected) =>
         Assert.That(PrometheusNaming.MetricName(Instruments.Single(i => i.Name == instrument)), Is.EqualTo(expected));
 
+    // Each expected name is what OpenTelemetry.Exporter.Prometheus.HttpListener 1.20.1-beta.1 wrote for the instrument
+    // in a scrape (2026-12-06): the unit and _total are added unless the name ends with them, not when it holds them.
+    [TestCase("orders.subtotal", null, AlertInstrumentKind.Counter, "orders_subtotal_total")]
+    [TestCase("db.bytes_read", "By", AlertInstrumentKind.Counter, "db_bytes_read_bytes_total")]
+    [TestCase("gc.heap.total_allocated", "By", AlertInstrumentKind.Counter, "gc_heap_total_allocated_bytes_total")]
+    [TestCase("db.bytes.total", "By", AlertInstrumentKind.Counter, "db_bytes_total")]
+    [TestCase("bytes.sent_total", "By", AlertInstrumentKind.Counter, "bytes_sent_total_bytes_total")]
+    [TestCase("jobs.total", null, AlertInstrumentKind.Counter, "jobs_total")]
+    [TestCase("cost", "$", AlertInstrumentKind.Counter, "cost_dollars_total")]
+    [TestCase("big", "TiBy", AlertInstrumentKind.Counter, "big_tibibytes_total")]
+    [TestCase("x.seconds.spent", "s", AlertInstrumentKind.Histogram, "x_seconds_spent_seconds")]
+    [TestCase("queue.depth", "1", AlertInstrumentKind.UpDownCounter, "queue_depth")]
+    public void Names_EndWithTheUnitAndTotalAsTheExporterChecksThem(string name, string? unit, AlertInstrumentKind kind, string expected) =>
+        Assert.That(PrometheusNaming.MetricName(new AlertInstrument(name, unit, kind)), Is.EqualTo(expected));
+
+    [Test]
+    public void ATagKeyThatStartsWithADigit_KeepsTheDigitBehindAnUnderscore_AsTheExporterWritesIt() =>
+        Assert.That(PrometheusNaming.LabelName("5g.band"), Is.EqualTo("_5g_band"));
+
+    [Test]
+    public void LabelValues_AreTextInPrometheusTemplates_AndAnInfiniteUpperThresholdIsPromQlsInf()
+    {
+        var rule = Rule("band", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.Between, 0.5, double.PositiveInfinity);
+        rule.Labels["note"] = "{{ oops";
+
+        var yaml = Write([rule], out var written);
+
+        Assert.That(written, Is.EqualTo(1));
+        Assert.That(yaml, Does.Contain("          note: \"{{ \\\"{{\\\" }} oops\"\n"));
+        Assert.That(yaml, Does.Contain("<= +Inf").And.Not.Contain("Infinity"));
+    }
+
     [Test]
     public void EachThresholdKind_TranslatesToPromQl()
     {

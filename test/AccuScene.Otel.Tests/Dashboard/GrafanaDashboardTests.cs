@@ -79,4 +79,14 @@ public class GrafanaDashboardTests
         Assert.That(panel.GetProperty("targets").GetArrayLength(), Is.Zero);
         Assert.That(panel.GetProperty("description").GetString(), Does.Contain("ratio rate: Rate of a gauge has no PromQL form").And.Contain("mystery: the instrument 'unknown.metric' is not known"));
     }
+
+    [Test]
+    public void TheUid_HoldsOnlyWhatGrafanaAccepts()
+    {
+        using var output = new MemoryStream();
+        GrafanaDashboard.Write(DashboardLayout.Default, Instruments, output, "AccuScene: prod");
+        using var json = JsonDocument.Parse(output.ToArray());
+
+        Assert.That(json.RootElement.GetProperty("uid").GetString(), Does.Match("^[a-zA-Z0-9_-]{1,40}$"));
+    }
 }

@@ -244,6 +244,22 @@ public class RedactionTests
     }
 
     [Test]
+    public void ASensitiveSpanTagAddedTwice_HasEveryValueMasked()
+    {
+        // AddTag keeps a key twice (a header with two values); SetTag changes only the first.
+        using var activity = new Activity("request").Start();
+        activity.AddTag("http.request.header.cookie", "session=a");
+        activity.AddTag("scene.id", "scene-1");
+        activity.AddTag("http.request.header.cookie", "session=b");
+
+        new AccuScene.Otel.Tracing.RedactingActivityProcessor(Redactor.From(new AccuSceneRedactionOptions { Keys = ["cookie"] })).OnEnd(activity);
+
+        var cookies = activity.TagObjects.Where(t => t.Key == "http.request.header.cookie").Select(t => t.Value).ToList();
+        Assert.That(cookies, Is.Not.Empty.And.All.EqualTo("[REDACTED]"));
+        Assert.That(activity.GetTagItem("scene.id"), Is.EqualTo("scene-1"));
+    }
+
+    [Test]
     public void Spans_HaveSensitiveTagsMaskedBeforeExport()
     {
         var exported = new List<Activity>();

@@ -276,6 +276,25 @@ public class DomainInstrumentTests
     }
 
     [Test]
+    public void BoundariesForAnInstrumentNamedInAnotherCase_ReplaceItsDefaults_InsteadOfAddingASecondStream()
+    {
+        // OpenTelemetry matches a view's name without case: two views would export the metric twice.
+        var exported = new List<Metric>();
+        using var provider = Sdk.CreateMeterProviderBuilder()
+            .AddAccuScene(o => o.Metrics.HistogramBoundaries["HTTP.SERVER.REQUEST.DURATION"] = [0.1, 1])
+            .AddInMemoryExporter(exported)
+            .Build()!;
+        using var api = new ApiMetrics();
+        api.RequestCompleted("GET", "/scenes/{id}", 200, 0.05);
+
+        provider.ForceFlush();
+
+        var durations = exported.Where(m => m.Name == "http.server.request.duration").ToList();
+        Assert.That(durations, Has.Count.EqualTo(1));
+        Assert.That(ExplicitBounds(Points(durations[0]).Single()), Is.EqualTo(new[] { 0.1, 1, double.PositiveInfinity }));
+    }
+
+    [Test]
     public void NamePrefix_AppliesToAccuSceneNamesOnly()
     {
         using var database = new DatabaseMetrics(namePrefix: "lab.");

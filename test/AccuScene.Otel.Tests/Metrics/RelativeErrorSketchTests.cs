@@ -93,6 +93,36 @@ public class RelativeErrorSketchTests
         }
     }
 
+    [Test]
+    public void AValueBelowTheKeptRange_FoldsIntoItsLowestBucket_SoValuesAddedLaterInBetweenStayAboveIt()
+    {
+        // A value twelve decades below the first one used to fold into the lowest bucket in use (the first value's),
+        // and a value added later between them then sat below the folded one.
+        var sketch = new RelativeErrorSketch(0.01);
+        foreach (var value in new[] { 1.0, 1e-12, 1e-3, 1e-3 })
+        {
+            sketch.Add(value);
+        }
+
+        Assert.That(sketch.Quantile(0.75), Is.EqualTo(1e-3).Within(1).Percent);
+        Assert.That(sketch.Quantile(1.0), Is.EqualTo(1.0).Within(1).Percent);
+    }
+
+    [Test]
+    public void MergingSketchesOverAWideRange_GivesTheSameQuantilesInEitherOrder()
+    {
+        RelativeErrorSketch High() { var s = new RelativeErrorSketch(0.01); s.Add(1.0); return s; }
+        RelativeErrorSketch Low() { var s = new RelativeErrorSketch(0.01); s.Add(1e-12); s.Add(1e-3); s.Add(1e-3); return s; }
+
+        var highFirst = High();
+        highFirst.Merge(Low());
+        var lowFirst = Low();
+        lowFirst.Merge(High());
+
+        Assert.That(highFirst.Quantile(0.75), Is.EqualTo(lowFirst.Quantile(0.75)));
+        Assert.That(highFirst.Quantile(0.75), Is.EqualTo(1e-3).Within(1).Percent);
+    }
+
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]
     [TestCase(double.NegativeInfinity)]

@@ -67,9 +67,9 @@ internal sealed class AlertDelivery : IDisposable
         }
 
         // Give queued notifications a moment to go out, then stop.
-        Task.WaitAll([.. _workers.Select(w => w.Loop)], TimeSpan.FromSeconds(2));
+        this.WaitForWorkers(TimeSpan.FromSeconds(2));
         _stopping.Cancel();
-        Task.WaitAll([.. _workers.Select(w => w.Loop)], TimeSpan.FromSeconds(1));
+        this.WaitForWorkers(TimeSpan.FromSeconds(1));
         foreach (var worker in _workers.Where(w => w.Queued > 0))
         {
             Count(worker.Channel.Name, "dropped", worker.Queued); // still queued at shutdown
@@ -100,6 +100,19 @@ internal sealed class AlertDelivery : IDisposable
         foreach (var worker in _workers)
         {
             worker.Enqueue(notification);
+        }
+    }
+
+    // A worker that failed (it never should: its loop catches) must not make Dispose throw into the app.
+    private void WaitForWorkers(TimeSpan timeout)
+    {
+        try
+        {
+            Task.WaitAll([.. _workers.Select(w => w.Loop)], timeout);
+        }
+        catch (AggregateException ex)
+        {
+            AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", "worker", ex.InnerException ?? ex);
         }
     }
 
@@ -153,10 +166,24 @@ internal sealed class AlertDelivery : IDisposable
 
         public void Complete() => _queue.Writer.TryComplete();
 
+        // A channel's own getter may throw (a custom IAlertChannel): the worker then goes without resends.
+        private TimeSpan? ResendInterval()
+        {
+            try
+            {
+                return this.Channel.ResendInterval;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", this.Channel.Name, ex);
+                return null;
+            }
+        }
+
         private async Task RunAsync(CancellationToken stopping)
         {
             // A channel's own resend interval is kept within 1 s to 1 h, so a bad one cannot spin the worker.
-            var resend = this.Channel.ResendInterval is { } asked
+            var resend = this.ResendInterval() is { } asked
                 ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour))
                 : (TimeSpan?)null;
             var nextResend = resend is { } first ? _time.GetUtcNow() + first : DateTimeOffset.MaxValue;

@@ -50,7 +50,13 @@ internal static class PromQlTranslator
             ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalSeconds}s")
             : string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(span.TotalMilliseconds)}ms");
 
-    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    public static string Number(double value) => value switch
+    {
+        // PromQL (and promtool's series notation) spell the infinities Inf; .NET's "Infinity" would read as a metric name.
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
 
     private static (string? Expression, string? Unsupported) Value(AlertRule rule, AlertInstrument instrument, string? offset, bool rateLimit)
     {

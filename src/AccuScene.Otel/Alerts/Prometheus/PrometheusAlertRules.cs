@@ -103,7 +103,8 @@ public static class PrometheusAlertRules
         yaml.Append(CultureInfo.InvariantCulture, $"          severity: {Quote(rule.Severity.ToString().ToLowerInvariant())}\n");
         foreach (var (key, value) in rule.Labels.Where(l => l.Key is not ("severity" or "alertname")).OrderBy(l => l.Key, StringComparer.Ordinal))
         {
-            yaml.Append(CultureInfo.InvariantCulture, $"          {PrometheusNaming.LabelName(key)}: {Quote(value)}\n");
+            // Prometheus expands label values as templates too: text that holds {{ stays text.
+            yaml.Append(CultureInfo.InvariantCulture, $"          {PrometheusNaming.LabelName(key)}: {Quote(Literal(value))}\n");
         }
 
         if (rule.Annotations.Count > 0)
@@ -116,10 +117,12 @@ public static class PrometheusAlertRules
         }
     }
 
+    // Text in a Go template: an action's opening braces are written by an action that prints them.
+    private static string Literal(string text) => text.Replace("{{", "{{ \"{{\" }}", StringComparison.Ordinal);
+
     // The engine's {value}, {threshold} and {metric} in Prometheus' Go templates; other braces stay text.
     private static string Template(string annotation, AlertRule rule) =>
-        annotation
-            .Replace("{{", "{{ \"{{\" }}", StringComparison.Ordinal)
+        Literal(annotation)
             .Replace("{value}", "{{ $value | printf \"%.6g\" }}", StringComparison.Ordinal)
             .Replace("{threshold}", PromQlTranslator.Number(rule.Threshold), StringComparison.Ordinal)
             .Replace("{metric}", rule.Metric, StringComparison.Ordinal);

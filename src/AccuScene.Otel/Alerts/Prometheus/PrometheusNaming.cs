@@ -4,10 +4,12 @@ namespace AccuScene.Otel.Alerts.Prometheus;
 
 /// <summary>
 /// The names the OpenTelemetry Prometheus exporter gives instruments and tags, following the OpenTelemetry
-/// specification's Prometheus compatibility rules: invalid characters become one <c>_</c>, the unit (annotations
-/// in braces dropped, abbreviations spelled out, <c>a/b</c> as <c>a_per_b</c>) is appended unless the name holds it,
-/// and counters end in <c>_total</c>. Unit <c>1</c> adds nothing (this exporter version writes no <c>_ratio</c>).
-/// Checked against the exporter's real output by the demo's Prometheus test.
+/// specification's Prometheus compatibility rules: invalid characters become one <c>_</c> (a leading digit gets a
+/// <c>_</c> before it), the unit (annotations in braces dropped, abbreviations spelled out, <c>a/b</c> as
+/// <c>a_per_b</c>) is appended unless the name ends with it (or, for a counter, with it and <c>_total</c>), and
+/// counters end in <c>_total</c> unless they already do. Unit <c>1</c> adds nothing (this exporter version writes no
+/// <c>_ratio</c>). Checked against the exporter's real output by the demo's Prometheus test and
+/// <c>PrometheusNamingTests</c>.
 /// </summary>
 internal static class PrometheusNaming
 {
@@ -27,6 +29,8 @@ internal static class PrometheusNaming
         ["KBy"] = "kilobytes",
         ["MBy"] = "megabytes",
         ["GBy"] = "gigabytes",
+        ["TiBy"] = "tibibytes",
+        ["TBy"] = "terabytes",
         ["m"] = "meters",
         ["V"] = "volts",
         ["A"] = "amperes",
@@ -37,6 +41,7 @@ internal static class PrometheusNaming
         ["Hz"] = "hertz",
         ["1"] = string.Empty,
         ["%"] = "percent",
+        ["$"] = "dollars",
     };
 
     private static readonly Dictionary<string, string> PerUnits = new(StringComparer.Ordinal)
@@ -56,13 +61,14 @@ internal static class PrometheusNaming
         if (!string.IsNullOrEmpty(instrument.Unit))
         {
             var unit = Unit(instrument.Unit);
-            if (unit.Length > 0 && !name.Contains(unit, StringComparison.Ordinal))
+            var counter = instrument.Kind == AlertInstrumentKind.Counter;
+            if (unit.Length > 0 && !name.EndsWith(unit, StringComparison.Ordinal) && !(counter && name.EndsWith(unit + "_total", StringComparison.Ordinal)))
             {
                 name += "_" + unit;
             }
         }
 
-        if (instrument.Kind == AlertInstrumentKind.Counter && !name.Contains("total", StringComparison.Ordinal))
+        if (instrument.Kind == AlertInstrumentKind.Counter && !name.EndsWith("_total", StringComparison.Ordinal))
         {
             name += "_total";
         }
@@ -79,8 +85,8 @@ internal static class PrometheusNaming
             var c = name[i];
             if (i == 0 && char.IsAsciiDigit(c))
             {
-                builder.Append('_');
-                underscore = true;
+                builder.Append('_').Append(c);
+                underscore = false;
             }
             else if (char.IsAsciiLetterOrDigit(c) || c == ':')
             {
@@ -97,11 +103,7 @@ internal static class PrometheusNaming
         return builder.ToString();
     }
 
-    public static string LabelName(string tag)
-    {
-        var name = Sanitize(tag).Replace(':', '_');
-        return name.Length > 0 && char.IsAsciiDigit(name[0]) ? "_" + name : name;
-    }
+    public static string LabelName(string tag) => Sanitize(tag).Replace(':', '_');
 
     private static string Unit(string unit)
     {

@@ -97,15 +97,19 @@ internal static class RuleTestCases
         var t = rule.Threshold;
         var u = rule.UpperThreshold ?? t;
         var margin = Math.Max(Math.Max(Math.Abs(u - t), Math.Abs(u)), 1);
+        var below = t > 0 ? t / 2 : t - Math.Max(Math.Abs(t), 1);
+        var above = t > 0 ? 2 * t : t + Math.Max(Math.Abs(t), 1);
         double? quiet;
         double? fire;
         switch (rule.Kind)
         {
             case AlertThresholdKind.GreaterThan or AlertThresholdKind.RateLimit:
-                (quiet, fire) = (t > 0 ? t / 2 : t - Math.Max(Math.Abs(t), 1), t > 0 ? 2 * t : t + Math.Max(Math.Abs(t), 1));
+            case AlertThresholdKind.Between when double.IsPositiveInfinity(u): // [t, +Inf]: at least t
+                (quiet, fire) = (below, above);
                 break;
             case AlertThresholdKind.LessThan:
-                (quiet, fire) = (t > 0 ? 2 * t : t + Math.Max(Math.Abs(t), 1), t > 0 ? t / 2 : t - Math.Max(Math.Abs(t), 1));
+            case AlertThresholdKind.Outside when double.IsPositiveInfinity(u): // outside [t, +Inf]: under t
+                (quiet, fire) = (above, below);
                 break;
             case AlertThresholdKind.Between:
                 (quiet, fire) = (u + margin, (Math.Max(t, nonNegative ? 0 : t) + u) / 2);

@@ -48,7 +48,7 @@ public static class GrafanaDashboard
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("title", title);
-        var uid = "accuscene-" + PrometheusNaming.Sanitize(title).ToLowerInvariant();
+        var uid = "accuscene-" + PrometheusNaming.LabelName(title).ToLowerInvariant(); // Grafana takes [a-zA-Z0-9_-] only
         json.WriteString("uid", uid.Length <= 40 ? uid : uid[..40]); // Grafana's limit
         json.WriteNumber("schemaVersion", 39);
         json.WriteNumber("version", 1);

@@ -32,10 +32,19 @@ internal sealed class InProcessMetricExporter(IReadOnlyList<BaseExporter<Metric>
 
     protected override bool OnShutdown(int timeoutMilliseconds)
     {
+        // One consumer's failure neither throws into the provider's shutdown nor keeps the others from shutting down.
         var result = true;
         foreach (var consumer in consumers)
         {
-            result &= consumer.Shutdown(timeoutMilliseconds);
+            try
+            {
+                result &= consumer.Shutdown(timeoutMilliseconds);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                AccuSceneSelfDiagnostics.ProcessorFailed("in-process-reader", "shutdown", ex);
+                result = false;
+            }
         }
 
         return result;
@@ -47,7 +56,14 @@ internal sealed class InProcessMetricExporter(IReadOnlyList<BaseExporter<Metric>
         {
             foreach (var consumer in consumers)
             {
-                consumer.Dispose();
+                try
+                {
+                    consumer.Dispose();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    AccuSceneSelfDiagnostics.ProcessorFailed("in-process-reader", "dispose", ex);
+                }
             }
         }
 

@@ -44,19 +44,22 @@ internal sealed class SketchStore
 
         if (index < _offset)
         {
-            var shift = _offset - index;
-            if (_used + shift <= RelativeErrorSketch.MaxBuckets)
+            // The kept range reaches down to MaxBuckets below the highest bucket in use. A value below it folds into
+            // that lowest bucket, never into a higher one: values that fit in between later stay above the folded ones.
+            var lowest = Math.Max(index, _offset + _used - RelativeErrorSketch.MaxBuckets);
+            var shift = _offset - lowest;
+            if (shift > 0)
             {
                 this.Move(0, shift, _used);
                 this.Clear(0, shift);
-                _offset = index;
+                _offset = lowest;
                 _used += shift;
             }
-            else
+
+            if (index < lowest)
             {
-                // No room below: fold into the lowest bucket kept.
                 this.Collapsed += amount;
-                index = _offset;
+                index = lowest;
             }
         }
         else if (index - _offset >= RelativeErrorSketch.MaxBuckets)

@@ -111,7 +111,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
         error = string.Empty;
 
         // A misspelt filter (sevrity=error) would answer every event as if it had filtered them.
-        if (parameters.Keys.FirstOrDefault(k => !EventQueryParameters.Contains(k, StringComparer.Ordinal)) is { } unknown)
+        if (parameters.Keys.FirstOrDefault(k => !EventQueryParameters.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
         {
             error = $"'{unknown}' is not a parameter of /events; they are {string.Join(", ", EventQueryParameters)}.";
             return false;

@@ -51,7 +51,7 @@ public sealed partial class AccuSceneAlertEngine
     // Returns why the change was refused, or null once it is in effect.
     private string? Swap(Func<IReadOnlyList<AlertRule>, IEnumerable<AlertRule>> change)
     {
-        var ended = new List<AlertNotification>();
+        var ended = new List<RuleSlot>();
         lock (_rulesGate)
         {
             var current = _rules;
@@ -73,15 +73,16 @@ public sealed partial class AccuSceneAlertEngine
                 {
                     if (this.EndRemoved(slot, now) is { } notification)
                     {
-                        ended.Add(notification);
+                        Enqueue(slot, notification); // after any of the rule's notifications still being raised
+                        ended.Add(slot);
                     }
                 }
             }
         }
 
-        foreach (var notification in ended)
+        foreach (var slot in ended)
         {
-            this.Raise(notification);
+            this.Drain(slot);
         }
 
         return null;
@@ -179,8 +180,11 @@ public sealed partial class AccuSceneAlertEngine
     {
         public Lock Gate { get; } = new();
 
-        /// <summary>Gets the lock a step and the raise of its notification hold together, so notifications keep their order.</summary>
-        public Lock NotifyGate { get; } = new();
+        /// <summary>Gets the rule's notifications not yet raised, in the order its steps made them; used under <see cref="Gate"/>.</summary>
+        public Queue<AlertNotification> Pending { get; } = new();
+
+        /// <summary>1 while a thread raises the pending notifications (<see cref="AccuSceneAlertEngine"/>'s Drain).</summary>
+        public int Draining;
 
         public RuleEvaluator Evaluator { get; } = new(rule);
 

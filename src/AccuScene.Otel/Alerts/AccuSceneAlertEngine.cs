@@ -39,7 +39,8 @@ public sealed partial class AccuSceneAlertEngine
 
     /// <summary>
     /// Raised when an alert fires or resolves, and again once per cooldown while it fires unacknowledged, after the
-    /// engine's locks are released.
+    /// engine's locks are released. A rule's notifications come in the order its evaluations made them; one may be
+    /// raised on the thread that raises the rule's previous one.
     /// </summary>
     public event EventHandler<AlertNotification>? Notification;
 
@@ -83,7 +84,7 @@ public sealed partial class AccuSceneAlertEngine
                 continue;
             }
 
-            this.StepAndRaise(slot, now, (evaluator, at) => evaluator.Add(at, value));
+            this.StepAndRaise(slot, now, Feeding.Value, value);
         }
     }
 
@@ -102,14 +103,14 @@ public sealed partial class AccuSceneAlertEngine
             }
         }
 
-        this.Feed(rule, (evaluator, now) => evaluator.AddPrecomputed(now, value));
+        this.Feed(rule, Feeding.Precomputed, value);
     }
 
     /// <summary>Gives the rule named <paramref name="rule"/> one sample standing for <paramref name="weight"/> events, and evaluates it.</summary>
     /// <param name="rule">The rule's name.</param>
     /// <param name="value">The value.</param>
     /// <param name="weight">How many events the value stands for (its mean, for a histogram).</param>
-    internal void CheckRule(string rule, double value, double weight) => this.Feed(rule, (evaluator, now) => evaluator.Add(now, value, weight));
+    internal void CheckRule(string rule, double value, double weight) => this.Feed(rule, Feeding.Weighted, value, weight);
 
     /// <summary>Keeps <paramref name="exemplar"/> as the trace behind the rule's latest value; its alert carries it.</summary>
     /// <param name="rule">The rule's name.</param>
@@ -131,36 +132,18 @@ public sealed partial class AccuSceneAlertEngine
         var now = _time.GetUtcNow();
         foreach (var slot in _rules.Slots)
         {
-            this.StepAndRaise(slot, now, add: null);
+            this.StepAndRaise(slot, now, Feeding.None);
         }
     }
 
-    private void Feed(string rule, Action<RuleEvaluator, DateTimeOffset> add)
+    private void Feed(string rule, Feeding feeding, double value, double weight = 1)
     {
         if (!_rules.ByName.TryGetValue(rule, out var slot))
         {
             return;
         }
 
-        this.StepAndRaise(slot, _time.GetUtcNow(), add);
-    }
-
-    // A rule's notifications are raised in the order its steps ran: the step and the raise of what it produced hold
-    // the rule's notify gate, so a resolution never overtakes the firing before it when two threads feed one rule.
-    // Handlers run under it (only this rule's next step waits for them); the engine's own lock is not held.
-    private void StepAndRaise(RuleSlot slot, DateTimeOffset now, Action<RuleEvaluator, DateTimeOffset>? add)
-    {
-        lock (slot.NotifyGate)
-        {
-            AlertNotification? notification;
-            lock (slot.Gate)
-            {
-                add?.Invoke(slot.Evaluator, now);
-                notification = this.Step(slot, now);
-            }
-
-            this.Raise(notification);
-        }
+        this.StepAndRaise(slot, _time.GetUtcNow(), feeding, value, weight);
     }
 
     /// <summary>The pending and firing alerts.</summary>
@@ -247,25 +230,5 @@ public sealed partial class AccuSceneAlertEngine
         }
 
         return true;
-    }
-
-    private void Raise(AlertNotification? notification)
-    {
-        if (notification is null)
-        {
-            return;
-        }
-
-        foreach (var handler in this.Notification?.GetInvocationList() ?? [])
-        {
-            try
-            {
-                ((EventHandler<AlertNotification>)handler)(this, notification);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("alert-notification", notification.Alert.Rule, ex);
-            }
-        }
     }
 }

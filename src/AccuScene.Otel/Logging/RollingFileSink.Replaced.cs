@@ -13,15 +13,17 @@ internal sealed partial class RollingFileSink
     /// <returns><see langword="false"/> when the file could not be opened again: the buffered lines are dropped and counted.</returns>
     private bool ReopenIfReplaced()
     {
-        if (_stream is not FileStream)
+        // A pipe or a device (not seekable) has no length to compare with.
+        if (_stream is not FileStream { CanSeek: true })
         {
             return true;
         }
 
         try
         {
+            // A path that is a link (app.log -> /dev/stdout) describes the link, not the file: not checked.
             var info = new FileInfo(_names.ActivePath);
-            if (info.Exists && info.Length >= _length - _buffered)
+            if (info.Exists && (info.LinkTarget is not null || info.Length >= _length - _buffered))
             {
                 return true;
             }

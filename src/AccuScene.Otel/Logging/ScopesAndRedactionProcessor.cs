@@ -57,14 +57,15 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
         }
 
         scopes?.Clear();
-        if (sensitive && template is null)
+        if (sensitive && template is null && this.HasSensitive(attributes))
         {
-            // No template: OpenTelemetry made the body and the message from the formatter's output, the secret
-            // included (a dictionary state with a formatter). Neither can be rendered again, so both are masked whole.
+            // No template: OpenTelemetry made the body and the message from the formatter's output, which may hold the
+            // record's own sensitive values (a dictionary state with a formatter; a scope's never reach it). Neither
+            // can be rendered again, so both are masked whole.
             data.Body = data.Body is null ? null : Redactor.Mask;
             data.FormattedMessage = data.FormattedMessage is null ? null : Redactor.Mask;
         }
-        else if (sensitive && data.FormattedMessage is not null)
+        else if (sensitive && template is not null && data.FormattedMessage is not null)
         {
             // Rendered before anything is assigned: if rendering fails, the message is masked whole, never kept.
             string message;

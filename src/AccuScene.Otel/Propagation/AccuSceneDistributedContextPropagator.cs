@@ -242,17 +242,20 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
     }
 
     // W3C Baggage: at most 180 members and 8,192 bytes of key=value text. .NET's extractor takes any number; the
-    // members past either limit are dropped and counted once per request (OpenTelemetry's propagator stops there too).
+    // members past either limit are dropped and counted once per request. .NET hands the members back last first,
+    // so they are counted from the end of the list: the header's first members are kept, as OpenTelemetry's
+    // propagator keeps them.
     private static void KeepWithinLimits(List<KeyValuePair<string, string?>> items)
     {
         var bytes = 0;
-        for (var i = 0; i < items.Count; i++)
+        for (var i = items.Count - 1; i >= 0; i--)
         {
-            // key=value plus the comma before every member but the first.
-            bytes += items[i].Key.Length + (items[i].Value?.Length ?? 0) + (i == 0 ? 1 : 2);
-            if (i == MaxBaggageMembers || bytes > MaxBaggageBytes)
+            // key=value plus the comma before every member but the header's first.
+            var member = items.Count - 1 - i;
+            bytes += items[i].Key.Length + (items[i].Value?.Length ?? 0) + (member == 0 ? 1 : 2);
+            if (member == MaxBaggageMembers || bytes > MaxBaggageBytes)
             {
-                items.RemoveRange(i, items.Count - i);
+                items.RemoveRange(0, i + 1);
                 AccuSceneSelfDiagnostics.Rejected("baggage");
                 return;
             }

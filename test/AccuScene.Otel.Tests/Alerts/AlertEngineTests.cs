@@ -37,6 +37,59 @@ public class AlertEngineTests
     }
 
     [Test]
+    public void HandlersOfTwoRulesThatCallBackIntoTheEngineAtOnce_DoNotDeadlock()
+    {
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "a", Metric = "a", Threshold = 1 }, new AlertRule { Name = "b", Metric = "b", Threshold = 1 }]);
+        using var both = new Barrier(2);
+        engine.Notification += (_, notification) =>
+        {
+            if (notification.State == AlertState.Firing)
+            {
+                both.SignalAndWait(TimeSpan.FromSeconds(5)); // both rules' handlers run at once
+                engine.Evaluate();
+            }
+        };
+
+        var a = Task.Run(() => engine.Check("a", 5));
+        var b = Task.Run(() => engine.Check("b", 5));
+
+        Assert.That(Task.WaitAll([a, b], TimeSpan.FromSeconds(20)), Is.True, "each handler evaluates every rule while the other's runs");
+    }
+
+    [Test]
+    public void ARuleRemovedWhileItsFiringIsBeingRaised_IsResolvedAfterIt()
+    {
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Threshold = 1 }]);
+        var seen = new List<AlertState>();
+        using var inHandler = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        engine.Notification += (_, notification) =>
+        {
+            if (notification.State == AlertState.Firing)
+            {
+                inHandler.Set();
+                release.Wait(TimeSpan.FromSeconds(10));
+            }
+        };
+        engine.Notification += (_, notification) =>
+        {
+            lock (seen)
+            {
+                seen.Add(notification.State);
+            }
+        };
+
+        var firing = Task.Run(() => engine.Check("m", 5));
+        Assert.That(inHandler.Wait(TimeSpan.FromSeconds(10)), Is.True);
+        var removed = engine.RemoveRule("r"); // its resolution waits for the firing's handlers
+        release.Set();
+
+        Assert.That(firing.Wait(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(removed, Is.True);
+        Assert.That(seen, Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }));
+    }
+
+    [Test]
     public void LabelAndAnnotationNames_MustBePrometheusLabelNames_AndTheirSizesAreBounded()
     {
         static string? Check(Action<AlertRule> change)

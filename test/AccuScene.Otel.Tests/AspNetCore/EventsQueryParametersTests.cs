@@ -21,6 +21,17 @@ public class EventsQueryParametersTests
     }
 
     [Test]
+    public void AParameterInAnotherCase_IsRead_AsASPNetCoreReadsQueryKeys()
+    {
+        var parameters = new QueryCollection(new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase) { ["Limit"] = "1", ["Severity"] = "error" });
+
+        var parsed = AccuSceneDiagnosticsEndpointRouteBuilderExtensions.TryParse(parameters, out var query, out var error);
+
+        Assert.That(parsed, Is.True, error);
+        Assert.That(query.Limit, Is.EqualTo(1));
+    }
+
+    [Test]
     public void ATraceIdInUpperCase_IsReadAsTheLowerCaseIdTheStoreKeeps()
     {
         var parameters = new QueryCollection(new Dictionary<string, StringValues> { ["trace_id"] = "0AF7651916CD43DD8448EB211C80319C", ["severity"] = "error" });

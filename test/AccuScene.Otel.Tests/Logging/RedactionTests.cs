@@ -137,6 +137,22 @@ public class RedactionTests
         });
     }
 
+    [Test]
+    public void ARecordWithoutATemplate_KeepsItsMessage_WhenOnlyAScopeIsSensitive()
+    {
+        // A scope's values never reach the formatter's text: masked as attributes, the message stays.
+        var (message, attributes) = ExportOne(logger =>
+        {
+            using (logger.BeginScope(new Dictionary<string, object?> { ["password"] = "hunter2" }))
+            {
+                logger.Log(LogLevel.Information, default, "plain text", null, (s, _) => s);
+            }
+        });
+
+        Assert.That(message, Is.EqualTo("plain text"));
+        Assert.That(attributes["password"], Is.EqualTo("[REDACTED]"));
+    }
+
     private sealed class BodyCapture(List<string?> bodies) : BaseProcessor<LogRecord>
     {
         public override void OnEnd(LogRecord data) => bodies.Add(data.Body);

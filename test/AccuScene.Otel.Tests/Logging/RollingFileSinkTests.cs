@@ -292,6 +292,31 @@ public class RollingFileSinkTests
         Assert.That(text, Is.EqualTo(Encoding.UTF8.GetString(Line(2, 10))));
     }
 
+    [Test]
+    public void APathThatIsALink_IsNotTakenForAReplacedFile()
+    {
+        // A link describes itself, not its target: its length would look like a truncation at every flush.
+        var target = Path.Combine(_directory, "target.log");
+        File.WriteAllText(target, string.Empty);
+        File.CreateSymbolicLink(Path.Combine(_directory, "app.log"), target);
+        var opens = 0;
+        using (var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 3, open: path =>
+        {
+            opens++;
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, bufferSize: 0);
+        }))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                sink.Append(Line(i, 100));
+                sink.Flush();
+            }
+        }
+
+        Assert.That(opens, Is.EqualTo(1));
+        Assert.That(File.ReadAllLines(target), Has.Length.EqualTo(3));
+    }
+
     internal static byte[] Line(int i, int pad) =>
         Encoding.UTF8.GetBytes($"{{\"i\":{i},\"pad\":\"{new string('x', pad)}\"}}\n");
 

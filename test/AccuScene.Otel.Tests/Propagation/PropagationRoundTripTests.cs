@@ -248,7 +248,7 @@ public class PropagationRoundTripTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(baggage.Count(kv => kv.Key.StartsWith('k')), Is.EqualTo(180));
+            Assert.That(baggage.Where(kv => kv.Key.StartsWith('k')).Select(kv => kv.Key), Is.EquivalentTo(Enumerable.Range(0, 180).Select(i => $"k{i}")), "the header's first 180, as OpenTelemetry keeps them");
             Assert.That(baggage, Does.Contain(new KeyValuePair<string, string?>(AccuSceneAttributes.SceneId, "scene-9")));
             Assert.That(collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["field"], "baggage")).Sum(m => m.Value), Is.EqualTo(1));
         });
@@ -274,7 +274,7 @@ public class PropagationRoundTripTests
         var baggage = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(carrier, HeaderCarrier.Getter)!.ToList();
 
         // Each member is 104 characters and a comma: 78 of them come to 8,189.
-        Assert.That(baggage, Has.Count.EqualTo(78));
+        Assert.That(baggage.Select(kv => kv.Key), Is.EquivalentTo(Enumerable.Range(0, 78).Select(i => $"k{i:D2}")));
     }
 
     [Test]

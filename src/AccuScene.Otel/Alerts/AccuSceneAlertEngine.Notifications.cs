@@ -1,0 +1,111 @@
+namespace AccuScene.Otel.Alerts;
+
+/// <summary>How a rule is fed a value and evaluated, and how its notifications reach the handlers, in order.</summary>
+public sealed partial class AccuSceneAlertEngine
+{
+    private enum Feeding
+    {
+        None,
+        Value,
+        Weighted,
+        Precomputed,
+    }
+
+    // A rule's notifications are raised in the order its steps made them, also when two threads feed one rule: the
+    // step queues its notification under the rule's lock, and one thread at a time raises the rule's queue, outside
+    // every lock (a handler may call back into the engine). A thread that finds another raising leaves its
+    // notification to it, so a notification may be raised on the thread that raises the one before.
+    private void StepAndRaise(RuleSlot slot, DateTimeOffset now, Feeding feeding, double value = 0, double weight = 1)
+    {
+        lock (slot.Gate)
+        {
+            switch (feeding)
+            {
+                case Feeding.Value:
+                    slot.Evaluator.Add(now, value);
+                    break;
+                case Feeding.Weighted:
+                    slot.Evaluator.Add(now, value, weight);
+                    break;
+                case Feeding.Precomputed:
+                    slot.Evaluator.AddPrecomputed(now, value);
+                    break;
+            }
+
+            if (this.Step(slot, now) is not { } notification)
+            {
+                return;
+            }
+
+            Enqueue(slot, notification);
+        }
+
+        this.Drain(slot);
+    }
+
+    private const int MaxPendingPerRule = 1_024;
+
+    // Under the rule's lock. Past the bound (handlers far slower than the rule changes state) the oldest goes, counted.
+    private static void Enqueue(RuleSlot slot, AlertNotification notification)
+    {
+        if (slot.Pending.Count >= MaxPendingPerRule)
+        {
+            var dropped = slot.Pending.Dequeue();
+            Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed(
+                "alert-notification", dropped.Alert.Rule, new InvalidOperationException("The rule's notifications outran its handlers; the oldest was dropped."));
+        }
+
+        slot.Pending.Enqueue(notification);
+    }
+
+    private void Drain(RuleSlot slot)
+    {
+        while (Interlocked.CompareExchange(ref slot.Draining, 1, 0) == 0)
+        {
+            while (true)
+            {
+                AlertNotification? next;
+                lock (slot.Gate)
+                {
+                    if (!slot.Pending.TryDequeue(out next))
+                    {
+                        break;
+                    }
+                }
+
+                this.Raise(next);
+            }
+
+            Volatile.Write(ref slot.Draining, 0);
+
+            // A notification queued after the queue was found empty, and before the flag was cleared, is raised now.
+            lock (slot.Gate)
+            {
+                if (slot.Pending.Count == 0)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Raise(AlertNotification? notification)
+    {
+        if (notification is null)
+        {
+            return;
+        }
+
+        foreach (var handler in this.Notification?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((EventHandler<AlertNotification>)handler)(this, notification);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("alert-notification", notification.Alert.Rule, ex);
+            }
+        }
+    }
+}

@@ -61,7 +61,7 @@ internal static class AccuSceneExporterWiring
     /// <summary>The standard <c>OTEL_METRIC_EXPORT_INTERVAL</c> (milliseconds), from configuration or the environment, when it is a positive number.</summary>
     public static int? StandardExportInterval(IServiceProvider services)
     {
-        var text = services.GetService<IConfiguration>()?["OTEL_METRIC_EXPORT_INTERVAL"] ?? Environment.GetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL");
+        var text = Setting(services.GetService<IConfiguration>(), "OTEL_METRIC_EXPORT_INTERVAL");
         return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
     }
 

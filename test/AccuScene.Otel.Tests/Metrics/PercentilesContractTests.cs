@@ -223,6 +223,28 @@ public class PercentilesContractTests
     }
 
     [Test]
+    public void EveryNumericTypeOpenTelemetryAggregates_HasPercentiles()
+    {
+        // OpenTelemetry .NET aggregates histograms of byte, short, int, long, float and double.
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Tests.Contract.Types");
+        meter.CreateHistogram<byte>("accuscene.tests.contract.byte").Record(7);
+        meter.CreateHistogram<short>("accuscene.tests.contract.short").Record(-7);
+        meter.CreateHistogram<int>("accuscene.tests.contract.int").Record(7);
+        meter.CreateHistogram<long>("accuscene.tests.contract.long").Record(7);
+        meter.CreateHistogram<float>("accuscene.tests.contract.float").Record(7);
+        meter.CreateHistogram<double>("accuscene.tests.contract.double").Record(7);
+
+        var found = new[] { "byte", "short", "int", "long", "float", "double" }
+            .Select(type => (type, percentiles.Find("accuscene.tests.contract." + type)?.Max))
+            .ToList();
+        Assert.That(found, Is.EqualTo(new (string, double?)[]
+        {
+            ("byte", 7), ("short", -7), ("int", 7), ("long", 7), ("float", 7), ("double", 7),
+        }));
+    }
+
+    [Test]
     public void NaNAndInfinities_AreCountedOnAPublicCounter()
     {
         using var counted = new MetricCollector<long>(null, "AccuScene.Otel", "accuscene.otel.percentiles.non_finite");

@@ -69,6 +69,8 @@ public sealed class AccuScenePercentiles : IDisposable
         _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => Record(value, tags, state));
         _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => Record(value, tags, state));
         _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => Record(value, tags, state));
+        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, state) => Record(value, tags, state));
+        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, state) => Record(value, tags, state));
         _listener.Start();
     }
 
@@ -236,7 +238,7 @@ public sealed class AccuScenePercentiles : IDisposable
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
-        if (instrument is not (Histogram<double> or Histogram<float> or Histogram<long> or Histogram<int>)
+        if (instrument is not (Histogram<double> or Histogram<float> or Histogram<long> or Histogram<int> or Histogram<short> or Histogram<byte>)
             || !this.Covers(instrument.Meter.Name, instrument.Name)
             || !(this.AnyScope || instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, _scope)))
         {

@@ -92,8 +92,9 @@ app.MapChaosEndpoint();
 
 if (demo.Duration is { } duration)
 {
+    var time = app.Services.GetRequiredService<TimeProvider>();
     app.Lifetime.ApplicationStarted.Register(() =>
-        _ = Task.Delay(duration).ContinueWith(_ => app.Lifetime.StopApplication(), TaskScheduler.Default));
+        _ = Task.Delay(duration, time).ContinueWith(_ => app.Lifetime.StopApplication(), TaskScheduler.Default));
 }
 
 await app.StartAsync().ConfigureAwait(false);

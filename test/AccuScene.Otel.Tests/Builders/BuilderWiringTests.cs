@@ -76,6 +76,28 @@ public class BuilderWiringTests
     }
 
     [Test]
+    public void AServiceNamedInCode_WinsWhenAddedAfterAddAccuScene_AndLosesBefore()
+    {
+        // docs/configuration.md: OpenTelemetry merges resources in order, so AccuScene's service keys replace an
+        // AddService registered before AddAccuScene(), and one registered after replaces them.
+        using var before = Sdk.CreateTracerProviderBuilder()
+            .ConfigureResource(r => r.AddService("named-before"))
+            .AddAccuScene(o => o.Service.Name = "from-options")
+            .Build()!;
+        using var after = Sdk.CreateTracerProviderBuilder()
+            .AddAccuScene(o => o.Service.Name = "from-options")
+            .ConfigureResource(r => r.AddService("named-after"))
+            .Build()!;
+
+        Assert.That(
+            (Name(before), Name(after)),
+            Is.EqualTo(("from-options", "named-after")));
+
+        static object Name(TracerProvider provider) =>
+            provider.GetResource().Attributes.Single(a => a.Key == "service.name").Value;
+    }
+
+    [Test]
     public void TracerBuilder_SetsTheResource()
     {
         var exported = new List<Activity>();

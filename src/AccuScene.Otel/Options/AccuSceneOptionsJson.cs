@@ -8,7 +8,7 @@ namespace AccuScene.Otel;
 /// (<c>{ "AccuScene": { ... } }</c>) and reads it back. Uses System.Text.Json source generation, so it is
 /// trim- and AOT-safe.
 /// </summary>
-public static class AccuSceneOptionsJson
+internal static class AccuSceneOptionsJson
 {
     /// <summary>Serialises <paramref name="options"/> under an <c>AccuScene</c> property.</summary>
     /// <param name="options">The options to write.</param>

@@ -13,7 +13,10 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     /// Maps <c>GET {pattern}/live</c>, <c>{pattern}/ready</c>, <c>{pattern}/startup</c> and <c>{pattern}</c> (the
     /// full report, with the readiness status). Each answers from the cached results of
     /// <see cref="AccuSceneHealthMonitor"/>, never by running a check: 200 when Healthy or Degraded, 503 when
-    /// Unhealthy, with a JSON body listing every check.
+    /// Unhealthy, to anyone. The JSON body lists every check for a local request (the server listens on loopback
+    /// only and the request came from there, as for <c>/events</c>) or one with
+    /// <c>Authorization: Bearer &lt;AccuScene:Endpoints:ReadToken&gt;</c>; any other gets the status alone, since
+    /// descriptions may hold exception messages and addresses.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <param name="pattern">The prefix. Default <c>/health</c>.</param>
@@ -46,9 +49,11 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     private static RequestDelegate Probe(HealthProbe probe) => async context =>
     {
         var report = context.RequestServices.GetRequiredService<AccuSceneHealthMonitor>().GetReport(probe);
+        var details = EndpointGuards.BrowserRefusal(context) is null
+            && EndpointGuards.MayRead(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken);
         context.Response.StatusCode = report.HttpStatusCode;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
-        await AccuSceneHealthJson.WriteAsync(report, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        await AccuSceneHealthJson.WriteAsync(report, context.Response.Body, details, context.RequestAborted).ConfigureAwait(false);
     };
 }

@@ -48,9 +48,9 @@ internal static partial class ExporterOptionsValidation
             failures.Add($"{root}:Exporters:Prometheus:Host must be a host name or address such as 127.0.0.1; it is '{prometheus.Host}'.");
         }
 
-        if (string.IsNullOrEmpty(prometheus.Path) || prometheus.Path[0] != '/' || prometheus.Path.Contains(' ', StringComparison.Ordinal))
+        if (!OptionChecks.IsPlainPath(prometheus.Path))
         {
-            failures.Add($"{root}:Exporters:Prometheus:Path must start with '/' and contain no spaces; it is '{prometheus.Path}'.");
+            failures.Add($"{root}:Exporters:Prometheus:Path must start with '/' and hold only letters, digits, '-', '.', '_', '~' and '/', for example /metrics; it is '{prometheus.Path}'.");
         }
 
         if (otlp.DiskRetry.Enabled && string.IsNullOrWhiteSpace(otlp.DiskRetry.Directory))

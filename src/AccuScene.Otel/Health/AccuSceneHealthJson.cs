@@ -9,6 +9,7 @@ namespace AccuScene.Otel.Health;
 /// Writes an <see cref="AccuSceneHealthReport"/> as the JSON body of the probe endpoints:
 /// <c>{"status","probe","generated_at","checks":[{"name","status","last_result","description","duration_ms",
 /// "last_run","last_success","consecutive_failures","consecutive_successes","pending","dependency":{…},"tags","data"}]}</c>.
+/// Without details, <c>"checks"</c> gives way to <c>"hidden"</c>, which says how to see them.
 /// </summary>
 internal static class AccuSceneHealthJson
 {
@@ -19,7 +20,16 @@ internal static class AccuSceneHealthJson
     /// <param name="output">The stream, for example a response body.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the JSON is written.</returns>
-    public static async Task WriteAsync(AccuSceneHealthReport report, Stream output, CancellationToken cancellationToken = default)
+    public static Task WriteAsync(AccuSceneHealthReport report, Stream output, CancellationToken cancellationToken = default) =>
+        WriteAsync(report, output, details: true, cancellationToken);
+
+    /// <summary>Writes <paramref name="report"/> to <paramref name="output"/>, with or without its checks.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="output">The stream, for example a response body.</param>
+    /// <param name="details">Whether to list the checks (their descriptions may hold exception messages and addresses), or only the status.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the JSON is written.</returns>
+    public static async Task WriteAsync(AccuSceneHealthReport report, Stream output, bool details, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
@@ -27,7 +37,7 @@ internal static class AccuSceneHealthJson
         var writer = new Utf8JsonWriter(output, Options);
         await using (writer.ConfigureAwait(false))
         {
-            Write(report, writer);
+            Write(report, writer, details);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -35,7 +45,8 @@ internal static class AccuSceneHealthJson
     /// <summary>Writes <paramref name="report"/> to <paramref name="writer"/>.</summary>
     /// <param name="report">The report.</param>
     /// <param name="writer">The JSON writer.</param>
-    public static void Write(AccuSceneHealthReport report, Utf8JsonWriter writer)
+    /// <param name="details">Whether to list the checks, or only the status.</param>
+    public static void Write(AccuSceneHealthReport report, Utf8JsonWriter writer, bool details = true)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(writer);
@@ -44,6 +55,13 @@ internal static class AccuSceneHealthJson
         writer.WriteString("status", report.Status.ToString());
         writer.WriteString("probe", report.Probe.ToString().ToLowerInvariant());
         writer.WriteString("generated_at", report.GeneratedAt);
+        if (!details)
+        {
+            writer.WriteString("hidden", "The checks are listed for local requests, or with 'Authorization: Bearer <AccuScene:Endpoints:ReadToken>'.");
+            writer.WriteEndObject();
+            return;
+        }
+
         writer.WriteStartArray("checks");
         foreach (var entry in report.Entries)
         {

@@ -67,8 +67,8 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     {
         var included = probe switch
         {
-            HealthProbe.Live => _states.Where(s => s.Tags.Contains(HealthTags.Live)),
-            HealthProbe.Startup when _states.Any(s => s.Tags.Contains(HealthTags.Startup)) => _states.Where(s => s.Tags.Contains(HealthTags.Startup)),
+            HealthProbe.Live => _states.Where(s => s.HasTag(HealthTags.Live)),
+            HealthProbe.Startup when _states.Any(s => s.HasTag(HealthTags.Startup)) => _states.Where(s => s.HasTag(HealthTags.Startup)),
             _ => _states,
         };
         var now = _time.GetUtcNow();
@@ -79,12 +79,31 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
 
-    internal void Record(HealthCheckState state, HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data)
+    /// <summary>Records one run's result.</summary>
+    /// <param name="state">The check.</param>
+    /// <param name="result">The run's status.</param>
+    /// <param name="description">What the run said.</param>
+    /// <param name="duration">How long it took, or how long a hung run has been going.</param>
+    /// <param name="data">The run's data.</param>
+    /// <param name="ran">Whether a run took place: a run skipped because the previous one hangs is kept out of the duration histogram.</param>
+    internal void Record(HealthCheckState state, HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data, bool ran = true)
     {
-        _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("accuscene.health.check", state.Name), new("accuscene.health.status", Name(result)));
         // Bounded before it is kept and logged: every probe, dashboard update and status log sends it again.
         (description, data) = HealthResultLimits.Bound(description, data);
         var change = state.Record(result, description, duration, data, _time.GetUtcNow(), _time.GetTimestamp());
+        if (ran)
+        {
+            try
+            {
+                _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("accuscene.health.check", state.Name), new("accuscene.health.status", Name(result)));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A MeterListener that throws: the result is kept all the same.
+                Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("health-duration", state.Name, ex);
+            }
+        }
+
         if (change is null)
         {
             return;
@@ -97,6 +116,11 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
         else if (change.Previous is null)
         {
             Log.FirstResult(_logger, change.Name, change.Current.ToString(), description);
+        }
+        else if (change.Current == HealthStatus.Degraded)
+        {
+            // Degraded is a result of its own, not a failure: no failure count to report.
+            Log.Degraded(_logger, change.Name, change.Previous.Value.ToString(), description);
         }
         else
         {
@@ -123,7 +147,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     /// </summary>
     private AccuSceneHealthEntry Stale(HealthCheckState state, AccuSceneHealthEntry entry)
     {
-        if (!state.Tags.Contains(HealthTags.Live) || state.LastRunTimestamp is not { } lastRun)
+        if (!state.HasTag(HealthTags.Live) || state.LastRunTimestamp is not { } lastRun)
         {
             return entry;
         }
@@ -175,7 +199,10 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             configured?.Interval ?? schedule?.Interval ?? options.Interval,
             configured?.Timeout ?? schedule?.Timeout ?? options.Timeout,
             configured?.FailureThreshold ?? schedule?.FailureThreshold ?? options.FailureThreshold,
-            configured?.SuccessThreshold ?? schedule?.SuccessThreshold ?? options.SuccessThreshold);
+            configured?.SuccessThreshold ?? schedule?.SuccessThreshold ?? options.SuccessThreshold)
+        {
+            FailureStatus = registration.FailureStatus,
+        };
     }
 
     private IEnumerable<Measurement<int>> ObserveStatus()
@@ -203,6 +230,9 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
 
         [LoggerMessage(101, LogLevel.Information, "Health check {HealthCheck} recovered from {PreviousStatus} to {HealthStatus}: {Description}", EventName = "HealthStatusRecovered")]
         public static partial void Recovered(ILogger logger, string healthCheck, string previousStatus, string healthStatus, string? description);
+
+        [LoggerMessage(103, LogLevel.Warning, "Health check {HealthCheck} changed from {PreviousStatus} to Degraded: {Description}", EventName = "HealthStatusDegraded")]
+        public static partial void Degraded(ILogger logger, string healthCheck, string previousStatus, string? description);
 
         [LoggerMessage(102, LogLevel.Information, "Health check {HealthCheck} reported {HealthStatus} on its first run: {Description}", EventName = "HealthStatusFirstResult")]
         public static partial void FirstResult(ILogger logger, string healthCheck, string healthStatus, string? description);

@@ -9,7 +9,7 @@ namespace AccuScene.Otel.Health;
 /// Runs every registered check in the background, each on its own interval, through
 /// <see cref="HealthCheckService"/> (so registrations, scopes and failure statuses behave as in ASP.NET Core),
 /// and records the results in <see cref="AccuSceneHealthMonitor"/>. A run is cancelled after its timeout and
-/// recorded as <c>timed out after …</c>. A check that ignores cancellation is left running: the scheduler
+/// recorded as <c>timed out after …</c> with the registration's failure status. A check that ignores cancellation is left running: the scheduler
 /// stops waiting for it shortly after the timeout, and until it ends each later run is recorded as timed out
 /// without starting it again. Everything waits on <see cref="TimeProvider"/>.
 /// </summary>
@@ -37,7 +37,7 @@ internal sealed class HealthCheckScheduler : BackgroundService
         if (state.Hung is { IsCompleted: false })
         {
             // Not started again: the duration reported is how long the hung run has been going.
-            this.Record(state, HealthStatus.Unhealthy, TimedOut(state.Timeout) + "; the previous run is still going", state.HungSince, null);
+            this.Record(state, state.FailureStatus, TimedOut(state.Timeout) + "; the previous run is still going", state.HungSince, null, ran: false);
             return;
         }
 
@@ -52,7 +52,7 @@ internal sealed class HealthCheckScheduler : BackgroundService
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // The check could not even be created (a missing service, a throwing factory).
-            this.Record(state, HealthStatus.Unhealthy, ex.Message, started, null);
+            this.Record(state, state.FailureStatus, ex.Message, started, null);
             return;
         }
 
@@ -61,22 +61,24 @@ internal sealed class HealthCheckScheduler : BackgroundService
         {
             report = await run.WaitAsync(state.Timeout + Grace, _time, stoppingToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!run.IsCompleted)
         {
+            // The wait ran out: the run itself is still going. (A run that failed with a TimeoutException of its
+            // own, a client library's say, is completed and reported with its own message below.)
             state.Hung = run;
             state.HungSince = started;
-            this.Record(state, HealthStatus.Unhealthy, TimedOut(state.Timeout), started, null);
+            this.Record(state, state.FailureStatus, TimedOut(state.Timeout), started, null);
             return;
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            this.Record(state, HealthStatus.Unhealthy, TimedOut(state.Timeout), started, null);
+            this.Record(state, state.FailureStatus, TimedOut(state.Timeout), started, null);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // DefaultHealthCheckService creates the check outside its own try: a factory that throws ends here.
-            this.Record(state, HealthStatus.Unhealthy, ex.Message, started, null);
+            this.Record(state, state.FailureStatus, ex.Message, started, null);
             return;
         }
 
@@ -122,6 +124,6 @@ internal sealed class HealthCheckScheduler : BackgroundService
         }
     }
 
-    private void Record(HealthCheckState state, HealthStatus status, string? description, long started, IReadOnlyDictionary<string, object>? data) =>
-        _monitor.Record(state, status, description, _time.GetElapsedTime(started), data);
+    private void Record(HealthCheckState state, HealthStatus status, string? description, long started, IReadOnlyDictionary<string, object>? data, bool ran = true) =>
+        _monitor.Record(state, status, description, _time.GetElapsedTime(started), data, ran);
 }

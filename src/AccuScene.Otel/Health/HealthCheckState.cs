@@ -49,6 +49,12 @@ internal sealed class HealthCheckState
 
     public int SuccessThreshold { get; }
 
+    /// <summary>
+    /// Gets the status the registration gives a failed run (<c>AddCheck(…, failureStatus:)</c>), which the scheduler
+    /// also records for a run it timed out, found hung, or could not create, as ASP.NET Core does for its own.
+    /// </summary>
+    public HealthStatus FailureStatus { get; init; } = HealthStatus.Unhealthy;
+
     /// <summary>The run still going after its timeout, if any: a check that ignores cancellation.</summary>
     public Task? Hung { get; set; }
 
@@ -60,6 +66,20 @@ internal sealed class HealthCheckState
 
     private const long NeverRun = long.MinValue;
     private long _lastRunTimestamp = NeverRun;
+
+    /// <summary>Whether the check carries <paramref name="tag"/>, without regard to case, as ASP.NET Core's registrations compare tags.</summary>
+    public bool HasTag(string tag)
+    {
+        foreach (var own in this.Tags)
+        {
+            if (string.Equals(own, tag, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Records one run's result and returns the status change it caused, if any.</summary>
     public HealthStatusChange? Record(HealthStatus result, string? description, TimeSpan duration, IReadOnlyDictionary<string, object>? data, DateTimeOffset now, long timestamp)

@@ -19,9 +19,9 @@ internal static class HealthOptionsValidation
             failures.Add($"{key}:Endpoint:Port 0 (a free port) needs an IP address in {key}:Endpoint:Host, not 'localhost'.");
         }
 
-        if (string.IsNullOrEmpty(endpoint.Path) || !endpoint.Path.StartsWith('/') || endpoint.Path.EndsWith('/') || endpoint.Path.Contains("//", StringComparison.Ordinal))
+        if (!OptionChecks.IsPlainPath(endpoint.Path) || endpoint.Path.EndsWith('/'))
         {
-            failures.Add($"{key}:Endpoint:Path must start with '/' and not end with one, for example /health; it is '{endpoint.Path}'.");
+            failures.Add($"{key}:Endpoint:Path must start with '/', not end with one, and hold only letters, digits, '-', '.', '_', '~' and '/', for example /health; it is '{endpoint.Path}'.");
         }
     }
 }

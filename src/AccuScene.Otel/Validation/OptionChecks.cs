@@ -21,6 +21,28 @@ internal static class OptionChecks
         }
     }
 
+    /// <summary>
+    /// A literal URL path: starts with '/', no empty segment, and only letters, digits, '-', '.', '_', '~' and '/'
+    /// (no route template such as <c>{id}</c>, no query or fragment, nothing to escape).
+    /// </summary>
+    public static bool IsPlainPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Contains("//", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in path)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '/'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static bool IsHttpUrl(Uri uri) =>
         uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 

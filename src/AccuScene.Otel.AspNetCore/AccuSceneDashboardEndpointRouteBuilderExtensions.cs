@@ -48,12 +48,24 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         {
             var bytes = ReadAsset(file);
             var page = path.Length == 0 ? Encoding.UTF8.GetString(bytes) : null;
-            sdk.MapGet(path, context =>
+            sdk.MapGet(path, async context =>
             {
-                SecureHeaders(context.Response);
-                if (Refused(context) is { } refused)
+                // The page only where there is a dashboard to show (the scripts and styles are the same anyway).
+                if (page is not null)
                 {
-                    return refused;
+                    if (await BeginAsync(context).ConfigureAwait(false) is null)
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    SecureHeaders(context.Response);
+                    if (Refused(context) is { } refused)
+                    {
+                        await refused.ConfigureAwait(false);
+                        return;
+                    }
                 }
 
                 context.Response.ContentType = contentType;
@@ -61,7 +73,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
                 // The page learns where it is mounted (path base and pattern), HTML-encoded into an attribute.
                 var body = page is null ? bytes : Encoding.UTF8.GetBytes(page.Replace("%BASE%", System.Net.WebUtility.HtmlEncode(context.Request.PathBase + pattern.TrimEnd('/')), StringComparison.Ordinal));
                 context.Response.ContentLength = body.Length;
-                return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+                await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
             });
         }
 
@@ -129,8 +141,9 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             var withholdEvents = WithholdEvents(context);
             do
             {
-                var json = dashboard.UpdateJson(withholdEvents);
-                var header = string.Create(CultureInfo.InvariantCulture, $"id: {dashboard.Samples}\nevent: update\ndata: ");
+                // The id is the sample the JSON holds: a sample taken since it was built must not label it.
+                var (sample, json) = dashboard.UpdateJson(withholdEvents);
+                var header = string.Create(CultureInfo.InvariantCulture, $"id: {sample}\nevent: update\ndata: ");
                 await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(header), cancel).ConfigureAwait(false);
                 await context.Response.Body.WriteAsync(json, cancel).ConfigureAwait(false);
                 await context.Response.Body.WriteAsync("\n\n"u8.ToArray(), cancel).ConfigureAwait(false);
@@ -176,7 +189,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             return null;
         }
 
-        if (context.RequestServices.GetService<AccuSceneDashboard>() is { } dashboard)
+        if (context.RequestServices.GetService<AccuSceneDashboard>() is { Enabled: true } dashboard)
         {
             return dashboard;
         }

@@ -7,7 +7,9 @@
   var svgNs = 'http://www.w3.org/2000/svg';
   var windows = { '5m': 5 * 60 * 1000, '1h': 60 * 60 * 1000, '24h': 24 * 60 * 60 * 1000 };
   var refreshEvery = { '1h': 10000, '24h': 60000 };
-  var state = { range: '5m', model: null, history: {}, widgets: [], source: null, refresh: null, hover: null, token: sessionStorage.getItem('accuscene-token') || '' };
+  var state = { range: '5m', model: null, history: {}, widgets: [], source: null, refresh: null, hover: null, loads: 0, loading: false, token: sessionStorage.getItem('accuscene-token') || '' };
+  // The most samples a live chart may miss before its history is loaded again.
+  var MaxGap = 5;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -29,7 +31,8 @@
   var timeUnits = [['ns', 1e-9], ['\u00b5s', 1e-6], ['ms', 1e-3], ['s', 1]];
   var byteUnits = [['B', 1], ['KiB', 1024], ['MiB', 1048576], ['GiB', 1073741824]];
   var timeFactor = { ns: 1e-9, us: 1e-6, '\u00b5s': 1e-6, ms: 1e-3, s: 1 };
-  var byteFactor = { B: 1, KiB: 1024, MiB: 1048576, GiB: 1073741824 };
+  // By, KiBy, MiBy, GiBy: the UCUM spellings OpenTelemetry's units use.
+  var byteFactor = { B: 1, KiB: 1024, MiB: 1048576, GiB: 1073741824, By: 1, KiBy: 1024, MiBy: 1048576, GiBy: 1073741824 };
 
   function units(unit) {
     if (unit && timeFactor[unit]) { return { family: timeUnits, base: timeFactor[unit] }; }
@@ -522,19 +525,26 @@
     badge.className = 'badge badge-' + kind;
   }
 
+  // Only the answer to the newest request is applied: an older one (a 1h refresh answered after a click on
+  // 5 min, a slow answer overtaken by a newer request) would put the wrong history on screen.
   function load() {
-    return fetch(base + '/data?range=' + encodeURIComponent(state.range), { cache: 'no-store' })
+    var seq = ++state.loads;
+    var range = state.range;
+    state.loading = true;
+    return fetch(base + '/data?range=' + encodeURIComponent(range), { cache: 'no-store' })
       .then(function (response) {
         if (!response.ok) { throw new Error('HTTP ' + response.status); }
         return response.json();
       })
       .then(function (model) {
+        if (seq !== state.loads || range !== state.range) { return; }
         state.model = model;
         loadHistory(model);
         buildIfChanged(model);
         render();
       })
-      .catch(function (error) { message('Could not load the dashboard data: ' + error.message); });
+      .catch(function (error) { if (seq === state.loads) { message('Could not load the dashboard data: ' + error.message); } })
+      .then(function () { if (seq === state.loads) { state.loading = false; } });
   }
 
   function stream() {
@@ -549,12 +559,15 @@
     });
     source.addEventListener('update', function (event) {
       var update = JSON.parse(event.data);
-      if (!state.model) { return; }
-      var missed = update.sample > state.model.sample + 1;
+      // Nothing to add to yet, or no newer than what is on screen.
+      if (!state.model || update.sample <= state.model.sample) { return; }
+      var gap = update.sample - state.model.sample;
       state.model = update;
-      if (state.range === '5m' && missed) {
-        // Updates carry the newest point only: after a gap (a slower stream, a lost connection) reload the history.
-        load();
+      if (state.range === '5m' && gap > MaxGap) {
+        // Updates carry the newest point only: after a long gap (a lost connection) reload the history. A few
+        // points short are left as a gap in the chart: reloading then, with /data slower than a sample, would
+        // reload at every update.
+        if (!state.loading) { load(); }
         return;
       }
       if (state.range === '5m') { appendHistory(update); }

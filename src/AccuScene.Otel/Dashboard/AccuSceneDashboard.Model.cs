@@ -6,6 +6,9 @@ namespace AccuScene.Otel.Dashboard;
 /// <summary>Builds the dashboard's model: the layout, the metrics, and the health, alerts and events sections.</summary>
 internal sealed partial class AccuSceneDashboard
 {
+    /// <summary>Gets a value indicating whether <c>AccuScene:Dashboard:Enabled</c> is on: off, the endpoints answer 404 rather than an empty page.</summary>
+    internal bool Enabled => _options.Enabled;
+
     private DashboardModel Build(DashboardRange range, bool latestOnly, bool withholdEvents)
     {
         var level = range switch
@@ -23,7 +26,8 @@ internal sealed partial class AccuSceneDashboard
         {
             metrics = [.. _metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Section, ToModel(m, _chartedMetrics.Contains(m.Name), level, latestOnly) with { Exemplar = DashboardExemplarLink.ToModel(m.P99Exemplar, _options.TraceUrlTemplate) }))];
             tables = [.. _tables.Values.SelectMany(t => t).OrderBy(t => t.Widget, StringComparer.Ordinal).Select(ToModel)];
-            present = [.. _metrics.Keys, .. _tables.Keys];
+            // A table's metric counts once it has rows: its aggregate is made up front, exported or not.
+            present = [.. _metrics.Keys, .. _tables.Where(t => t.Value.Any(table => table.Rows.Any())).Select(t => t.Key)];
             sample = _samples;
             dropped = new DashboardDropped(_droppedMetrics, _droppedRows);
         }

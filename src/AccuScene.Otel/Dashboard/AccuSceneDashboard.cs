@@ -151,19 +151,20 @@ internal sealed partial class AccuSceneDashboard
     /// read the events share a second copy without them.
     /// </summary>
     /// <param name="withholdEvents">Leave the events out (the stream may not read them).</param>
-    internal byte[] UpdateJson(bool withholdEvents = false)
+    /// <returns>The JSON and the number of the sample it holds, the stream event's id.</returns>
+    internal (long Sample, byte[] Json) UpdateJson(bool withholdEvents = false)
     {
         var slot = withholdEvents ? 1 : 0;
         var now = this.Time.GetTimestamp();
         if (Volatile.Read(ref _updates[slot]) is { } cached && cached.Item1 == this.Samples && this.Time.GetElapsedTime(cached.Item2, now) < TimeSpan.FromMilliseconds(250))
         {
-            return cached.Item3;
+            return (cached.Item1, cached.Item3);
         }
 
         var model = this.GetUpdate(withholdEvents);
         var json = DashboardJson.SerializeToUtf8Bytes(model);
         Volatile.Write(ref _updates[slot], Tuple.Create(model.Sample, now, json));
-        return json;
+        return (model.Sample, json);
     }
 
     internal static string WidgetId(int index) => "w" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

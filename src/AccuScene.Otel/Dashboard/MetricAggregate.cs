@@ -157,9 +157,22 @@ internal sealed class MetricAggregate
                 countDelta = Math.Max(_now.Count - _previousCount, 0);
                 sumDelta = countDelta > 0 ? _now.Sum - _previousSum : 0;
                 value = countDelta > 0 ? sumDelta / countDelta : double.NaN;
-                rate = countDelta / seconds;
-                (p50, p95, p99) = state?.Since(_previousState, this.Bounds) ?? (double.NaN, double.NaN, double.NaN);
-                (this.PercentileSource, this.PercentileRelativeError) = double.IsNaN(p95) ? (null, null) : (state!.Source, state.RelativeError);
+                // A count that fell says a series went (a meter disposed): like a counter's drop, no rate this once.
+                rate = _now.Count >= _previousCount ? countDelta / seconds : double.NaN;
+                // Without the previous sample's state (it had none), the window's start is unknown: no percentiles
+                // rather than those of everything since start.
+                (p50, p95, p99) = state is null || (_hasPrevious && _previousState is null)
+                    ? (double.NaN, double.NaN, double.NaN)
+                    : state.Since(_previousState, this.Bounds);
+                if (!double.IsNaN(p95))
+                {
+                    (this.PercentileSource, this.PercentileRelativeError) = (state!.Source, state.RelativeError);
+                }
+                else if (state is null)
+                {
+                    // An interval without measurements keeps saying where the percentiles on screen came from.
+                    (this.PercentileSource, this.PercentileRelativeError) = (null, null);
+                }
                 this.HistogramCount = _now.Count;
                 _exemplars.Pick(p99, this.Bounds);
                 break;

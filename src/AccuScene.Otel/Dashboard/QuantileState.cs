@@ -30,8 +30,18 @@ internal sealed class QuantileState
     public static QuantileState FromBuckets(double[] cumulative) => new(null, [.. cumulative]);
 
     /// <summary>The p50, p95 and p99 of what was recorded after <paramref name="baseline"/> (NaN when nothing was).</summary>
+    /// <remarks>
+    /// A baseline of the other source (the sketch then the buckets, when a second meter without a sketch joins a
+    /// name) or of another bucket layout cannot be subtracted: NaN, rather than everything since start.
+    /// Without a baseline (the first sample), everything recorded so far is the window.
+    /// </remarks>
     public (double P50, double P95, double P99) Since(QuantileState? baseline, double[] bounds)
     {
+        if (baseline is not null && ((baseline._sketch is null) != (_sketch is null) || baseline._buckets?.Length != _buckets?.Length))
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
+
         if (_sketch is { } sketch)
         {
             var window = baseline?._sketch is { } earlier ? sketch.Minus(earlier) : sketch;
@@ -46,7 +56,7 @@ internal sealed class QuantileState
         }
 
         Span<double> counts = buckets.Length <= 128 ? stackalloc double[buckets.Length] : new double[buckets.Length];
-        var earlierBuckets = baseline?._buckets is { Length: var n } b && n == buckets.Length ? b : null;
+        var earlierBuckets = baseline?._buckets;
         for (var i = 0; i < buckets.Length; i++)
         {
             counts[i] = Math.Max(buckets[i] - (earlierBuckets?[i] ?? 0), 0);

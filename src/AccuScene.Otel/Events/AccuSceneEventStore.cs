@@ -1,4 +1,5 @@
 using AccuScene.Otel.Diagnostics;
+using AccuScene.Otel.Instrumentation.Events;
 
 namespace AccuScene.Otel.Events;
 
@@ -171,6 +172,39 @@ internal sealed class AccuSceneEventStore
         var page = matching.Skip(offset).Take(limit).ToList();
         var next = offset + page.Count < matching.Count ? offset + page.Count : (int?)null;
         return new AccuSceneEventPage(page, matching.Count, offset, next, dropped);
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> events at or above <paramref name="minimum"/>, newest first: what the
+    /// dashboard shows. Unlike <see cref="Query"/>, it copies only what it may show, walking back from the newest
+    /// captured and stopping at four times the limit (a span's events are captured when it ends, after later log
+    /// events, so a few more are sorted by time), not the whole store once per dashboard update.
+    /// </summary>
+    /// <param name="limit">How many, at most.</param>
+    /// <param name="minimum">The lowest severity.</param>
+    /// <returns>The events, newest first.</returns>
+    public IReadOnlyList<AccuSceneEvent> Recent(int limit, AccuSceneEventSeverity minimum)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var wanted = limit * 4;
+        var found = new List<AccuSceneEvent>(Math.Min(wanted, 256));
+        lock (_gate)
+        {
+            for (var i = 0; i < _count && found.Count < wanted; i++)
+            {
+                var item = _ring[(_next - 1 - i + _ring.Length) % _ring.Length]!;
+                if (item.Severity >= minimum)
+                {
+                    found.Add(item);
+                }
+            }
+        }
+
+        return [.. found.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id).Take(limit)];
     }
 
     private static void Check(long value, long min, long max, string name)

@@ -107,4 +107,24 @@ public class DashboardEventsGuardTests
         var events = document.RootElement.GetProperty("sections").GetProperty("events");
         return (events.TryGetProperty("withheld", out var withheld) && withheld.GetBoolean(), events.GetRawText());
     }
+    [TestCase("/dashboard")]
+    [TestCase("/dashboard/data")]
+    [TestCase("/dashboard/stream")]
+    [CancelAfter(30_000)]
+    public async Task ADashboardSwitchedOff_Answers404SayingSo_NotAnEmptyLivePage(string path, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddAccuScene(o => o.Dashboard.Enabled = false);
+        await using var app = builder.Build();
+        app.MapAccuSceneDashboard();
+        await app.StartAsync(cancellationToken);
+        using var http = app.GetTestClient();
+
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        await app.StopAsync(cancellationToken);
+
+        Assert.That(((int)response.StatusCode, body), Is.EqualTo((404, "No dashboard is registered: call services.AddAccuScene() with AccuScene:Dashboard:Enabled true.")));
+    }
 }

@@ -19,6 +19,7 @@ public class DashboardDefaultLayoutTests
         Assert.Multiple(() =>
         {
             Assert.That(before, Does.Not.Contain("Step time p95").And.Not.Contain("Cache hit ratio"), "no simulation or cache metric yet");
+            Assert.That(before, Does.Not.Contain("API requests by route").And.Not.Contain("API latency"), "no HTTP metric: a worker whose probes stay out of its telemetry");
             Assert.That(before, Does.Contain("Health").And.Contain("Active alerts").And.Contain("Recent events"), "the sections of the SDK's own features are always there");
             Assert.That(after, Does.Contain("Step time p95").And.Contain("Step time"));
             Assert.That(after, Does.Not.Contain("Cache hit ratio"), "the app has no cache metrics");

@@ -80,6 +80,14 @@ public class GrafanaDashboardTests
         Assert.That(panel.GetProperty("description").GetString(), Does.Contain("ratio rate: Rate of a gauge has no PromQL form").And.Contain("mystery: the instrument 'unknown.metric' is not known"));
     }
 
+    [TestCase("By", "bytes")]
+    [TestCase("MiBy", "mbytes")]
+    [TestCase("MiB", "mbytes")]
+    [TestCase("ms", "ms")]
+    [TestCase("{vehicle}", "suffix: {vehicle}")]
+    public void AWidgetUnit_IsGrafanasUnit_OpenTelemetrysByteSpellingsIncluded(string unit, string expected) =>
+        Assert.That(GrafanaQueries.Unit(unit), Is.EqualTo(expected));
+
     [Test]
     public void TheUid_HoldsOnlyWhatGrafanaAccepts()
     {

@@ -10,6 +10,28 @@ public class EventStoreTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
 
     [Test]
+    public void Recent_GivesTheNewestAtOrAboveASeverity_AsQueryDoes()
+    {
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 1000 });
+        for (var i = 0; i < 600; i++)
+        {
+            store.Add(Event(T0.AddSeconds(i), i % 3 == 0 ? AccuSceneEventSeverity.Warning : AccuSceneEventSeverity.Debug, "simulation", $"e{i}"));
+        }
+
+        // A span's event is captured when the span ends: stored last, with an older timestamp.
+        store.Add(Event(T0.AddSeconds(590), AccuSceneEventSeverity.Error, "simulation", "from-a-span"));
+
+        var recent = store.Recent(5, AccuSceneEventSeverity.Info).Select(e => e.Name);
+        var queried = store.Query(new AccuSceneEventQuery(MinimumSeverity: AccuSceneEventSeverity.Info, Limit: 5)).Events.Select(e => e.Name);
+        Assert.Multiple(() =>
+        {
+            Assert.That(recent, Is.EqualTo(new[] { "e597", "e594", "e591", "from-a-span", "e588" }));
+            Assert.That(recent, Is.EqualTo(queried));
+            Assert.That(store.Recent(0, AccuSceneEventSeverity.Info), Is.Empty);
+        });
+    }
+
+    [Test]
     public void AFullStore_DropsTheOldestAndCountsIt()
     {
         var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 });

@@ -26,6 +26,7 @@ internal sealed class AlertsDashboardSource(AccuSceneAlertEngine? engine) : IDas
                 a.Annotations.GetValueOrDefault("summary"),
                 a.Acknowledgement?.By))
             .ToList();
-        return new DashboardAlertsSection(true, active);
+        // "Configured" is whether any rule is: the engine itself is registered whatever the configuration.
+        return new DashboardAlertsSection(engine.Rules.Count > 0, active);
     }
 }

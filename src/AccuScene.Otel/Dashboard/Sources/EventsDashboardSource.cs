@@ -14,7 +14,6 @@ internal sealed class EventsDashboardSource(AccuSceneEventStore? store) : IDashb
             return new DashboardEventsSection([]);
         }
 
-        var page = store.Query(new AccuSceneEventQuery(MinimumSeverity: AccuSceneEventSeverity.Info, Limit: limit));
-        return new DashboardEventsSection([.. page.Events.Select(e => new DashboardEvent(e.Timestamp, e.Severity.ToString().ToLowerInvariant(), e.Category, e.Name, e.Message))]);
+        return new DashboardEventsSection([.. store.Recent(limit, AccuSceneEventSeverity.Info).Select(e => new DashboardEvent(e.Timestamp, e.Severity.ToString().ToLowerInvariant(), e.Category, e.Name, e.Message))]);
     }
 }

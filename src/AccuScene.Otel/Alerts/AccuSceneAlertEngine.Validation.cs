@@ -19,6 +19,9 @@ public sealed partial class AccuSceneAlertEngine
         return rule switch
         {
             { Name: var n } when string.IsNullOrWhiteSpace(n) => "An alert rule needs a Name.",
+            // The name is the alertname label and starts each alert's id, which POST /alerts/{id}/ack carries in its path.
+            { Name: var n } when n.Length > MaxNameLength || n.Any(c => char.IsControl(c) || c == '/') =>
+                $"Alert rule '{Diagnostics.TextLimits.Cut(n, 64)}': Name must be at most {MaxNameLength} characters, without '/' or control characters.",
             { Metric: var m } when string.IsNullOrWhiteSpace(m) => $"Alert rule '{name}' needs a Metric.",
 
             // The binder takes numbers for enums too: a number no member has would make a rule that can never fire.
@@ -37,11 +40,16 @@ public sealed partial class AccuSceneAlertEngine
                 string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': UpperThreshold must be at least Threshold ({rule.Threshold}); it is {u}."),
             { Kind: AlertThresholdKind.PercentageChange, Aggregation: AlertAggregation.Percentile } =>
                 $"Alert rule '{name}': PercentageChange cannot compare percentiles; use Average, Sum, Rate or LastValue.",
+            { Kind: AlertThresholdKind.RateLimit, Aggregation: AlertAggregation.Percentile } =>
+                $"Alert rule '{name}': RateLimit counts measurements, so it takes no percentile; use another Aggregation (it is not read).",
             _ when !Enum.IsDefined(rule.Scope) => Undefined(name, nameof(AlertRule.Scope), rule.Scope),
             { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
             _ => BadPairs(name, nameof(AlertRule.Labels), rule.Labels, MaxLabelValueLength) ?? BadPairs(name, nameof(AlertRule.Annotations), rule.Annotations, MaxAnnotationValueLength),
         };
     }
+
+    /// <summary>The longest rule name.</summary>
+    internal const int MaxNameLength = 256;
 
     /// <summary>The most labels, and the most annotations, a rule may have.</summary>
     internal const int MaxPairs = 32;

@@ -206,7 +206,8 @@ public sealed partial class AccuSceneAlertEngine
         var rules = _rules.Slots.Count;
         var active = this.Active();
         var all = active.Concat(this.History()).ToList();
-        var acknowledged = all.Where(a => a is { Acknowledgement: not null, FiredAt: not null }).Select(a => a.Acknowledgement!.At - a.FiredAt!.Value).ToList();
+        // Acknowledged while still pending: already acknowledged when it fired, so zero rather than a negative time.
+        var acknowledged = all.Where(a => a is { Acknowledgement: not null, FiredAt: not null }).Select(a => a.Acknowledgement!.At > a.FiredAt!.Value ? a.Acknowledgement.At - a.FiredAt.Value : TimeSpan.Zero).ToList();
         var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt!.Value - a.FiredAt!.Value).ToList();
         return new AlertStatistics(
             Enum.GetValues<AlertSeverity>().ToDictionary(s => s, s => all.Count(a => a.Severity == s)),

@@ -29,17 +29,36 @@ internal static class AlertRulesReload
             reload.WatchRulesFile(current.Alerts.RulesFile);
             var logger = services.GetService<ILoggerFactory>()?.CreateLogger("AccuScene.Otel.Alerts");
 
-            // The validated options of each reload (the same ones IOptionsMonitor<AccuSceneOptions> reports).
-            reload.Reloaded += next => Apply(engine, next, logger);
+            // The validated options of the newest reload (the same ones IOptionsMonitor<AccuSceneOptions> reports),
+            // read under one lock: two reloads whose handlers overlap (an app listener slow on the first) end with
+            // the newer rules whichever handler finishes last.
+            var applied = new AppliedOptions(current);
+            reload.Reloaded += _ => ApplyNewest(engine, reload, applied, logger);
 
             // A reload between reading them and subscribing would otherwise wait for the next one.
-            if (reload.Current is { } newer && !ReferenceEquals(newer, current))
-            {
-                Apply(engine, newer, logger);
-            }
+            ApplyNewest(engine, reload, applied, logger);
         }
 
         return engine;
+    }
+
+    private static void ApplyNewest(AccuSceneAlertEngine engine, AccuSceneOptionsReloadSource reload, AppliedOptions applied, ILogger? logger)
+    {
+        lock (applied.Gate)
+        {
+            if (reload.Current is { } newest && !ReferenceEquals(newest, applied.Options))
+            {
+                applied.Options = newest;
+                Apply(engine, newest, logger);
+            }
+        }
+    }
+
+    private sealed class AppliedOptions(AccuSceneOptions options)
+    {
+        public Lock Gate { get; } = new();
+
+        public AccuSceneOptions Options { get; set; } = options;
     }
 
     private static void Apply(AccuSceneAlertEngine engine, AccuSceneOptions next, ILogger? logger)

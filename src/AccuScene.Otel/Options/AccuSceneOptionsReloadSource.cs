@@ -46,7 +46,7 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         lock (_gate)
         {
             _rulesFile = FullPath(section["Alerts:RulesFile"]);
-            this.Arm();
+            this.Arm()?.Dispose(); // nothing registered yet: no callback can be waiting
         }
     }
 
@@ -69,34 +69,45 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
     /// <summary>Watches the rules file named by the options in effect (set in code, it is not in the section).</summary>
     public void WatchRulesFile(string? rulesFile)
     {
+        IDisposable? previous = null;
         lock (_gate)
         {
             var file = FullPath(rulesFile);
             if (!_disposed && !string.Equals(file, _rulesFile, StringComparison.Ordinal))
             {
                 _rulesFile = file;
-                this.Arm();
+                previous = this.Arm();
             }
         }
+
+        previous?.Dispose();
     }
 
     public void Dispose()
     {
+        IDisposable? registration;
         lock (_gate)
         {
             _disposed = true;
-            _registration?.Dispose();
+            registration = _registration;
+            _registration = null;
             _files?.Dispose();
             _changed.Dispose();
         }
+
+        // Outside the gate: disposing a registration waits for its callback if it is running, and the callback
+        // takes the gate first (it then sees the source disposed and returns).
+        registration?.Dispose();
     }
 
     private static string? FullPath(string? file) => string.IsNullOrWhiteSpace(file) ? null : Path.GetFullPath(file);
 
-    // Registers for the next change of the section or of the rules file (called under the gate).
-    private void Arm()
+    // Registers for the next change of the section or of the rules file (called under the gate). Returns the
+    // previous registration, for the caller to dispose once it has left the gate: disposing it waits for its
+    // callback if that is running on another thread, and the callback waits for the gate.
+    private IDisposable? Arm()
     {
-        _registration?.Dispose();
+        var previous = _registration;
         IChangeToken token = _section.GetReloadToken();
         if (_rulesFile is { } file && Path.GetDirectoryName(file) is { } directory && Directory.Exists(directory))
         {
@@ -110,11 +121,13 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
         }
 
         _registration = token.RegisterChangeCallback(static state => ((AccuSceneOptionsReloadSource)state!).OnSourceChanged(), this);
+        return previous;
     }
 
     private void OnSourceChanged()
     {
         long generation;
+        IDisposable? previous;
         lock (_gate)
         {
             if (_disposed)
@@ -125,40 +138,55 @@ internal sealed class AccuSceneOptionsReloadSource : IOptionsChangeTokenSource<A
             // Registered for the next change before this one is read, as ChangeToken.OnChange does: a change made
             // while the options below are built starts a reload of its own instead of waiting for an unrelated one.
             generation = ++_generation;
-            this.Arm();
+            previous = this.Arm();
         }
+
+        previous?.Dispose(); // outside the gate (see Arm); disposing this callback's own registration does not wait
 
         // As the JSON configuration provider does: let the writer finish before reading.
         Thread.Sleep(ReloadDelay);
         AccuSceneOptions? next = null;
+        Exception? failure = null;
         try
         {
             next = _factory.Build(this.Name);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            this.Refuse(ex);
+            failure = ex;
         }
 
         CancellationTokenSource? fired = null;
+        IDisposable? replaced = null;
         lock (_gate)
         {
-            // A newer change is being read, and reads what this one read and more: it decides.
-            if (_disposed || next is null || generation != _generation)
+            // A newer change is being read, and reads what this one read and more: it decides (and logs and counts
+            // its own failure, if it fails too: one bad save seen twice by the file watcher is one refused reload).
+            if (_disposed || generation != _generation)
             {
                 return;
             }
 
-            this.Current = next;
-            var file = FullPath(next.Alerts.RulesFile);
-            if (!string.Equals(file, _rulesFile, StringComparison.Ordinal))
+            if (next is not null)
             {
-                _rulesFile = file;
-                this.Arm();
-            }
+                this.Current = next;
+                var file = FullPath(next.Alerts.RulesFile);
+                if (!string.Equals(file, _rulesFile, StringComparison.Ordinal))
+                {
+                    _rulesFile = file;
+                    replaced = this.Arm();
+                }
 
-            fired = _changed;
-            _changed = new CancellationTokenSource();
+                fired = _changed;
+                _changed = new CancellationTokenSource();
+            }
+        }
+
+        replaced?.Dispose();
+        if (next is null || fired is null)
+        {
+            this.Refuse(failure ?? new InvalidOperationException("The options could not be built."));
+            return;
         }
 
         try

@@ -485,8 +485,34 @@ public class AlertEngineTests
 
     [TestCase("", "m", "needs a Name")]
     [TestCase("r", "", "'r' needs a Metric")]
+    [TestCase("team/queue-high", "m", "Name must be at most 256 characters, without '/' or control characters")]
+    [TestCase("queue\nhigh", "m", "without '/' or control characters")]
     public void InvalidRules_FailWithTheRuleNamed(string name, string metric, string expected) =>
         Assert.That(() => new AccuSceneAlertEngine([new AlertRule { Name = name, Metric = metric }]), Throws.ArgumentException.With.Message.Contains(expected));
+
+    [Test]
+    public void ANameLongerThan256Characters_IsRefused() =>
+        Assert.That(AccuSceneAlertEngine.Validate(new AlertRule { Name = new string('n', 257), Metric = "m" }), Does.Contain("at most 256 characters"));
+
+    [Test]
+    public void ARateLimitOfAPercentile_IsRefused_ForItWouldCountNothing() =>
+        Assert.That(
+            AccuSceneAlertEngine.Validate(new AlertRule { Name = "r", Metric = "m", Kind = AlertThresholdKind.RateLimit, Aggregation = AlertAggregation.Percentile, Threshold = 5 }),
+            Does.Contain("RateLimit counts measurements, so it takes no percentile"));
+
+    [Test]
+    public void AnAlertAcknowledgedWhilePending_CountsZeroTimeToAcknowledge_NotANegativeOne()
+    {
+        var (engine, _) = this.Engine(new AlertRule { Name = "early", Metric = "m", Threshold = 10, For = TimeSpan.FromMinutes(1) });
+        engine.Check("m", 20);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(engine.Acknowledge(engine.Active().Single().Id, "ada"), Is.True, "acknowledged while pending");
+        _time.Advance(TimeSpan.FromSeconds(50));
+        engine.Check("m", 20);
+        Assert.That(engine.Active().Single().State, Is.EqualTo(AlertState.Firing));
+
+        Assert.That(engine.Statistics().MeanTimeToAcknowledge, Is.EqualTo(TimeSpan.Zero));
+    }
 
     [Test]
     public void ARangeWithoutAnUpperBound_IsRefused() =>

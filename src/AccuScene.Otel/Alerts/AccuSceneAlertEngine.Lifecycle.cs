@@ -12,6 +12,21 @@ public sealed partial class AccuSceneAlertEngine
     private static AlertInstance WithValue(AlertRule rule, AlertInstance current, double value) =>
         double.IsNaN(value) || value.Equals(current.Value) ? current : current with { Value = value, Annotations = Render(rule, value) };
 
+    private Dictionary<string, string> LabelsOf(AlertRule rule)
+    {
+        var labels = new Dictionary<string, string>(rule.Labels, StringComparer.Ordinal)
+        {
+            ["alertname"] = rule.Name,
+            ["severity"] = rule.Severity.ToString().ToLowerInvariant(),
+        };
+        foreach (var (key, identity) in this.IdentityLabels)
+        {
+            labels.TryAdd(key, identity);
+        }
+
+        return labels;
+    }
+
     private static Dictionary<string, string> Render(AlertRule rule, double value)
     {
         var text = value.ToString("G6", CultureInfo.InvariantCulture);
@@ -41,19 +56,9 @@ public sealed partial class AccuSceneAlertEngine
                 return null;
             }
 
-            var labels = new Dictionary<string, string>(rule.Labels, StringComparer.Ordinal)
-            {
-                ["alertname"] = rule.Name,
-                ["severity"] = rule.Severity.ToString().ToLowerInvariant(),
-            };
-            foreach (var (key, identity) in this.IdentityLabels)
-            {
-                labels.TryAdd(key, identity);
-            }
-
             current = new AlertInstance(
                 string.Create(CultureInfo.InvariantCulture, $"{rule.Name}-{Interlocked.Increment(ref _sequence)}"),
-                rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, labels, Render(rule, value));
+                rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, this.LabelsOf(rule), Render(rule, value));
             slot.Current = current;
             slot.Announced = false;
         }

@@ -7,7 +7,12 @@ public sealed partial class AccuSceneAlertEngine
 {
     /// <summary>
     /// Replaces the rules at run time. A rule whose name and settings are unchanged keeps its state (samples,
-    /// pending or firing alert); a removed rule's alert is resolved, and announced as resolved if its firing was.
+    /// pending or firing alert); so does one of the same name that measures the same way (metric, tags,
+    /// aggregation, quantile, window, scope and kind) when only its threshold, severity, timings, labels or
+    /// annotations changed, as Prometheus keeps the alerts of an edited rule: its alert takes the new severity,
+    /// labels and annotations, and is judged by the new threshold and timings from the next evaluation. A removed
+    /// rule's alert (or that of one redefined to measure otherwise) is resolved, and announced as resolved if its
+    /// firing was.
     /// </summary>
     /// <param name="rules">The new rules; each is validated, and nothing changes when one is invalid.</param>
     /// <exception cref="ArgumentException">A rule is invalid; the message names the rule and the setting.</exception>
@@ -60,9 +65,22 @@ public sealed partial class AccuSceneAlertEngine
                 return failure;
             }
 
-            if (next.Slots.SequenceEqual(current.Slots))
+            if (next.Slots.SequenceEqual(current.Slots) && next.Edited.Count == 0)
             {
                 return null; // the same rules (a reload of unrelated settings): nothing to swap
+            }
+
+            // Edited rules take their new settings in their slot, before the set that lists them is published.
+            foreach (var (slot, rule) in next.Edited)
+            {
+                lock (slot.Gate)
+                {
+                    slot.Evaluator.Rebind(rule);
+                    if (slot.Current is { } alert)
+                    {
+                        slot.Current = alert with { Severity = rule.Severity, Labels = this.LabelsOf(rule), Annotations = Render(rule, alert.Value) };
+                    }
+                }
             }
 
             _rules = next;
@@ -113,12 +131,13 @@ public sealed partial class AccuSceneAlertEngine
 
     private sealed class RuleSet
     {
-        public static readonly RuleSet Empty = new([], 0);
+        public static readonly RuleSet Empty = new([], 0, []);
 
-        private RuleSet(List<RuleSlot> slots, int version)
+        private RuleSet(List<RuleSlot> slots, int version, List<(RuleSlot Slot, AlertRule Rule)> edited)
         {
             this.Slots = slots;
             this.Version = version;
+            this.Edited = edited;
             foreach (var slot in slots)
             {
                 this.ByName[slot.Evaluator.Rule.Name] = slot;
@@ -139,6 +158,9 @@ public sealed partial class AccuSceneAlertEngine
 
         public int Version { get; }
 
+        /// <summary>Gets the kept slots whose rule was edited without changing how it measures, with the edited rule.</summary>
+        public List<(RuleSlot Slot, AlertRule Rule)> Edited { get; }
+
         /// <summary>
         /// Validates <paramref name="rules"/> and builds a set from them, keeping <paramref name="previous"/>'s slot (and so
         /// its state) for every rule whose name and settings are unchanged. Returns <see langword="null"/> and the reason
@@ -147,6 +169,7 @@ public sealed partial class AccuSceneAlertEngine
         public static RuleSet? Create(IEnumerable<AlertRule> rules, RuleSet previous, out string? failure)
         {
             var slots = new List<RuleSlot>();
+            var edited = new List<(RuleSlot, AlertRule)>();
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var given in rules)
             {
@@ -164,12 +187,33 @@ public sealed partial class AccuSceneAlertEngine
                     return null;
                 }
 
-                slots.Add(previous.ByName.TryGetValue(rule.Name, out var kept) && SameSettings(kept.Evaluator.Rule, rule) ? kept : new RuleSlot(rule));
+                if (!previous.ByName.TryGetValue(rule.Name, out var kept) || !SameMeasurement(kept.Evaluator.Rule, rule))
+                {
+                    slots.Add(new RuleSlot(rule));
+                    continue;
+                }
+
+                slots.Add(kept);
+                if (!SameSettings(kept.Evaluator.Rule, rule))
+                {
+                    edited.Add((kept, rule));
+                }
             }
 
             failure = null;
-            return new RuleSet(slots, previous.Version + 1);
+            return new RuleSet(slots, previous.Version + 1, edited);
         }
+
+        // What the samples depend on: the same, and the samples (and the alert) carry over to the edited rule.
+        private static bool SameMeasurement(AlertRule a, AlertRule b) =>
+            a.Metric == b.Metric
+            && a.Aggregation == b.Aggregation
+            && a.Quantile.Equals(b.Quantile)
+            && a.Window == b.Window
+            && a.Scope == b.Scope
+            && a.Kind == b.Kind
+            && a.Tags.Count == b.Tags.Count
+            && a.Tags.All(t => b.Tags.TryGetValue(t.Key, out var value) && value == t.Value);
 
         private static bool SameSettings(AlertRule a, AlertRule b) =>
             ReferenceEquals(a, b)

@@ -40,7 +40,13 @@ internal sealed class RuleEvaluator
         _merge = rule.Kind == AlertThresholdKind.RateLimit || rule.Aggregation != AlertAggregation.Percentile;
     }
 
-    public AlertRule Rule { get; }
+    public AlertRule Rule { get; private set; }
+
+    /// <summary>
+    /// Takes an edited version of the rule that measures the same way (<see cref="AccuSceneAlertEngine"/>'s
+    /// <c>SameMeasurement</c>: metric, tags, aggregation, quantile, window, scope and kind), so the samples stay valid.
+    /// </summary>
+    public void Rebind(AlertRule rule) => this.Rule = rule;
 
     /// <summary>Gets how many samples were dropped because the rule already held <see cref="MaxSamples"/>.</summary>
     public long DroppedSamples { get; private set; }

@@ -44,7 +44,7 @@ public class AlertRuleChangesTests
     }
 
     [Test]
-    public void ReplaceRules_WithAChangedThreshold_StartsTheRuleAfresh()
+    public void ReplaceRules_WithARaisedThreshold_JudgesTheKeptAlertByIt()
     {
         var engine = new AccuSceneAlertEngine([Rule("a", 10)], _time);
         engine.Check("m", 50);
@@ -52,7 +52,57 @@ public class AlertRuleChangesTests
         engine.ReplaceRules([Rule("a", 100)]);
         engine.Check("m", 50);
 
-        Assert.That(engine.Active(), Is.Empty, "the redefined rule does not keep the old definition's alert");
+        Assert.That(engine.Active(), Is.Empty, "50 is not over the new threshold: the alert resolves");
+    }
+
+    [Test]
+    public void AnEditedAnnotationOrSeverity_KeepsTheFiringAlert_ItsAcknowledgementAndItsCooldown()
+    {
+        // Prometheus keeps the alerts of an edited rule; a typo fixed in a summary must not page again.
+        var notes = new List<AlertNotification>();
+        var first = Rule("a", 10);
+        first.Cooldown = TimeSpan.FromMinutes(5);
+        first.Annotations["summary"] = "step time hihg: {value}";
+        var engine = new AccuSceneAlertEngine([first], _time);
+        engine.Notification += (_, n) => notes.Add(n);
+        engine.Check("m", 50);
+        var id = engine.Active().Single().Id;
+        engine.Acknowledge(id, "ada");
+
+        var edited = Rule("a", 10);
+        edited.Cooldown = TimeSpan.FromMinutes(5);
+        edited.Severity = AlertSeverity.Critical;
+        edited.Annotations["summary"] = "step time high: {value}";
+        engine.ReplaceRules([edited]);
+        engine.Check("m", 60);
+
+        var alert = engine.Active().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That((alert.Id, alert.State, alert.Acknowledgement?.By), Is.EqualTo((id, AlertState.Firing, "ada")));
+            Assert.That((alert.Severity, alert.Labels["severity"], alert.Annotations["summary"]), Is.EqualTo((AlertSeverity.Critical, "critical", "step time high: 60")));
+            Assert.That(notes.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing }), "no resolution and no second firing");
+            Assert.That(engine.Rules.Single().Severity, Is.EqualTo(AlertSeverity.Critical));
+        });
+    }
+
+    [Test]
+    public void ARuleRedefinedToMeasureSomethingElse_StartsAfresh()
+    {
+        var notes = new List<AlertNotification>();
+        var engine = new AccuSceneAlertEngine([Rule("a", 10)], _time);
+        engine.Notification += (_, n) => notes.Add(n);
+        engine.Check("m", 50);
+
+        var other = Rule("a", 10);
+        other.Metric = "other";
+        engine.ReplaceRules([other]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Active(), Is.Empty, "its samples were of another metric");
+            Assert.That(notes.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }));
+        });
     }
 
     [Test]

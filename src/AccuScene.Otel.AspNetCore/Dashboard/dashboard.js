@@ -531,7 +531,10 @@
     var seq = ++state.loads;
     var range = state.range;
     state.loading = true;
-    return fetch(base + '/data?range=' + encodeURIComponent(range), { cache: 'no-store' })
+    // A request that never settles must not hold every later reload back.
+    var controller = new AbortController();
+    var timeout = setTimeout(function () { controller.abort(); }, 30000);
+    return fetch(base + '/data?range=' + encodeURIComponent(range), { cache: 'no-store', signal: controller.signal })
       .then(function (response) {
         if (!response.ok) { throw new Error('HTTP ' + response.status); }
         return response.json();
@@ -544,7 +547,10 @@
         render();
       })
       .catch(function (error) { if (seq === state.loads) { message('Could not load the dashboard data: ' + error.message); } })
-      .then(function () { if (seq === state.loads) { state.loading = false; } });
+      .then(function () {
+        clearTimeout(timeout);
+        if (seq === state.loads) { state.loading = false; }
+      });
   }
 
   function stream() {
@@ -559,11 +565,12 @@
     });
     source.addEventListener('update', function (event) {
       var update = JSON.parse(event.data);
-      // Nothing to add to yet, or no newer than what is on screen.
-      if (!state.model || update.sample <= state.model.sample) { return; }
-      var gap = update.sample - state.model.sample;
+      // Nothing to add to yet, or older than what is on screen. An update of the same sample still counts: the
+      // server refreshes health, alerts and events between samples.
+      if (!state.model || update.sample < state.model.sample) { return; }
+      var missed = update.sample - state.model.sample - 1;
       state.model = update;
-      if (state.range === '5m' && gap > MaxGap) {
+      if (state.range === '5m' && missed > MaxGap) {
         // Updates carry the newest point only: after a long gap (a lost connection) reload the history. A few
         // points short are left as a gap in the chart: reloading then, with /data slower than a sample, would
         // reload at every update.
@@ -590,7 +597,8 @@
       b.classList.toggle('active', b.getAttribute('data-range') === range);
     });
     if (state.refresh) { clearInterval(state.refresh); state.refresh = null; }
-    if (refreshEvery[range]) { state.refresh = setInterval(load, refreshEvery[range]); }
+    // A refresh waits for the one before it: a slow answer is drawn rather than dropped as stale by the next.
+    if (refreshEvery[range]) { state.refresh = setInterval(function () { if (!state.loading) { load(); } }, refreshEvery[range]); }
     load();
   }
 

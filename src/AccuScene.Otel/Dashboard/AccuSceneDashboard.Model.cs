@@ -6,6 +6,11 @@ namespace AccuScene.Otel.Dashboard;
 /// <summary>Builds the dashboard's model: the layout, the metrics, and the health, alerts and events sections.</summary>
 internal sealed partial class AccuSceneDashboard
 {
+    // A check's description may hold an exception message and an address: withheld where the events are, as the
+    // health probes withhold it.
+    private static DashboardHealthSection WithoutDescriptions(DashboardHealthSection health, bool withhold) =>
+        withhold ? health with { Checks = [.. health.Checks.Select(c => c with { Description = null })] } : health;
+
     /// <summary>Gets a value indicating whether <c>AccuScene:Dashboard:Enabled</c> is on: off, the endpoints answer 404 rather than an empty page.</summary>
     internal bool Enabled => _options.Enabled;
 
@@ -57,7 +62,7 @@ internal sealed partial class AccuSceneDashboard
             new DashboardMetricSection(In("database")),
             new DashboardMetricSection(In("cache")),
             new DashboardMetricSection(In("api")),
-            _services?.GetService<IDashboardHealthSource>()?.Read(In("health")) ?? new DashboardHealthSection(null, [], In("health")),
+            WithoutDescriptions(_services?.GetService<IDashboardHealthSource>()?.Read(In("health")) ?? new DashboardHealthSection(null, [], In("health")), withholdEvents),
             _services?.GetService<IDashboardAlertsSource>()?.Read() ?? new DashboardAlertsSection(false, []),
             withholdEvents ? new DashboardEventsSection([]) { Withheld = true }
                 : _options.RecentEvents > 0 && _services?.GetService<IDashboardEventsSource>() is { } events ? events.Read(_options.RecentEvents) : new DashboardEventsSection([]),

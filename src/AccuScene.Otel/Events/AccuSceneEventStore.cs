@@ -176,15 +176,17 @@ internal sealed class AccuSceneEventStore
 
     /// <summary>
     /// The newest <paramref name="limit"/> events at or above <paramref name="minimum"/>, newest first: what the
-    /// dashboard shows. Unlike <see cref="Query"/>, it copies only what it may show, walking back from the newest
-    /// captured and stopping at four times the limit (a span's events are captured when it ends, after later log
-    /// events, so a few more are sorted by time), not the whole store once per dashboard update.
+    /// dashboard shows. Unlike <see cref="Query"/>, it does not copy and sort the whole store once per dashboard
+    /// update: it walks back from the newest captured through at least 1,024 events and
+    /// until four times the limit match (a span's events are captured when it ends, after later log events, so
+    /// the walk goes past them before it sorts by time).
     /// </summary>
     /// <param name="limit">How many, at most.</param>
     /// <param name="minimum">The lowest severity.</param>
     /// <returns>The events, newest first.</returns>
     public IReadOnlyList<AccuSceneEvent> Recent(int limit, AccuSceneEventSeverity minimum)
     {
+        const int RecentReach = 1024;
         if (limit <= 0)
         {
             return [];
@@ -194,7 +196,7 @@ internal sealed class AccuSceneEventStore
         var found = new List<AccuSceneEvent>(Math.Min(wanted, 256));
         lock (_gate)
         {
-            for (var i = 0; i < _count && found.Count < wanted; i++)
+            for (var i = 0; i < _count && (found.Count < wanted || i < RecentReach); i++)
             {
                 var item = _ring[(_next - 1 - i + _ring.Length) % _ring.Length]!;
                 if (item.Severity >= minimum)

@@ -59,7 +59,41 @@ public class HealthEndpointDetailTests
         });
     }
 
-    private static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> server, string? readToken, CancellationToken cancellationToken)
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task TheDashboard_WithholdsTheDescriptionsTheProbesWithhold(CancellationToken cancellationToken)
+    {
+        await using var app = await StartAsync(b => b.WebHost.UseTestServer(), "s3cret", cancellationToken, dashboard: true);
+        using var http = app.GetTestClient();
+        await WaitForFirstRun(http, cancellationToken);
+
+        async Task<string> Data(string? bearer)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/data");
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new("Bearer", bearer);
+            }
+
+            using var response = await http.SendAsync(request, cancellationToken);
+            return await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+
+        var anonymous = await Data(bearer: null);
+        var withToken = await Data("s3cret");
+        await app.StopAsync(cancellationToken);
+
+        using var json = JsonDocument.Parse(anonymous);
+        var check = json.RootElement.GetProperty("sections").GetProperty("health").GetProperty("checks")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous, Does.Not.Contain(Secret));
+            Assert.That((check.GetProperty("name").GetString(), check.GetProperty("status").GetString()), Is.EqualTo(("db", "unhealthy")), "names and statuses stay");
+            Assert.That(withToken, Does.Contain(Secret));
+        });
+    }
+
+    private static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> server, string? readToken, CancellationToken cancellationToken, bool dashboard = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         server(builder);
@@ -69,6 +103,11 @@ public class HealthEndpointDetailTests
             .AddAccuSceneScheduling();
         var app = builder.Build();
         app.MapAccuSceneHealth();
+        if (dashboard)
+        {
+            app.MapAccuSceneDashboard();
+        }
+
         await app.StartAsync(cancellationToken);
         return app;
     }

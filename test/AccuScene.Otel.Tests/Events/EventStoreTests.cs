@@ -32,6 +32,26 @@ public class EventStoreTests
     }
 
     [Test]
+    public void Recent_ReachesPastALongSpansEventsCapturedLast()
+    {
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 1000 });
+        for (var i = 0; i < 300; i++)
+        {
+            store.Add(Event(T0.AddSeconds(1000 + i), AccuSceneEventSeverity.Info, "application", $"log{i}"));
+        }
+
+        // A span that began long before ends now: its 200 events are captured last, with older timestamps.
+        for (var i = 0; i < 200; i++)
+        {
+            store.Add(Event(T0.AddSeconds(i), AccuSceneEventSeverity.Info, "simulation", $"span{i}"));
+        }
+
+        var recent = store.Recent(20, AccuSceneEventSeverity.Info).Select(e => e.Name);
+        var queried = store.Query(new AccuSceneEventQuery(MinimumSeverity: AccuSceneEventSeverity.Info, Limit: 20)).Events.Select(e => e.Name);
+        Assert.That(recent, Is.EqualTo(queried).And.Contains("log299"));
+    }
+
+    [Test]
     public void AFullStore_DropsTheOldestAndCountsIt()
     {
         var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 });

@@ -15,10 +15,13 @@ public sealed partial class AccuSceneAlertEngine
     // step queues its notification under the rule's lock, and one thread at a time raises the rule's queue, outside
     // every lock (a handler may call back into the engine). A thread that finds another raising leaves its
     // notification to it, so a notification may be raised on the thread that raises the one before.
-    private void StepAndRaise(RuleSlot slot, DateTimeOffset now, Feeding feeding, double value = 0, double weight = 1)
+    // The time is read under the rule's lock: read before it, a step could run after a later thread's sample and
+    // leave that sample out of its window (a firing alert resolved at once), or add samples out of time order.
+    private void StepAndRaise(RuleSlot slot, Feeding feeding, double value = 0, double weight = 1)
     {
         lock (slot.Gate)
         {
+            var now = _time.GetUtcNow();
             switch (feeding)
             {
                 case Feeding.Value:

@@ -76,7 +76,6 @@ public sealed partial class AccuSceneAlertEngine
             return;
         }
 
-        var now = _time.GetUtcNow();
         foreach (var slot in slots)
         {
             if (!Matches(slot.Evaluator.Rule, tags))
@@ -84,7 +83,7 @@ public sealed partial class AccuSceneAlertEngine
                 continue;
             }
 
-            this.StepAndRaise(slot, now, Feeding.Value, value);
+            this.StepAndRaise(slot, Feeding.Value, value);
         }
     }
 
@@ -129,10 +128,9 @@ public sealed partial class AccuSceneAlertEngine
     /// <summary>Evaluates every rule now: moves alerts on with time (<c>for</c>, <c>keep_firing_for</c>, windows).</summary>
     public void Evaluate()
     {
-        var now = _time.GetUtcNow();
         foreach (var slot in _rules.Slots)
         {
-            this.StepAndRaise(slot, now, Feeding.None);
+            this.StepAndRaise(slot, Feeding.None);
         }
     }
 
@@ -143,7 +141,7 @@ public sealed partial class AccuSceneAlertEngine
             return;
         }
 
-        this.StepAndRaise(slot, _time.GetUtcNow(), feeding, value, weight);
+        this.StepAndRaise(slot, feeding, value, weight);
     }
 
     /// <summary>The pending and firing alerts.</summary>

@@ -16,10 +16,13 @@ public static class AccuSceneTelemetry
     /// <summary>The prefix of a team's own sources and meters: <c>AccuScene.</c>.</summary>
     public const string SourceNamePrefix = "AccuScene.";
 
-    /// <summary>Gets the version stamped on the shared <see cref="ActivitySource"/>.</summary>
+    /// <summary>
+    /// Gets the version stamped on the shared <see cref="ActivitySource"/> and the instrument sets' meters: the
+    /// package version, without the <c>+commit</c> build metadata (which would give every build's telemetry
+    /// another instrumentation scope version).
+    /// </summary>
     public static string Version { get; } =
-        typeof(AccuSceneTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? "0.0.0";
+        (typeof(AccuSceneTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
     /// <summary>Gets the shared <see cref="ActivitySource"/> named <see cref="SourceName"/>.</summary>
     public static ActivitySource ActivitySource { get; } = new(SourceName, Version);

@@ -20,7 +20,9 @@ public static class AccuSceneSpans
 
     /// <summary>
     /// Starts a simulation run. The scene id (and session id, when given) also go into the
-    /// Activity's baggage, so they travel to every downstream service.
+    /// Activity's baggage, so they travel to every downstream service. When no run span starts (its trace is
+    /// not sampled, or nothing listens), they go into the current activity's baggage instead (a request's, say),
+    /// where they stay until it ends: sampling decides what is recorded, not what travels.
     /// </summary>
     /// <param name="sceneId">The scene being reconstructed.</param>
     /// <param name="vehicleCount">The number of vehicles simulated.</param>
@@ -34,6 +36,7 @@ public static class AccuSceneSpans
         var activity = AccuSceneTelemetry.ActivitySource.StartActivity(SimulationRunName, ActivityKind.Internal);
         if (activity is null)
         {
+            AccuSceneContext.SetCurrent(sceneId, sessionId);
             return null;
         }
 
@@ -140,7 +143,9 @@ public static class AccuSceneSpans
         }
 
         var normalized = HttpMethods.Normalize(method);
-        var activity = source.StartActivity(string.Concat(normalized == HttpMethods.Other ? "HTTP" : normalized, " ", route), ActivityKind.Server, parent);
+        // No route: the span is named by the method alone, as the conventions ask (not "GET " with a trailing space).
+        var name = normalized == HttpMethods.Other ? "HTTP" : normalized;
+        var activity = source.StartActivity(string.IsNullOrEmpty(route) ? name : string.Concat(name, " ", route), ActivityKind.Server, parent);
         activity?.SetTag(SemanticConventions.HttpRequestMethod, normalized);
         if (!string.Equals(normalized, method, StringComparison.Ordinal))
         {

@@ -89,6 +89,37 @@ public class SpanHelperTests
     }
 
     [Test]
+    public void AnUnsampledSimulationRun_StillSendsSceneAndSessionDownstream()
+    {
+        // Inside a request whose trace is not sampled, the run's span is not started; the ids travel all the same.
+        using var unsampled = Sdk.CreateTracerProviderBuilder()
+            .AddAccuScene(o => o.Tracing.SamplingRatio = 0)
+            .Build()!;
+        _provider.Dispose();
+        using var request = new Activity("request").Start();
+
+        var run = AccuSceneSpans.StartSimulationRun("scene-42", vehicleCount: 2, sessionId: "s-7");
+
+        Assert.That(
+            (run, AccuSceneContext.CurrentSceneId, AccuSceneContext.CurrentSessionId),
+            Is.EqualTo(((Activity?)null, "scene-42", "s-7")));
+    }
+
+    [Test]
+    public void ApiRequest_WithoutARoute_IsNamedByTheMethodAlone()
+    {
+        using (AccuSceneSpans.StartApiRequest("GET", string.Empty))
+        {
+        }
+
+        Assert.That(_exported.Single().DisplayName, Is.EqualTo("GET"));
+    }
+
+    [Test]
+    public void TheScopeVersion_IsThePackageVersion_WithoutBuildMetadata() =>
+        Assert.That(AccuSceneTelemetry.Version, Does.Not.Contain("+").And.Not.Empty);
+
+    [Test]
     public void ApiRequest_IsAServerSpanNamedByRoute()
     {
         var parent = ActivityContext.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);

@@ -9,15 +9,19 @@ internal static class DemoProcess
         Assert.That(File.Exists(demoDll), Is.True, $"the demo is built next to the tests: {demoDll}");
         var httpPort = LoopbackPort.GetFree();
         var prometheusPort = LoopbackPort.GetFree();
+        // The demo's database in a directory the fixture owns and deletes: a killed demo cleans up nothing itself.
+        var directory = Directory.CreateTempSubdirectory("accuscene-demo-test-").FullName;
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["AccuScene__Exporters__Prometheus__Port"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Demo__DatabasePath"] = Path.Combine(directory, "scenes.db"),
         };
         var process = ServerProcess.Start(
             "dotnet",
             [demoDll, "--duration", duration, "--urls", $"http://127.0.0.1:{httpPort}", .. arguments ?? []],
             variables,
             Path.GetDirectoryName(demoDll));
+        process.OwnedDirectory = directory;
         return (process, httpPort, prometheusPort);
     }
 

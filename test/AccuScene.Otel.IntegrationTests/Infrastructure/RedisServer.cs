@@ -44,6 +44,11 @@ internal sealed class RedisServer : IDisposable
         {
             throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}:\n{_process.Output}");
         }
+
+        if (!_process.Output.Contains("Ready to accept connections", StringComparison.Ordinal))
+        {
+            throw new TimeoutException($"redis-server did not say it was ready within 30 s:\n{_process.Output}");
+        }
     }
 
     public void Stop()

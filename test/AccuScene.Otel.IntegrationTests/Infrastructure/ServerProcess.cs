@@ -20,6 +20,9 @@ internal sealed class ServerProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Gets or sets a directory the process used, deleted once it is stopped (a killed process cleans nothing up).</summary>
+    public string? OwnedDirectory { get; set; }
+
     public string Output
     {
         get
@@ -84,6 +87,8 @@ internal sealed class ServerProcess : IDisposable
         {
             if (this.HasExited)
             {
+                // Its last lines (an "address already in use", which a port race retries on) drained first.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"{name} exited with {this.ExitCode}:\n{this.Output}");
             }
 
@@ -97,6 +102,10 @@ internal sealed class ServerProcess : IDisposable
             }
             catch (HttpRequestException)
             {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The client's own timeout on a slow first answer: keep waiting until ours.
             }
 
             await Task.Delay(250, cancellationToken);
@@ -119,6 +128,18 @@ internal sealed class ServerProcess : IDisposable
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+
+        if (this.OwnedDirectory is { } directory && Directory.Exists(directory))
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a child that outlived the kill: the temp directory is left to the OS.
+            }
         }
     }
 

@@ -8,10 +8,14 @@ namespace AccuScene.Otel.Logging;
 /// record's attributes: the n-th hole from the n-th attribute when that one has the hole's name (as
 /// Microsoft.Extensions.Logging fills holes by position, so a name used twice shows both values), else by name.
 /// Used only when a value had to be masked, so the formatted message does not
-/// repeat what the attribute hides. Handles <c>{{</c>/<c>}}</c>, <c>{Name,alignment}</c> and <c>{Name:format}</c>.
+/// repeat what the attribute hides. Handles <c>{{</c>/<c>}}</c>, <c>{Name,alignment}</c> and <c>{Name:format}</c>; an alignment of a million
+/// characters or more throws <see cref="FormatException"/>, as .NET's composite formatting does.
 /// </summary>
 internal static class MessageTemplateRenderer
 {
+    /// <summary>The widest alignment rendered, as in .NET's <see cref="string.Format(string, object?[])"/>.</summary>
+    public const int MaxAlignment = 1_000_000;
+
     public static string Render(string template, IReadOnlyList<KeyValuePair<string, object?>> attributes)
     {
         var result = new StringBuilder(template.Length + 32);
@@ -56,6 +60,12 @@ internal static class MessageTemplateRenderer
             if (comma >= 0)
             {
                 _ = int.TryParse(hole[(comma + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out alignment);
+                if (alignment is <= -MaxAlignment or >= MaxAlignment)
+                {
+                    // .NET's composite formatting refuses the same widths; padding to them would allocate gigabytes.
+                    throw new FormatException("A hole's alignment must be less than 1,000,000 characters wide.");
+                }
+
                 hole = hole[..comma];
             }
 

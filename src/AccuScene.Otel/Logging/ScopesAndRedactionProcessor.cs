@@ -65,8 +65,11 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
             data.Body = data.Body is null ? null : Redactor.Mask;
             data.FormattedMessage = data.FormattedMessage is null ? null : Redactor.Mask;
         }
-        else if (sensitive && template is not null && data.FormattedMessage is not null)
+        else if (sensitive && template is not null && data.FormattedMessage is not null
+            && !string.Equals(data.FormattedMessage, template, StringComparison.Ordinal))
         {
+            // A message equal to its template holds no value (an AccuScene event's message, which is no template,
+            // among them), so it is kept as written: rendering it would read its braces as holes.
             // Rendered before anything is assigned: if rendering fails, the message is masked whole, never kept.
             string message;
             try

@@ -188,7 +188,7 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             try
             {
                 getter(carrier, header, out value, out var values);
-                value ??= values?.FirstOrDefault();
+                value ??= PropagatedHeaders.Single(values);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

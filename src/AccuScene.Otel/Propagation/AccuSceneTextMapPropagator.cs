@@ -50,7 +50,7 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
         // propagated ids (AccuSceneContext.SetCurrent sets them on the activity), where the activity's wins as it
         // does in the propagator HttpClient uses: both send the same x-accuscene-* headers.
         // Added in one step: each SetBaggage copies the whole set. The activity's nearest value of a key wins, keys
-        // compared without case as OpenTelemetry's Baggage compares them.
+        // compared by ordinal as OpenTelemetry's Baggage compares them (since 1.15.1), so Tenant and tenant both go.
         var baggage = context.Baggage;
         if (Activity.Current is { } activity)
         {
@@ -59,7 +59,7 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
             {
                 var theirs = value is null ? null : baggage.GetBaggage(key);
                 var take = theirs is null || (_headers.IsPropagatedKey(key) && !string.Equals(theirs, value, StringComparison.Ordinal));
-                if (value is not null && take && !(missing?.Exists(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)) ?? false))
+                if (value is not null && take && !(missing?.Exists(m => string.Equals(m.Key, key, StringComparison.Ordinal)) ?? false))
                 {
                     (missing ??= []).Add(new(key, value));
                 }
@@ -132,7 +132,7 @@ internal sealed class AccuSceneTextMapPropagator : TextMapPropagator
             string? value;
             try
             {
-                value = getter(carrier, header)?.FirstOrDefault();
+                value = PropagatedHeaders.Single(getter(carrier, header));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -61,6 +61,60 @@ internal sealed class PropagatedHeaders
     public static string WithoutProperties(string value) =>
         value.IndexOf(';', StringComparison.Ordinal) is >= 0 and var properties ? value[..properties].Trim() : value;
 
+    /// <summary>
+    /// The one value of a header that arrived as a list of values: a header sent twice is refused (returned as
+    /// <c>","</c>, which no value may hold, so it is counted with the other refused values), as ASP.NET Core's
+    /// joined <c>"A,B"</c> is.
+    /// </summary>
+    public static string? Single(IEnumerable<string>? values)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        string? single = null;
+        if (values is IList<string> list)
+        {
+            // Arrays and ASP.NET Core's StringValues: read without an enumerator.
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (!Take(list[i], ref single))
+                {
+                    return ",";
+                }
+            }
+
+            return single;
+        }
+
+        foreach (var value in values)
+        {
+            if (!Take(value, ref single))
+            {
+                return ",";
+            }
+        }
+
+        return single;
+
+        static bool Take(string? value, ref string? single)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                return true;
+            }
+
+            if (single is not null)
+            {
+                return false;
+            }
+
+            single = value;
+            return true;
+        }
+    }
+
     /// <summary>Returns whether a header or baggage value is safe to carry: 1-256 visible ASCII characters, no list separators.</summary>
     public static bool IsValidValue(string? value) =>
         !string.IsNullOrEmpty(value) && value.Length <= MaxValueLength && !value.AsSpan().ContainsAnyExcept(Allowed);

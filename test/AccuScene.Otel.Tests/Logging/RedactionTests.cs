@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Logging;
 using AccuScene.Otel.Redaction;
 using Microsoft.Extensions.DependencyInjection;
@@ -174,6 +175,35 @@ public class RedactionTests
             Assert.That(list, Is.EqualTo("System.Collections.Generic.List`1[System.Object], 7 with [REDACTED]"), "as Microsoft.Extensions.Logging writes it");
         });
     }
+
+    [Test]
+    public void AnEventsMessage_IsKeptAsWritten_AndItsSensitiveAttributesAreStillMasked()
+    {
+        // An event's message is no template: its braces are text, whatever they look like.
+        var (huge, hugeAttributes) = ExportOne(logger => logger.RecordEvent(
+            AccuSceneEventCategory.Api, AccuSceneEventSeverity.Warning, "search.failed", "search '{q,2147483647}' failed", new KeyValuePair<string, object?>("api_key", "k-1")));
+        var (braces, bracesAttributes) = ExportOne(logger => logger.RecordEvent(
+            AccuSceneEventCategory.Api, AccuSceneEventSeverity.Warning, "search.failed", "{{literal}} {event.name}", new KeyValuePair<string, object?>("password", "pw")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(huge, Is.EqualTo("search '{q,2147483647}' failed"));
+            Assert.That(hugeAttributes["api_key"], Is.EqualTo("[REDACTED]"));
+            Assert.That(braces, Is.EqualTo("{{literal}} {event.name}"));
+            Assert.That(bracesAttributes["password"], Is.EqualTo("[REDACTED]"));
+        });
+    }
+
+    [TestCase(1_000_000)]
+    [TestCase(-1_000_000)]
+    [TestCase(int.MaxValue)]
+    [TestCase(int.MinValue)]
+    public void AnAlignmentDotNetWouldRefuse_IsRefused_NotPadded(int alignment) =>
+        Assert.Throws<FormatException>(() => MessageTemplateRenderer.Render($"{{A,{alignment}}}", [new("A", "x")]));
+
+    [Test]
+    public void AnAlignmentDotNetAccepts_IsPadded() =>
+        Assert.That(MessageTemplateRenderer.Render("[{A,-3}][{A,3}]", [new("A", "x")]), Is.EqualTo("[x  ][  x]"));
 
     [Test]
     public void ExportedLogRecords_CarryMaskedAttributesAndScopes()

@@ -336,18 +336,65 @@ public class PropagationRoundTripTests
     }
 
     [Test]
-    public void TheTextMapPropagator_TakesTheNearestValueOfAKey_WhateverItsCase()
+    public void KeysThatDifferOnlyInCase_AreBothSent_ByBothPropagators()
     {
-        // OpenTelemetry's Baggage compares keys without case, so Tenant and tenant are one key.
+        // OpenTelemetry's Baggage compares keys by ordinal (since 1.15.1), as Activity baggage does.
         using var parent = new Activity("parent").SetIdFormat(ActivityIdFormat.W3C).Start();
         parent.SetBaggage("tenant", "outer");
         using var child = new Activity("child").SetIdFormat(ActivityIdFormat.W3C).Start();
         child.SetBaggage("Tenant", "inner");
-        var carrier = new HeaderCarrier();
+        var fromOpenTelemetry = new HeaderCarrier();
+        var fromDiagnostics = new HeaderCarrier();
 
-        new AccuSceneTextMapPropagator(Headers).Inject(new PropagationContext(child.Context, default), carrier, HeaderCarrier.Set);
+        new AccuSceneTextMapPropagator(Headers).Inject(new PropagationContext(child.Context, default), fromOpenTelemetry, HeaderCarrier.Set);
+        new AccuSceneDistributedContextPropagator(Headers).Inject(child, fromDiagnostics, HeaderCarrier.Setter);
 
-        var baggage = carrier["baggage"].Replace(" ", "", StringComparison.Ordinal).Split(',');
-        Assert.That(baggage.Select(b => b.ToLowerInvariant()), Is.EqualTo(new[] { "tenant=inner" }));
+        static string[] Members(HeaderCarrier carrier) => carrier["baggage"].Replace(" ", "", StringComparison.Ordinal).Split(',');
+        Assert.Multiple(() =>
+        {
+            Assert.That(Members(fromOpenTelemetry), Is.EquivalentTo(new[] { "Tenant=inner", "tenant=outer" }));
+            Assert.That(Members(fromDiagnostics), Is.EquivalentTo(Members(fromOpenTelemetry)));
+        });
     }
+
+    [Test]
+    public void ACustomHeaderSentTwice_IsRefusedAndCounted_ByBothPropagators()
+    {
+        string[] twice = ["scene-A", "scene-B"];
+        DistributedContextPropagator.PropagatorGetterCallback getter = (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
+        {
+            value = null;
+            values = name == PropagatedHeaders.SceneIdHeader ? twice : null;
+        };
+        using var collector = new MetricCollector<long>(AccuSceneSelfDiagnostics.PropagationRejected);
+
+        var fromDiagnostics = new AccuSceneDistributedContextPropagator(Headers).ExtractBaggage(null, getter)?.ToList() ?? [];
+        var fromOpenTelemetry = new AccuSceneTextMapPropagator(Headers).Extract(default, (object?)null, (_, name) => name == PropagatedHeaders.SceneIdHeader ? twice : null).Baggage;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromDiagnostics.Select(b => b.Key), Does.Not.Contain("accuscene.scene.id"));
+            Assert.That(fromOpenTelemetry.GetBaggage("accuscene.scene.id"), Is.Null);
+            Assert.That(Rejected(collector, PropagatedHeaders.SceneIdHeader), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public void ALaterTraceparentVersionWithMoreFields_IsReadAsVersion00()
+    {
+        const string parent = "01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        new AccuSceneDistributedContextPropagator(Headers).ExtractTraceIdAndState(
+            new HeaderCarrier { ["traceparent"] = parent + "-what-comes-later" }, HeaderCarrier.Getter, out var id, out _);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(id, Is.EqualTo(parent));
+            Assert.That(ActivityContext.TryParse(id, null, out var context), Is.True);
+            Assert.That(context.TraceId.ToHexString(), Is.EqualTo("0af7651916cd43dd8448eb211c80319c"));
+        });
+    }
+
+    private static long Rejected(MetricCollector<long> collector, string field) =>
+        collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["field"], field)).Sum(m => m.Value);
 }

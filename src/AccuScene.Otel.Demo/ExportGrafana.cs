@@ -19,8 +19,7 @@ internal static class ExportGrafana
         // The instruments the layout reads beyond the rules' own: the database's (ASP.NET Core's HTTP ones are described).
         _ = services.GetRequiredService<ApiMetrics>();
         var instruments = ExportRules.Instruments(services)
-            .Append(new AlertInstrument("http.client.request.duration", "s", AlertInstrumentKind.Histogram))
-            .Append(new AlertInstrument("accuscene.health.status", "{status}", AlertInstrumentKind.Gauge));
+            .Append(new AlertInstrument("http.client.request.duration", "s", AlertInstrumentKind.Histogram));
         using var output = demo.ExportOutput is { } path ? File.Create(path) : Console.OpenStandardOutput();
         var panels = GrafanaDashboard.Write(layout, instruments, output, options.Title);
         Console.Error.WriteLine($"{panels} panels written{(demo.ExportOutput is { } file ? " to " + file : string.Empty)}.");

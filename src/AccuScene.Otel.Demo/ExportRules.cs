@@ -43,7 +43,8 @@ internal static class ExportRules
     }
 
     /// <summary>
-    /// The demo's instruments, created so their units and kinds are known; ASP.NET Core publishes
+    /// The demo's instruments, created so their units and kinds are known (the health monitor's too, which the
+    /// health scheduler would otherwise create only when it starts); ASP.NET Core publishes
     /// <c>http.server.request.duration</c> only once it serves, so that one is described here.
     /// </summary>
     public static IEnumerable<AlertInstrument> Instruments(IServiceProvider services)
@@ -52,6 +53,7 @@ internal static class ExportRules
         _ = services.GetRequiredService<DatabaseMetrics>();
         _ = services.GetRequiredService<CacheMetrics>();
         _ = services.GetRequiredService<SystemMetrics>();
+        _ = services.GetService<AccuScene.Otel.Health.AccuSceneHealthMonitor>();
         return AlertInstrument.Published()
             .Where(i => i.Name != "http.server.request.duration")
             .Append(new AlertInstrument("http.server.request.duration", "s", AlertInstrumentKind.Histogram));

@@ -89,6 +89,7 @@ public sealed partial class AccuSceneAlertEngine
                 if (slot.LastNotified is { } last && now - last < rule.Cooldown)
                 {
                     Interlocked.Increment(ref _suppressed);
+                    slot.Quiet = new AlertNotification(firing, AlertState.Firing);
                     return null;
                 }
 
@@ -120,6 +121,7 @@ public sealed partial class AccuSceneAlertEngine
                 // A resolution ends what was announced; an alert whose firing was suppressed ends quietly.
                 if (!slot.Announced)
                 {
+                    slot.Quiet = new AlertNotification(resolved, AlertState.Resolved);
                     return null;
                 }
 

@@ -35,30 +35,48 @@ public sealed partial class AccuSceneAlertEngine
                     break;
             }
 
-            if (this.Step(slot, now) is not { } notification)
+            if (!EnqueueStep(slot, this.Step(slot, now)))
             {
                 return;
             }
-
-            Enqueue(slot, notification);
         }
 
         this.Drain(slot);
     }
 
+    // Under the rule's lock: queues what a step made, a notification or a quiet change; returns whether there was any.
+    private static bool EnqueueStep(RuleSlot slot, AlertNotification? notification)
+    {
+        var queued = false;
+        if (slot.Quiet is { } quiet)
+        {
+            slot.Quiet = null;
+            Enqueue(slot, quiet, quiet: true);
+            queued = true;
+        }
+
+        if (notification is not null)
+        {
+            Enqueue(slot, notification, quiet: false);
+            queued = true;
+        }
+
+        return queued;
+    }
+
     private const int MaxPendingPerRule = 1_024;
 
     // Under the rule's lock. Past the bound (handlers far slower than the rule changes state) the oldest goes, counted.
-    private static void Enqueue(RuleSlot slot, AlertNotification notification)
+    private static void Enqueue(RuleSlot slot, AlertNotification notification, bool quiet)
     {
         if (slot.Pending.Count >= MaxPendingPerRule)
         {
             var dropped = slot.Pending.Dequeue();
             Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed(
-                "alert-notification", dropped.Alert.Rule, new InvalidOperationException("The rule's notifications outran its handlers; the oldest was dropped."));
+                "alert-notification", dropped.Notification.Alert.Rule, new InvalidOperationException("The rule's notifications outran its handlers; the oldest was dropped."));
         }
 
-        slot.Pending.Enqueue(notification);
+        slot.Pending.Enqueue((notification, quiet));
     }
 
     private void Drain(RuleSlot slot)
@@ -67,7 +85,7 @@ public sealed partial class AccuSceneAlertEngine
         {
             while (true)
             {
-                AlertNotification? next;
+                (AlertNotification Notification, bool Quiet) next;
                 lock (slot.Gate)
                 {
                     if (!slot.Pending.TryDequeue(out next))
@@ -76,7 +94,7 @@ public sealed partial class AccuSceneAlertEngine
                     }
                 }
 
-                this.Raise(next);
+                this.Raise(next.Quiet ? this.QuietChange : this.Notification, next.Notification);
             }
 
             Volatile.Write(ref slot.Draining, 0);
@@ -92,14 +110,9 @@ public sealed partial class AccuSceneAlertEngine
         }
     }
 
-    private void Raise(AlertNotification? notification)
+    private void Raise(EventHandler<AlertNotification>? handlers, AlertNotification notification)
     {
-        if (notification is null)
-        {
-            return;
-        }
-
-        foreach (var handler in this.Notification?.GetInvocationList() ?? [])
+        foreach (var handler in handlers?.GetInvocationList() ?? [])
         {
             try
             {

@@ -89,9 +89,9 @@ public sealed partial class AccuSceneAlertEngine
             {
                 lock (slot.Gate)
                 {
-                    if (this.EndRemoved(slot, now) is { } notification)
+                    var notification = this.EndRemoved(slot, now);
+                    if (EnqueueStep(slot, notification)) // after any of the rule's notifications still being raised
                     {
-                        Enqueue(slot, notification); // after any of the rule's notifications still being raised
                         ended.Add(slot);
                     }
                 }
@@ -122,6 +122,7 @@ public sealed partial class AccuSceneAlertEngine
         this.Remember(resolved);
         if (!slot.Announced)
         {
+            slot.Quiet = new AlertNotification(resolved, AlertState.Resolved);
             return null;
         }
 
@@ -225,7 +226,10 @@ public sealed partial class AccuSceneAlertEngine
         public Lock Gate { get; } = new();
 
         /// <summary>Gets the rule's notifications not yet raised, in the order its steps made them; used under <see cref="Gate"/>.</summary>
-        public Queue<AlertNotification> Pending { get; } = new();
+        public Queue<(AlertNotification Notification, bool Quiet)> Pending { get; } = new();
+
+        /// <summary>Gets or sets the change the last step made without a notification (see <c>QuietChange</c>); used under <see cref="Gate"/>.</summary>
+        public AlertNotification? Quiet { get; set; }
 
         /// <summary>1 while a thread raises the pending notifications (<see cref="AccuSceneAlertEngine"/>'s Drain).</summary>
         public int Draining;

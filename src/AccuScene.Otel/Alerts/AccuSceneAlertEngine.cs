@@ -44,6 +44,13 @@ public sealed partial class AccuSceneAlertEngine
     /// </summary>
     public event EventHandler<AlertNotification>? Notification;
 
+    /// <summary>
+    /// Raised, in the same order as <see cref="Notification"/>, for the changes that event leaves out: a firing the
+    /// cooldown holds back and the resolution of an alert never announced. Channels that send state rather than
+    /// events (Alertmanager) must know them; the cooldown is their receiver's business (a <c>repeat_interval</c>).
+    /// </summary>
+    internal event EventHandler<AlertNotification>? QuietChange;
+
     /// <summary>Gets copies of the rules: changing one changes nothing; change rules with the engine's methods.</summary>
     public IReadOnlyList<AlertRule> Rules => [.. _rules.Slots.Select(s => s.Evaluator.Rule.Copy())];
 

@@ -74,7 +74,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
     {
         try
         {
-            return Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+            return key is bool flag ? (flag ? "true" : "false") : Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
         }
 #pragma warning disable CA1031 // Application code must not stop the dashboard.
         catch (Exception)

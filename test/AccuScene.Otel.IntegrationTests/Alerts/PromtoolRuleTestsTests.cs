@@ -55,6 +55,74 @@ public partial class PromtoolRuleTestsTests
     }
 
     [Test]
+    public async Task AGaugesAverage_ReadsItsWholeWindow_AtPrometheusDefaultEvaluationInterval_AStalledHistogramHasNoSum_AndANameWithAColonReads()
+    {
+        // A gauge at 10 for one scrape a minute and 0 otherwise averages 1.67 over any minute: the rule (> 5) must
+        // not fire at Prometheus' default 1m evaluation interval, and must fire on a gauge that stays at 10.
+        // And a histogram's sum under a floor: a histogram that records nothing has no sum in the engine, so the
+        // rule fires only while there are measurements.
+        var rule = new AlertRule { Name = "RatioHigh:", Metric = "accuscene.tests.ratio", Aggregation = AlertAggregation.Average, Threshold = 5, Window = TimeSpan.FromSeconds(60) };
+        var floor = new AlertRule { Name = "WorkLow", Metric = "accuscene.tests.latency", Aggregation = AlertAggregation.Sum, Kind = AlertThresholdKind.LessThan, Threshold = 1, Window = TimeSpan.FromSeconds(60) };
+        using var directory = new TemporaryDirectory();
+        using (var writer = new StreamWriter(Path.Combine(directory.Path, "rules.yml")))
+        {
+            Assert.That(PrometheusAlertRules.Write([rule, floor], Instruments, writer), Is.EqualTo(2));
+        }
+
+        const string labels = "{job=\"sim\",instance=\"r1\"}";
+        var series = PrometheusNaming.MetricName(Instruments[2]) + labels;
+        var latency = PrometheusNaming.MetricName(Instruments[3]);
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "tests.yml"), $$"""
+            rule_files:
+              - rules.yml
+            evaluation_interval: 1m
+            tests:
+              - interval: 10s
+                input_series:
+                  - series: '{{series}}'
+                    values: "10 0 0 0 0 0 10 0 0 0 0 0 10 0 0 0 0 0 10 0 0 0 0 0 10"
+                alert_rule_test:
+                  - eval_time: 3m
+                    alertname: "RatioHigh:"
+                    exp_alerts: []
+              - interval: 10s
+                input_series:
+                  - series: '{{series}}'
+                    values: "10x24"
+                alert_rule_test:
+                  - eval_time: 3m
+                    alertname: "RatioHigh:"
+                    exp_alerts:
+                      - exp_labels: { alertname: "RatioHigh:", severity: "medium", job: "sim", instance: "r1" }
+              - interval: 10s
+                input_series:
+                  - series: '{{latency}}_sum{{labels}}'
+                    values: "5x24"
+                  - series: '{{latency}}_count{{labels}}'
+                    values: "10x24"
+                alert_rule_test:
+                  - eval_time: 3m
+                    alertname: WorkLow
+                    exp_alerts: []
+              - interval: 10s
+                input_series:
+                  - series: '{{latency}}_sum{{labels}}'
+                    values: "0+0.01x24"
+                  - series: '{{latency}}_count{{labels}}'
+                    values: "0+1x24"
+                alert_rule_test:
+                  - eval_time: 3m
+                    alertname: WorkLow
+                    exp_alerts:
+                      - exp_labels: { alertname: "WorkLow", severity: "medium", job: "sim", instance: "r1" }
+            """);
+
+        var (exitCode, output) = await PrometheusServer.TestRulesAsync(Path.Combine(directory.Path, "tests.yml"));
+        TestContext.Out.WriteLine(await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml")) + output);
+        Assert.That(exitCode, Is.Zero, output);
+    }
+
+    [Test]
     public async Task TheDemosExportRulesWithTests_PassPromtool_ForEveryDefaultRule()
     {
         using var directory = new TemporaryDirectory();

@@ -4,6 +4,7 @@ using AccuScene.Otel.Alerts.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Tests.Alerts;
@@ -94,6 +95,61 @@ public class AlertDeliveryTests
         await WaitUntil(() => channel.Received.Count == 1);
 
         Assert.That(channel.Received.Single().Alert.Rule, Is.EqualTo("busy"));
+    }
+
+    [Test]
+    public async Task AFiringTheCooldownHoldsBack_StillReachesAChannelThatSendsState_ButNoOther()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-06T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "errors", Metric = "m", Threshold = 1, Cooldown = TimeSpan.FromMinutes(5) }], time);
+        var events = new RecordingChannel();
+        var state = new StateChannel();
+        using (new AlertDelivery(engine, [events, state], new AlertDeliveryOptions(), time))
+        {
+            engine.Check("m", 5); // fires: announced
+            engine.Check("m", 0); // resolves: announced
+            time.Advance(TimeSpan.FromMinutes(1));
+            engine.Check("m", 5); // fires again inside the cooldown: held back
+            engine.Check("m", 0); // and ends quietly
+            await WaitUntil(() => state.Delivered == 4 && events.Received.Count == 2);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Received.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved }));
+            Assert.That(state.Accepted.Select(n => n.State), Is.EqualTo(new[] { AlertState.Firing, AlertState.Resolved, AlertState.Firing, AlertState.Resolved }));
+            Assert.That(state.Accepted[2].Alert.Id, Is.Not.EqualTo(state.Accepted[0].Alert.Id), "the second firing is an alert of its own");
+            Assert.That(engine.Statistics().SuppressedByCooldown, Is.EqualTo(1));
+            Assert.That(engine.Statistics().Notifications, Is.EqualTo(2), "quiet changes are no notifications");
+        });
+    }
+
+    /// <summary>A channel that sends state, as Alertmanager's: it records what it is told.</summary>
+    private sealed class StateChannel : IAlertChannel
+    {
+        private int _delivered;
+
+        public string Name => "state";
+
+        public TimeSpan? ResendInterval => TimeSpan.FromHours(1);
+
+        public List<AlertNotification> Accepted { get; } = [];
+
+        public int Delivered => Volatile.Read(ref _delivered);
+
+        public void Accept(AlertNotification notification)
+        {
+            lock (this.Accepted)
+            {
+                this.Accepted.Add(notification);
+            }
+        }
+
+        public Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
+        {
+            Interlocked.Add(ref _delivered, notifications.Count);
+            return Task.CompletedTask;
+        }
     }
 
     [TestCase("AccuScene:Alerts:Alertmanager:Url", "ftp://127.0.0.1", "AccuScene:Alerts:Alertmanager:Url must be an absolute http or https URL")]

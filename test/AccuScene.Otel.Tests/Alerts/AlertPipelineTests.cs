@@ -60,6 +60,32 @@ public class AlertPipelineTests
     }
 
     [Test]
+    public void ABooleanTag_IsMatchedAsPrometheusWritesIt_InTheRulesAndThePercentiles()
+    {
+        var services = new ServiceCollection();
+        services.AddAccuScene(o =>
+        {
+            o.Alerts.Rules.Add(new AlertRule { Name = "critical-down", Metric = "accuscene.tests.alerts.down", Threshold = 0, Tags = { ["critical"] = "true" } });
+            o.Alerts.Rules.Add(new AlertRule { Name = "dotnet-text", Metric = "accuscene.tests.alerts.down", Threshold = 0, Tags = { ["critical"] = "True" } });
+        });
+        using var provider = services.BuildServiceProvider();
+        var meters = provider.GetRequiredService<MeterProvider>();
+        var engine = provider.GetRequiredService<AccuSceneAlertEngine>();
+        using var meter = new Meter("AccuScene.Tests.Alerts.Flags");
+        meter.CreateGauge<int>("accuscene.tests.alerts.down").Record(1, new KeyValuePair<string, object?>("critical", true));
+        meter.CreateHistogram<double>("accuscene.tests.alerts.flagged").Record(3, new KeyValuePair<string, object?>("critical", true));
+
+        meters.ForceFlush();
+
+        var percentiles = provider.GetRequiredService<AccuScene.Otel.Metrics.Percentiles.AccuScenePercentiles>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Active().Select(a => a.Rule), Is.EqualTo(new[] { "critical-down" }));
+            Assert.That(percentiles.Find("accuscene.tests.alerts.flagged", new KeyValuePair<string, string?>("critical", "true"))?.Count, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void RulesFromConfiguration_AreBoundAndValidatedWithTheirKeys()
     {
         var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -81,11 +81,11 @@ public class PrometheusAlertRulesTests
             ["errors-rate"] = "sum by (job, instance) (rate(accuscene_api_errors_total{http_route=\"/scenes/{id}\"}[30s])) > 2",
             ["slow"] = "histogram_quantile(0.99, sum by (job, instance, le) (rate(accuscene_simulation_step_duration_seconds_bucket[60s]))) > 0.016",
             ["hits-low"] = "avg by (job, instance) (accuscene_cache_hit_ratio) < 0.5",
-            ["in-band"] = "(avg_over_time(sum by (job, instance) (accuscene_api_in_flight)[60s:]) >= 10) and (avg_over_time(sum by (job, instance) (accuscene_api_in_flight)[60s:]) <= 20)",
+            ["in-band"] = "(avg_over_time(sum by (job, instance) (accuscene_api_in_flight)[60s:1s]) >= 10) and (avg_over_time(sum by (job, instance) (accuscene_api_in_flight)[60s:1s]) <= 20)",
             ["off-band"] = "((sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_count[60s]))) < 0.001) or ((sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_sum[60s])) / sum by (job, instance) (rate(accuscene_simulation_step_duration_seconds_count[60s]))) > 0.02)",
             ["jump"] = "(abs(sum by (job, instance) (rate(accuscene_api_errors_total[300s])) - sum by (job, instance) (rate(accuscene_api_errors_total[300s] offset 300s))) / abs(sum by (job, instance) (rate(accuscene_api_errors_total[300s] offset 300s))) * 100 > 50) and (abs(sum by (job, instance) (rate(accuscene_api_errors_total[300s] offset 300s))) > 0)",
             ["burst"] = "sum by (job) (increase(accuscene_api_errors_total[60s])) > 100",
-            ["work"] = "sum by (job) (increase(accuscene_simulation_step_duration_seconds_sum[60s])) > 30",
+            ["work"] = "(sum by (job) (increase(accuscene_simulation_step_duration_seconds_sum[60s])) and sum by (job) (increase(accuscene_simulation_step_duration_seconds_count[60s])) > 0) > 30",
         }));
     }
 
@@ -106,6 +106,15 @@ public class PrometheusAlertRulesTests
         Assert.That(yaml, Does.Contain("        for: 30s\n        keep_firing_for: 1500ms\n"));
         Assert.That(yaml, Does.Contain("          severity: \"critical\"\n          team: \"physics \\\"core\\\"\"\n"));
         Assert.That(yaml, Does.Contain("          summary: \"p95 {{ $value | printf \\\"%.6g\\\" }} s over 0.016 s\\n{{ \\\"{{\\\" }} not a template }}\"\n"));
+    }
+
+    [Test]
+    public void ARuleNameWithAColon_IsQuoted_SoTheYamlStillReads()
+    {
+        var yaml = Write([Rule("Latency:", "accuscene.simulation.step.duration", AlertAggregation.Percentile, AlertThresholdKind.GreaterThan, 0.016)], out var written);
+
+        Assert.That(written, Is.EqualTo(1));
+        Assert.That(yaml, Does.Contain("      - alert: \"Latency:\"\n"));
     }
 
     [Test]

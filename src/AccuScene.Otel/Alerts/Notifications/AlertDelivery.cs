@@ -46,6 +46,7 @@ internal sealed class AlertDelivery : IDisposable
             .Build();
         _workers = [.. channels.Select(c => new Worker(c, options.QueueCapacity, pipeline, time, _stopping.Token))];
         _engine.Notification += this.OnNotification;
+        _engine.QuietChange += this.OnQuietChange;
     }
 
     public AccuSceneAlertEngine Engine => _engine;
@@ -61,6 +62,7 @@ internal sealed class AlertDelivery : IDisposable
         }
 
         _engine.Notification -= this.OnNotification;
+        _engine.QuietChange -= this.OnQuietChange;
         foreach (var worker in _workers)
         {
             worker.Complete();
@@ -103,6 +105,19 @@ internal sealed class AlertDelivery : IDisposable
         }
     }
 
+    // A firing the cooldown held back, or the quiet end of one: only channels that send state (those with a resend
+    // interval, as Alertmanager) are told, since their receiver deduplicates and repeats on its own schedule.
+    private void OnQuietChange(object? sender, AlertNotification notification)
+    {
+        foreach (var worker in _workers)
+        {
+            if (worker.SendsState)
+            {
+                worker.Enqueue(notification);
+            }
+        }
+    }
+
     // A worker that failed (it never should: its loop catches) must not make Dispose throw into the app.
     private void WaitForWorkers(TimeSpan timeout)
     {
@@ -136,10 +151,14 @@ internal sealed class AlertDelivery : IDisposable
                     Interlocked.Decrement(ref _queued);
                     Count(channel.Name, "dropped", 1);
                 });
+            this.SendsState = this.ResendInterval() is not null;
             this.Loop = Task.Run(() => this.RunAsync(stopping), CancellationToken.None);
         }
 
         public IAlertChannel Channel { get; }
+
+        /// <summary>Gets whether the channel sends state (it has a resend interval), so it is also told of quiet changes.</summary>
+        public bool SendsState { get; }
 
         public Task Loop { get; }
 

@@ -22,6 +22,12 @@ internal static class PromQlExpressions
     /// <summary>A counter's increase over the range, summed.</summary>
     public static string Increase(string by, string counter, string range) => Sum(by, $"increase({counter}{range})");
 
+    /// <summary>
+    /// The sum of a histogram's measurements over the range, only where there were some: with none, the engine has
+    /// no value (a stalled histogram is no sum of 0), so a <c>LessThan</c> rule must not fire on 0 in Prometheus either.
+    /// </summary>
+    public static string HistogramSum(string by, string sum, string count, string range) => $"({Increase(by, sum, range)} and {Increase(by, count, range)} > 0)";
+
     /// <summary>A histogram's mean measurement over the range: the rate of its sum over the rate of its count.</summary>
     public static string HistogramMean(string by, string sum, string count, string range) => $"({Rate(by, sum, range)} / {Rate(by, count, range)})";
 

@@ -50,6 +50,9 @@ internal static class PromQlTranslator
             ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalSeconds}s")
             : string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(span.TotalMilliseconds)}ms");
 
+    /// <summary>The step of a gauge's or up-down counter's subquery: 60 points over the window, at most one a second.</summary>
+    public static string SubqueryStep(TimeSpan window) => Duration(TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(window.TotalSeconds / 60))));
+
     public static string Number(double value) => value switch
     {
         // PromQL (and promtool's series notation) spell the infinities Inf; .NET's "Infinity" would read as a metric name.
@@ -63,7 +66,10 @@ internal static class PromQlTranslator
         var name = PrometheusNaming.MetricName(instrument);
         var w = Duration(rule.Window);
         var range = offset is null ? $"[{w}]" : $"[{w}] offset {offset}";
-        var subquery = offset is null ? $"[{w}:]" : $"[{w}:] offset {offset}";
+        // A subquery's own step: without one Prometheus takes its global evaluation interval (1m by default), aligned
+        // to its multiples, so a window shorter than that would hold no point, and one of 60 s a single point.
+        var step = SubqueryStep(rule.Window);
+        var subquery = offset is null ? $"[{w}:{step}]" : $"[{w}:{step}] offset {offset}";
         var aggregation = EffectiveAggregation(rule);
         // Per instance, the aggregations keep job and instance; for the fleet, job only.
         var by = rule.Scope == AlertScope.Fleet ? "job" : "job, instance";
@@ -109,7 +115,7 @@ internal static class PromQlTranslator
                 return aggregation switch
                 {
                     AlertAggregation.Average => (PromQlExpressions.HistogramMean(by, sum, count, range), null),
-                    AlertAggregation.Sum => (PromQlExpressions.Increase(by, sum, range), null),
+                    AlertAggregation.Sum => (PromQlExpressions.HistogramSum(by, sum, count, range), null),
                     AlertAggregation.Percentile => (PromQlExpressions.HistogramQuantile(rule.Quantile, by, Selector(name + "_bucket", rule), range), null),
                     _ => (null, Unsupported(aggregation.ToString())),
                 };

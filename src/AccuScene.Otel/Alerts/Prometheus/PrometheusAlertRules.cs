@@ -87,7 +87,8 @@ public static class PrometheusAlertRules
             yaml.Append(CultureInfo.InvariantCulture, $"      # alertname '{OneLine(rule.Name)}' is not a valid Prometheus alert name; written as '{name}'\n");
         }
 
-        yaml.Append(CultureInfo.InvariantCulture, $"      - alert: {name}\n");
+        // A name with ':' (allowed in Prometheus names) is quoted: plain YAML reads "Latency:" as a mapping.
+        yaml.Append(CultureInfo.InvariantCulture, $"      - alert: {(name.Contains(':', StringComparison.Ordinal) ? Quote(name) : name)}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"        expr: {Quote(expression)}\n");
         if (rule.For > TimeSpan.Zero)
         {

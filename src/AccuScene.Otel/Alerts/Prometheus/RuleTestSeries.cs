@@ -42,7 +42,11 @@ internal static class RuleTestSeries
             case AlertInstrumentKind.Histogram when increase:
                 return ([(Selector(name + "_count", labels), Values(samples, t => Cumulative(level / w, growth, t, w)))], null);
             case AlertInstrumentKind.Histogram when aggregation == AlertAggregation.Sum:
-                return ([(Selector(name + "_sum", labels), Values(samples, t => Cumulative(level / w, growth, t, w)))], null);
+                // One measurement per second: the sum is read only where there were measurements.
+                return ([
+                    (Selector(name + "_sum", labels), Values(samples, t => Cumulative(level / w, growth, t, w))),
+                    (Selector(name + "_count", labels), Values(samples, t => t)),
+                ], null);
             case AlertInstrumentKind.Histogram when aggregation == AlertAggregation.Average:
                 // One measurement per second whose mean is the level: the sum grows by the level each second.
                 return ([

@@ -173,7 +173,7 @@ internal sealed class InstrumentSeries
         var copy = new KeyValuePair<string, string?>[tags.Length];
         for (var i = 0; i < tags.Length; i++)
         {
-            copy[i] = new(tags[i].Key, tags[i].Value?.ToString());
+            copy[i] = new(tags[i].Key, TagText.Of(tags[i].Value));
         }
 
         Array.Sort(copy, static (a, b) => string.CompareOrdinal(a.Key, b.Key));

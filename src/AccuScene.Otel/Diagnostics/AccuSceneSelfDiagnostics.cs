@@ -32,6 +32,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> LogsDropped = Meter.CreateCounter<long>(
         LogsDroppedName, unit: "{line}", description: "Log lines that an AccuScene log output could not write, for example because the disk was full.");
 
+    /// <summary>Logger scope values a log record left out because it already carried the most it may (the outermost go first).</summary>
+    public static readonly Counter<long> LogScopeValuesDropped = Meter.CreateCounter<long>(
+        "accuscene.otel.logs.scope_values.dropped", unit: "{value}", description: "Logger scope values left out of a log record past the most one record carries (AccuScene keeps the innermost 128).");
+
     /// <summary>Events dropped from the full event store (the oldest go first).</summary>
     public static readonly Counter<long> EventsDropped = Meter.CreateCounter<long>(
         "accuscene.otel.events.dropped", unit: "{event}", description: "Events dropped from the in-memory event store because it was full.");

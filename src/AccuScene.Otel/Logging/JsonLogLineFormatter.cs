@@ -144,6 +144,25 @@ internal sealed class JsonLogLineFormatter
             case decimal number:
                 writer.WriteNumberValue(number);
                 break;
+            case nint number:
+                writer.WriteNumberValue((long)number);
+                break;
+            case nuint number:
+                writer.WriteNumberValue((ulong)number);
+                break;
+            case Half number when Half.IsFinite(number):
+                writer.WriteNumberValue((double)number);
+                break;
+            case Int128 or UInt128 or System.Numerics.BigInteger:
+                // Wider than any JSON writer's number type: their invariant digits are a JSON number all the same.
+                writer.WriteRawValue(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
+                break;
+            case DateTime time:
+                writer.WriteStringValue(time); // ISO 8601, to the tick, with its offset or Z when it has one
+                break;
+            case DateTimeOffset time:
+                writer.WriteStringValue(time);
+                break;
             case ISpanFormattable formattable:
                 Span<char> buffer = stackalloc char[128];
                 if (LogRecordText.TryFormatSafely(formattable, buffer, out var written))

@@ -10,7 +10,7 @@ internal static class LogRecordText
     /// <summary>The attribute under which <c>Microsoft.Extensions.Logging</c> passes the message template.</summary>
     public const string OriginalFormat = "{OriginalFormat}";
 
-    /// <summary>The message template, from the attributes or the body.</summary>
+    /// <summary>The message template, from the attributes; <see langword="null"/> for a record without one (its body is the formatter's output, no template).</summary>
     public static string? Template(LogRecord record)
     {
         if (record.Attributes is { } attributes)
@@ -24,7 +24,7 @@ internal static class LogRecordText
             }
         }
 
-        return record.Body;
+        return null;
     }
 
     /// <summary>Whether <paramref name="attributes"/> holds anything besides the template.</summary>

@@ -66,4 +66,26 @@ internal sealed partial class RollingFileSink
         _length += lines.Length;
         return true;
     }
+
+    // A line larger than the buffer goes straight to the file (the buffer is empty by then), checked first as a
+    // flush checks buffered lines. Counts its own failure.
+    private bool WriteUnbuffered(ReadOnlySpan<byte> line)
+    {
+        if (!this.ReopenIfReplaced())
+        {
+            this.Drop(1, "open_failed", _lastError);
+            return false;
+        }
+
+        try
+        {
+            _stream!.Write(line);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            this.Fail(ex, 1);
+            return false;
+        }
+    }
 }

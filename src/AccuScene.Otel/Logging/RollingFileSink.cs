@@ -99,13 +99,8 @@ internal sealed partial class RollingFileSink : IDisposable
 
             if (line.Length > BufferSize)
             {
-                try
+                if (!this.WriteUnbuffered(line))
                 {
-                    _stream!.Write(line);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    this.Fail(ex, 1);
                     return false;
                 }
             }

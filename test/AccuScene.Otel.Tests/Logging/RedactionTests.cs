@@ -116,12 +116,12 @@ public class RedactionTests
     public void AnExportedRecordWithoutATemplate_HasItsBodyAndMessageMasked()
     {
         var bodies = new List<string?>();
-        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
+        var exported = new List<ExportedLogRecord>();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddAccuScene();
         services.ConfigureOpenTelemetryLoggerProvider(p => p
-            .AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported)))
+            .AddProcessor(new SimpleLogRecordExportProcessor(ExportedLogRecord.Capture(exported)))
             .AddProcessor(new BodyCapture(bodies)));
         using (var provider = services.BuildServiceProvider())
         {
@@ -134,7 +134,7 @@ public class RedactionTests
         {
             Assert.That(exported.Single().Message, Is.EqualTo("[REDACTED]"));
             Assert.That(bodies.Single(), Is.EqualTo("[REDACTED]"));
-            Assert.That(exported.Single().Attributes["api_key"], Is.EqualTo("[REDACTED]"));
+            Assert.That(exported.Single().Attributes.Single(a => a.Key == "api_key").Value, Is.EqualTo("[REDACTED]"));
         });
     }
 
@@ -259,34 +259,11 @@ public class RedactionTests
         Assert.That(json.RootElement.GetProperty("message").GetString(), Is.EqualTo("User ada in s1, s2 set [REDACTED]"));
     }
 
-    /// <summary>Logs through <c>services.AddAccuScene()</c> and returns the one record an exporter after it received.</summary>
+    // A template may use a name twice ({Id} then {Id}): the first value of a key is kept.
     private static (string? Message, Dictionary<string, object?> Attributes) ExportOne(Action<ILogger> log)
     {
-        var exported = new List<(string? Message, Dictionary<string, object?> Attributes)>();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddAccuScene();
-        services.ConfigureOpenTelemetryLoggerProvider(p => p.AddProcessor(new SimpleLogRecordExportProcessor(new CapturingExporter(exported))));
-        using (var provider = services.BuildServiceProvider())
-        {
-            log(provider.GetRequiredService<ILoggerFactory>().CreateLogger("C"));
-        }
-
-        return exported.Single();
-    }
-
-    private sealed class CapturingExporter(List<(string? Message, Dictionary<string, object?> Attributes)> exported) : BaseExporter<LogRecord>
-    {
-        public override ExportResult Export(in Batch<LogRecord> batch)
-        {
-            foreach (var record in batch)
-            {
-                // A template may use a name twice ({Id} then {Id}): the first value of a key is kept.
-                exported.Add((record.FormattedMessage, record.Attributes!.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.First().Value)));
-            }
-
-            return ExportResult.Success;
-        }
+        var record = ExportedLogRecord.One(log);
+        return (record.Message, record.Attributes.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.First().Value));
     }
 
     [Test]

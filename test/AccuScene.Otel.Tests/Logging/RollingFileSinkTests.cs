@@ -298,6 +298,36 @@ public class RollingFileSinkTests
         Assert.That(text, Is.EqualTo(Encoding.UTF8.GetString(Line(2, 10))));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ALineLargerThanTheBuffer_IsCheckedForAReplacedFileToo(bool deleted)
+    {
+        // A line over 64 KiB skips the buffer, and so used to skip the check a flush makes.
+        var path = Path.Combine(_directory, "app.log");
+        var large = Line(1, 70_000);
+        using (var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 3))
+        {
+            sink.Append(Line(0, 100));
+            sink.Flush();
+            if (deleted)
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            else
+            {
+                using (new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+                {
+                }
+            }
+
+            sink.Append(large);
+            sink.Flush();
+            Assert.That(sink.DroppedLines, Is.Zero);
+        }
+
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(large), "the large line at the file's start: no hole of NUL bytes, not lost with an unlinked file");
+    }
+
     [Test]
     public void APathThatIsALink_IsNotTakenForAReplacedFile()
     {

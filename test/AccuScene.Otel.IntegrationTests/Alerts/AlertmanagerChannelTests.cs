@@ -76,6 +76,32 @@ public class AlertmanagerChannelTests
         Assert.That(Interlocked.Read(ref dropped), Is.GreaterThan(0), "the flood overflowed the bounded queue, and every drop was counted");
     }
 
+    [Test]
+    public async Task AnEditedRule_RelabelsItsFiringAlertInAlertmanager_AndTheOldLabelSetEnds()
+    {
+        using var alertmanager = await AlertmanagerServer.StartAsync();
+        var rule = new AlertRule { Name = "SolverSlow", Metric = "solver.time", Threshold = 1, Severity = AlertSeverity.High };
+        var engine = new AccuSceneAlertEngine([rule]);
+        using var delivery = Delivery(engine, alertmanager.Url, resend: TimeSpan.FromSeconds(20)); // endsAt a minute ahead
+
+        engine.Check("solver.time", 5);
+        await alertmanager.WaitForAlertAsync("SolverSlow", TimeSpan.FromSeconds(30));
+        var edited = rule.Copy();
+        edited.Severity = AlertSeverity.Critical;
+        engine.ReplaceRules([edited]);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        List<string> severities;
+        do
+        {
+            await Task.Delay(250);
+            severities = [.. (await alertmanager.AlertsAsync()).Where(a => a.Labels["alertname"] == "SolverSlow" && a.State == "active").Select(a => a.Labels["severity"])];
+        }
+        while (!severities.SequenceEqual(["critical"]) && watch.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.That(severities, Is.EqualTo(new[] { "critical" }), "one alert, with the edited severity, well before the old one would expire");
+    }
+
     internal static AlertDelivery Delivery(AccuSceneAlertEngine engine, Uri alertmanager, TimeSpan resend, int capacity = 1000) =>
         new(
             engine,

@@ -23,6 +23,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     private readonly TimeSpan _resend;
     private readonly TimeSpan _keepResolved;
     private readonly TimeProvider _time;
+    private long _superseded;
 
     /// <summary>Creates the channel.</summary>
     /// <param name="options">The URL and timings.</param>
@@ -59,6 +60,14 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
         var alert = notification.Alert;
         lock (_gate)
         {
+            // An edited rule relabels its firing alert. Alertmanager knows alerts by their labels, so the old set
+            // would stay active until it expired: it is sent resolved, for ResolvedResendFor, beside the new one.
+            if (_byRule.TryGetValue(alert.Rule, out var relabelled) && relabelled.Id == alert.Id
+                && relabelled.ResolvedAt is null && alert.ResolvedAt is null && !SameLabels(relabelled, alert))
+            {
+                _byRule[$"{alert.Rule}\n{alert.Id}\n{++_superseded}"] = relabelled with { State = AlertState.Resolved, ResolvedAt = _time.GetUtcNow() };
+            }
+
             // The newest alert of a rule replaces the one before (Alertmanager keys alerts by their labels); a late
             // firing notification never reopens its own resolved alert.
             if (!_byRule.TryGetValue(alert.Rule, out var known)
@@ -87,11 +96,13 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     public async Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        List<AlertInstance> sent;
+        List<KeyValuePair<string, AlertInstance>> held;
         lock (_gate)
         {
-            sent = [.. _byRule.Values];
+            held = [.. _byRule];
         }
+
+        var sent = held.ConvertAll(p => p.Value);
 
         if (sent.Count == 0)
         {
@@ -109,11 +120,11 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 
         lock (_gate)
         {
-            foreach (var done in sent.Where(a => a.ResolvedAt is { } at && now - at >= _keepResolved))
+            foreach (var (key, done) in held.Where(p => p.Value.ResolvedAt is { } at && now - at >= _keepResolved))
             {
-                if (_byRule.TryGetValue(done.Rule, out var current) && ReferenceEquals(current, done))
+                if (_byRule.TryGetValue(key, out var current) && ReferenceEquals(current, done))
                 {
-                    _byRule.Remove(done.Rule);
+                    _byRule.Remove(key);
                 }
             }
         }
@@ -121,6 +132,9 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
+
+    private static bool SameLabels(AlertInstance a, AlertInstance b) =>
+        a.Labels.Count == b.Labels.Count && a.Labels.All(label => b.Labels.TryGetValue(label.Key, out var value) && value == label.Value);
 
     // The trace behind the value as annotations: they may change while the alert fires, labels may not.
     private static IReadOnlyDictionary<string, string> Annotations(AlertInstance alert)

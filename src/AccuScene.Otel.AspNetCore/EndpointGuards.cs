@@ -12,7 +12,11 @@ namespace AccuScene.Otel.AspNetCore;
 internal static class EndpointGuards
 {
     // What a reverse proxy adds: a request that carries one came from beyond the proxy, whatever the socket says.
-    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
+    // ASP.NET Core's UseForwardedHeaders() takes the X-Forwarded-* headers it applies off the request and keeps their
+    // values as X-Original-* (for Proto and Host without asking whether the sender is a known proxy), so those count too.
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Real-IP"];
+
+    private static readonly string[] ForwardingPrefixes = ["X-Forwarded-", "X-Original-"];
 
     /// <summary>Whether every address the server listens on is loopback (the Host check against DNS rebinding applies then).</summary>
     public static bool ListensOnLoopbackOnly(HttpContext context)
@@ -38,9 +42,10 @@ internal static class EndpointGuards
             return false;
         }
 
-        foreach (var header in ForwardingHeaders)
+        foreach (var (name, _) in context.Request.Headers)
         {
-            if (context.Request.Headers.ContainsKey(header))
+            if (ForwardingHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)
+                || ForwardingPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
             {
                 return false;
             }
@@ -122,7 +127,9 @@ internal static class EndpointGuards
         var header = context.Request.Headers.Authorization.ToString();
         // The scheme is case-insensitive (RFC 9110, 11.1).
         var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : string.Empty;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));
+        // Compared as hashes, which have one length: comparing the texts would end at once on a length mismatch, and
+        // the time would tell the token's length.
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(token)));
     }
 
     private static bool IsLoopbackHost(string host) =>

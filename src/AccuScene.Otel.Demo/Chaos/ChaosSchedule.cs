@@ -145,7 +145,7 @@ internal static class ChaosEndpoint
             // outside requests also arrive from 127.0.0.1, but carry a forwarding header).
             var local = loopbackOnly
                 && (context.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
-                && !ForwardingHeaders.Any(context.Request.Headers.ContainsKey);
+                && !context.Request.Headers.Keys.Any(IsForwardingHeader);
 
             // A page of another site (its Origin) or a rebound host name (its Host) never reaches a loopback demo's chaos.
             var origin = context.Request.Headers.Origin.ToString();
@@ -156,8 +156,9 @@ internal static class ChaosEndpoint
             }
 
             var token = configuration["Demo:ChaosToken"];
-            var given = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
-            if (!local && (string.IsNullOrEmpty(token) || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, System.Text.Encoding.UTF8.GetBytes("Bearer " + token))))
+            // Compared as hashes of one length, so the time tells nothing of the token's length.
+            var given = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()));
+            if (!local && (string.IsNullOrEmpty(token) || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("Bearer " + token)))))
             {
                 return Results.Problem("The request is not a local one (the demo listens beyond loopback, or it came through a proxy): POST /demo/chaos needs 'Authorization: Bearer <Demo:ChaosToken>'.", statusCode: StatusCodes.Status403Forbidden);
             }
@@ -167,7 +168,10 @@ internal static class ChaosEndpoint
                 : Results.Conflict(new ChaosStarted(0));
         });
 
-    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
+    // Forwarded, X-Real-IP, any X-Forwarded-*, and the X-Original-* that ASP.NET Core's UseForwardedHeaders() leaves.
+    private static bool IsForwardingHeader(string name) =>
+        name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("X-Original-", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsLoopbackHost(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)

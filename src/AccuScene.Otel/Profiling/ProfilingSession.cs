@@ -83,20 +83,25 @@ public sealed class ProfilingSession
         {
             // A name takes its place before it is added, so threads adding names at once never pass the bound; a
             // thread that finds its name added meanwhile gives the place back.
-            if (Interlocked.Increment(ref _names) > _maxScopes)
-            {
-                Interlocked.Decrement(ref _names);
-                scope = AccuSceneProfiler.OverflowScope;
-                statistics = _scopes.GetOrAdd(scope, static _ => new ScopeStatistics());
-                AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1);
-            }
-            else
+            if (Interlocked.Increment(ref _names) <= _maxScopes)
             {
                 var created = new ScopeStatistics();
                 statistics = _scopes.GetOrAdd(scope, created);
                 if (!ReferenceEquals(statistics, created))
                 {
                     Interlocked.Decrement(ref _names);
+                }
+            }
+            else
+            {
+                Interlocked.Decrement(ref _names);
+
+                // The last place may have gone to another thread adding this same name: then it is recorded under it.
+                if (!_scopes.TryGetValue(scope, out statistics))
+                {
+                    scope = AccuSceneProfiler.OverflowScope;
+                    statistics = _scopes.GetOrAdd(scope, static _ => new ScopeStatistics());
+                    AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1);
                 }
             }
         }

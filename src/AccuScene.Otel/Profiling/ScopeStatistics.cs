@@ -22,9 +22,10 @@ internal sealed class ScopeStatistics
 
     public void Record(double milliseconds, long allocatedBytes)
     {
-        _sketch.Add(milliseconds);
+        // Under the lock with the rest, so a report never shows a p99 beyond its max or count.
         lock (_gate)
         {
+            _sketch.Add(milliseconds);
             _count++;
             var delta = milliseconds - _mean;
             _mean += delta / _count;
@@ -38,10 +39,10 @@ internal sealed class ScopeStatistics
 
     public ProfilingScopeSummary Summarize(string name)
     {
-        // A report taken between a scope's creation and its first value sees an empty sketch: 0, never NaN.
-        var quantiles = _sketch.Summarize(Quantiles).Quantiles.Select(q => double.IsNaN(q) ? 0 : q).ToArray();
         lock (_gate)
         {
+            // A report taken between a scope's creation and its first value sees an empty sketch: 0, never NaN.
+            var quantiles = _sketch.Summarize(Quantiles).Quantiles.Select(q => double.IsNaN(q) ? 0 : q).ToArray();
             return new ProfilingScopeSummary(
                 name,
                 _count,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AccuScene.Otel.Alerts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -64,6 +65,34 @@ public class LocalRequestGuardTests
             Assert.That(required.Local, Is.EqualTo(403));
             Assert.That(required.Ack, Is.EqualTo(403));
         });
+    }
+
+    [TestCase("X-Forwarded-Proto")]
+    [TestCase("X-Forwarded-Host")]
+    [TestCase(null)]
+    [CancelAfter(30_000)]
+    public async Task BehindUseForwardedHeaders_ARequestAProxyForwarded_IsStillNotLocal(string? header, CancellationToken cancellationToken)
+    {
+        // UseForwardedHeaders() takes the Proto and Host headers off the request (keeping them as X-Original-*) without
+        // asking whether the sender is a known proxy: what is left must still show the proxy.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAccuScene();
+        await using var app = builder.Build();
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost });
+        app.MapAccuSceneEvents();
+        await app.StartAsync(cancellationToken);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events");
+        if (header is not null)
+        {
+            request.Headers.TryAddWithoutValidation(header, header.EndsWith("Proto", StringComparison.Ordinal) ? "https" : "127.0.0.1");
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        await app.StopAsync(cancellationToken);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(header is null ? 200 : 403));
     }
 
     [Test]

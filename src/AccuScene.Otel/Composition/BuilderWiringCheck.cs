@@ -22,6 +22,14 @@ internal static class BuilderWiringCheck
                 $"services.AddAccuScene() already wires traces, metrics and logs on these services; {entry} would add its processors and exporters a second time. Remove {entry}.");
         }
 
+        // One provider per service collection: a second call (a library's ConfigureOpenTelemetryMeterProvider and the
+        // app's WithMetrics, say) would add every view, reader, processor and exporter twice.
+        if (services.Any(d => d.ServiceType == typeof(BuilderWiring) && d.ImplementationInstance is BuilderWiring { Entry: var earlier } && earlier == entry))
+        {
+            throw new InvalidOperationException(
+                $"{entry} was already called for this provider; a second call would add its views, readers, processors and exporters twice (every span or metric exported twice). Call it once.");
+        }
+
         services.AddSingleton(new BuilderWiring(entry));
     }
 

@@ -56,6 +56,27 @@ public class BuilderWiringTests
     }
 
     [Test]
+    public void AProviderBuildersAddAccuSceneCalledTwiceForOneProvider_Throws_AndMetricsAndTracesMayEachHaveOne()
+    {
+        // A library's ConfigureOpenTelemetryMeterProvider and the app's WithMetrics: every view, reader and exporter
+        // used to be added twice (two streams of each histogram, every alert rule fed twice, each span exported twice).
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                () => new ServiceCollection().ConfigureOpenTelemetryMeterProvider(m => m.AddAccuScene()).AddOpenTelemetry().WithMetrics(m => m.AddAccuScene()),
+                Throws.InvalidOperationException.With.Message.Contain("MeterProviderBuilder.AddAccuScene() was already called for this provider"));
+            Assert.That(
+                () => Sdk.CreateTracerProviderBuilder().AddAccuScene().AddAccuScene(),
+                Throws.InvalidOperationException.With.Message.Contain("TracerProviderBuilder.AddAccuScene() was already called for this provider"));
+        });
+
+        var services = new ServiceCollection();
+        services.AddOpenTelemetry().WithMetrics(m => m.AddAccuScene()).WithTracing(t => t.AddAccuScene());
+        using var provider = services.BuildServiceProvider();
+        Assert.That(new object?[] { provider.GetService<MeterProvider>(), provider.GetService<TracerProvider>() }, Has.None.Null);
+    }
+
+    [Test]
     public void TracerBuilder_CollectsAccuSceneSourcesOnly()
     {
         var exported = new List<Activity>();

@@ -110,6 +110,31 @@ public class PercentilesContractTests
     }
 
     [Test]
+    public void ANumericTag_IsOneSeries_WhateverTheRecordingThreadsCulture()
+    {
+        // OpenTelemetry keeps one point for the tag 0.5; a German thread used to make a second series, "0,5".
+        using var percentiles = new AccuScenePercentiles();
+        using var meter = new Meter("AccuScene.Tests.Contract.Culture");
+        var histogram = meter.CreateHistogram<double>("accuscene.tests.contract.culture");
+        foreach (var culture in new[] { "de-DE", "en-US", "fr-FR" })
+        {
+            var thread = new Thread(() =>
+            {
+                Thread.CurrentThread.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo(culture);
+                histogram.Record(1, new KeyValuePair<string, object?>("ratio", 0.5), new KeyValuePair<string, object?>("at", new DateTime(2026, 12, 6)));
+            });
+            thread.Start();
+            thread.Join();
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(percentiles.Snapshot().Count(p => p.Instrument == "accuscene.tests.contract.culture"), Is.EqualTo(1));
+            Assert.That(percentiles.Find("accuscene.tests.contract.culture", new("ratio", "0.5"), new("at", "12/06/2026 00:00:00"))?.Count, Is.EqualTo(3));
+        });
+    }
+
+    [Test]
     public void TwoThousandCreateDisposeCycles_KeepUnder100KB()
     {
         using var percentiles = new AccuScenePercentiles();

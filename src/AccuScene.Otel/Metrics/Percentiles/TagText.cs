@@ -1,7 +1,9 @@
+using System.Globalization;
+
 namespace AccuScene.Otel.Metrics.Percentiles;
 
 /// <summary>
-/// A tag value as the text a series stores (<see cref="object.ToString"/>), hashed and compared without making
+/// A tag value as the text a series stores (its invariant text, whatever the recording thread's culture), hashed and compared without making
 /// that text: strings as they are, numbers and other <see cref="ISpanFormattable"/> values formatted into a
 /// caller's buffer. So a status code of 404 or a port of 8080 costs no allocation per measurement. A boolean is
 /// <c>true</c> or <c>false</c>, as OpenTelemetry's exporters (Prometheus, OTLP's JSON) write it, not .NET's <c>True</c>.
@@ -17,8 +19,8 @@ internal static class TagText
         null => 0,
         string text => string.GetHashCode(text.AsSpan()),
         bool flag => string.GetHashCode(Of(flag).AsSpan()),
-        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, null) => string.GetHashCode(buffer[..written]),
-        _ => value.ToString() is { } text ? string.GetHashCode(text.AsSpan()) : 0,
+        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture) => string.GetHashCode(buffer[..written]),
+        _ => Of(value) is { } text ? string.GetHashCode(text.AsSpan()) : 0,
     };
 
     /// <summary>The length of the value's text, 0 when it has none.</summary>
@@ -27,8 +29,8 @@ internal static class TagText
         null => 0,
         string text => text.Length,
         bool flag => Of(flag).Length,
-        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, null) => written,
-        _ => value.ToString()?.Length ?? 0,
+        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture) => written,
+        _ => Of(value)?.Length ?? 0,
     };
 
     /// <summary>The text of a tag value, as a series stores it and a rule's tag filter compares it.</summary>
@@ -37,6 +39,7 @@ internal static class TagText
         null => null,
         string text => text,
         bool flag => Of(flag),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
 
@@ -46,8 +49,8 @@ internal static class TagText
         null => stored is null,
         string text => string.Equals(stored, text, StringComparison.Ordinal),
         bool flag => string.Equals(stored, Of(flag), StringComparison.Ordinal),
-        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, null) => stored is not null && stored.AsSpan().SequenceEqual(buffer[..written]),
-        _ => string.Equals(stored, value.ToString(), StringComparison.Ordinal),
+        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture) => stored is not null && stored.AsSpan().SequenceEqual(buffer[..written]),
+        _ => string.Equals(stored, Of(value), StringComparison.Ordinal),
     };
 
     private static string Of(bool value) => value ? "true" : "false";

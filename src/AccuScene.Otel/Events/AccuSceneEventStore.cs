@@ -179,7 +179,9 @@ internal sealed class AccuSceneEventStore
     /// dashboard shows. Unlike <see cref="Query"/>, it does not copy and sort the whole store once per dashboard
     /// update: it walks back from the newest captured through at least 1,024 events and
     /// until four times the limit match (a span's events are captured when it ends, after later log events, so
-    /// the walk goes past them before it sorts by time).
+    /// the walk goes past them before it sorts by time), and never past the newest 16,384 (the store's lock is held
+    /// meanwhile, and every thread that logs waits for it: a store of a million debug events is not walked whole
+    /// for a warning).
     /// </summary>
     /// <param name="limit">How many, at most.</param>
     /// <param name="minimum">The lowest severity.</param>
@@ -187,6 +189,7 @@ internal sealed class AccuSceneEventStore
     public IReadOnlyList<AccuSceneEvent> Recent(int limit, AccuSceneEventSeverity minimum)
     {
         const int RecentReach = 1024;
+        const int MaxReach = 16 * RecentReach;
         if (limit <= 0)
         {
             return [];
@@ -196,7 +199,7 @@ internal sealed class AccuSceneEventStore
         var found = new List<AccuSceneEvent>(Math.Min(wanted, 256));
         lock (_gate)
         {
-            for (var i = 0; i < _count && (found.Count < wanted || i < RecentReach); i++)
+            for (var i = 0; i < _count && i < MaxReach && (found.Count < wanted || i < RecentReach); i++)
             {
                 var item = _ring[(_next - 1 - i + _ring.Length) % _ring.Length]!;
                 if (item.Severity >= minimum)

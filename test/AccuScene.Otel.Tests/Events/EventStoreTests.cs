@@ -52,6 +52,25 @@ public class EventStoreTests
     }
 
     [Test]
+    public void Recent_NeverWalksPastTheNewest16384_UnderTheStoresLock()
+    {
+        // A warning behind 20,000 debug events: the dashboard's walk stops short of it rather than hold the lock
+        // every logging thread waits for through the whole store.
+        var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100_000 });
+        store.Add(Event(T0, AccuSceneEventSeverity.Warning, "simulation", "old-warning"));
+        for (var i = 0; i < 20_000; i++)
+        {
+            store.Add(Event(T0.AddSeconds(1 + i), AccuSceneEventSeverity.Debug, "simulation", $"d{i}"));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Recent(5, AccuSceneEventSeverity.Warning), Is.Empty);
+            Assert.That(store.Recent(5, AccuSceneEventSeverity.Debug).Select(e => e.Name), Is.EqualTo(new[] { "d19999", "d19998", "d19997", "d19996", "d19995" }));
+        });
+    }
+
+    [Test]
     public void AFullStore_DropsTheOldestAndCountsIt()
     {
         var store = new AccuSceneEventStore(new AccuSceneEventsOptions { MaxEvents = 100 });

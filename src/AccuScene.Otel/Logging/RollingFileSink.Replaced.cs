@@ -77,6 +77,13 @@ internal sealed partial class RollingFileSink
             return false;
         }
 
+        // Reopening a file whose last line was torn buffers the line feed that ends it: it goes first.
+        if (_buffered > 0 && !this.TryFlushBuffer())
+        {
+            this.Drop(1, "write_failed", null);
+            return false;
+        }
+
         try
         {
             _stream!.Write(line);

@@ -21,17 +21,12 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
     /// <summary>The attribute listing the scopes that are not key/value pairs (<c>BeginScope("Request A")</c>), outermost first.</summary>
     public const string ScopeAttribute = "scope";
 
-    // Marks a scope that is not key/value pairs while scopes are read; never a key of its own.
-    private static readonly string PlainScope = new('\0', 1);
-
     // A thread's scope buffers are let go when one record's scopes made them larger than this.
     private const int MaxKeptCapacity = 4 * MaxScopeValues;
 
     [ThreadStatic]
     private static List<KeyValuePair<string, object?>>? _threadScopes;
 
-    [ThreadStatic]
-    private static List<KeyValuePair<string, object?>>? _threadSettled;
 
     private readonly Redactor _redactor;
     private readonly ScopeCapture? _scopeCapture;
@@ -113,83 +108,7 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
         var scopes = _threadScopes ??= [];
         scopes.Clear();
         provider.ForEachScope(static (scope, list) => AddScope(scope, list), scopes);
-        return scopes.Count == 0 ? scopes : Settle(scopes, attributes);
-    }
-
-    // The scopes' values as the record keeps them. A key the record or a nearer scope already has is left out (the
-    // innermost value wins, as in Serilog): attribute keys must be unique for OTLP, and a file line showed the
-    // outermost. The scopes that are not key/value pairs become one "scope" attribute, outermost first. At most
-    // MaxScopeValues values are kept, the innermost; the others are counted.
-    private static List<KeyValuePair<string, object?>> Settle(List<KeyValuePair<string, object?>> scopes, IReadOnlyList<KeyValuePair<string, object?>> attributes)
-    {
-        var settled = _threadSettled ??= [];
-        settled.Clear();
-        var plain = 0;
-        var dropped = 0;
-        for (var i = scopes.Count - 1; i >= 0; i--)
-        {
-            var key = scopes[i].Key;
-            if (ReferenceEquals(key, PlainScope))
-            {
-                plain++;
-            }
-            else if (Contains(attributes, attributes.Count, key) || Contains(settled, settled.Count, key))
-            {
-                continue;
-            }
-            else if (settled.Count < MaxScopeValues)
-            {
-                settled.Add(scopes[i]);
-            }
-            else
-            {
-                dropped++;
-            }
-        }
-
-        settled.Reverse();
-        if (plain > 0)
-        {
-            if (settled.Count < MaxScopeValues && !Contains(attributes, attributes.Count, ScopeAttribute) && !Contains(settled, settled.Count, ScopeAttribute))
-            {
-                var names = new string[plain];
-                var next = 0;
-                foreach (var (key, value) in scopes)
-                {
-                    if (ReferenceEquals(key, PlainScope))
-                    {
-                        names[next++] = LogRecordText.ToInvariantString(value);
-                    }
-                }
-
-                settled.Add(new(ScopeAttribute, names));
-            }
-            else
-            {
-                dropped += plain;
-            }
-        }
-
-        if (dropped > 0)
-        {
-            AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.LogScopeValuesDropped, dropped);
-        }
-
-        scopes.Clear();
-        return settled;
-    }
-
-    private static bool Contains(IReadOnlyList<KeyValuePair<string, object?>> items, int count, string key)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return scopes.Count == 0 ? scopes : ScopeValues.Settle(scopes, attributes);
     }
 
     // Emptied for the thread's next record, and let go when one record made them large.
@@ -206,10 +125,7 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
             _threadScopes = null;
         }
 
-        if (_threadSettled is { Capacity: > MaxKeptCapacity })
-        {
-            _threadSettled = null;
-        }
+        ScopeValues.Release(MaxKeptCapacity);
     }
 
     // A scope that throws while it is read (a template with more holes than arguments, a collection changed by
@@ -266,7 +182,7 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
 
                 return;
             default:
-                list.Add(new(PlainScope, scope));
+                list.Add(new(ScopeValues.PlainScope, scope));
                 return;
         }
     }

@@ -10,6 +10,7 @@ public sealed class ProfilingSession
     private readonly ConcurrentDictionary<string, ScopeStatistics> _scopes = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly int _maxScopes;
+    private readonly Lock _namesGate = new();
     private int _names;
     private readonly TimeSpan _cpuAtStart;
     private readonly Lock _stopGate = new(); // the stop time and CPU are read together, never half-written
@@ -81,27 +82,24 @@ public sealed class ProfilingSession
     {
         if (!_scopes.TryGetValue(scope, out var statistics))
         {
-            // A name takes its place before it is added, so threads adding names at once never pass the bound; a
-            // thread that finds its name added meanwhile gives the place back.
-            if (Interlocked.Increment(ref _names) <= _maxScopes)
+            // New names are added one at a time (they are rare): the bound holds, and a thread that finds the last
+            // place taken by the same name records under it.
+            lock (_namesGate)
             {
-                var created = new ScopeStatistics();
-                statistics = _scopes.GetOrAdd(scope, created);
-                if (!ReferenceEquals(statistics, created))
-                {
-                    Interlocked.Decrement(ref _names);
-                }
-            }
-            else
-            {
-                Interlocked.Decrement(ref _names);
-
-                // The last place may have gone to another thread adding this same name: then it is recorded under it.
                 if (!_scopes.TryGetValue(scope, out statistics))
                 {
-                    scope = AccuSceneProfiler.OverflowScope;
-                    statistics = _scopes.GetOrAdd(scope, static _ => new ScopeStatistics());
-                    AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1);
+                    if (_names < _maxScopes)
+                    {
+                        statistics = new ScopeStatistics();
+                        _scopes[scope] = statistics;
+                        _names++;
+                    }
+                    else
+                    {
+                        scope = AccuSceneProfiler.OverflowScope;
+                        statistics = _scopes.GetOrAdd(scope, static _ => new ScopeStatistics());
+                        AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1);
+                    }
                 }
             }
         }

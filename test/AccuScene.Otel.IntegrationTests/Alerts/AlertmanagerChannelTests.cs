@@ -77,7 +77,7 @@ public class AlertmanagerChannelTests
     }
 
     [Test]
-    public async Task AnEditedRule_RelabelsItsFiringAlertInAlertmanager_AndTheOldLabelSetEnds()
+    public async Task AnEditedRule_RelabelsItsFiringAlertInAlertmanager_TheOldLabelSetEnds_AndAnUndoneEditFiresAgain()
     {
         using var alertmanager = await AlertmanagerServer.StartAsync();
         var rule = new AlertRule { Name = "SolverSlow", Metric = "solver.time", Threshold = 1, Severity = AlertSeverity.High };
@@ -100,6 +100,18 @@ public class AlertmanagerChannelTests
         while (!severities.SequenceEqual(["critical"]) && watch.Elapsed < TimeSpan.FromSeconds(10));
 
         Assert.That(severities, Is.EqualTo(new[] { "critical" }), "one alert, with the edited severity, well before the old one would expire");
+
+        // The edit undone: the label set that fires again is not also sent resolved.
+        engine.ReplaceRules([rule]);
+        watch.Restart();
+        do
+        {
+            await Task.Delay(250);
+            severities = [.. (await alertmanager.AlertsAsync()).Where(a => a.Labels["alertname"] == "SolverSlow" && a.State == "active").Select(a => a.Labels["severity"])];
+        }
+        while (!severities.SequenceEqual(["high"]) && watch.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.That(severities, Is.EqualTo(new[] { "high" }), "the alert fires again with its first labels, and the edited one has ended");
     }
 
     internal static AlertDelivery Delivery(AccuSceneAlertEngine engine, Uri alertmanager, TimeSpan resend, int capacity = 1000) =>

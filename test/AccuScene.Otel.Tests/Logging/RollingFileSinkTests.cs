@@ -329,6 +329,28 @@ public class RollingFileSinkTests
     }
 
     [Test]
+    public void ALargeLineAfterAFileTruncatedMidLine_StartsOnALineOfItsOwn()
+    {
+        var path = Path.Combine(_directory, "app.log");
+        var large = Line(1, 70_000);
+        using (var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 3))
+        {
+            sink.Append(Line(0, 100));
+            sink.Flush();
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+                file.SetLength(40); // torn mid-line, and shorter than what was written
+            }
+
+            sink.Append(large);
+            sink.Flush();
+        }
+
+        var lines = File.ReadAllText(path).Split('\n');
+        Assert.That((lines.Length, lines[1] + "\n"), Is.EqualTo((3, Encoding.UTF8.GetString(large))), "the fragment, then the large line, whole");
+    }
+
+    [Test]
     public void APathThatIsALink_IsNotTakenForAReplacedFile()
     {
         // A link describes itself, not its target: its length would look like a truncation at every flush.

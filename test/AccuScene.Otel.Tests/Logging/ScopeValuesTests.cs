@@ -85,6 +85,36 @@ public class ScopeValuesTests
     }
 
     [Test]
+    public void PlainScopes_CountAgainstTheSameBound_TheInnermostKept()
+    {
+        using var collector = new MetricCollector<long>(AccuSceneSelfDiagnostics.LogScopeValuesDropped);
+        var attributes = ExportOne(logger =>
+        {
+            var scopes = new List<IDisposable?>();
+            for (var i = 0; i < 200; i++)
+            {
+                scopes.Add(logger.BeginScope($"step {i}"));
+            }
+
+            using (logger.BeginScope(new Dictionary<string, object?> { ["tenant"] = "acme" }))
+            {
+                logger.LogInformation("Deep");
+            }
+
+            scopes.ForEach(s => s?.Dispose());
+        });
+
+        var plain = (string[])attributes.Single(a => a.Key == ScopesAndRedactionProcessor.ScopeAttribute).Value!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(attributes.Single(a => a.Key == "tenant").Value, Is.EqualTo("acme"), "the innermost value is kept");
+            Assert.That(plain, Has.Length.EqualTo(ScopesAndRedactionProcessor.MaxScopeValues - 1));
+            Assert.That((plain[0], plain[^1]), Is.EqualTo(("step 73", "step 199")), "the innermost plain scopes, outermost first");
+            Assert.That(collector.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(201 - ScopesAndRedactionProcessor.MaxScopeValues));
+        });
+    }
+
+    [Test]
     public void AJsonLine_LeavesOutTheTemplateOfARecordWithout_AndWritesDatesAndWideNumbersAsTheyAre()
     {
         using var capture = new LogCapture("json");

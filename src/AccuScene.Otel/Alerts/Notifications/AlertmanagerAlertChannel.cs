@@ -66,6 +66,12 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
                 && relabelled.ResolvedAt is null && alert.ResolvedAt is null && !SameLabels(relabelled, alert))
             {
                 _byRule[$"{alert.Rule}\n{alert.Id}\n{++_superseded}"] = relabelled with { State = AlertState.Resolved, ResolvedAt = _time.GetUtcNow() };
+
+                // An edit undone: the resolved copy of the label set that fires again must not be sent beside it.
+                foreach (var key in _byRule.Where(p => p.Key.StartsWith(alert.Rule + "\n", StringComparison.Ordinal) && SameLabels(p.Value, alert)).Select(p => p.Key).ToList())
+                {
+                    _byRule.Remove(key);
+                }
             }
 
             // The newest alert of a rule replaces the one before (Alertmanager keys alerts by their labels); a late

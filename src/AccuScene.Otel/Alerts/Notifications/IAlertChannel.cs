@@ -14,8 +14,9 @@ public interface IAlertChannel
     /// Gets how often the worker calls <see cref="DeliverAsync"/> with no new notifications, for channels that must
     /// re-send what is still firing (Alertmanager). <see langword="null"/>: only when there is something new.
     /// A channel with a resend interval sends state, so it is also given the changes a rule's cooldown keeps from
-    /// the other channels (a firing held back, and the end of one never announced): deduplicating and repeating
-    /// are its receiver's business, as Alertmanager's <c>repeat_interval</c> is.
+    /// the other channels (a firing held back, the end of one never announced, and a firing alert whose labels an
+    /// edited rule changed, as a firing notification with the new labels): deduplicating and repeating are its
+    /// receiver's business, as Alertmanager's <c>repeat_interval</c> is.
     /// </summary>
     TimeSpan? ResendInterval => null;
 

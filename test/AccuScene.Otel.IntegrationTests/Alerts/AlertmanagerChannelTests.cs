@@ -82,7 +82,8 @@ public class AlertmanagerChannelTests
         using var alertmanager = await AlertmanagerServer.StartAsync();
         var rule = new AlertRule { Name = "SolverSlow", Metric = "solver.time", Threshold = 1, Severity = AlertSeverity.High };
         var engine = new AccuSceneAlertEngine([rule]);
-        using var delivery = Delivery(engine, alertmanager.Url, resend: TimeSpan.FromSeconds(20)); // endsAt a minute ahead
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = alertmanager.Url, ResendInterval = TimeSpan.FromSeconds(20), Timeout = TimeSpan.FromSeconds(2) }); // endsAt a minute ahead
+        using var delivery = new AlertDelivery(engine, [channel], new AlertDeliveryOptions());
 
         engine.Check("solver.time", 5);
         await alertmanager.WaitForAlertAsync("SolverSlow", TimeSpan.FromSeconds(30));
@@ -112,6 +113,26 @@ public class AlertmanagerChannelTests
         while (!severities.SequenceEqual(["high"]) && watch.Elapsed < TimeSpan.FromSeconds(10));
 
         Assert.That(severities, Is.EqualTo(new[] { "high" }), "the alert fires again with its first labels, and the edited one has ended");
+
+        // Edited while firing, resolved, edited back, and firing again as a new alert with the first labels: the
+        // copy of those labels sent resolved at the first edit is not sent beside it.
+        engine.ReplaceRules([edited]);
+        engine.Check("solver.time", 0);
+        engine.ReplaceRules([rule]);
+        engine.Check("solver.time", 5);
+        watch.Restart();
+        List<AlertInstance> held;
+        do
+        {
+            await Task.Delay(250);
+            held = channel.Held();
+        }
+        while (held.Count(a => a.ResolvedAt is null) == 0 && watch.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.That(
+            held.Where(a => a.Labels["severity"] == "high").Select(a => a.ResolvedAt is null),
+            Is.EqualTo(new[] { true }),
+            "one alert with the first labels, firing; no resolved copy of them beside it");
     }
 
     internal static AlertDelivery Delivery(AccuSceneAlertEngine engine, Uri alertmanager, TimeSpan resend, int capacity = 1000) =>

@@ -66,8 +66,12 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
                 && relabelled.ResolvedAt is null && alert.ResolvedAt is null && !SameLabels(relabelled, alert))
             {
                 _byRule[$"{alert.Rule}\n{alert.Id}\n{++_superseded}"] = relabelled with { State = AlertState.Resolved, ResolvedAt = _time.GetUtcNow() };
+            }
 
-                // An edit undone: the resolved copy of the label set that fires again must not be sent beside it.
+            // An edit undone, or the old labels firing again in a new alert: the resolved copy of a label set that
+            // fires must not be sent beside it.
+            if (_superseded > 0 && alert.ResolvedAt is null)
+            {
                 foreach (var key in _byRule.Where(p => p.Key.StartsWith(alert.Rule + "\n", StringComparison.Ordinal) && SameLabels(p.Value, alert)).Select(p => p.Key).ToList())
                 {
                     _byRule.Remove(key);
@@ -138,6 +142,15 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
+
+    /// <summary>What the next request would carry.</summary>
+    internal List<AlertInstance> Held()
+    {
+        lock (_gate)
+        {
+            return [.. _byRule.Values];
+        }
+    }
 
     private static bool SameLabels(AlertInstance a, AlertInstance b) =>
         a.Labels.Count == b.Labels.Count && a.Labels.All(label => b.Labels.TryGetValue(label.Key, out var value) && value == label.Value);

@@ -15,7 +15,7 @@ internal static class SemanticConventions
     /// <summary><c>db.collection.name</c>.</summary>
     public const string DbCollectionName = "db.collection.name";
 
-    /// <summary><c>db.query.text</c>; callers pass parameterised text only.</summary>
+    /// <summary><c>db.query.text</c>, always through <see cref="Tracing.DbQueryTextSanitizer"/>.</summary>
     public const string DbQueryText = "db.query.text";
 
     /// <summary><c>http.request.method</c>.</summary>

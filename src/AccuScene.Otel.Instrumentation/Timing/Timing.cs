@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace AccuScene.Otel.Instrumentation.Timing;
@@ -9,20 +10,29 @@ public static class Timing
     /// <param name="operation">The work.</param>
     /// <param name="histogram">Where the duration goes; optional.</param>
     /// <param name="name">The <c>accuscene.operation</c> tag.</param>
-    /// <returns>The duration, also when the work throws (then the exception is rethrown after recording).</returns>
+    /// <returns>
+    /// The duration. When the work throws, the duration is recorded with <c>error.type</c> (the exception's full type
+    /// name, as the semantic conventions ask of a failed operation) and the exception is rethrown.
+    /// </returns>
     public static async Task<TimeSpan> MeasureAsync(Func<Task> operation, Histogram<double>? histogram = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(operation);
         var timer = ValueTimer.Start();
         TimeSpan elapsed;
+        string? errorType = null;
         try
         {
             await operation().ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            errorType = ex.GetType().FullName;
+            throw;
+        }
         finally
         {
             elapsed = timer.Elapsed;
-            Record(histogram, name, elapsed);
+            Record(histogram, name, elapsed, errorType);
         }
 
         return elapsed;
@@ -33,35 +43,53 @@ public static class Timing
     /// <param name="operation">The work.</param>
     /// <param name="histogram">Where the duration goes; optional.</param>
     /// <param name="name">The <c>accuscene.operation</c> tag.</param>
-    /// <returns>The result and the duration.</returns>
+    /// <returns>
+    /// The result and the duration. When the work throws, the duration is recorded with <c>error.type</c> (the
+    /// exception's full type name) and the exception is rethrown.
+    /// </returns>
     public static async Task<(T Result, TimeSpan Elapsed)> MeasureAsync<T>(Func<Task<T>> operation, Histogram<double>? histogram = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(operation);
         var timer = ValueTimer.Start();
         T result;
         TimeSpan elapsed;
+        string? errorType = null;
         try
         {
             result = await operation().ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            errorType = ex.GetType().FullName;
+            throw;
+        }
         finally
         {
             elapsed = timer.Elapsed;
-            Record(histogram, name, elapsed);
+            Record(histogram, name, elapsed, errorType);
         }
 
         return (result, elapsed);
     }
 
-    private static void Record(Histogram<double>? histogram, string? name, TimeSpan elapsed)
+    private static void Record(Histogram<double>? histogram, string? name, TimeSpan elapsed, string? errorType)
     {
-        if (name is null)
+        if (histogram is null)
         {
-            histogram?.Record(elapsed.TotalSeconds);
+            return;
         }
-        else
+
+        var tags = default(TagList);
+        if (name is not null)
         {
-            histogram?.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.operation", name));
+            tags.Add("accuscene.operation", name);
         }
+
+        if (errorType is not null)
+        {
+            tags.Add(SemanticConventions.ErrorType, errorType);
+        }
+
+        histogram.Record(elapsed.TotalSeconds, tags);
     }
 }

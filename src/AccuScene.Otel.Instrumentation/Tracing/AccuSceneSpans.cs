@@ -74,7 +74,11 @@ public static class AccuSceneSpans
     /// <param name="system">The <c>db.system.name</c>, for example <c>sqlite</c> or <c>postgresql</c>.</param>
     /// <param name="operation">The <c>db.operation.name</c>, for example <c>SELECT</c>.</param>
     /// <param name="collection">The table or collection, if known.</param>
-    /// <param name="queryText">Parameterised query text; never pass literal values.</param>
+    /// <param name="queryText">
+    /// The query's text, best parameterised. It is recorded as <c>db.query.text</c> with every literal replaced by
+    /// <c>?</c> and comments removed, as the conventions ask, so a value written into the text does not reach the
+    /// telemetry; parameters stay as written. Text past 16,384 characters is cut off, and the cut marked with <c>…</c>.
+    /// </param>
     /// <returns>The started activity, or <see langword="null"/>.</returns>
     public static Activity? StartDatabaseQuery(string system, string operation, string? collection = null, string? queryText = null)
     {
@@ -98,9 +102,9 @@ public static class AccuSceneSpans
             activity.SetTag(SemanticConventions.DbCollectionName, collection);
         }
 
-        if (queryText is not null)
+        if (queryText is not null && activity.IsAllDataRequested)
         {
-            activity.SetTag(SemanticConventions.DbQueryText, queryText);
+            activity.SetTag(SemanticConventions.DbQueryText, DbQueryTextSanitizer.Sanitize(queryText, system));
         }
 
         return activity;

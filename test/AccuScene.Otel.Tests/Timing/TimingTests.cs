@@ -78,6 +78,38 @@ public class TimingTests
     }
 
     [Test]
+    public async Task MeasureAsync_RecordsAFailureWithItsErrorType_AndRethrows()
+    {
+        using var meter = new Meter("Tests.Timing.Failure");
+        var histogram = meter.CreateHistogram<double>("accuscene.tests.load", "s");
+        var recorded = new List<(string? Operation, string? ErrorType)>();
+        using var listener = new MeterListener { InstrumentPublished = (i, l) => { if (i.Meter == meter) { l.EnableMeasurementEvents(i); } } };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            string? operation = null, errorType = null;
+            foreach (var (key, value) in tags)
+            {
+                operation = key == "accuscene.operation" ? (string?)value : operation;
+                errorType = key == "error.type" ? (string?)value : errorType;
+            }
+
+            recorded.Add((operation, errorType));
+        });
+        listener.Start();
+
+        await Assert.ThrowsAsync<TimeoutException>(() => AccuScene.Otel.Instrumentation.Timing.Timing.MeasureAsync(() => Task.FromException(new TimeoutException()), histogram, "load"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => AccuScene.Otel.Instrumentation.Timing.Timing.MeasureAsync<int>(() => throw new InvalidOperationException(), histogram));
+        await AccuScene.Otel.Instrumentation.Timing.Timing.MeasureAsync(() => Task.CompletedTask, histogram, "load");
+
+        Assert.That(recorded, Is.EqualTo(new (string?, string?)[]
+        {
+            ("load", "System.TimeoutException"),
+            (null, "System.InvalidOperationException"),
+            ("load", null),
+        }));
+    }
+
+    [Test]
     public void LapStopwatch_KeepsNamedLapsAndSplits()
     {
         var watch = LapStopwatch.StartNew();

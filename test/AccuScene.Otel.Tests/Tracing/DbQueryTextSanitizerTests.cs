@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using AccuScene.Otel.Instrumentation.Tracing;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace AccuScene.Otel.Tests.Tracing;
+
+public class DbQueryTextSanitizerTests
+{
+    [TestCase("SELECT * FROM users WHERE email = 'ana@example.com'", "SELECT * FROM users WHERE email = ?")]
+    [TestCase("SELECT * FROM t WHERE id = 42 AND ratio > 0.5 AND x < .25 AND y = 1e-3", "SELECT * FROM t WHERE id = ? AND ratio > ? AND x < ? AND y = ?")]
+    [TestCase("UPDATE t SET name = 'it''s', hex = 0x1F, bits = B'0101', raw = X'ABCD' WHERE n = N'név'", "UPDATE t SET name = ?, hex = ?, bits = ?, raw = ? WHERE n = ?")]
+    [TestCase("SELECT E'a\\'b' AS s, 'c\\' AS d", "SELECT ? AS s, ? AS d")]
+    [TestCase("SELECT $$secret$$, $body$it's $$ here$body$ FROM t", "SELECT ?, ? FROM t")]
+    [TestCase("SELECT * FROM t WHERE a = $1 AND b = @name AND c = :other AND d = ? AND e = ?2 AND @@version > 0", "SELECT * FROM t WHERE a = $1 AND b = @name AND c = :other AND d = ? AND e = ?2 AND @@version > ?")]
+    [TestCase("SELECT \"user\".\"e-mail\", `tbl`.`col` FROM \"user\"", "SELECT \"user\".\"e-mail\", `tbl`.`col` FROM \"user\"")]
+    [TestCase("SELECT t1.c2, a$b FROM t1 WHERE flag = TRUE OR other = false", "SELECT t1.c2, a$b FROM t1 WHERE flag = ? OR other = ?")]
+    [TestCase("SELECT 1 -- token=abc\nFROM t /* user: bob /* nested */ still */ WHERE x IS NULL", "SELECT ? FROM t WHERE x IS NULL")]
+    [TestCase("SELECT/*c*/2", "SELECT ?")]
+    [TestCase("SELECT * FROM t WHERE name = 'unterminated AND password = 'x", "SELECT * FROM t WHERE name = ?x")]
+    [TestCase("SELECT * FROM t WHERE a = 'open secret", "SELECT * FROM t WHERE a = ?")]
+    [TestCase("-- leading note\nSELECT 1", "SELECT ?")]
+    [TestCase("SELECT * FROM t WHERE a = 1 /* never closed 'secret'", "SELECT * FROM t WHERE a = ? ")]
+    [TestCase("SELECT \"never closed, secret", "SELECT ?")]
+    [TestCase("SELECT arr[3], '1'::int FROM t", "SELECT arr[?], ?::int FROM t")]
+    [TestCase("SELECT x FROM naïve WHERE größe = 5", "SELECT x FROM naïve WHERE größe = ?")]
+    [TestCase("SELECT $ FROM t", "SELECT $ FROM t")]
+    [TestCase("INSERT INTO scenes (id, name) VALUES ($id, $name) ON CONFLICT(id) DO UPDATE SET n = excluded.n", "INSERT INTO scenes (id, name) VALUES ($id, $name) ON CONFLICT(id) DO UPDATE SET n = excluded.n")]
+    public void Literals_AreReplaced_AndTheRestKept(string text, string expected) =>
+        Assert.That(DbQueryTextSanitizer.Sanitize(text, "postgresql"), Is.EqualTo(expected));
+
+    [TestCase("SELECT * FROM t WHERE a = \"secret\" AND b = 'x\\' OR c = \\'y' # note: pw", "SELECT * FROM t WHERE a = ? AND b = ? ")]
+    public void MySql_QuotesStringsInDoubleQuotes_AndEscapesWithBackslashes(string text, string expected) =>
+        Assert.That(DbQueryTextSanitizer.Sanitize(text, "mysql"), Is.EqualTo(expected));
+
+    [Test]
+    public void SqlServer_BracketsAreIdentifiers_ElsewhereSubscripts()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(DbQueryTextSanitizer.Sanitize("SELECT [order id] FROM [dbo].[t 1] WHERE n = 3", "microsoft.sql_server"), Is.EqualTo("SELECT [order id] FROM [dbo].[t 1] WHERE n = ?"));
+            Assert.That(DbQueryTextSanitizer.Sanitize("SELECT [never closed 42", "microsoft.sql_server"), Is.EqualTo("SELECT ?"));
+            Assert.That(DbQueryTextSanitizer.Sanitize("SELECT a[1]", "postgresql"), Is.EqualTo("SELECT a[?]"));
+        });
+    }
+
+    [Test]
+    public void TextWithoutLiterals_IsTheSameInstance()
+    {
+        const string text = "SELECT * FROM scenes WHERE id = $1";
+        Assert.That(DbQueryTextSanitizer.Sanitize(text, "postgresql"), Is.SameAs(text));
+    }
+
+    [Test]
+    public void LongText_IsCutAndMarked_AndALiteralAcrossTheCutStaysHidden()
+    {
+        var text = "SELECT * FROM t WHERE a IN (" + new string(' ', DbQueryTextSanitizer.MaxLength - 40) + "'a secret that crosses the cut')";
+
+        var sanitized = DbQueryTextSanitizer.Sanitize(text, "postgresql");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sanitized, Does.EndWith("?…"));
+            Assert.That(sanitized, Does.Not.Contain("secret"));
+            Assert.That(sanitized.Length, Is.LessThanOrEqualTo(DbQueryTextSanitizer.MaxLength + 1));
+        });
+    }
+
+    [Test]
+    public void StartDatabaseQuery_RecordsTheSanitizedText()
+    {
+        var exported = new List<Activity>();
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddAccuScene(o => o.Tracing.CollectHttp = false).AddInMemoryExporter(exported).Build())
+        {
+            using (AccuSceneSpans.StartDatabaseQuery("postgresql", "SELECT", "users", "SELECT id FROM users WHERE email = 'ana@example.com' AND id = $1"))
+            {
+            }
+
+            provider!.ForceFlush();
+        }
+
+        Assert.That(exported.Single().GetTagItem("db.query.text"), Is.EqualTo("SELECT id FROM users WHERE email = ? AND id = $1"));
+    }
+}

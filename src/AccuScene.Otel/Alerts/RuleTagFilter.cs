@@ -1,11 +1,12 @@
-using System.Globalization;
+using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Alerts;
 
 /// <summary>
-/// Whether a metric point carries every tag a rule filters on. A boolean tag is <c>true</c> or <c>false</c>, as
-/// the Prometheus exporter writes it, so a rule's filter matches the same points in the process and in Prometheus.
+/// Whether a metric point carries every tag a rule filters on, each tag read as the percentiles store it
+/// (<see cref="TagText"/>): a boolean is <c>true</c> or <c>false</c>, as the Prometheus exporter writes it, so a
+/// rule's filter matches the same points in the process and in Prometheus.
 /// </summary>
 internal static class RuleTagFilter
 {
@@ -20,7 +21,7 @@ internal static class RuleTagFilter
         foreach (var tag in point.Tags)
         {
             if (rule.Tags.TryGetValue(tag.Key, out var wanted)
-                && string.Equals(wanted, tag.Value is bool flag ? (flag ? "true" : "false") : tag.Value as string ?? Convert.ToString(tag.Value, CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                && string.Equals(wanted, TagText.Of(tag.Value) ?? string.Empty, StringComparison.Ordinal))
             {
                 matched++;
             }

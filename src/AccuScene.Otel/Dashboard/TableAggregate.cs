@@ -1,6 +1,6 @@
-using System.Globalization;
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Metrics.InProcess;
+using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Dashboard;
@@ -74,7 +74,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
     {
         try
         {
-            return key is bool flag ? (flag ? "true" : "false") : Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+            return TagText.Of(key) ?? string.Empty;
         }
 #pragma warning disable CA1031 // Application code must not stop the dashboard.
         catch (Exception)

@@ -1,14 +1,15 @@
-using System.Buffers;
 using System.Text;
+using static AccuScene.Otel.Instrumentation.Tracing.SqlTokens;
 
 namespace AccuScene.Otel.Instrumentation.Tracing;
 
 /// <summary>
 /// Makes a query's text safe for <c>db.query.text</c>, as the database semantic conventions ask: every literal
-/// (string, number, hex, bit, dollar-quoted, <c>TRUE</c>/<c>FALSE</c>) becomes <c>?</c> and comments are removed.
-/// Keywords, identifiers (plain and quoted) and parameters (<c>?</c>, <c>$1</c>, <c>@p</c>, <c>:name</c>) stay.
-/// A lexer, not a parser: wherever it is unsure (an unterminated literal or comment) it hides the rest of the
-/// text rather than let a value through. Text past <see cref="MaxLength"/> is cut off, and the cut marked.
+/// (string, number, hex, bit, money, dollar-quoted, <c>TRUE</c>/<c>FALSE</c>) becomes <c>?</c> and comments are
+/// removed. Keywords, names (plain and quoted) and parameters (<c>?</c>, <c>$1</c>, <c>@p</c>, <c>:name</c>,
+/// <c>:1</c>) stay. A lexer that knows where the dialects part (<see cref="SqlDialect"/>), not a parser: wherever it
+/// is unsure (a literal or comment left open) it hides the rest of the text rather than let a value through. Text
+/// past <see cref="MaxLength"/> is cut off, and the cut marked.
 /// </summary>
 internal static class DbQueryTextSanitizer
 {
@@ -18,25 +19,27 @@ internal static class DbQueryTextSanitizer
     private const char Placeholder = '?';
     private const char Cut = '…';
 
-    // Identifier characters past the first; '$' belongs to PostgreSQL's and MySQL's identifiers.
-    private static readonly SearchValues<char> WordChars =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$");
+    private enum Token
+    {
+        Kept,
+        Literal,
+        Comment,
+    }
 
-    /// <summary>Returns <paramref name="text"/> without its literals and comments (the same instance when it has none).</summary>
+    /// <summary>Returns <paramref name="text"/> without its literals and comments (the same instance when it has none and is not cut).</summary>
     /// <param name="text">The query's text.</param>
-    /// <param name="system">
-    /// The <c>db.system.name</c>. MySQL and MariaDB read <c>"…"</c> as a string and escape with backslashes; SQL Server
-    /// quotes identifiers in <c>[…]</c>; elsewhere <c>"…"</c> is an identifier and <c>[</c> an array subscript.
-    /// </param>
+    /// <param name="system">The <c>db.system.name</c>, which says how the text reads (<see cref="SqlDialect.For"/>).</param>
     public static string Sanitize(string text, string? system)
     {
-        var dialect = system switch
+        var dialect = SqlDialect.For(system);
+        var length = Math.Min(text.Length, MaxLength);
+        if (length < text.Length && char.IsHighSurrogate(text[length - 1]))
         {
-            "mysql" or "mariadb" => Dialect.MySql,
-            "microsoft.sql_server" or "mssql" => Dialect.SqlServer,
-            _ => Dialect.Standard,
-        };
-        var input = text.AsSpan(0, Math.Min(text.Length, MaxLength));
+            // Never half a character before the cut.
+            length--;
+        }
+
+        var input = text.AsSpan(0, length);
         StringBuilder? output = null;
         var copied = 0;
         var i = 0;
@@ -87,51 +90,45 @@ internal static class DbQueryTextSanitizer
         return output.ToString();
     }
 
-    private enum Dialect
-    {
-        Standard,
-        MySql,
-        SqlServer,
-    }
-
-    private enum Token
-    {
-        Kept,
-        Literal,
-        Comment,
-    }
-
     // Reads one token at i, moves i past it and says what it is.
-    private static Token Next(ReadOnlySpan<char> s, ref int i, Dialect dialect)
+    private static Token Next(ReadOnlySpan<char> s, ref int i, SqlDialect dialect)
     {
         var c = s[i];
         var next = i + 1 < s.Length ? s[i + 1] : '\0';
-        var mySql = dialect == Dialect.MySql;
         switch (c)
         {
-            case '-' when next == '-':
-            case '#' when mySql:
-                i = s[i..].IndexOf('\n') is >= 0 and var eol ? i + eol : s.Length;
+            case '-' when next == '-' && (!dialect.MySqlComments || i + 2 == s.Length || char.IsWhiteSpace(s[i + 2]) || char.IsControl(s[i + 2])):
+            case '#' when dialect.MySqlComments:
+                i = LineEnd(s, i);
                 return Token.Comment;
+            case '/' when next == '*' && dialect.MySqlComments && i + 2 < s.Length && s[i + 2] == '!':
+                // MySQL runs what /*!50000 … */ holds: it is read as code (its closing */ is kept as it is).
+                i = DigitsEnd(s, i + 3);
+                return Token.Kept;
             case '/' when next == '*':
-                i = BlockCommentEnd(s, i);
+                i = BlockCommentEnd(s, i, dialect.NestedComments);
                 return Token.Comment;
             case '\'':
-                Quoted(s, ref i, '\'', backslashEscapes: mySql);
+                Quoted(s, ref i, '\'', dialect.BackslashEscapes);
                 return Token.Literal;
             case '"':
-                // An identifier (unless MySQL reads it as a string); one never closed hides the rest.
-                return Quoted(s, ref i, '"', backslashEscapes: mySql) && !mySql ? Token.Kept : Token.Literal;
+                // A name, unless the dialect reads it as a string; one never closed hides the rest.
+                return Quoted(s, ref i, '"', dialect.BackslashEscapes) && !dialect.DoubleQuotedStrings ? Token.Kept : Token.Literal;
             case '`':
                 return Quoted(s, ref i, '`', backslashEscapes: false) ? Token.Kept : Token.Literal;
-            case '[' when dialect == Dialect.SqlServer:
+            case '[' when dialect.BracketNames:
                 return Quoted(s, ref i, ']', backslashEscapes: false) ? Token.Kept : Token.Literal;
+            case '$' when dialect.MoneyLiterals && (char.IsAsciiDigit(next) || next == '.'):
+                i = NumberEnd(s, i + 1);
+                return Token.Literal;
             case '$' or '?' when char.IsAsciiDigit(next):
-                // $1 (PostgreSQL) and ?1 (SQLite) are parameters.
+            case '@' or ':' when char.IsAsciiDigit(next) && dialect.NumberedParameters:
+                // $1 (PostgreSQL), ?1 (SQLite), @1 and :1 (SQL Server, SQLite, Oracle) are parameters.
                 i = DigitsEnd(s, i + 1);
                 return Token.Kept;
-            case '$' when next == '$' || char.IsAsciiLetter(next) || next == '_':
-                return DollarQuoted(s, ref i);
+            case '$' when dialect.DollarQuotes && DollarQuotedEnd(s, i) is >= 0 and var end:
+                i = end;
+                return Token.Literal;
             case '.' when char.IsAsciiDigit(next):
             case >= '0' and <= '9':
                 i = NumberEnd(s, i);
@@ -150,132 +147,25 @@ internal static class DbQueryTextSanitizer
 
         var word = i;
         i = WordEnd(s, i + 1);
-        if (i < s.Length && s[i] == '\'' && i - word == 1 && c is 'e' or 'E' or 'n' or 'N' or 'x' or 'X' or 'b' or 'B')
+        if (i < s.Length && s[i] == '\'')
         {
-            // E'…' (escapes), N'…' (national), X'…' and B'…' (hex and bits): the prefix is part of the literal.
-            Quoted(s, ref i, '\'', backslashEscapes: mySql || c is 'e' or 'E');
-            return Token.Literal;
+            var prefix = s[word..i];
+            if (dialect.QuoteDelimiters && (prefix.Equals("q", StringComparison.OrdinalIgnoreCase) || prefix.Equals("nq", StringComparison.OrdinalIgnoreCase)))
+            {
+                i = DelimitedEnd(s, i);
+                return Token.Literal;
+            }
+
+            if (prefix.Length == 1 && c is 'e' or 'E' or 'n' or 'N' or 'x' or 'X' or 'b' or 'B')
+            {
+                // E'…' (escapes), N'…' (national), X'…' and B'…' (hex and bits): the prefix is part of the literal.
+                Quoted(s, ref i, '\'', dialect.BackslashEscapes || (dialect.EscapeStrings && c is 'e' or 'E'));
+                return Token.Literal;
+            }
         }
 
         return s[word..i].Equals("TRUE", StringComparison.OrdinalIgnoreCase) || s[word..i].Equals("FALSE", StringComparison.OrdinalIgnoreCase)
             ? Token.Literal
             : Token.Kept;
     }
-
-    // Moves i past a run opened at i and closed by close (doubled, it stands for itself); says whether it was closed.
-    private static bool Quoted(ReadOnlySpan<char> s, ref int i, char close, bool backslashEscapes)
-    {
-        for (var j = i + 1; j < s.Length; j++)
-        {
-            if (backslashEscapes && s[j] == '\\')
-            {
-                j++;
-            }
-            else if (s[j] == close)
-            {
-                if (j + 1 < s.Length && s[j + 1] == close)
-                {
-                    j++;
-                    continue;
-                }
-
-                i = j + 1;
-                return true;
-            }
-        }
-
-        i = s.Length;
-        return false;
-    }
-
-    // Block comments nest (PostgreSQL, SQL Server); where they do not, hiding more is the safe side.
-    private static int BlockCommentEnd(ReadOnlySpan<char> s, int i)
-    {
-        var depth = 0;
-        while (i < s.Length - 1)
-        {
-            if (s[i] == '/' && s[i + 1] == '*')
-            {
-                depth++;
-                i += 2;
-            }
-            else if (s[i] == '*' && s[i + 1] == '/')
-            {
-                i += 2;
-                if (--depth == 0)
-                {
-                    return i;
-                }
-            }
-            else
-            {
-                i++;
-            }
-        }
-
-        return s.Length;
-    }
-
-    // PostgreSQL's $$…$$ and $tag$…$tag$; a $ that opens neither is kept as it is.
-    private static Token DollarQuoted(ReadOnlySpan<char> s, ref int i)
-    {
-        var tagEnd = s[(i + 1)..].IndexOf('$');
-        if (tagEnd < 0 || s.Slice(i + 1, tagEnd).ContainsAnyExcept(WordChars))
-        {
-            i++;
-            return Token.Kept;
-        }
-
-        var delimiter = s.Slice(i, tagEnd + 2);
-        var body = i + delimiter.Length;
-        i = s[body..].IndexOf(delimiter) is >= 0 and var close ? body + close + delimiter.Length : s.Length;
-        return Token.Literal;
-    }
-
-    // 42, 3.14, .5, 1e-3, 0x1F, 1_000: and whatever word characters follow, which no identifier starts with.
-    private static int NumberEnd(ReadOnlySpan<char> s, int i)
-    {
-        while (i < s.Length)
-        {
-            var c = s[i];
-            if ((c is 'e' or 'E') && i + 1 < s.Length && s[i + 1] is '+' or '-')
-            {
-                i += 2;
-            }
-            else if (c == '.' || IsWordChar(c))
-            {
-                i++;
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        return i;
-    }
-
-    private static int DigitsEnd(ReadOnlySpan<char> s, int i) =>
-        s[i..].IndexOfAnyExceptInRange('0', '9') is >= 0 and var end ? i + end : s.Length;
-
-    private static int WordEnd(ReadOnlySpan<char> s, int i)
-    {
-        while (i < s.Length)
-        {
-            // ASCII runs are skipped vectorised; a letter from another script continues the word.
-            i = s[i..].IndexOfAnyExcept(WordChars) is >= 0 and var end ? i + end : s.Length;
-            if (i == s.Length || !char.IsLetterOrDigit(s[i]))
-            {
-                break;
-            }
-
-            i++;
-        }
-
-        return i;
-    }
-
-    private static bool IsWordStart(char c) => char.IsLetter(c) || c == '_';
-
-    private static bool IsWordChar(char c) => WordChars.Contains(c) || char.IsLetterOrDigit(c);
 }

@@ -29,9 +29,25 @@ public class DbQueryTextSanitizerTests
     public void Literals_AreReplaced_AndTheRestKept(string text, string expected) =>
         Assert.That(DbQueryTextSanitizer.Sanitize(text, "postgresql"), Is.EqualTo(expected));
 
-    [TestCase("SELECT * FROM t WHERE a = \"secret\" AND b = 'x\\' OR c = \\'y' # note: pw", "SELECT * FROM t WHERE a = ? AND b = ? ")]
-    public void MySql_QuotesStringsInDoubleQuotes_AndEscapesWithBackslashes(string text, string expected) =>
-        Assert.That(DbQueryTextSanitizer.Sanitize(text, "mysql"), Is.EqualTo(expected));
+    [TestCase("mysql", "SELECT * FROM t WHERE a = \"secret\" AND b = 'x\\' OR c = \\'y' # note: pw", "SELECT * FROM t WHERE a = ? AND b = ? ")]
+    [TestCase("mysql", "SELECT /* a /* b */ 'x */ secret' FROM t", "SELECT ? FROM t")]
+    [TestCase("mysql", "SELECT /*!50000 'secret*/part' */ 1", "SELECT /*!50000 ? */ ?")]
+    [TestCase("mysql", "SELECT 1--'\nsecret'", "SELECT ?--?")]
+    [TestCase("mysql", "SELECT 5-- note\nFROM t", "SELECT ?\nFROM t")]
+    [TestCase("sqlite", "SELECT * FROM users WHERE email = \"ana@example.com\"", "SELECT * FROM users WHERE email = ?")]
+    [TestCase("sqlite", "SELECT [a'b] FROM t WHERE p = 'secret' AND q = 1", "SELECT [a'b] FROM t WHERE p = ? AND q = ?")]
+    [TestCase("sqlite", "SELECT e'a\\', 'secret' FROM t", "SELECT ?, ? FROM t")]
+    [TestCase("sqlite", "SELECT * FROM t WHERE x = $a$b AND y = 'z $a$ secret' AND z = @1", "SELECT * FROM t WHERE x = $a$b AND y = ? AND z = @1")]
+    [TestCase("sqlite", "SELECT /* a /* b */ 'x */ secret' FROM t", "SELECT ? FROM t")]
+    [TestCase("microsoft.sql_server", "UPDATE t SET price = $12.50, bonus = $85000 WHERE id = @1", "UPDATE t SET price = ?, bonus = ? WHERE id = @1")]
+    [TestCase("oracle.db", "SELECT q'[it's secret]', nq'{a'z'c}', Q'!x!' FROM dual WHERE id = :1", "SELECT ?, ?, ? FROM dual WHERE id = :1")]
+    [TestCase("oracle.db", "SELECT q'[never closed", "SELECT ?")]
+    [TestCase("postgresql", "SELECT $é$secret$é$, $tagé$secret$tagé$", "SELECT ?, ?")]
+    [TestCase("postgresql", "SELECT 1 -- c\r, 'x\nsecret'", "SELECT ? , ?")]
+    [TestCase("postgresql", "SELECT @5, a[1:2]", "SELECT @?, a[?:?]")]
+    [TestCase("cassandra", "SELECT * FROM t WHERE a = \"secret\"", "SELECT * FROM t WHERE a = ?")]
+    public void EachDialect_ReadsLiteralsWhereItsDatabaseDoes(string system, string text, string expected) =>
+        Assert.That(DbQueryTextSanitizer.Sanitize(text, system), Is.EqualTo(expected));
 
     [Test]
     public void SqlServer_BracketsAreIdentifiers_ElsewhereSubscripts()
@@ -42,6 +58,16 @@ public class DbQueryTextSanitizerTests
             Assert.That(DbQueryTextSanitizer.Sanitize("SELECT [never closed 42", "microsoft.sql_server"), Is.EqualTo("SELECT ?"));
             Assert.That(DbQueryTextSanitizer.Sanitize("SELECT a[1]", "postgresql"), Is.EqualTo("SELECT a[?]"));
         });
+    }
+
+    [Test]
+    public void TheCut_NeverSplitsACharacter()
+    {
+        var text = "SELECT " + new string('a', DbQueryTextSanitizer.MaxLength - 8) + "😀 rest";
+
+        var sanitized = DbQueryTextSanitizer.Sanitize(text, "postgresql");
+
+        Assert.That(sanitized, Is.EqualTo(text[..(DbQueryTextSanitizer.MaxLength - 1)] + "…"));
     }
 
     [Test]

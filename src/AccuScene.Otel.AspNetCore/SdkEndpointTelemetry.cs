@@ -64,11 +64,24 @@ internal static class SdkEndpointTelemetry
         });
     }
 
-    // Without AddAccuScene() (per-signal builders, or the worker host on its own) the AccuScene__* variables decide,
-    // as they do for the rest of the SDK.
-    private static bool IncludeSdkEndpoints(IServiceProvider services) =>
-        (services.GetService<AccuSceneOptions>() ?? AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure: null))
-            .Tracing.IncludeSdkEndpoints;
+    // Without AddAccuScene() (per-signal builders, or the worker host on its own) the AccuScene__Tracing__IncludeSdkEndpoints
+    // variable decides, and only it: the endpoints are not the place to check (and fail on) the rest of the options.
+    private static bool IncludeSdkEndpoints(IServiceProvider services)
+    {
+        if (services.GetService<AccuSceneOptions>() is { } options)
+        {
+            return options.Tracing.IncludeSdkEndpoints;
+        }
+
+        var value = AccuSceneOptionsLoader.EnvironmentConfiguration()[IncludeSdkEndpointsKey];
+        return value is null
+            ? false
+            : bool.TryParse(value, out var include)
+                ? include
+                : throw new InvalidOperationException($"{IncludeSdkEndpointsKey} is '{value}'; it must be true or false.");
+    }
+
+    private const string IncludeSdkEndpointsKey = "AccuScene:Tracing:IncludeSdkEndpoints";
 
     private static void StopRecording(HttpContext context)
     {

@@ -80,13 +80,14 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="name">The check's name.</param>
     /// <param name="dataSource">Resolves the ADO.NET data source.</param>
-    /// <param name="query">The probe query. Default <c>SELECT 1</c>.</param>
+    /// <param name="query">The probe query. Default <c>SELECT 1</c>; a blank one is refused here, not on every run.</param>
     /// <param name="critical">Whether readiness fails with it. Default <see langword="true"/>.</param>
     /// <param name="schedule">Interval, timeout and thresholds.</param>
     /// <returns>The same builder.</returns>
     public static IHealthChecksBuilder AddAccuSceneDatabaseCheck(this IHealthChecksBuilder builder, string name, Func<IServiceProvider, DbDataSource> dataSource, string query = "SELECT 1", bool critical = true, AccuSceneHealthCheckOptions? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
         return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(dataSource(sp), query), schedule);
     }
 
@@ -94,13 +95,14 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="name">The check's name.</param>
     /// <param name="connectionFactory">Creates a closed connection from the services.</param>
-    /// <param name="query">The probe query. Default <c>SELECT 1</c>.</param>
+    /// <param name="query">The probe query. Default <c>SELECT 1</c>; a blank one is refused here, not on every run.</param>
     /// <param name="critical">Whether readiness fails with it. Default <see langword="true"/>.</param>
     /// <param name="schedule">Interval, timeout and thresholds.</param>
     /// <returns>The same builder.</returns>
     public static IHealthChecksBuilder AddAccuSceneDatabaseCheck(this IHealthChecksBuilder builder, string name, Func<IServiceProvider, DbConnection> connectionFactory, string query = "SELECT 1", bool critical = true, AccuSceneHealthCheckOptions? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(connectionFactory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
         return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(() => connectionFactory(sp), query), schedule);
     }
 

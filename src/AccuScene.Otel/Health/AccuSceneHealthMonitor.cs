@@ -109,22 +109,14 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             return;
         }
 
-        if (change.Previous is { } previous && change.Current > previous)
+        try
         {
-            Log.Recovered(_logger, change.Name, previous.ToString(), change.Current.ToString(), description);
+            LogChange(_logger, change, description);
         }
-        else if (change.Previous is null)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Log.FirstResult(_logger, change.Name, change.Current.ToString(), description);
-        }
-        else if (change.Current == HealthStatus.Degraded)
-        {
-            // Degraded is a result of its own, not a failure: no failure count to report.
-            Log.Degraded(_logger, change.Name, change.Previous.Value.ToString(), description);
-        }
-        else
-        {
-            Log.Worsened(_logger, change.Name, change.Previous.Value.ToString(), change.Current.ToString(), description, change.Entry.ConsecutiveFailures);
+            // A logging provider that throws (ILogger rethrows them together): the listeners still hear of the change.
+            Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("health-log", change.Name, ex);
         }
 
         // Each listener on its own: one that throws neither hides the change from the others nor fails the run.
@@ -138,6 +130,27 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             {
                 Diagnostics.AccuSceneSelfDiagnostics.ProcessorFailed("health-status-changed", change.Name, ex);
             }
+        }
+    }
+
+    private static void LogChange(ILogger logger, HealthStatusChange change, string? description)
+    {
+        if (change.Previous is { } previous && change.Current > previous)
+        {
+            Log.Recovered(logger, change.Name, previous.ToString(), change.Current.ToString(), description);
+        }
+        else if (change.Previous is null)
+        {
+            Log.FirstResult(logger, change.Name, change.Current.ToString(), description);
+        }
+        else if (change.Current == HealthStatus.Degraded)
+        {
+            // Degraded is a result of its own, not a failure: no failure count to report.
+            Log.Degraded(logger, change.Name, change.Previous.Value.ToString(), description);
+        }
+        else
+        {
+            Log.Worsened(logger, change.Name, change.Previous.Value.ToString(), change.Current.ToString(), description, change.Entry.ConsecutiveFailures);
         }
     }
 
@@ -209,7 +222,8 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     {
         foreach (var state in _states)
         {
-            var entry = state.Snapshot();
+            // What the probes say: a live check the scheduler stopped running is Unhealthy here too.
+            var entry = this.Stale(state, state.Snapshot());
             if (entry.Pending)
             {
                 continue;

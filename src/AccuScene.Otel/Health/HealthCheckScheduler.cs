@@ -70,6 +70,11 @@ internal sealed class HealthCheckScheduler : BackgroundService
             this.Record(state, state.FailureStatus, TimedOut(state.Timeout), started, null);
             return;
         }
+        catch (TimeoutException) when (run.IsCompletedSuccessfully)
+        {
+            // The run finished between the wait running out and this filter: its result stands.
+            report = run.Result;
+        }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
             this.Record(state, state.FailureStatus, TimedOut(state.Timeout), started, null);

@@ -19,9 +19,10 @@ internal static class HealthResultLimits
     public const int MaxDataTextLength = 256;
 
     /// <summary>
-    /// The description and data as kept: the description cut to its maximum; the first entries of the data, each key
-    /// cut, and each value kept as it is unless its text is longer than the maximum, then as its cut text. A result
-    /// with anything cut or left out is counted once.
+    /// The description and data as kept: the description cut to its maximum; a copy of the first entries of the data,
+    /// each key cut, strings and value types as they are and any other object as its text; a value whose text is too
+    /// long as that text, cut. A result with anything
+    /// cut or left out is counted once.
     /// </summary>
     public static (string? Description, IReadOnlyDictionary<string, object>? Data) Bound(string? description, IReadOnlyDictionary<string, object>? data)
     {
@@ -34,22 +35,28 @@ internal static class HealthResultLimits
 
         if (data is { Count: > 0 })
         {
-            // One pass, one ToString() per value: a short value stays the check's object, a long one becomes its cut text.
+            // Always a copy, made once: a check may reuse (and change) its dictionary or a value for its next run, while
+            // probes and the dashboard read this result many times. Strings and values (numbers, TimeSpan, Guid, …) stay
+            // as they are unless their text is too long; any other object is kept as its text, so a later change to it
+            // (a StringBuilder, a list) cannot reach the report.
             var kept = new Dictionary<string, object>(Math.Min(data.Count, MaxDataEntries), StringComparer.Ordinal);
-            var changed = data.Count > MaxDataEntries;
+            cut |= data.Count > MaxDataEntries;
             foreach (var (key, value) in data.Take(MaxDataEntries))
             {
-                var text = value is int or long or double or float or decimal or bool ? null : AccuSceneHealthJson.Text(value);
-                object keep = text is { Length: > MaxDataTextLength } ? TextLimits.Cut(text, MaxDataTextLength) : value;
+                object keep = value;
+                if (value is not (null or int or long or double or float or decimal or bool))
+                {
+                    var text = AccuSceneHealthJson.Text(value) ?? string.Empty;
+                    cut |= text.Length > MaxDataTextLength;
+                    keep = text.Length > MaxDataTextLength ? TextLimits.Cut(text, MaxDataTextLength) : value is string or ValueType ? value : text;
+                }
+
                 var shortKey = TextLimits.Cut(key, MaxDataTextLength);
-                changed |= !ReferenceEquals(keep, value) || shortKey.Length != key.Length;
+                cut |= shortKey.Length != key.Length;
                 kept.TryAdd(shortKey, keep);
             }
 
-            if (changed)
-            {
-                (data, cut) = (kept, true);
-            }
+            data = kept;
         }
 
         if (cut)

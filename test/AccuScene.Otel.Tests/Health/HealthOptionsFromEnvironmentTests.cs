@@ -1,4 +1,5 @@
 using AccuScene.Otel.Health;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -58,6 +59,29 @@ public class HealthOptionsFromEnvironmentTests
         this.Set("AccuScene__Tracing__SampligRatio", "0.5");
 
         Assert.DoesNotThrow(() => HealthOptionsFromEnvironment.Load());
+    }
+
+    [Test]
+    public void TheProbeEndpoints_WithoutAddAccuScene_ReadOnlyTheirOwnKey()
+    {
+        // The endpoints' one key outside the health section is whether they are recorded; a typo or an OTLP endpoint
+        // elsewhere used to be checked (and fail the app) when they were mapped.
+        this.Set("AccuScene__Tracing__SampligRatio", "0.5");
+        this.Set("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317");
+        using var app = App();
+
+        Assert.DoesNotThrow(() => app.MapAccuSceneHealth());
+
+        this.Set("AccuScene__Tracing__IncludeSdkEndpoints", "sometimes");
+        using var strict = App();
+        Assert.That(() => strict.MapAccuSceneHealth(), Throws.InvalidOperationException.With.Message.Contains("AccuScene:Tracing:IncludeSdkEndpoints"));
+
+        static WebApplication App()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Services.AddHealthChecks().AddAccuSceneLivenessCheck();
+            return builder.Build();
+        }
     }
 
     private void Set(string name, string value)

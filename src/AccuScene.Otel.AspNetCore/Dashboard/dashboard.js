@@ -64,10 +64,11 @@
 
   function number(v, step) {
     if (v === null || v === undefined || !isFinite(v)) { return '\u2013'; }
-    var digits = step ? Math.max(0, Math.min(3, -Math.floor(Math.log10(step) + 1e-9))) : null;
+    var digits = step ? Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9))) : null;
     if (digits === null) {
       var a = Math.abs(v);
-      digits = a >= 100 || a === 0 ? 0 : a >= 10 ? 1 : 2;
+      // Two significant digits at least, so 0.004/s reads 0.0040/s, not 0.00/s.
+      digits = a >= 100 || a === 0 ? 0 : a >= 10 ? 1 : a >= 0.1 ? 2 : Math.min(6, 1 - Math.floor(Math.log10(a)));
     }
     return v.toFixed(digits);
   }
@@ -515,7 +516,19 @@
       if (renderer) { renderer(w.model, w.body); }
     });
     document.getElementById('updated').textContent = 'sample ' + state.model.sample + ' at ' + time(Date.parse(state.model.generated_at));
+    document.getElementById('dropped').textContent = droppedText(state.model.dropped);
   }
+
+  // Nothing is left out silently: what the dashboard could not keep, since start.
+  function droppedText(dropped) {
+    var parts = [];
+    if (dropped && dropped.metrics) { parts.push(count(dropped.metrics) + ' metric samples past AccuScene:Dashboard:MaxMetrics'); }
+    if (dropped && dropped.rows) { parts.push(count(dropped.rows) + ' table points past AccuScene:Dashboard:MaxTableRows'); }
+    if (dropped && dropped.values) { parts.push(count(dropped.values) + ' NaN or infinite points'); }
+    return parts.length ? 'Not shown since start: ' + parts.join(', ') + '.' : '';
+  }
+
+  function count(n) { return n.toLocaleString('en-US'); }
 
   function message(text) { document.getElementById('message').textContent = text; }
 
@@ -542,6 +555,7 @@
       .then(function (model) {
         if (seq !== state.loads || range !== state.range) { return; }
         state.model = model;
+        message('');
         loadHistory(model);
         buildIfChanged(model);
         render();
@@ -567,7 +581,12 @@
       var update = JSON.parse(event.data);
       // Nothing to add to yet, or older than what is on screen. An update of the same sample still counts: the
       // server refreshes health, alerts and events between samples.
-      if (!state.model || update.sample < state.model.sample) { return; }
+      if (!state.model) {
+        // The first load failed while the stream works: load again rather than drop every update.
+        if (!state.loading) { load(); }
+        return;
+      }
+      if (update.sample < state.model.sample) { return; }
       var missed = update.sample - state.model.sample - 1;
       state.model = update;
       if (state.range === '5m' && missed > MaxGap) {

@@ -34,7 +34,7 @@ internal sealed partial class AccuSceneDashboard
             // A table's metric counts once it has rows: its aggregate is made up front, exported or not.
             present = [.. _metrics.Keys, .. _tables.Where(t => t.Value.Any(table => table.Rows.Any())).Select(t => t.Key)];
             sample = _samples;
-            dropped = new DashboardDropped(_droppedMetrics, _droppedRows);
+            dropped = new DashboardDropped(_droppedMetrics, _droppedRows, _droppedValues);
         }
 
         // The default layout shows what the app has: a metric widget appears once one of its metrics was exported

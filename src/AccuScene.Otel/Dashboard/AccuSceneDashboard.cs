@@ -35,8 +35,6 @@ internal sealed partial class AccuSceneDashboard
     private readonly List<MetricAggregate> _touched = [];
     private long? _previousTimestamp;
     private long _samples;
-    private long _droppedMetrics;
-    private long _droppedRows;
     private readonly Tuple<long, long, byte[]>?[] _updates = new Tuple<long, long, byte[]>?[2];
 
     /// <summary>Creates a dashboard model fed by <see cref="CreateExporter"/>.</summary>
@@ -183,7 +181,6 @@ internal sealed partial class AccuSceneDashboard
             _touched.Clear();
             try
             {
-
                 // Metrics of the same name from several meters (ASP.NET Core's and AccuScene's
                 // http.server.request.duration, say) are one metric here: begun once, completed once.
                 foreach (var metric in batch)
@@ -226,6 +223,7 @@ internal sealed partial class AccuSceneDashboard
                     }
                 }
 
+                this.CompleteMissing(now, seconds, sample);
                 this.CountDrops(droppedMetrics, droppedRows, droppedValues);
             }
             catch
@@ -279,19 +277,6 @@ internal sealed partial class AccuSceneDashboard
         }
 
         return aggregate.Buckets is { Length: > 0 } buckets && aggregate.BucketsAgree ? QuantileState.FromBuckets(buckets) : null;
-    }
-
-    private void CountDrops(long metrics, long rows, long values)
-    {
-        _droppedMetrics += metrics;
-        _droppedRows += rows;
-        foreach (var (count, what) in (ReadOnlySpan<(long, string)>)[(metrics, "metric"), (rows, "row"), (values, "value")])
-        {
-            if (count > 0)
-            {
-                AccuSceneSelfDiagnostics.DashboardDrops.Add(count, new KeyValuePair<string, object?>("what", what));
-            }
-        }
     }
 
     private static double? N(double value) => double.IsFinite(value) ? value : null;

@@ -54,7 +54,7 @@ public static class DashboardLayout
                 DashboardWidgetType.Stat,
                 "%",
                 ("accuscene.cache.hits", DashboardStat.Rate, "last minute", 100),
-                ("accuscene.cache.hit_ratio", DashboardStat.Value, "since start", 100)),
+                ("accuscene.cache.hit_ratio", DashboardStat.Value, "since start, per-cache mean", 100)),
             0,
             "accuscene.cache.hits",
             "accuscene.cache.misses"),

@@ -206,4 +206,5 @@ internal sealed record DashboardEvent(DateTimeOffset Time, string Severity, stri
 /// <summary>What the dashboard dropped since start (also counted on <c>accuscene.otel.dashboard.dropped</c>).</summary>
 /// <param name="Metrics">Metric samples past <see cref="AccuSceneDashboardOptions.MaxMetrics"/>.</param>
 /// <param name="Rows">Points of table rows past <see cref="AccuSceneDashboardOptions.MaxTableRows"/>.</param>
-internal sealed record DashboardDropped(long Metrics, long Rows);
+/// <param name="Values">Points left out for a NaN or infinite value.</param>
+internal sealed record DashboardDropped(long Metrics, long Rows, long Values);

@@ -21,16 +21,18 @@ internal enum DashboardMetricKind
 /// </summary>
 internal sealed class MetricAggregate
 {
-    private readonly HistoryLevel[] _levels;
+    private readonly MetricHistoryLevel[] _levels;
     private readonly SummedBuckets _buckets = new();
     private PointTotals _now;
     private double _previousTotal;
     private double _previousSum;
     private long _previousCount;
     private QuantileState? _previousState;
-    private bool _hasPrevious;
+    private int _previousSeries;
+    private int _mostSeries;
     private int _previousNonFinite;
     private long _sample = -1;
+    private long _completed = NeverCompleted;
     private readonly P99ExemplarPicker _exemplars = new();
 
     public MetricAggregate(string name, string? unit, DashboardMetricKind kind, string section, IReadOnlyList<(TimeSpan Step, int Capacity)> levels)
@@ -39,7 +41,7 @@ internal sealed class MetricAggregate
         this.Unit = string.IsNullOrEmpty(unit) ? null : unit;
         this.Kind = kind;
         this.Section = section;
-        _levels = [.. levels.Select(l => new HistoryLevel(l.Step, l.Capacity))];
+        _levels = [.. levels.Select(l => new MetricHistoryLevel(l.Step, l.Capacity))];
     }
 
     public string Name { get; }
@@ -49,6 +51,11 @@ internal sealed class MetricAggregate
     public DashboardMetricKind Kind { get; }
 
     public string Section { get; }
+
+    /// <summary>Gets the last sample the metric was in, with points or not (-1 before the first).</summary>
+    public long LastSeen => _sample;
+
+    private const long NeverCompleted = long.MinValue;
 
     public int Series => _now.Series;
 
@@ -130,9 +137,18 @@ internal sealed class MetricAggregate
     {
         if (this.Series == 0 && _now.NonFinite == 0)
         {
+            this.Miss(now);
             return;
         }
 
+        var first = _completed == NeverCompleted;
+        // The totals compare with the previous ones only when both are sums over the same series of consecutive
+        // samples: a series that went, came back (an observable callback that skipped it) or turned NaN, or a metric
+        // missing from the sample before, would add its whole total (or two intervals') as one interval's increase.
+        // A series never seen before (more series than ever) is new: a synchronous one counts from zero.
+        var continuous = !first && _completed == _sample - 1 && _now.NonFinite == _previousNonFinite
+            && (_now.Series == _previousSeries || _now.Series > _mostSeries);
+        _mostSeries = Math.Max(_mostSeries, _now.Series);
         var (value, rate, p50, p95, p99) = (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         double sumDelta = 0;
         long countDelta = 0;
@@ -144,26 +160,26 @@ internal sealed class MetricAggregate
                 value = _now.Total;
                 // A drop of the total summed over series says one of them restarted, not by how much the others
                 // grew: the sample shows no rate rather than a spike of the whole total.
-                rate = _now.Total >= _previousTotal ? (_now.Total - _previousTotal) / seconds : double.NaN;
+                rate = continuous && _now.Total >= _previousTotal ? (_now.Total - _previousTotal) / seconds : double.NaN;
                 break;
             case DashboardMetricKind.UpDownCounter:
                 value = _now.Total;
-                rate = (_now.Total - _previousTotal) / seconds;
+                rate = continuous ? (_now.Total - _previousTotal) / seconds : double.NaN;
                 break;
             case DashboardMetricKind.Gauge:
                 value = _now.Total / this.Series;
                 break;
             case DashboardMetricKind.Histogram:
-                countDelta = Math.Max(_now.Count - _previousCount, 0);
+                // A count that fell says a series went (a meter disposed): like a counter's drop, no rate this once.
+                continuous &= _now.Count >= _previousCount;
+                // The first sample's mean is over everything since start; its rate is unknown, as a counter's.
+                countDelta = continuous || first ? _now.Count - _previousCount : 0;
                 sumDelta = countDelta > 0 ? _now.Sum - _previousSum : 0;
                 value = countDelta > 0 ? sumDelta / countDelta : double.NaN;
-                // A count that fell says a series went (a meter disposed): like a counter's drop, no rate this once.
-                rate = _now.Count >= _previousCount ? countDelta / seconds : double.NaN;
-                // Without the previous sample's state (it had none), the window's start is unknown: no percentiles
-                // rather than those of everything since start.
-                (p50, p95, p99) = state is null || (_hasPrevious && _previousState is null)
-                    ? (double.NaN, double.NaN, double.NaN)
-                    : state.Since(_previousState, this.Bounds);
+                rate = continuous ? countDelta / seconds : double.NaN;
+                (p50, p95, p99) = WindowKnown(first, continuous, state, _previousState)
+                    ? state!.Since(_previousState, this.Bounds)
+                    : (double.NaN, double.NaN, double.NaN);
                 if (!double.IsNaN(p95))
                 {
                     (this.PercentileSource, this.PercentileRelativeError) = (state!.Source, state.RelativeError);
@@ -173,24 +189,51 @@ internal sealed class MetricAggregate
                     // An interval without measurements keeps saying where the percentiles on screen came from.
                     (this.PercentileSource, this.PercentileRelativeError) = (null, null);
                 }
+
                 this.HistogramCount = _now.Count;
                 _exemplars.Pick(p99, this.Bounds);
                 break;
         }
 
-        // A series that was or is NaN changes what the sums hold: the others' increase is unknown this once.
-        if (!double.IsFinite(rate) || !_hasPrevious || _now.NonFinite != _previousNonFinite)
+        if (!double.IsFinite(rate))
         {
             rate = double.NaN;
         }
 
-        _hasPrevious = true;
-        _previousNonFinite = _now.NonFinite;
+        var baselineKnown = WindowKnown(first, continuous, state ?? _previousState, _previousState);
+        (_completed, _previousSeries, _previousNonFinite) = (_sample, _now.Series, _now.NonFinite);
         var sample = new DashboardPoint(now.ToUnixTimeMilliseconds(), value, rate, p50, p95, p99);
         this.Latest = sample;
+        this.Fold(sample, sumDelta, countDelta, baselineKnown);
+        (_previousTotal, _previousSum, _previousCount, _previousState) = (_now.Total, _now.Sum, _now.Count, state);
+    }
+
+    /// <summary>
+    /// The metric had no point in this sample (its meter went, or an observable callback reported nothing): a gap
+    /// on screen and in the history, not its last value kept. When it comes back, its first sample is a baseline again.
+    /// </summary>
+    public void Miss(DateTimeOffset now)
+    {
+        if (_completed == NeverCompleted || double.IsNaN(this.Latest.Value) && double.IsNaN(this.Latest.Rate) && double.IsNaN(this.Latest.P95))
+        {
+            return;
+        }
+
+        var gap = new DashboardPoint(now.ToUnixTimeMilliseconds(), double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        this.Latest = gap;
+        this.Fold(gap, 0, 0, baselineKnown: false);
+    }
+
+    // The percentiles of an interval need its start: the previous sample's state, or nothing at a metric's first
+    // sample (everything since start). A sketch's state is its own, whatever the series did; buckets summed over a
+    // series set that changed are not.
+    private static bool WindowKnown(bool first, bool continuous, QuantileState? state, QuantileState? previous) =>
+        state is not null && (first || (previous is not null && (continuous || previous.Source == PercentileSources.Sketch)));
+
+    private void Fold(in DashboardPoint sample, double sumDelta, long countDelta, bool baselineKnown)
+    {
         if (_levels.Length == 0)
         {
-            (_previousTotal, _previousSum, _previousCount, _previousState) = (_now.Total, _now.Sum, _now.Count, state);
             return;
         }
 
@@ -198,73 +241,7 @@ internal sealed class MetricAggregate
         for (var i = 1; i < _levels.Length; i++)
         {
             // A sample at t covers the interval ending at t, so it belongs to the bucket holding t - 1 ms.
-            _levels[i].Fold(sample, sumDelta, countDelta, this.Kind, _previousState, this.Bounds);
-        }
-
-        (_previousTotal, _previousSum, _previousCount, _previousState) = (_now.Total, _now.Sum, _now.Count, state);
-    }
-
-    /// <summary>One downsampled resolution: accumulates the samples of the current bucket and writes one point per bucket.</summary>
-    private sealed class HistoryLevel(TimeSpan step, int capacity)
-    {
-        private readonly long _stepMs = (long)step.TotalMilliseconds;
-        private long _bucket = long.MinValue;
-        private int _values;
-        private double _valueSum;
-        private double _lastValue = double.NaN;
-        private int _rates;
-        private double _rateSum;
-        private double _sumDelta;
-        private long _countDelta;
-        private QuantileState? _baseline;
-
-        public HistoryRing Ring { get; } = new(capacity);
-
-        public void Fold(in DashboardPoint sample, double sumDelta, long countDelta, DashboardMetricKind kind, QuantileState? before, double[] bounds)
-        {
-            // A wall clock set back never reopens an older bucket.
-            var bucket = Math.Max((sample.UnixMilliseconds - 1) / _stepMs, _bucket);
-            if (bucket != _bucket)
-            {
-                if (_bucket != long.MinValue)
-                {
-                    // The bucket ended with the previous sample, whose state closes its percentile window.
-                    this.Flush(kind, before, bounds);
-                }
-
-                _bucket = bucket;
-                _baseline ??= before;
-            }
-
-            if (!double.IsNaN(sample.Value))
-            {
-                _values++;
-                _valueSum += sample.Value;
-                _lastValue = sample.Value;
-            }
-
-            if (!double.IsNaN(sample.Rate))
-            {
-                _rates++;
-                _rateSum += sample.Rate;
-            }
-
-            _sumDelta += sumDelta;
-            _countDelta += countDelta;
-        }
-
-        private void Flush(DashboardMetricKind kind, QuantileState? end, double[] bounds)
-        {
-            var value = kind switch
-            {
-                DashboardMetricKind.Counter or DashboardMetricKind.UpDownCounter => _lastValue,
-                DashboardMetricKind.Histogram => _countDelta > 0 ? _sumDelta / _countDelta : double.NaN,
-                _ => _values > 0 ? _valueSum / _values : double.NaN,
-            };
-            var rate = _rates > 0 ? _rateSum / _rates : double.NaN;
-            var (p50, p95, p99) = kind == DashboardMetricKind.Histogram && end is not null ? end.Since(_baseline, bounds) : (double.NaN, double.NaN, double.NaN);
-            this.Ring.Add(new DashboardPoint(_bucket * _stepMs, value, rate, p50, p95, p99));
-            (_values, _valueSum, _lastValue, _rates, _rateSum, _sumDelta, _countDelta, _baseline) = (0, 0, double.NaN, 0, 0, 0, 0, end);
+            _levels[i].Fold(sample, sumDelta, countDelta, this.Kind, _previousState, baselineKnown, this.Bounds);
         }
     }
 }

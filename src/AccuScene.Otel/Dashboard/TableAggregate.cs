@@ -92,6 +92,18 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
         }
     }
 
+    /// <summary>Drops the rows missing from the last <paramref name="samples"/> samples, so live values get their place.</summary>
+    public void Forget(long samples)
+    {
+        foreach (var (key, row) in _rows)
+        {
+            if (row.Missed >= samples)
+            {
+                _rows.Remove(key);
+            }
+        }
+    }
+
     internal sealed class Row(string label)
     {
         private PointTotals _now;
@@ -99,6 +111,8 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
         private double _previousSum;
         private long _previousCount;
         private bool _hasPrevious;
+        private int _previousSeries;
+        private int _mostSeries;
         private int _previousNonFinite;
 
         public string Label => label;
@@ -109,18 +123,25 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
 
         public long? Count { get; private set; }
 
+        /// <summary>Gets the samples in a row this row had no point in.</summary>
+        public long Missed { get; private set; }
+
         public void Begin() => _now = default;
 
         public void Add(in MetricPoint point, MetricType type) => _now.Add(point, type);
 
         public void Complete(double seconds, DashboardMetricKind kind)
         {
+            (this.Value, this.Rate) = (double.NaN, double.NaN);
             if (_now.Series == 0 && _now.NonFinite == 0)
             {
+                // Missing (see MetricAggregate.Miss): shown as "–", and a baseline again when it comes back.
+                this.Missed++;
+                _hasPrevious = false;
                 return;
             }
 
-            (this.Value, this.Rate) = (double.NaN, double.NaN);
+            this.Missed = 0;
             switch (_now.Series == 0 ? (DashboardMetricKind)(-1) : kind) // every series NaN: a gap (see MetricAggregate)
             {
                 case DashboardMetricKind.Counter or DashboardMetricKind.UpDownCounter:
@@ -139,13 +160,19 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
                     break;
             }
 
-            if (!double.IsFinite(this.Rate) || !_hasPrevious || _now.NonFinite != _previousNonFinite)
+            // A row's first sample is its baseline; a series that went, came back or turned NaN changes the sums (a
+            // series never seen before, more than ever, is new: see MetricAggregate).
+            var seriesKept = _now.Series == _previousSeries || _now.Series > _mostSeries;
+            _mostSeries = Math.Max(_mostSeries, _now.Series);
+            if (!_hasPrevious || !seriesKept || _now.NonFinite != _previousNonFinite)
             {
-                this.Rate = double.NaN; // a row's first sample is its baseline; a series turning NaN or back changes the sums
+                this.Rate = double.NaN;
+                this.Value = kind == DashboardMetricKind.Histogram && _hasPrevious ? double.NaN : this.Value;
             }
 
+            this.Rate = double.IsFinite(this.Rate) ? this.Rate : double.NaN;
             _hasPrevious = true;
-            _previousNonFinite = _now.NonFinite;
+            (_previousSeries, _previousNonFinite) = (_now.Series, _now.NonFinite);
             (_previousTotal, _previousSum, _previousCount) = (_now.Total, _now.Sum, _now.Count);
         }
     }

@@ -1,0 +1,97 @@
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Dashboard;
+
+namespace AccuScene.Otel.Tests.Dashboard;
+
+/// <summary>
+/// What OpenTelemetry leaves out of a sample (a series an observable callback skipped, a metric with no point) is
+/// a gap on the page, never a spike or a value kept from before; and what stays away long enough gives its place up.
+/// </summary>
+public class DashboardGapTests
+{
+    [Test]
+    public void ASeriesTheCallbackSkipsOnce_ShowsNoRateWhileItIsAwayOrBack_NotItsWholeTotal()
+    {
+        long a = 1_000_000, b = 2_000_000;
+        var reportB = true;
+        using var harness = new DashboardHarness("AccuScene.Tests.Gaps.Skip");
+        harness.Meter.CreateObservableCounter("accuscene.tests.gaps.handled", () => reportB
+            ? [new Measurement<long>(a, new KeyValuePair<string, object?>("queue", "a")), new Measurement<long>(b, new KeyValuePair<string, object?>("queue", "b"))]
+            : new[] { new Measurement<long>(a, new KeyValuePair<string, object?>("queue", "a")) });
+        harness.Sample();
+
+        var rates = new List<double?>();
+        foreach (var skip in new[] { false, true, false, false })
+        {
+            (a, b, reportB) = (a + 10, b + 10, !skip);
+            harness.Sample();
+            rates.Add(harness.Metric("accuscene.tests.gaps.handled").Rate);
+        }
+
+        Assert.That(rates, Is.EqualTo(new double?[] { 20, null, null, 20 }), "not 2,000,030 a second when queue b comes back");
+    }
+
+    [Test]
+    public void AMetricWithNoPoint_IsAGap_NotItsLastValue_AndItsRateStartsAgain()
+    {
+        var report = true;
+        long total = 100;
+        using var harness = new DashboardHarness("AccuScene.Tests.Gaps.Metric", o => DashboardAggregationTests.Chart(o, "accuscene.tests.gaps.jobs"));
+        harness.Meter.CreateObservableCounter("accuscene.tests.gaps.jobs", () => report ? [new Measurement<long>(total)] : Array.Empty<Measurement<long>>());
+        harness.Sample();
+        total += 5;
+        harness.Sample();
+        Assert.That(harness.Metric("accuscene.tests.gaps.jobs").Rate, Is.EqualTo(5));
+
+        report = false;
+        harness.Sample();
+        var away = harness.Metric("accuscene.tests.gaps.jobs");
+        (report, total) = (true, total + 50);
+        harness.Sample();
+        var back = harness.Metric("accuscene.tests.gaps.jobs");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((away.Value, away.Rate), Is.EqualTo(((double?)null, (double?)null)), "a gap while it has no point");
+            Assert.That(away.History!.Value[^1], Is.Null, "in the chart too");
+            Assert.That((back.Value, back.Rate), Is.EqualTo(((double?)155, (double?)null)), "back: its total, and no rate over two intervals divided by one");
+        });
+    }
+
+    [Test]
+    public void AMetricOrRowAwayForFiveMinutes_GivesItsPlaceToALiveOne()
+    {
+        var old = true;
+        using var harness = new DashboardHarness("AccuScene.Tests.Gaps.Forget", o =>
+        {
+            o.MaxMetrics = 2;
+            o.MaxTableRows = 1;
+            var table = new DashboardWidget { Title = "by queue", Type = DashboardWidgetType.Table, GroupBy = "queue" };
+            table.Series.Add(new DashboardSeries { Metric = "accuscene.tests.gaps.depth" });
+            o.Widgets.Add(table);
+        });
+        harness.Meter.CreateObservableGauge("accuscene.tests.gaps.old", () => old ? [new Measurement<long>(1)] : Array.Empty<Measurement<long>>());
+        harness.Meter.CreateObservableGauge("accuscene.tests.gaps.depth", () => new[] { new Measurement<long>(3, new KeyValuePair<string, object?>("queue", old ? "retired" : "live")) });
+        harness.Sample();
+        Assert.That(harness.Dashboard.GetModel().Tables.Single().Rows.Single().Label, Is.EqualTo("retired"));
+
+        old = false;
+        harness.Meter.CreateObservableGauge("accuscene.tests.gaps.new", () => 2);
+        harness.Sample();
+        var whileFull = harness.Dashboard.GetModel();
+        for (var i = 0; i < 300; i++)
+        {
+            harness.Sample();
+        }
+
+        var model = harness.Dashboard.GetModel();
+        var names = model.Sections.Other.Metrics.Select(m => m.Name).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(whileFull.Tables.Single().Rows.Single().Value, Is.Null, "the retired queue's row shows no value while it is away");
+            Assert.That(names, Does.Not.Contain("accuscene.tests.gaps.old"));
+            Assert.That(names, Does.Contain("accuscene.tests.gaps.new"), "the metric that had no place takes the freed one");
+            Assert.That(model.Tables.Single().Rows.Select(r => (r.Label, r.Value)), Is.EqualTo(new[] { ("live", (double?)3) }));
+        });
+    }
+}

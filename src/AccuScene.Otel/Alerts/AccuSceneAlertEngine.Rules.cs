@@ -81,7 +81,7 @@ public sealed partial class AccuSceneAlertEngine
                         slot.Current = alert with { Severity = rule.Severity, Labels = this.LabelsOf(rule), Annotations = Render(rule, alert.Value) };
 
                         // Receivers that hold state (Alertmanager) know a firing alert by its labels: told quietly.
-                        if (alert.State == AlertState.Firing && !SameLabels(alert.Labels, slot.Current.Labels))
+                        if (alert.State == AlertState.Firing && !LabelSets.Equal(alert.Labels, slot.Current.Labels))
                         {
                             slot.Quiet = new AlertNotification(slot.Current, AlertState.Firing);
                             EnqueueStep(slot, null);
@@ -113,9 +113,6 @@ public sealed partial class AccuSceneAlertEngine
 
         return null;
     }
-
-    private static bool SameLabels(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(label => b.TryGetValue(label.Key, out var value) && value == label.Value);
 
     // A removed (or redefined) rule's firing alert resolves, so a receiver that was told it fires is told it ended.
     private AlertNotification? EndRemoved(RuleSlot slot, DateTimeOffset now)

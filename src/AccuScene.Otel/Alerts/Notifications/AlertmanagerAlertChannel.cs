@@ -152,8 +152,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
         }
     }
 
-    private static bool SameLabels(AlertInstance a, AlertInstance b) =>
-        a.Labels.Count == b.Labels.Count && a.Labels.All(label => b.Labels.TryGetValue(label.Key, out var value) && value == label.Value);
+    private static bool SameLabels(AlertInstance a, AlertInstance b) => LabelSets.Equal(a.Labels, b.Labels);
 
     // The trace behind the value as annotations: they may change while the alert fires, labels may not.
     private static IReadOnlyDictionary<string, string> Annotations(AlertInstance alert)

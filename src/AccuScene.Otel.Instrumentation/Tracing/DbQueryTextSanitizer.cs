@@ -109,11 +109,11 @@ internal static class DbQueryTextSanitizer
                 i = BlockCommentEnd(s, i, dialect.NestedComments);
                 return Token.Comment;
             case '\'':
-                Quoted(s, ref i, '\'', dialect.BackslashEscapes);
+                Quoted(s, ref i, '\'', dialect.BackslashEscapes, dialect.SettingDecidesBackslash);
                 return Token.Literal;
             case '"':
                 // A name, unless the dialect reads it as a string; one never closed hides the rest.
-                return Quoted(s, ref i, '"', dialect.BackslashEscapes) && !dialect.DoubleQuotedStrings ? Token.Kept : Token.Literal;
+                return Quoted(s, ref i, '"', dialect.BackslashEscapes, dialect.DoubleQuotedStrings && dialect.SettingDecidesBackslash) && !dialect.DoubleQuotedStrings ? Token.Kept : Token.Literal;
             case '`':
                 return Quoted(s, ref i, '`', backslashEscapes: false) ? Token.Kept : Token.Literal;
             case '[' when dialect.BracketNames:
@@ -159,7 +159,8 @@ internal static class DbQueryTextSanitizer
             if (prefix.Length == 1 && c is 'e' or 'E' or 'n' or 'N' or 'x' or 'X' or 'b' or 'B')
             {
                 // E'…' (escapes), N'…' (national), X'…' and B'…' (hex and bits): the prefix is part of the literal.
-                Quoted(s, ref i, '\'', dialect.BackslashEscapes || (dialect.EscapeStrings && c is 'e' or 'E'));
+                var escapes = dialect.EscapeStrings && c is 'e' or 'E';
+                Quoted(s, ref i, '\'', dialect.BackslashEscapes || escapes, dialect.SettingDecidesBackslash && !escapes);
                 return Token.Literal;
             }
         }

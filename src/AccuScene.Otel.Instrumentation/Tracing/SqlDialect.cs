@@ -2,8 +2,9 @@ namespace AccuScene.Otel.Instrumentation.Tracing;
 
 /// <summary>
 /// What one database's SQL means by the characters where dialects part, so that a literal is read where that
-/// database reads one. An unknown system gets the cautious reading: <c>"…"</c> is a string there, so a value
-/// in double quotes is hidden even where it would have been a name.
+/// database reads one (the system's name compared without case). An unknown system gets the cautious reading:
+/// <c>"…"</c> is a string, <c>$$…$$</c> and <c>q'[…]'</c> are strings, so a value is hidden even where it would
+/// have been a name; and a backslash before a closing quote hides the rest of the text.
 /// </summary>
 internal readonly record struct SqlDialect
 {
@@ -13,13 +14,20 @@ internal readonly record struct SqlDialect
     /// <summary>Gets a value indicating whether a backslash escapes the next character in every <c>'…'</c> (MySQL).</summary>
     public bool BackslashEscapes { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether a server setting decides what a backslash in a plain string means (MySQL's
+    /// NO_BACKSLASH_ESCAPES, PostgreSQL's standard_conforming_strings, unknown systems): a backslash before a closing
+    /// quote then hides the rest of the text.
+    /// </summary>
+    public bool SettingDecidesBackslash { get; init; }
+
     /// <summary>Gets a value indicating whether <c>E'…'</c> strings take backslash escapes (PostgreSQL).</summary>
     public bool EscapeStrings { get; init; }
 
     /// <summary>Gets a value indicating whether block comments nest (PostgreSQL, SQL Server, the SQL standard).</summary>
     public bool NestedComments { get; init; }
 
-    /// <summary>Gets a value indicating whether <c>$$…$$</c> and <c>$tag$…$tag$</c> are strings, and <c>$1</c> a parameter (PostgreSQL).</summary>
+    /// <summary>Gets a value indicating whether <c>$$…$$</c> and <c>$tag$…$tag$</c> are strings (PostgreSQL, unknown systems). <c>$1</c> is a parameter everywhere but SQL Server.</summary>
     public bool DollarQuotes { get; init; }
 
     /// <summary>Gets a value indicating whether <c>[…]</c> is a name (SQL Server, SQLite) rather than a subscript.</summary>
@@ -40,13 +48,14 @@ internal readonly record struct SqlDialect
     /// <summary>The dialect of a <c>db.system.name</c>.</summary>
     /// <param name="system">The system, as the conventions name it.</param>
     /// <returns>Its dialect; the cautious one for a system not known here.</returns>
-    public static SqlDialect For(string? system) => system switch
+    public static SqlDialect For(string? system) => system?.ToLowerInvariant() switch
     {
-        "postgresql" or "cockroachdb" => new() { EscapeStrings = true, NestedComments = true, DollarQuotes = true },
-        "mysql" or "mariadb" => new() { DoubleQuotedStrings = true, BackslashEscapes = true, NumberedParameters = true, MySqlComments = true },
+        "postgresql" or "cockroachdb" or "aws.redshift" => new() { SettingDecidesBackslash = true, EscapeStrings = true, NestedComments = true, DollarQuotes = true },
+        "mysql" or "mariadb" => new() { SettingDecidesBackslash = true, DoubleQuotedStrings = true, BackslashEscapes = true, NumberedParameters = true, MySqlComments = true },
         "microsoft.sql_server" or "mssql" => new() { NestedComments = true, BracketNames = true, MoneyLiterals = true, NumberedParameters = true },
         "sqlite" => new() { DoubleQuotedStrings = true, BracketNames = true, NumberedParameters = true },
         "oracle.db" or "oracle" => new() { NumberedParameters = true, QuoteDelimiters = true },
-        _ => new() { DoubleQuotedStrings = true, NestedComments = true, NumberedParameters = true },
+        "clickhouse" => new() { BackslashEscapes = true, NumberedParameters = true },
+        _ => new() { SettingDecidesBackslash = true, DoubleQuotedStrings = true, NestedComments = true, NumberedParameters = true, DollarQuotes = true, QuoteDelimiters = true },
     };
 }

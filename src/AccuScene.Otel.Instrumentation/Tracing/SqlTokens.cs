@@ -9,14 +9,29 @@ internal static class SqlTokens
     private static readonly SearchValues<char> WordChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$");
 
+    // What an ASCII tag of a dollar quote may hold; anything past ASCII is allowed too.
+    private static readonly SearchValues<char> TagChars = SearchValues.Create(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_" + string.Concat(Enumerable.Range(0x80, 0xFFFF - 0x80 + 1).Select(c => (char)c)));
+
     /// <summary>Whether a name starts with <paramref name="c"/>: a letter of any script, or <c>_</c>.</summary>
     public static bool IsWordStart(char c) => char.IsLetter(c) || c == '_' || char.IsHighSurrogate(c);
 
-    /// <summary>Moves <paramref name="i"/> past a run opened at <paramref name="i"/> and closed by <paramref name="close"/> (doubled, it stands for itself); says whether it was closed.</summary>
-    public static bool Quoted(ReadOnlySpan<char> s, ref int i, char close, bool backslashEscapes)
+    /// <summary>
+    /// Moves <paramref name="i"/> past a run opened at <paramref name="i"/> and closed by <paramref name="close"/>
+    /// (doubled, it stands for itself); says whether it was closed. In a string whose backslashes a server setting
+    /// decides (<paramref name="ambiguousBackslash"/>: MySQL's NO_BACKSLASH_ESCAPES, PostgreSQL's
+    /// standard_conforming_strings), a backslash before the quote can end the string or escape the quote: the two
+    /// readings part there, so the rest of the text is hidden, as an unclosed one.
+    /// </summary>
+    public static bool Quoted(ReadOnlySpan<char> s, ref int i, char close, bool backslashEscapes, bool ambiguousBackslash = false)
     {
         for (var j = i + 1; j < s.Length; j++)
         {
+            if (ambiguousBackslash && s[j] == '\\' && j + 1 < s.Length && s[j + 1] == close)
+            {
+                break;
+            }
+
             if (backslashEscapes && s[j] == '\\')
             {
                 j++;
@@ -109,8 +124,9 @@ internal static class SqlTokens
             return -1;
         }
 
+        // PostgreSQL takes any character past ASCII in a tag ($€$, an é written as e and a combining accent).
         var tag = s.Slice(i + 1, tagEnd);
-        if (tag.Length > 0 && (!IsWordStart(tag[0]) || WordEnd(tag, 1) != tag.Length))
+        if (tag.Length > 0 && (char.IsAsciiDigit(tag[0]) || tag.ContainsAnyExcept(TagChars)))
         {
             return -1;
         }
@@ -123,10 +139,12 @@ internal static class SqlTokens
     /// <summary>42, 3.14, .5, 1e-3, 0x1F, 1_000: and whatever name characters follow.</summary>
     public static int NumberEnd(ReadOnlySpan<char> s, int i)
     {
+        // An exponent's sign only in a decimal number and before a digit: 0xFE-- starts a comment after 0xFE.
+        var hex = i + 1 < s.Length && s[i] == '0' && s[i + 1] is 'x' or 'X' or 'b' or 'B' or 'o' or 'O';
         while (i < s.Length)
         {
             var c = s[i];
-            if ((c is 'e' or 'E') && i + 1 < s.Length && s[i + 1] is '+' or '-')
+            if (!hex && (c is 'e' or 'E') && i + 2 < s.Length && s[i + 1] is '+' or '-' && char.IsAsciiDigit(s[i + 2]))
             {
                 i += 2;
             }

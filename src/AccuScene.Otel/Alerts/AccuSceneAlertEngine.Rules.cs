@@ -196,7 +196,7 @@ public sealed partial class AccuSceneAlertEngine
                     return null;
                 }
 
-                if (!previous.ByName.TryGetValue(rule.Name, out var kept) || !SameMeasurement(kept.Evaluator.Rule, rule))
+                if (!previous.ByName.TryGetValue(rule.Name, out var kept) || !RuleMeasurement.Same(kept.Evaluator.Rule, rule))
                 {
                     slots.Add(new RuleSlot(rule));
                     continue;
@@ -212,17 +212,6 @@ public sealed partial class AccuSceneAlertEngine
             failure = null;
             return new RuleSet(slots, previous.Version + 1, edited);
         }
-
-        // What the samples depend on: the same, and the samples (and the alert) carry over to the edited rule.
-        private static bool SameMeasurement(AlertRule a, AlertRule b) =>
-            a.Metric == b.Metric
-            && a.Aggregation == b.Aggregation
-            && a.Quantile.Equals(b.Quantile)
-            && a.Window == b.Window
-            && a.Scope == b.Scope
-            && a.Kind == b.Kind
-            && a.Tags.Count == b.Tags.Count
-            && a.Tags.All(t => b.Tags.TryGetValue(t.Key, out var value) && value == t.Value);
 
         private static bool SameSettings(AlertRule a, AlertRule b) =>
             ReferenceEquals(a, b)

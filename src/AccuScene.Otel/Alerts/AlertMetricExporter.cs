@@ -24,7 +24,7 @@ namespace AccuScene.Otel.Alerts;
 /// are merged into that one sample. After each export every rule is evaluated, so <c>for</c> and
 /// <c>keep_firing_for</c> move on with time. Never throws into the pipeline.
 /// </summary>
-internal sealed class AlertMetricExporter : BaseExporter<Metric>
+internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
 {
     private readonly AccuSceneAlertEngine _engine;
     private readonly Func<AccuScenePercentiles?> _percentiles;
@@ -80,16 +80,14 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
             foreach (var sample in _touched)
             {
-                this.Finish(sample);
-            }
-
-            _engine.Evaluate();
-            if (++_exports == _warnAt)
-            {
-                // A rule on a metric that does not exist (yet) is a warning, once, never a failure.
-                foreach (var missing in _rules.Select(g => g.Key).Where(m => !_seen.Contains(m)))
+                try
                 {
-                    AccuSceneEventSource.Log.AlertMetricMissing(missing);
+                    this.Finish(sample);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // One rule's failure is its own: the others are still fed and evaluated.
+                    AccuSceneSelfDiagnostics.ProcessorFailed("alert-exporter", sample.Rule.Name, ex);
                 }
             }
         }
@@ -97,8 +95,35 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         {
             AccuSceneSelfDiagnostics.ProcessorFailed("alert-exporter", "export", ex);
         }
+        finally
+        {
+            this.EndExport();
+        }
 
         return ExportResult.Success;
+    }
+
+    // Whatever happened to this export's points, the rules are evaluated (For, KeepFiringFor and resolutions go on)
+    // and the next export is a new one.
+    private void EndExport()
+    {
+        try
+        {
+            _engine.Evaluate();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            AccuSceneSelfDiagnostics.ProcessorFailed("alert-exporter", "evaluate", ex);
+        }
+
+        if (++_exports == _warnAt)
+        {
+            // A rule on a metric that does not exist (yet) is a warning, once, never a failure.
+            foreach (var missing in _rules.Select(g => g.Key).Where(m => !_seen.Contains(m)))
+            {
+                AccuSceneEventSource.Log.AlertMetricMissing(missing);
+            }
+        }
     }
 
     // Rules replaced, added or removed at run time: read the new set, and forget what was accumulated for rules
@@ -116,12 +141,19 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         _rulesVersion = version;
         var kept = rules.ToDictionary(r => r.Name, StringComparer.Ordinal);
         var gone = _samples.Keys.Concat(_quantiles.Keys)
-            .Where(n => !kept.TryGetValue(n, out var rule) || (_samples.TryGetValue(n, out var sample) && !ReferenceEquals(rule, sample.Rule)))
+            .Where(n => !kept.TryGetValue(n, out var rule) || (_samples.TryGetValue(n, out var sample) && !RuleMeasurement.Same(rule, sample.Rule)))
             .ToList();
         foreach (var name in gone)
         {
             _samples.Remove(name);
             _quantiles.Remove(name);
+        }
+
+        // An edit that measures the same way (a threshold, a severity, an annotation) keeps its sample and percentile
+        // window, as the engine keeps its samples and alert: the edited rule reads on where the old one was.
+        foreach (var sample in _samples.Values)
+        {
+            sample.Rule = kept[sample.Rule.Name];
         }
 
         _warnAt = _exports + 3; // rules new to the set get their own three evaluations before the warning
@@ -170,6 +202,7 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
 
         sample.Points += totals.Series;
         sample.NonFinite += totals.NonFinite;
+        sample.Fingerprint += totals.Fingerprint;
         if (totals.NonFinite > 0)
         {
             // Left out of the sums so they cannot blank the others; not lost without a word.
@@ -192,21 +225,26 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             return;
         }
 
+        var comparable = sample.Comparable;
+        sample.Complete();
         if (sample.Points == 0)
         {
+            // The metric is there, but none of its series matches (yet): a counter's first matching series counts
+            // from zero when it comes.
+            sample.PreviousTotal = type is MetricType.LongSum or MetricType.DoubleSum && sample.NonFinite == 0 ? 0 : sample.PreviousTotal;
             return;
         }
 
         if (type is MetricType.LongSum or MetricType.DoubleSum)
         {
             // A counter's sample stands for the events since the last export. The total is summed over series: when
-            // it drops (a series restarted) or a series was or is NaN, the others' increase is unknown, so the sample
-            // counts none and the baseline moves on. Rate rules read the total grown by measured increases only.
-            var measurable = !double.IsNaN(sample.PreviousTotal) && sample.Total >= sample.PreviousTotal
-                && sample.NonFinite == sample.PreviousNonFinite;
+            // it drops (a series restarted), or the series or the export before are not this one's (RuleSample.Comparable),
+            // the others' increase is unknown, so the sample counts none and the baseline moves on. Rate rules read the
+            // total grown by measured increases only.
+            var measurable = !double.IsNaN(sample.PreviousTotal) && sample.Total >= sample.PreviousTotal && comparable;
             var increase = measurable ? sample.Total - sample.PreviousTotal : 0;
             sample.Continuous = double.IsNaN(sample.PreviousTotal) ? sample.Total : sample.Continuous + increase;
-            (sample.PreviousTotal, sample.PreviousNonFinite) = (sample.Total, sample.NonFinite);
+            sample.PreviousTotal = sample.Total;
             this.NoteExemplar(sample, double.NaN);
             _engine.CheckRule(rule.Name, rule.Aggregation == AlertAggregation.Rate ? sample.Continuous : sample.Total, increase);
         }
@@ -225,6 +263,8 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
         var rule = sample.Rule;
         var (previousSum, previousCount) = (sample.PreviousSum, sample.PreviousCount);
         (sample.PreviousSum, sample.PreviousCount) = (sample.Sum, sample.Count);
+        var comparable = sample.Comparable || previousCount == 0; // a rule of the provider's start reads from zero
+        sample.Complete();
         if (rule.Aggregation == AlertAggregation.Percentile)
         {
             var now = _engine.Time.GetUtcNow();
@@ -248,38 +288,13 @@ internal sealed class AlertMetricExporter : BaseExporter<Metric>
             return;
         }
 
-        if (previousCount >= 0 && sample.Count > previousCount)
+        // A series gone (a meter disposed) while the others grew, or the metric back after a gap, makes the
+        // difference of the totals no export's measurements: no mean this once, and the baseline moves on.
+        if (previousCount >= 0 && sample.Count > previousCount && comparable)
         {
             var mean = (sample.Sum - previousSum) / (sample.Count - previousCount);
             this.NoteExemplar(sample, rule.Kind == AlertThresholdKind.RateLimit ? double.NaN : mean);
             _engine.CheckRule(rule.Name, mean, sample.Count - previousCount);
-        }
-    }
-
-    // The exemplar behind the value: for a histogram's percentile or mean, among the new measurements on the
-    // alerting side of the value (at or above it; at or below it for LessThan), the one nearest to it; for counts,
-    // counters and gauges, the newest. With none, the rule keeps the one it has.
-    private void NoteExemplar(RuleSample sample, double value)
-    {
-        var rule = sample.Rule;
-        var below = rule.Kind == AlertThresholdKind.LessThan;
-        ExemplarCandidate? chosen = null;
-        foreach (var candidate in sample.Exemplars)
-        {
-            if (double.IsNaN(value))
-            {
-                chosen = chosen is null || candidate.Timestamp > chosen.Value.Timestamp ? candidate : chosen;
-            }
-            else if ((below ? candidate.Value <= value : candidate.Value >= value)
-                && (chosen is null || Math.Abs(candidate.Value - value) < Math.Abs(chosen.Value.Value - value)))
-            {
-                chosen = candidate;
-            }
-        }
-
-        if (chosen is { } c)
-        {
-            _engine.NoteExemplar(rule.Name, new AlertExemplar(c.TraceId.ToHexString(), c.SpanId.ToHexString(), c.Value, c.Timestamp));
         }
     }
 }

@@ -44,7 +44,7 @@ internal sealed class RuleEvaluator
 
     /// <summary>
     /// Takes an edited version of the rule that measures the same way (<see cref="AccuSceneAlertEngine"/>'s
-    /// <c>SameMeasurement</c>: metric, tags, aggregation, quantile, window, scope and kind), so the samples stay valid.
+    /// <see cref="RuleMeasurement.Same"/>: metric, tags, aggregation, quantile, window, scope and kind), so the samples stay valid.
     /// </summary>
     public void Rebind(AlertRule rule) => this.Rule = rule;
 

@@ -1,4 +1,5 @@
 using AccuScene.Otel.Metrics;
+using AccuScene.Otel.Metrics.InProcess;
 using AccuScene.Otel.Metrics.Percentiles;
 using OpenTelemetry.Metrics;
 
@@ -10,7 +11,8 @@ internal sealed class RuleSample(AlertRule rule)
     // Reservoirs hold one exemplar per bucket, or one per processor for counters: this is plenty.
     private const int MaxExemplars = 256;
 
-    public AlertRule Rule => rule;
+    /// <summary>Gets or sets the rule: an edit that measures the same way (<see cref="RuleMeasurement.Same"/>) keeps the sample.</summary>
+    public AlertRule Rule { get; set; } = rule;
 
     public int Export { get; private set; } = -1;
 
@@ -34,6 +36,37 @@ internal sealed class RuleSample(AlertRule rule)
 
     public int PreviousNonFinite { get; set; }
 
+    /// <summary>Gets or sets the matching points of the last export the metric was in.</summary>
+    public int PreviousPoints { get; set; }
+
+    /// <summary>Gets or sets the most matching points any export had: more than ever is a new series, not one come back.</summary>
+    public int MostPoints { get; set; }
+
+    /// <summary>Gets or sets the last export that finished this sample (-1 before the first).</summary>
+    public int Finished { get; set; } = -1;
+
+    /// <summary>
+    /// Gets a value indicating whether this export's totals compare with the previous ones: the metric was in the
+    /// export just before, over the same series (a series never seen before is new, and counts from zero) and the
+    /// same NaN ones. A series an observable callback skipped and reports again, or a metric back after a gap, would
+    /// otherwise bring its whole total (or several intervals' increase) as one export's events.
+    /// </summary>
+    public bool Comparable =>
+        this.Finished == this.Export - 1 && this.NonFinite == this.PreviousNonFinite
+        && ((this.Points == this.PreviousPoints && this.Fingerprint == this.PreviousFingerprint) || this.Points > this.MostPoints);
+
+    /// <summary>Gets or sets which matching series this export summed (<see cref="PointTotals.Fingerprint"/>).</summary>
+    public ulong Fingerprint { get; set; }
+
+    public ulong PreviousFingerprint { get; set; }
+
+    /// <summary>Ends this export: what the next one compares with.</summary>
+    public void Complete()
+    {
+        (this.Finished, this.PreviousPoints, this.PreviousNonFinite, this.PreviousFingerprint) = (this.Export, this.Points, this.NonFinite, this.Fingerprint);
+        this.MostPoints = Math.Max(this.MostPoints, this.Points);
+    }
+
     /// <summary>Gets or sets a counter's total grown only by increases that could be measured: what a Rate rule reads, so a series that restarts or turns NaN is no spike.</summary>
     public double Continuous { get; set; }
 
@@ -55,7 +88,7 @@ internal sealed class RuleSample(AlertRule rule)
     public void Begin(int export)
     {
         this.Export = export;
-        (this.Points, this.Total, this.Sum, this.Count, this.NonFinite) = (0, 0, 0, 0, 0);
+        (this.Points, this.Total, this.Sum, this.Count, this.NonFinite, this.Fingerprint) = (0, 0, 0, 0, 0, 0);
         this.Meters.Clear();
         this.Buckets.Clear();
         this.Exemplars.Clear();

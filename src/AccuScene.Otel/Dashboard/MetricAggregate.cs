@@ -30,6 +30,7 @@ internal sealed class MetricAggregate
     private QuantileState? _previousState;
     private int _previousSeries;
     private int _mostSeries;
+    private ulong _previousFingerprint;
     private int _previousNonFinite;
     private long _sample = -1;
     private long _completed = NeverCompleted;
@@ -145,9 +146,10 @@ internal sealed class MetricAggregate
         // The totals compare with the previous ones only when both are sums over the same series of consecutive
         // samples: a series that went, came back (an observable callback that skipped it) or turned NaN, or a metric
         // missing from the sample before, would add its whole total (or two intervals') as one interval's increase.
-        // A series never seen before (more series than ever) is new: a synchronous one counts from zero.
+        // The same series: the same count and fingerprint (one gone and another back keeps the count). More series
+        // than ever is taken for new ones, and a synchronous one counts from zero.
         var continuous = !first && _completed == _sample - 1 && _now.NonFinite == _previousNonFinite
-            && (_now.Series == _previousSeries || _now.Series > _mostSeries);
+            && ((_now.Series == _previousSeries && _now.Fingerprint == _previousFingerprint) || _now.Series > _mostSeries);
         _mostSeries = Math.Max(_mostSeries, _now.Series);
         var (value, rate, p50, p95, p99) = (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         double sumDelta = 0;
@@ -201,7 +203,7 @@ internal sealed class MetricAggregate
         }
 
         var baselineKnown = WindowKnown(first, continuous, state ?? _previousState, _previousState);
-        (_completed, _previousSeries, _previousNonFinite) = (_sample, _now.Series, _now.NonFinite);
+        (_completed, _previousSeries, _previousNonFinite, _previousFingerprint) = (_sample, _now.Series, _now.NonFinite, _now.Fingerprint);
         var sample = new DashboardPoint(now.ToUnixTimeMilliseconds(), value, rate, p50, p95, p99);
         this.Latest = sample;
         this.Fold(sample, sumDelta, countDelta, baselineKnown);

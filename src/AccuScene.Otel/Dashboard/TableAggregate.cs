@@ -113,6 +113,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
         private bool _hasPrevious;
         private int _previousSeries;
         private int _mostSeries;
+        private ulong _previousFingerprint;
         private int _previousNonFinite;
 
         public string Label => label;
@@ -137,7 +138,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
             {
                 // Missing (see MetricAggregate.Miss): shown as "–", and a baseline again when it comes back.
                 this.Missed++;
-                _hasPrevious = false;
+                (_hasPrevious, _previousTotal, _previousSum, _previousCount) = (false, 0, 0, 0);
                 return;
             }
 
@@ -162,7 +163,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
 
             // A row's first sample is its baseline; a series that went, came back or turned NaN changes the sums (a
             // series never seen before, more than ever, is new: see MetricAggregate).
-            var seriesKept = _now.Series == _previousSeries || _now.Series > _mostSeries;
+            var seriesKept = (_now.Series == _previousSeries && _now.Fingerprint == _previousFingerprint) || _now.Series > _mostSeries;
             _mostSeries = Math.Max(_mostSeries, _now.Series);
             if (!_hasPrevious || !seriesKept || _now.NonFinite != _previousNonFinite)
             {
@@ -172,7 +173,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
 
             this.Rate = double.IsFinite(this.Rate) ? this.Rate : double.NaN;
             _hasPrevious = true;
-            (_previousSeries, _previousNonFinite) = (_now.Series, _now.NonFinite);
+            (_previousSeries, _previousNonFinite, _previousFingerprint) = (_now.Series, _now.NonFinite, _now.Fingerprint);
             (_previousTotal, _previousSum, _previousCount) = (_now.Total, _now.Sum, _now.Count);
         }
     }

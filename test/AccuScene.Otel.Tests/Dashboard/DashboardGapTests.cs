@@ -32,6 +32,31 @@ public class DashboardGapTests
     }
 
     [Test]
+    public void OneSeriesGoneAndAnotherBack_IsNoRate_ThoughTheCountIsTheSame()
+    {
+        var totals = new Dictionary<string, long> { ["a"] = 1_000, ["b"] = 2_000, ["c"] = 3_000_000 };
+        string[] reported = ["a", "b", "c"];
+        using var harness = new DashboardHarness("AccuScene.Tests.Gaps.Swap");
+        harness.Meter.CreateObservableCounter("accuscene.tests.gaps.swapped", () => reported.Select(q => new Measurement<long>(totals[q], new KeyValuePair<string, object?>("queue", q))).ToArray());
+        harness.Sample();
+
+        var rates = new List<double?>();
+        foreach (var next in new[] { new[] { "a", "b" }, ["a", "c"], ["a", "c"] })
+        {
+            foreach (var q in totals.Keys)
+            {
+                totals[q] += 10;
+            }
+
+            reported = next;
+            harness.Sample();
+            rates.Add(harness.Metric("accuscene.tests.gaps.swapped").Rate);
+        }
+
+        Assert.That(rates, Is.EqualTo(new double?[] { null, null, 20 }), "not queue c's 3,000,030 as one second's increase");
+    }
+
+    [Test]
     public void AMetricWithNoPoint_IsAGap_NotItsLastValue_AndItsRateStartsAgain()
     {
         var report = true;

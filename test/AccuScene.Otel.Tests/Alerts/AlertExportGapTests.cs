@@ -1,0 +1,112 @@
+using System.Diagnostics.Metrics;
+using AccuScene.Otel.Alerts;
+
+namespace AccuScene.Otel.Tests.Alerts;
+
+/// <summary>
+/// What OpenTelemetry leaves out of an export (a series an observable callback skipped, a metric with no point for a
+/// while) is never a burst of events when it comes back; and a rule edit that measures the same way keeps what the
+/// exporter gathered for it, as the engine keeps its alert.
+/// </summary>
+public class AlertExportGapTests
+{
+    [Test]
+    public void ACounterSeriesTheCallbackSkipsOnce_IsNoBurstOfEventsWhenItComesBack()
+    {
+        double big = 1_000_000, small = 5_000;
+        var reportSmall = true;
+        using var system = Start("accuscene.tests.gaps.handled");
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.Skip");
+        meter.CreateObservableCounter("accuscene.tests.gaps.handled", () => reportSmall
+            ? [new Measurement<double>(big, new KeyValuePair<string, object?>("source", "big")), new Measurement<double>(small, new KeyValuePair<string, object?>("source", "small"))]
+            : new[] { new Measurement<double>(big, new KeyValuePair<string, object?>("source", "big")) });
+
+        system.ForceFlush();
+        foreach (var skip in new[] { false, true, false, false })
+        {
+            (big, small, reportSmall) = (big + 10, small + 10, !skip);
+            system.ForceFlush();
+        }
+
+        // Read as new events, the small series' return counted its whole 5,030.
+        Assert.That(system.Alerts!.Active().Select(a => a.Rule), Is.Empty);
+    }
+
+    [Test]
+    public void OneCounterSeriesGoneAndAnotherBack_IsNoBurstOfEvents()
+    {
+        var totals = new Dictionary<string, double> { ["a"] = 1_000, ["b"] = 2_000, ["c"] = 3_000_000 };
+        string[] reported = ["a", "b", "c"];
+        using var system = Start("accuscene.tests.gaps.swapped");
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.Swap");
+        meter.CreateObservableCounter("accuscene.tests.gaps.swapped", () => reported.Select(q => new Measurement<double>(totals[q], new KeyValuePair<string, object?>("queue", q))).ToArray());
+
+        system.ForceFlush();
+        foreach (var next in new[] { new[] { "a", "b" }, ["a", "c"], ["a", "c"] })
+        {
+            foreach (var q in totals.Keys)
+            {
+                totals[q] += 10;
+            }
+
+            reported = next;
+            system.ForceFlush();
+        }
+
+        // Two series both times: by their count alone, queue c's return counted its 3,000,030 as new events.
+        Assert.That(system.Alerts!.Active().Select(a => a.Rule), Is.Empty);
+    }
+
+    [Test]
+    public void ACounterBackAfterExportsWithoutIt_IsNoBurstOfTheirEvents()
+    {
+        long total = 0;
+        var report = true;
+        using var system = Start("accuscene.tests.gaps.jobs");
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.Metric");
+        meter.CreateObservableCounter("accuscene.tests.gaps.jobs", () => report ? [new Measurement<long>(total)] : Array.Empty<Measurement<long>>());
+
+        system.ForceFlush();
+        report = false;
+        for (var i = 0; i < 5; i++)
+        {
+            total += 30; // 150 over five exports the metric was not in: 30 an export, never over 100
+            system.ForceFlush();
+        }
+
+        report = true;
+        system.ForceFlush();
+
+        Assert.That(system.Alerts!.Active().Select(a => a.Rule), Is.Empty);
+    }
+
+    [Test]
+    public void APercentileRuleEditedWhileFiring_KeepsItsAlertAndItsWindow()
+    {
+        var rule = new AlertRule { Name = "slow", Metric = "accuscene.tests.gaps.latency", Aggregation = AlertAggregation.Percentile, Quantile = 0.95, Threshold = 0.5 };
+        using var system = AccuSceneTelemetrySystem.Create(o => o.Alerts.Rules.Add(rule)).Start();
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.Edit");
+        var latency = meter.CreateHistogram<double>("accuscene.tests.gaps.latency", "s");
+        latency.Record(2.0);
+        system.ForceFlush();
+        var firing = system.Alerts!.Active().Single();
+
+        var edited = new AlertRule { Name = "slow", Metric = rule.Metric, Aggregation = rule.Aggregation, Quantile = rule.Quantile, Threshold = rule.Threshold };
+        edited.Annotations["summary"] = "p95 over half a second";
+        system.Alerts.ReplaceRules([edited]);
+        latency.Record(2.0); // still slow after the edit
+        system.ForceFlush();
+
+        var after = system.Alerts.Active();
+        Assert.That(after.Select(a => (a.Id, a.State)), Is.EqualTo(new[] { (firing.Id, AlertState.Firing) }));
+    }
+
+    private static AccuSceneTelemetrySystem Start(string metric) =>
+        AccuSceneTelemetrySystem.Create(o => o.Alerts.Rules.Add(new AlertRule
+        {
+            Name = "burst",
+            Metric = metric,
+            Kind = AlertThresholdKind.RateLimit,
+            Threshold = 100,
+        })).Start();
+}

@@ -162,7 +162,7 @@ public static class AccuSceneLoggingBuilderExtensions
         if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "LOGS", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
-            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/logs"));
+            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/logs", hostSettings));
         }
 
         return builder;

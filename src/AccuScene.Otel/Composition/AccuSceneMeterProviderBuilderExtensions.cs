@@ -104,7 +104,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
             var otlp = atRegistration.Exporters.Otlp;
             builder.AddOtlpExporter((exporter, reader) =>
             {
-                AccuSceneExporterWiring.Configure(exporter, otlp, "v1/metrics");
+                AccuSceneExporterWiring.Configure(exporter, otlp, "v1/metrics", hostSettings);
                 if (interval is { } value)
                 {
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = value;

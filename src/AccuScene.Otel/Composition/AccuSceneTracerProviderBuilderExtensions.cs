@@ -79,7 +79,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
         if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "TRACES", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
-            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/traces"));
+            builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/traces", hostSettings));
         }
 
         return builder;

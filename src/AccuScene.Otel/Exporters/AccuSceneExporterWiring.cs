@@ -65,12 +65,44 @@ internal static class AccuSceneExporterWiring
         return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
     }
 
-    /// <summary>Applies the AccuScene OTLP settings over what OpenTelemetry read from <c>OTEL_EXPORTER_OTLP_*</c>.</summary>
+    /// <summary>
+    /// Applies the signal's own <c>OTEL_EXPORTER_OTLP_{SIGNAL}_*</c> settings, then the AccuScene OTLP settings, over
+    /// what OpenTelemetry read from the general <c>OTEL_EXPORTER_OTLP_*</c> ones. OpenTelemetry's
+    /// <c>AddOtlpExporter()</c> reads only the general ones (its README marks the signal's own "not supported" there);
+    /// the specification, and its <c>UseOtlpExporter()</c>, have a signal's own win, its endpoint taken as the full URL.
+    /// </summary>
     /// <param name="target">OpenTelemetry's exporter options.</param>
     /// <param name="otlp">The AccuScene settings.</param>
     /// <param name="signalPath">For http/protobuf: <c>v1/traces</c>, <c>v1/metrics</c> or <c>v1/logs</c>.</param>
-    public static void Configure(OtlpExporterOptions target, AccuSceneOtlpExporterOptions otlp, string signalPath)
+    /// <param name="configuration">The host's configuration, where the <c>OTEL_*</c> keys are read; <see langword="null"/> for the environment only.</param>
+    public static void Configure(OtlpExporterOptions target, AccuSceneOtlpExporterOptions otlp, string signalPath, IConfiguration? configuration = null)
     {
+        var signal = signalPath[(signalPath.LastIndexOf('/') + 1)..].ToUpperInvariant();
+        switch (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL"))
+        {
+            case AccuSceneOtlpExporterOptions.HttpProtobufProtocol:
+                target.Protocol = OtlpExportProtocol.HttpProtobuf;
+                break;
+            case AccuSceneOtlpExporterOptions.GrpcProtocol:
+                target.Protocol = OtlpExportProtocol.Grpc;
+                break;
+        }
+
+        if (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT") is { } own && Uri.TryCreate(own, UriKind.Absolute, out var ownEndpoint))
+        {
+            target.Endpoint = ownEndpoint;
+        }
+
+        if (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_HEADERS") is { } ownHeaders)
+        {
+            target.Headers = ownHeaders;
+        }
+
+        if (int.TryParse(Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_TIMEOUT"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ownTimeout) && ownTimeout > 0)
+        {
+            target.TimeoutMilliseconds = ownTimeout;
+        }
+
         if (otlp.Protocol is { } protocol)
         {
             target.Protocol = protocol == AccuSceneOtlpExporterOptions.HttpProtobufProtocol

@@ -45,6 +45,33 @@ public class OtlpEnvironmentTests
     }
 
     [Test]
+    public void ASignalsOwnSettings_ReachItsExporter_AndAccuScenesOwnWinOverThem()
+    {
+        // OpenTelemetry's AddOtlpExporter() reads only the general keys: the logs went by gRPC to localhost:4317.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://collector:4318/custom/logs",
+            ["OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"] = "http/protobuf",
+            ["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] = "x-tenant=a",
+            ["OTEL_EXPORTER_OTLP_LOGS_TIMEOUT"] = "2500",
+        }).Build();
+        var logs = new OpenTelemetry.Exporter.OtlpExporterOptions();
+        var traces = new OpenTelemetry.Exporter.OtlpExporterOptions();
+
+        Exporters.AccuSceneExporterWiring.Configure(logs, new AccuSceneOtlpExporterOptions(), "v1/logs", configuration);
+        Exporters.AccuSceneExporterWiring.Configure(traces, new AccuSceneOtlpExporterOptions(), "v1/traces", configuration);
+        var own = new OpenTelemetry.Exporter.OtlpExporterOptions();
+        Exporters.AccuSceneExporterWiring.Configure(own, new AccuSceneOtlpExporterOptions { Endpoint = new Uri("http://accuscene:4318"), TimeoutMilliseconds = 900 }, "v1/logs", configuration);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((logs.Endpoint, logs.Protocol, logs.Headers, logs.TimeoutMilliseconds), Is.EqualTo((new Uri("http://collector:4318/custom/logs"), OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf, "x-tenant=a", 2500)), "taken as given: the full URL");
+            Assert.That(traces.Endpoint, Is.EqualTo(new OpenTelemetry.Exporter.OtlpExporterOptions().Endpoint), "another signal's keys are not these");
+            Assert.That((own.Endpoint, own.TimeoutMilliseconds), Is.EqualTo((new Uri("http://accuscene:4318/v1/logs"), 900)), "AccuScene's keys win");
+        });
+    }
+
+    [Test]
     public void AnEndpointInTheHostsConfiguration_TurnsOnOtlpAsOpenTelemetryReadsIt()
     {
         // OpenTelemetry's exporter reads OTEL_EXPORTER_OTLP_* from IConfiguration (appsettings.json included).

@@ -149,7 +149,7 @@ public static class AccuSceneLoggingBuilderExtensions
     /// <param name="hostSettings">The host's configuration at registration, where OpenTelemetry's exporter reads the <c>OTEL_*</c> keys; <see langword="null"/> for the environment only.</param>
     internal static LoggerProviderBuilder AddAccuSceneCore(LoggerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions?> resolve, AccuSceneOptions atRegistration, IConfiguration? hostSettings = null)
     {
-        builder.ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp)?.Service ?? new AccuSceneServiceOptions(), sp.GetService<IConfiguration>())));
+        builder.ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp)?.Service ?? new AccuSceneServiceOptions(), sp.GetService<IConfiguration>(), sp.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.EnvironmentName)));
 
         // Everything else is decided when the provider is built, from the options then in effect.
         DeferredLogger(builder).Configure((sp, b) =>

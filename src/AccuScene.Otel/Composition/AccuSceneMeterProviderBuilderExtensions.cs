@@ -67,7 +67,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
     internal static MeterProviderBuilder AddAccuSceneCore(MeterProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration, bool dashboard = true, IConfiguration? hostSettings = null)
     {
         builder
-            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>())))
+            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>(), sp.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.EnvironmentName)))
             .AddMeter(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
 
         // In-process percentiles, one set per provider (per host: only meters of the host's IMeterFactory and
@@ -91,10 +91,14 @@ public static class AccuSceneMeterProviderBuilderExtensions
         if (atRegistration.Exporters.Prometheus is { Enabled: true } prometheus)
         {
             // Pull exporter: explicit buckets only (it drops exponential histograms), text format by default.
+            // OpenTelemetry's OTEL_EXPORTER_PROMETHEUS_HOST and _PORT stand where AccuScene's keys keep their defaults.
+            var defaults = new AccuScenePrometheusExporterOptions();
+            var standardHost = AccuSceneExporterWiring.Setting(hostSettings, "OTEL_EXPORTER_PROMETHEUS_HOST") is not null && prometheus.Host == defaults.Host;
+            var standardPort = AccuSceneExporterWiring.Setting(hostSettings, "OTEL_EXPORTER_PROMETHEUS_PORT") is not null && prometheus.Port == defaults.Port;
             builder.AddPrometheusHttpListener(o =>
             {
-                o.Host = prometheus.Host;
-                o.Port = prometheus.Port;
+                o.Host = standardHost ? o.Host : prometheus.Host;
+                o.Port = standardPort ? o.Port : prometheus.Port;
                 o.ScrapeEndpointPath = prometheus.Path;
             });
         }

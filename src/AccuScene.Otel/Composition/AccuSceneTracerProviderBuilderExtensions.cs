@@ -62,7 +62,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
     internal static TracerProviderBuilder AddAccuSceneCore(TracerProviderBuilder builder, Func<IServiceProvider, AccuSceneOptions> resolve, AccuSceneOptions atRegistration, IConfiguration? hostSettings = null)
     {
         builder
-            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>())))
+            .ConfigureResource(r => r.AddDetector(sp => new AccuSceneResourceDetector(resolve(sp).Service, sp.GetService<IConfiguration>(), sp.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.EnvironmentName)))
             .AddSource(AccuSceneTelemetry.SourceName, AccuSceneTelemetry.SourceNamePrefix + "*");
 
         // Everything else is decided when the provider is built, from the options then in effect.

@@ -17,11 +17,16 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
 
     private readonly AccuSceneServiceOptions _service;
     private readonly IConfiguration? _configuration;
+    private readonly string? _hostEnvironment;
 
-    public AccuSceneResourceDetector(AccuSceneServiceOptions service, IConfiguration? configuration)
+    /// <param name="service">The service settings.</param>
+    /// <param name="configuration">The host's configuration, or <see langword="null"/> for the environment only.</param>
+    /// <param name="hostEnvironment">The host's <c>IHostEnvironment.EnvironmentName</c> (<c>--environment</c>, a test's <c>UseEnvironment</c>), if any.</param>
+    public AccuSceneResourceDetector(AccuSceneServiceOptions service, IConfiguration? configuration, string? hostEnvironment = null)
     {
         _service = service;
         _configuration = configuration;
+        _hostEnvironment = hostEnvironment;
     }
 
     public Resource Detect()
@@ -44,8 +49,13 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
             entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? entry?.GetName().Version?.ToString());
         Add("service.instance.id", _service.InstanceId, () => ProcessInstanceId);
+        // The host's environment when it is not its own default (it reads the same variables), else the variables.
+        // The older key deployment.environment in OTEL_RESOURCE_ATTRIBUTES counts as set: two keys that disagree would not do.
         Add("deployment.environment.name", _service.Environment, () =>
-            NonBlank(this.Read("ASPNETCORE_ENVIRONMENT")) ?? NonBlank(this.Read("DOTNET_ENVIRONMENT")) ?? "production");
+            fromEnvironment.Contains("deployment.environment")
+                ? null
+                : (NonBlank(_hostEnvironment) is { } host && !host.Equals("Production", StringComparison.OrdinalIgnoreCase) ? host : null)
+                    ?? NonBlank(this.Read("ASPNETCORE_ENVIRONMENT")) ?? NonBlank(this.Read("DOTNET_ENVIRONMENT")) ?? "production");
         Add("host.name", null, () => Environment.MachineName);
         return new Resource(attributes);
     }

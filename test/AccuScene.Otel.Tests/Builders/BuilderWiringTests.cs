@@ -335,6 +335,27 @@ public class BuilderWiringTests
         });
     }
 
+    [TestCase("Staging", null, "Staging")]
+    [TestCase("Production", null, "production")]
+    [TestCase("Staging", "deployment.environment=qa", null)]
+    public void TheEnvironment_IsTheHosts_AndTheOlderKeyCountsAsSet(string hostEnvironment, string? resourceAttributes, string? expected)
+    {
+        // dotnet run --environment Staging, or a test's UseEnvironment: the host's name, not the variables'.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = hostEnvironment, DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_RESOURCE_ATTRIBUTES"] = resourceAttributes,
+            ["ASPNETCORE_ENVIRONMENT"] = null,
+            ["DOTNET_ENVIRONMENT"] = null,
+        });
+        builder.Services.AddAccuScene(builder.Configuration);
+        using var host = builder.Build();
+
+        var attributes = host.Services.GetRequiredService<TracerProvider>().GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
+
+        Assert.That(attributes.GetValueOrDefault("deployment.environment.name"), Is.EqualTo(expected));
+    }
+
     [Test]
     public void UseAccuScene_Twice_WiresOnce()
     {

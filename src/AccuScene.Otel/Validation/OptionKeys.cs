@@ -24,6 +24,16 @@ internal static class OptionKeys
             }
 
             typeInfo.Options.TryGetTypeInfo(property.PropertyType, out var childInfo);
+            if (childInfo is { Kind: not JsonTypeInfoKind.None } && !string.IsNullOrEmpty(child.Value))
+            {
+                // "Service": "orders" where a section belongs: the binder would drop it without a word.
+                var settings = childInfo.Kind == JsonTypeInfoKind.Object
+                    ? $"set its settings ({string.Join(", ", childInfo.Properties.Select(p => p.Name))})"
+                    : "set its entries (:0, :1, … or :<name>)";
+                unknown.Add($"{childPath} is a section, not a value; {settings} instead of '{child.Value}'.");
+                continue;
+            }
+
             if (childInfo is { Kind: JsonTypeInfoKind.Object })
             {
                 FindUnknown(child, childInfo, childPath, unknown);
@@ -35,6 +45,12 @@ internal static class OptionKeys
                 // (AccuScene:Alerts:Rules:0, Webhooks:0, Dashboard:Widgets:0): check each entry's keys.
                 foreach (var entry in child.GetChildren())
                 {
+                    if (!string.IsNullOrEmpty(entry.Value))
+                    {
+                        unknown.Add($"{childPath}:{entry.Key} is a section, not a value; set its settings ({string.Join(", ", elementInfo.Properties.Select(p => p.Name))}) instead of '{entry.Value}'.");
+                        continue;
+                    }
+
                     FindUnknown(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);
                 }
             }

@@ -49,6 +49,9 @@ public sealed class OptionsPipelineTests
     [TestCase("AccuScene:Alerts:Rules:0:Treshold", "1000", "AccuScene:Alerts:Rules:0:Treshold is not a known setting")]
     [TestCase("AccuScene:Alerts:Webhooks:0:Formatt", "slack", "AccuScene:Alerts:Webhooks:0:Formatt is not a known setting")]
     [TestCase("AccuScene:Dashboard:Widgets:0:Unitt", "ms", "AccuScene:Dashboard:Widgets:0:Unitt is not a known setting")]
+    [TestCase("AccuScene:Service", "orders", "AccuScene:Service is a section, not a value; set its settings (")]
+    [TestCase("AccuScene:Exporters:Otlp", "http://collector:4317", "AccuScene:Exporters:Otlp is a section, not a value")]
+    [TestCase("AccuScene:Alerts:Webhooks:0", "http://hooks", "AccuScene:Alerts:Webhooks:0 is a section, not a value")]
     [CancelAfter(30_000)]
     public async Task UnknownKey_FailsTheStart_NamingTheKey(string key, string value, string expected, CancellationToken cancellationToken)
     {

@@ -248,6 +248,12 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
             this.NoteExemplar(sample, double.NaN);
             _engine.CheckRule(rule.Name, rule.Aggregation == AlertAggregation.Rate ? sample.Continuous : sample.Total, increase);
         }
+        else if (rule.Aggregation == AlertAggregation.Rate)
+        {
+            // Rate reads a counter's total, where a fall is a restart: a gauge's or up-down counter's fall would be
+            // read as one (1000, 990, 1000 gave 250/s). No value, and each sample is counted dropped.
+            RuleEvaluator.CountDrop(rule.Name, "not_a_counter", 1);
+        }
         else
         {
             this.NoteExemplar(sample, double.NaN);

@@ -101,6 +101,35 @@ public class AlertExportGapTests
         Assert.That(after.Select(a => (a.Id, a.State)), Is.EqualTo(new[] { (firing.Id, AlertState.Firing) }));
     }
 
+    [Test]
+    public void ARateOfAGauge_HasNoValue_AndIsCounted_NotAFallReadAsACounterRestart()
+    {
+        using var dropped = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(AccuScene.Otel.Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped);
+        var depth = 1000L;
+        using var system = AccuSceneTelemetrySystem.Create(o => o.Alerts.Rules.Add(new AlertRule
+        {
+            Name = "queue-growing",
+            Metric = "accuscene.tests.gaps.depth",
+            Aggregation = AlertAggregation.Rate,
+            Threshold = 100,
+        })).Start();
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.Gauge");
+        meter.CreateObservableGauge("accuscene.tests.gaps.depth", () => depth);
+
+        foreach (var next in new[] { 1000L, 990, 1000, 990, 1000 })
+        {
+            depth = next;
+            system.ForceFlush();
+        }
+
+        var counted = dropped.GetMeasurementSnapshot().Where(m => m.Tags["rule"] is "queue-growing" && m.Tags["reason"] is "not_a_counter").Sum(m => m.Value);
+        Assert.Multiple(() =>
+        {
+            Assert.That(system.Alerts!.Active().Select(a => a.Rule), Is.Empty, "a queue going 1000, 990, 1000 grows by nothing");
+            Assert.That(counted, Is.EqualTo(5));
+        });
+    }
+
     private static AccuSceneTelemetrySystem Start(string metric) =>
         AccuSceneTelemetrySystem.Create(o => o.Alerts.Rules.Add(new AlertRule
         {

@@ -11,6 +11,9 @@ internal sealed class RuleSample(AlertRule rule)
     // Reservoirs hold one exemplar per bucket, or one per processor for counters: this is plenty.
     private const int MaxExemplars = 256;
 
+    private PointTotals _now;
+    private SeriesContinuity _series;
+
     /// <summary>Gets or sets the rule: an edit that measures the same way (<see cref="RuleMeasurement.Same"/>) keeps the sample.</summary>
     public AlertRule Rule { get; set; } = rule;
 
@@ -21,50 +24,42 @@ internal sealed class RuleSample(AlertRule rule)
     /// <summary>Gets the meters this export's points of the rule's metric came from (reused).</summary>
     public List<string> Meters { get; } = [];
 
-    public int Points { get; set; }
+    /// <summary>Gets this export's matching points with a finite value.</summary>
+    public int Points => _now.Series;
 
-    public double Total { get; set; }
+    /// <summary>Gets the sum of this export's matching sums' or gauges' values.</summary>
+    public double Total => _now.Total;
 
-    public double Sum { get; set; }
+    /// <summary>Gets the sum of this export's matching histograms' sums.</summary>
+    public double Sum => _now.Sum;
 
-    public long Count { get; set; }
+    /// <summary>Gets the sum of this export's matching histograms' counts.</summary>
+    public long Count => _now.Count;
+
+    /// <summary>Gets this export's matching points left out for a NaN or infinite value.</summary>
+    public int NonFinite => _now.NonFinite;
 
     public double PreviousTotal { get; set; } = double.NaN;
 
-    /// <summary>Gets or sets this export's matching points left out for a NaN or infinite value.</summary>
-    public int NonFinite { get; set; }
+    /// <summary>Gets the last export that finished this sample (-1 before the first).</summary>
+    public int Finished { get; private set; } = -1;
 
-    public int PreviousNonFinite { get; set; }
-
-    /// <summary>Gets or sets the matching points of the last export the metric was in.</summary>
-    public int PreviousPoints { get; set; }
-
-    /// <summary>Gets or sets the most matching points any export had: more than ever is a new series, not one come back.</summary>
-    public int MostPoints { get; set; }
-
-    /// <summary>Gets or sets the last export that finished this sample (-1 before the first).</summary>
-    public int Finished { get; set; } = -1;
+    /// <summary>Adds one metric's matching points (the rule's metric name may come from several meters).</summary>
+    public void Add(in PointTotals totals) => _now.Merge(totals);
 
     /// <summary>
-    /// Gets a value indicating whether this export's totals compare with the previous ones: the metric was in the
-    /// export just before, over the same series (a series never seen before is new, and counts from zero) and the
-    /// same NaN ones. A series an observable callback skipped and reports again, or a metric back after a gap, would
-    /// otherwise bring its whole total (or several intervals' increase) as one export's events.
+    /// Ends this export: returns whether its totals compare with the previous ones, which is when the metric was in the
+    /// export just before, over the same series (<see cref="SeriesContinuity"/>). A series an observable callback
+    /// skipped and reports again, or a metric back after a gap, would otherwise bring its whole total (or several
+    /// intervals' increase) as one export's events. An export whose sample is never completed (its accumulation
+    /// failed) makes the next one a baseline.
     /// </summary>
-    public bool Comparable =>
-        this.Finished == this.Export - 1 && this.NonFinite == this.PreviousNonFinite
-        && ((this.Points == this.PreviousPoints && this.Fingerprint == this.PreviousFingerprint) || this.Points > this.MostPoints);
-
-    /// <summary>Gets or sets which matching series this export summed (<see cref="PointTotals.Fingerprint"/>).</summary>
-    public ulong Fingerprint { get; set; }
-
-    public ulong PreviousFingerprint { get; set; }
-
-    /// <summary>Ends this export: what the next one compares with.</summary>
-    public void Complete()
+    public bool Complete()
     {
-        (this.Finished, this.PreviousPoints, this.PreviousNonFinite, this.PreviousFingerprint) = (this.Export, this.Points, this.NonFinite, this.Fingerprint);
-        this.MostPoints = Math.Max(this.MostPoints, this.Points);
+        var sameSeries = _series.Follow(_now);
+        var consecutive = this.Finished == this.Export - 1;
+        this.Finished = this.Export;
+        return consecutive && sameSeries;
     }
 
     /// <summary>Gets or sets a counter's total grown only by increases that could be measured: what a Rate rule reads, so a series that restarts or turns NaN is no spike.</summary>
@@ -88,7 +83,7 @@ internal sealed class RuleSample(AlertRule rule)
     public void Begin(int export)
     {
         this.Export = export;
-        (this.Points, this.Total, this.Sum, this.Count, this.NonFinite, this.Fingerprint) = (0, 0, 0, 0, 0, 0);
+        _now = default;
         this.Meters.Clear();
         this.Buckets.Clear();
         this.Exemplars.Clear();

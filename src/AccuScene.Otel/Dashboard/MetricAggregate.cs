@@ -28,10 +28,7 @@ internal sealed class MetricAggregate
     private double _previousSum;
     private long _previousCount;
     private QuantileState? _previousState;
-    private int _previousSeries;
-    private int _mostSeries;
-    private ulong _previousFingerprint;
-    private int _previousNonFinite;
+    private SeriesContinuity _series;
     private long _sample = -1;
     private long _completed = NeverCompleted;
     private readonly P99ExemplarPicker _exemplars = new();
@@ -143,14 +140,10 @@ internal sealed class MetricAggregate
         }
 
         var first = _completed == NeverCompleted;
-        // The totals compare with the previous ones only when both are sums over the same series of consecutive
-        // samples: a series that went, came back (an observable callback that skipped it) or turned NaN, or a metric
-        // missing from the sample before, would add its whole total (or two intervals') as one interval's increase.
-        // The same series: the same count and fingerprint (one gone and another back keeps the count). More series
-        // than ever is taken for new ones, and a synchronous one counts from zero.
-        var continuous = !first && _completed == _sample - 1 && _now.NonFinite == _previousNonFinite
-            && ((_now.Series == _previousSeries && _now.Fingerprint == _previousFingerprint) || _now.Series > _mostSeries);
-        _mostSeries = Math.Max(_mostSeries, _now.Series);
+        // The totals compare with the previous ones only when both are sums over the same series (SeriesContinuity) of
+        // consecutive samples: a metric missing from the sample before would add two intervals' increase as one.
+        var sameSeries = _series.Follow(_now);
+        var continuous = !first && _completed == _sample - 1 && sameSeries;
         var (value, rate, p50, p95, p99) = (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         double sumDelta = 0;
         long countDelta = 0;
@@ -203,7 +196,7 @@ internal sealed class MetricAggregate
         }
 
         var baselineKnown = WindowKnown(first, continuous, state ?? _previousState, _previousState);
-        (_completed, _previousSeries, _previousNonFinite, _previousFingerprint) = (_sample, _now.Series, _now.NonFinite, _now.Fingerprint);
+        _completed = _sample;
         var sample = new DashboardPoint(now.ToUnixTimeMilliseconds(), value, rate, p50, p95, p99);
         this.Latest = sample;
         this.Fold(sample, sumDelta, countDelta, baselineKnown);

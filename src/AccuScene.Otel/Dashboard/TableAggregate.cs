@@ -111,10 +111,7 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
         private double _previousSum;
         private long _previousCount;
         private bool _hasPrevious;
-        private int _previousSeries;
-        private int _mostSeries;
-        private ulong _previousFingerprint;
-        private int _previousNonFinite;
+        private SeriesContinuity _series;
 
         public string Label => label;
 
@@ -161,11 +158,10 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
                     break;
             }
 
-            // A row's first sample is its baseline; a series that went, came back or turned NaN changes the sums (a
-            // series never seen before, more than ever, is new: see MetricAggregate).
-            var seriesKept = (_now.Series == _previousSeries && _now.Fingerprint == _previousFingerprint) || _now.Series > _mostSeries;
-            _mostSeries = Math.Max(_mostSeries, _now.Series);
-            if (!_hasPrevious || !seriesKept || _now.NonFinite != _previousNonFinite)
+            // A row's first sample is its baseline; a series that went, came back or turned NaN changes the sums
+            // (SeriesContinuity).
+            var sameSeries = _series.Follow(_now);
+            if (!_hasPrevious || !sameSeries)
             {
                 this.Rate = double.NaN;
                 this.Value = kind == DashboardMetricKind.Histogram && _hasPrevious ? double.NaN : this.Value;
@@ -173,7 +169,6 @@ internal sealed class TableAggregate(string widget, string metric, string groupB
 
             this.Rate = double.IsFinite(this.Rate) ? this.Rate : double.NaN;
             _hasPrevious = true;
-            (_previousSeries, _previousNonFinite, _previousFingerprint) = (_now.Series, _now.NonFinite, _now.Fingerprint);
             (_previousTotal, _previousSum, _previousCount) = (_now.Total, _now.Sum, _now.Count);
         }
     }

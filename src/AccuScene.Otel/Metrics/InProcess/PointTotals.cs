@@ -91,6 +91,17 @@ internal struct PointTotals
         }
     }
 
+    /// <summary>Adds another part of the same export (the same metric name from another meter).</summary>
+    public void Merge(in PointTotals other)
+    {
+        this.Series += other.Series;
+        this.Total += other.Total;
+        this.Sum += other.Sum;
+        this.Count += other.Count;
+        this.NonFinite += other.NonFinite;
+        this.Fingerprint += other.Fingerprint;
+    }
+
     private void AddValue(double value)
     {
         if (double.IsFinite(value))

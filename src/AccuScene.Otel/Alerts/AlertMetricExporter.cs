@@ -73,7 +73,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
                     _seen.Add(metric.Name);
                     foreach (var rule in _rules[metric.Name])
                     {
-                        this.Accumulate(rule, metric);
+                        this.AccumulateAlone(rule, metric);
                     }
                 }
             }
@@ -126,6 +126,25 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
         }
     }
 
+    // One rule's failure is its own: the other rules are still fed from this metric and the rest of the batch. The
+    // failed rule's sample of this export is never finished, so the next export is its baseline, not a partial sum.
+    private void AccumulateAlone(AlertRule rule, Metric metric)
+    {
+        try
+        {
+            this.Accumulate(rule, metric);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (_samples.TryGetValue(rule.Name, out var sample))
+            {
+                _touched.Remove(sample);
+            }
+
+            AccuSceneSelfDiagnostics.ProcessorFailed("alert-exporter", rule.Name, ex);
+        }
+    }
+
     // Adds the rule's matching points of one metric to the rule's sample of this export.
     private void Accumulate(AlertRule rule, Metric metric)
     {
@@ -151,10 +170,13 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
 
         var buckets = rule.Aggregation == AlertAggregation.Percentile && type == MetricType.Histogram;
         var totals = default(PointTotals);
+        var unreadable = 0;
+        Span<char> buffer = stackalloc char[TagText.BufferLength];
         foreach (ref readonly var point in metric.GetMetricPoints())
         {
-            if (!RuleTagFilter.Matches(rule, point))
+            if (!RuleTagFilter.Matches(rule, point, buffer, out var unread))
             {
+                unreadable += unread ? 1 : 0;
                 continue;
             }
 
@@ -166,18 +188,17 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
             }
         }
 
-        sample.Points += totals.Series;
-        sample.NonFinite += totals.NonFinite;
-        sample.Fingerprint += totals.Fingerprint;
+        sample.Add(totals);
         if (totals.NonFinite > 0)
         {
             // Left out of the sums so they cannot blank the others; not lost without a word.
             RuleEvaluator.CountDrop(rule.Name, "invalid_value", totals.NonFinite);
         }
 
-        sample.Total += totals.Total;
-        sample.Sum += totals.Sum;
-        sample.Count += totals.Count;
+        if (unreadable > 0)
+        {
+            RuleEvaluator.CountDrop(rule.Name, "unreadable_tag", unreadable);
+        }
     }
 
     // One sample per rule per export, from everything accumulated for it.
@@ -191,8 +212,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
             return;
         }
 
-        var comparable = sample.Comparable;
-        sample.Complete();
+        var comparable = sample.Complete();
         if (sample.Points == 0)
         {
             // The metric is there, but none of its series matches (yet): a counter's first matching series counts
@@ -204,7 +224,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
         if (type is MetricType.LongSum or MetricType.DoubleSum)
         {
             // A counter's sample stands for the events since the last export. The total is summed over series: when
-            // it drops (a series restarted), or the series or the export before are not this one's (RuleSample.Comparable),
+            // it drops (a series restarted), or the series or the export before are not this one's (RuleSample.Complete),
             // the others' increase is unknown, so the sample counts none and the baseline moves on. Rate rules read the
             // total grown by measured increases only.
             var measurable = !double.IsNaN(sample.PreviousTotal) && sample.Total >= sample.PreviousTotal && comparable;
@@ -235,8 +255,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
         var rule = sample.Rule;
         var (previousSum, previousCount) = (sample.PreviousSum, sample.PreviousCount);
         (sample.PreviousSum, sample.PreviousCount) = (sample.Sum, sample.Count);
-        var comparable = sample.Comparable || previousCount == 0; // a rule of the provider's start reads from zero
-        sample.Complete();
+        var comparable = sample.Complete() || previousCount == 0; // a rule of the provider's start reads from zero
         if (rule.Aggregation == AlertAggregation.Percentile)
         {
             var now = _engine.Time.GetUtcNow();

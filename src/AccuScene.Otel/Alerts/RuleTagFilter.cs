@@ -6,12 +6,22 @@ namespace AccuScene.Otel.Alerts;
 /// <summary>
 /// Whether a metric point carries every tag a rule filters on, each tag read as the percentiles store it
 /// (<see cref="TagText"/>): a boolean is <c>true</c> or <c>false</c>, as the Prometheus exporter writes it, so a
-/// rule's filter matches the same points in the process and in Prometheus.
+/// rule's filter matches the same points in the process and in Prometheus. A value is compared without making its
+/// text (a status code of 404 costs nothing); a tag with no value matches an empty one.
 /// </summary>
 internal static class RuleTagFilter
 {
-    public static bool Matches(AlertRule rule, in MetricPoint point)
+    /// <summary>Whether <paramref name="point"/> matches <paramref name="rule"/>'s tags.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <param name="point">The point.</param>
+    /// <param name="buffer">A buffer of <see cref="TagText.BufferLength"/> characters.</param>
+    /// <param name="unreadable">
+    /// Set when a filtered tag's value has no text to read (the app's object, whose <c>ToString</c> threw): the
+    /// point matches nothing, and the caller counts it, rather than one proxy whose context is gone stopping the export.
+    /// </param>
+    public static bool Matches(AlertRule rule, in MetricPoint point, Span<char> buffer, out bool unreadable)
     {
+        unreadable = false;
         if (rule.Tags.Count == 0)
         {
             return true;
@@ -20,10 +30,24 @@ internal static class RuleTagFilter
         var matched = 0;
         foreach (var tag in point.Tags)
         {
-            if (rule.Tags.TryGetValue(tag.Key, out var wanted)
-                && string.Equals(wanted, TagText.Of(tag.Value) ?? string.Empty, StringComparison.Ordinal))
+            if (!rule.Tags.TryGetValue(tag.Key, out var wanted))
             {
-                matched++;
+                continue;
+            }
+
+            try
+            {
+                if (tag.Value is null ? wanted.Length == 0 : TagText.Equals(wanted, tag.Value, buffer))
+                {
+                    matched++;
+                }
+            }
+#pragma warning disable CA1031 // Application code must not stop the alert rules.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                unreadable = true;
+                return false;
             }
         }
 

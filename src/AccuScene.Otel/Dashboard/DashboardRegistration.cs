@@ -3,6 +3,7 @@ using AccuScene.Otel.Dashboard.Sources;
 using AccuScene.Otel.Events;
 using AccuScene.Otel.Health;
 using AccuScene.Otel.Metrics.InProcess;
+using AccuScene.Otel.Resources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,7 @@ internal static class DashboardRegistration
     {
         services.TryAddSingleton(sp => new AccuSceneDashboard(
             dashboard(sp),
-            AccuSceneDashboardServiceName.Resolve(service(sp), sp.GetService<IConfiguration>()),
+            AccuSceneResourceDetector.ServiceName(service(sp), sp.GetService<IConfiguration>()),
             sp.GetService<TimeProvider>(),
             sp,
             namePrefix(sp)));

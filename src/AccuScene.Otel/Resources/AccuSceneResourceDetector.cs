@@ -67,6 +67,32 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
     /// </summary>
     public static Dictionary<string, string> IdentityLabels(AccuSceneServiceOptions service, IConfiguration? configuration)
     {
+        var attributes = Attributes(service, configuration);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (attributes.TryGetValue("service.name", out var name))
+        {
+            labels["job"] = attributes.TryGetValue("service.namespace", out var ns) && ns.Length > 0 ? $"{ns}/{name}" : name;
+        }
+
+        if (attributes.TryGetValue("service.instance.id", out var instance))
+        {
+            labels["instance"] = instance;
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// The <c>service.name</c> the resource carries (<c>AccuScene:Service:Name</c>, else <c>OTEL_SERVICE_NAME</c>, else
+    /// <c>OTEL_RESOURCE_ATTRIBUTES</c>' <c>service.name</c>, else the entry assembly's name), for what names the
+    /// service outside the resource: the dashboard's title, a webhook's <c>source</c>.
+    /// </summary>
+    public static string ServiceName(AccuSceneServiceOptions service, IConfiguration? configuration) =>
+        Attributes(service, configuration).GetValueOrDefault("service.name") is { Length: > 0 } name ? name : "accuscene-service";
+
+    // The resource's attributes as text: this detector's, then those the standard variable sets.
+    private static Dictionary<string, string> Attributes(AccuSceneServiceOptions service, IConfiguration? configuration)
+    {
         var detector = new AccuSceneResourceDetector(service, configuration);
         var attributes = detector.Detect().Attributes
             .ToDictionary(a => a.Key, a => Convert.ToString(a.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal);
@@ -80,18 +106,7 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
             }
         }
 
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (attributes.TryGetValue("service.name", out var name))
-        {
-            labels["job"] = attributes.TryGetValue("service.namespace", out var ns) && ns.Length > 0 ? $"{ns}/{name}" : name;
-        }
-
-        if (attributes.TryGetValue("service.instance.id", out var instance))
-        {
-            labels["instance"] = instance;
-        }
-
-        return labels;
+        return attributes;
     }
 
     private static HashSet<string> ResourceAttributeKeys(string? value)

@@ -1,3 +1,5 @@
+using AccuScene.Otel.Resources;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccuScene.Otel.Alerts.Notifications;
@@ -8,7 +10,8 @@ internal static class AlertChannels
     public static AlertDelivery CreateDelivery(IServiceProvider services, AccuSceneAlertsOptions alerts, AccuSceneServiceOptions service)
     {
         var time = services.GetService<TimeProvider>();
-        var source = service.Name ?? Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "accuscene";
+        // The resource's service.name, as the alert's own job label and the dashboard read it.
+        var source = AccuSceneResourceDetector.ServiceName(service, services.GetService<IConfiguration>());
         var channels = new List<IAlertChannel>();
         if (alerts.Alertmanager.Url is not null)
         {

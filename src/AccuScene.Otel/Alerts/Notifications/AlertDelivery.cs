@@ -51,6 +51,9 @@ internal sealed class AlertDelivery : IDisposable
 
     public AccuSceneAlertEngine Engine => _engine;
 
+    /// <summary>Gets the channels notifications go to.</summary>
+    public IEnumerable<IAlertChannel> Channels => _workers.Select(w => w.Channel);
+
     /// <summary>Gets the notifications waiting, over all channels.</summary>
     public int Queued => _workers.Sum(w => w.Queued);
 

@@ -31,6 +31,9 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
         this.Name = "webhook:" + url.Authority;
     }
 
+    /// <summary>Gets who is speaking in the payload: the resource's <c>service.name</c>.</summary>
+    public string Source => _source;
+
     /// <inheritdoc/>
     public string Name { get; }
 

@@ -44,7 +44,11 @@ public sealed partial class AccuSceneAlertEngine
                 $"Alert rule '{name}': RateLimit counts measurements, so it takes no percentile; use another Aggregation (it is not read).",
             _ when !Enum.IsDefined(rule.Scope) => Undefined(name, nameof(AlertRule.Scope), rule.Scope),
             { Kind: AlertThresholdKind.PercentageChange or AlertThresholdKind.RateLimit, Threshold: < 0 } => $"Alert rule '{name}': {rule.Kind} needs a Threshold of 0 or more.",
-            _ => BadPairs(name, nameof(AlertRule.Labels), rule.Labels, MaxLabelValueLength) ?? BadPairs(name, nameof(AlertRule.Annotations), rule.Annotations, MaxAnnotationValueLength),
+            { Labels: { } labels } when labels.ContainsKey("__name__") =>
+                $"Alert rule '{name}': Labels must not set __name__, which Prometheus keeps for the metric's name.",
+            _ => BadPairs(name, nameof(AlertRule.Labels), rule.Labels, MaxLabelValueLength)
+                ?? BadPairs(name, nameof(AlertRule.Annotations), rule.Annotations, MaxAnnotationValueLength)
+                ?? BadTags(name, rule.Tags),
         };
     }
 
@@ -85,6 +89,31 @@ public sealed partial class AccuSceneAlertEngine
             if (value is null || value.Length > maxValueLength)
             {
                 return string.Create(CultureInfo.InvariantCulture, $"Alert rule '{rule}': {setting}:{key} must be text of at most {maxValueLength} characters; it has {value?.Length.ToString(CultureInfo.InvariantCulture) ?? "none"}.");
+            }
+        }
+
+        return null;
+    }
+
+    // Tags are the metric's own tag keys (http.route), any text but empty, with a value to match (empty for a tag
+    // without one): a null value would match nothing, and an empty key no tag (Prometheus would refuse its matcher).
+    private static string? BadTags(string rule, Dictionary<string, string> tags)
+    {
+        if (tags is null)
+        {
+            return null;
+        }
+
+        if (tags.Count > MaxPairs)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"Alert rule '{rule}': Tags may hold at most {MaxPairs} entries; it holds {tags.Count}.");
+        }
+
+        foreach (var (key, value) in tags)
+        {
+            if (string.IsNullOrWhiteSpace(key) || value is null || value.Length > MaxLabelValueLength)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Alert rule '{rule}': Tags:{key} needs a tag name and a value of at most {MaxLabelValueLength} characters (empty for a tag without one).");
             }
         }
 

@@ -120,7 +120,7 @@ public partial class DemoAlertsTests
     [GeneratedRegex(@"SUCCESS: (\d+) rules found")]
     private static partial Regex RulesFound();
 
-    [GeneratedRegex(@"- alert: (\S+)")]
+    [GeneratedRegex(@"- alert: ""([^""]+)""")]
     private static partial Regex RuleNames();
 
     [GeneratedRegex(@"\b(?:accuscene|http_server)_[a-z_]+(?=[\[{)])")]

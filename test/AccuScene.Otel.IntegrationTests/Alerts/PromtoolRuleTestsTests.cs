@@ -44,7 +44,7 @@ public partial class PromtoolRuleTestsTests
         // Break one rule's PromQL on purpose: promtool must fail, naming that rule.
         var rulesText = await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml"));
         var broken = exported[3];
-        var start = rulesText.IndexOf($"- alert: {broken}\n", StringComparison.Ordinal);
+        var start = rulesText.IndexOf($"- alert: \"{broken}\"\n", StringComparison.Ordinal);
         var expr = rulesText.IndexOf("expr: ", start, StringComparison.Ordinal);
         var end = rulesText.IndexOf('\n', expr);
         await File.WriteAllTextAsync(Path.Combine(directory.Path, "rules.yml"), rulesText[..expr] + "expr: \"vector(0) > 1\"" + rulesText[end..]);
@@ -192,7 +192,7 @@ public partial class PromtoolRuleTestsTests
         return rules;
     }
 
-    [GeneratedRegex(@"- alert: (\S+)")]
+    [GeneratedRegex(@"- alert: ""([^""]+)""")]
     private static partial Regex RuleNames();
 
     [GeneratedRegex(@"# not tested: (.+)")]

@@ -23,13 +23,13 @@ public class PrometheusAlertRulesTests
     public void Names_AreThoseThePrometheusExporterWrites(string instrument, string expected) =>
         Assert.That(PrometheusNaming.MetricName(Instruments.Single(i => i.Name == instrument)), Is.EqualTo(expected));
 
-    // Each expected name is what OpenTelemetry.Exporter.Prometheus.HttpListener 1.20.1-beta.1 wrote for the instrument
-    // in a scrape (2026-12-06): the unit and _total are added unless the name ends with them, not when it holds them.
+    // Each expected name is what OpenTelemetry.Exporter.Prometheus.HttpListener 1.20.1-beta.1 writes for the instrument
+    // in its OpenMetrics scrape, as Prometheus 2.42 stored it (PrometheusNamingScrapeTests holds them to the exporter).
     [TestCase("orders.subtotal", null, AlertInstrumentKind.Counter, "orders_subtotal_total")]
     [TestCase("db.bytes_read", "By", AlertInstrumentKind.Counter, "db_bytes_read_bytes_total")]
     [TestCase("gc.heap.total_allocated", "By", AlertInstrumentKind.Counter, "gc_heap_total_allocated_bytes_total")]
-    [TestCase("db.bytes.total", "By", AlertInstrumentKind.Counter, "db_bytes_total")]
-    [TestCase("bytes.sent_total", "By", AlertInstrumentKind.Counter, "bytes_sent_total_bytes_total")]
+    [TestCase("db.bytes.total", "By", AlertInstrumentKind.Counter, "db_bytes_total_bytes_total")]
+    [TestCase("bytes.sent_total", "By", AlertInstrumentKind.Counter, "bytes_sent_bytes_total")]
     [TestCase("jobs.total", null, AlertInstrumentKind.Counter, "jobs_total")]
     [TestCase("cost", "$", AlertInstrumentKind.Counter, "cost_dollars_total")]
     [TestCase("big", "TiBy", AlertInstrumentKind.Counter, "big_tibibytes_total")]
@@ -102,7 +102,7 @@ public class PrometheusAlertRulesTests
         var yaml = Write([rule], out var written);
 
         Assert.That(written, Is.EqualTo(1));
-        Assert.That(yaml, Does.Contain("      - alert: StepTimeHigh\n"));
+        Assert.That(yaml, Does.Contain("      - alert: \"StepTimeHigh\"\n"));
         Assert.That(yaml, Does.Contain("        for: 30s\n        keep_firing_for: 1500ms\n"));
         Assert.That(yaml, Does.Contain("          severity: \"critical\"\n          team: \"physics \\\"core\\\"\"\n"));
         Assert.That(yaml, Does.Contain("          summary: \"p95 {{ $value | printf \\\"%.6g\\\" }} s over 0.016 s\\n{{ \\\"{{\\\" }} not a template }}\"\n"));
@@ -129,19 +129,67 @@ public class PrometheusAlertRulesTests
         Assert.That(written, Is.EqualTo(1));
         Assert.That(yaml, Does.Contain("# not exported: ghost: the instrument 'no.such.instrument' is not known"));
         Assert.That(yaml, Does.Contain("# not exported: sum-of-totals: Sum on a counter has no PromQL equivalent"));
-        Assert.That(yaml, Does.Contain("# alertname 'hits-low' is not a valid Prometheus alert name; written as 'hits_low'"));
+        Assert.That(yaml, Does.Contain("      - alert: \"hits-low\"\n"), "any text is an alertname to Prometheus: written as the engine names the alert");
     }
 
     [Test]
-    public void ANameWithALineOrParagraphSeparator_CannotEndItsCommentAndInjectYaml()
+    public void ANameWithALineOrParagraphSeparator_CannotEndItsLineAndInjectYaml()
     {
-        // YAML breaks lines at U+2028 and U+2029: the rest of a comment would be read as rules.
+        // YAML breaks lines at U+2028 and U+2029: the rest of the name would be read as rules.
         var hostile = Rule("hits-low\u2028groups: []\u2029x", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.LessThan, 0.5);
 
         var yaml = Write([hostile], out _);
 
-        var comment = yaml.Split('\n').Single(l => l.Contains("# alertname", StringComparison.Ordinal));
-        Assert.That(comment, Does.Contain("hits-low groups: [] x").And.Not.Contain("\u2028").And.Not.Contain("\u2029"));
+        Assert.That(yaml, Does.Contain("      - alert: \"hits-low\\u2028groups: []\\u2029x\"\n").And.Not.Contain("\u2028").And.Not.Contain("\u2029"));
+    }
+
+    [Test]
+    public void AValueInDoubleBraces_IsFilledInAsTheEngineFillsIt_BracesKept()
+    {
+        var rule = Rule("HitsLow", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.LessThan, 0.5);
+        rule.Annotations["summary"] = "ratio {{value}} below {{threshold}}";
+
+        var yaml = Write([rule], out _);
+
+        // Before, "{{" was escaped first and the placeholder inside it never filled: Prometheus printed "{{value}}".
+        Assert.That(yaml, Does.Contain("          summary: \"ratio {{ \\\"{\\\" }}{{ $value | printf \\\"%.6g\\\" }}} below {0.5}\"\n"));
+    }
+
+    [TestCase(10, "1s")]
+    [TestCase(60, "1s")]
+    [TestCase(61, "1s")]
+    [TestCase(120, "2s")]
+    [TestCase(125, "1s")]
+    [TestCase(300, "5s")]
+    [TestCase(3600, "60s")]
+    [TestCase(86400, "1440s")]
+    public void ASubquerysStep_DividesTheWindow_SoBothWindowsHoldAsManyPoints(int seconds, string step) =>
+        Assert.That(PromQlTranslator.SubqueryStep(TimeSpan.FromSeconds(seconds)), Is.EqualTo(step));
+
+    [TestCase("", "v", "Tags: needs a tag name")]
+    [TestCase("http.route", null, "Tags:http.route needs a tag name and a value")]
+    public void ATagWithoutANameOrValue_IsRefused_AndNotExported(string key, string? value, string expected)
+    {
+        var rule = Rule("tagged", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.LessThan, 0.5);
+        rule.Tags[key] = value!;
+
+        var yaml = Write([rule], out var written);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(AccuSceneAlertEngine.Validate(rule), Does.Contain(expected));
+            Assert.That(yaml, Does.Contain("# not exported: tagged:"));
+            Assert.That(written, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void ALabelNamedName_IsRefused_AsPrometheusRefusesTheWholeFileForIt()
+    {
+        var rule = Rule("named", "accuscene.cache.hit_ratio", AlertAggregation.LastValue, AlertThresholdKind.LessThan, 0.5);
+        rule.Labels["__name__"] = "x";
+
+        Assert.That(AccuSceneAlertEngine.Validate(rule), Does.Contain("Labels must not set __name__"));
     }
 
     private static Dictionary<string, string> Translate(IEnumerable<AlertRule> rules) =>

@@ -80,6 +80,26 @@ public class GrafanaDashboardTests
         Assert.That(panel.GetProperty("description").GetString(), Does.Contain("ratio rate: Rate of a gauge has no PromQL form").And.Contain("mystery: the instrument 'unknown.metric' is not known"));
     }
 
+    [TestCase(1, new[] { "Value" })]
+    [TestCase(2, new[] { "Value #A", "Value #B" })]
+    public void ATablesValueColumns_AreRenamedByTheNamesGrafanaGivesThem(int series, string[] columns)
+    {
+        // Grafana's Prometheus source calls a one-query table's column "Value", and "Value #<refId>" only among several.
+        var widget = new DashboardWidget { Title = "By route", Type = DashboardWidgetType.Table, GroupBy = "http.route" };
+        widget.Series.Add(new DashboardSeries { Metric = "http.server.request.duration", Stat = DashboardStat.Rate, Label = "req/s" });
+        if (series == 2)
+        {
+            widget.Series.Add(new DashboardSeries { Metric = "http.server.request.duration", Stat = DashboardStat.P95, Label = "p95" });
+        }
+
+        using var output = new MemoryStream();
+        GrafanaDashboard.Write([widget], Instruments, output);
+        using var json = JsonDocument.Parse(output.ToArray());
+        var organize = json.RootElement.GetProperty("panels")[0].GetProperty("transformations").EnumerateArray().Single(t => t.GetProperty("id").GetString() == "organize");
+
+        Assert.That(organize.GetProperty("options").GetProperty("renameByName").EnumerateObject().Select(p => p.Name), Is.EqualTo(columns));
+    }
+
     [TestCase("By", "bytes")]
     [TestCase("MiBy", "mbytes")]
     [TestCase("MiB", "mbytes")]

@@ -51,7 +51,6 @@ internal sealed class AlertDelivery : IDisposable
 
     public AccuSceneAlertEngine Engine => _engine;
 
-    /// <summary>Gets the channels notifications go to.</summary>
     public IEnumerable<IAlertChannel> Channels => _workers.Select(w => w.Channel);
 
     /// <summary>Gets the notifications waiting, over all channels.</summary>

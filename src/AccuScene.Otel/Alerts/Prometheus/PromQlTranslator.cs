@@ -50,8 +50,33 @@ internal static class PromQlTranslator
             ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalSeconds}s")
             : string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(span.TotalMilliseconds)}ms");
 
-    /// <summary>The step of a gauge's or up-down counter's subquery: 60 points over the window, at most one a second.</summary>
-    public static string SubqueryStep(TimeSpan window) => Duration(TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(window.TotalSeconds / 60))));
+    /// <summary>
+    /// The step of a gauge's or up-down counter's subquery: about 60 points over the window, at most one a second,
+    /// and a whole number of steps in a window of whole seconds, so a window and the one before it (<c>offset</c>)
+    /// hold as many points each: 61 s takes 1 s steps, not 2 s ones that would read windows 60 and 62 s apart.
+    /// A window that only a step of 3,600 or more points divides keeps the 60.
+    /// </summary>
+    public static string SubqueryStep(TimeSpan window)
+    {
+        var target = (long)Math.Max(1, Math.Ceiling(window.TotalSeconds / 60));
+        if (window.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            return Duration(TimeSpan.FromSeconds(target));
+        }
+
+        var seconds = (long)window.TotalSeconds;
+        for (var step = target; step >= 1; step--)
+        {
+            if (seconds % step == 0)
+            {
+                return seconds / step > MaxSubqueryPoints ? Duration(TimeSpan.FromSeconds(target)) : Duration(TimeSpan.FromSeconds(step));
+            }
+        }
+
+        return Duration(TimeSpan.FromSeconds(target));
+    }
+
+    private const long MaxSubqueryPoints = 3_600;
 
     public static string Number(double value) => value switch
     {

@@ -81,14 +81,9 @@ public static class PrometheusAlertRules
 
     private static void AppendRule(StringBuilder yaml, AlertRule rule, string expression)
     {
-        var name = PrometheusNaming.Sanitize(rule.Name);
-        if (name != rule.Name)
-        {
-            yaml.Append(CultureInfo.InvariantCulture, $"      # alertname '{OneLine(rule.Name)}' is not a valid Prometheus alert name; written as '{name}'\n");
-        }
-
-        // A name with ':' (allowed in Prometheus names) is quoted: plain YAML reads "Latency:" as a mapping.
-        yaml.Append(CultureInfo.InvariantCulture, $"      - alert: {(name.Contains(':', StringComparison.Ordinal) ? Quote(name) : name)}\n");
+        // The alertname is any text to Prometheus, as to the engine: written as it is, so Alertmanager's routes and
+        // silences on it catch the in-process alert and Prometheus' alike.
+        yaml.Append(CultureInfo.InvariantCulture, $"      - alert: {Quote(rule.Name)}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"        expr: {Quote(expression)}\n");
         if (rule.For > TimeSpan.Zero)
         {
@@ -121,12 +116,31 @@ public static class PrometheusAlertRules
     // Text in a Go template: an action's opening braces are written by an action that prints them.
     private static string Literal(string text) => text.Replace("{{", "{{ \"{{\" }}", StringComparison.Ordinal);
 
-    // The engine's {value}, {threshold} and {metric} in Prometheus' Go templates; other braces stay text.
-    private static string Template(string annotation, AlertRule rule) =>
-        Literal(annotation)
-            .Replace("{value}", "{{ $value | printf \"%.6g\" }}", StringComparison.Ordinal)
+    // The engine's {value}, {threshold} and {metric} in Prometheus' Go templates, filled in as the engine fills them
+    // ("{{value}}" is "{0.25}"); other braces stay text. A '{' just before the value's action is printed by an action
+    // too, or Go would read "{{{" as an action holding "{".
+    private static string Template(string annotation, AlertRule rule)
+    {
+        var parts = annotation
             .Replace("{threshold}", PromQlTranslator.Number(rule.Threshold), StringComparison.Ordinal)
-            .Replace("{metric}", rule.Metric, StringComparison.Ordinal);
+            .Replace("{metric}", rule.Metric, StringComparison.Ordinal)
+            .Split("{value}");
+        var template = new StringBuilder(annotation.Length + 32);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var text = Literal(parts[i]);
+            if (i < parts.Length - 1)
+            {
+                template.Append(text.EndsWith('{') ? text[..^1] + "{{ \"{\" }}" : text).Append("{{ $value | printf \"%.6g\" }}");
+            }
+            else
+            {
+                template.Append(text);
+            }
+        }
+
+        return template.ToString();
+    }
 
     // A YAML double-quoted scalar: backslash, quote and control characters escaped.
     internal static string Quote(string text)

@@ -3,13 +3,15 @@ using System.Text;
 namespace AccuScene.Otel.Alerts.Prometheus;
 
 /// <summary>
-/// The names the OpenTelemetry Prometheus exporter gives instruments and tags, following the OpenTelemetry
-/// specification's Prometheus compatibility rules: invalid characters become one <c>_</c> (a leading digit gets a
-/// <c>_</c> before it), the unit (annotations in braces dropped, abbreviations spelled out, <c>a/b</c> as
-/// <c>a_per_b</c>) is appended unless the name ends with it (or, for a counter, with it and <c>_total</c>), and
-/// counters end in <c>_total</c> unless they already do. Unit <c>1</c> adds nothing (this exporter version writes no
-/// <c>_ratio</c>). Checked against the exporter's real output by the demo's Prometheus test and
-/// <c>PrometheusNamingTests</c>.
+/// The names a real Prometheus stores for what the OpenTelemetry Prometheus exporter writes. Prometheus asks for
+/// OpenMetrics, and the exporter's OpenMetrics names differ from its plain-text ones for a counter whose name holds
+/// <c>total</c>: a counter's own <c>_total</c> suffix is dropped first; invalid characters become <c>_</c> (a run
+/// of them one, and in a metric name an underscore is one of them); the unit (annotations in braces dropped, abbreviations spelled out,
+/// <c>a/b</c> as <c>a_per_b</c>, cleaned like a name) is appended unless the name ends with it; a counter then ends
+/// in exactly one <c>_total</c>. Unit <c>1</c> adds nothing (this exporter version writes no <c>_ratio</c>). Tag keys
+/// are cleaned the same way but keep an underscore as written and take no <c>:</c>; a leading digit gets a <c>_</c> before it, an empty key is <c>_</c>.
+/// Checked against the exporter's OpenMetrics scrape by <c>PrometheusNamingScrapeTests</c>, and against a real
+/// Prometheus by the fleet tests.
 /// </summary>
 internal static class PrometheusNaming
 {
@@ -23,6 +25,11 @@ internal static class PrometheusNaming
         ["us"] = "microseconds",
         ["ns"] = "nanoseconds",
         ["By"] = "bytes",
+        ["B"] = "bytes",
+        ["KB"] = "kilobytes",
+        ["MB"] = "megabytes",
+        ["GB"] = "gigabytes",
+        ["TB"] = "terabytes",
         ["KiBy"] = "kibibytes",
         ["MiBy"] = "mebibytes",
         ["GiBy"] = "gibibytes",
@@ -57,28 +64,28 @@ internal static class PrometheusNaming
 
     public static string MetricName(AlertInstrument instrument)
     {
-        var name = Sanitize(instrument.Name);
-        if (!string.IsNullOrEmpty(instrument.Unit))
+        var counter = instrument.Kind == AlertInstrumentKind.Counter;
+        var name = counter && instrument.Name.EndsWith(TotalSuffix, StringComparison.Ordinal) ? instrument.Name[..^TotalSuffix.Length] : instrument.Name;
+        name = Sanitize(name, label: false);
+        if (!string.IsNullOrEmpty(instrument.Unit) && Unit(instrument.Unit) is { Length: > 0 } unit && !name.EndsWith(unit, StringComparison.Ordinal))
         {
-            var unit = Unit(instrument.Unit);
-            var counter = instrument.Kind == AlertInstrumentKind.Counter;
-            if (unit.Length > 0 && !name.EndsWith(unit, StringComparison.Ordinal) && !(counter && name.EndsWith(unit + "_total", StringComparison.Ordinal)))
-            {
-                name += "_" + unit;
-            }
+            name += "_" + unit;
         }
 
-        if (instrument.Kind == AlertInstrumentKind.Counter && !name.EndsWith("_total", StringComparison.Ordinal))
-        {
-            name += "_total";
-        }
-
-        return Sanitize(name);
+        return counter ? (name.EndsWith(TotalSuffix, StringComparison.Ordinal) ? name[..^TotalSuffix.Length] : name) + TotalSuffix : name;
     }
 
-    public static string Sanitize(string name)
+    /// <summary>The label a tag key becomes.</summary>
+    public static string LabelName(string tag) => tag.Length == 0 ? "_" : Sanitize(tag, label: true);
+
+    private const string TotalSuffix = "_total";
+
+    // A run of invalid characters becomes one '_'. In a metric name '_' counts as one of them ("a__b" is "a_b"); a
+    // label keeps a written '_' ("a__b" stays, "a._b" is "a__b") but writes none after one ("a_.b" is "a_b"), and
+    // takes no ':'. A leading digit gets a '_' before it.
+    private static string Sanitize(string name, bool label)
     {
-        var builder = new StringBuilder(name.Length);
+        var builder = new StringBuilder(name.Length + 1);
         var underscore = false;
         for (var i = 0; i < name.Length; i++)
         {
@@ -88,10 +95,10 @@ internal static class PrometheusNaming
                 builder.Append('_').Append(c);
                 underscore = false;
             }
-            else if (char.IsAsciiLetterOrDigit(c) || c == ':')
+            else if (char.IsAsciiLetterOrDigit(c) || (label ? c == '_' : c == ':'))
             {
                 builder.Append(c);
-                underscore = false;
+                underscore = c == '_';
             }
             else if (!underscore)
             {
@@ -102,8 +109,6 @@ internal static class PrometheusNaming
 
         return builder.ToString();
     }
-
-    public static string LabelName(string tag) => Sanitize(tag).Replace(':', '_');
 
     private static string Unit(string unit)
     {
@@ -125,11 +130,14 @@ internal static class PrometheusNaming
         if (slash >= 0 && slash < text.Length - 1)
         {
             var per = text[(slash + 1)..];
-            return Map(text[..slash]) + "_per_" + PerUnits.GetValueOrDefault(per, per);
+            return Clean(Map(text[..slash]) + "_per_" + PerUnits.GetValueOrDefault(per, per));
         }
 
         return Map(text);
 
-        static string Map(string unit) => Units.GetValueOrDefault(unit, unit);
+        static string Map(string unit) => Clean(Units.GetValueOrDefault(unit, unit));
     }
+
+    // A unit is cleaned as a name is, without its underscores at either end ("m²" is "m").
+    private static string Clean(string unit) => Sanitize(unit, label: false).Trim('_');
 }

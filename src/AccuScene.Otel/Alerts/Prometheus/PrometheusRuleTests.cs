@@ -80,7 +80,7 @@ public static class PrometheusRuleTests
 
     private static void AppendCase(StringBuilder yaml, AlertRule rule, AlertInstrument instrument, RuleTestCase testCase)
     {
-        var name = PrometheusNaming.Sanitize(rule.Name);
+        var name = rule.Name;
         yaml.Append(CultureInfo.InvariantCulture, $"  # {OneLine(rule.Name)}: {testCase.Description}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  - interval: {PromQlTranslator.Duration(RuleTestSeries.Step)}\n");
         yaml.Append("    input_series:\n");

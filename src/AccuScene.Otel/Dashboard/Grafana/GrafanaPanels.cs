@@ -110,9 +110,11 @@ internal static class GrafanaPanels
             json.WriteBoolean("Time", true);
             json.WriteEndObject();
             json.WriteStartObject("renameByName");
+            // Grafana's Prometheus source names a table's value column "Value #<refId>" when the panel has several
+            // queries, and plain "Value" when it has one.
             for (var i = 0; i < labels.Count; i++)
             {
-                json.WriteString($"Value #{(char)('A' + i)}", labels[i]);
+                json.WriteString(labels.Count == 1 ? "Value" : $"Value #{(char)('A' + i)}", labels[i]);
             }
 
             json.WriteEndObject();

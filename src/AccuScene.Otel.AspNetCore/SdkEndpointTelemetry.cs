@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AccuScene.Otel.AspNetCore;
 
@@ -78,7 +79,10 @@ internal static class SdkEndpointTelemetry
             ? false
             : bool.TryParse(value, out var include)
                 ? include
-                : throw new InvalidOperationException($"{IncludeSdkEndpointsKey} is '{value}'; it must be true or false.");
+                : throw new OptionsValidationException(
+                    Options.DefaultName,
+                    typeof(AccuSceneOptions),
+                    [$"{IncludeSdkEndpointsKey} must be true or false; it is '{value}'."]);
     }
 
     private const string IncludeSdkEndpointsKey = "AccuScene:Tracing:IncludeSdkEndpoints";

@@ -74,7 +74,9 @@ public class HealthOptionsFromEnvironmentTests
 
         this.Set("AccuScene__Tracing__IncludeSdkEndpoints", "sometimes");
         using var strict = App();
-        Assert.That(() => strict.MapAccuSceneHealth(), Throws.InvalidOperationException.With.Message.Contains("AccuScene:Tracing:IncludeSdkEndpoints"));
+        Assert.That(
+            () => strict.MapAccuSceneHealth(),
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.EqualTo("AccuScene:Tracing:IncludeSdkEndpoints must be true or false; it is 'sometimes'."));
 
         static WebApplication App()
         {

@@ -31,7 +31,12 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     public ApiMetrics(IMeterFactory? meterFactory = null, string? namePrefix = null)
         : base(MeterName, meterFactory, namePrefix)
     {
-        _duration = this.Meter.CreateHistogram<double>("http.server.request.duration", "s", "Duration of HTTP server requests.");
+        _duration = this.Meter.CreateHistogram<double>(
+            "http.server.request.duration",
+            "s",
+            "Duration of HTTP server requests.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBoundaries.HttpRequestDuration });
         _requests = this.Meter.CreateCounter<long>(this.Name("accuscene.api.requests"), "{request}", "API requests handled.");
         _errors = this.Meter.CreateCounter<long>(this.Name("accuscene.api.errors"), "{request}", "API requests that ended in a 5xx status or an exception.");
         _inFlight = this.Meter.CreateUpDownCounter<long>(this.Name("accuscene.api.in_flight"), "{request}", "API requests being handled now.");

@@ -24,7 +24,12 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
     public DatabaseMetrics(IMeterFactory? meterFactory = null, string? namePrefix = null)
         : base(MeterName, meterFactory, namePrefix)
     {
-        _duration = this.Meter.CreateHistogram<double>("db.client.operation.duration", "s", "Duration of database client operations.");
+        _duration = this.Meter.CreateHistogram<double>(
+            "db.client.operation.duration",
+            "s",
+            "Duration of database client operations.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBoundaries.DatabaseOperationDuration });
         _operations = this.Meter.CreateCounter<long>(this.Name("accuscene.db.operations"), "{operation}", "Database operations by name and outcome.");
         _failures = this.Meter.CreateCounter<long>(this.Name("accuscene.db.failures"), "{operation}", "Database operations that failed.");
         // Not the conventions' db.client.connection.count: a gauge ending in _count is rejected by promtool.

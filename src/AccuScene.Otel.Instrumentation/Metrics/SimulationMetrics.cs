@@ -24,7 +24,12 @@ public sealed class SimulationMetrics : AccuSceneInstrumentSet
         : base(MeterName, meterFactory, namePrefix)
     {
         _framesPerSecond = this.Meter.CreateGauge<double>(this.Name("accuscene.simulation.fps"), "{frame}/s", "Frames simulated per second of wall time.");
-        _stepDuration = this.Meter.CreateHistogram<double>(this.Name("accuscene.simulation.step.duration"), "s", "Wall time of one simulation step.");
+        _stepDuration = this.Meter.CreateHistogram<double>(
+            this.Name("accuscene.simulation.step.duration"),
+            "s",
+            "Wall time of one simulation step.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBoundaries.MicrosecondToSecond });
         _active = this.Meter.CreateUpDownCounter<long>(this.Name("accuscene.simulation.active"), "{simulation}", "Simulations running now.");
         _frames = this.Meter.CreateCounter<long>(this.Name("accuscene.simulation.frames"), "{frame}", "Frames (steps) simulated.");
         _simulatedTime = this.Meter.CreateCounter<double>(this.Name("accuscene.simulation.simulated_time"), "s", "Simulated (physical) time advanced.");

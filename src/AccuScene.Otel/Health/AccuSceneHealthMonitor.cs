@@ -50,7 +50,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             unit: "s",
             description: "How long each health check run took, timed-out runs included.",
             tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Metrics.DurationBuckets.MicrosecondToTenSeconds });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBoundaries.MicrosecondToTenSeconds });
         _meter.CreateObservableGauge(
             "accuscene.health.status", this.ObserveStatus, unit: "{status}", description: "Each check's status after its thresholds: 2 Healthy, 1 Degraded, 0 Unhealthy.");
     }

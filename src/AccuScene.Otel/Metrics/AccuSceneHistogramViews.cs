@@ -8,11 +8,11 @@ namespace AccuScene.Otel.Metrics;
 /// </summary>
 internal static class AccuSceneHistogramViews
 {
-    // The HTTP and database boundaries are the ones the semantic conventions advise.
-    private static readonly double[] Http = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-    private static readonly double[] Database = [0.001, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-    // A step takes microseconds on a small scene and up to a frame or more on a large one.
-    private static readonly double[] SimulationStep = DurationBuckets.MicrosecondToSecond;
+    // The HTTP and database boundaries are the ones the semantic conventions advise. A step takes microseconds on a
+    // small scene and up to a frame or more on a large one.
+    private static readonly double[] Http = HistogramBoundaries.HttpRequestDuration;
+    private static readonly double[] Database = HistogramBoundaries.DatabaseOperationDuration;
+    private static readonly double[] SimulationStep = HistogramBoundaries.MicrosecondToSecond;
 
     /// <summary>The boundaries in effect: defaults (with the name prefix applied) overridden by options.</summary>
     public static Dictionary<string, double[]> Resolve(AccuSceneMetricsOptions options)

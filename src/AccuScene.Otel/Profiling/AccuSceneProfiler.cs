@@ -57,7 +57,7 @@ public sealed class AccuSceneProfiler : IDisposable
             "s",
             "Duration of each profiled scope.",
             tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Metrics.DurationBuckets.MicrosecondToTenSeconds });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBoundaries.MicrosecondToTenSeconds });
         _current = new ProfilingSession("default", _time, _maxScopes);
     }
 

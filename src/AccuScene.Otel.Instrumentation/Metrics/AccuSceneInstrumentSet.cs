@@ -33,9 +33,11 @@ public abstract class AccuSceneInstrumentSet : IDisposable
     private protected AccuSceneInstrumentSet(string meterName, IMeterFactory? meterFactory, string? namePrefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(meterName);
-        if (namePrefix is not null && (namePrefix.Length == 0 || namePrefix.Any(char.IsWhiteSpace)))
+        // As AccuScene:Metrics:NamePrefix: an instrument name OpenTelemetry refuses would drop every accuscene.* metric
+        // of the set with no more than a self-diagnostics event.
+        if (namePrefix is not null && !IsNamePrefix(namePrefix))
         {
-            throw new ArgumentException("The name prefix must be non-empty and contain no white space.", nameof(namePrefix));
+            throw new ArgumentException("The name prefix must be 1 to 32 lower-case letters, digits, '_' or '.', starting with a letter.", nameof(namePrefix));
         }
 
         this.NamePrefix = namePrefix ?? "";
@@ -55,6 +57,9 @@ public abstract class AccuSceneInstrumentSet : IDisposable
         _truncated = this.Meter.CreateCounter<long>(
             this.Name("accuscene.metrics.truncated"), "{value}", "Tag values cut to 256 characters by AccuScene instruments.");
     }
+
+    private static bool IsNamePrefix(string prefix) =>
+        prefix.Length is > 0 and <= 32 && char.IsAsciiLetterLower(prefix[0]) && prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.');
 
     /// <summary>Gets the meter every instrument of this set lives on.</summary>
     public Meter Meter { get; }

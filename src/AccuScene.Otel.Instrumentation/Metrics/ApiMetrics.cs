@@ -48,7 +48,7 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     public void RequestStarted(string method, string route) =>
         _inFlight.Add(1, new TagList { { SemanticConventions.HttpRequestMethod, HttpMethods.Normalize(method) }, { SemanticConventions.HttpRoute, this.Bound(route, "accuscene.api.in_flight") } });
 
-    /// <summary>Records a finished request.</summary>
+    /// <summary>Records a finished request, and takes it off <c>accuscene.api.in_flight</c> (pair it with <see cref="RequestStarted"/>).</summary>
     /// <param name="method">The HTTP method.</param>
     /// <param name="route">The route template, for example <c>/scenes/{id}</c>.</param>
     /// <param name="statusCode">The response status code.</param>
@@ -59,7 +59,7 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     {
         method = HttpMethods.Normalize(method);
         route = this.Bound(route, "http.server.request.duration");
-        errorType = errorType is null ? null : this.Bound(errorType, "http.server.request.duration");
+        errorType = string.IsNullOrEmpty(errorType) ? null : this.Bound(errorType, "http.server.request.duration"); // "" is no error
         _inFlight.Add(-1, new TagList { { SemanticConventions.HttpRequestMethod, method }, { SemanticConventions.HttpRoute, route } });
 
         // A code outside 100-599 is no HTTP status: it gets no status tag, and counts as an error of type _OTHER.

@@ -45,7 +45,7 @@ public sealed class DatabaseMetrics : AccuSceneInstrumentSet
     public void RecordOperation(string system, string operation, double durationSeconds, string? errorType = null)
     {
         (system, operation) = (this.Bound(system, "db.client.operation.duration"), this.Bound(operation, "db.client.operation.duration"));
-        errorType = errorType is null ? null : this.Bound(errorType, "db.client.operation.duration");
+        errorType = string.IsNullOrEmpty(errorType) ? null : this.Bound(errorType, "db.client.operation.duration"); // "" is no error
         var tags = new TagList
         {
             { SemanticConventions.DbSystemName, system },

@@ -88,18 +88,35 @@ public static class AccuSceneSpans
             return null;
         }
 
-        var name = collection is null ? operation : string.Concat(operation, " ", collection);
-        var activity = source.StartActivity(name, ActivityKind.Client);
+        // Named "{operation} {collection}", else by whichever is known, else by the system, as the conventions ask.
+        var op = string.IsNullOrEmpty(operation) ? null : operation;
+        var target = string.IsNullOrEmpty(collection) ? null : collection;
+        var name = (op, target) switch
+        {
+            (not null, not null) => string.Concat(op, " ", target),
+            (not null, null) => op,
+            (null, not null) => target,
+            _ => string.IsNullOrEmpty(system) ? "db" : system,
+        };
+
+        // The attributes a sampler may decide on are given at the start, as the conventions ask.
+        var tags = new KeyValuePair<string, object?>[1 + (op is null ? 0 : 1) + (target is null ? 0 : 1)];
+        tags[0] = new(SemanticConventions.DbSystemName, system);
+        var next = 1;
+        if (op is not null)
+        {
+            tags[next++] = new(SemanticConventions.DbOperationName, op);
+        }
+
+        if (target is not null)
+        {
+            tags[next] = new(SemanticConventions.DbCollectionName, target);
+        }
+
+        var activity = source.StartActivity(name, ActivityKind.Client, default(ActivityContext), tags);
         if (activity is null)
         {
             return null;
-        }
-
-        activity.SetTag(SemanticConventions.DbSystemName, system);
-        activity.SetTag(SemanticConventions.DbOperationName, operation);
-        if (collection is not null)
-        {
-            activity.SetTag(SemanticConventions.DbCollectionName, collection);
         }
 
         if (queryText is not null && activity.IsAllDataRequested)
@@ -122,10 +139,11 @@ public static class AccuSceneSpans
             return null;
         }
 
-        var activity = source.StartActivity(string.Concat("cache.", operation), ActivityKind.Client);
-        activity?.SetTag(AccuSceneAttributes.CacheName, cacheName);
-        activity?.SetTag(AccuSceneAttributes.CacheOperation, operation);
-        return activity;
+        return source.StartActivity(
+            string.IsNullOrEmpty(operation) ? "cache" : string.Concat("cache.", operation),
+            ActivityKind.Client,
+            default(ActivityContext),
+            [new(AccuSceneAttributes.CacheName, cacheName), new(AccuSceneAttributes.CacheOperation, operation)]);
     }
 
     /// <summary>
@@ -149,15 +167,21 @@ public static class AccuSceneSpans
         var normalized = HttpMethods.Normalize(method);
         // No route: the span is named by the method alone, as the conventions ask (not "GET " with a trailing space).
         var name = normalized == HttpMethods.Other ? "HTTP" : normalized;
-        var activity = source.StartActivity(string.IsNullOrEmpty(route) ? name : string.Concat(name, " ", route), ActivityKind.Server, parent);
-        activity?.SetTag(SemanticConventions.HttpRequestMethod, normalized);
-        if (!string.Equals(normalized, method, StringComparison.Ordinal))
+        // The attributes a sampler may decide on are given at the start, as the conventions ask.
+        var original = !string.Equals(normalized, method, StringComparison.Ordinal);
+        var tags = new KeyValuePair<string, object?>[1 + (original ? 1 : 0) + (route is null ? 0 : 1)];
+        tags[0] = new(SemanticConventions.HttpRequestMethod, normalized);
+        if (original)
         {
-            activity?.SetTag(SemanticConventions.HttpRequestMethodOriginal, method);
+            tags[1] = new(SemanticConventions.HttpRequestMethodOriginal, method);
         }
 
-        activity?.SetTag(SemanticConventions.HttpRoute, route);
-        return activity;
+        if (route is not null)
+        {
+            tags[^1] = new(SemanticConventions.HttpRoute, route);
+        }
+
+        return source.StartActivity(string.IsNullOrEmpty(route) ? name : string.Concat(name, " ", route), ActivityKind.Server, parent, tags);
     }
 
     /// <summary>

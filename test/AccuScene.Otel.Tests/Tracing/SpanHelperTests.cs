@@ -106,6 +106,56 @@ public class SpanHelperTests
     }
 
     [Test]
+    public void ASampler_SeesTheSamplingRelevantAttributes_AtTheStart()
+    {
+        // The conventions list db.system.name, db.operation.name, db.collection.name and http.request.method as
+        // sampling relevant: a sampler that drops OPTIONS requests or Redis calls can only do so if it sees them.
+        var seen = new Dictionary<string, Dictionary<string, object?>>();
+        using var provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource(AccuSceneTelemetry.SourceName)
+            .SetSampler(new RecordingSampler(seen))
+            .Build()!;
+        _provider.Dispose();
+
+        using (AccuSceneSpans.StartDatabaseQuery("redis", "GET", "scenes"))
+        {
+        }
+
+        using (AccuSceneSpans.StartApiRequest("options", "/scenes"))
+        {
+        }
+
+        using (AccuSceneSpans.StartCacheOperation("scenes", "get"))
+        {
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen["GET scenes"], Is.EquivalentTo(new Dictionary<string, object?> { ["db.system.name"] = "redis", ["db.operation.name"] = "GET", ["db.collection.name"] = "scenes" }));
+            Assert.That(seen["OPTIONS /scenes"], Is.EquivalentTo(new Dictionary<string, object?> { ["http.request.method"] = "OPTIONS", ["http.request.method_original"] = "options", ["http.route"] = "/scenes" }));
+            Assert.That(seen["cache.get"], Is.EquivalentTo(new Dictionary<string, object?> { [AccuSceneAttributes.CacheName] = "scenes", [AccuSceneAttributes.CacheOperation] = "get" }));
+        });
+    }
+
+    [TestCase("SELECT", null, "SELECT")]
+    [TestCase("", "scenes", "scenes")]
+    [TestCase(null, null, "postgresql")]
+    public void ADatabaseSpan_IsNamedByWhatIsKnown_AsTheConventionsAsk(string? operation, string? collection, string expected)
+    {
+        using (AccuSceneSpans.StartDatabaseQuery("postgresql", operation!, collection))
+        {
+        }
+
+        _provider.ForceFlush();
+        var span = _exported.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(span.DisplayName, Is.EqualTo(expected), "not ' scenes' or an empty name");
+            Assert.That(span.GetTagItem("db.operation.name"), string.IsNullOrEmpty(operation) ? Is.Null : Is.EqualTo(operation), "no empty operation recorded");
+        });
+    }
+
+    [Test]
     public void ApiRequest_WithoutARoute_IsNamedByTheMethodAlone()
     {
         using (AccuSceneSpans.StartApiRequest("GET", string.Empty))
@@ -184,5 +234,14 @@ public class SpanHelperTests
 
         Assert.That(AccuSceneSpans.StartDatabaseQuery("sqlite", "SELECT"), Is.Null);
         Assert.That(AccuSceneSpans.StartSimulationRun("scene-1", 2), Is.Null);
+    }
+
+    private sealed class RecordingSampler(Dictionary<string, Dictionary<string, object?>> seen) : Sampler
+    {
+        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
+        {
+            seen[samplingParameters.Name] = (samplingParameters.Tags ?? []).ToDictionary(t => t.Key, t => t.Value);
+            return new SamplingResult(SamplingDecision.RecordAndSample);
+        }
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class AccuSceneAlertEngine
     {
         lock (slot.Gate)
         {
-            var now = _time.GetUtcNow();
+            var now = this.Now;
             switch (feeding)
             {
                 case Feeding.Value:

@@ -70,8 +70,10 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
 
                 context.Response.ContentType = contentType;
 
-                // The page learns where it is mounted (path base and pattern), HTML-encoded into an attribute.
-                var body = page is null ? bytes : Encoding.UTF8.GetBytes(page.Replace("%BASE%", System.Net.WebUtility.HtmlEncode(context.Request.PathBase + pattern.TrimEnd('/')), StringComparison.Ordinal));
+                // The page learns where it is mounted, HTML-encoded into an attribute: the path it was asked for (path
+                // base, any route group's prefix and the pattern), which is where its script, data and stream are.
+                var mounted = (context.Request.PathBase + context.Request.Path).ToString().TrimEnd('/');
+                var body = page is null ? bytes : Encoding.UTF8.GetBytes(page.Replace("%BASE%", System.Net.WebUtility.HtmlEncode(mounted), StringComparison.Ordinal));
                 context.Response.ContentLength = body.Length;
                 await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
             });
@@ -124,6 +126,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             Interlocked.Decrement(ref streams.Open);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "5";
+            context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync("Too many dashboard streams are open (AccuScene:Dashboard:MaxStreams).", context.RequestAborted).ConfigureAwait(false);
             return;
         }
@@ -132,6 +135,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         {
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             context.Response.ContentType = "text/event-stream; charset=utf-8";
+            context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx would otherwise hold the updates back in bursts
             // A stream ends with the request or with the app, so an open page never holds up shutdown.
             var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);

@@ -77,6 +77,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
             if (context.RequestServices.GetService<AccuSceneProfiler>() is not { } profiler)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
+                context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync("No AccuSceneProfiler is registered: call services.AddAccuScene().", context.RequestAborted).ConfigureAwait(false);
                 return;
             }

@@ -14,7 +14,9 @@ internal static class EndpointGuards
     // What a reverse proxy adds: a request that carries one came from beyond the proxy, whatever the socket says.
     // ASP.NET Core's UseForwardedHeaders() takes the X-Forwarded-* headers it applies off the request and keeps their
     // values as X-Original-* (for Proto and Host without asking whether the sender is a known proxy), so those count too.
-    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Real-IP"];
+    // Via is what an HTTP proxy must add (RFC 9110), and CDNs name the client in headers of their own. A proxy that adds
+    // none of these (nginx's bare proxy_pass) is not told apart: AccuScene:Endpoints:RequireTokens is for it.
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Real-IP", "Via", "CF-Connecting-IP", "True-Client-IP", "Fastly-Client-IP"];
 
     private static readonly string[] ForwardingPrefixes = ["X-Forwarded-", "X-Original-"];
 

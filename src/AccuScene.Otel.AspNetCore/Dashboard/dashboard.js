@@ -64,6 +64,11 @@
 
   function number(v, step) {
     if (v === null || v === undefined || !isFinite(v)) { return '\u2013'; }
+    // Past six decimals, fixed digits would read 0.000000: two significant digits (or as many as the step needs).
+    if (v !== 0 && (step ? step < 1e-6 : Math.abs(v) < 1e-5)) {
+      var precise = step ? Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(step) + 1e-9) : 1;
+      return v.toExponential(Math.max(1, Math.min(6, precise)));
+    }
     var digits = step ? Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9))) : null;
     if (digits === null) {
       var a = Math.abs(v);
@@ -131,7 +136,9 @@
     });
   }
 
-  function appendHistory(update) {
+  // Appends an update's newest points; when samples were missed in between, a null point first, so the line
+  // breaks there rather than bridging what the page never saw.
+  function appendHistory(update, missed) {
     allMetrics(update).forEach(function (m) {
       if (!m.history || m.history.time.length === 0) { return; }
       var h = state.history[m.name];
@@ -139,6 +146,10 @@
       for (var i = 0; i < m.history.time.length; i++) {
         var t = m.history.time[i];
         if (h.time.length > 0 && t <= h.time[h.time.length - 1]) { continue; }
+        if (missed > 0 && i === 0 && h.time.length > 0) {
+          ['value', 'rate', 'p50', 'p95', 'p99'].forEach(function (k) { h[k].push(null); });
+          h.time.push((h.time[h.time.length - 1] + t) / 2);
+        }
         ['value', 'rate', 'p50', 'p95', 'p99'].forEach(function (k) { h[k].push(m.history[k][i]); });
         h.time.push(t);
       }
@@ -216,7 +227,11 @@
       return points;
     });
     var all = [].concat.apply([], lines).filter(function (p) { return p[1] !== null; });
-    var now = all.length ? Math.max.apply(null, all.map(function (p) { return p[0]; })) : Date.now();
+    // The right edge is when the model was made, not the newest point: a metric that stopped reporting shows as
+    // empty space up to now, rather than its last five minutes passed off as current.
+    var generated = Date.parse(state.model.generated_at);
+    var newest = all.length ? Math.max.apply(null, all.map(function (p) { return p[0]; })) : Date.now();
+    var now = isFinite(generated) ? Math.max(generated, newest) : newest;
     // The range, or less while the history is younger than it, so a new process's first points are readable.
     var earliest = all.length ? Math.min.apply(null, all.map(function (p) { return p[0]; })) : now;
     var from = Math.max(now - windows[state.range], Math.min(earliest, now - 60 * 1000));
@@ -365,19 +380,16 @@
 
   function tableWidget(widget, body) {
     clear(body);
+    if (!widget.group_by) { seriesTable(widget, body); return; }
     var table = el('table');
     var head = el('tr');
-    head.appendChild(el('th', null, widget.group_by || 'metric'));
+    head.appendChild(el('th', null, widget.group_by));
     widget.series.forEach(function (s) { head.appendChild(el('th', 'num', s.label)); });
     table.appendChild(head);
     var rows = [];
-    if (widget.group_by) {
-      (state.model.tables || []).forEach(function (t) {
-        if (t.widget === widget.id) { rows = t.rows.map(function (r) { return { label: r.label, data: r }; }); }
-      });
-    } else {
-      rows = widget.series.map(function (s) { return { label: s.metric, data: metricByName(s.metric) || {} }; });
-    }
+    (state.model.tables || []).forEach(function (t) {
+      if (t.widget === widget.id) { rows = t.rows.map(function (r) { return { label: r.label, data: r }; }); }
+    });
     rows.forEach(function (row) {
       var tr = el('tr');
       tr.appendChild(el('td', 'label', row.label));
@@ -386,6 +398,22 @@
     });
     body.appendChild(table);
     if (rows.length === 0) { body.appendChild(el('div', 'empty', 'no data yet')); }
+  }
+
+  // Without a group, one row per series, each with its own figure (its stat of its metric, in its unit).
+  function seriesTable(widget, body) {
+    var table = el('table');
+    var head = el('tr');
+    head.appendChild(el('th', null, 'series'));
+    head.appendChild(el('th', 'num', 'value'));
+    table.appendChild(head);
+    widget.series.forEach(function (s) {
+      var tr = el('tr');
+      tr.appendChild(el('td', 'label', s.label || s.metric));
+      tr.appendChild(el('td', 'num', format((metricByName(s.metric) || {})[s.stat], s.scale, tableUnit(widget, s))));
+      table.appendChild(tr);
+    });
+    body.appendChild(table);
   }
 
   // A grouped table's series carry their unit in the label ("req/s", "mean ms"); others use the widget's.
@@ -397,8 +425,9 @@
   }
 
   function healthWidget(widget, body) {
-    clear(body);
     var health = state.model.sections.health;
+    if (unchanged(body, health)) { return; }
+    clear(body);
     if (!health.status) { body.appendChild(el('div', 'empty', 'no health checks registered')); return; }
     var overall = el('div', 'overall');
     overall.appendChild(el('span', 'status status-' + health.status));
@@ -438,9 +467,19 @@
     }).catch(function (error) { button.disabled = false; message('Acknowledge failed: ' + error); });
   }
 
+  // Whether what a table widget shows is what it shows now. Rebuilt every second, its rows would take the focus
+  // from an Acknowledge button, lose a click between press and release, and the selection of text being copied.
+  function unchanged(body, data) {
+    var key = JSON.stringify(data);
+    if (body.getAttribute('data-key') === key) { return true; }
+    body.setAttribute('data-key', key);
+    return false;
+  }
+
   function alertsWidget(widget, body) {
-    clear(body);
     var alerts = state.model.sections.alerts;
+    if (unchanged(body, alerts)) { return; }
+    clear(body);
     if (!alerts.configured) { body.appendChild(el('div', 'empty', 'no alert rules configured')); return; }
     if (alerts.active.length === 0) { body.appendChild(el('div', 'empty', 'no active alerts')); return; }
     var table = el('table', 'alerts');
@@ -454,6 +493,7 @@
       var cell = el('td');
       var button = el('button', 'ack', a.acknowledged_by ? 'acknowledged' : 'Acknowledge');
       button.type = 'button';
+      button.setAttribute('aria-label', (a.acknowledged_by ? 'Acknowledged: ' : 'Acknowledge ') + a.rule);
       button.disabled = !!a.acknowledged_by;
       button.addEventListener('click', function () { acknowledge(a, button); });
       cell.appendChild(button);
@@ -464,8 +504,9 @@
   }
 
   function eventsWidget(widget, body) {
-    clear(body);
     var section = state.model.sections.events;
+    if (unchanged(body, section)) { return; }
+    clear(body);
     if (section.withheld) { body.appendChild(el('div', 'empty', 'events are not shown here: this request is not a local one (the server listens beyond loopback, it came through a proxy, or tokens are required), and events are served only with AccuScene:Endpoints:ReadToken (GET /events)')); return; }
     var events = section.recent;
     if (events.length === 0) { body.appendChild(el('div', 'empty', 'no events yet')); return; }
@@ -571,11 +612,11 @@
     if (state.source) { state.source.close(); }
     var source = new EventSource(base + '/stream');
     state.source = source;
-    var lost = false;
     source.addEventListener('open', function () {
       connection('live', 'ok');
-      if (lost) { load(); }
-      lost = false;
+      // After any loss (this stream's, or one given up for a new one), the history is reloaded.
+      if (state.lost) { load(); }
+      state.lost = false;
     });
     source.addEventListener('update', function (event) {
       var update = JSON.parse(event.data);
@@ -583,6 +624,12 @@
       // server refreshes health, alerts and events between samples.
       if (!state.model) {
         // The first load failed while the stream works: load again rather than drop every update.
+        if (!state.loading) { load(); }
+        return;
+      }
+      if (update.sample < state.model.sample - MaxGap) {
+        // Far older than the screen: the process restarted and counts from zero again. Reload, or every update
+        // would be dropped until the new count passed the old one.
         if (!state.loading) { load(); }
         return;
       }
@@ -596,12 +643,12 @@
         if (!state.loading) { load(); }
         return;
       }
-      if (state.range === '5m') { appendHistory(update); }
+      if (state.range === '5m') { appendHistory(update, missed); }
       buildIfChanged(update);
       render();
     });
     source.addEventListener('error', function () {
-      lost = true;
+      state.lost = true;
       connection('reconnecting', 'bad');
       if (source.readyState === EventSource.CLOSED) {
         // The server refused or ended the stream for good; try again from scratch.

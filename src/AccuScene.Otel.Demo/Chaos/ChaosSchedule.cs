@@ -168,10 +168,13 @@ internal static class ChaosEndpoint
                 : Results.Conflict(new ChaosStarted(0));
         });
 
-    // Forwarded, X-Real-IP, any X-Forwarded-*, and the X-Original-* that ASP.NET Core's UseForwardedHeaders() leaves.
+    // Forwarded, Via, X-Real-IP, a CDN's client header, any X-Forwarded-*, and the X-Original-* that ASP.NET Core's
+    // UseForwardedHeaders() leaves: the same as the SDK's endpoints.
     private static bool IsForwardingHeader(string name) =>
-        name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase)
+        ForwardingHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)
         || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("X-Original-", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Real-IP", "Via", "CF-Connecting-IP", "True-Client-IP", "Fastly-Client-IP"];
 
     private static bool IsLoopbackHost(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)

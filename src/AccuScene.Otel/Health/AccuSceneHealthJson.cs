@@ -114,7 +114,16 @@ internal static class AccuSceneHealthJson
         {
             switch (value)
             {
-                case int or long or double or float or decimal when double.IsFinite(Convert.ToDouble(value, CultureInfo.InvariantCulture)):
+                case long whole:
+                    writer.WriteNumber(key, whole); // exact past 2^53, which a double would round
+                    break;
+                case ulong whole:
+                    writer.WriteNumber(key, whole);
+                    break;
+                case int or uint or short or ushort or byte or sbyte:
+                    writer.WriteNumber(key, Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                    break;
+                case double or float or decimal when double.IsFinite(Convert.ToDouble(value, CultureInfo.InvariantCulture)):
                     writer.WriteNumber(key, Convert.ToDouble(value, CultureInfo.InvariantCulture));
                     break;
                 case bool flag:

@@ -5,6 +5,8 @@ namespace AccuScene.Otel.Health;
 /// <summary>Validation of <c>AccuScene:Health</c>: the worker endpoint (the schedule is all ranges).</summary>
 internal static class HealthOptionsValidation
 {
+    private static readonly string[] WorkerHostRoutes = ["/dashboard", "/alerts", "/events"];
+
     public static void Validate(AccuSceneHealthOptions health, string root, List<string> failures)
     {
         var key = $"{root}:Health";
@@ -22,6 +24,11 @@ internal static class HealthOptionsValidation
         if (!OptionChecks.IsPlainPath(endpoint.Path) || endpoint.Path.EndsWith('/'))
         {
             failures.Add($"{key}:Endpoint:Path must start with '/', not end with one, and hold only letters, digits, '-', '.', '_', '~' and '/', for example /health; it is '{endpoint.Path}'.");
+        }
+        else if (WorkerHostRoutes.FirstOrDefault(r => endpoint.Path.Equals(r, StringComparison.OrdinalIgnoreCase) || endpoint.Path.StartsWith(r + "/", StringComparison.OrdinalIgnoreCase)) is { } taken)
+        {
+            // The worker host serves these beside the probes: both would match a request, and routing answers 500.
+            failures.Add($"{key}:Endpoint:Path must not be {taken} or under it, where the worker host serves the SDK's other endpoints; it is '{endpoint.Path}'.");
         }
     }
 }

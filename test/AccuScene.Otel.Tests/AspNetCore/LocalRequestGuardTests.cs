@@ -53,6 +53,8 @@ public class LocalRequestGuardTests
 
         var forwardedFor = await Run(requireTokens: false, forwarded: "X-Forwarded-For");
         var forwarded = await Run(requireTokens: false, forwarded: "Forwarded");
+        var via = await Run(requireTokens: false, forwarded: "Via");
+        var cdn = await Run(requireTokens: false, forwarded: "CF-Connecting-IP");
         var required = await Run(requireTokens: true, forwarded: null);
 
         Assert.Multiple(() =>
@@ -61,6 +63,7 @@ public class LocalRequestGuardTests
             Assert.That(forwardedFor.Events, Is.EqualTo(403), "events through a proxy need the read token");
             Assert.That(forwardedFor.Ack, Is.EqualTo(403), "acknowledging through a proxy needs the token, before the alert is looked up");
             Assert.That(forwarded.Events, Is.EqualTo(403));
+            Assert.That((via.Events, cdn.Events), Is.EqualTo((403, 403)), "a proxy that adds only Via, or a CDN's own client header");
             Assert.That(required.Events, Is.EqualTo(403), "RequireTokens: a local request too");
             Assert.That(required.Local, Is.EqualTo(403));
             Assert.That(required.Ack, Is.EqualTo(403));

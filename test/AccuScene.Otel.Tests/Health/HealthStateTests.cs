@@ -376,6 +376,22 @@ public class HealthStateTests
         });
     }
 
+    [Test]
+    public async Task TheJsonBody_WritesEveryIntegerAsAnExactNumber()
+    {
+        var data = new Dictionary<string, object> { ["free_bytes"] = 123UL, ["files"] = 7U, ["shards"] = (short)3, ["flags"] = (byte)1, ["offset"] = 9_007_199_254_740_993L };
+        using var health = new HealthHarness(b => b.AddDependencyCheck(
+            "db", Database, _ => new DelegateCheck(_ => Task.FromResult(HealthCheckResult.Healthy("ok", data)))));
+        await health.RunAsync("db");
+        using var stream = new MemoryStream();
+
+        await AccuSceneHealthJson.WriteAsync(health.Monitor.GetReport(HealthProbe.Ready), stream);
+
+        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        // Before, an unsigned or short integer was written as a string ("123"), and a long past 2^53 rounded.
+        Assert.That(text, Does.Contain("\"free_bytes\":123,\"files\":7,\"shards\":3,\"flags\":1,\"offset\":9007199254740993"));
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         // Real time only bounds the wait for continuations; the schedule itself runs on the fake clock.

@@ -44,6 +44,8 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Health:Endpoint:Path", "health", "must start with '/'")]
     [TestCase("AccuScene:Health:Endpoint:Path", "/health/{x}", "hold only letters, digits, '-', '.', '_', '~' and '/'")]
     [TestCase("AccuScene:Health:Endpoint:Path", "/health?x", "hold only letters, digits")]
+    [TestCase("AccuScene:Health:Endpoint:Path", "/dashboard", "must not be /dashboard or under it, where the worker host serves the SDK's other endpoints")]
+    [TestCase("AccuScene:Health:Endpoint:Path", "/events/probes", "must not be /events or under it")]
     [TestCase("AccuScene:Exporters:Prometheus:Path", "/metrics#x", "hold only letters, digits")]
     [TestCase("AccuScene:Metrics:ExemplarFilter", "7", "must be AlwaysOff, AlwaysOn or TraceBased; it is 7")]
     [TestCase("AccuScene:Dashboard:TraceUrlTemplate", "http://127.0.0.1:18888/traces", "must be an absolute http or https URL of at most 2048 characters containing {trace_id}")]

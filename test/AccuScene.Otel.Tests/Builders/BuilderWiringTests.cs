@@ -149,6 +149,23 @@ public class BuilderWiringTests
     [Test]
     public void TracerBuilder_InstallsConsistentPropagators()
     {
+        // From the defaults: an earlier test's provider may have installed the AccuScene propagator already.
+        var (original, originalTextMap) = (DistributedContextPropagator.Current, Propagators.DefaultTextMapPropagator);
+        DistributedContextPropagator.Current = DistributedContextPropagator.CreateDefaultPropagator();
+        Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
+        try
+        {
+            TheBuilderInstallsThem();
+        }
+        finally
+        {
+            DistributedContextPropagator.Current = original;
+            Sdk.SetDefaultTextMapPropagator(originalTextMap);
+        }
+    }
+
+    private static void TheBuilderInstallsThem()
+    {
         using var provider = Sdk.CreateTracerProviderBuilder().AddAccuScene().Build();
 
         Assert.That(DistributedContextPropagator.Current, Is.InstanceOf<AccuSceneDistributedContextPropagator>());

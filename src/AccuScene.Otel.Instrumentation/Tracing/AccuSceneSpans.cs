@@ -100,19 +100,10 @@ public static class AccuSceneSpans
         };
 
         // The attributes a sampler may decide on are given at the start, as the conventions ask.
-        var tags = new KeyValuePair<string, object?>[1 + (op is null ? 0 : 1) + (target is null ? 0 : 1)];
-        tags[0] = new(SemanticConventions.DbSystemName, system);
-        var next = 1;
-        if (op is not null)
-        {
-            tags[next++] = new(SemanticConventions.DbOperationName, op);
-        }
-
-        if (target is not null)
-        {
-            tags[next] = new(SemanticConventions.DbCollectionName, target);
-        }
-
+        var tags = Known(
+            new(SemanticConventions.DbSystemName, string.IsNullOrEmpty(system) ? null : system),
+            new(SemanticConventions.DbOperationName, op),
+            new(SemanticConventions.DbCollectionName, target));
         var activity = source.StartActivity(name, ActivityKind.Client, default(ActivityContext), tags);
         if (activity is null)
         {
@@ -143,7 +134,7 @@ public static class AccuSceneSpans
             string.IsNullOrEmpty(operation) ? "cache" : string.Concat("cache.", operation),
             ActivityKind.Client,
             default(ActivityContext),
-            [new(AccuSceneAttributes.CacheName, cacheName), new(AccuSceneAttributes.CacheOperation, operation)]);
+            Known(new(AccuSceneAttributes.CacheName, cacheName), new(AccuSceneAttributes.CacheOperation, operation), default));
     }
 
     /// <summary>
@@ -168,19 +159,10 @@ public static class AccuSceneSpans
         // No route: the span is named by the method alone, as the conventions ask (not "GET " with a trailing space).
         var name = normalized == HttpMethods.Other ? "HTTP" : normalized;
         // The attributes a sampler may decide on are given at the start, as the conventions ask.
-        var original = !string.Equals(normalized, method, StringComparison.Ordinal);
-        var tags = new KeyValuePair<string, object?>[1 + (original ? 1 : 0) + (route is null ? 0 : 1)];
-        tags[0] = new(SemanticConventions.HttpRequestMethod, normalized);
-        if (original)
-        {
-            tags[1] = new(SemanticConventions.HttpRequestMethodOriginal, method);
-        }
-
-        if (route is not null)
-        {
-            tags[^1] = new(SemanticConventions.HttpRoute, route);
-        }
-
+        var tags = Known(
+            new(SemanticConventions.HttpRequestMethod, normalized),
+            new(SemanticConventions.HttpRequestMethodOriginal, string.Equals(normalized, method, StringComparison.Ordinal) ? null : method),
+            new(SemanticConventions.HttpRoute, route));
         return source.StartActivity(string.IsNullOrEmpty(route) ? name : string.Concat(name, " ", route), ActivityKind.Server, parent, tags);
     }
 
@@ -218,5 +200,22 @@ public static class AccuSceneSpans
 
         activity.SetTag(SemanticConventions.ErrorType, type);
         activity.SetStatus(ActivityStatusCode.Error, description);
+    }
+
+    // The tags a span starts with, those without a value left out (a sampler sees what the span will carry).
+    private static KeyValuePair<string, object?>[] Known(KeyValuePair<string, object?> first, KeyValuePair<string, object?> second, KeyValuePair<string, object?> third)
+    {
+        var count = (first.Value is null ? 0 : 1) + (second.Value is null ? 0 : 1) + (third.Value is null ? 0 : 1);
+        var tags = new KeyValuePair<string, object?>[count];
+        var next = 0;
+        foreach (var tag in (ReadOnlySpan<KeyValuePair<string, object?>>)[first, second, third])
+        {
+            if (tag.Value is not null)
+            {
+                tags[next++] = tag;
+            }
+        }
+
+        return tags;
     }
 }

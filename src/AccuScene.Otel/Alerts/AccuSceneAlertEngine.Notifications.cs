@@ -21,7 +21,7 @@ public sealed partial class AccuSceneAlertEngine
     {
         lock (slot.Gate)
         {
-            var now = this.Now;
+            var now = _time.GetUtcNow();
             switch (feeding)
             {
                 case Feeding.Value:

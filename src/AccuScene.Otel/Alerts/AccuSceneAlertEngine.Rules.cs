@@ -92,7 +92,7 @@ public sealed partial class AccuSceneAlertEngine
             }
 
             _rules = next;
-            var now = this.Now;
+            var now = _time.GetUtcNow();
             foreach (var slot in current.Slots.Where(s => !next.ByName.TryGetValue(s.Evaluator.Rule.Name, out var kept) || !ReferenceEquals(kept, s)))
             {
                 lock (slot.Gate)

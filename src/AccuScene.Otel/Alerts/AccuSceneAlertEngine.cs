@@ -14,7 +14,7 @@ public sealed partial class AccuSceneAlertEngine
     private readonly Lock _rulesGate = new();
     private readonly LinkedList<AlertInstance> _history = new();
     private readonly Lock _historyGate = new();
-    private readonly SteadyClock _clock;
+    private readonly TimeProvider _time;
     private readonly int _historySize;
     private long _sequence;
     private long _notifications;
@@ -32,7 +32,7 @@ public sealed partial class AccuSceneAlertEngine
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentOutOfRangeException.ThrowIfLessThan(historySize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(historySize, 100_000);
-        _clock = new SteadyClock(time ?? TimeProvider.System);
+        _time = time ?? TimeProvider.System;
         _historySize = historySize;
         _rules = RuleSet.Create(rules, RuleSet.Empty, out var failure) ?? throw new ArgumentException(failure, nameof(rules));
     }
@@ -66,8 +66,8 @@ public sealed partial class AccuSceneAlertEngine
     /// </summary>
     internal IReadOnlyDictionary<string, string> IdentityLabels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Gets the engine's time now: steady under steps of the system clock (<see cref="SteadyClock"/>).</summary>
-    internal DateTimeOffset Now => _clock.GetUtcNow();
+    /// <summary>Gets the engine's clock.</summary>
+    internal TimeProvider Time => _time;
 
     /// <summary>Gets the metrics the rules read.</summary>
     public IReadOnlyCollection<string> Metrics => _rules.ByMetric.Keys;
@@ -194,7 +194,7 @@ public sealed partial class AccuSceneAlertEngine
             {
                 if (!slot.Removed && slot.Current is { } current && current.Id == id)
                 {
-                    slot.Current = current with { Acknowledgement = new AlertAcknowledgement(by, this.Now, comment) };
+                    slot.Current = current with { Acknowledgement = new AlertAcknowledgement(by, _time.GetUtcNow(), comment) };
                     return true;
                 }
             }

@@ -64,6 +64,7 @@
 
   function number(v, step) {
     if (v === null || v === undefined || !isFinite(v)) { return '\u2013'; }
+    if (step && Math.abs(v) < step * 1e-6) { v = 0; } // a tick summed to 1e-23 is the zero tick
     // Past six decimals, fixed digits would read 0.000000: two significant digits (or as many as the step needs).
     if (v !== 0 && (step ? step < 1e-6 : Math.abs(v) < 1e-5)) {
       var precise = step ? Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(step) + 1e-9) : 1;
@@ -136,9 +137,7 @@
     });
   }
 
-  // Appends an update's newest points; when samples were missed in between, a null point first, so the line
-  // breaks there rather than bridging what the page never saw.
-  function appendHistory(update, missed) {
+  function appendHistory(update) {
     allMetrics(update).forEach(function (m) {
       if (!m.history || m.history.time.length === 0) { return; }
       var h = state.history[m.name];
@@ -146,10 +145,6 @@
       for (var i = 0; i < m.history.time.length; i++) {
         var t = m.history.time[i];
         if (h.time.length > 0 && t <= h.time[h.time.length - 1]) { continue; }
-        if (missed > 0 && i === 0 && h.time.length > 0) {
-          ['value', 'rate', 'p50', 'p95', 'p99'].forEach(function (k) { h[k].push(null); });
-          h.time.push((h.time[h.time.length - 1] + t) / 2);
-        }
         ['value', 'rate', 'p50', 'p95', 'p99'].forEach(function (k) { h[k].push(m.history[k][i]); });
         h.time.push(t);
       }
@@ -426,7 +421,8 @@
 
   function healthWidget(widget, body) {
     var health = state.model.sections.health;
-    if (unchanged(body, health)) { return; }
+    // Its metrics change every sample; the table shows the checks.
+    if (unchanged(body, { status: health.status, checks: health.checks })) { return; }
     clear(body);
     if (!health.status) { body.appendChild(el('div', 'empty', 'no health checks registered')); return; }
     var overall = el('div', 'overall');
@@ -478,7 +474,15 @@
 
   function alertsWidget(widget, body) {
     var alerts = state.model.sections.alerts;
-    if (unchanged(body, alerts)) { return; }
+    // The same alerts in the same states keep their rows (and a button its focus); only their figures change.
+    var key = { configured: alerts.configured, active: alerts.active.map(function (a) { return [a.id, a.state, a.severity, a.acknowledged_by]; }) };
+    if (unchanged(body, key)) {
+      alerts.active.forEach(function (a) {
+        var row = body.querySelector('tr[data-alert-id="' + CSS.escape(a.id) + '"]');
+        if (row && row.cells.length > 3) { row.cells[3].textContent = a.summary || format(a.value, 1, ''); }
+      });
+      return;
+    }
     clear(body);
     if (!alerts.configured) { body.appendChild(el('div', 'empty', 'no alert rules configured')); return; }
     if (alerts.active.length === 0) { body.appendChild(el('div', 'empty', 'no active alerts')); return; }
@@ -643,7 +647,7 @@
         if (!state.loading) { load(); }
         return;
       }
-      if (state.range === '5m') { appendHistory(update, missed); }
+      if (state.range === '5m') { appendHistory(update); }
       buildIfChanged(update);
       render();
     });

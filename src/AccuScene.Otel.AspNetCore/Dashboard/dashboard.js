@@ -7,9 +7,14 @@
   var svgNs = 'http://www.w3.org/2000/svg';
   var windows = { '5m': 5 * 60 * 1000, '1h': 60 * 60 * 1000, '24h': 24 * 60 * 60 * 1000 };
   var refreshEvery = { '1h': 10000, '24h': 60000 };
-  var state = { range: '5m', model: null, history: {}, widgets: [], source: null, refresh: null, hover: null, loads: 0, loading: false, token: sessionStorage.getItem('accuscene-token') || '' };
+  var state = { range: '5m', model: null, history: {}, widgets: [], source: null, refresh: null, hover: null, loads: 0, loading: false, token: stored() };
   // The most samples a live chart may miss before its history is loaded again.
   var MaxGap = 5;
+
+  // A browser that blocks site storage throws on sessionStorage: the page works without a remembered token.
+  function stored() {
+    try { return sessionStorage.getItem('accuscene-token') || ''; } catch (e) { return ''; }
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -665,6 +670,7 @@
     state.range = range;
     Array.prototype.forEach.call(document.querySelectorAll('.ranges button'), function (b) {
       b.classList.toggle('active', b.getAttribute('data-range') === range);
+      b.setAttribute('aria-pressed', b.getAttribute('data-range') === range ? 'true' : 'false'); // not by colour alone
     });
     if (state.refresh) { clearInterval(state.refresh); state.refresh = null; }
     // A refresh waits for the one before it: a slow answer is drawn rather than dropped as stale by the next.
@@ -677,7 +683,7 @@
   });
   document.getElementById('token').addEventListener('change', function (event) {
     state.token = event.target.value;
-    sessionStorage.setItem('accuscene-token', state.token);
+    try { sessionStorage.setItem('accuscene-token', state.token); } catch (e) { /* kept for this page only */ }
   });
 
   // Charts are drawn at the pixel size they get, so their text stays legible at any width.

@@ -84,6 +84,7 @@ public class FleetTests
 
             // 2. Every Grafana panel query returns data from this Prometheus (rate interval 1m, variables .*).
             var queries = GrafanaQueries(grafana);
+            Assert.That(queries, Has.Count.GreaterThan(10), "the Grafana export's panels hold queries (else the check below holds for none)");
             var empty = queries.ToList();
             while (empty.Count > 0 && started.Elapsed < TimeSpan.FromSeconds(230))
             {

@@ -25,6 +25,7 @@ public class TwoHopPropagationTests
     private WebApplication _w3cOnlyHop = null!;
     private Uri _bUrl = null!;
     private Uri _hopUrl = null!;
+    private DistributedContextPropagator _original = null!;
 
     [OneTimeSetUp]
     public async Task StartServices()
@@ -32,6 +33,7 @@ public class TwoHopPropagationTests
         // B is an ordinary ASP.NET Core app whose only telemetry code is services.AddAccuScene(). Its host
         // is created while the process-wide propagator is still the plain W3C one, so B can only get the
         // AccuScene propagator through what AddAccuScene registers in DI.
+        _original = DistributedContextPropagator.Current;
         DistributedContextPropagator.Current = DistributedContextPropagator.CreateDefaultPropagator();
         _serviceB = CreateApp(builder => builder.Services.AddAccuScene());
 
@@ -67,6 +69,7 @@ public class TwoHopPropagationTests
         await _w3cOnlyHop.DisposeAsync();
         await _serviceB.DisposeAsync();
         _tracer.Dispose();
+        DistributedContextPropagator.Current = _original; // the fixtures after this one start from what was there
     }
 
     [SetUp]

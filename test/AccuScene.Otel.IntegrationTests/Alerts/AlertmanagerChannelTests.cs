@@ -9,9 +9,10 @@ namespace AccuScene.Otel.IntegrationTests.Alerts;
 public class AlertmanagerChannelTests
 {
     [Test]
-    public async Task AFiringAlert_IsActiveInAlertmanagerWithItsLabels_AndEndsWhenResolved()
+    [CancelAfter(180_000)]
+    public async Task AFiringAlert_IsActiveInAlertmanagerWithItsLabels_AndEndsWhenResolved(CancellationToken cancellationToken)
     {
-        using var alertmanager = await AlertmanagerServer.StartAsync();
+        using var alertmanager = await AlertmanagerServer.StartAsync(cancellationToken);
         var rule = new AlertRule { Name = "CoreTemperatureHigh", Metric = "core.temperature", Threshold = 90, Severity = AlertSeverity.Critical };
         rule.Labels["team"] = "physics";
         rule.Annotations["summary"] = "core at {value} C";
@@ -20,21 +21,22 @@ public class AlertmanagerChannelTests
         using var delivery = Delivery(engine, alertmanager.Url, resend: TimeSpan.FromSeconds(20));
 
         engine.Check("core.temperature", 95);
-        var alert = (await alertmanager.WaitForAlertAsync("CoreTemperatureHigh", TimeSpan.FromSeconds(30)))!.Value;
+        var alert = (await alertmanager.WaitForAlertAsync("CoreTemperatureHigh", TimeSpan.FromSeconds(30), cancellationToken))!.Value;
 
         Assert.That(alert.State, Is.EqualTo("active"));
         Assert.That(alert.Labels, Is.EquivalentTo(new Dictionary<string, string> { ["alertname"] = "CoreTemperatureHigh", ["severity"] = "critical", ["team"] = "physics" }));
         Assert.That(alert.EndsAt, Is.GreaterThan(TimeProvider.System.GetUtcNow()), "endsAt lies ahead (now + 3 x resend interval)");
 
         engine.Check("core.temperature", 20);
-        var gone = await alertmanager.WaitForAlertAsync("CoreTemperatureHigh", TimeSpan.FromSeconds(10), present: false);
+        var gone = await alertmanager.WaitForAlertAsync("CoreTemperatureHigh", TimeSpan.FromSeconds(10), cancellationToken, present: false);
         Assert.That(gone, Is.Null, "resolved in Alertmanager by the SDK, long before its endsAt would expire it");
     }
 
     [Test]
-    public async Task R5_AlertmanagerDownFor20Seconds_NothingCrashes_TheQueueStaysBounded_AndTheAlertArrivesAfterwards()
+    [CancelAfter(180_000)]
+    public async Task R5_AlertmanagerDownFor20Seconds_NothingCrashes_TheQueueStaysBounded_AndTheAlertArrivesAfterwards(CancellationToken cancellationToken)
     {
-        using var alertmanager = await AlertmanagerServer.StartAsync();
+        using var alertmanager = await AlertmanagerServer.StartAsync(cancellationToken);
         var firing = new AlertRule { Name = "SolverDiverged", Metric = "solver.residual", Threshold = 1, Severity = AlertSeverity.High };
         var flapping = new AlertRule { Name = "Flapping", Metric = "flap", Threshold = 1, Cooldown = TimeSpan.Zero };
         var engine = new AccuSceneAlertEngine([firing, flapping]);
@@ -65,12 +67,12 @@ public class AlertmanagerChannelTests
             }
 
             maxQueued = Math.Max(maxQueued, delivery.Queued);
-            await Task.Delay(200);
+            await Task.Delay(200, cancellationToken);
         }
 
-        await alertmanager.StartAgainAsync();
+        await alertmanager.StartAgainAsync(cancellationToken);
         var back = System.Diagnostics.Stopwatch.StartNew();
-        var alert = (await alertmanager.WaitForAlertAsync("SolverDiverged", TimeSpan.FromSeconds(60)))!.Value;
+        var alert = (await alertmanager.WaitForAlertAsync("SolverDiverged", TimeSpan.FromSeconds(60), cancellationToken))!.Value;
         TestContext.Out.WriteLine($"R5: Alertmanager down 20 s; queue peaked at {maxQueued} (capacity {capacity}); {Interlocked.Read(ref dropped)} dropped and counted, {Interlocked.Read(ref failed)} failed after retries, {Interlocked.Read(ref delivered)} delivered; SolverDiverged arrived {back.Elapsed.TotalSeconds:F1} s after Alertmanager came back");
 
         Assert.That(alert.State, Is.EqualTo("active"));
@@ -79,16 +81,17 @@ public class AlertmanagerChannelTests
     }
 
     [Test]
-    public async Task AnEditedRule_RelabelsItsFiringAlertInAlertmanager_TheOldLabelSetEnds_AndAnUndoneEditFiresAgain()
+    [CancelAfter(180_000)]
+    public async Task AnEditedRule_RelabelsItsFiringAlertInAlertmanager_TheOldLabelSetEnds_AndAnUndoneEditFiresAgain(CancellationToken cancellationToken)
     {
-        using var alertmanager = await AlertmanagerServer.StartAsync();
+        using var alertmanager = await AlertmanagerServer.StartAsync(cancellationToken);
         var rule = new AlertRule { Name = "SolverSlow", Metric = "solver.time", Threshold = 1, Severity = AlertSeverity.High };
         var engine = new AccuSceneAlertEngine([rule]);
         using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = alertmanager.Url, ResendInterval = TimeSpan.FromSeconds(20), Timeout = TimeSpan.FromSeconds(2) }); // endsAt a minute ahead
         using var delivery = new AlertDelivery(engine, [channel], new AlertDeliveryOptions());
 
         engine.Check("solver.time", 5);
-        await alertmanager.WaitForAlertAsync("SolverSlow", TimeSpan.FromSeconds(30));
+        await alertmanager.WaitForAlertAsync("SolverSlow", TimeSpan.FromSeconds(30), cancellationToken);
         var edited = rule.Copy();
         edited.Severity = AlertSeverity.Critical;
         engine.ReplaceRules([edited]);
@@ -97,8 +100,8 @@ public class AlertmanagerChannelTests
         List<string> severities;
         do
         {
-            await Task.Delay(250);
-            severities = [.. (await alertmanager.AlertsAsync()).Where(a => a.Labels["alertname"] == "SolverSlow" && a.State == "active").Select(a => a.Labels["severity"])];
+            await Task.Delay(250, cancellationToken);
+            severities = [.. (await alertmanager.AlertsAsync(cancellationToken)).Where(a => a.Labels["alertname"] == "SolverSlow" && a.State == "active").Select(a => a.Labels["severity"])];
         }
         while (!severities.SequenceEqual(["critical"]) && watch.Elapsed < TimeSpan.FromSeconds(10));
 
@@ -109,8 +112,8 @@ public class AlertmanagerChannelTests
         watch.Restart();
         do
         {
-            await Task.Delay(250);
-            severities = [.. (await alertmanager.AlertsAsync()).Where(a => a.Labels["alertname"] == "SolverSlow" && a.State == "active").Select(a => a.Labels["severity"])];
+            await Task.Delay(250, cancellationToken);
+            severities = [.. (await alertmanager.AlertsAsync(cancellationToken)).Where(a => a.Labels["alertname"] == "SolverSlow" && a.State == "active").Select(a => a.Labels["severity"])];
         }
         while (!severities.SequenceEqual(["high"]) && watch.Elapsed < TimeSpan.FromSeconds(10));
 
@@ -126,7 +129,7 @@ public class AlertmanagerChannelTests
         List<AlertInstance> held;
         do
         {
-            await Task.Delay(250);
+            await Task.Delay(250, cancellationToken);
             held = channel.Held();
         }
         while (held.Count(a => a.ResolvedAt is null) == 0 && watch.Elapsed < TimeSpan.FromSeconds(10));

@@ -11,10 +11,11 @@ namespace AccuScene.Otel.IntegrationTests.Alerts;
 public partial class DemoAlertsTests
 {
     [Test]
-    public async Task ExportRules_PassesPromtool_WithAtLeastThreeRules()
+    [CancelAfter(180_000)]
+    public async Task ExportRules_PassesPromtool_WithAtLeastThreeRules(CancellationToken cancellationToken)
     {
-        var rules = await ExportRulesAsync();
-        var (exitCode, output) = await PrometheusServer.CheckRulesAsync(rules);
+        var rules = await ExportRulesAsync(cancellationToken);
+        var (exitCode, output) = await PrometheusServer.CheckRulesAsync(rules, cancellationToken);
         TestContext.Out.WriteLine($"promtool check rules: {output.Trim()}");
 
         Assert.That(exitCode, Is.Zero, output);
@@ -23,10 +24,11 @@ public partial class DemoAlertsTests
     }
 
     [Test]
-    public async Task UnderChaos_TheDemoAndPrometheus_PutTheSameAlertIntoAlertmanager()
+    [CancelAfter(180_000)]
+    public async Task UnderChaos_TheDemoAndPrometheus_PutTheSameAlertIntoAlertmanager(CancellationToken cancellationToken)
     {
-        var rules = await ExportRulesAsync();
-        using var alertmanager = await AlertmanagerServer.StartAsync();
+        var rules = await ExportRulesAsync(cancellationToken);
+        using var alertmanager = await AlertmanagerServer.StartAsync(cancellationToken);
         var (demo, httpPort, prometheusPort) = DemoProcess.Start(
             "170s",
             new Dictionary<string, string>
@@ -37,19 +39,19 @@ public partial class DemoAlertsTests
             ["--chaos"]);
         using var demoProcess = demo;
         var started = Stopwatch.StartNew();
-        using var prometheus = await PrometheusServer.StartWithRulesAsync($"127.0.0.1:{prometheusPort}", rules, alertmanager.Url);
+        using var prometheus = await PrometheusServer.StartWithRulesAsync($"127.0.0.1:{prometheusPort}", rules, alertmanager.Url, cancellationToken);
 
         // Prometheus loads every exported rule, and each evaluates with health "ok" once there is data.
         List<(string Name, string Health, string State, string? LastError)> loaded = [];
         while (started.Elapsed < TimeSpan.FromSeconds(60))
         {
-            loaded = await prometheus.RulesAsync();
+            loaded = await prometheus.RulesAsync(cancellationToken);
             if (loaded.Count > 0 && loaded.All(r => r.Health == "ok"))
             {
                 break;
             }
 
-            await Task.Delay(500);
+            await Task.Delay(500, cancellationToken);
         }
 
         TestContext.Out.WriteLine($"Prometheus rules: {string.Join(", ", loaded.Select(r => $"{r.Name}={r.Health}/{r.State}{(r.LastError is { Length: > 0 } e ? " (" + e + ")" : string.Empty)}"))}");
@@ -62,8 +64,8 @@ public partial class DemoAlertsTests
             var found = false;
             while (!found && started.Elapsed < TimeSpan.FromSeconds(90))
             {
-                found = (await prometheus.QueryAsync($"count({series})")).Count > 0;
-                await Task.Delay(found ? 0 : 500);
+                found = (await prometheus.QueryAsync($"count({series})", cancellationToken)).Count > 0;
+                await Task.Delay(found ? 0 : 500, cancellationToken);
             }
 
             Assert.That(found, Is.True, $"Prometheus scraped {series} from the demo");
@@ -76,7 +78,7 @@ public partial class DemoAlertsTests
         string? fromPrometheus = null;
         while (started.Elapsed < TimeSpan.FromSeconds(165) && (fromDemo is null || fromPrometheus is null))
         {
-            var alerts = await alertmanager.AlertsAsync();
+            var alerts = await alertmanager.AlertsAsync(cancellationToken);
             foreach (var (labels, state, _) in alerts.Where(a => a.State == "active"))
             {
                 if (!labels.ContainsKey("source") && fromDemo is null && labels.ContainsKey("severity"))
@@ -92,10 +94,10 @@ public partial class DemoAlertsTests
                 prometheusAt = started.Elapsed;
             }
 
-            await Task.Delay(500);
+            await Task.Delay(500, cancellationToken);
         }
 
-        var all = await alertmanager.AlertsAsync();
+        var all = await alertmanager.AlertsAsync(cancellationToken);
         TestContext.Out.WriteLine($"alerts: the demo's first {fromDemo} at {demoAt.TotalSeconds:F0} s after start; Prometheus fired {fromPrometheus} at {prometheusAt.TotalSeconds:F0} s; in Alertmanager: {string.Join(", ", all.Select(a => $"{a.Labels["alertname"]}[{a.Labels.GetValueOrDefault("source", "demo")}, severity={a.Labels.GetValueOrDefault("severity")}]"))}");
         Assert.That(fromDemo, Is.Not.Null, $"no alert from the demo within 165 s:\n{demoProcess.Output[^Math.Min(4000, demoProcess.Output.Length)..]}");
         Assert.That(demoAt, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(120)));
@@ -103,16 +105,16 @@ public partial class DemoAlertsTests
 
         // The demo serves the alerts it holds at /alerts.
         using var http = new HttpClient();
-        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{httpPort}/alerts")));
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{httpPort}/alerts"), cancellationToken));
         var active = document.RootElement.GetProperty("active").EnumerateArray().Concat(document.RootElement.GetProperty("recent").EnumerateArray()).Select(a => a.GetProperty("rule").GetString()).ToList();
         Assert.That(active, Does.Contain(fromDemo));
     }
 
-    internal static async Task<string> ExportRulesAsync()
+    internal static async Task<string> ExportRulesAsync(CancellationToken cancellationToken)
     {
         var demoDll = BuildPaths.Get("DemoAssemblyPath");
         using var process = ServerProcess.Start("dotnet", [demoDll, "export-rules"], new Dictionary<string, string>(), Path.GetDirectoryName(demoDll));
-        Assert.That(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.True, "export-rules exits");
+        Assert.That(await process.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken), Is.True, "export-rules exits");
         Assert.That(process.ExitCode, Is.Zero, process.Output);
         return process.Output;
     }

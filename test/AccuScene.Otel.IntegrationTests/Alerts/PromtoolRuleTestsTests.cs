@@ -17,7 +17,8 @@ public partial class PromtoolRuleTestsTests
     ];
 
     [Test]
-    public async Task EveryThresholdKindOnEveryInstrumentKind_PassesPromtool_AndABrokenRuleFailsIt()
+    [CancelAfter(180_000)]
+    public async Task EveryThresholdKindOnEveryInstrumentKind_PassesPromtool_AndABrokenRuleFailsIt(CancellationToken cancellationToken)
     {
         var rules = Matrix();
         using var directory = new TemporaryDirectory();
@@ -32,9 +33,9 @@ public partial class PromtoolRuleTestsTests
             tested = PrometheusRuleTests.Write(rules, Instruments, "rules.yml", writer);
         }
 
-        var exported = RuleNames().Matches(await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml"))).Select(m => m.Groups[1].Value).ToList();
-        var notTested = NotTested().Matches(await File.ReadAllTextAsync(Path.Combine(directory.Path, "tests.yml"))).Select(m => m.Groups[1].Value).ToList();
-        var (exitCode, output) = await PrometheusServer.TestRulesAsync(Path.Combine(directory.Path, "tests.yml"));
+        var exported = RuleNames().Matches(await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml"), cancellationToken)).Select(m => m.Groups[1].Value).ToList();
+        var notTested = NotTested().Matches(await File.ReadAllTextAsync(Path.Combine(directory.Path, "tests.yml"), cancellationToken)).Select(m => m.Groups[1].Value).ToList();
+        var (exitCode, output) = await PrometheusServer.TestRulesAsync(Path.Combine(directory.Path, "tests.yml"), cancellationToken);
         TestContext.Out.WriteLine($"{rules.Count} rules, {exported.Count} exported, {tested} with promtool tests; not tested: {string.Join("; ", notTested)}. {output.Trim()}");
         Assert.That(exitCode, Is.Zero, output);
         Assert.That(tested, Is.GreaterThanOrEqualTo(60), "most of the matrix is tested");
@@ -42,20 +43,21 @@ public partial class PromtoolRuleTestsTests
         Assert.That(notTested, Is.Empty, "every exported rule of the matrix has whole-second windows and a steady test series");
 
         // Break one rule's PromQL on purpose: promtool must fail, naming that rule.
-        var rulesText = await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml"));
+        var rulesText = await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml"), cancellationToken);
         var broken = exported[3];
         var start = rulesText.IndexOf($"- alert: \"{broken}\"\n", StringComparison.Ordinal);
         var expr = rulesText.IndexOf("expr: ", start, StringComparison.Ordinal);
         var end = rulesText.IndexOf('\n', expr);
-        await File.WriteAllTextAsync(Path.Combine(directory.Path, "rules.yml"), rulesText[..expr] + "expr: \"vector(0) > 1\"" + rulesText[end..]);
-        var (brokenExit, brokenOutput) = await PrometheusServer.TestRulesAsync(Path.Combine(directory.Path, "tests.yml"));
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "rules.yml"), rulesText[..expr] + "expr: \"vector(0) > 1\"" + rulesText[end..], cancellationToken);
+        var (brokenExit, brokenOutput) = await PrometheusServer.TestRulesAsync(Path.Combine(directory.Path, "tests.yml"), cancellationToken);
         TestContext.Out.WriteLine($"with {broken}'s expression broken: exit {brokenExit}");
         Assert.That(brokenExit, Is.Not.Zero, brokenOutput);
         Assert.That(brokenOutput, Does.Contain($"alertname: {broken}"));
     }
 
     [Test]
-    public async Task AGaugesAverage_ReadsItsWholeWindow_AtPrometheusDefaultEvaluationInterval_AStalledHistogramHasNoSum_AndANameWithAColonReads()
+    [CancelAfter(180_000)]
+    public async Task AGaugesAverage_ReadsItsWholeWindow_AtPrometheusDefaultEvaluationInterval_AStalledHistogramHasNoSum_AndANameWithAColonReads(CancellationToken cancellationToken)
     {
         // A gauge at 10 for one scrape a minute and 0 otherwise averages 1.67 over any minute: the rule (> 5) must
         // not fire at Prometheus' default 1m evaluation interval, and must fire on a gauge that stays at 10.
@@ -115,25 +117,26 @@ public partial class PromtoolRuleTestsTests
                     alertname: WorkLow
                     exp_alerts:
                       - exp_labels: { alertname: "WorkLow", severity: "medium", job: "sim", instance: "r1" }
-            """);
+            """, cancellationToken);
 
-        var (exitCode, output) = await PrometheusServer.TestRulesAsync(Path.Combine(directory.Path, "tests.yml"));
-        TestContext.Out.WriteLine(await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml")) + output);
+        var (exitCode, output) = await PrometheusServer.TestRulesAsync(Path.Combine(directory.Path, "tests.yml"), cancellationToken);
+        TestContext.Out.WriteLine(await File.ReadAllTextAsync(Path.Combine(directory.Path, "rules.yml"), cancellationToken) + output);
         Assert.That(exitCode, Is.Zero, output);
     }
 
     [Test]
-    public async Task TheDemosExportRulesWithTests_PassPromtool_ForEveryDefaultRule()
+    [CancelAfter(180_000)]
+    public async Task TheDemosExportRulesWithTests_PassPromtool_ForEveryDefaultRule(CancellationToken cancellationToken)
     {
         using var directory = new TemporaryDirectory();
         var demoDll = BuildPaths.Get("DemoAssemblyPath");
         var (rulesFile, testsFile) = (Path.Combine(directory.Path, "accuscene-rules.yml"), Path.Combine(directory.Path, "accuscene-rules.test.yml"));
         using var process = ServerProcess.Start("dotnet", [demoDll, "export-rules", "--output", rulesFile, "--tests", testsFile], new Dictionary<string, string>(), Path.GetDirectoryName(demoDll));
-        Assert.That(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.True, "export-rules exits");
+        Assert.That(await process.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken), Is.True, "export-rules exits");
         Assert.That(process.ExitCode, Is.Zero, process.Output);
 
-        var (exitCode, output) = await PrometheusServer.TestRulesAsync(testsFile);
-        var tests = await File.ReadAllTextAsync(testsFile);
+        var (exitCode, output) = await PrometheusServer.TestRulesAsync(testsFile, cancellationToken);
+        var tests = await File.ReadAllTextAsync(testsFile, cancellationToken);
         TestContext.Out.WriteLine($"{process.Output.Trim()} promtool: {output.Trim()}");
         Assert.That(exitCode, Is.Zero, output);
         Assert.That(tests, Does.Not.Contain("# not tested"));

@@ -11,7 +11,8 @@ namespace AccuScene.Otel.IntegrationTests.Alerts;
 public class WebhookChannelTests
 {
     [Test]
-    public async Task Webhooks_ReceiveJsonAndSlackPayloads_AndAFailingReceiverIsRetried()
+    [CancelAfter(180_000)]
+    public async Task Webhooks_ReceiveJsonAndSlackPayloads_AndAFailingReceiverIsRetried(CancellationToken cancellationToken)
     {
         var bodies = new ConcurrentQueue<(string Path, string Body)>();
         var attempts = 0;
@@ -31,7 +32,7 @@ public class WebhookChannelTests
             bodies.Enqueue(("/hook", body));
         });
         app.MapPost("/slack", async context => bodies.Enqueue(("/slack", await new StreamReader(context.Request.Body).ReadToEndAsync())));
-        await app.StartAsync();
+        await app.StartAsync(cancellationToken);
         var address = new Uri(app.Urls.Single());
 
         var rule = new AlertRule { Name = "StepTimeHigh", Metric = "step", Threshold = 0.016, Severity = AlertSeverity.High };
@@ -57,7 +58,7 @@ public class WebhookChannelTests
             var watch = System.Diagnostics.Stopwatch.StartNew();
             while (bodies.Count < 2 && watch.Elapsed < TimeSpan.FromSeconds(20))
             {
-                await Task.Delay(50);
+                await Task.Delay(50, cancellationToken);
             }
         }
 

@@ -46,7 +46,7 @@ public class DashboardOverheadReport : PlaywrightTest
         });
     }
 
-    private async Task<Measurement> MeasureAsync(bool openDashboard, CancellationToken cancellationToken = default)
+    private async Task<Measurement> MeasureAsync(bool openDashboard, CancellationToken cancellationToken)
     {
         var label = openDashboard ? "with /dashboard open:" : "without a browser:";
         var (demo, port, prometheusPort) = DemoProcess.Start("70s");
@@ -72,13 +72,13 @@ public class DashboardOverheadReport : PlaywrightTest
         {
             if (openDashboard)
             {
-                browser = await Chromium.LaunchAsync(this.Playwright);
-                page = await browser.NewPageAsync();
-                await page.GotoAsync(new Uri(root, "dashboard").ToString());
+                browser = await Chromium.LaunchAsync(this.Playwright, cancellationToken);
+                page = await browser.NewPageAsync().WaitAsync(cancellationToken);
+                await page.GotoAsync(new Uri(root, "dashboard").ToString()).WaitAsync(cancellationToken);
                 await page.WaitForFunctionAsync(
                     "() => document.getElementById('connection').textContent === 'live'",
                     null,
-                    new PageWaitForFunctionOptions { Timeout = 30_000 });
+                    new PageWaitForFunctionOptions { Timeout = 30_000 }).WaitAsync(cancellationToken);
             }
 
             TestContext.Out.WriteLine($"{label} demo on {root}, measuring for {Window.TotalSeconds} s");
@@ -88,14 +88,14 @@ public class DashboardOverheadReport : PlaywrightTest
                 if (page is not null)
                 {
                     checks++;
-                    live += await page.TextContentAsync("#connection") == "live" ? 1 : 0;
+                    live += await page.TextContentAsync("#connection").WaitAsync(cancellationToken) == "live" ? 1 : 0;
                 }
 
                 await Task.Delay(1_000, cancellationToken);
             }
 
             var (dashboardP95, median, points) = await ReadDashboardP95Async(http, root, cancellationToken);
-            var prometheusP95 = (await prometheus.QueryAsync(PrometheusP95, cancellationToken: cancellationToken)).Select(s => (double?)s.Value).FirstOrDefault();
+            var prometheusP95 = (await prometheus.QueryAsync(PrometheusP95, cancellationToken)).Select(s => (double?)s.Value).FirstOrDefault();
             if (page is not null)
             {
                 TestContext.Out.WriteLine($"{label} Chromium's stream was live in {live} of {checks} checks");
@@ -108,8 +108,9 @@ public class DashboardOverheadReport : PlaywrightTest
         {
             if (browser is not null)
             {
-                await browser.CloseAsync();
-                await browser.DisposeAsync();
+                // Playwright disposes a browser left open here when the fixture ends.
+                await browser.CloseAsync().WaitAsync(cancellationToken);
+                await browser.DisposeAsync().AsTask().WaitAsync(cancellationToken);
             }
 
             var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken);

@@ -80,8 +80,8 @@ public class DashboardPageSecurityTests : PlaywrightTest
     [CancelAfter(60_000)]
     public async Task MarkupInALabelAnEventAndAnAlert_IsShownAsText_AndNeverRuns(CancellationToken cancellationToken)
     {
-        await using var browser = await Chromium.LaunchAsync(this.Playwright);
-        var page = await browser.NewPageAsync();
+        await using var browser = await Chromium.LaunchAsync(this.Playwright, cancellationToken);
+        var page = await browser.NewPageAsync().WaitAsync(cancellationToken);
         var dialogs = 0;
         page.Dialog += (_, d) =>
         {
@@ -89,16 +89,16 @@ public class DashboardPageSecurityTests : PlaywrightTest
             _ = d.DismissAsync();
         };
 
-        // Playwright takes no token: the waits are bounded by their own timeouts and by the test's token.
+        // Playwright takes no token: the waits are bounded by their own timeouts and, through WaitAsync, by the test's token.
         await page.GotoAsync(new Uri(_base, "dashboard").ToString()).WaitAsync(cancellationToken);
         await page.WaitForSelectorAsync("td.label", new PageWaitForSelectorOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
         await page.WaitForSelectorAsync("tr[data-alert-id]", new PageWaitForSelectorOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
-        var label = await page.TextContentAsync("td.label");
-        var texts = await page.EvalOnSelectorAllAsync<string[]>("table.events td, table.alerts td", "cells => cells.map(c => c.textContent)");
-        var xss = await page.EvaluateAsync<string?>("() => window.__xss === undefined ? null : String(window.__xss)");
-        var images = await page.Locator("img").CountAsync();
-        var scripts = await page.Locator("script").CountAsync();
-        await Chromium.ScreenshotAsync(page, "dashboard-xss");
+        var label = await page.TextContentAsync("td.label").WaitAsync(cancellationToken);
+        var texts = await page.EvalOnSelectorAllAsync<string[]>("table.events td, table.alerts td", "cells => cells.map(c => c.textContent)").WaitAsync(cancellationToken);
+        var xss = await page.EvaluateAsync<string?>("() => window.__xss === undefined ? null : String(window.__xss)").WaitAsync(cancellationToken);
+        var images = await page.Locator("img").CountAsync().WaitAsync(cancellationToken);
+        var scripts = await page.Locator("script").CountAsync().WaitAsync(cancellationToken);
+        await Chromium.ScreenshotAsync(page, "dashboard-xss", cancellationToken);
 
         Assert.Multiple(() =>
         {
@@ -116,15 +116,15 @@ public class DashboardPageSecurityTests : PlaywrightTest
     [CancelAfter(60_000)]
     public async Task TheAcknowledgeButton_AcknowledgesTheAlert(CancellationToken cancellationToken)
     {
-        await using var browser = await Chromium.LaunchAsync(this.Playwright);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(new Uri(_base, "dashboard").ToString());
+        await using var browser = await Chromium.LaunchAsync(this.Playwright, cancellationToken);
+        var page = await browser.NewPageAsync().WaitAsync(cancellationToken);
+        await page.GotoAsync(new Uri(_base, "dashboard").ToString()).WaitAsync(cancellationToken);
         var button = page.Locator("tr[data-alert-id] button.ack").First;
-        await button.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
-        var id = await page.Locator("tr[data-alert-id]").First.GetAttributeAsync("data-alert-id");
+        await button.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
+        var id = await page.Locator("tr[data-alert-id]").First.GetAttributeAsync("data-alert-id").WaitAsync(cancellationToken);
 
-        await button.ClickAsync();
-        await page.WaitForFunctionAsync("() => document.querySelector('tr[data-alert-id] button.ack').textContent === 'acknowledged'", null, new PageWaitForFunctionOptions { Timeout = 5_000 });
+        await button.ClickAsync().WaitAsync(cancellationToken);
+        await page.WaitForFunctionAsync("() => document.querySelector('tr[data-alert-id] button.ack').textContent === 'acknowledged'", null, new PageWaitForFunctionOptions { Timeout = 5_000 }).WaitAsync(cancellationToken);
 
         using var http = new HttpClient();
         using var alerts = JsonDocument.Parse(await http.GetStringAsync(new Uri(_base, "alerts"), cancellationToken));
@@ -134,26 +134,28 @@ public class DashboardPageSecurityTests : PlaywrightTest
 
     [TestCase("dashboard/alerts/any/ack")]
     [TestCase("alerts/any/ack")]
-    public async Task AnAcknowledgementFromAnotherOrigin_IsRefused(string path)
+    [CancelAfter(180_000)]
+    public async Task AnAcknowledgementFromAnotherOrigin_IsRefused(string path, CancellationToken cancellationToken)
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path));
         request.Headers.Add("Origin", "http://attacker.example");
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, cancellationToken);
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await response.Content.ReadAsStringAsync());
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
     [TestCase("dashboard")]
     [TestCase("dashboard/data")]
     [TestCase("dashboard/stream")]
-    public async Task ALoopbackDashboard_RefusesAHostThatIsNotLoopback(string path)
+    [CancelAfter(180_000)]
+    public async Task ALoopbackDashboard_RefusesAHostThatIsNotLoopback(string path, CancellationToken cancellationToken)
     {
         // DNS rebinding: a hostile name resolved to 127.0.0.1 arrives with its own Host header.
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, path));
         request.Headers.Host = "rebound.attacker.example";
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request, cancellationToken);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("script-src 'self'"));

@@ -31,16 +31,16 @@ public class DashboardSlowDataTests : PlaywrightTest
         {
             // The server answers at once; the answer reaches the page 1.2 s (more than two samples) later.
             Interlocked.Increment(ref requests);
-            var response = await route.FetchAsync();
-            await Task.Delay(1200, CancellationToken.None);
-            await route.FulfillAsync(new RouteFulfillOptions { Response = response });
-        });
+            var response = await route.FetchAsync().WaitAsync(cancellationToken);
+            await Task.Delay(1200, cancellationToken);
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response }).WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken);
 
         await page.GotoAsync(new Uri(root, "dashboard").ToString()).WaitAsync(cancellationToken);
         await page.WaitForSelectorAsync("#connection.badge-ok", new PageWaitForSelectorOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
         await Task.Delay(8000, cancellationToken); // sixteen samples
-        var samples = await page.EvaluateAsync<int>("() => document.querySelectorAll('svg').length");
-        await Chromium.ScreenshotAsync(page, "dashboard-slow-data");
+        var samples = await page.EvaluateAsync<int>("() => document.querySelectorAll('svg').length").WaitAsync(cancellationToken);
+        await Chromium.ScreenshotAsync(page, "dashboard-slow-data", cancellationToken);
         await app.StopAsync(cancellationToken);
 
         Assert.Multiple(() =>
@@ -61,17 +61,17 @@ public class DashboardSlowDataTests : PlaywrightTest
         {
             if (Interlocked.Increment(ref requests) == 1)
             {
-                await route.FulfillAsync(new RouteFulfillOptions { Status = 500, Body = "down for a moment" });
+                await route.FulfillAsync(new RouteFulfillOptions { Status = 500, Body = "down for a moment" }).WaitAsync(cancellationToken);
                 return;
             }
 
-            await route.ContinueAsync();
-        });
+            await route.ContinueAsync().WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken);
 
         await page.GotoAsync(new Uri(root, "dashboard").ToString()).WaitAsync(cancellationToken);
         await page.WaitForSelectorAsync("#connection.badge-ok", new PageWaitForSelectorOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
         await page.WaitForSelectorAsync("svg", new PageWaitForSelectorOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
-        var message = await page.EvaluateAsync<string>("() => document.getElementById('message').textContent");
+        var message = await page.EvaluateAsync<string>("() => document.getElementById('message').textContent").WaitAsync(cancellationToken);
         await app.StopAsync(cancellationToken);
 
         Assert.Multiple(() =>
@@ -102,8 +102,8 @@ public class DashboardSlowDataTests : PlaywrightTest
         var meter = new Meter("AccuScene.Tests.Slow");
         meter.CreateObservableGauge("accuscene.tests.slow.level", () => 5.0);
         var root = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/");
-        var browser = await Chromium.LaunchAsync(this.Playwright);
-        return new Session(app, meter, browser, await browser.NewPageAsync(), root);
+        var browser = await Chromium.LaunchAsync(this.Playwright, cancellationToken);
+        return new Session(app, meter, browser, await browser.NewPageAsync().WaitAsync(cancellationToken), root);
     }
 
     private sealed record Session(WebApplication App, Meter Meter, IBrowser Browser, IPage Page, Uri Root) : IAsyncDisposable

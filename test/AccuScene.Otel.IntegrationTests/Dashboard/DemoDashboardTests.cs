@@ -12,7 +12,7 @@ namespace AccuScene.Otel.IntegrationTests.Dashboard;
 /// page in a real headless Chromium, which must draw at least three charts with data and update through the stream.
 /// </summary>
 [NonParallelizable]
-public class DemoDashboardTests : PlaywrightTest
+public partial class DemoDashboardTests : PlaywrightTest
 {
     private ServerProcess? _demo;
     private Uri _base = null!;
@@ -43,11 +43,12 @@ public class DemoDashboardTests : PlaywrightTest
         _base = new Uri($"http://127.0.0.1:{port}/");
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var started = Stopwatch.GetTimestamp();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         while (true)
         {
             try
             {
-                using var response = await _http.GetAsync(new Uri(_base, "dashboard/data"));
+                using var response = await _http.GetAsync(new Uri(_base, "dashboard/data"), timeout.Token);
                 if (response.IsSuccessStatusCode)
                 {
                     break;
@@ -59,7 +60,7 @@ public class DemoDashboardTests : PlaywrightTest
             }
 
             Assert.That(demo.HasExited, Is.False, "the demo is running");
-            await Task.Delay(250);
+            await Task.Delay(250, timeout.Token);
         }
     }
 
@@ -82,10 +83,11 @@ public class DemoDashboardTests : PlaywrightTest
     }
 
     [Test]
-    public async Task ThePage_HasItsSecurityHeaders_AndReferencesOnlyItsOwnOrigin()
+    [CancelAfter(180_000)]
+    public async Task ThePage_HasItsSecurityHeaders_AndReferencesOnlyItsOwnOrigin(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri(_base, "dashboard"));
-        var html = await response.Content.ReadAsStringAsync();
+        using var response = await _http.GetAsync(new Uri(_base, "dashboard"), cancellationToken);
+        var html = await response.Content.ReadAsStringAsync(cancellationToken);
 
         Assert.That((int)response.StatusCode, Is.EqualTo(200));
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo(AccuSceneDashboardEndpointRouteBuilderExtensions.ContentSecurityPolicy));
@@ -96,9 +98,10 @@ public class DemoDashboardTests : PlaywrightTest
     }
 
     [Test]
-    public async Task TheModel_HasTheSimulationDatabaseCacheApiAndSystemSections()
+    [CancelAfter(180_000)]
+    public async Task TheModel_HasTheSimulationDatabaseCacheApiAndSystemSections(CancellationToken cancellationToken)
     {
-        using var document = JsonDocument.Parse(await _http.GetStringAsync(new Uri(_base, "dashboard/data")));
+        using var document = JsonDocument.Parse(await _http.GetStringAsync(new Uri(_base, "dashboard/data"), cancellationToken));
         var sections = document.RootElement.GetProperty("sections");
 
         foreach (var name in new[] { "simulation", "database", "cache", "api", "system" })
@@ -111,13 +114,15 @@ public class DemoDashboardTests : PlaywrightTest
     }
 
     [Test]
-    public async Task TheStream_SendsAtLeastTwoUpdatesInSixSeconds()
+    [CancelAfter(180_000)]
+    public async Task TheStream_SendsAtLeastTwoUpdatesInSixSeconds(CancellationToken cancellationToken)
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancel.CancelAfter(TimeSpan.FromSeconds(6));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, "dashboard/stream"));
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/event-stream"));
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         var messages = new List<string>();
         try
         {
@@ -145,8 +150,8 @@ public class DemoDashboardTests : PlaywrightTest
     [CancelAfter(90_000)]
     public async Task Chromium_DrawsChartsWithData_AndUpdatesThemThroughTheStream(CancellationToken cancellationToken)
     {
-        await using var browser = await Chromium.LaunchAsync(this.Playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        await using var browser = await Chromium.LaunchAsync(this.Playwright, cancellationToken);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } }).WaitAsync(cancellationToken);
         var outside = new List<string>();
         page.Request += (_, r) =>
         {
@@ -165,22 +170,22 @@ public class DemoDashboardTests : PlaywrightTest
         };
         page.PageError += (_, e) => errors.Add(e);
 
-        // Playwright takes no token: the waits are bounded by their own timeouts and by the test's token.
+        // Playwright takes no token: the waits are bounded by their own timeouts and, through WaitAsync, by the test's token.
         await page.GotoAsync(new Uri(_base, "dashboard").ToString()).WaitAsync(cancellationToken);
         await page.WaitForFunctionAsync(
             "() => Array.from(document.querySelectorAll('svg.chart')).filter(c => Number(c.getAttribute('data-points')) > 1).length >= 3",
             null,
             new PageWaitForFunctionOptions { Timeout = 30_000 }).WaitAsync(cancellationToken);
-        var charts = await page.EvalOnSelectorAllAsync<int[]>("svg.chart", "cs => cs.map(c => Number(c.getAttribute('data-points')))");
-        var paths = await page.Locator("svg.chart path").CountAsync();
+        var charts = await page.EvalOnSelectorAllAsync<int[]>("svg.chart", "cs => cs.map(c => Number(c.getAttribute('data-points')))").WaitAsync(cancellationToken);
+        var paths = await page.Locator("svg.chart path").CountAsync().WaitAsync(cancellationToken);
 
-        var before = await page.TextContentAsync("#updated");
+        var before = await page.TextContentAsync("#updated").WaitAsync(cancellationToken);
         var changed = Stopwatch.StartNew();
-        await page.WaitForFunctionAsync("before => document.getElementById('updated').textContent !== before", before, new PageWaitForFunctionOptions { Timeout = 3_000 });
+        await page.WaitForFunctionAsync("before => document.getElementById('updated').textContent !== before", before, new PageWaitForFunctionOptions { Timeout = 3_000 }).WaitAsync(cancellationToken);
         changed.Stop();
-        var after = await page.TextContentAsync("#updated");
-        var connection = await page.TextContentAsync("#connection");
-        await Chromium.ScreenshotAsync(page, "dashboard");
+        var after = await page.TextContentAsync("#updated").WaitAsync(cancellationToken);
+        var connection = await page.TextContentAsync("#connection").WaitAsync(cancellationToken);
+        await Chromium.ScreenshotAsync(page, "dashboard", cancellationToken);
 
         Assert.That(charts.Count(points => points > 1), Is.GreaterThanOrEqualTo(3), "at least three charts with data points");
         Assert.That(paths, Is.GreaterThanOrEqualTo(3), "each drawn as an SVG path");
@@ -192,9 +197,10 @@ public class DemoDashboardTests : PlaywrightTest
     }
 
     [Test]
-    public async Task Chromium_ShowsEveryChartsUnitOnItsAxis_WithFourTimeLabelsInLegibleText()
+    [CancelAfter(180_000)]
+    public async Task Chromium_ShowsEveryChartsUnitOnItsAxis_WithFourTimeLabelsInLegibleText(CancellationToken cancellationToken)
     {
-        var page = await this.OpenAsync(1400);
+        var page = await this.OpenAsync(1400, cancellationToken);
         var charts = await page.EvalOnSelectorAllAsync<JsonElement>(
             "svg.chart",
             @"cs => cs.map(c => ({
@@ -203,8 +209,8 @@ public class DemoDashboardTests : PlaywrightTest
                 axis: (c.querySelector('.axis-unit') || {}).textContent || '',
                 times: c.querySelectorAll('text.time').length,
                 ticks: Array.from(c.querySelectorAll('text.tick')).map(t => t.getBoundingClientRect().height),
-            }))");
-        await Chromium.ScreenshotAsync(page, "dashboard-1400");
+            }))").WaitAsync(cancellationToken);
+        await Chromium.ScreenshotAsync(page, "dashboard-1400", cancellationToken);
 
         Assert.That(charts.GetArrayLength(), Is.GreaterThanOrEqualTo(8), "the default layout's charts");
         foreach (var chart in charts.EnumerateArray())
@@ -223,39 +229,41 @@ public class DemoDashboardTests : PlaywrightTest
     }
 
     [Test]
-    public async Task Chromium_HoveringAChart_ShowsATooltipWithTimeValueAndUnit()
+    [CancelAfter(180_000)]
+    public async Task Chromium_HoveringAChart_ShowsATooltipWithTimeValueAndUnit(CancellationToken cancellationToken)
     {
-        var page = await this.OpenAsync(1400);
+        var page = await this.OpenAsync(1400, cancellationToken);
         var chart = page.Locator("svg.chart[aria-label='API request rate']");
-        var box = await chart.BoundingBoxAsync();
+        var box = await chart.BoundingBoxAsync().WaitAsync(cancellationToken);
         Assert.That(box, Is.Not.Null);
-        await page.Mouse.MoveAsync(box!.X + (box.Width * 0.8f), box.Y + (box.Height / 2));
-        var tooltip = page.Locator("#" + await chart.EvaluateAsync<string>("c => c.closest('section').id") + " .tooltip");
-        await tooltip.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 5_000 });
-        var text = await tooltip.InnerTextAsync();
-        var unit = await chart.GetAttributeAsync("data-unit");
+        await page.Mouse.MoveAsync(box!.X + (box.Width * 0.8f), box.Y + (box.Height / 2)).WaitAsync(cancellationToken);
+        var tooltip = page.Locator("#" + await chart.EvaluateAsync<string>("c => c.closest('section').id").WaitAsync(cancellationToken) + " .tooltip");
+        await tooltip.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 5_000 }).WaitAsync(cancellationToken);
+        var text = await tooltip.InnerTextAsync().WaitAsync(cancellationToken);
+        var unit = await chart.GetAttributeAsync("data-unit").WaitAsync(cancellationToken);
         TestContext.Out.WriteLine($"tooltip: {text.ReplaceLineEndings(" | ")} (unit {unit})");
 
-        Assert.That(text, Does.Match(@"^\d\d:\d\d:\d\d"), "the time under the pointer");
+        Assert.That(text, Does.Match(@"^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d"), "the time under the pointer (with its date when not today)");
         Assert.That(text, Does.Match(@"requests: \d+(\.\d+)? ?" + System.Text.RegularExpressions.Regex.Escape(unit!)), "the series, its value and its unit");
     }
 
     [Test]
-    public async Task Chromium_LatencyCharts_LinkTheirLatestP99ExemplarToItsTrace()
+    [CancelAfter(180_000)]
+    public async Task Chromium_LatencyCharts_LinkTheirLatestP99ExemplarToItsTrace(CancellationToken cancellationToken)
     {
-        var page = await this.OpenAsync(1400);
+        var page = await this.OpenAsync(1400, cancellationToken);
         var chart = page.Locator("svg.chart[aria-label='API latency']");
-        var section = "#" + await chart.EvaluateAsync<string>("c => c.closest('section').id");
+        var section = "#" + await chart.EvaluateAsync<string>("c => c.closest('section').id").WaitAsync(cancellationToken);
         var link = page.Locator(section + " .exemplar a");
-        await link.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 15_000 });
+        await link.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 15_000 }).WaitAsync(cancellationToken);
 
         // One read of the line, its link and its trace id together: the stream may redraw it between two reads.
         var read = await page.Locator(section + " .exemplar").EvaluateAsync<JsonElement>(
-            "e => ({ text: e.innerText, href: e.querySelector('a').getAttribute('href'), rel: e.querySelector('a').getAttribute('rel'), trace: e.getAttribute('data-trace-id') })");
+            "e => ({ text: e.innerText, href: e.querySelector('a').getAttribute('href'), rel: e.querySelector('a').getAttribute('rel'), trace: e.getAttribute('data-trace-id') })").WaitAsync(cancellationToken);
         var (line, href, traceId) = (read.GetProperty("text").GetString()!, read.GetProperty("href").GetString(), read.GetProperty("trace").GetString());
         TestContext.Out.WriteLine($"API latency: {line} -> {href}");
 
-        Assert.That(line, Does.Match(@"^p99 exemplar \d+(\.\d+)? ?(µs|ms|s) at \d\d:\d\d:\d\d: trace [0-9a-f]{32}$"));
+        Assert.That(line, Does.Match(@"^p99 exemplar \d+(\.\d+)? ?(µs|ms|s) at (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d: trace [0-9a-f]{32}$"));
         Assert.That(traceId, Does.Match("^[0-9a-f]{32}$"));
         Assert.That(href, Is.EqualTo($"http://127.0.0.1:18888/traces/detail/{traceId}"), "the configured template, filled in with this chart's exemplar");
         Assert.That(line, Does.EndWith("trace " + traceId));
@@ -263,30 +271,31 @@ public class DemoDashboardTests : PlaywrightTest
     }
 
     [Test]
-    public async Task Chromium_At420Pixels_NothingOverflowsHorizontally()
+    [CancelAfter(180_000)]
+    public async Task Chromium_At420Pixels_NothingOverflowsHorizontally(CancellationToken cancellationToken)
     {
-        var page = await this.OpenAsync(420);
+        var page = await this.OpenAsync(420, cancellationToken);
         var overflow = await page.EvaluateAsync<JsonElement>(
             @"() => ({
                 page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
                 widgets: Array.from(document.querySelectorAll('.widget')).filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.id),
-            })");
-        await Chromium.ScreenshotAsync(page, "dashboard-420");
+            })").WaitAsync(cancellationToken);
+        await Chromium.ScreenshotAsync(page, "dashboard-420", cancellationToken);
 
         Assert.That(overflow.GetProperty("page").GetInt32(), Is.LessThanOrEqualTo(0), "the page is no wider than the screen");
         Assert.That(overflow.GetProperty("widgets").GetArrayLength(), Is.EqualTo(0), $"no widget overflows: {overflow.GetProperty("widgets")}");
     }
 
-    private async Task<IPage> OpenAsync(int width)
+    private async Task<IPage> OpenAsync(int width, CancellationToken cancellationToken)
     {
-        var browser = await Chromium.LaunchAsync(this.Playwright);
+        var browser = await Chromium.LaunchAsync(this.Playwright, cancellationToken);
         this.Browsers.Add(browser);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
-        await page.GotoAsync(new Uri(_base, "dashboard").ToString());
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } }).WaitAsync(cancellationToken);
+        await page.GotoAsync(new Uri(_base, "dashboard").ToString()).WaitAsync(cancellationToken);
         await page.WaitForFunctionAsync(
             "() => Array.from(document.querySelectorAll('svg.chart')).filter(c => Number(c.getAttribute('data-points')) > 1).length >= 3",
             null,
-            new PageWaitForFunctionOptions { Timeout = 30_000 });
+            new PageWaitForFunctionOptions { Timeout = 30_000 }).WaitAsync(cancellationToken);
         return page;
     }
 }

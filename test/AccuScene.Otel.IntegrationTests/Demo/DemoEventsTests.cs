@@ -83,7 +83,7 @@ public class DemoEventsTests
     private static string Iso(DateTimeOffset time) =>
         Uri.EscapeDataString(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
 
-    private static async Task<JsonElement> GetAsync(HttpClient http, string path, CancellationToken cancellationToken = default)
+    private static async Task<JsonElement> GetAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
         Assert.That((int)response.StatusCode, Is.EqualTo(200), path);

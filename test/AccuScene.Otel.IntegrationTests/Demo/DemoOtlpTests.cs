@@ -11,9 +11,9 @@ public class DemoOtlpTests
 {
     [Test]
     [CancelAfter(180_000)]
-    public async Task Demo_ExportsNestedSpansAndCorrelatedLogs_AndServesLiveness()
+    public async Task Demo_ExportsNestedSpansAndCorrelatedLogs_AndServesLiveness(CancellationToken cancellationToken)
     {
-        using var dashboard = await AspireDashboard.StartAsync();
+        using var dashboard = await AspireDashboard.StartAsync(cancellationToken);
         var (demo, port, _, service) = DemoProcess.StartExportingTo(dashboard, "demo", "8s");
         using var demoProcess = demo;
 
@@ -23,24 +23,22 @@ public class DemoOtlpTests
         {
             try
             {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/live"));
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/live"), cancellationToken);
                 liveStatus = (int)response.StatusCode;
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(250, TestContext.CurrentContext.CancellationToken);
+                await Task.Delay(250, cancellationToken);
             }
         }
 
-        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         Assert.That(exited, Is.True, "the demo stops by itself after --duration:\n" + demo.Output);
         Assert.That(demo.ExitCode, Is.Zero, demo.Output);
         Assert.That(liveStatus, Is.EqualTo(200), "GET /health/live");
         Assert.That(demo.Output, Does.Contain($"http://127.0.0.1:{port}"));
-
-        var token = TestContext.CurrentContext.CancellationToken;
-        var spans = await AspireDashboard.WaitForAsync(() => dashboard.GetSpansAsync(service), s => s.Count >= 10, TimeSpan.FromSeconds(30), token);
-        var logs = await AspireDashboard.WaitForAsync(() => dashboard.GetLogsAsync(service), l => l.Any(x => x.TraceId is { Length: > 0 }), TimeSpan.FromSeconds(30), token);
+        var spans = await AspireDashboard.WaitForAsync(() => dashboard.GetSpansAsync(service, cancellationToken), s => s.Count >= 10, TimeSpan.FromSeconds(30), cancellationToken);
+        var logs = await AspireDashboard.WaitForAsync(() => dashboard.GetLogsAsync(service, cancellationToken), l => l.Any(x => x.TraceId is { Length: > 0 }), TimeSpan.FromSeconds(30), cancellationToken);
 
         var spanIds = spans.Select(s => s.SpanId).ToHashSet();
         var children = spans.Count(s => !string.IsNullOrEmpty(s.ParentSpanId) && spanIds.Contains(s.ParentSpanId!));

@@ -16,12 +16,12 @@ public partial class DemoReadabilityTests
     [CancelAfter(240_000)]
     public async Task A60SecondRun_HasAFollowableConsole_AndNavigableTraces(CancellationToken cancellationToken)
     {
-        using var dashboard = await AspireDashboard.StartAsync();
+        using var dashboard = await AspireDashboard.StartAsync(cancellationToken);
         var (demo, _, _, service) = DemoProcess.StartExportingTo(dashboard, "demo", "60s");
         using var demoProcess = demo;
         TestContext.Progress.WriteLine("demo: running for 60 s at the default rate, exporting to the Aspire Dashboard");
 
-        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(120), cancellationToken);
         Assert.That(exited && demo.ExitCode == 0, Is.True, "the demo ran 60 s and exited 0:\n" + demo.Output);
         var lines = demo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var quiet = lines.Where(l => !WarningOrError().IsMatch(l)).ToList();
@@ -29,7 +29,7 @@ public partial class DemoReadabilityTests
         TestContext.Out.WriteLine($"console: {lines.Length} lines, {quiet.Count} that are not warnings or errors; progress marks {string.Join(", ", marks)}");
 
         var spans = await AspireDashboard.WaitForAsync(
-            () => dashboard.GetSpansAsync(service),
+            () => dashboard.GetSpansAsync(service, cancellationToken),
             s => s.Any(x => x.Name == "simulation.run"),
             TimeSpan.FromSeconds(30),
             cancellationToken);

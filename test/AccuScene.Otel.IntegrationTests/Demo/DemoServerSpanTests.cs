@@ -38,10 +38,9 @@ public class DemoServerSpanTests : PlaywrightTest
 
     [Test]
     [CancelAfter(240_000)]
-    public async Task ChaosRun_WithDashboardOpenAndSdkEndpointsPolled_ExportsRouteNamedServerSpansForAppRequestsOnly()
+    public async Task ChaosRun_WithDashboardOpenAndSdkEndpointsPolled_ExportsRouteNamedServerSpansForAppRequestsOnly(CancellationToken cancellationToken)
     {
-        var token = TestContext.CurrentContext.CancellationToken;
-        using var dashboard = await AspireDashboard.StartAsync();
+        using var dashboard = await AspireDashboard.StartAsync(cancellationToken);
         var service = "demo-spans-" + Guid.NewGuid().ToString("N")[..8];
 
         // ChaosSchedule: the first outage starts 10 s after start and lasts 20 s, so a 25 s run is in it from 10 s to the end.
@@ -56,16 +55,16 @@ public class DemoServerSpanTests : PlaywrightTest
         using var demoProcess = demo;
         var root = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilListeningAsync(http, root, demo, token);
+        await WaitUntilListeningAsync(http, root, demo, cancellationToken);
         TestContext.Out.WriteLine($"demo listening on {root} as {service}, chaos on, 25 s");
 
-        await using var browser = await Chromium.LaunchAsync(this.Playwright);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(new Uri(root, "dashboard").ToString());
+        await using var browser = await Chromium.LaunchAsync(this.Playwright, cancellationToken);
+        var page = await browser.NewPageAsync().WaitAsync(cancellationToken);
+        await page.GotoAsync(new Uri(root, "dashboard").ToString()).WaitAsync(cancellationToken);
         await page.WaitForFunctionAsync(
             "() => document.getElementById('connection').textContent === 'live'",
             null,
-            new PageWaitForFunctionOptions { Timeout = 30_000 });
+            new PageWaitForFunctionOptions { Timeout = 30_000 }).WaitAsync(cancellationToken);
         TestContext.Out.WriteLine("Chromium: /dashboard open, its stream live");
 
         // Poll the SDK endpoints while the demo runs: without their exclusion each poll would be a SERVER span.
@@ -81,7 +80,7 @@ public class DemoServerSpanTests : PlaywrightTest
                 : ["health/ready", "alerts"];
             foreach (var path in paths)
             {
-                if (await HttpProbe.TryGetStatusAsync(http, new Uri(root, path), token) is { } status)
+                if (await HttpProbe.TryGetStatusAsync(http, new Uri(root, path), cancellationToken) is { } status)
                 {
                     var counts = statuses.TryGetValue(path, out var c) ? c : statuses[path] = [];
                     counts[status] = counts.GetValueOrDefault(status) + 1;
@@ -91,21 +90,21 @@ public class DemoServerSpanTests : PlaywrightTest
             if (polls % 4 == 0 && !demo.HasExited)
             {
                 pageChecks++;
-                pageLive += await page.TextContentAsync("#connection") == "live" ? 1 : 0;
+                pageLive += await page.TextContentAsync("#connection").WaitAsync(cancellationToken) == "live" ? 1 : 0;
             }
 
-            await Task.Delay(500, token);
+            await Task.Delay(500, cancellationToken);
         }
 
         TestContext.Out.WriteLine($"polled {polls} times: {string.Join("; ", statuses.Select(s => $"/{s.Key} " + string.Join(",", s.Value.OrderBy(v => v.Key).Select(v => $"{v.Key}x{v.Value}"))))}");
         TestContext.Out.WriteLine($"Chromium: the dashboard's stream was live in {pageLive} of {pageChecks} checks");
-        await page.CloseAsync();
+        await page.CloseAsync().WaitAsync(cancellationToken);
 
-        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         Assert.That(exited, Is.True, "the demo stops by itself after --duration:\n" + Tail(demo.Output));
         Assert.That(demo.ExitCode, Is.Zero, Tail(demo.Output));
 
-        var spans = await ReadSettledSpansAsync(dashboard, service, token);
+        var spans = await ReadSettledSpansAsync(dashboard, service, cancellationToken);
         var server = spans.Where(s => s.Kind == OtlpSpanKind.Server).ToList();
         var byId = spans.GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
         TestContext.Out.WriteLine($"spans: {spans.Count} in all, {server.Count} SERVER; by kind {string.Join(", ", spans.GroupBy(s => OtlpSpanKind.Name(s.Kind)).Select(g => $"{g.Key} {g.Count()}"))}");
@@ -147,10 +146,10 @@ public class DemoServerSpanTests : PlaywrightTest
             + $"{unavailable.Count} answered 503 ({unavailableWrong.Count} without status Error and error.type); /health/ready answered 503 {readiness503} times");
 
         var resources = await AspireDashboard.WaitForAsync(
-            dashboard.GetResourcesAsync,
+            () => dashboard.GetResourcesAsync(cancellationToken),
             r => r.Any(x => x.Name == service && x.HasMetrics),
             TimeSpan.FromSeconds(30),
-            token);
+            cancellationToken);
         var resource = resources.FirstOrDefault(r => r.Name == service);
         TestContext.Out.WriteLine($"Aspire resource: {Describe(resource)}");
 
@@ -174,22 +173,21 @@ public class DemoServerSpanTests : PlaywrightTest
 
     [Test]
     [CancelAfter(120_000)]
-    public async Task ShortRunWithOtlp_AfterExit_TheResourceHasMetrics()
+    public async Task ShortRunWithOtlp_AfterExit_TheResourceHasMetrics(CancellationToken cancellationToken)
     {
-        var token = TestContext.CurrentContext.CancellationToken;
-        using var dashboard = await AspireDashboard.StartAsync();
+        using var dashboard = await AspireDashboard.StartAsync(cancellationToken);
         var (demo, _, _, service) = DemoProcess.StartExportingTo(dashboard, "demo-metrics", "5s");
         using var demoProcess = demo;
 
-        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exited = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         Assert.That(exited, Is.True, "the demo stops by itself after --duration:\n" + Tail(demo.Output));
         Assert.That(demo.ExitCode, Is.Zero, Tail(demo.Output));
 
         var resources = await AspireDashboard.WaitForAsync(
-            dashboard.GetResourcesAsync,
+            () => dashboard.GetResourcesAsync(cancellationToken),
             r => r.Any(x => x.Name == service && x.HasMetrics),
             TimeSpan.FromSeconds(30),
-            token);
+            cancellationToken);
         var resource = resources.FirstOrDefault(r => r.Name == service);
         TestContext.Out.WriteLine($"exit code {demo.ExitCode}; Aspire resource: {Describe(resource)}");
 
@@ -243,11 +241,11 @@ public class DemoServerSpanTests : PlaywrightTest
     private static async Task<List<OtlpSpan>> ReadSettledSpansAsync(AspireDashboard dashboard, string service, CancellationToken token)
     {
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
-        var last = await dashboard.GetSpansFromSpansApiAsync(service);
+        var last = await dashboard.GetSpansFromSpansApiAsync(service, token);
         while (DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(1_000, token);
-            var next = await dashboard.GetSpansFromSpansApiAsync(service);
+            var next = await dashboard.GetSpansFromSpansApiAsync(service, token);
             if (next.Count > 0 && next.Count == last.Count)
             {
                 return next;

@@ -23,10 +23,10 @@ public class FleetTests
         var started = Stopwatch.StartNew();
         void Progress(string what) => TestContext.Progress.WriteLine($"[fleet {started.Elapsed.TotalSeconds,5:F0} s] {what}");
         var service = "accuscene-fleet-" + Guid.NewGuid().ToString("N")[..8];
-        var rules = await DemoAlertsTests.ExportRulesAsync();
-        var grafana = await ExportGrafanaAsync();
-        using var aspire = await AspireDashboard.StartAsync();
-        using var alertmanager = await AlertmanagerServer.StartAsync();
+        var rules = await DemoAlertsTests.ExportRulesAsync(cancellationToken);
+        var grafana = await ExportGrafanaAsync(cancellationToken);
+        using var aspire = await AspireDashboard.StartAsync(cancellationToken);
+        using var alertmanager = await AlertmanagerServer.StartAsync(cancellationToken);
         var replicas = new List<(ServerProcess Process, int HttpPort, int PrometheusPort, string Instance)>();
         try
         {
@@ -48,14 +48,14 @@ public class FleetTests
             }
 
             Progress($"{Replicas} replicas of {service} started on {string.Join(", ", replicas.Select(r => $"{r.Instance} http {r.HttpPort} metrics {r.PrometheusPort}"))}");
-            using var prometheus = await PrometheusServer.StartFleetAsync(service, [.. replicas.Select(r => ($"127.0.0.1:{r.PrometheusPort}", r.Instance))], rules, alertmanager.Url);
-            var up = await AspireDashboard.WaitForAsync(() => prometheus.QueryAsync($"up{{job=\"{service}\"}} == 1"), r => r.Count == Replicas, TimeSpan.FromSeconds(60), cancellationToken);
+            using var prometheus = await PrometheusServer.StartFleetAsync(service, [.. replicas.Select(r => ($"127.0.0.1:{r.PrometheusPort}", r.Instance))], rules, alertmanager.Url, cancellationToken);
+            var up = await AspireDashboard.WaitForAsync(() => prometheus.QueryAsync($"up{{job=\"{service}\"}} == 1", cancellationToken), r => r.Count == Replicas, TimeSpan.FromSeconds(60), cancellationToken);
             Assert.That(up.Select(u => u.Labels["instance"]), Is.EquivalentTo(replicas.Select(r => r.Instance)), "Prometheus scrapes every replica under its instance label");
             Progress("Prometheus scrapes all three replicas");
 
             // 1. Exemplars: Prometheus keeps them from the OpenMetrics scrape, and each names a trace Aspire holds.
             var exemplars = await AspireDashboard.WaitForAsync(
-                () => prometheus.QueryExemplarsAsync($"http_server_request_duration_seconds_bucket{{job=\"{service}\"}}", TimeSpan.FromMinutes(5)),
+                () => prometheus.QueryExemplarsAsync($"http_server_request_duration_seconds_bucket{{job=\"{service}\"}}", TimeSpan.FromMinutes(5), cancellationToken),
                 e => e.Select(x => x.Series["instance"]).Distinct().Count() == Replicas,
                 TimeSpan.FromSeconds(90),
                 cancellationToken);
@@ -67,7 +67,7 @@ public class FleetTests
                 var all = new List<OtlpSpan>();
                 foreach (var replica in replicas)
                 {
-                    all.AddRange(await aspire.GetSpansOfInstanceAsync(service, replica.Instance));
+                    all.AddRange(await aspire.GetSpansOfInstanceAsync(service, replica.Instance, cancellationToken));
                 }
 
                 return all;
@@ -91,7 +91,7 @@ public class FleetTests
                 var stillEmpty = new List<(string Panel, string Expression)>();
                 foreach (var (panel, expression) in empty)
                 {
-                    if ((await prometheus.QueryAsync(expression)).Count == 0)
+                    if ((await prometheus.QueryAsync(expression, cancellationToken)).Count == 0)
                     {
                         stillEmpty.Add((panel, expression));
                     }
@@ -109,7 +109,7 @@ public class FleetTests
             List<(Dictionary<string, string> Labels, string State, DateTimeOffset EndsAt)> alerts = [];
             while (started.Elapsed < TimeSpan.FromSeconds(235))
             {
-                alerts = await alertmanager.AlertsAsync();
+                alerts = await alertmanager.AlertsAsync(cancellationToken);
                 var inProcess = alerts.Where(a => !a.Labels.ContainsKey("source")).Select(a => a.Labels.GetValueOrDefault("instance")).Distinct().Count();
                 var fleet = alerts.Count(a => a.Labels.GetValueOrDefault("source") == "prometheus" && a.Labels["alertname"] == "ApiErrorRateHigh");
                 if (inProcess >= 2 && fleet >= 1)
@@ -129,7 +129,7 @@ public class FleetTests
             Assert.That(fleetAlerts[0].Labels.ContainsKey("instance"), Is.False);
 
             // 4. The replicas' alerts carry the trace behind their value as an annotation, and Aspire holds it.
-            var annotated = (await alertmanager.AlertsWithAnnotationsAsync())
+            var annotated = (await alertmanager.AlertsWithAnnotationsAsync(cancellationToken))
                 .Where(a => !a.Labels.ContainsKey("source") && a.Annotations.ContainsKey("trace_id")).ToList();
             Assert.That(annotated, Is.Not.Empty, "an in-process alert carries trace_id and span_id annotations");
             var alertTraces = annotated.Select(a => a.Annotations["trace_id"]).ToHashSet();
@@ -148,16 +148,16 @@ public class FleetTests
         }
     }
 
-    private static async Task<string> ExportGrafanaAsync()
+    private static async Task<string> ExportGrafanaAsync(CancellationToken cancellationToken)
     {
         var demoDll = BuildPaths.Get("DemoAssemblyPath");
         var file = Path.Combine(Path.GetTempPath(), $"accuscene-grafana-{Guid.NewGuid():N}.json");
         try
         {
             using var process = ServerProcess.Start("dotnet", [demoDll, "export-grafana", "--output", file], new Dictionary<string, string>(), Path.GetDirectoryName(demoDll));
-            Assert.That(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.True, "export-grafana exits");
+            Assert.That(await process.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken), Is.True, "export-grafana exits");
             Assert.That(process.ExitCode, Is.Zero, process.Output);
-            return await File.ReadAllTextAsync(file);
+            return await File.ReadAllTextAsync(file, cancellationToken);
         }
         finally
         {

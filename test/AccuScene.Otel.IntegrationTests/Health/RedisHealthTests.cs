@@ -14,8 +14,8 @@ public class RedisHealthTests
         using var redis = await RedisServer.StartAsync(cancellationToken);
         await using var host = await HealthHost.StartAsync(
             checks => checks.AddAccuSceneCacheCheck("redis"),
-            services => services.AddStackExchangeRedisCache(o => o.Configuration = redis.Configuration),
-            cancellationToken: cancellationToken);
+            cancellationToken,
+            services => services.AddStackExchangeRedisCache(o => o.Configuration = redis.Configuration));
 
         var (_, failed, back, livenessFailures) = await host.FlipAsync(
             "redis",

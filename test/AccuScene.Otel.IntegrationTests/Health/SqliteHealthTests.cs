@@ -13,7 +13,8 @@ public class SqliteHealthTests
     };
 
     [Test]
-    public async Task AFileMadeUnreadable_FailsTheCheck()
+    [CancelAfter(180_000)]
+    public async Task AFileMadeUnreadable_FailsTheCheck(CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("accuscene-sqlite-").FullName;
         try
@@ -22,14 +23,14 @@ public class SqliteHealthTests
             var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString;
             await using (var create = new SqliteConnection(connectionString))
             {
-                await create.OpenAsync();
+                await create.OpenAsync(cancellationToken);
                 await using var command = create.CreateCommand();
                 command.CommandText = "CREATE TABLE scenes (id TEXT PRIMARY KEY)";
-                await command.ExecuteNonQueryAsync();
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
             var check = new DatabaseHealthCheck(SqliteFactory.Instance.CreateDataSource(connectionString), "SELECT count(*) FROM scenes");
-            var healthy = await check.CheckHealthAsync(Context);
+            var healthy = await check.CheckHealthAsync(Context, cancellationToken);
 
             // Root reads any file whatever its mode, so the file is also made unreadable as SQLite sees it:
             // its header is overwritten first, then its mode is set to 000 (which alone fails the open for
@@ -44,7 +45,7 @@ public class SqliteHealthTests
                 File.SetUnixFileMode(path, UnixFileMode.None);
             }
 
-            var failed = await check.CheckHealthAsync(Context);
+            var failed = await check.CheckHealthAsync(Context, cancellationToken);
 
             Assert.That(healthy.Status, Is.EqualTo(HealthStatus.Healthy), healthy.Description);
             Assert.That(failed.Status, Is.EqualTo(HealthStatus.Unhealthy));

@@ -28,7 +28,7 @@ internal sealed class AlertmanagerServer : IDisposable
 
     public Uri Url => new($"http://127.0.0.1:{this.Port.ToString(CultureInfo.InvariantCulture)}/");
 
-    public static async Task<AlertmanagerServer> StartAsync()
+    public static async Task<AlertmanagerServer> StartAsync(CancellationToken cancellationToken)
     {
         RequiredBinary.Require(Binary, InstallHint);
         var directory = Directory.CreateTempSubdirectory("accuscene-alertmanager-").FullName;
@@ -39,13 +39,14 @@ internal sealed class AlertmanagerServer : IDisposable
               group_interval: 1s
             receivers:
               - name: default
-            """);
+            """,
+            cancellationToken);
         return await PortRace.StartAsync("alertmanager", async () =>
         {
             var server = new AlertmanagerServer(directory, LoopbackPort.GetFree());
             try
             {
-                await server.StartAgainAsync();
+                await server.StartAgainAsync(cancellationToken);
                 return server;
             }
             catch
@@ -53,10 +54,11 @@ internal sealed class AlertmanagerServer : IDisposable
                 server.Stop();
                 throw;
             }
-        });
+        },
+        cancellationToken);
     }
 
-    public async Task StartAgainAsync()
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
     {
         _process = ServerProcess.Start(
             Binary,
@@ -68,7 +70,7 @@ internal sealed class AlertmanagerServer : IDisposable
             ],
             new Dictionary<string, string>(),
             _directory);
-        await _process.WaitUntilReadyAsync(_http, "-/ready", "Alertmanager", TimeSpan.FromSeconds(30));
+        await _process.WaitUntilReadyAsync(_http, "-/ready", "Alertmanager", TimeSpan.FromSeconds(30), cancellationToken);
     }
 
     public void Stop()
@@ -78,9 +80,9 @@ internal sealed class AlertmanagerServer : IDisposable
     }
 
     /// <summary>The alerts Alertmanager holds now (<c>GET /api/v2/alerts</c>): labels and state of each.</summary>
-    public async Task<List<(Dictionary<string, string> Labels, string State, DateTimeOffset EndsAt)>> AlertsAsync()
+    public async Task<List<(Dictionary<string, string> Labels, string State, DateTimeOffset EndsAt)>> AlertsAsync(CancellationToken cancellationToken)
     {
-        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v2/alerts", UriKind.Relative));
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v2/alerts", UriKind.Relative), cancellationToken);
         return [.. document!.RootElement.EnumerateArray().Select(a => (
             a.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
             a.GetProperty("status").GetProperty("state").GetString()!,
@@ -88,27 +90,27 @@ internal sealed class AlertmanagerServer : IDisposable
     }
 
     /// <summary>The alerts Alertmanager holds, each with its labels and annotations.</summary>
-    public async Task<List<(Dictionary<string, string> Labels, Dictionary<string, string> Annotations)>> AlertsWithAnnotationsAsync()
+    public async Task<List<(Dictionary<string, string> Labels, Dictionary<string, string> Annotations)>> AlertsWithAnnotationsAsync(CancellationToken cancellationToken)
     {
-        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v2/alerts", UriKind.Relative));
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v2/alerts", UriKind.Relative), cancellationToken);
         return [.. document!.RootElement.EnumerateArray().Select(a => (
             a.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
             a.GetProperty("annotations").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)))];
     }
 
-    public async Task<(Dictionary<string, string> Labels, string State, DateTimeOffset EndsAt)?> WaitForAlertAsync(string alertname, TimeSpan timeout, bool present = true)
+    public async Task<(Dictionary<string, string> Labels, string State, DateTimeOffset EndsAt)?> WaitForAlertAsync(string alertname, TimeSpan timeout, CancellationToken cancellationToken, bool present = true)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (watch.Elapsed < timeout)
         {
-            var alerts = await this.AlertsAsync();
+            var alerts = await this.AlertsAsync(cancellationToken);
             var match = alerts.FirstOrDefault(a => a.Labels.GetValueOrDefault("alertname") == alertname);
             if (present == (match.Labels is not null))
             {
                 return match.Labels is null ? null : match;
             }
 
-            await Task.Delay(250);
+            await Task.Delay(250, cancellationToken);
         }
 
         throw new TimeoutException($"Alert '{alertname}' was {(present ? "not" : "still")} in Alertmanager after {timeout.TotalSeconds} s.");

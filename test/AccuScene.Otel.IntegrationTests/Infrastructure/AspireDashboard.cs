@@ -36,7 +36,7 @@ internal sealed class AspireDashboard : IDisposable
 
     public int? Pid => _process?.Pid;
 
-    public static async Task<AspireDashboard> StartAsync(CancellationToken cancellationToken = default)
+    public static async Task<AspireDashboard> StartAsync(CancellationToken cancellationToken)
     {
         var binary = RequiredBinary.Require(BuildPaths.Get("AspireDashboardPath"), InstallHint);
         return await PortRace.StartAsync(
@@ -47,7 +47,7 @@ internal sealed class AspireDashboard : IDisposable
     }
 
     /// <summary>Starts (again) on the same ports and waits until the API answers.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    public async Task RestartAsync(CancellationToken cancellationToken)
     {
         this.Stop();
         var environment = new Dictionary<string, string>
@@ -72,16 +72,16 @@ internal sealed class AspireDashboard : IDisposable
         _process = null;
     }
 
-    public async Task<List<OtlpSpan>> GetSpansAsync(string serviceName, CancellationToken cancellationToken = default)
+    public async Task<List<OtlpSpan>> GetSpansAsync(string serviceName, CancellationToken cancellationToken)
     {
         using var document = await this.GetAsync($"api/telemetry/traces?resource={Uri.EscapeDataString(serviceName)}&limit=100000", cancellationToken);
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
     }
 
     /// <summary>Every span of the service through <c>/api/telemetry/spans</c> (a flat list, rather than grouped by trace).</summary>
-    public async Task<List<OtlpSpan>> GetSpansFromSpansApiAsync(string serviceName)
+    public async Task<List<OtlpSpan>> GetSpansFromSpansApiAsync(string serviceName, CancellationToken cancellationToken)
     {
-        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName)}&limit=100000");
+        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName)}&limit=100000", cancellationToken);
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
     }
 
@@ -89,27 +89,27 @@ internal sealed class AspireDashboard : IDisposable
     /// The spans of one replica of a service: with several instances of one <c>service.name</c>, the dashboard names
     /// each resource <c>&lt;service.name&gt;-&lt;service.instance.id&gt;</c>.
     /// </summary>
-    public async Task<List<OtlpSpan>> GetSpansOfInstanceAsync(string serviceName, string instanceId)
+    public async Task<List<OtlpSpan>> GetSpansOfInstanceAsync(string serviceName, string instanceId, CancellationToken cancellationToken)
     {
-        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName + "-" + instanceId)}&limit=100000");
+        using var document = await this.GetAsync($"api/telemetry/spans?resource={Uri.EscapeDataString(serviceName + "-" + instanceId)}&limit=100000", cancellationToken);
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement, serviceName);
     }
 
     /// <summary>The resources that have sent anything (<c>/api/telemetry/resources</c>), with the signals each has.</summary>
-    public async Task<List<OtlpResource>> GetResourcesAsync()
+    public async Task<List<OtlpResource>> GetResourcesAsync(CancellationToken cancellationToken)
     {
-        using var document = await this.GetAsync("api/telemetry/resources");
+        using var document = await this.GetAsync("api/telemetry/resources", cancellationToken);
         return document is null ? [] : OtlpJson.ReadResources(document.RootElement);
     }
 
-    public async Task<List<OtlpLog>> GetLogsAsync(string serviceName, CancellationToken cancellationToken = default)
+    public async Task<List<OtlpLog>> GetLogsAsync(string serviceName, CancellationToken cancellationToken)
     {
         using var document = await this.GetAsync($"api/telemetry/logs?resource={Uri.EscapeDataString(serviceName)}&limit=100000", cancellationToken);
         return document is null ? [] : OtlpJson.ReadLogs(document.RootElement, serviceName);
     }
 
     /// <summary>Polls until <paramref name="done"/> holds or the timeout passes; returns the last answer.</summary>
-    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         var last = await read();
@@ -129,7 +129,7 @@ internal sealed class AspireDashboard : IDisposable
     }
 
     /// <summary>Reads a telemetry API answer; <see langword="null"/> while the resource has sent nothing (404).</summary>
-    private async Task<JsonDocument?> GetAsync(string path, CancellationToken cancellationToken = default)
+    private async Task<JsonDocument?> GetAsync(string path, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)

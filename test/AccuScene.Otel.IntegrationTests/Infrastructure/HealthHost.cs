@@ -20,7 +20,7 @@ internal sealed class HealthHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<HealthHost> StartAsync(Action<IHealthChecksBuilder> checks, Action<IServiceCollection>? services = null, TimeSpan? interval = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static async Task<HealthHost> StartAsync(Action<IHealthChecksBuilder> checks, CancellationToken cancellationToken, Action<IServiceCollection>? services = null, TimeSpan? interval = null, TimeSpan? timeout = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAccuScene(o =>
@@ -41,7 +41,7 @@ internal sealed class HealthHost : IAsyncDisposable
     }
 
     /// <summary>GETs a probe and returns its status code, how long it took, and the parsed body.</summary>
-    public async Task<(int Status, TimeSpan Elapsed, JsonElement Body)> ProbeAsync(string probe, CancellationToken cancellationToken = default)
+    public async Task<(int Status, TimeSpan Elapsed, JsonElement Body)> ProbeAsync(string probe, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var response = await _http.GetAsync(new Uri(this.Address, probe), cancellationToken);
@@ -51,7 +51,7 @@ internal sealed class HealthHost : IAsyncDisposable
     }
 
     /// <summary>Polls readiness until it answers <paramref name="status"/>, checking liveness on every poll.</summary>
-    public async Task<(JsonElement Body, int LivenessFailures, int Polls)> WaitForReadyAsync(int status, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<(JsonElement Body, int LivenessFailures, int Polls)> WaitForReadyAsync(int status, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var livenessFailures = 0;
@@ -80,7 +80,7 @@ internal sealed class HealthHost : IAsyncDisposable
     /// Waits for readiness, stops the dependency, waits for 503, starts it again and waits for 200. Returns the
     /// check as it was at the 503 and at the recovery, and how often liveness failed meanwhile.
     /// </summary>
-    public async Task<(JsonElement Up, JsonElement Down, JsonElement Recovered, int LivenessFailures)> FlipAsync(string check, Func<Task> stop, Func<Task> start, TimeSpan recovery, CancellationToken cancellationToken = default)
+    public async Task<(JsonElement Up, JsonElement Down, JsonElement Recovered, int LivenessFailures)> FlipAsync(string check, Func<Task> stop, Func<Task> start, TimeSpan recovery, CancellationToken cancellationToken)
     {
         var (up, liveWhileStarting, _) = await this.WaitForReadyAsync(200, TimeSpan.FromSeconds(30), cancellationToken);
         await stop();

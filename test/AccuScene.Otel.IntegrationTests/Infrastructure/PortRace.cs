@@ -11,7 +11,7 @@ internal static partial class PortRace
 {
     private const int Attempts = 3;
 
-    public static async Task<T> StartAsync<T>(string name, Func<Task<T>> start, CancellationToken cancellationToken = default)
+    public static async Task<T> StartAsync<T>(string name, Func<Task<T>> start, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -32,7 +32,7 @@ internal static partial class PortRace
     }
 
     /// <summary>Creates a server and starts it; a server whose start fails is disposed before the next attempt.</summary>
-    public static Task<T> StartAsync<T>(string name, Func<T> create, Func<T, Task> start, CancellationToken cancellationToken = default)
+    public static Task<T> StartAsync<T>(string name, Func<T> create, Func<T, Task> start, CancellationToken cancellationToken)
         where T : IDisposable =>
         StartAsync(
             name,

@@ -30,7 +30,7 @@ internal sealed class PostgresServer : IDisposable
 
     private string DataDirectory => Path.Combine(_directory, "data");
 
-    public static Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<PostgresServer> StartAsync(CancellationToken cancellationToken)
     {
         RequiredBinary.Require(Path.Combine(BinDirectory, "initdb"), InstallHint);
         return PortRace.StartAsync(
@@ -50,7 +50,7 @@ internal sealed class PostgresServer : IDisposable
             cancellationToken);
     }
 
-    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
     {
         var log = Path.Combine(_directory, "server.log");
         var (exitCode, output) = await TryRunAsync(
@@ -68,7 +68,7 @@ internal sealed class PostgresServer : IDisposable
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => RunAsync(
+    public Task StopAsync(CancellationToken cancellationToken) => RunAsync(
         "runuser",
         ["-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"],
         cancellationToken);
@@ -76,16 +76,16 @@ internal sealed class PostgresServer : IDisposable
     public void Dispose()
     {
         // Stops the server if it still runs (pg_ctl signals the PID in the data directory); a server that is
-        // already stopped makes pg_ctl exit non-zero, which is fine here.
+        // already stopped makes pg_ctl exit non-zero, which is fine here. pg_ctl -w gives up by itself after 60 s.
         if (File.Exists(Path.Combine(this.DataDirectory, "postmaster.pid")))
         {
-            _ = TryRunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "immediate", "-w", "stop"]).GetAwaiter().GetResult();
+            _ = TryRunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, "pg_ctl"), "-D", this.DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None).GetAwaiter().GetResult();
         }
 
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static async Task RunAsync(string fileName, string[] arguments, CancellationToken cancellationToken = default)
+    private static async Task RunAsync(string fileName, string[] arguments, CancellationToken cancellationToken)
     {
         var (exitCode, output) = await TryRunAsync(fileName, arguments, cancellationToken);
         if (exitCode != 0)
@@ -94,7 +94,7 @@ internal sealed class PostgresServer : IDisposable
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> TryRunAsync(string fileName, string[] arguments, CancellationToken cancellationToken = default)
+    private static async Task<(int ExitCode, string Output)> TryRunAsync(string fileName, string[] arguments, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = "/" };
         foreach (var argument in arguments)

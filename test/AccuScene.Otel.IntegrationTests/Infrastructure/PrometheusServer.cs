@@ -24,19 +24,18 @@ internal sealed class PrometheusServer : IDisposable
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public static Task<PrometheusServer> StartAsync(params string[] targets) => StartAsync(targets, null, null);
-
     /// <summary>Starts Prometheus scraping <paramref name="target"/>; <paramref name="cancellationToken"/> stops the wait for it to be ready.</summary>
     public static Task<PrometheusServer> StartAsync(string target, CancellationToken cancellationToken) => StartAsync([target], null, null, cancellationToken);
 
     /// <summary>Starts Prometheus with an alerting-rules file and an Alertmanager; its alerts carry <c>source="prometheus"</c>.</summary>
-    public static Task<PrometheusServer> StartWithRulesAsync(string target, string rules, Uri alertmanager) => StartAsync([target], rules, alertmanager);
+    public static Task<PrometheusServer> StartWithRulesAsync(string target, string rules, Uri alertmanager, CancellationToken cancellationToken) =>
+        StartAsync([target], rules, alertmanager, cancellationToken);
 
     /// <summary>
     /// Starts Prometheus for a fleet: one job named <paramref name="job"/> whose targets carry the given
     /// <c>instance</c> labels, exemplar storage on, the rules evaluated and sent to <paramref name="alertmanager"/>.
     /// </summary>
-    public static Task<PrometheusServer> StartFleetAsync(string job, IReadOnlyList<(string Target, string Instance)> targets, string rules, Uri alertmanager)
+    public static Task<PrometheusServer> StartFleetAsync(string job, IReadOnlyList<(string Target, string Instance)> targets, string rules, Uri alertmanager, CancellationToken cancellationToken)
     {
         var groups = string.Concat(targets.Select(t =>
             $"\n      - targets: ['{t.Target}']\n        labels:\n          instance: '{t.Instance}'"));
@@ -45,10 +44,10 @@ internal sealed class PrometheusServer : IDisposable
               - job_name: '{job}'
                 static_configs:{groups}
             """;
-        return StartAsync(scrape, rules, alertmanager, ["--enable-feature=exemplar-storage"]);
+        return StartAsync(scrape, rules, alertmanager, ["--enable-feature=exemplar-storage"], cancellationToken);
     }
 
-    private static Task<PrometheusServer> StartAsync(string[] targets, string? rules, Uri? alertmanager, CancellationToken cancellationToken = default) =>
+    private static Task<PrometheusServer> StartAsync(string[] targets, string? rules, Uri? alertmanager, CancellationToken cancellationToken) =>
         StartAsync(
             $"""
             scrape_configs:
@@ -61,7 +60,7 @@ internal sealed class PrometheusServer : IDisposable
             [],
             cancellationToken);
 
-    private static Task<PrometheusServer> StartAsync(string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags, CancellationToken cancellationToken = default)
+    private static Task<PrometheusServer> StartAsync(string scrapeConfigs, string? rules, Uri? alertmanager, string[] flags, CancellationToken cancellationToken)
     {
         var binary = RequiredBinary.Require(Binary, InstallHint);
         return PortRace.StartAsync("prometheus", () => StartOnceAsync(binary, scrapeConfigs, rules, alertmanager, flags, cancellationToken), cancellationToken);
@@ -114,7 +113,7 @@ internal sealed class PrometheusServer : IDisposable
     }
 
     /// <summary>Runs an instant query and returns the sample values of its result vector.</summary>
-    public async Task<List<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
+    public async Task<List<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {
         var time = at is { } t ? FormattableString.Invariant($"&time={t.ToUnixTimeMilliseconds() / 1000.0:0.000}") : "";
         using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri($"api/v1/query?query={Uri.EscapeDataString(promql)}{time}", UriKind.Relative), cancellationToken);
@@ -130,13 +129,14 @@ internal sealed class PrometheusServer : IDisposable
     }
 
     /// <summary>The exemplars of <paramref name="selector"/> over the last <paramref name="lookback"/> (<c>/api/v1/query_exemplars</c>): each one's labels and value.</summary>
-    public async Task<List<(Dictionary<string, string> Series, Dictionary<string, string> Labels, double Value)>> QueryExemplarsAsync(string selector, TimeSpan lookback)
+    public async Task<List<(Dictionary<string, string> Series, Dictionary<string, string> Labels, double Value)>> QueryExemplarsAsync(string selector, TimeSpan lookback, CancellationToken cancellationToken)
     {
         var end = DateTimeOffset.UtcNow;
         var start = end - lookback;
         using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri(
             $"api/v1/query_exemplars?query={Uri.EscapeDataString(selector)}&start={start.ToUnixTimeSeconds()}&end={end.ToUnixTimeSeconds()}",
-            UriKind.Relative));
+            UriKind.Relative),
+            cancellationToken);
         var result = new List<(Dictionary<string, string>, Dictionary<string, string>, double)>();
         foreach (var series in document!.RootElement.GetProperty("data").EnumerateArray())
         {
@@ -152,9 +152,9 @@ internal sealed class PrometheusServer : IDisposable
     }
 
     /// <summary>The loaded alerting rules (<c>GET /api/v1/rules</c>): name, health, state and last error of each.</summary>
-    public async Task<List<(string Name, string Health, string State, string? LastError)>> RulesAsync()
+    public async Task<List<(string Name, string Health, string State, string? LastError)>> RulesAsync(CancellationToken cancellationToken)
     {
-        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v1/rules?type=alert", UriKind.Relative));
+        using var document = await _http.GetFromJsonAsync<JsonDocument>(new Uri("api/v1/rules?type=alert", UriKind.Relative), cancellationToken);
         return [.. document!.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
             .SelectMany(g => g.GetProperty("rules").EnumerateArray())
             .Select(r => (
@@ -165,11 +165,11 @@ internal sealed class PrometheusServer : IDisposable
     }
 
     /// <summary>Runs <c>promtool check rules</c> on <paramref name="rules"/>; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> CheckRulesAsync(string rules)
+    public static async Task<(int ExitCode, string Output)> CheckRulesAsync(string rules, CancellationToken cancellationToken)
     {
         var promtool = RequiredBinary.Require(Promtool, InstallHint);
         var file = Path.Combine(Path.GetTempPath(), $"accuscene-rules-{Guid.NewGuid():N}.yml");
-        await File.WriteAllTextAsync(file, rules);
+        await File.WriteAllTextAsync(file, rules, cancellationToken);
         try
         {
             var info = new System.Diagnostics.ProcessStartInfo(promtool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -177,7 +177,7 @@ internal sealed class PrometheusServer : IDisposable
             info.ArgumentList.Add("rules");
             info.ArgumentList.Add(file);
             using var process = System.Diagnostics.Process.Start(info)!;
-            return await OutputAsync(process);
+            return await OutputAsync(process, cancellationToken);
         }
         finally
         {
@@ -186,7 +186,7 @@ internal sealed class PrometheusServer : IDisposable
     }
 
     /// <summary>Runs <c>promtool test rules</c> on <paramref name="testsFile"/>; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> TestRulesAsync(string testsFile)
+    public static async Task<(int ExitCode, string Output)> TestRulesAsync(string testsFile, CancellationToken cancellationToken)
     {
         var promtool = RequiredBinary.Require(Promtool, InstallHint);
         var info = new System.Diagnostics.ProcessStartInfo(promtool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(testsFile) };
@@ -194,20 +194,30 @@ internal sealed class PrometheusServer : IDisposable
         info.ArgumentList.Add("rules");
         info.ArgumentList.Add(testsFile);
         using var process = System.Diagnostics.Process.Start(info)!;
-        return await OutputAsync(process);
+        return await OutputAsync(process, cancellationToken);
     }
 
-    // Both pipes read at once: a process that fills one while the other is read to its end would never exit.
-    private static async Task<(int ExitCode, string Output)> OutputAsync(System.Diagnostics.Process process)
+    // Both pipes read at once: a process that fills one while the other is read to its end would never exit. A
+    // cancelled wait kills promtool, so a hung one ends with the test.
+    private static async Task<(int ExitCode, string Output)> OutputAsync(System.Diagnostics.Process process, CancellationToken cancellationToken)
     {
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await Task.WhenAll(stdout, stderr, process.WaitForExitAsync());
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(stdout, stderr, process.WaitForExitAsync(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>Runs <c>promtool check metrics</c> on <paramref name="exposition"/>; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition)
+    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition, CancellationToken cancellationToken)
     {
         var promtool = RequiredBinary.Require(Promtool, InstallHint);
         var info = new System.Diagnostics.ProcessStartInfo(promtool)
@@ -220,8 +230,8 @@ internal sealed class PrometheusServer : IDisposable
         info.ArgumentList.Add("check");
         info.ArgumentList.Add("metrics");
         using var process = System.Diagnostics.Process.Start(info)!;
-        var result = OutputAsync(process);
-        await process.StandardInput.WriteAsync(exposition);
+        var result = OutputAsync(process, cancellationToken);
+        await process.StandardInput.WriteAsync(exposition.AsMemory(), cancellationToken);
         process.StandardInput.Close();
         return await result;
     }

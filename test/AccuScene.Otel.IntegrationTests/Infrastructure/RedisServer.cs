@@ -22,7 +22,7 @@ internal sealed class RedisServer : IDisposable
     public string Configuration =>
         string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{this.Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000,connectRetry=1");
 
-    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken)
     {
         RequiredBinary.Require(Binary, InstallHint);
         return PortRace.StartAsync(
@@ -32,7 +32,7 @@ internal sealed class RedisServer : IDisposable
             cancellationToken);
     }
 
-    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
     {
         _process = ServerProcess.Start(
             Binary,

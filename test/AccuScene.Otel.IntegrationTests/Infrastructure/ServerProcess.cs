@@ -64,7 +64,7 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> for the process to exit: <see langword="false"/> when it did not; throws when <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -80,7 +80,7 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Polls <paramref name="path"/> until it answers 2xx; fails when the process exits or <paramref name="timeout"/> passes.</summary>
-    public async Task WaitUntilReadyAsync(HttpClient http, string path, string name, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task WaitUntilReadyAsync(HttpClient http, string path, string name, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < timeout)

@@ -13,14 +13,19 @@ public class OtlpExportTests
     private AspireDashboard _dashboard = null!;
 
     [OneTimeSetUp]
-    public async Task StartReceiver() => _dashboard = await AspireDashboard.StartAsync();
+    public async Task StartReceiver()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        _dashboard = await AspireDashboard.StartAsync(timeout.Token);
+    }
 
     [OneTimeTearDown]
     public void StopReceiver() => _dashboard?.Dispose();
 
     [TestCase("grpc")]
     [TestCase("http/protobuf")]
-    public async Task SpansAndLogs_ArriveWithResourceParentsAttributesEventsAndTraceIds(string protocol)
+    [CancelAfter(180_000)]
+    public async Task SpansAndLogs_ArriveWithResourceParentsAttributesEventsAndTraceIds(string protocol, CancellationToken cancellationToken)
     {
         var service = "otlp-" + protocol.Replace('/', '-') + "-" + Guid.NewGuid().ToString("N")[..8];
         string runTraceId, runSpanId, stepSpanId;
@@ -47,8 +52,8 @@ public class OtlpExportTests
             }
         }
 
-        var spans = await AspireDashboard.WaitForAsync(() => _dashboard.GetSpansAsync(service), s => s.Count >= 3, TimeSpan.FromSeconds(30));
-        var logs = await AspireDashboard.WaitForAsync(() => _dashboard.GetLogsAsync(service), l => l.Count >= 1, TimeSpan.FromSeconds(30));
+        var spans = await AspireDashboard.WaitForAsync(() => _dashboard.GetSpansAsync(service, cancellationToken), s => s.Count >= 3, TimeSpan.FromSeconds(30), cancellationToken);
+        var logs = await AspireDashboard.WaitForAsync(() => _dashboard.GetLogsAsync(service, cancellationToken), l => l.Count >= 1, TimeSpan.FromSeconds(30), cancellationToken);
 
         var byName = spans.ToDictionary(s => s.Name);
         Assert.Multiple(() =>

@@ -19,7 +19,11 @@ public class OtlpHostConfigurationTests
     private string _directory = null!;
 
     [OneTimeSetUp]
-    public async Task StartReceiver() => _dashboard = await AspireDashboard.StartAsync();
+    public async Task StartReceiver()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        _dashboard = await AspireDashboard.StartAsync(timeout.Token);
+    }
 
     [OneTimeTearDown]
     public void StopReceiver() => _dashboard?.Dispose();

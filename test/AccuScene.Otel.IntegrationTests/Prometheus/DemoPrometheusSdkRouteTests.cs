@@ -15,26 +15,25 @@ public class DemoPrometheusSdkRouteTests
 
     [Test]
     [CancelAfter(180_000)]
-    public async Task RealPrometheus_WhileSdkEndpointsArePolled_SeesAppRoutesOnly()
+    public async Task RealPrometheus_WhileSdkEndpointsArePolled_SeesAppRoutesOnly(CancellationToken cancellationToken)
     {
         RequiredBinary.Require(PrometheusServer.Binary, PrometheusServer.InstallHint);
-        var token = TestContext.CurrentContext.CancellationToken;
         var (demo, port, prometheusPort) = DemoProcess.Start("35s");
         using var demoProcess = demo;
-        using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}");
+        using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}", cancellationToken);
         var root = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(60);
-        while (await HttpProbe.TryGetStatusAsync(http, new Uri(root, "health/live"), token) != 200)
+        while (await HttpProbe.TryGetStatusAsync(http, new Uri(root, "health/live"), cancellationToken) != 200)
         {
             Assert.That(demo.HasExited, Is.False, "the demo is running:\n" + demo.Output);
             Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the demo listens within 60 s:\n" + demo.Output);
-            await Task.Delay(250, token);
+            await Task.Delay(250, cancellationToken);
         }
 
         // A dashboard stream held open, read as a browser's EventSource would.
-        using var streamStop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using var streamStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var streamClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var stream = ReadStreamAsync(streamClient, new Uri(root, "dashboard/stream"), streamStop.Token);
 
@@ -47,27 +46,27 @@ public class DemoPrometheusSdkRouteTests
             polls++;
             foreach (var path in new[] { "health/ready", "dashboard/data", "alerts" })
             {
-                if (await HttpProbe.TryGetStatusAsync(http, new Uri(root, path), token) is { } status)
+                if (await HttpProbe.TryGetStatusAsync(http, new Uri(root, path), cancellationToken) is { } status)
                 {
                     var counts = statuses.TryGetValue(path, out var c) ? c : statuses[path] = [];
                     counts[status] = counts.GetValueOrDefault(status) + 1;
                 }
             }
 
-            await Task.Delay(500, token);
+            await Task.Delay(500, cancellationToken);
         }
 
         // The polls' durations are recorded as each ends: wait for a scrape well after the last one (the demo is still up).
         var lastPoll = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var scraped = await AspireDashboard.WaitForAsync(
-            () => prometheus.QueryAsync("timestamp(up == 1)"),
+            () => prometheus.QueryAsync("timestamp(up == 1)", cancellationToken),
             up => up.Count > 0 && up.All(u => u.Value > lastPoll + 1.5),
             TimeSpan.FromSeconds(10),
-            token);
+            cancellationToken);
         Assert.That(scraped.Select(u => u.Value), Has.Some.GreaterThan(lastPoll + 1.5), "Prometheus scraped the demo after the last poll:\n" + demo.Output);
 
         // Every series scraped during the run, including any that a later scrape no longer had.
-        var series = await prometheus.QueryAsync("last_over_time(http_server_request_duration_seconds_count[5m])");
+        var series = await prometheus.QueryAsync("last_over_time(http_server_request_duration_seconds_count[5m])", cancellationToken);
         await streamStop.CancelAsync();
         var (streamStatus, messages) = await stream;
 

@@ -16,13 +16,12 @@ public class DemoPrometheusTests
 
     [Test]
     [CancelAfter(180_000)]
-    public async Task RealPrometheus_ScrapesEveryAreaAndComputesQuantiles()
+    public async Task RealPrometheus_ScrapesEveryAreaAndComputesQuantiles(CancellationToken cancellationToken)
     {
         RequiredBinary.Require(PrometheusServer.Binary, PrometheusServer.InstallHint);
         var (demo, httpPort, prometheusPort) = DemoProcess.Start("60s");
         using var demoProcess = demo;
-        using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}");
-        var token = TestContext.CurrentContext.CancellationToken;
+        using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{prometheusPort}", cancellationToken);
 
         string[] expected =
         [
@@ -39,11 +38,11 @@ public class DemoPrometheusTests
         var missing = expected.ToList();
         for (var attempt = 0; attempt < 60 && missing.Count > 0; attempt++)
         {
-            await Task.Delay(500, token);
+            await Task.Delay(500, cancellationToken);
             var present = new List<string>();
             foreach (var name in missing)
             {
-                if ((await prometheus.QueryAsync(name)).Count > 0)
+                if ((await prometheus.QueryAsync(name, cancellationToken)).Count > 0)
                 {
                     present.Add(name);
                 }
@@ -55,26 +54,26 @@ public class DemoPrometheusTests
         Assert.That(missing, Is.Empty, "series Prometheus has not scraped:\n" + demo.Output);
 
         // Polled until a later scrape has a larger total (it scrapes every second), rather than a fixed wait.
-        var first = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)")).Single().Value;
+        var first = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)", cancellationToken)).Single().Value;
         var second = first;
         for (var polls = 0; second <= first && polls < 60; polls++)
         {
-            await Task.Delay(500, token);
-            second = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)")).Single().Value;
+            await Task.Delay(500, cancellationToken);
+            second = (await prometheus.QueryAsync("sum(accuscene_simulation_frames_total)", cancellationToken)).Single().Value;
         }
 
-        var p95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(accuscene_simulation_step_duration_seconds_bucket[10s])))");
-        var apiP95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket[10s])))");
+        var p95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(accuscene_simulation_step_duration_seconds_bucket[10s])))", cancellationToken);
+        var apiP95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket[10s])))", cancellationToken);
 
         using var http = new HttpClient();
 
         // #17: the sketch's p95 of step time over a 10 s window (a point of the dashboard's 1 h range), against
         // histogram_quantile over the buckets' increase in the same 10 s.
-        var (sketchP95, from) = await SketchP95Async(http, httpPort, token);
+        var (sketchP95, from) = await SketchP95Async(http, httpPort, cancellationToken);
         var at = from.AddSeconds(10); // a point is stamped with the start of its window
-        var bucketP95 = (await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (increase(accuscene_simulation_step_duration_seconds_bucket[10s])))", at)).Single().Value;
-        var exposition = await http.GetStringAsync(new Uri($"http://127.0.0.1:{prometheusPort}/metrics"), token);
-        var (exitCode, output) = await PrometheusServer.CheckMetricsAsync(exposition);
+        var bucketP95 = (await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (increase(accuscene_simulation_step_duration_seconds_bucket[10s])))", cancellationToken, at)).Single().Value;
+        var exposition = await http.GetStringAsync(new Uri($"http://127.0.0.1:{prometheusPort}/metrics"), cancellationToken);
+        var (exitCode, output) = await PrometheusServer.CheckMetricsAsync(exposition, cancellationToken);
 
         TestContext.Out.WriteLine($"frames {first} -> {second}; step p95 {p95.Single().Value}; over the 10 s to {at:HH:mm:ss}: histogram_quantile {bucketP95}, sketch {sketchP95}; api p95 {apiP95.Single().Value}; promtool exit {exitCode}");
         Assert.Multiple(() =>

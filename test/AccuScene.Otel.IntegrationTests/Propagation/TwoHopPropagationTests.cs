@@ -76,10 +76,11 @@ public class TwoHopPropagationTests
     public void Clear() => _spans.Clear();
 
     [Test]
-    public async Task DirectCall_ServerSpanIsChildOfClientSpanAndCarriesSceneAndSession()
+    [CancelAfter(180_000)]
+    public async Task DirectCall_ServerSpanIsChildOfClientSpanAndCarriesSceneAndSession(CancellationToken cancellationToken)
     {
-        var (received, runTraceId) = await this.CallInsideRunAsync("scene-direct", "session-direct", new Uri(_bUrl, "/scene"));
-        var spans = await this.SpansAsync(servers: 1, clients: 1);
+        var (received, runTraceId) = await this.CallInsideRunAsync("scene-direct", "session-direct", new Uri(_bUrl, "/scene"), cancellationToken);
+        var spans = await this.SpansAsync(servers: 1, clients: 1, cancellationToken);
         var clientSpan = spans.Single(s => s.Source.Name == "System.Net.Http");
         var serverSpan = spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
         Assert.Multiple(() =>
@@ -96,10 +97,11 @@ public class TwoHopPropagationTests
     }
 
     [Test]
-    public async Task ThroughW3COnlyHop_SceneAndSessionStillArriveAsBaggage()
+    [CancelAfter(180_000)]
+    public async Task ThroughW3COnlyHop_SceneAndSessionStillArriveAsBaggage(CancellationToken cancellationToken)
     {
-        var (received, runTraceId) = await this.CallInsideRunAsync("scene-hop", "session-hop", new Uri(_hopUrl, "/forward"));
-        var spans = await this.SpansAsync(servers: 2, clients: 2);
+        var (received, runTraceId) = await this.CallInsideRunAsync("scene-hop", "session-hop", new Uri(_hopUrl, "/forward"), cancellationToken);
+        var spans = await this.SpansAsync(servers: 2, clients: 2, cancellationToken);
         var servers = spans.Where(s => s.Source.Name == "Microsoft.AspNetCore").ToList();
         var clients = spans.Where(s => s.Source.Name == "System.Net.Http").ToList();
         var hopClient = clients.Single(c => servers.Any(m => m.SpanId == c.ParentSpanId));
@@ -120,23 +122,24 @@ public class TwoHopPropagationTests
     }
 
     [Test]
-    public async Task MalformedTraceParent_StartsAFreshTraceWithoutError()
+    [CancelAfter(180_000)]
+    public async Task MalformedTraceParent_StartsAFreshTraceWithoutError(CancellationToken cancellationToken)
     {
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_bUrl, "/scene"));
         request.Headers.TryAddWithoutValidation("traceparent", "00-00000000000000000000000000000000-b7ad6b7169203331-01");
         request.Headers.TryAddWithoutValidation("baggage", "%%%,=,;;");
 
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request, cancellationToken);
 
-        var server = (await this.SpansAsync(servers: 1, clients: 0)).Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        var server = (await this.SpansAsync(servers: 1, clients: 0, cancellationToken)).Single(s => s.Source.Name == "Microsoft.AspNetCore");
         Assert.That(response.IsSuccessStatusCode, Is.True);
         Assert.That(server.ParentSpanId, Is.EqualTo(default(ActivitySpanId)));
         Assert.That(server.TraceId.ToHexString(), Is.Not.EqualTo("00000000000000000000000000000000"));
     }
 
     /// <summary>Service A: calls <paramref name="target"/> with HttpClient inside a simulation run.</summary>
-    private async Task<(Received Received, string RunTraceId)> CallInsideRunAsync(string sceneId, string sessionId, Uri target)
+    private async Task<(Received Received, string RunTraceId)> CallInsideRunAsync(string sceneId, string sessionId, Uri target, CancellationToken cancellationToken)
     {
         using var client = new HttpClient();
         Received received;
@@ -144,7 +147,7 @@ public class TwoHopPropagationTests
         using (var run = AccuSceneSpans.StartSimulationRun(sceneId, 2, sessionId)!)
         {
             runTraceId = run.TraceId.ToHexString();
-            received = (await client.GetFromJsonAsync<Received>(target))!;
+            received = (await client.GetFromJsonAsync<Received>(target, cancellationToken))!;
         }
 
         return (received, runTraceId);
@@ -154,7 +157,7 @@ public class TwoHopPropagationTests
     /// Server spans end after the response is sent, so the caller can have its answer before the spans
     /// are exported; wait (bounded) until the expected ones are there.
     /// </summary>
-    private async Task<List<Activity>> SpansAsync(int servers, int clients)
+    private async Task<List<Activity>> SpansAsync(int servers, int clients, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
         while (true)
@@ -178,7 +181,7 @@ public class TwoHopPropagationTests
                 return snapshot;
             }
 
-            await Task.Delay(50);
+            await Task.Delay(50, cancellationToken);
         }
     }
 

@@ -19,9 +19,9 @@ public class CollectorOutageTests
 
     [Test]
     [CancelAfter(300_000)]
-    public async Task SpansEmittedDuringOutage_ArriveAfterTheCollectorReturns()
+    public async Task SpansEmittedDuringOutage_ArriveAfterTheCollectorReturns(CancellationToken cancellationToken)
     {
-        using var dashboard = await AspireDashboard.StartAsync();
+        using var dashboard = await AspireDashboard.StartAsync(cancellationToken);
         dashboard.Stop();
         var root = Directory.CreateTempSubdirectory("accuscene-otlp-retry-").FullName;
         var retryDirectory = Path.Combine(root, "shared");
@@ -54,12 +54,12 @@ public class CollectorOutageTests
             var mode = File.GetUnixFileMode(retryDirectory);
 
             var restartedAt = Stopwatch.StartNew();
-            await dashboard.RestartAsync();
+            await dashboard.RestartAsync(cancellationToken);
             var spans = await AspireDashboard.WaitForAsync(
-                () => dashboard.GetSpansAsync(service),
+                () => dashboard.GetSpansAsync(service, cancellationToken),
                 s => s.Count >= SpanCount,
                 TimeSpan.FromSeconds(150),
-                TestContext.CurrentContext.CancellationToken);
+                cancellationToken);
             var elapsed = restartedAt.Elapsed;
 
             var indices = spans.Select(s => s.Attributes["accuscene.test.index"]).ToHashSet();

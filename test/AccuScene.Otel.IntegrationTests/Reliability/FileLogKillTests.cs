@@ -9,7 +9,8 @@ namespace AccuScene.Otel.IntegrationTests.Reliability;
 public class FileLogKillTests
 {
     [Test]
-    public async Task KillNine_WhileLogging_KeepsEveryLineUpToTheLastCompletedFlush()
+    [CancelAfter(180_000)]
+    public async Task KillNine_WhileLogging_KeepsEveryLineUpToTheLastCompletedFlush(CancellationToken cancellationToken)
     {
         var probeDll = BuildPaths.Get("LogProbeAssemblyPath");
         Assert.That(File.Exists(probeDll), Is.True, $"the probe is built next to the tests: {probeDll}");
@@ -20,7 +21,7 @@ public class FileLogKillTests
             long lastFlushed;
             using (var probe = ServerProcess.Start("dotnet", [probeDll, path, "65536"], new Dictionary<string, string>()))
             {
-                await AspireDashboard.WaitForAsync(() => Task.FromResult(probe.Output), o => Flushed(o).Count >= 20 || probe.HasExited, TimeSpan.FromSeconds(60));
+                await AspireDashboard.WaitForAsync(() => Task.FromResult(probe.Output), o => Flushed(o).Count >= 20 || probe.HasExited, TimeSpan.FromSeconds(60), cancellationToken);
                 Assert.That(probe.HasExited, Is.False, probe.Output);
                 probe.Stop(); // SIGKILL: no shutdown hook, no final flush
                 lastFlushed = Flushed(probe.Output).Max();

@@ -88,8 +88,7 @@ public partial class ConfigurationRangesTests
     [Test]
     public void OptionsXmlDocs_DoNotRepeatTheRanges()
     {
-        var sources = Directory.EnumerateFiles(Path.Combine(Repository.Root(), "src", "AccuScene.Otel"), "*Options.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var sources = Repository.Sources(Path.Combine(Repository.Root(), "src", "AccuScene.Otel"), "*Options.cs");
         foreach (var source in sources)
         {
             foreach (var line in File.ReadLines(source).Where(l => l.TrimStart().StartsWith("///", StringComparison.Ordinal)))

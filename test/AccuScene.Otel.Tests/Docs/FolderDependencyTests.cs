@@ -44,9 +44,7 @@ public partial class FolderDependencyTests
     private static Dictionary<string, Dictionary<string, SortedSet<string>>> Edges()
     {
         var src = Path.Combine(Repository.Root(), "src", "AccuScene.Otel");
-        var files = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        var files = Repository.Sources(src)
             .Select(f => (Folder: FolderOf(Path.GetRelativePath(src, f)), Text: File.ReadAllText(f)))
             .ToList();
 

@@ -16,4 +16,10 @@ internal static class Repository
 
         throw new DirectoryNotFoundException("AccuScene.Otel.sln is not above " + TestContext.CurrentContext.TestDirectory);
     }
+
+    /// <summary>The source files under <paramref name="directory"/> matching <paramref name="pattern"/>, build output (<c>bin</c>, <c>obj</c>) left out.</summary>
+    public static IEnumerable<string> Sources(string directory, string pattern = "*.cs") =>
+        Directory.EnumerateFiles(directory, pattern, SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 }

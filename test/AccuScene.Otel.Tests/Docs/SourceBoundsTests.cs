@@ -9,9 +9,7 @@ public class SourceBoundsTests
     public void NoSourceFile_IsOverThreeHundredLines()
     {
         var src = Path.Combine(Repository.Root(), "src");
-        var over = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        var over = Repository.Sources(src)
             .Select(f => (File: Path.GetRelativePath(src, f), Lines: File.ReadLines(f).Count()))
             .Where(f => f.Lines > MaxLines)
             .Select(f => $"{f.File}: {f.Lines} lines")

@@ -46,10 +46,12 @@ internal sealed class FuzzRunner : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    public async Task RunAsync(MethodBase member, object?[] args, string label, FuzzInstances instances)
+    public async Task RunAsync(MethodBase member, object?[] args, string label, FuzzInstances instances, CancellationToken cancellationToken)
     {
         this.Calls++;
-        var verdict = await Task.Run(() => this.CallAsync(member, args, instances)).ConfigureAwait(false);
+
+        // A member that hangs is left behind when the test's time is up, rather than holding the run.
+        var verdict = await Task.Run(() => this.CallAsync(member, args, instances), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (verdict is not null)
         {
             this.Escapes.Add($"{PublicSurface.Describe(member)} with {label}: {verdict}");

@@ -65,18 +65,18 @@ public class PublicSurfaceFuzzTests
                 continue;
             }
 
-            await runner.RunAsync(member, this.Ordinary(member, parameters, instances), "ordinary arguments", instances);
+            await runner.RunAsync(member, this.Ordinary(member, parameters, instances), "ordinary arguments", instances, cancellationToken);
             for (var i = 0; i < parameters.Length; i++)
             {
                 foreach (var (label, value) in HostileValues.For(parameters[i], instances))
                 {
                     var args = this.Ordinary(member, parameters, instances);
                     args[i] = value;
-                    await runner.RunAsync(member, args, $"{member.GetParameters()[i].Name} = {label}", instances);
+                    await runner.RunAsync(member, args, $"{member.GetParameters()[i].Name} = {label}", instances, cancellationToken);
                 }
             }
 
-            await instances.DisposeAll();
+            await instances.DisposeAll().WaitAsync(cancellationToken);
         }
 
         unreachable.AddRange(instances.Unknown.Select(t => $"no ordinary value of {t.FullName}: teach FuzzInstances to make one"));
@@ -96,21 +96,22 @@ public class PublicSurfaceFuzzTests
 
     /// <summary>A public method added without handling hostile input makes the fuzzer fail: shown on a stand-in with one such method.</summary>
     [Test]
-    public async Task AMemberThatThrowsOnHostileInput_IsCaught()
+    [CancelAfter(60_000)]
+    public async Task AMemberThatThrowsOnHostileInput_IsCaught(CancellationToken cancellationToken)
     {
         using var runner = new FuzzRunner();
         var instances = new FuzzInstances();
         var careless = typeof(Careless).GetMethod(nameof(Careless.Length))!;
         foreach (var (label, value) in HostileValues.For(typeof(string), instances))
         {
-            await runner.RunAsync(careless, [value], label, instances);
+            await runner.RunAsync(careless, [value], label, instances, cancellationToken);
         }
 
         var checkedMember = typeof(Careful).GetMethod(nameof(Careful.Length))!;
         var before = runner.Escapes.Count;
         foreach (var (label, value) in HostileValues.For(typeof(string), instances))
         {
-            await runner.RunAsync(checkedMember, [value], label, instances);
+            await runner.RunAsync(checkedMember, [value], label, instances, cancellationToken);
         }
 
         Assert.Multiple(() =>

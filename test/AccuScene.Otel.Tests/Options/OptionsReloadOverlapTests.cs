@@ -19,18 +19,20 @@ public sealed class OptionsReloadOverlapTests
         using var disposeServices = services;
         var engine = services.GetRequiredService<AccuSceneAlertEngine>();
         var slowOnce = 1;
+        var inSlowListener = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var listener = services.GetRequiredService<IOptionsMonitor<AccuSceneOptions>>().OnChange(_ =>
         {
             // The app's listener takes its time over the first reload only.
             if (Interlocked.Exchange(ref slowOnce, 0) == 1)
             {
+                inSlowListener.SetResult();
                 Thread.Sleep(1500);
             }
         });
 
         configuration["AccuScene:Alerts:Rules:0:Name"] = "second";
         var older = OnItsOwnThread(configuration.Reload);
-        await Task.Delay(400, cancellationToken); // the older reload is built and sits in the slow listener
+        await inSlowListener.Task.WaitAsync(cancellationToken); // the older reload is built and sits in the slow listener
         configuration["AccuScene:Alerts:Rules:0:Name"] = "third";
         var newer = OnItsOwnThread(configuration.Reload);
         await Task.WhenAll(older, newer).WaitAsync(cancellationToken);

@@ -26,7 +26,8 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     /// <c>POST {pattern}/{id}/ack</c> with an optional JSON body <c>{ "by": "…", "comment": "…" }</c>.
     /// Acknowledging needs <c>Authorization: Bearer &lt;AccuScene:Alerts:AcknowledgeToken&gt;</c> for a request that
     /// is not local (the server listens beyond loopback, the caller is not on loopback, a forwarding header shows a
-    /// reverse proxy, or <c>AccuScene:Endpoints:RequireTokens</c> is on); a local tool needs none. Both routes refuse
+    /// reverse proxy, or <c>AccuScene:Endpoints:RequireTokens</c> is on), unless the app's own authorization on the
+    /// endpoint (<c>RequireAuthorization()</c>) admits the signed-in user; a local tool needs none. Both routes refuse
     /// a request from a browser page of another origin (its <c>Origin</c>, or on a loopback-only server a
     /// <c>Host</c> that is not a loopback name).
     /// </summary>
@@ -67,7 +68,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     internal static async Task AcknowledgeAsync(HttpContext context)
     {
         // The guards first: a caller they refuse learns nothing of the configuration.
-        if (Refusal(context) is { } refusal)
+        if (await RefusalAsync(context).ConfigureAwait(false) is { } refusal)
         {
             await Answer(context, refusal.Status, refusal.Reason).ConfigureAwait(false);
             return;
@@ -97,7 +98,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static (int Status, string Reason)? Refusal(HttpContext context)
+    private static async Task<(int Status, string Reason)?> RefusalAsync(HttpContext context)
     {
         if (EndpointGuards.BrowserRefusal(context) is { } browser)
         {
@@ -105,7 +106,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         }
 
         var token = context.RequestServices.GetService<AccuSceneOptions>()?.Alerts.AcknowledgeToken;
-        return EndpointGuards.TokenRefusal(context, token, "AccuScene:Alerts:AcknowledgeToken", "acknowledging");
+        return await EndpointGuards.TokenRefusalAsync(context, token, "AccuScene:Alerts:AcknowledgeToken", "acknowledging").ConfigureAwait(false);
     }
 
     private static async Task<(string By, string? Comment, string? Error)> ReadBodyAsync(HttpContext context)

@@ -102,7 +102,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             }
 
             context.Response.ContentType = "application/json; charset=utf-8";
-            await DashboardJson.WriteAsync(dashboard.GetModel(range.Value, WithholdEvents(context)), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            await DashboardJson.WriteAsync(dashboard.GetModel(range.Value, await WithholdEventsAsync(context).ConfigureAwait(false)), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
         sdk.MapGet("/stream", StreamAsync);
         sdk.MapPost("/alerts/{id}/ack", context =>
@@ -142,7 +142,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             var cancel = linked.Token;
             await context.Response.WriteAsync("retry: 2000\n\n", cancel).ConfigureAwait(false);
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(dashboard.Options.StreamIntervalMilliseconds), dashboard.Time);
-            var withholdEvents = WithholdEvents(context);
+            var withholdEvents = await WithholdEventsAsync(context).ConfigureAwait(false);
             do
             {
                 // The id is the sample the JSON holds: a sample taken since it was built must not label it.
@@ -179,9 +179,10 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     }
 
     // Events carry log messages and exception texts: beyond loopback they are served, here as at /events, only to a
-    // request that presents AccuScene:Endpoints:ReadToken. The rest of the model is served as before.
-    private static bool WithholdEvents(HttpContext context) =>
-        !EndpointGuards.MayRead(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken);
+    // request that presents AccuScene:Endpoints:ReadToken or that the app's own authorization on the endpoint admits.
+    // The rest of the model is served as before.
+    private static async Task<bool> WithholdEventsAsync(HttpContext context) =>
+        !await EndpointGuards.MayReadAsync(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken).ConfigureAwait(false);
 
     // The headers, the browser refusal and the registered dashboard, shared by /data and /stream; null when answered already.
     private static async Task<AccuSceneDashboard?> BeginAsync(HttpContext context)

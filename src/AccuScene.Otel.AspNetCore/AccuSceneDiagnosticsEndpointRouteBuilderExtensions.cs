@@ -16,7 +16,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// local (the server listens beyond loopback, the caller is not on loopback, a forwarding header shows a reverse
 /// proxy, or <c>AccuScene:Endpoints:RequireTokens</c> is on) needs
 /// <c>Authorization: Bearer &lt;AccuScene:Endpoints:ReadToken&gt;</c> (403 when no token is configured, 401 when
-/// the header does not match).
+/// the header does not match), unless the app's own authorization on the endpoint (<c>RequireAuthorization()</c>)
+/// admits the signed-in user.
 /// </summary>
 public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
 {
@@ -94,7 +95,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     {
         (int Status, string Reason)? refusal = EndpointGuards.BrowserRefusal(context) is { } reason
             ? (StatusCodes.Status403Forbidden, reason)
-            : EndpointGuards.TokenRefusal(context, context.RequestServices.GetService<AccuSceneOptions>()?.Endpoints.ReadToken, "AccuScene:Endpoints:ReadToken", "reading it");
+            : await EndpointGuards.TokenRefusalAsync(context, context.RequestServices.GetService<AccuSceneOptions>()?.Endpoints.ReadToken, "AccuScene:Endpoints:ReadToken", "reading it");
         if (refusal is not { } answer)
         {
             return false;

@@ -15,7 +15,8 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     /// <see cref="AccuSceneHealthMonitor"/>, never by running a check: 200 when Healthy or Degraded, 503 when
     /// Unhealthy, to anyone. The JSON body lists every check for a local request (the server listens on loopback
     /// only and the request came from there, as for <c>/events</c>) or one with
-    /// <c>Authorization: Bearer &lt;AccuScene:Endpoints:ReadToken&gt;</c>; any other gets the status alone, since
+    /// <c>Authorization: Bearer &lt;AccuScene:Endpoints:ReadToken&gt;</c>, or one the app's own authorization on the
+    /// endpoint admits; any other gets the status alone, since
     /// descriptions may hold exception messages and addresses.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
@@ -50,7 +51,7 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     {
         var report = context.RequestServices.GetRequiredService<AccuSceneHealthMonitor>().GetReport(probe);
         var details = EndpointGuards.BrowserRefusal(context) is null
-            && EndpointGuards.MayRead(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken);
+            && await EndpointGuards.MayReadAsync(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken).ConfigureAwait(false);
         context.Response.StatusCode = report.HttpStatusCode;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";

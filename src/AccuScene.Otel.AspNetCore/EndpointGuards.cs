@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -91,20 +92,51 @@ internal static class EndpointGuards
     }
 
     /// <summary>
-    /// Unless the request is local (<see cref="IsLocalRequest"/>), requires <c>Authorization: Bearer &lt;token&gt;</c>
-    /// with the token configured at <paramref name="key"/>; without one configured there, refuses.
+    /// Whether the app's own authorization admits the request: the app put its authorization on the endpoint
+    /// (<c>RequireAuthorization()</c>, without <c>AllowAnonymous()</c>), the user is authenticated, and the endpoint's
+    /// combined policy, evaluated here with the app's <see cref="IAuthorizationService"/>, succeeds. It is evaluated
+    /// rather than assumed from the middleware having run: an app that suppressed ASP.NET Core's check for unhandled
+    /// authorization metadata, or whose result handler lets failures through, must not waive the token. The app's
+    /// authentication then stands for the token, whose <c>Authorization</c> header an app with its own bearer
+    /// authentication could not send beside its own.
+    /// </summary>
+    public static async Task<bool> AdmittedByAppAsync(HttpContext context)
+    {
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata is null || metadata.GetMetadata<IAllowAnonymous>() is not null || context.User.Identity?.IsAuthenticated != true)
+        {
+            return false;
+        }
+
+        var data = metadata.GetOrderedMetadata<IAuthorizeData>();
+        var policies = metadata.GetOrderedMetadata<AuthorizationPolicy>();
+        var provider = context.RequestServices.GetService<IAuthorizationPolicyProvider>();
+        var authorization = context.RequestServices.GetService<IAuthorizationService>();
+        if ((data.Count == 0 && policies.Count == 0) || provider is null || authorization is null)
+        {
+            return false;
+        }
+
+        var policy = await AuthorizationPolicy.CombineAsync(provider, data, policies).ConfigureAwait(false);
+        return policy is not null && (await authorization.AuthorizeAsync(context.User, context, policy).ConfigureAwait(false)).Succeeded;
+    }
+
+    /// <summary>
+    /// Unless the request is local (<see cref="IsLocalRequest"/>) or the app's own authorization admits it
+    /// (<see cref="AdmittedByAppAsync"/>), requires <c>Authorization: Bearer &lt;token&gt;</c> with the token configured
+    /// at <paramref name="key"/>; without one configured there, refuses.
     /// </summary>
     /// <returns>The status and reason to refuse with, or <see langword="null"/>.</returns>
-    public static (int Status, string Reason)? TokenRefusal(HttpContext context, string? token, string key, string action)
+    public static async Task<(int Status, string Reason)?> TokenRefusalAsync(HttpContext context, string? token, string key, string action)
     {
-        if (IsLocalRequest(context))
+        if (IsLocalRequest(context) || await AdmittedByAppAsync(context).ConfigureAwait(false))
         {
             return null;
         }
 
         if (string.IsNullOrEmpty(token))
         {
-            return (StatusCodes.Status403Forbidden, $"The request is not a local one (the server listens beyond loopback, the request came through a proxy, or AccuScene:Endpoints:RequireTokens is on), so {action} needs {key} to be set.");
+            return (StatusCodes.Status403Forbidden, $"The request is not a local one (the server listens beyond loopback, the request came through a proxy, or AccuScene:Endpoints:RequireTokens is on), so {action} needs {key} to be set, or the app's own authorization on the endpoint (RequireAuthorization()).");
         }
 
         if (Presents(context, token))
@@ -117,12 +149,12 @@ internal static class EndpointGuards
     }
 
     /// <summary>
-    /// Whether the request may read what <c>/events</c> serves: a local request (<see cref="IsLocalRequest"/>)
-    /// always; any other only with <c>Authorization: Bearer &lt;token&gt;</c> and <paramref name="token"/> configured.
-    /// Answers nothing.
+    /// Whether the request may read what <c>/events</c> serves: a local request (<see cref="IsLocalRequest"/>) or one
+    /// the app's own authorization admits (<see cref="AdmittedByAppAsync"/>) always; any other only with
+    /// <c>Authorization: Bearer &lt;token&gt;</c> and <paramref name="token"/> configured. Answers nothing.
     /// </summary>
-    public static bool MayRead(HttpContext context, string? token) =>
-        IsLocalRequest(context) || (!string.IsNullOrEmpty(token) && Presents(context, token));
+    public static async Task<bool> MayReadAsync(HttpContext context, string? token) =>
+        IsLocalRequest(context) || (!string.IsNullOrEmpty(token) && Presents(context, token)) || await AdmittedByAppAsync(context).ConfigureAwait(false);
 
     private static bool Presents(HttpContext context, string token)
     {

@@ -10,6 +10,10 @@
   var state = { range: '5m', model: null, history: {}, widgets: [], source: null, refresh: null, hover: null, loads: 0, loading: false, token: stored() };
   // The most samples a live chart may miss before its history is loaded again.
   var MaxGap = 5;
+  // The wait before opening a refused stream again: doubled after each refusal, reset once a stream opens.
+  var RetryFirst = 3000;
+  var RetryMost = 60000;
+  state.retry = RetryFirst;
 
   // A browser that blocks site storage throws on sessionStorage: the page works without a remembered token.
   function stored() {
@@ -30,6 +34,23 @@
   }
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  // Series differ by line style as well as by colour, so they stay apart without colour: the legend and the
+  // tooltip show each one's line.
+  function seriesClass(index) { return 's' + index + ' d' + (index % 4); }
+
+  function lineKey(index) {
+    var k = svg('svg', { width: 18, height: 8, 'class': 'key', 'aria-hidden': 'true' });
+    k.appendChild(svg('line', { x1: 0, y1: 4, x2: 18, y2: 4, 'class': seriesClass(index) }));
+    return k;
+  }
+
+  function keyed(className, index, text) {
+    var node = el('div', className);
+    node.appendChild(lineKey(index));
+    node.appendChild(document.createTextNode(text));
+    return node;
+  }
 
   // Units. A widget's unit names what its scaled values are in ("ms" for seconds times 1000); the page turns
   // them back into the base unit and picks the unit that reads best for the values shown: 2.4 µs, not 0.0024 ms.
@@ -115,6 +136,14 @@
   function time(ms) {
     var d = new Date(ms);
     return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
+  }
+
+  // A moment in a table, a tooltip or a link: its date too when it is not today (an event or an alert of
+  // yesterday, a point of the 24 h range before midnight). Axis labels keep the time alone.
+  function when(ms) {
+    var d = new Date(ms);
+    var today = new Date().toDateString() === d.toDateString();
+    return (today ? '' : d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ') + time(ms);
   }
 
   function allMetrics(model) {
@@ -280,7 +309,7 @@
       });
       close();
       if (count === 0) { return; }
-      chart.appendChild(svg('path', { d: d.join(' '), 'class': 's' + index, 'data-series': widget.series[index].label }));
+      chart.appendChild(svg('path', { d: d.join(' '), 'class': seriesClass(index), 'data-series': widget.series[index].label }));
       drawn += count;
     });
     chart.setAttribute('data-points', String(drawn));
@@ -292,7 +321,7 @@
     if (drawn === 0) { body.appendChild(el('div', 'empty', 'no data yet')); }
     var legend = el('div', 'legend');
     widget.series.forEach(function (s, index) {
-      legend.appendChild(el('span', 'swatch s' + index, s.label + ' ' + displayed(s, widget)));
+      legend.appendChild(keyed('legend-item', index, s.label + ' ' + displayed(s, widget)));
     });
     body.appendChild(legend);
     percentileNote(widget, body);
@@ -308,7 +337,7 @@
     if (!exemplar) { return; }
     var line = el('div', 'exemplar');
     line.setAttribute('data-trace-id', exemplar.trace_id);
-    line.appendChild(document.createTextNode('p99 exemplar ' + format(exemplar.value, p99.scale, widget.unit) + ' at ' + time(Date.parse(exemplar.time)) + ': '));
+    line.appendChild(document.createTextNode('p99 exemplar ' + format(exemplar.value, p99.scale, widget.unit) + ' at ' + when(Date.parse(exemplar.time)) + ': '));
     var label = 'trace ' + exemplar.trace_id;
     if (exemplar.url) {
       var link = el('a', null, label);
@@ -342,12 +371,12 @@
       });
       if (best === null) { leave(); return; }
       clear(tip);
-      tip.appendChild(el('div', 'tip-time', time(best)));
+      tip.appendChild(el('div', 'tip-time', when(best)));
       var sep = g.unit.unit === '%' || (g.unit.unit || '').charAt(0) === '/' ? '' : ' ';
       widget.series.forEach(function (s, index) {
         var value = null;
         lines[index].forEach(function (p) { if (p[0] === best) { value = p[1]; } });
-        tip.appendChild(el('div', 'swatch s' + index, s.label + ': ' + (value === null ? 'no data' : number(value * g.unit.factor) + (g.unit.unit ? sep + g.unit.unit : ''))));
+        tip.appendChild(keyed('tip-series', index, s.label + ': ' + (value === null ? 'no data' : number(value * g.unit.factor) + (g.unit.unit ? sep + g.unit.unit : ''))));
       });
       var cx = g.x(best);
       cursor.setAttribute('x1', cx);
@@ -522,7 +551,7 @@
     var table = el('table', 'events');
     events.forEach(function (e) {
       var tr = el('tr');
-      tr.appendChild(el('td', 'nowrap', time(Date.parse(e.time))));
+      tr.appendChild(el('td', 'nowrap', when(Date.parse(e.time))));
       tr.appendChild(el('td', 'nowrap sev-' + e.severity, e.severity));
       tr.appendChild(el('td', 'nowrap', e.category));
       tr.appendChild(el('td', null, e.message));
@@ -623,6 +652,7 @@
     state.source = source;
     source.addEventListener('open', function () {
       connection('live', 'ok');
+      state.retry = RetryFirst;
       // After any loss (this stream's, or one given up for a new one), the history is reloaded.
       if (state.lost) { load(); }
       state.lost = false;
@@ -660,8 +690,10 @@
       state.lost = true;
       connection('reconnecting', 'bad');
       if (source.readyState === EventSource.CLOSED) {
-        // The server refused or ended the stream for good; try again from scratch.
-        setTimeout(stream, 3000);
+        // The server refused the stream (a 503 while it is at its stream limit, a 401): try again from scratch,
+        // waiting twice as long after each refusal up to a minute, so open pages do not keep a busy server busier.
+        setTimeout(stream, state.retry);
+        state.retry = Math.min(state.retry * 2, RetryMost);
       }
     });
   }

@@ -109,6 +109,7 @@ public class DashboardPageSecurityTests : PlaywrightTest
             Assert.That(dialogs, Is.Zero);
             Assert.That(images, Is.Zero, "no element was created from the markup");
             Assert.That(scripts, Is.EqualTo(1), "only the dashboard's own script");
+            Assert.That(texts, Has.Some.Match(@"^19(70-01-01|69-12-31) \d\d:\d\d:\d\d$"), "an event of another day shows its date (the probe event is dated 1970)");
         });
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -93,32 +94,53 @@ internal static class EndpointGuards
 
     /// <summary>
     /// Whether the app's own authorization admits the request: the app put its authorization on the endpoint
-    /// (<c>RequireAuthorization()</c>, without <c>AllowAnonymous()</c>), the user is authenticated, and the endpoint's
-    /// combined policy, evaluated here with the app's <see cref="IAuthorizationService"/>, succeeds. It is evaluated
-    /// rather than assumed from the middleware having run: an app that suppressed ASP.NET Core's check for unhandled
-    /// authorization metadata, or whose result handler lets failures through, must not waive the token. The app's
-    /// authentication then stands for the token, whose <c>Authorization</c> header an app with its own bearer
-    /// authentication could not send beside its own.
+    /// (<c>RequireAuthorization()</c>, without <c>AllowAnonymous()</c>), and the endpoint's policy, combined and
+    /// evaluated here as ASP.NET Core's authorization middleware does (its <c>IAuthorizeData</c>, policies and
+    /// requirement data; authenticated by the policy's schemes; authorized by the app's <see cref="IPolicyEvaluator"/>),
+    /// admits an authenticated user. It is evaluated rather than assumed from the middleware having run: an app that
+    /// suppressed ASP.NET Core's check for unhandled authorization metadata, or whose result handler lets failures
+    /// through, must not waive the token. The app's authentication then stands for the token, whose
+    /// <c>Authorization</c> header an app with its own bearer authentication could not send beside its own.
     /// </summary>
     public static async Task<bool> AdmittedByAppAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata is null || metadata.GetMetadata<IAllowAnonymous>() is not null || context.User.Identity?.IsAuthenticated != true)
+        if (metadata is null || metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
             return false;
         }
 
         var data = metadata.GetOrderedMetadata<IAuthorizeData>();
         var policies = metadata.GetOrderedMetadata<AuthorizationPolicy>();
+        var requirements = metadata.GetOrderedMetadata<IAuthorizationRequirementData>();
         var provider = context.RequestServices.GetService<IAuthorizationPolicyProvider>();
-        var authorization = context.RequestServices.GetService<IAuthorizationService>();
-        if ((data.Count == 0 && policies.Count == 0) || provider is null || authorization is null)
+        var evaluator = context.RequestServices.GetService<IPolicyEvaluator>();
+        if ((data.Count == 0 && policies.Count == 0 && requirements.Count == 0) || provider is null || evaluator is null)
         {
             return false;
         }
 
         var policy = await AuthorizationPolicy.CombineAsync(provider, data, policies).ConfigureAwait(false);
-        return policy is not null && (await authorization.AuthorizeAsync(context.User, context, policy).ConfigureAwait(false)).Succeeded;
+        if (requirements.Count > 0)
+        {
+            var fromRequirements = new AuthorizationPolicyBuilder();
+            foreach (var requirement in requirements)
+            {
+                fromRequirements.AddRequirements([.. requirement.GetRequirements()]);
+            }
+
+            policy = policy is null ? fromRequirements.Build() : AuthorizationPolicy.Combine(policy, fromRequirements.Build());
+        }
+
+        if (policy is null)
+        {
+            return false;
+        }
+
+        var authentication = await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
+        return authentication.Succeeded
+            && context.User.Identity?.IsAuthenticated == true
+            && (await evaluator.AuthorizeAsync(policy, authentication, context, context).ConfigureAwait(false)).Succeeded;
     }
 
     /// <summary>

@@ -690,7 +690,8 @@
       state.lost = true;
       connection('reconnecting', 'bad');
       if (source.readyState === EventSource.CLOSED) {
-        // The server refused the stream (a 503 while it is at its stream limit, a 401): try again from scratch,
+        // The server refused the stream (a 503 while it is at its stream limit, or the app's own authorization a
+        // 401 or 403, a proxy a 502): try again from scratch,
         // waiting twice as long after each refusal up to a minute, so open pages do not keep a busy server busier.
         setTimeout(stream, state.retry);
         state.retry = Math.min(state.retry * 2, RetryMost);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -96,6 +97,7 @@ public class AppAuthorizationTests
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, LetEverythingThrough>();
         await using var app = builder.Build();
         app.MapAccuSceneEvents().RequireAuthorization("ops");
+        app.MapAccuSceneEvents("/by-requirement").RequireAuthorization(new AliceOnly());
         app.MapGroup("/anonymous").AllowAnonymous().MapAccuSceneEvents().RequireAuthorization("ops");
         await app.StartAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
@@ -110,6 +112,8 @@ public class AppAuthorizationTests
 
         var bob = await Get("/events", "bob");
         var alice = await Get("/events", "alice");
+        var bobByRequirement = await Get("/by-requirement", "bob");
+        var aliceByRequirement = await Get("/by-requirement", "alice");
         var anonymousGroup = await Get("/anonymous/events", "alice");
         await app.StopAsync(cancellationToken);
 
@@ -117,8 +121,22 @@ public class AppAuthorizationTests
         {
             Assert.That(bob, Is.EqualTo(403), "a user the policy refuses gets no waiver when the policy did not run");
             Assert.That(alice, Is.EqualTo(200), "the SDK evaluates the policy itself");
+            Assert.That(bobByRequirement, Is.EqualTo(403), "the endpoint's requirement data is part of the policy the SDK evaluates");
+            Assert.That(aliceByRequirement, Is.EqualTo(200));
             Assert.That(anonymousGroup, Is.EqualTo(403), "AllowAnonymous on a parent group keeps the token rules");
         });
+    }
+
+    /// <summary>Authorization by requirement data (.NET 8): any signed-in user by the default policy, and alice only by the requirement.</summary>
+    private sealed class AliceOnly : Attribute, IAuthorizeData, IAuthorizationRequirementData
+    {
+        public string? Policy { get; set; }
+
+        public string? Roles { get; set; }
+
+        public string? AuthenticationSchemes { get; set; }
+
+        public IEnumerable<IAuthorizationRequirement> GetRequirements() => [new NameAuthorizationRequirement("alice")];
     }
 
     /// <summary>An authorization result handler that logs nothing and refuses nothing.</summary>

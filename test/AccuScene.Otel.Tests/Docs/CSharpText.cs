@@ -63,6 +63,18 @@ internal static class CSharpText
                 rest++;
             }
 
+            if (text.AsSpan(rest).StartsWith("where ", StringComparison.Ordinal))
+            {
+                // Generic constraints, up to the body.
+                var brace = text.IndexOf('{', rest);
+                var arrow = text.IndexOf("=>", rest, StringComparison.Ordinal);
+                rest = brace < 0 ? arrow : arrow < 0 ? brace : Math.Min(brace, arrow);
+                if (rest < 0)
+                {
+                    continue;
+                }
+            }
+
             string body;
             if (rest < text.Length && text[rest] == '{')
             {
@@ -106,7 +118,8 @@ internal static class CSharpText
                 var (open, close) = (0, 0);
                 if (text[i] == '\'')
                 {
-                    (open, close) = (1, 1);
+                    // An escape keeps its backslash, so the blanked literal still reads as one ('\ ' and not ' ').
+                    (open, close) = (text[i + 1] == '\\' ? 2 : 1, 1);
                 }
                 else if (text[i] is '"' or '$' or '@')
                 {
@@ -137,8 +150,9 @@ internal static class CSharpText
     }
 
     private static readonly System.Text.RegularExpressions.Regex MethodHeader = new(
-        @"(?<attributes>(?:^[ \t]*\[.*\][ \t]*\r?\n)*)^[ \t]*(?:(?<access>public|private|internal|protected)\s+)(?:(?:static|async|override|virtual|sealed|new|partial)\s+)*[\w<>\[\],.?() ]*?\b(?<name>\w+)\s*(?:<[^<>()]*>)?\(",
-        System.Text.RegularExpressions.RegexOptions.Multiline);
+        @"(?<attributes>(?:^[ \t]*(?:\[.*\][ \t]*)?\r?\n)*)^[ \t]*(?:(?<access>public|private|internal|protected)\s+)(?:(?:static|async|override|virtual|sealed|new|partial)\s+)*[\w<>\[\],.?() ]*?\b(?<name>\w+)\s*(?:<[^<>()]*>)?\(",
+        System.Text.RegularExpressions.RegexOptions.Multiline,
+        TimeSpan.FromSeconds(5)); // a source that made it backtrack for ever fails the test instead of hanging it
 
     /// <summary>
     /// The expression that starts at <paramref name="start"/> (after <c>await</c>): a chain of names, calls, indexers

@@ -46,7 +46,7 @@ public partial class CancelAfterTokenTests
     {
         var integration = Path.Combine(Repository.Root(), "test", "AccuScene.Otel.IntegrationTests");
         var tests = Repository.Sources(integration)
-            .SelectMany(file => AsyncTest().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetRelativePath(integration, file), Attributes: m.Groups[1].Value, Name: m.Groups[2].Value)))
+            .SelectMany(file => AsyncTest().Matches(CSharpText.WithoutLiterals(File.ReadAllText(file))).Select(m => (File: Path.GetRelativePath(integration, file), Attributes: m.Groups[1].Value, Name: m.Groups[2].Value)))
             .Where(t => t.Attributes.Contains("[Test", StringComparison.Ordinal))
             .ToList();
 
@@ -61,11 +61,19 @@ public partial class CancelAfterTokenTests
     {
         const string Source = """
             [Test, CancelAfter(1_000)]
+            // a comment between the attributes and the method
             public async Task<(int A, string B)> OnOneLine([Values(1, 2)] int x, CancellationToken token)
             {
                 var c = '}';
                 var d = '\u007D';
+                var e = '\'';
                 await Task.Delay(1, token);
+            }
+
+            public static Task<T> Constrained<T>(CancellationToken cancellationToken)
+                where T : class
+            {
+                await Task.Delay(1, cancellationToken: CancellationToken.None);
             }
 
             private static Task<int> Helper(CancellationToken token = default) => Task.FromResult(1);
@@ -73,10 +81,11 @@ public partial class CancelAfterTokenTests
 
         var methods = CSharpText.Methods(Source).ToList();
 
-        Assert.That(methods.Select(m => m.Name), Is.EqualTo(new[] { "OnOneLine", "Helper" }));
-        Assert.That(CancelAfter().IsMatch(methods[0].Attributes), Is.True);
-        Assert.That(methods[0].Body, Does.EndWith("await Task.Delay(1, token);\n}"));
-        Assert.That(OptionalToken().IsMatch(methods[1].Parameters), Is.True);
+        Assert.That(methods.Select(m => m.Name), Is.EqualTo(new[] { "OnOneLine", "Constrained", "Helper" }));
+        Assert.That(CancelAfter().IsMatch(methods[0].Attributes), Is.True, "the attributes, a comment line between");
+        Assert.That(methods[0].Body, Does.EndWith("await Task.Delay(1, token);\n}"), "char literals with escapes read as one");
+        Assert.That(UnpassedWaits(methods[1].Body, "cancellationToken").ToList(), Has.Count.EqualTo(1), "a named argument's label is not the token");
+        Assert.That(OptionalToken().IsMatch(methods[2].Parameters), Is.True);
     }
 
     [Test]
@@ -122,7 +131,8 @@ public partial class CancelAfterTokenTests
 
             var expression = CSharpText.Expression(body, start);
             var callee = Callee().Match(expression).Groups[1].Value;
-            if (linked.Any(name => Regex.IsMatch(expression, $@"\b{Regex.Escape(name)}\b"))
+            // The token as an argument: a named argument's label ("cancellationToken: CancellationToken.None") is not it.
+            if (linked.Any(name => Regex.IsMatch(expression, $@"(?<![\w.]){Regex.Escape(name)}\b(?!\s*:(?!:))"))
                 || Identifier().IsMatch(expression)
                 || locals.Contains(callee)
                 || (callee.Length > 0 && Regex.IsMatch(parameters, $@"\b{callee}\s*(,|$)"))
@@ -153,7 +163,7 @@ public partial class CancelAfterTokenTests
     [GeneratedRegex(@"CancellationToken\s+(\w+)")]
     private static partial Regex TokenParameter();
 
-    [GeneratedRegex(@"((?:^[ \t]*\[[^\n]*\]\r?\n)+)[ \t]*public async Task (\w+)\(", RegexOptions.Multiline)]
+    [GeneratedRegex(@"((?:^[ \t]*(?:\[[^\n]*\][ \t]*)?\r?\n)+)[ \t]*public async Task (\w+)\(", RegexOptions.Multiline, matchTimeoutMilliseconds: 5000)]
     private static partial Regex AsyncTest();
 
     [GeneratedRegex(@"\bawait\s+")]

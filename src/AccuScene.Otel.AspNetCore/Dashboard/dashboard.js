@@ -42,7 +42,22 @@
   function lineKey(index) {
     var k = svg('svg', { width: 18, height: 8, 'class': 'key', 'aria-hidden': 'true' });
     k.appendChild(svg('line', { x1: 0, y1: 4, x2: 18, y2: 4, 'class': seriesClass(index) }));
+    k.appendChild(marker(index, 9, 4));
     return k;
+  }
+
+  // A point drawn alone (gaps on both sides) has no line to show its style: each series has a marker shape of its
+  // own instead (circle, square, triangle, diamond, in turn), shown in the legend's key too.
+  function marker(index, x, y) {
+    var r = 2.5;
+    var shape = index % 4;
+    var className = 'dot s' + index;
+    if (shape === 0) { return svg('circle', { cx: x, cy: y, r: r, 'class': className }); }
+    if (shape === 1) { return svg('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, 'class': className }); }
+    var points = shape === 2
+      ? [[x, y - r - 0.5], [x + r + 0.5, y + r], [x - r - 0.5, y + r]]
+      : [[x, y - r - 0.5], [x + r + 0.5, y], [x, y + r + 0.5], [x - r - 0.5, y]];
+    return svg('polygon', { points: points.map(function (p) { return Number(p[0]).toFixed(1) + ',' + Number(p[1]).toFixed(1); }).join(' '), 'class': className });
   }
 
   function keyed(className, index, text) {
@@ -297,7 +312,7 @@
       var count = 0;
       function close() {
         // A point with gaps on both sides has no line to be part of: it is drawn as a dot.
-        if (run.length === 1) { chart.appendChild(svg('circle', { cx: run[0][0], cy: run[0][1], r: 2.5, 'class': 'dot s' + index })); }
+        if (run.length === 1) { chart.appendChild(marker(index, Number(run[0][0]), Number(run[0][1]))); }
         run = [];
       }
       points.forEach(function (p) {

@@ -9,7 +9,7 @@ public partial class DemoDashboardTests
     // WCAG 2.2 relative luminance and contrast, on the colours Chromium computed: every visible element with text of
     // its own against the nearest opaque background behind it (disabled controls are exempt), SVG labels against
     // their panel, and the states the page is not in now (the connection badge's, the severities') put in for a
-    // moment; and, per chart of up to four series, one line style per series.
+    // moment; and, per chart of up to four series, one line style and one marker shape per series.
     private const string ReadWithoutColour = """
         () => {
           const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
@@ -53,7 +53,10 @@ public partial class DemoDashboardTests
             .map(c => Array.from(c.querySelectorAll('path')).map(p => getComputedStyle(p).strokeDasharray))
             .filter(styles => styles.length > 1 && styles.length <= 4);
           const keys = document.querySelectorAll('.legend svg.key line').length;
-          return { checked, low, charts, keys };
+          const markers = Array.from(document.querySelectorAll('.legend'))
+            .map(l => Array.from(l.querySelectorAll('svg.key')).map(k => (k.querySelector('.dot') || { tagName: 'none' }).tagName))
+            .filter(shapes => shapes.length > 1 && shapes.length <= 4);
+          return { checked, low, charts, keys, markers };
         }
         """;
 
@@ -74,6 +77,9 @@ public partial class DemoDashboardTests
             Assert.That(charts, Is.Not.Empty, "the demo has charts with several series (p50, p95, p99)");
             Assert.That(charts.Where(c => c.Distinct().Count() != c.Count).Select(c => string.Join(" | ", c)), Is.Empty, "two series of one chart share a line style");
             Assert.That(read.GetProperty("keys").GetInt32(), Is.GreaterThanOrEqualTo(charts.Sum(c => c.Count)), "the legend draws each series' line");
+            var markers = read.GetProperty("markers").EnumerateArray().Select(m => m.EnumerateArray().Select(s => s.GetString()).ToList()).ToList();
+            Assert.That(markers, Is.Not.Empty, "legends of several series");
+            Assert.That(markers.Where(m => m.Contains("none") || m.Distinct().Count() != m.Count).Select(m => string.Join(" | ", m)), Is.Empty, "each series' key has a marker of its own shape, for its lone points");
         });
     }
 }

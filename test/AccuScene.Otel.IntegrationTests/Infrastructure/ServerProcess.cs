@@ -87,8 +87,9 @@ internal sealed class ServerProcess : IDisposable
         {
             if (this.HasExited)
             {
-                // Its last lines (an "address already in use", which a port race retries on) drained first.
-                _process.WaitForExit();
+                // Its last lines (an "address already in use", which a port race retries on) drained first; a child
+                // that holds the pipe open cannot hold the test past its token.
+                await _process.WaitForExitAsync(cancellationToken);
                 throw new InvalidOperationException($"{name} exited with {this.ExitCode}:\n{this.Output}");
             }
 

@@ -151,7 +151,8 @@ internal static class EndpointGuards
     /// <returns>The status and reason to refuse with, or <see langword="null"/>.</returns>
     public static async Task<(int Status, string Reason)?> TokenRefusalAsync(HttpContext context, string? token, string key, string action)
     {
-        if (IsLocalRequest(context) || await AdmittedByAppAsync(context).ConfigureAwait(false))
+        // The token first: a request that presents it does not run the app's authentication handlers again.
+        if (IsLocalRequest(context) || (!string.IsNullOrEmpty(token) && Presents(context, token)) || await AdmittedByAppAsync(context).ConfigureAwait(false))
         {
             return null;
         }
@@ -159,11 +160,6 @@ internal static class EndpointGuards
         if (string.IsNullOrEmpty(token))
         {
             return (StatusCodes.Status403Forbidden, $"The request is not a local one (the server listens beyond loopback, the request came through a proxy, or AccuScene:Endpoints:RequireTokens is on), so {action} needs {key} to be set, or the app's own authorization on the endpoint (RequireAuthorization()).");
-        }
-
-        if (Presents(context, token))
-        {
-            return null;
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";

@@ -36,7 +36,7 @@
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
   // Series differ by line style as well as by colour, so they stay apart without colour: the legend and the
-  // tooltip show each one's line.
+  // tooltip show each one's line and marker.
   function seriesClass(index) { return 's' + index + ' d' + (index % 4); }
 
   function lineKey(index) {
@@ -311,7 +311,7 @@
       var run = [];
       var count = 0;
       function close() {
-        // A point with gaps on both sides has no line to be part of: it is drawn as a dot.
+        // A point with gaps on both sides has no line to be part of: it is drawn as its series' marker.
         if (run.length === 1) { chart.appendChild(marker(index, Number(run[0][0]), Number(run[0][1]))); }
         run = [];
       }
@@ -705,9 +705,9 @@
       state.lost = true;
       connection('reconnecting', 'bad');
       if (source.readyState === EventSource.CLOSED) {
-        // The server refused the stream (a 503 while it is at its stream limit, or the app's own authorization a
-        // 401 or 403, a proxy a 502): try again from scratch,
-        // waiting twice as long after each refusal up to a minute, so open pages do not keep a busy server busier.
+        // The server refused the stream (a 503 at its stream limit, a 401 or 403 from the app's own authorization, a
+        // 502 from a proxy): try again from scratch, waiting twice as long after each refusal up to a minute, so open
+        // pages do not keep a busy server busier.
         setTimeout(stream, state.retry);
         state.retry = Math.min(state.retry * 2, RetryMost);
       }

@@ -151,8 +151,7 @@ internal static class EndpointGuards
     /// <returns>The status and reason to refuse with, or <see langword="null"/>.</returns>
     public static async Task<(int Status, string Reason)?> TokenRefusalAsync(HttpContext context, string? token, string key, string action)
     {
-        // The token first: a request that presents it does not run the app's authentication handlers again.
-        if (IsLocalRequest(context) || (!string.IsNullOrEmpty(token) && Presents(context, token)) || await AdmittedByAppAsync(context).ConfigureAwait(false))
+        if (await MayReadAsync(context, token).ConfigureAwait(false))
         {
             return null;
         }
@@ -167,9 +166,11 @@ internal static class EndpointGuards
     }
 
     /// <summary>
-    /// Whether the request may read what <c>/events</c> serves: a local request (<see cref="IsLocalRequest"/>) or one
-    /// the app's own authorization admits (<see cref="AdmittedByAppAsync"/>) always; any other only with
-    /// <c>Authorization: Bearer &lt;token&gt;</c> and <paramref name="token"/> configured. Answers nothing.
+    /// Whether the request passes the token rules (what <c>/events</c> serves it may read; what
+    /// <see cref="TokenRefusalAsync"/> guards it may do): a local request (<see cref="IsLocalRequest"/>) always; any
+    /// other with <c>Authorization: Bearer &lt;token&gt;</c> and <paramref name="token"/> configured, or, checked after
+    /// the token so a request that presents it does not run the app's authentication handlers again, when the app's own
+    /// authorization admits it (<see cref="AdmittedByAppAsync"/>). Answers nothing.
     /// </summary>
     public static async Task<bool> MayReadAsync(HttpContext context, string? token) =>
         IsLocalRequest(context) || (!string.IsNullOrEmpty(token) && Presents(context, token)) || await AdmittedByAppAsync(context).ConfigureAwait(false);

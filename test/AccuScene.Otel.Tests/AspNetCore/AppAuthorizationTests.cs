@@ -25,17 +25,7 @@ public class AppAuthorizationTests
     [CancelAfter(30_000)]
     public async Task TheAppsOwnAuthorization_OnTheSdkEndpoints_StandsForTheToken(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddAccuScene(o =>
-        {
-            o.Service.Name = "app-authorization";
-            o.Exporters.Console.Enabled = false;
-            o.Endpoints.RequireTokens = true; // no request is local; no token is configured
-        });
-        builder.Services.AddAuthentication(HeaderUser.SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderUser>(HeaderUser.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder().AddPolicy("ops", policy => policy.RequireUserName("alice"));
+        var builder = AppWithItsOwnAuthentication("app-authorization");
         await using var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -45,23 +35,11 @@ public class AppAuthorizationTests
         await app.StartAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
-        async Task<int> Send(HttpMethod method, string path, string? user)
-        {
-            using var request = new HttpRequestMessage(method, path);
-            if (user is not null)
-            {
-                request.Headers.Add(HeaderUser.Header, user);
-            }
-
-            using var response = await http.SendAsync(request, cancellationToken);
-            return (int)response.StatusCode;
-        }
-
-        var anonymous = await Send(HttpMethod.Get, "/events", user: null);
-        var admitted = await Send(HttpMethod.Get, "/events", "alice");
-        var acknowledged = await Send(HttpMethod.Post, "/alerts/unknown/ack", "alice");
-        var refusedByPolicy = await Send(HttpMethod.Post, "/alerts/unknown/ack", "bob");
-        var withoutAppAuthorization = await Send(HttpMethod.Get, "/events-without-app-authorization", "alice");
+        var anonymous = await SendAsync(http, HttpMethod.Get, "/events", null, cancellationToken);
+        var admitted = await SendAsync(http, HttpMethod.Get, "/events", "alice", cancellationToken);
+        var acknowledged = await SendAsync(http, HttpMethod.Post, "/alerts/unknown/ack", "alice", cancellationToken);
+        var refusedByPolicy = await SendAsync(http, HttpMethod.Post, "/alerts/unknown/ack", "bob", cancellationToken);
+        var withoutAppAuthorization = await SendAsync(http, HttpMethod.Get, "/events-without-app-authorization", "alice", cancellationToken);
         await app.StopAsync(cancellationToken);
 
         Assert.Multiple(() =>
@@ -83,17 +61,7 @@ public class AppAuthorizationTests
     [CancelAfter(30_000)]
     public async Task APolicyThatDidNotRun_OrAnAnonymousGroup_WaivesNoToken(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddAccuScene(o =>
-        {
-            o.Service.Name = "app-authorization-not-run";
-            o.Exporters.Console.Enabled = false;
-            o.Endpoints.RequireTokens = true;
-        });
-        builder.Services.AddAuthentication(HeaderUser.SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderUser>(HeaderUser.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder().AddPolicy("ops", policy => policy.RequireUserName("alice"));
+        var builder = AppWithItsOwnAuthentication("app-authorization-not-run");
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, LetEverythingThrough>();
         await using var app = builder.Build();
         app.MapAccuSceneEvents().RequireAuthorization("ops");
@@ -102,19 +70,11 @@ public class AppAuthorizationTests
         await app.StartAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
-        async Task<int> Get(string path, string user)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Add(HeaderUser.Header, user);
-            using var response = await http.SendAsync(request, cancellationToken);
-            return (int)response.StatusCode;
-        }
-
-        var bob = await Get("/events", "bob");
-        var alice = await Get("/events", "alice");
-        var bobByRequirement = await Get("/by-requirement", "bob");
-        var aliceByRequirement = await Get("/by-requirement", "alice");
-        var anonymousGroup = await Get("/anonymous/events", "alice");
+        var bob = await SendAsync(http, HttpMethod.Get, "/events", "bob", cancellationToken);
+        var alice = await SendAsync(http, HttpMethod.Get, "/events", "alice", cancellationToken);
+        var bobByRequirement = await SendAsync(http, HttpMethod.Get, "/by-requirement", "bob", cancellationToken);
+        var aliceByRequirement = await SendAsync(http, HttpMethod.Get, "/by-requirement", "alice", cancellationToken);
+        var anonymousGroup = await SendAsync(http, HttpMethod.Get, "/anonymous/events", "alice", cancellationToken);
         await app.StopAsync(cancellationToken);
 
         Assert.Multiple(() =>
@@ -125,6 +85,36 @@ public class AppAuthorizationTests
             Assert.That(aliceByRequirement, Is.EqualTo(200));
             Assert.That(anonymousGroup, Is.EqualTo(403), "AllowAnonymous on a parent group keeps the token rules");
         });
+    }
+
+    // A loopback app where no request is local and no token is configured, with the app's own scheme and an "ops"
+    // policy that admits alice.
+    private static WebApplicationBuilder AppWithItsOwnAuthentication(string service)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAccuScene(o =>
+        {
+            o.Service.Name = service;
+            o.Exporters.Console.Enabled = false;
+            o.Endpoints.RequireTokens = true;
+        });
+        builder.Services.AddAuthentication(HeaderUser.SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderUser>(HeaderUser.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddPolicy("ops", policy => policy.RequireUserName("alice"));
+        return builder;
+    }
+
+    private static async Task<int> SendAsync(HttpClient http, HttpMethod method, string path, string? user, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (user is not null)
+        {
+            request.Headers.Add(HeaderUser.Header, user);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        return (int)response.StatusCode;
     }
 
     /// <summary>Authorization by requirement data (.NET 8): any signed-in user by the default policy, and alice only by the requirement.</summary>

@@ -61,7 +61,7 @@ public partial class FolderDependencyTests
         var edges = files.Select(f => f.Folder).Distinct().ToDictionary(f => f, _ => new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal));
         foreach (var (folder, text) in files)
         {
-            var code = StringLiteral().Replace(LineComment().Replace(text, string.Empty), "\"\"");
+            var code = CSharpText.WithoutLiterals(text);
             var own = Declaration().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
             // An attribute is written without its suffix: [DurationRange] names DurationRangeAttribute.
             foreach (var name in Word().Matches(code).Select(m => owners.ContainsKey(m.Value + "Attribute") ? m.Value + "Attribute" : m.Value).Distinct(StringComparer.Ordinal))
@@ -135,10 +135,4 @@ public partial class FolderDependencyTests
 
     [GeneratedRegex(@"\b[A-Z]\w+\b")]
     private static partial Regex Word();
-
-    [GeneratedRegex(@"//.*")]
-    private static partial Regex LineComment();
-
-    [GeneratedRegex(@"""(?:[^""\\]|\\.)*""")]
-    private static partial Regex StringLiteral();
 }

@@ -26,8 +26,7 @@ internal static class HealthOptionsFromEnvironment
             }
             catch (InvalidOperationException ex)
             {
-                // The binder's message names the full key.
-                failures.Add(ex.Message);
+                failures.AddRange(OptionValues.Explain(section, typeInfo, section.Path, ex.Message));
             }
         }
 

@@ -14,8 +14,8 @@ internal sealed class AccuSceneOptionsBinding(IConfigurationSection section) : I
         }
         catch (InvalidOperationException ex)
         {
-            // The binder's message names the full key (for example "at 'AccuScene:Tracing:SamplingRatio'").
-            throw new OptionsValidationException(Options.DefaultName, typeof(AccuSceneOptions), [ex.Message]);
+            throw new OptionsValidationException(
+                Options.DefaultName, typeof(AccuSceneOptions), OptionValues.Explain(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, ex.Message));
         }
     }
 }

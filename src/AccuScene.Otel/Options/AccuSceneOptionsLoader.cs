@@ -33,8 +33,8 @@ internal static class AccuSceneOptionsLoader
             }
             catch (InvalidOperationException ex)
             {
-                // The binder's message names the full key (for example "at 'AccuScene:Tracing:SamplingRatio'").
-                throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), [ex.Message]);
+                throw new OptionsValidationException(
+                    Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), OptionValues.Explain(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, path, ex.Message));
             }
         }
 

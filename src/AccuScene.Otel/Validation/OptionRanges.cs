@@ -35,6 +35,10 @@ internal static class OptionRanges
         return result;
     }
 
+    /// <summary>The range of <paramref name="property"/> as the messages write it (<c>between 1 and 1000</c>), or null when it has none.</summary>
+    public static string? Describe(JsonPropertyInfo property) =>
+        RangeOf(property) is { } range ? $"between {range.Minimum} and {range.Maximum}" : null;
+
     private static void Walk(object target, JsonTypeInfo typeInfo, string path, List<string> failures)
     {
         foreach (var property in typeInfo.Properties)

@@ -41,6 +41,7 @@ public class HealthOptionsFromEnvironmentTests
     [TestCase("AccuScene__Health__Timeout", "00:00:00.050", "AccuScene:Health:Timeout must be between 00:00:00.100 and 00:05:00; it is 00:00:00.0500000.")]
     [TestCase("AccuScene__Health__Checks__db__SuccessThreshold", "0", "AccuScene:Health:Checks:db:SuccessThreshold must be between 1 and 100; it is 0.")]
     [TestCase("AccuScene__Health__Endpoint__Port", "70000", "AccuScene:Health:Endpoint:Port must be between 0 and 65535; it is 70000.")]
+    [TestCase("AccuScene__Health__Interval", "30s", "AccuScene:Health:Interval must be a duration ([d.]hh:mm:ss[.fff], such as 00:00:30) between 00:00:01 and 01:00:00; it is '30s'.")]
     [TestCase("AccuScene__Health__Tmeout", "00:00:02", "AccuScene:Health:Tmeout is not a known setting; the settings of AccuScene:Health are: Interval, Timeout, FailureThreshold, SuccessThreshold, Checks, Endpoint.")]
     public void ABadVariable_StopsTheScheduler_NamingItsKey(string variable, string value, string message)
     {

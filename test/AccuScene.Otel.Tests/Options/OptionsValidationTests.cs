@@ -6,7 +6,7 @@ namespace AccuScene.Otel.Tests.Options;
 
 public class OptionsValidationTests
 {
-    private static OptionsValidationException LoadFails(params (string Key, string Value)[] settings)
+    internal static OptionsValidationException LoadFails(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))

@@ -37,7 +37,8 @@ public sealed partial class AccuSceneAlertEngine
             StringComparer.Ordinal);
     }
 
-    private AlertNotification? Step(RuleSlot slot, DateTimeOffset now)
+    // The alert's timestamps are the wall clock's (now); its durations are measured on the steady time (see SteadyNow).
+    private AlertNotification? Step(RuleSlot slot, DateTimeOffset now, DateTimeOffset steady)
     {
         if (slot.Removed)
         {
@@ -45,7 +46,7 @@ public sealed partial class AccuSceneAlertEngine
         }
 
         var rule = slot.Evaluator.Rule;
-        var (holds, value) = slot.Evaluator.Evaluate(now);
+        var (holds, value) = slot.Evaluator.Evaluate(steady);
         var current = slot.Current;
         if (current is null)
         {
@@ -60,6 +61,7 @@ public sealed partial class AccuSceneAlertEngine
                 string.Create(CultureInfo.InvariantCulture, $"{rule.Name}-{Interlocked.Increment(ref _sequence)}"),
                 rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, this.LabelsOf(rule), Render(rule, value));
             slot.Current = current;
+            slot.PendingSteady = steady;
             slot.Announced = false;
         }
 
@@ -82,18 +84,18 @@ public sealed partial class AccuSceneAlertEngine
                 slot.Current = null;
                 slot.Exemplar = null;
                 return null;
-            case AlertState.Pending when now - current.PendingSince >= rule.For:
+            case AlertState.Pending when steady - slot.PendingSteady >= rule.For:
                 var firing = current with { State = AlertState.Firing, FiredAt = now, Value = value, ValueAtFiring = value, Annotations = Render(rule, value) };
                 slot.Current = firing;
                 slot.NotHoldingSince = null;
-                if (slot.LastNotified is { } last && now - last < rule.Cooldown)
+                if (slot.LastNotified is { } last && steady - last < rule.Cooldown)
                 {
                     Interlocked.Increment(ref _suppressed);
                     slot.Quiet = new AlertNotification(firing, AlertState.Firing);
                     return null;
                 }
 
-                slot.LastNotified = now;
+                slot.LastNotified = steady;
                 slot.Announced = true;
                 Interlocked.Increment(ref _notifications);
                 return new AlertNotification(firing, AlertState.Firing);
@@ -103,13 +105,13 @@ public sealed partial class AccuSceneAlertEngine
             case AlertState.Firing when holds:
                 slot.NotHoldingSince = null;
                 slot.Current = WithValue(rule, current, value);
-                return this.Repeat(slot, now);
+                return this.Repeat(slot, steady);
             case AlertState.Firing:
-                slot.NotHoldingSince ??= now;
-                if (now - slot.NotHoldingSince.Value < rule.KeepFiringFor)
+                slot.NotHoldingSince ??= steady;
+                if (steady - slot.NotHoldingSince.Value < rule.KeepFiringFor)
                 {
                     slot.Current = WithValue(rule, current, value);
-                    return this.Repeat(slot, now);
+                    return this.Repeat(slot, steady);
                 }
 
                 var resolved = WithValue(rule, current, value) with { State = AlertState.Resolved, ResolvedAt = now };
@@ -134,10 +136,10 @@ public sealed partial class AccuSceneAlertEngine
 
     // A firing alert whose firing the cooldown suppressed is announced once the cooldown has passed; an announced
     // one again once per cooldown, until it is acknowledged or resolves.
-    private AlertNotification? Repeat(RuleSlot slot, DateTimeOffset now)
+    private AlertNotification? Repeat(RuleSlot slot, DateTimeOffset steady)
     {
         var cooldown = slot.Evaluator.Rule.Cooldown;
-        if (slot.Current is not { } current || (slot.LastNotified is { } last && now - last < cooldown))
+        if (slot.Current is not { } current || (slot.LastNotified is { } last && steady - last < cooldown))
         {
             return null;
         }
@@ -152,7 +154,7 @@ public sealed partial class AccuSceneAlertEngine
             }
 
             slot.Announced = true;
-            slot.LastNotified = now;
+            slot.LastNotified = steady;
             Interlocked.Increment(ref _notifications);
             return new AlertNotification(current, AlertState.Firing);
         }
@@ -162,7 +164,7 @@ public sealed partial class AccuSceneAlertEngine
             return null;
         }
 
-        slot.LastNotified = now;
+        slot.LastNotified = steady;
         Interlocked.Increment(ref _notifications);
         return new AlertNotification(current, AlertState.Firing, Repeat: true);
     }

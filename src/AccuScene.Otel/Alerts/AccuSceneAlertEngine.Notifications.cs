@@ -21,21 +21,21 @@ public sealed partial class AccuSceneAlertEngine
     {
         lock (slot.Gate)
         {
-            var now = _time.GetUtcNow();
+            var (wall, steady) = (_time.GetUtcNow(), this.SteadyNow());
             switch (feeding)
             {
                 case Feeding.Value:
-                    slot.Evaluator.Add(now, value);
+                    slot.Evaluator.Add(steady, value);
                     break;
                 case Feeding.Weighted:
-                    slot.Evaluator.Add(now, value, weight);
+                    slot.Evaluator.Add(steady, value, weight);
                     break;
                 case Feeding.Precomputed:
-                    slot.Evaluator.AddPrecomputed(now, value);
+                    slot.Evaluator.AddPrecomputed(steady, value);
                     break;
             }
 
-            if (!EnqueueStep(slot, this.Step(slot, now)))
+            if (!EnqueueStep(slot, this.Step(slot, wall, steady)))
             {
                 return;
             }

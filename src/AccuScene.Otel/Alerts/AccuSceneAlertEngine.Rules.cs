@@ -235,8 +235,13 @@ public sealed partial class AccuSceneAlertEngine
 
         public AlertInstance? Current { get; set; }
 
+        /// <summary>Gets or sets when the current alert became pending, on the engine's steady time (its <c>For</c> is measured from it).</summary>
+        public DateTimeOffset PendingSteady { get; set; }
+
+        /// <summary>Gets or sets since when a firing alert's condition has not held, on the steady time.</summary>
         public DateTimeOffset? NotHoldingSince { get; set; }
 
+        /// <summary>Gets or sets when the rule last notified, on the steady time.</summary>
         public DateTimeOffset? LastNotified { get; set; }
 
         public bool Announced { get; set; }

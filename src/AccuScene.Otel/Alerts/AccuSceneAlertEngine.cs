@@ -15,6 +15,8 @@ public sealed partial class AccuSceneAlertEngine
     private readonly LinkedList<AlertInstance> _history = new();
     private readonly Lock _historyGate = new();
     private readonly TimeProvider _time;
+    private readonly DateTimeOffset _steadyOrigin;
+    private readonly long _steadyStart;
     private readonly int _historySize;
     private long _sequence;
     private long _notifications;
@@ -24,7 +26,7 @@ public sealed partial class AccuSceneAlertEngine
 
     /// <summary>Creates an engine for <paramref name="rules"/>.</summary>
     /// <param name="rules">The rules; each is validated.</param>
-    /// <param name="time">The clock. Default: the system clock.</param>
+    /// <param name="time">The clock: its timestamps measure windows and durations, its wall clock dates the alerts. Default: the system clock.</param>
     /// <param name="historySize">How many resolved alerts are kept, 1 to 100000. Default 500.</param>
     /// <exception cref="ArgumentException">A rule is invalid; the message names the rule and the setting.</exception>
     public AccuSceneAlertEngine(IEnumerable<AlertRule> rules, TimeProvider? time = null, int historySize = 500)
@@ -33,6 +35,7 @@ public sealed partial class AccuSceneAlertEngine
         ArgumentOutOfRangeException.ThrowIfLessThan(historySize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(historySize, 100_000);
         _time = time ?? TimeProvider.System;
+        (_steadyOrigin, _steadyStart) = (_time.GetUtcNow(), _time.GetTimestamp());
         _historySize = historySize;
         _rules = RuleSet.Create(rules, RuleSet.Empty, out var failure) ?? throw new ArgumentException(failure, nameof(rules));
     }
@@ -68,6 +71,14 @@ public sealed partial class AccuSceneAlertEngine
 
     /// <summary>Gets the engine's clock.</summary>
     internal TimeProvider Time => _time;
+
+    /// <summary>
+    /// Gets the time that windows, <c>For</c>, <c>KeepFiringFor</c> and cooldowns are measured on: the wall clock at the
+    /// engine's start plus the time elapsed since, from <see cref="TimeProvider.GetTimestamp"/>. A step of the wall
+    /// clock (an NTP correction, a VM resumed) moves no window and no duration; the alerts' own timestamps
+    /// (<see cref="AlertInstance.PendingSince"/>, <c>FiredAt</c>, <c>ResolvedAt</c>) stay on the wall clock.
+    /// </summary>
+    internal DateTimeOffset SteadyNow() => _steadyOrigin + _time.GetElapsedTime(_steadyStart);
 
     /// <summary>Gets the metrics the rules read.</summary>
     public IReadOnlyCollection<string> Metrics => _rules.ByMetric.Keys;

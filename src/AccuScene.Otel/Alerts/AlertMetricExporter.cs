@@ -258,7 +258,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
         var comparable = sample.Complete() || previousCount == 0; // a rule of the provider's start reads from zero
         if (rule.Aggregation == AlertAggregation.Percentile)
         {
-            var now = _engine.Time.GetUtcNow();
+            var now = _engine.SteadyNow(); // the window is a duration: measured on the steady time
             if (!_quantiles.TryGetValue(rule.Name, out var windowed))
             {
                 _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window, fromStart: _fromStart.Contains(rule));

@@ -24,9 +24,8 @@ internal sealed class AlertDelivery : IDisposable
     private readonly AccuSceneAlertEngine _engine;
     private readonly List<Worker> _workers;
     private readonly CancellationTokenSource _stopping = new();
-    private int _disposed;
-
     private readonly List<IDisposable> _owned;
+    private int _disposed;
 
     public AlertDelivery(AccuSceneAlertEngine engine, IEnumerable<IAlertChannel> channels, AlertDeliveryOptions options, TimeProvider? time = null, IEnumerable<IDisposable>? owned = null)
     {
@@ -203,17 +202,19 @@ internal sealed class AlertDelivery : IDisposable
 
         private async Task RunAsync(CancellationToken stopping)
         {
-            // A channel's own resend interval is kept within 1 s to 1 h, so a bad one cannot spin the worker.
+            // A channel's own resend interval is kept within 1 s to 1 h, so a bad one cannot spin the worker. Resends
+            // are timed on GetTimestamp: a step of the wall clock neither hurries nor holds them.
             var resend = this.ResendInterval() is { } asked
                 ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour))
                 : (TimeSpan?)null;
-            var nextResend = resend is { } first ? _time.GetUtcNow() + first : DateTimeOffset.MaxValue;
+            var started = _time.GetTimestamp();
+            var nextResend = resend ?? TimeSpan.MaxValue;
             var batch = new List<AlertNotification>();
             while (!stopping.IsCancellationRequested)
             {
                 try
                 {
-                    if (!_queue.Reader.TryPeek(out _) && !await this.WaitAsync(nextResend, stopping).ConfigureAwait(false))
+                    if (!_queue.Reader.TryPeek(out _) && !await this.WaitAsync(resend is null ? null : nextResend - _time.GetElapsedTime(started), stopping).ConfigureAwait(false))
                     {
                         return; // completed and drained
                     }
@@ -225,7 +226,7 @@ internal sealed class AlertDelivery : IDisposable
                         batch.Add(item);
                     }
 
-                    var due = _time.GetUtcNow() >= nextResend;
+                    var due = _time.GetElapsedTime(started) >= nextResend;
                     if (batch.Count == 0 && !due)
                     {
                         continue;
@@ -233,7 +234,7 @@ internal sealed class AlertDelivery : IDisposable
 
                     if (resend is { } interval)
                     {
-                        nextResend = _time.GetUtcNow() + interval;
+                        nextResend = _time.GetElapsedTime(started) + interval;
                     }
 
                     await this.DeliverAsync(batch, stopping).ConfigureAwait(false);
@@ -249,15 +250,14 @@ internal sealed class AlertDelivery : IDisposable
             }
         }
 
-        // True when there may be something to do; false when the queue is completed and empty.
-        private async Task<bool> WaitAsync(DateTimeOffset nextResend, CancellationToken stopping)
+        // True when there may be something to do; false when the queue is completed and empty. No resend: only work wakes it.
+        private async Task<bool> WaitAsync(TimeSpan? resendIn, CancellationToken stopping)
         {
-            if (nextResend == DateTimeOffset.MaxValue)
+            if (resendIn is not { } delay)
             {
                 return await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false);
             }
 
-            var delay = nextResend - _time.GetUtcNow();
             if (delay <= TimeSpan.Zero)
             {
                 return true;

@@ -34,13 +34,13 @@ public static class AccuSceneHealthChecksBuilderExtensions
             sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
             sp.GetServices<HealthCheckMetadata>(),
             sp.GetService<AccuSceneHealthOptions>() ?? HealthOptionsFromEnvironment.Load(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            Clock(sp),
             sp.GetService<ILogger<AccuSceneHealthMonitor>>() ?? NullLogger<AccuSceneHealthMonitor>.Instance,
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HealthCheckScheduler>(sp => new HealthCheckScheduler(
             sp.GetRequiredService<HealthCheckService>(),
             sp.GetRequiredService<AccuSceneHealthMonitor>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System)));
+            Clock(sp))));
         return builder;
     }
 
@@ -88,7 +88,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
-        return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(dataSource(sp), query), schedule);
+        return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(dataSource(sp), query, Clock(sp)), schedule);
     }
 
     /// <summary>Adds a database check through a connection factory (for providers without a data source).</summary>
@@ -103,7 +103,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(connectionFactory);
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
-        return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(() => connectionFactory(sp), query), schedule);
+        return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(() => connectionFactory(sp), query, Clock(sp)), schedule);
     }
 
     /// <summary>Adds a set/get/remove round trip through the registered <see cref="IDistributedCache"/>.</summary>
@@ -113,7 +113,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="schedule">Interval, timeout and thresholds.</param>
     /// <returns>The same builder.</returns>
     public static IHealthChecksBuilder AddAccuSceneCacheCheck(this IHealthChecksBuilder builder, string name = "cache", bool critical = true, AccuSceneHealthCheckOptions? schedule = null) =>
-        builder.AddDependencyCheck(name, new HealthDependency(name, "cache", critical), sp => new DistributedCacheHealthCheck(sp.GetRequiredService<IDistributedCache>()), schedule);
+        builder.AddDependencyCheck(name, new HealthDependency(name, "cache", critical), sp => new DistributedCacheHealthCheck(sp.GetRequiredService<IDistributedCache>(), Clock(sp)), schedule);
 
     /// <summary>Adds the GC heap and working-set check.</summary>
     /// <param name="builder">The builder.</param>
@@ -133,6 +133,9 @@ public static class AccuSceneHealthChecksBuilderExtensions
 
     // The schedule is checked against the same range attributes as AccuScene:Health:Checks:<name>, and copied so
     // that changing the caller's object after registration changes nothing.
+    // The container's clock (a test's fake), else the system's.
+    private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
     private static AccuSceneHealthCheckOptions? Validated(string name, AccuSceneHealthCheckOptions? schedule)
     {
         if (schedule is null)

@@ -1,6 +1,8 @@
 using AccuScene.Otel.Health.Checks;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AccuScene.Otel.Tests.Health;
 
@@ -37,6 +39,20 @@ public class PrebuiltCheckTests
     }
 
     [Test]
+    public async Task Cache_ReadsItsLatencyFromTheContainersClock()
+    {
+        var time = new FakeTimeProvider();
+        var cache = new CountingCache { OnGet = () => time.Advance(TimeSpan.FromMilliseconds(250)) };
+        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(time).AddSingleton<IDistributedCache>(cache);
+        services.AddHealthChecks().AddAccuSceneCacheCheck();
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.That(report.Entries["cache"].Data["latency_ms"], Is.EqualTo(250.0));
+    }
+
+    [Test]
     public async Task Cache_ThatLosesTheValue_IsUnhealthy()
     {
         var result = await new DistributedCacheHealthCheck(new CountingCache { Forget = true }).CheckHealthAsync(Context);
@@ -51,6 +67,8 @@ public class PrebuiltCheckTests
 
         public bool Forget { get; init; }
 
+        public Action? OnGet { get; init; }
+
         public int Sets { get; private set; }
 
         public int Gets { get; private set; }
@@ -64,6 +82,7 @@ public class PrebuiltCheckTests
         public Task<byte[]?> GetAsync(string key, CancellationToken token = default)
         {
             this.Gets++;
+            this.OnGet?.Invoke();
             return Task.FromResult(_values.GetValueOrDefault(key));
         }
 

@@ -62,7 +62,7 @@ internal static class AlertRulesFile
             }
             catch (InvalidOperationException ex)
             {
-                failures.AddRange(OptionValues.Explain(rules[i], AlertRuleJsonContext.Default.AlertRule, $"{path}:Rules:{i}", $"{path}:Rules:{i}: {ex.Message}"));
+                failures.AddRange(OptionValues.Explain(rules[i], AlertRuleJsonContext.Default.AlertRule, $"{path}:Rules:{i}", ex, $"{path}:Rules:{i}: {ex.Message}"));
                 continue;
             }
 

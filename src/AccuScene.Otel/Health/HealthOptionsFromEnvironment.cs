@@ -26,7 +26,7 @@ internal static class HealthOptionsFromEnvironment
             }
             catch (InvalidOperationException ex)
             {
-                failures.AddRange(OptionValues.Explain(section, typeInfo, section.Path, ex.Message));
+                failures.AddRange(OptionValues.Explain(section, typeInfo, section.Path, ex, ex.Message));
             }
         }
 

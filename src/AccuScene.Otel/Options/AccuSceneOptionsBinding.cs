@@ -15,7 +15,7 @@ internal sealed class AccuSceneOptionsBinding(IConfigurationSection section) : I
         catch (InvalidOperationException ex)
         {
             throw new OptionsValidationException(
-                Options.DefaultName, typeof(AccuSceneOptions), OptionValues.Explain(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, ex.Message));
+                Options.DefaultName, typeof(AccuSceneOptions), OptionValues.Explain(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, section.Path, ex, ex.Message));
         }
     }
 }

@@ -34,7 +34,7 @@ internal static class AccuSceneOptionsLoader
             catch (InvalidOperationException ex)
             {
                 throw new OptionsValidationException(
-                    Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), OptionValues.Explain(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, path, ex.Message));
+                    Microsoft.Extensions.Options.Options.DefaultName, typeof(AccuSceneOptions), OptionValues.Explain(section, AccuSceneOptionsJsonContext.Default.AccuSceneOptions, path, ex, ex.Message));
             }
         }
 

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Configuration;
 namespace AccuScene.Otel;
 
 /// <summary>
-/// Explains a value the configuration binder could not convert. The binder's own message names the key and a CLR
-/// type (<c>Failed to convert configuration value at 'AccuScene:Dashboard:MaxStreams' to type 'System.Int32'</c>);
-/// this one says what the option takes, with its range, and the value as written:
+/// Explains a value the configuration binder could not convert. The binder's own message names the value, the key
+/// and a CLR type (<c>Failed to convert configuration value 'ten' at 'AccuScene:Dashboard:MaxStreams' to type
+/// 'System.Int32'</c>), stops at the first such value, and echoes a URL whole; this one says what the option takes,
+/// with its range, and the value as written (cut, and never a URL's), for every such value:
 /// <c>AccuScene:Dashboard:MaxStreams must be a whole number between 1 and 1000; it is 'ten'.</c>
 /// </summary>
 internal static class OptionValues
@@ -15,17 +16,24 @@ internal static class OptionValues
     private const int MaxShown = 64;
 
     /// <summary>
-    /// The messages for the values under <paramref name="section"/> that cannot be converted to their option's type,
-    /// or <paramref name="fallback"/> (the binder's own message) when none is found: an error of another kind, or a
-    /// conversion this check does not know.
+    /// The messages for the values under <paramref name="section"/> that cannot be converted to their option's type.
+    /// <paramref name="fallback"/> (the binder's own message) comes first when <paramref name="binderError"/> is not a
+    /// conversion error (an unknown key, which the binder reports before converting anything), and stands alone when
+    /// no value is found that fails to convert.
     /// </summary>
     /// <param name="section">The configuration the binder read.</param>
     /// <param name="typeInfo">The source-generated metadata of the bound type.</param>
     /// <param name="path">The key of <paramref name="section"/> as the messages name it.</param>
-    /// <param name="fallback">The message to give when no value is found that fails to convert.</param>
-    public static List<string> Explain(IConfiguration section, JsonTypeInfo typeInfo, string path, string fallback)
+    /// <param name="binderError">What the binder threw.</param>
+    /// <param name="fallback">The binder's message as the caller words it.</param>
+    public static List<string> Explain(IConfiguration section, JsonTypeInfo typeInfo, string path, InvalidOperationException binderError, string fallback)
     {
         var failures = new List<string>();
+        if (binderError.InnerException is not (FormatException or OverflowException or ArgumentException))
+        {
+            failures.Add(fallback);
+        }
+
         Walk(section, typeInfo, property: null, path, failures, depth: 0);
         if (failures.Count == 0)
         {
@@ -64,7 +72,8 @@ internal static class OptionValues
                 }
 
                 break;
-            case JsonTypeInfoKind.None when node is IConfigurationSection { Value: { } value } && Expected(info.Type, value) is { } expected:
+            // An empty value is no value: the binder leaves the option as it was.
+            case JsonTypeInfoKind.None when node is IConfigurationSection { Value: { Length: > 0 } value } && Expected(info.Type, value) is { } expected:
                 var range = property is null ? null : OptionRanges.Describe(property);
                 failures.Add($"{path} must be {expected}{(range is null ? "" : " " + range)}; it is {Shown(info.Type, value)}.");
                 break;
@@ -81,7 +90,7 @@ internal static class OptionValues
             _ when target == typeof(string) => null,
             _ when target == typeof(int) => int.TryParse(value, NumberStyles.Integer, invariant, out _) ? null : "a whole number",
             _ when target == typeof(long) => long.TryParse(value, NumberStyles.Integer, invariant, out _) ? null : "a whole number",
-            _ when target == typeof(double) => double.TryParse(value, NumberStyles.Float | NumberStyles.AllowThousands, invariant, out _) ? null : "a number",
+            _ when target == typeof(double) => double.TryParse(value, NumberStyles.Float, invariant, out _) ? null : "a number",
             _ when target == typeof(bool) => bool.TryParse(value, out _) ? null : "true or false",
             _ when target == typeof(TimeSpan) => TimeSpan.TryParse(value, invariant, out _) ? null : "a duration ([d.]hh:mm:ss[.fff], such as 00:00:30)",
             _ when target.IsEnum => Enum.TryParse(target, value, ignoreCase: true, out _) ? null : OneOf(Enum.GetNames(target)),

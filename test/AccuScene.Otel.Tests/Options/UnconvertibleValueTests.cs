@@ -18,6 +18,7 @@ public class UnconvertibleValueTests
     [TestCase("AccuScene:Logging:LogLevel:Microsoft", "Verbose", "AccuScene:Logging:LogLevel:Microsoft must be one of Trace, Debug, Information, Warning, Error, Critical or None; it is 'Verbose'.")]
     [TestCase("AccuScene:Metrics:HistogramBoundaries:accuscene.x:1", "1ms", "AccuScene:Metrics:HistogramBoundaries:accuscene.x:1 must be a number; it is '1ms'.")]
     [TestCase("AccuScene:Health:Checks:db:FailureThreshold", "three", "AccuScene:Health:Checks:db:FailureThreshold must be a whole number between 1 and 100; it is 'three'.")]
+    [TestCase("AccuScene:Tracing:SamplingRatio", "1,5", "AccuScene:Tracing:SamplingRatio must be a number between 0 and 1; it is '1,5'.")]
     [TestCase("AccuScene:Metrics:ExemplarFilter", "Sometimes", "AccuScene:Metrics:ExemplarFilter must be one of AlwaysOff, AlwaysOn or TraceBased; it is 'Sometimes'.")]
     public void TheFacade_NamesTheKeyWhatItTakesAndTheValue(string key, string value, string expected)
     {
@@ -29,13 +30,14 @@ public class UnconvertibleValueTests
     [Test]
     public void EveryUnconvertibleValue_IsNamed_NotOnlyTheFirst()
     {
-        var ex = LoadFails(("AccuScene:Dashboard:MaxStreams", "ten"), ("AccuScene:Profiling:Spans", "maybe"), ("AccuScene:Service:Name", "orders"));
+        var ex = LoadFails(
+            ("AccuScene:Dashboard:MaxStreams", "ten"), ("AccuScene:Profiling:Spans", "maybe"), ("AccuScene:Service:Name", "orders"), ("AccuScene:Dashboard:MaxTableRows", ""));
 
         Assert.That(ex.Failures, Is.EquivalentTo(new[]
         {
             "AccuScene:Dashboard:MaxStreams must be a whole number between 1 and 1000; it is 'ten'.",
             "AccuScene:Profiling:Spans must be true or false; it is 'maybe'.",
-        }));
+        }), "an empty value is no value: the binder keeps the default");
     }
 
     [Test]
@@ -80,6 +82,16 @@ public class UnconvertibleValueTests
         var (file, ex) = RulesFileFails("""{ "Rules": [ { "Name": "slow", "Metric": "m", "Treshold": 5 } ] }""");
 
         Assert.That(ex.Failures, Has.Exactly(1).StartWith($"{file}:Rules:0: ").And.Contain("Treshold"));
+    }
+
+    [Test]
+    public void AnUnknownKeyAndABadValueInARulesFile_AreBothNamed()
+    {
+        var (file, ex) = RulesFileFails("""{ "Rules": [ { "Name": "slow", "Metric": "m", "Treshold": 5, "Severity": "Severe" } ] }""");
+
+        Assert.That(ex.Failures, Has.Exactly(1).StartWith($"{file}:Rules:0: ").And.Contain("Treshold"));
+        Assert.That(ex.Failures, Has.Exactly(1).EqualTo($"{file}:Rules:0:Severity must be one of Low, Medium, High or Critical; it is 'Severe'."));
+        Assert.That(ex.Failures.Count(), Is.EqualTo(2));
     }
 
     private static OptionsValidationException LoadFails(params (string Key, string Value)[] settings) =>

@@ -57,9 +57,13 @@ public sealed partial class AccuSceneAlertEngine
                 return null;
             }
 
+            var sequence = Interlocked.Increment(ref _sequence);
             current = new AlertInstance(
-                string.Create(CultureInfo.InvariantCulture, $"{rule.Name}-{Interlocked.Increment(ref _sequence)}"),
-                rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, this.LabelsOf(rule), Render(rule, value));
+                string.Create(CultureInfo.InvariantCulture, $"{rule.Name}-{sequence}"),
+                rule.Name, rule.Severity, AlertState.Pending, value, now, null, null, null, this.LabelsOf(rule), Render(rule, value))
+            {
+                Sequence = sequence,
+            };
             slot.Current = current;
             slot.PendingSteady = steady;
             slot.Announced = false;

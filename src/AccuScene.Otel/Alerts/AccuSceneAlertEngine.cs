@@ -69,9 +69,6 @@ public sealed partial class AccuSceneAlertEngine
     /// </summary>
     internal IReadOnlyDictionary<string, string> IdentityLabels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Gets the engine's clock.</summary>
-    internal TimeProvider Time => _time;
-
     /// <summary>
     /// Gets the time that windows, <c>For</c>, <c>KeepFiringFor</c> and cooldowns are measured on: the wall clock at the
     /// engine's start plus the time elapsed since, from <see cref="TimeProvider.GetTimestamp"/>. A step of the wall
@@ -224,7 +221,8 @@ public sealed partial class AccuSceneAlertEngine
         var all = active.Concat(this.History()).ToList();
         // Acknowledged while still pending: already acknowledged when it fired, so zero rather than a negative time.
         var acknowledged = all.Where(a => a is { Acknowledgement: not null, FiredAt: not null }).Select(a => a.Acknowledgement!.At > a.FiredAt!.Value ? a.Acknowledgement.At - a.FiredAt.Value : TimeSpan.Zero).ToList();
-        var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt!.Value - a.FiredAt!.Value).ToList();
+        // Both are wall-clock timestamps: a clock stepped back between them counts zero rather than a negative time.
+        var resolved = all.Where(a => a is { ResolvedAt: not null, FiredAt: not null }).Select(a => a.ResolvedAt > a.FiredAt ? a.ResolvedAt!.Value - a.FiredAt!.Value : TimeSpan.Zero).ToList();
         return new AlertStatistics(
             Enum.GetValues<AlertSeverity>().ToDictionary(s => s, s => all.Count(a => a.Severity == s)),
             Enum.GetValues<AlertState>().ToDictionary(s => s, s => s == AlertState.Inactive ? Math.Max(0, rules - active.Count) : all.Count(a => a.State == s)),

@@ -25,6 +25,9 @@ public sealed record AlertInstance(
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> Annotations)
 {
+    /// <summary>Gets the engine's count of alerts when this one began: a later alert of a rule has a larger one, whatever the wall clock did.</summary>
+    internal long Sequence { get; init; }
+
     /// <summary>Gets the aggregated value when the alert fired; <see langword="null"/> while it is pending.</summary>
     public double? ValueAtFiring { get; init; }
 

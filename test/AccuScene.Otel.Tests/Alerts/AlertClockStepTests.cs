@@ -1,5 +1,8 @@
 using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Alerts.Notifications;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AccuScene.Otel.Tests.Alerts;
@@ -77,6 +80,66 @@ public class AlertClockStepTests
         engine.Check("m", 5);
 
         Assert.That(notifications.Select(n => (n.State, n.Repeat)), Is.EqualTo(new[] { (AlertState.Firing, false), (AlertState.Firing, true) }));
+    }
+
+    [Test]
+    public void AfterAWallClockStepBack_AlertmanagerIsSentTheRulesNewAlert_NotItsLastResolvedOne()
+    {
+        var clock = new SteppedClock(Start);
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero }], clock);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = new Uri("http://127.0.0.1:9") }, clock);
+        engine.Notification += (_, n) => channel.Accept(n);
+        engine.Check("m", 5);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        engine.Check("m", 0);
+
+        clock.Step(-TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        engine.Check("m", 5);
+
+        var held = channel.Held().Single();
+        Assert.That((held.Id, held.State), Is.EqualTo((engine.Active().Single().Id, AlertState.Firing)), "its PendingSince is an hour before the resolved alert's, and it is newer");
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task AWallClockStepForward_DoesNotLetAResolutionGoBeforeResolvedResendFor(CancellationToken cancellationToken)
+    {
+        // A stand-in for Alertmanager's API that takes every request: the channel lets a resolution go only after
+        // a request that succeeded.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var receiver = builder.Build();
+        receiver.MapPost("/api/v2/alerts", () => Results.Ok());
+        await receiver.StartAsync(cancellationToken);
+        var clock = new SteppedClock(Start);
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }], clock);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = new Uri(receiver.Urls.Single()), ResolvedResendFor = TimeSpan.FromMinutes(15) }, clock);
+        engine.Notification += (_, n) => channel.Accept(n);
+        engine.Check("m", 5);
+        engine.Check("m", 0);
+
+        clock.Step(TimeSpan.FromHours(1));
+        await channel.DeliverAsync([], cancellationToken);
+        var kept = channel.Held().Count;
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await channel.DeliverAsync([], cancellationToken);
+
+        Assert.That((kept, channel.Held().Count), Is.EqualTo((1, 0)), "re-sent for 15 minutes of time elapsed, then let go");
+    }
+
+    [Test]
+    public void AWallClockStepBack_DoesNotMakeTheTimeToResolveNegative()
+    {
+        var clock = new SteppedClock(Start);
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }], clock);
+        engine.Check("m", 5);
+
+        clock.Step(-TimeSpan.FromHours(1));
+        engine.Check("m", 0);
+
+        var statistics = engine.Statistics();
+        Assert.That((statistics.MeanTimeToResolve, statistics.LongestFiring), Is.EqualTo(((TimeSpan?)TimeSpan.Zero, (TimeSpan?)TimeSpan.Zero)));
     }
 
     [Test]

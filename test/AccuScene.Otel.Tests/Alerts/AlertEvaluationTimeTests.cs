@@ -37,9 +37,10 @@ public class AlertEvaluationTimeTests
             set => _onNextRead = value;
         }
 
-        public override DateTimeOffset GetUtcNow()
+        // Windows are measured on timestamps (a wall clock's step moves none), so the hook is on their read.
+        public override long GetTimestamp()
         {
-            var now = base.GetUtcNow();
+            var now = base.GetTimestamp();
             if (Interlocked.Exchange(ref _onNextRead, null) is { } hook)
             {
                 hook();

@@ -17,6 +17,10 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private readonly Dictionary<string, AlertInstance> _byRule = new(StringComparer.Ordinal);
+
+    // When the channel first held each key's resolved alert, as a timestamp: ResolvedResendFor is a duration, so a
+    // step of the wall clock must not let a resolution go early or keep it an hour.
+    private readonly Dictionary<string, long> _resolvedSeen = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
@@ -65,7 +69,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
             if (_byRule.TryGetValue(alert.Rule, out var relabelled) && relabelled.Id == alert.Id
                 && relabelled.ResolvedAt is null && alert.ResolvedAt is null && !SameLabels(relabelled, alert))
             {
-                _byRule[$"{alert.Rule}\n{alert.Id}\n{++_superseded}"] = relabelled with { State = AlertState.Resolved, ResolvedAt = _time.GetUtcNow() };
+                this.Hold($"{alert.Rule}\n{alert.Id}\n{++_superseded}", relabelled with { State = AlertState.Resolved, ResolvedAt = _time.GetUtcNow() });
             }
 
             // An edit undone, or the old labels firing again in a new alert: the resolved copy of a label set that
@@ -74,22 +78,22 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
             {
                 foreach (var key in _byRule.Where(p => p.Key.StartsWith(alert.Rule + "\n", StringComparison.Ordinal) && SameLabels(p.Value, alert)).Select(p => p.Key).ToList())
                 {
-                    _byRule.Remove(key);
+                    this.LetGo(key);
                 }
             }
 
-            // The newest alert of a rule replaces the one before (Alertmanager keys alerts by their labels); a late
-            // firing notification never reopens its own resolved alert.
+            // The newest alert of a rule (the engine's order, not the wall clock's) replaces the one before
+            // (Alertmanager keys alerts by their labels); a late firing notification never reopens its own resolved alert.
             if (!_byRule.TryGetValue(alert.Rule, out var known)
-                || (known.Id == alert.Id ? !(known.ResolvedAt is not null && alert.ResolvedAt is null) : known.PendingSince <= alert.PendingSince))
+                || (known.Id == alert.Id ? !(known.ResolvedAt is not null && alert.ResolvedAt is null) : known.Sequence <= alert.Sequence))
             {
-                _byRule[alert.Rule] = alert;
+                this.Hold(alert.Rule, alert);
             }
 
             while (_byRule.Count > MaxAlerts)
             {
-                var oldest = _byRule.OrderBy(p => p.Value.ResolvedAt is null).ThenBy(p => p.Value.PendingSince).First().Key;
-                _byRule.Remove(oldest);
+                var oldest = _byRule.OrderBy(p => p.Value.ResolvedAt is null).ThenBy(p => p.Value.Sequence).First().Key;
+                this.LetGo(oldest);
                 this.Dropped++;
                 AlertDelivery.Count(this.Name, "dropped", 1);
             }
@@ -130,11 +134,12 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 
         lock (_gate)
         {
-            foreach (var (key, done) in held.Where(p => p.Value.ResolvedAt is { } at && now - at >= _keepResolved))
+            foreach (var (key, done) in held.Where(p => p.Value.ResolvedAt is not null))
             {
-                if (_byRule.TryGetValue(key, out var current) && ReferenceEquals(current, done))
+                if (_byRule.TryGetValue(key, out var current) && ReferenceEquals(current, done)
+                    && _resolvedSeen.TryGetValue(key, out var seen) && _time.GetElapsedTime(seen) >= _keepResolved)
                 {
-                    _byRule.Remove(key);
+                    this.LetGo(key);
                 }
             }
         }
@@ -150,6 +155,28 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
         {
             return [.. _byRule.Values];
         }
+    }
+
+    // Under _gate: holds an alert under a key, noting when a resolution was first held there.
+    private void Hold(string key, AlertInstance alert)
+    {
+        var before = _byRule.GetValueOrDefault(key);
+        _byRule[key] = alert;
+        if (alert.ResolvedAt is null)
+        {
+            _resolvedSeen.Remove(key);
+        }
+        else if (before is null || before.Id != alert.Id || before.ResolvedAt is null)
+        {
+            _resolvedSeen[key] = _time.GetTimestamp();
+        }
+    }
+
+    // Under _gate.
+    private void LetGo(string key)
+    {
+        _byRule.Remove(key);
+        _resolvedSeen.Remove(key);
     }
 
     private static bool SameLabels(AlertInstance a, AlertInstance b) => LabelSets.Equal(a.Labels, b.Labels);

@@ -1,16 +1,12 @@
 using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Alerts.Notifications;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AccuScene.Otel.Tests.Alerts;
 
 /// <summary>
 /// A step of the wall clock (an NTP correction, a VM resumed) moves no window, no <c>For</c>, no <c>KeepFiringFor</c>
 /// and no cooldown: those are measured on <see cref="TimeProvider.GetTimestamp"/>. The alerts' timestamps stay on
-/// the wall clock.
+/// the wall clock. (The Alertmanager channel's part: <see cref="AlertmanagerClockStepTests"/>.)
 /// </summary>
 public class AlertClockStepTests
 {
@@ -83,52 +79,6 @@ public class AlertClockStepTests
     }
 
     [Test]
-    public void AfterAWallClockStepBack_AlertmanagerIsSentTheRulesNewAlert_NotItsLastResolvedOne()
-    {
-        var clock = new SteppedClock(Start);
-        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero }], clock);
-        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = new Uri("http://127.0.0.1:9") }, clock);
-        engine.Notification += (_, n) => channel.Accept(n);
-        engine.Check("m", 5);
-        clock.Advance(TimeSpan.FromMinutes(1));
-        engine.Check("m", 0);
-
-        clock.Step(-TimeSpan.FromHours(1));
-        clock.Advance(TimeSpan.FromMinutes(1));
-        engine.Check("m", 5);
-
-        var held = channel.Held().Single();
-        Assert.That((held.Id, held.State), Is.EqualTo((engine.Active().Single().Id, AlertState.Firing)), "its PendingSince is an hour before the resolved alert's, and it is newer");
-    }
-
-    [Test]
-    [CancelAfter(30_000)]
-    public async Task AWallClockStepForward_DoesNotLetAResolutionGoBeforeResolvedResendFor(CancellationToken cancellationToken)
-    {
-        // A stand-in for Alertmanager's API that takes every request: the channel lets a resolution go only after
-        // a request that succeeded.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var receiver = builder.Build();
-        receiver.MapPost("/api/v2/alerts", () => Results.Ok());
-        await receiver.StartAsync(cancellationToken);
-        var clock = new SteppedClock(Start);
-        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }], clock);
-        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = new Uri(receiver.Urls.Single()), ResolvedResendFor = TimeSpan.FromMinutes(15) }, clock);
-        engine.Notification += (_, n) => channel.Accept(n);
-        engine.Check("m", 5);
-        engine.Check("m", 0);
-
-        clock.Step(TimeSpan.FromHours(1));
-        await channel.DeliverAsync([], cancellationToken);
-        var kept = channel.Held().Count;
-        clock.Advance(TimeSpan.FromMinutes(15));
-        await channel.DeliverAsync([], cancellationToken);
-
-        Assert.That((kept, channel.Held().Count), Is.EqualTo((1, 0)), "re-sent for 15 minutes of time elapsed, then let go");
-    }
-
-    [Test]
     public void AWallClockStepBack_DoesNotMakeTheTimeToResolveNegative()
     {
         var clock = new SteppedClock(Start);
@@ -186,25 +136,5 @@ public class AlertClockStepTests
 
             return Task.CompletedTask;
         }
-    }
-
-    /// <summary>A clock whose wall time can be stepped while its timestamps run on.</summary>
-    private sealed class SteppedClock(DateTimeOffset start) : TimeProvider
-    {
-        private readonly FakeTimeProvider _steady = new(start);
-        private long _stepTicks; // stepped from the delivery worker's thread too
-
-        public override long TimestampFrequency => _steady.TimestampFrequency;
-
-        public override DateTimeOffset GetUtcNow() => _steady.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _stepTicks));
-
-        public override long GetTimestamp() => _steady.GetTimestamp();
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-            _steady.CreateTimer(callback, state, dueTime, period);
-
-        public void Step(TimeSpan by) => Interlocked.Add(ref _stepTicks, by.Ticks);
-
-        public void Advance(TimeSpan by) => _steady.Advance(by);
     }
 }

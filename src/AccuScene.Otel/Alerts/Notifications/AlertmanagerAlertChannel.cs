@@ -123,7 +123,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
             return;
         }
 
-        var alerts = sent.Select(a => new AlertmanagerAlert(a.Labels, Annotations(a), a.FiredAt ?? a.PendingSince, a.ResolvedAt ?? now + (3 * _resend), null)).ToList();
+        var alerts = sent.Select(a => this.ToAlertmanager(a, now)).ToList();
         using (var content = new ByteArrayContent(AlertJson.Alertmanager(alerts)))
         {
             content.Headers.ContentType = Json;
@@ -177,6 +177,17 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     {
         _byRule.Remove(key);
         _resolvedSeen.Remove(key);
+    }
+
+    // A firing alert ends 3 resend intervals from now, a resolved one when it resolved. After a step back of the wall
+    // clock both ends are brought back to now: a resolution "in the future" would fire again in Alertmanager until
+    // then, and an alert that ends before it starts is refused, and with it the whole request.
+    private AlertmanagerAlert ToAlertmanager(AlertInstance alert, DateTimeOffset now)
+    {
+        var endsAt = alert.ResolvedAt is { } resolved ? (resolved < now ? resolved : now) : now + (3 * _resend);
+        var startsAt = alert.FiredAt ?? alert.PendingSince;
+        var latestStart = endsAt < now ? endsAt : now;
+        return new AlertmanagerAlert(alert.Labels, Annotations(alert), startsAt < latestStart ? startsAt : latestStart, endsAt, null);
     }
 
     private static bool SameLabels(AlertInstance a, AlertInstance b) => LabelSets.Equal(a.Labels, b.Labels);

@@ -15,7 +15,7 @@ internal sealed class AlertsDashboardSource(AccuSceneAlertEngine? engine) : IDas
 
         var active = engine.Active()
             .OrderByDescending(a => a.Severity)
-            .ThenBy(a => a.PendingSince)
+            .ThenBy(a => a.Sequence) // the engine's order: a wall clock stepped back does not reorder them
             .Select(a => new DashboardAlert(
                 a.Id,
                 a.Rule,

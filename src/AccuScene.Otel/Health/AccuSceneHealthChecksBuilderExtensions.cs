@@ -131,11 +131,11 @@ public static class AccuSceneHealthChecksBuilderExtensions
         return builder.AddDependencyCheck(name, new HealthDependency("process memory", "memory", Critical: true), _ => check, schedule);
     }
 
-    // The schedule is checked against the same range attributes as AccuScene:Health:Checks:<name>, and copied so
-    // that changing the caller's object after registration changes nothing.
     // The container's clock (a test's fake), else the system's.
     private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
+    // The schedule is checked against the same range attributes as AccuScene:Health:Checks:<name>, and copied so
+    // that changing the caller's object after registration changes nothing.
     private static AccuSceneHealthCheckOptions? Validated(string name, AccuSceneHealthCheckOptions? schedule)
     {
         if (schedule is null)

@@ -18,14 +18,14 @@ internal static class OptionValues
     /// <summary>
     /// The messages for the values under <paramref name="section"/> that cannot be converted to their option's type.
     /// <paramref name="fallback"/> (the binder's own message) comes first when <paramref name="binderError"/> is not a
-    /// conversion error (an unknown key, which the binder reports before converting anything), and stands alone when
-    /// no value is found that fails to convert.
+    /// conversion error (an unknown key, which the binder reports before converting anything). A conversion error whose
+    /// value this check cannot find is reported without the value.
     /// </summary>
     /// <param name="section">The configuration the binder read.</param>
     /// <param name="typeInfo">The source-generated metadata of the bound type.</param>
     /// <param name="path">The key of <paramref name="section"/> as the messages name it.</param>
     /// <param name="binderError">What the binder threw.</param>
-    /// <param name="fallback">The binder's message as the caller words it.</param>
+    /// <param name="fallback">The binder's message as the caller words it, given when the error is not a conversion.</param>
     public static List<string> Explain(IConfiguration section, JsonTypeInfo typeInfo, string path, InvalidOperationException binderError, string fallback)
     {
         var failures = new List<string>();
@@ -37,7 +37,8 @@ internal static class OptionValues
         Walk(section, typeInfo, property: null, path, failures, depth: 0);
         if (failures.Count == 0)
         {
-            failures.Add(fallback);
+            // A conversion this check does not know: the binder's message would echo the value, which may be a secret.
+            failures.Add($"A value under {path} could not be converted to its option's type.");
         }
 
         return failures;

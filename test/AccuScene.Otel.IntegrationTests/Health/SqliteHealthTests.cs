@@ -1,5 +1,7 @@
+using System.Data.Common;
 using AccuScene.Otel.Health.Checks;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AccuScene.Otel.IntegrationTests.Health;
@@ -56,5 +58,58 @@ public class SqliteHealthTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task BothDatabaseRegistrations_ReadTheLatencyFromTheContainersClock(CancellationToken cancellationToken)
+    {
+        // The probe query calls a function that moves the container's clock on by 250 ms, as a slow query would.
+        var clock = new ManualClock();
+        SqliteConnection Connection()
+        {
+            var connection = new SqliteConnection("Data Source=:memory:");
+            connection.CreateFunction("slow", () => clock.Advance(TimeSpan.FromMilliseconds(250)));
+            return connection;
+        }
+
+        var throughFactory = await LatencyAsync(checks => checks.AddAccuSceneDatabaseCheck("db", _ => Connection(), "SELECT slow()"));
+        var throughSource = await LatencyAsync(checks => checks.AddAccuSceneDatabaseCheck("db", _ => new SlowSource(Connection), "SELECT slow()"));
+
+        Assert.That((throughFactory, throughSource), Is.EqualTo((250.0, 250.0)));
+
+        async Task<object> LatencyAsync(Action<IHealthChecksBuilder> add)
+        {
+            var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(clock);
+            add(services.AddHealthChecks());
+            await using var provider = services.BuildServiceProvider();
+            var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken);
+            Assert.That(report.Entries["db"].Status, Is.EqualTo(HealthStatus.Healthy), report.Entries["db"].Description);
+            return report.Entries["db"].Data["latency_ms"];
+        }
+    }
+
+    /// <summary>A clock whose timestamps move only when told.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public int Advance(TimeSpan by)
+        {
+            Interlocked.Add(ref _ticks, by.Ticks);
+            return 1;
+        }
+    }
+
+    /// <summary>A data source whose connections know the clock-moving function.</summary>
+    private sealed class SlowSource(Func<SqliteConnection> create) : DbDataSource
+    {
+        public override string ConnectionString => "Data Source=:memory:";
+
+        protected override DbConnection CreateDbConnection() => create();
     }
 }

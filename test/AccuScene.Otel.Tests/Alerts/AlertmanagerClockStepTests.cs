@@ -59,16 +59,18 @@ public class AlertmanagerClockStepTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task AnAlertResolvedAfterAStepBack_IsAcceptedByAlertmanager_EndingNoLaterThanNow(CancellationToken cancellationToken)
+    public async Task AfterAStepBack_AlertmanagerIsSentNoAlertEndingBeforeItStarts_AndNoResolutionInTheFuture(CancellationToken cancellationToken)
     {
         await using var receiver = await Receiver.StartAsync(cancellationToken);
         var clock = new SteppedClock(Start);
-        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }, new AlertRule { Name = "cold", Metric = "c", Threshold = 1 }], clock);
+        var engine = new AccuSceneAlertEngine(
+            [new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }, new AlertRule { Name = "cold", Metric = "c", Threshold = 1 }, new AlertRule { Name = "warm", Metric = "w", Threshold = 1 }], clock);
         using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url }, clock);
         engine.Notification += (_, n) => channel.Accept(n);
         engine.Check("m", 5); // fires at 12:00
         engine.Check("c", 5);
         engine.Check("c", 0); // resolves at 12:00
+        engine.Check("w", 5); // fires at 12:00 and is still firing at the request
 
         clock.Step(-TimeSpan.FromHours(1));
         engine.Check("m", 0); // resolves at 11:00, before it fired
@@ -76,7 +78,10 @@ public class AlertmanagerClockStepTests
         await channel.DeliverAsync([], cancellationToken);
 
         var now = clock.GetUtcNow();
-        Assert.That(receiver.Alerts.Select(a => (a.Name, a.StartsAt <= a.EndsAt, a.EndsAt <= now)), Is.EquivalentTo(new[] { ("hot", true, true), ("cold", true, true) }));
+        Assert.That(
+            receiver.Alerts.Select(a => (a.Name, a.StartsAt <= a.EndsAt, a.EndsAt <= now)),
+            Is.EquivalentTo(new[] { ("hot", true, true), ("cold", true, true), ("warm", true, false) }),
+            "each starts by its end; the resolved ones end by now, the firing one after it");
     }
 
     /// <summary>A stand-in for Alertmanager's <c>POST /api/v2/alerts</c>: like Alertmanager, it refuses the request when an alert ends before it starts.</summary>

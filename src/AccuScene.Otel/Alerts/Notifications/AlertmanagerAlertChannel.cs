@@ -181,7 +181,8 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
 
     // A firing alert ends 3 resend intervals from now, a resolved one when it resolved. After a step back of the wall
     // clock both ends are brought back to now: a resolution "in the future" would fire again in Alertmanager until
-    // then, and an alert that ends before it starts is refused, and with it the whole request.
+    // then, and Alertmanager drops an alert that ends before it starts and answers the request 400, so every request
+    // would fail and no resolution would be let go.
     private AlertmanagerAlert ToAlertmanager(AlertInstance alert, DateTimeOffset now)
     {
         var endsAt = alert.ResolvedAt is { } resolved ? (resolved < now ? resolved : now) : now + (3 * _resend);

@@ -12,8 +12,8 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     /// <summary>The meter name.</summary>
     public const string MeterName = "AccuScene.Cache";
 
-    /// <summary>The most caches whose hit ratio is tracked; lookups of further caches share one overflow ratio.</summary>
-    public const int MaxTrackedCaches = 1000;
+    // The most caches whose hit ratio is tracked; lookups of further caches share one overflow ratio (docs/reliability.md).
+    internal const int MaxTrackedCaches = 1000;
 
     private readonly ConcurrentDictionary<string, HitCounts> _byCache = new(StringComparer.Ordinal);
     private readonly HitCounts _overflow = new();

@@ -170,7 +170,7 @@ public sealed partial class AccuSceneAlertEngine
 
         slot.LastNotified = steady;
         Interlocked.Increment(ref _notifications);
-        return new AlertNotification(current, AlertState.Firing, Repeat: true);
+        return new AlertNotification(current, AlertState.Firing, repeat: true);
     }
 
     private void Remember(AlertInstance resolved)

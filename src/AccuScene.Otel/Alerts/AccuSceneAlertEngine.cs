@@ -77,9 +77,6 @@ public sealed partial class AccuSceneAlertEngine
     /// </summary>
     internal DateTimeOffset SteadyNow() => _steadyOrigin + _time.GetElapsedTime(_steadyStart);
 
-    /// <summary>Gets the metrics the rules read.</summary>
-    public IReadOnlyCollection<string> Metrics => _rules.ByMetric.Keys;
-
     /// <summary>Feeds one value of <paramref name="metric"/> to the rules that read it, and evaluates them.</summary>
     /// <param name="metric">The metric's name.</param>
     /// <param name="value">The value; NaN and infinities are ignored.</param>

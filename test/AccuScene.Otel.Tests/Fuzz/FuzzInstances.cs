@@ -255,8 +255,15 @@ internal sealed class FuzzInstances
         }
     }
 
+    // A public constructor, else (a result only the SDK makes, such as an alert or a health report) the internal one
+    // the SDK makes it with; never a record's copy constructor.
     private static ConstructorInfo? Constructor(Type type) =>
-        type.IsAbstract || type.IsInterface ? null : type.GetConstructors().OrderBy(c => c.GetParameters().Length).FirstOrDefault();
+        type.IsAbstract || type.IsInterface ? null
+        : type.GetConstructors().OrderBy(c => c.GetParameters().Length).FirstOrDefault()
+            ?? type.GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic)
+                .Where(c => c.IsAssembly && !(c.GetParameters() is [var only] && only.ParameterType == type))
+                .OrderBy(c => c.GetParameters().Length)
+                .FirstOrDefault();
 
     private static Delegate? BenignDelegate(Type type)
     {

@@ -8,7 +8,7 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// In-process percentiles of every histogram on an <c>AccuScene</c> / <c>AccuScene.*</c> meter and of the
 /// standard latency histograms (<see cref="DefaultInstruments"/>) on any meter: a <see cref="MeterListener"/>
 /// feeds each measurement into a <see cref="RelativeErrorSketch"/> per series (meter, instrument and tag set),
-/// with at most <see cref="MaxSeriesPerInstrument"/> series per instrument; the rest, and tag sets longer than
+/// with at most 2,000 series per instrument (OpenTelemetry's default cardinality limit); the rest, and tag sets longer than
 /// 1,024 characters of keys and values (each tag counting 32 more), fold into one series tagged
 /// <c>otel.metric.overflow=true</c>, as OpenTelemetry does. One series holds at most about 6.5 KiB (a 4 KiB
 /// sketch and its tags), 10.5 KiB when it has negative values too; a sign whose busiest bucket passes 2³¹ − 1
@@ -18,8 +18,9 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// </summary>
 public sealed class AccuScenePercentiles : IDisposable
 {
-    /// <summary>The most series kept per instrument, as OpenTelemetry's default cardinality limit.</summary>
-    public const int MaxSeriesPerInstrument = 2000;
+    // The most series kept per instrument, as OpenTelemetry's default cardinality limit; a public constant would be
+    // compiled into callers and could never change.
+    internal const int MaxSeriesPerInstrument = 2000;
 
     /// <summary>
     /// The standard histograms covered on any meter besides the AccuScene meters' own:

@@ -79,7 +79,8 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     // Bounded like OpenTelemetry's own cardinality limit: past MaxTrackedCaches names, one overflow entry. A name
     // longer than 256 characters is not tracked by name either, so the table stays bounded in bytes too.
     // The count is kept here: ConcurrentDictionary.Count takes every lock of the dictionary, on every lookup of an
-    // untracked name once the table is full.
+    // untracked name once the table is full. A new name reserves its place before it is added, so threads adding
+    // names at once cannot pass the bound together.
     private HitCounts Counts(string cacheName)
     {
         if (_byCache.TryGetValue(cacheName, out var counts))
@@ -92,13 +93,20 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
             return _overflow;
         }
 
+        if (Interlocked.Increment(ref _tracked) > MaxTrackedCaches)
+        {
+            Interlocked.Decrement(ref _tracked);
+            return _byCache.TryGetValue(cacheName, out counts) ? counts : _overflow;
+        }
+
         var added = new HitCounts();
         if (_byCache.TryAdd(cacheName, added))
         {
-            Interlocked.Increment(ref _tracked);
             return added;
         }
 
+        // Another thread added the name first: its place was reserved by that thread.
+        Interlocked.Decrement(ref _tracked);
         return _byCache.TryGetValue(cacheName, out counts) ? counts : _overflow;
     }
 

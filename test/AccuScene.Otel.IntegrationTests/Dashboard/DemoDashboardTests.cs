@@ -209,6 +209,8 @@ public partial class DemoDashboardTests : PlaywrightTest
                 axis: (c.querySelector('.axis-unit') || {}).textContent || '',
                 times: c.querySelectorAll('text.time').length,
                 ticks: Array.from(c.querySelectorAll('text.tick')).map(t => t.getBoundingClientRect().height),
+                drawn: c.getAttribute('width') + ' wide, shown ' + c.getBoundingClientRect().width.toFixed(1) + ' x ' + c.getBoundingClientRect().height.toFixed(1)
+                    + ' in a frame ' + (c.parentElement ? c.parentElement.clientWidth : -1) + ' wide, ' + (c.closest('section') ? getComputedStyle(c.closest('section')).display : 'detached'),
             }))").WaitAsync(cancellationToken);
         await Chromium.ScreenshotAsync(page, "dashboard-1400", cancellationToken);
 
@@ -217,7 +219,7 @@ public partial class DemoDashboardTests : PlaywrightTest
         {
             var title = chart.GetProperty("title").GetString();
             var axis = chart.GetProperty("axis").GetString();
-            TestContext.Out.WriteLine($"{title}: axis unit '{axis}', {chart.GetProperty("times").GetInt32()} time labels, smallest tick label {chart.GetProperty("ticks").EnumerateArray().Min(t => t.GetDouble()):F1} px high as drawn");
+            TestContext.Out.WriteLine($"{title}: axis unit '{axis}', {chart.GetProperty("times").GetInt32()} time labels, smallest tick label {chart.GetProperty("ticks").EnumerateArray().Min(t => t.GetDouble()):F1} px high as drawn (svg {chart.GetProperty("drawn").GetString()})");
             Assert.Multiple(() =>
             {
                 Assert.That(axis, Is.Not.Empty.And.EqualTo(chart.GetProperty("unit").GetString()), $"{title}: the axis shows the unit its values are in");

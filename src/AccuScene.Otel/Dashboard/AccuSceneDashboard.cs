@@ -28,6 +28,7 @@ internal sealed partial class AccuSceneDashboard
     private readonly Func<AccuScenePercentiles?> _percentiles;
     private readonly IServiceProvider? _services;
     private readonly (TimeSpan Step, int Capacity)[] _levels;
+    private readonly TimeSpan _shortestSample;
     private readonly Dictionary<string, MetricAggregate> _metrics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TableAggregate[]> _tables = new(StringComparer.Ordinal);
     private readonly HashSet<string> _widgetMetrics = new(StringComparer.Ordinal);
@@ -68,6 +69,7 @@ internal sealed partial class AccuSceneDashboard
             }
         };
         var sample = TimeSpan.FromMilliseconds(options.SampleIntervalMilliseconds);
+        _shortestSample = sample / 2;
         _levels =
         [
             (sample, (int)Math.Ceiling(TimeSpan.FromMinutes(5) / sample)),
@@ -175,6 +177,14 @@ internal sealed partial class AccuSceneDashboard
             var now = this.Time.GetUtcNow();
             var timestamp = this.Time.GetTimestamp();
             var seconds = _previousTimestamp is { } previous ? this.Time.GetElapsedTime(previous, timestamp).TotalSeconds : double.NaN;
+            if (seconds < _shortestSample.TotalSeconds)
+            {
+                // Within half a sample of the last (the periodic reader catching up after a late collection, a flush):
+                // a rate over a few milliseconds of a burst would read as millions per second and rescale the chart.
+                // The totals are cumulative, so the next sample takes this increase over the whole interval.
+                return;
+            }
+
             _previousTimestamp = timestamp;
             long droppedMetrics = 0, droppedRows = 0, droppedValues = 0;
             var sample = _samples + 1;

@@ -48,6 +48,29 @@ public class DashboardAggregationTests
     }
 
     [Test]
+    public void ACollectionSoonAfterTheLast_MakesNoPoint_AndTheNextSampleTakesItsIncreaseOverTheWholeInterval()
+    {
+        using var harness = new DashboardHarness("AccuScene.Tests.DashShort", o => Chart(o, "accuscene.tests.dashshort.steps"));
+        var steps = harness.Meter.CreateCounter<long>("accuscene.tests.dashshort.steps");
+        steps.Add(1000);
+        harness.Sample();
+        steps.Add(1000);
+        harness.Sample();
+        Assert.That(harness.Metric("accuscene.tests.dashshort.steps").Rate, Is.EqualTo(1000), "1,000 steps in 1 s");
+
+        // The periodic reader catches up 10 ms after a late collection, in the middle of a burst.
+        steps.Add(20_000);
+        harness.Sample(TimeSpan.FromMilliseconds(10));
+        var afterShort = harness.Metric("accuscene.tests.dashshort.steps");
+        Assert.That((afterShort.Value, afterShort.Rate), Is.EqualTo((2000.0, 1000.0)), "no point of 2,000,000 steps/s: the short collection is not a sample");
+
+        harness.Sample(TimeSpan.FromMilliseconds(990));
+        var next = harness.Metric("accuscene.tests.dashshort.steps");
+        Assert.That((next.Value, next.Rate), Is.EqualTo((22_000.0, 20_000.0)), "the burst, over the whole second since the last sample");
+        Assert.That(next.History!.Time, Has.Count.EqualTo(3), "three samples, not four");
+    }
+
+    [Test]
     public void HistogramsOfOtherMeters_GetPercentilesFromTheirBuckets()
     {
         using var harness = new DashboardHarness("Tests.Dash2", o => Chart(o, "plain.latency"));

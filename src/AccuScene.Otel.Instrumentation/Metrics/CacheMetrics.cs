@@ -17,6 +17,7 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
 
     private readonly ConcurrentDictionary<string, HitCounts> _byCache = new(StringComparer.Ordinal);
     private readonly HitCounts _overflow = new();
+    private readonly Lock _adding = new();
     private int _tracked;
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
@@ -79,8 +80,8 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
     // Bounded like OpenTelemetry's own cardinality limit: past MaxTrackedCaches names, one overflow entry. A name
     // longer than 256 characters is not tracked by name either, so the table stays bounded in bytes too.
     // The count is kept here: ConcurrentDictionary.Count takes every lock of the dictionary, on every lookup of an
-    // untracked name once the table is full. A new name reserves its place before it is added, so threads adding
-    // names at once cannot pass the bound together.
+    // untracked name once the table is full. A new name is added under a lock (at most 1,000 times), so threads
+    // adding names at once can neither pass the bound together nor send a name to the overflow while places are free.
     private HitCounts Counts(string cacheName)
     {
         if (_byCache.TryGetValue(cacheName, out var counts))
@@ -88,26 +89,34 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
             return counts;
         }
 
-        if (cacheName.Length > 256 || Volatile.Read(ref _tracked) >= MaxTrackedCaches)
+        if (cacheName.Length > 256)
         {
             return _overflow;
         }
 
-        if (Interlocked.Increment(ref _tracked) > MaxTrackedCaches)
+        if (Volatile.Read(ref _tracked) >= MaxTrackedCaches)
         {
-            Interlocked.Decrement(ref _tracked);
+            // The name may have taken the last place since the lookup above: a name is in the table before it is counted.
             return _byCache.TryGetValue(cacheName, out counts) ? counts : _overflow;
         }
 
-        var added = new HitCounts();
-        if (_byCache.TryAdd(cacheName, added))
+        lock (_adding)
         {
+            if (_byCache.TryGetValue(cacheName, out counts))
+            {
+                return counts;
+            }
+
+            if (_tracked >= MaxTrackedCaches)
+            {
+                return _overflow;
+            }
+
+            var added = new HitCounts();
+            _byCache[cacheName] = added;
+            Volatile.Write(ref _tracked, _tracked + 1);
             return added;
         }
-
-        // Another thread added the name first: its place was reserved by that thread.
-        Interlocked.Decrement(ref _tracked);
-        return _byCache.TryGetValue(cacheName, out counts) ? counts : _overflow;
     }
 
     private IEnumerable<Measurement<double>> ObserveHitRatio()

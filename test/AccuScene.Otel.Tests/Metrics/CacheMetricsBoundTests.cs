@@ -46,6 +46,35 @@ public class CacheMetricsBoundTests
         Assert.That(overshoots, Is.Empty, $"at most {CacheMetrics.MaxTrackedCaches} names, with {threads} threads adding at once");
     }
 
+    [Test]
+    [CancelAfter(60_000)]
+    public void ThreadsAddingOneNameTwoPlacesBeforeTheBound_LeaveTheOtherPlaceFree(CancellationToken cancellationToken)
+    {
+        var threads = Math.Max(4, Environment.ProcessorCount * 2);
+        for (var round = 0; round < 200; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var cache = new CacheMetrics();
+            for (var i = 0; i < CacheMetrics.MaxTrackedCaches - 2; i++)
+            {
+                cache.Hit("cache-" + i);
+            }
+
+            // Every thread but one looks up the same new name; the last one a name of its own. Two places are free.
+            using var start = new Barrier(threads);
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                start.SignalAndWait(cancellationToken);
+                cache.Hit(t == threads - 1 ? "own" : "shared");
+            })).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+
+            var (named, overflow) = HitRatioSeries(cache);
+            Assert.That((named, overflow), Is.EqualTo((CacheMetrics.MaxTrackedCaches, 0)), $"round {round}: both names tracked, nothing in the overflow");
+        }
+    }
+
     // The hit-ratio gauge's series: those with a cache name, and the overflow one.
     private static (int Named, int Overflow) HitRatioSeries(CacheMetrics cache)
     {

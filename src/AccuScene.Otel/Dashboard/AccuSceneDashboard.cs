@@ -177,11 +177,12 @@ internal sealed partial class AccuSceneDashboard
             var now = this.Time.GetUtcNow();
             var timestamp = this.Time.GetTimestamp();
             var seconds = _previousTimestamp is { } previous ? this.Time.GetElapsedTime(previous, timestamp).TotalSeconds : double.NaN;
-            if (seconds < _shortestSample.TotalSeconds)
+            if (seconds > 0 && seconds < _shortestSample.TotalSeconds)
             {
                 // Within half a sample of the last (the periodic reader catching up after a late collection, a flush):
                 // a rate over a few milliseconds of a burst would read as millions per second and rescale the chart.
-                // The totals are cumulative, so the next sample takes this increase over the whole interval.
+                // The totals are cumulative, so the next sample takes this increase over the whole interval. A clock
+                // that did not move at all (an app's fake TimeProvider) still makes samples, without rates.
                 return;
             }
 

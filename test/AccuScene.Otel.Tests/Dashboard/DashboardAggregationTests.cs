@@ -68,6 +68,12 @@ public class DashboardAggregationTests
         var next = harness.Metric("accuscene.tests.dashshort.steps");
         Assert.That((next.Value, next.Rate), Is.EqualTo((22_000.0, 20_000.0)), "the burst, over the whole second since the last sample");
         Assert.That(next.History!.Time, Has.Count.EqualTo(3), "three samples, not four");
+
+        // A clock that does not move (an app's own fake TimeProvider) still makes samples: values, no rate.
+        steps.Add(5);
+        harness.Sample(TimeSpan.Zero);
+        var still = harness.Metric("accuscene.tests.dashshort.steps");
+        Assert.That((still.Value, still.Rate), Is.EqualTo((22_005.0, (double?)null)));
     }
 
     [Test]

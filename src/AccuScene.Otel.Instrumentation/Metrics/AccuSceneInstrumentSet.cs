@@ -5,7 +5,7 @@ namespace AccuScene.Otel.Instrumentation.Metrics;
 /// <summary>
 /// Base of the domain instrument sets: owns (or borrows from an <see cref="IMeterFactory"/>) one
 /// <see cref="System.Diagnostics.Metrics.Meter"/>, names AccuScene instruments with the optional prefix, and
-/// counts every run-time value it refuses on <c>accuscene.metrics.rejected</c> and every tag value it cuts to
+/// counts every run-time value it refuses (a measurement, a tag value it cannot tell) on <c>accuscene.metrics.rejected</c> and every tag value it cuts to
 /// <see cref="MaxTagValueLength"/> characters on <c>accuscene.metrics.truncated</c>. Only the sets of this library derive
 /// from it; an app defines its own instruments on its own <see cref="System.Diagnostics.Metrics.Meter"/>.
 /// </summary>
@@ -53,7 +53,7 @@ public abstract class AccuSceneInstrumentSet : IDisposable
         }
 
         _rejected = this.Meter.CreateCounter<long>(
-            this.Name("accuscene.metrics.rejected"), "{value}", "Values refused by AccuScene instruments (negative, NaN or infinite).");
+            this.Name("accuscene.metrics.rejected"), "{value}", "Values refused by AccuScene instruments (negative, NaN or infinite measurements; a url.scheme other than http or https).");
         _truncated = this.Meter.CreateCounter<long>(
             this.Name("accuscene.metrics.truncated"), "{value}", "Tag values cut to 256 characters by AccuScene instruments.");
     }
@@ -100,9 +100,14 @@ public abstract class AccuSceneInstrumentSet : IDisposable
             return true;
         }
 
-        _rejected.Add(1, new KeyValuePair<string, object?>("instrument", this.Prefixed(instrument)));
+        this.Reject(instrument);
         return false;
     }
+
+    /// <summary>Counts a value refused for <paramref name="instrument"/> on <c>accuscene.metrics.rejected</c>.</summary>
+    /// <param name="instrument">The instrument it was meant for.</param>
+    private protected void Reject(string instrument) =>
+        _rejected.Add(1, new KeyValuePair<string, object?>("instrument", this.Prefixed(instrument)));
 
     /// <summary>Returns <paramref name="value"/>, cut to <see cref="MaxTagValueLength"/> characters and counted when longer.</summary>
     /// <param name="value">The tag value.</param>

@@ -54,7 +54,11 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
     /// <param name="statusCode">The response status code.</param>
     /// <param name="durationSeconds">How long it took, in seconds.</param>
     /// <param name="errorType">The exception type when it failed without a status, else <see langword="null"/>.</param>
-    /// <param name="urlScheme">The <c>url.scheme</c> the request came in with, <c>http</c> or <c>https</c> (the conventions require it on <c>http.server.request.duration</c>).</param>
+    /// <param name="urlScheme">
+    /// The <c>url.scheme</c> the request came in with, <c>http</c> or <c>https</c> in any case (the conventions require it
+    /// on <c>http.server.request.duration</c>). Any other value is refused: the request is recorded without the tag and
+    /// counted on <c>accuscene.metrics.rejected</c>, since calling it <c>http</c> would misreport it.
+    /// </param>
     public void RequestCompleted(string method, string route, int statusCode, double durationSeconds, string? errorType = null, string urlScheme = "http")
     {
         method = HttpMethods.Normalize(method);
@@ -69,8 +73,11 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
         {
             { SemanticConventions.HttpRequestMethod, method },
             { SemanticConventions.HttpRoute, route },
-            { SemanticConventions.UrlScheme, string.Equals(urlScheme, "https", StringComparison.OrdinalIgnoreCase) ? "https" : "http" },
         };
+        if (this.Scheme(urlScheme) is { } scheme)
+        {
+            tags.Add(SemanticConventions.UrlScheme, scheme);
+        }
         if (valid)
         {
             tags.Add(SemanticConventions.HttpResponseStatusCode, BoxedStatusCodes[statusCode]);
@@ -91,5 +98,22 @@ public sealed class ApiMetrics : AccuSceneInstrumentSet
         {
             _errors.Add(1, tags);
         }
+    }
+
+    // The two schemes an HTTP server request has, as constants (no allocation per request); anything else is counted.
+    private string? Scheme(string? urlScheme)
+    {
+        if (string.Equals(urlScheme, "http", StringComparison.OrdinalIgnoreCase))
+        {
+            return "http";
+        }
+
+        if (string.Equals(urlScheme, "https", StringComparison.OrdinalIgnoreCase))
+        {
+            return "https";
+        }
+
+        this.Reject("http.server.request.duration");
+        return null;
     }
 }

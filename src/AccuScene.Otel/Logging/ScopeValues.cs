@@ -17,7 +17,10 @@ internal static class ScopeValues
     // ScopesAndRedactionProcessor.MaxScopeValues values are kept, the innermost; the others are counted.
     public static List<KeyValuePair<string, object?>> Settle(List<KeyValuePair<string, object?>> scopes, IReadOnlyList<KeyValuePair<string, object?>> attributes)
     {
-        var settled = _threadSettled ??= [];
+        // Taken off the thread until Return, like the processor's scope list: a record logged on this thread while
+        // this one is settled (a plain scope's ToString that logs) gets a list of its own.
+        var settled = _threadSettled ?? [];
+        _threadSettled = null;
         settled.Clear();
         var plain = 0; // the innermost plain scopes kept: each takes one value of the budget
         var dropped = 0;
@@ -101,12 +104,16 @@ internal static class ScopeValues
         return false;
     }
 
-    /// <summary>Lets the thread's buffer go when one record made it larger than <paramref name="maxCapacity"/>.</summary>
-    public static void Release(int maxCapacity)
+    /// <summary>
+    /// Gives a list <see cref="Settle"/> returned back to the thread, emptied, unless one record made it larger than
+    /// <paramref name="maxCapacity"/> (then it is let go).
+    /// </summary>
+    public static void Return(List<KeyValuePair<string, object?>> settled, int maxCapacity)
     {
-        if (_threadSettled is { } settled && settled.Capacity > maxCapacity)
+        settled.Clear();
+        if (settled.Capacity <= maxCapacity)
         {
-            _threadSettled = null;
+            _threadSettled = settled;
         }
     }
 }

@@ -40,6 +40,45 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
 
     protected override void OnEndCore(LogRecord data)
     {
+        try
+        {
+            this.ApplyScopesAndMask(data);
+        }
+        catch (Exception) when (!_redactor.IsEmpty)
+        {
+            // Fail closed: a record this processor could not finish must not leave with a secret in it. Its
+            // message is masked whole and its sensitive attributes by key; the base class counts the fault.
+            FailClosed(data, _redactor);
+            throw;
+        }
+    }
+
+    private static void FailClosed(LogRecord data, Redactor redactor)
+    {
+        data.Body = data.Body is null ? null : Redactor.Mask;
+        data.FormattedMessage = data.FormattedMessage is null ? null : Redactor.Mask;
+        try
+        {
+            if (data.Attributes is { Count: > 0 } attributes)
+            {
+                var masked = new KeyValuePair<string, object?>[attributes.Count];
+                for (var i = 0; i < masked.Length; i++)
+                {
+                    masked[i] = redactor.IsSensitive(attributes[i].Key) ? new(attributes[i].Key, Redactor.Mask) : attributes[i];
+                }
+
+                data.Attributes = masked;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The app's attribute list cannot be read (what made the record fail, most likely): none of it goes out.
+            data.Attributes = [];
+        }
+    }
+
+    private void ApplyScopesAndMask(LogRecord data)
+    {
         var attributes = data.Attributes ?? [];
         var scopes = this.CollectScopes(attributes);
         var sensitive = this.HasSensitive(attributes) || (scopes is { Count: > 0 } && this.HasSensitive(scopes));
@@ -66,7 +105,11 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
             combined[attributes.Count + i] = this.Mask(scopes![i]);
         }
 
-        Release(scopes);
+        if (scopes is not null)
+        {
+            ScopeValues.Return(scopes, MaxKeptCapacity);
+        }
+
         if (sensitive && template is null && this.HasSensitive(attributes))
         {
             // No template: OpenTelemetry made the body and the message from the formatter's output, which may hold the
@@ -105,27 +148,36 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
             return null;
         }
 
-        var scopes = _threadScopes ??= [];
-        scopes.Clear();
-        provider.ForEachScope(static (scope, list) => AddScope(scope, list), scopes);
-        return scopes.Count == 0 ? scopes : ScopeValues.Settle(scopes, attributes);
-    }
-
-    // Emptied for the thread's next record, and let go when one record made them large.
-    private static void Release(List<KeyValuePair<string, object?>>? scopes)
-    {
-        if (scopes is null)
+        // Taken off the thread while this record reads it: a record logged meanwhile on the same thread (a scope
+        // whose ToString logs) finds none and reads into lists of its own, instead of emptying this one mid-loop.
+        var scopes = _threadScopes ?? [];
+        _threadScopes = null;
+        try
         {
-            return;
-        }
+            provider.ForEachScope(static (scope, list) => AddScope(scope, list), scopes);
+            if (scopes.Count == 0)
+            {
+                return null;
+            }
 
-        scopes.Clear();
-        if (_threadScopes is { Capacity: > MaxKeptCapacity })
+            var settled = ScopeValues.Settle(scopes, attributes);
+            if (settled.Count == 0)
+            {
+                ScopeValues.Return(settled, MaxKeptCapacity);
+                return null;
+            }
+
+            return settled;
+        }
+        finally
         {
-            _threadScopes = null;
+            // Emptied for the thread's next record, and let go when one record made it large.
+            scopes.Clear();
+            if (scopes.Capacity <= MaxKeptCapacity)
+            {
+                _threadScopes = scopes;
+            }
         }
-
-        ScopeValues.Release(MaxKeptCapacity);
     }
 
     // A scope that throws while it is read (a template with more holes than arguments, a collection changed by

@@ -139,6 +139,79 @@ public class RedactionTests
     }
 
     [Test]
+    public void AScopeWhoseToStringLogs_DoesNotLetTheOuterRecordOutUnmasked()
+    {
+        // Reading a plain scope's text runs app code; when that logs on the same thread, the nested record used to
+        // empty the list the outer one was reading, and the outer record went out with its secret.
+        using var capture = new LogCapture("json");
+        var logger = capture.Factory.CreateLogger("AccuScene.Tests.Redaction");
+        using (logger.BeginScope(new LoggingScope(logger)))
+        {
+            logger.LogInformation("Login {User} with {Password}", "ada", "hunter2");
+        }
+
+        var lines = capture.Lines;
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines, Has.Count.EqualTo(2), "the scope's own record, then the outer one");
+            Assert.That(lines, Has.None.Contains("hunter2"));
+            Assert.That(lines[^1], Does.Contain("Login ada with [REDACTED]"));
+            Assert.That(lines[^1], Does.Contain("request scope"), "the scope is kept, not lost to an error");
+        });
+    }
+
+    [Test]
+    public void ARecordTheProcessorCannotFinish_GoesOutMasked_NotAsWritten()
+    {
+        // The app's state is the record's attribute list; one that throws part-way used to leave the message as formatted.
+        var (message, attributes) = ExportOne(logger =>
+            logger.Log(LogLevel.Information, default, new BrokenState(), null, (_, _) => "Login with hunter2"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(message, Is.EqualTo("[REDACTED]"));
+            Assert.That(attributes.Values, Has.None.EqualTo("hunter2"));
+        });
+    }
+
+    // A sensitive first attribute, then one that can be read once (OpenTelemetry reads it, looking for the template).
+    private sealed class BrokenState : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        private int _reads;
+
+        public int Count => 2;
+
+        public KeyValuePair<string, object?> this[int index] =>
+            index == 0 ? new("password", "hunter2")
+            : ++_reads == 1 ? new("scene.id", "scene-1") : throw new InvalidOperationException("gone");
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this.GetEnumerator();
+    }
+
+    // A scope whose text is made by code that logs (a lazy value, a cache that reports a miss), once.
+    private sealed class LoggingScope(ILogger logger)
+    {
+        private bool _logged;
+
+        public override string ToString()
+        {
+            if (!_logged)
+            {
+                _logged = true;
+                logger.LogInformation("Scope text computed");
+            }
+
+            return "request scope";
+        }
+    }
+
+    [Test]
     public void ARecordWithoutATemplate_KeepsItsMessage_WhenOnlyAScopeIsSensitive()
     {
         // A scope's values never reach the formatter's text: masked as attributes, the message stays.

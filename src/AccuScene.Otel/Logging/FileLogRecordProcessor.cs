@@ -42,16 +42,15 @@ internal sealed class FileLogRecordProcessor : AccuSceneProcessor<LogRecord>
         }
     }
 
-    protected override bool OnForceFlushCore(int timeoutMilliseconds)
-    {
-        _sink.Flush();
-        return true;
-    }
+    // False when buffered lines could not be written (they are counted as dropped), so a failed final flush is
+    // counted and reported as one.
+    protected override bool OnForceFlushCore(int timeoutMilliseconds) => _sink.Flush();
 
     protected override bool OnShutdownCore(int timeoutMilliseconds)
     {
+        var flushed = _sink.Flush();
         _sink.Dispose();
-        return true;
+        return flushed;
     }
 
     protected override void Dispose(bool disposing)

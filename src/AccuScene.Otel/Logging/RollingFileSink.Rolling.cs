@@ -14,7 +14,7 @@ internal sealed partial class RollingFileSink
     private bool RollOrOverrun(int lineLength, out string reason)
     {
         reason = string.Empty;
-        if (_time.GetUtcNow() >= _rollRetryAt && this.TryRoll())
+        if (this.RetryDue(_rollFailedAt) && this.TryRoll())
         {
             return true;
         }
@@ -56,7 +56,7 @@ internal sealed partial class RollingFileSink
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _lastError = ex;
-            _rollRetryAt = _time.GetUtcNow() + RetryDelay;
+            _rollFailedAt = _time.GetTimestamp();
             Interlocked.Increment(ref _rollFailures);
             AccuSceneEventSource.Log.LogOutputFailed(OutputName, "roll_failed", 0, ex);
             return false;

@@ -32,8 +32,10 @@ internal sealed partial class RollingFileSink : IDisposable
     private int _bufferedLines;
     private long _length;
     private long _nextSequence = -1;
-    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
-    private DateTimeOffset _rollRetryAt = DateTimeOffset.MinValue;
+    // When the file last failed to open or write, and a roll last failed: timestamps (GetTimestamp), which only move
+    // forward, so a wall clock stepped back (NTP, a VM resumed) cannot hold a retry off for the length of the step.
+    private long? _failedAt;
+    private long? _rollFailedAt;
     private long _rollFailures;
     private Exception? _lastError;
     private long _dropped;
@@ -117,14 +119,12 @@ internal sealed partial class RollingFileSink : IDisposable
     }
 
     /// <summary>Hands buffered lines to the operating system. Never throws.</summary>
-    public void Flush()
+    /// <returns>Whether every buffered line was written; the lines that were not are counted as dropped.</returns>
+    public bool Flush()
     {
         lock (_gate)
         {
-            if (_stream is not null)
-            {
-                this.TryFlushBuffer();
-            }
+            return _stream is null ? _buffered == 0 : this.TryFlushBuffer();
         }
     }
 
@@ -162,7 +162,7 @@ internal sealed partial class RollingFileSink : IDisposable
 
     private bool TryOpen()
     {
-        if (_time.GetUtcNow() < _retryAt)
+        if (!this.RetryDue(_failedAt))
         {
             return false;
         }
@@ -199,7 +199,7 @@ internal sealed partial class RollingFileSink : IDisposable
             _lastError = ex;
             _stream = null;
             CloseQuietly(stream);
-            _retryAt = _time.GetUtcNow() + RetryDelay;
+            _failedAt = _time.GetTimestamp();
             return false;
         }
 
@@ -256,12 +256,14 @@ internal sealed partial class RollingFileSink : IDisposable
         _bufferedLines = 0;
         _lastError = error;
         this.Close();
-        _retryAt = _time.GetUtcNow() + RetryDelay;
+        _failedAt = _time.GetTimestamp();
         if (lost > 0)
         {
             this.Drop(lost, "write_failed", error);
         }
     }
+
+    private bool RetryDue(long? failedAt) => failedAt is not { } at || _time.GetElapsedTime(at) >= RetryDelay;
 
     private void Close()
     {

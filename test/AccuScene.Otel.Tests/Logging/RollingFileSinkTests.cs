@@ -206,7 +206,7 @@ public class RollingFileSinkTests
         failing.Fail = true;
         sink.Append(Line(1, 10));
         sink.Append(Line(2, 10));
-        Assert.DoesNotThrow(sink.Flush);
+        Assert.DoesNotThrow(() => sink.Flush());
         Assert.That(sink.Append(Line(3, 10)), Is.False, "still failed: no retry within a second");
 
         failing.Fail = false;
@@ -220,6 +220,43 @@ public class RollingFileSinkTests
             Assert.That(dropped.GetMeasurementSnapshot().Where(m => m.Tags["output"] as string == "file").Sum(m => m.Value), Is.EqualTo(3));
             Assert.That(failing.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32()), Is.EqualTo(new[] { 0, 4 }));
         });
+    }
+
+    [Test]
+    public void AWallClockSteppedBack_DoesNotHoldTheRetryOff_AndAFailedFlushSaysSo()
+    {
+        var time = new SteppingClock();
+        var failing = new FailingStream();
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, time: time, open: _ => failing.Reopen());
+        sink.Append(Line(0, 10));
+        Assert.That(sink.Flush(), Is.True);
+        failing.Fail = true;
+        sink.Append(Line(1, 10));
+        Assert.That(sink.Flush(), Is.False, "the line was dropped, so the flush failed");
+
+        // NTP steps the wall clock back an hour while a second passes.
+        failing.Fail = false;
+        time.Wall -= TimeSpan.FromHours(1);
+        time.Elapsed += TimeSpan.FromSeconds(1);
+
+        // Before, the retry waited for the wall clock to reach the failure's time plus a second: an hour of dropped lines.
+        Assert.That(sink.Append(Line(2, 10)), Is.True);
+        Assert.That(sink.Flush(), Is.True);
+        Assert.That(failing.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32()), Is.EqualTo(new[] { 0, 2 }));
+    }
+
+    // A wall clock that can be stepped back, and a monotonic timestamp that only moves forward.
+    private sealed class SteppingClock : TimeProvider
+    {
+        public DateTimeOffset Wall { get; set; } = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+        public TimeSpan Elapsed { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => this.Wall;
+
+        public override long GetTimestamp() => this.Elapsed.Ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
     }
 
     [Test]
@@ -240,7 +277,7 @@ public class RollingFileSinkTests
         using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, open: _ => new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0));
         sink.Append(Line(0, 10));
         sink.Append(Line(1, 10));
-        Assert.DoesNotThrow(sink.Flush);
+        Assert.DoesNotThrow(() => sink.Flush());
         Assert.That(sink.DroppedLines, Is.EqualTo(2));
     }
 

@@ -166,6 +166,7 @@ public static class AccuSceneHealthChecksBuilderExtensions
     public static IHealthChecksBuilder AddAccuSceneLivenessCheck(this IHealthChecksBuilder builder, string name = "process")
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name); // before anything is registered, as AddDependencyCheck does
         builder.AddAccuSceneScheduling();
         builder.Services.AddSingleton(new HealthCheckMetadata(name, new HealthDependency("process", "process", Critical: true), Schedule: null));
         var check = new LivenessHealthCheck();

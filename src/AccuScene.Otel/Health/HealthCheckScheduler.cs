@@ -104,6 +104,7 @@ internal sealed class HealthCheckScheduler : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = _time.GetTimestamp();
             try
             {
                 await this.RunOnceAsync(state, stoppingToken).ConfigureAwait(false);
@@ -118,9 +119,15 @@ internal sealed class HealthCheckScheduler : BackgroundService
                 AccuSceneSelfDiagnostics.ProcessorFailed("health-scheduler", state.Name, ex);
             }
 
+            // The interval is how often the check starts, as a Kubernetes probe's period: the wait is what is left of it
+            // after the run, and a run that took the whole interval (a timeout) is followed by the next at once.
+            var wait = state.Interval - _time.GetElapsedTime(started);
             try
             {
-                await Task.Delay(state.Interval, _time, stoppingToken).ConfigureAwait(false);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {

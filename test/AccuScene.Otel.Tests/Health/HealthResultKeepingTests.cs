@@ -89,6 +89,20 @@ public class HealthResultKeepingTests
         });
     }
 
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase("  ")]
+    public void ABlankLivenessCheckName_IsRefusedBeforeAnythingIsRegistered(string? name)
+    {
+        var services = new ServiceCollection();
+        var checks = services.AddHealthChecks();
+        var before = services.Count;
+
+        // Before, a blank name was taken (no AccuScene:Health:Checks key could reach it), and null threw only after the scheduler was registered.
+        Assert.That(() => checks.AddAccuSceneLivenessCheck(name!), Throws.InstanceOf<ArgumentException>().With.Property("ParamName").EqualTo("name"));
+        Assert.That(services, Has.Count.EqualTo(before));
+    }
+
     private sealed class DataCheck(Dictionary<string, object> data) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

@@ -215,6 +215,33 @@ public class HealthStateTests
     }
 
     [Test]
+    public async Task TheInterval_IsHowOftenACheckStarts_NotThePauseAfterItsRun()
+    {
+        TimeProvider? clock = null;
+        var calls = 0;
+        using var health = new HealthHarness(
+            b => b.AddDependencyCheck("slow", Database, _ => new DelegateCheck(async ct =>
+            {
+                Interlocked.Increment(ref calls);
+                await Task.Delay(TimeSpan.FromSeconds(2), clock!, ct); // a check that takes 2 s
+                return HealthCheckResult.Healthy();
+            }), new AccuSceneHealthCheckOptions { Interval = TimeSpan.FromSeconds(5) }),
+            o => o.Health.Timeout = TimeSpan.FromSeconds(4));
+        clock = health.Time;
+        using var stop = new CancellationTokenSource();
+        await health.Scheduler.StartAsync(stop.Token);
+
+        await WaitUntil(() => Volatile.Read(ref calls) == 1 && health.Time.TimersDue(TimeSpan.FromSeconds(2)) == 1);
+        health.Time.Advance(TimeSpan.FromSeconds(2));
+
+        // Before, the loop waited the whole 5 s after the run: the check ran every 7 s.
+        await WaitUntil(() => health.Time.TimersDue(TimeSpan.FromSeconds(3)) == 1 || health.Time.TimersDue(TimeSpan.FromSeconds(5)) == 1);
+        health.Time.Advance(TimeSpan.FromSeconds(3));
+        await WaitUntil(() => Volatile.Read(ref calls) == 2);
+        await health.Scheduler.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
     public async Task ACheckWhoseFactoryThrows_IsRecordedUnhealthy_NotLeftPending()
     {
         using var health = new HealthHarness(b => b.AddDependencyCheck("broken", Database, _ => throw new InvalidOperationException("No service for type 'IDistributedCache' has been registered.")));

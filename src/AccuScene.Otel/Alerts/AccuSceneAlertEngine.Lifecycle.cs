@@ -29,8 +29,9 @@ public sealed partial class AccuSceneAlertEngine
 
     private static Dictionary<string, string> Render(AlertRule rule, double value)
     {
+        // The value as Prometheus' "%.6g" prints it; the threshold as configured (round-trip, as the exported rules write it).
         var text = value.ToString("G6", CultureInfo.InvariantCulture);
-        var threshold = rule.Threshold.ToString("G6", CultureInfo.InvariantCulture);
+        var threshold = rule.Threshold.ToString("R", CultureInfo.InvariantCulture);
         return rule.Annotations.ToDictionary(
             a => a.Key,
             a => a.Value.Replace("{value}", text, StringComparison.Ordinal).Replace("{threshold}", threshold, StringComparison.Ordinal).Replace("{metric}", rule.Metric, StringComparison.Ordinal),

@@ -440,6 +440,19 @@ public class AlertEngineTests
     }
 
     [Test]
+    public void TheThreshold_IsFilledInAsConfigured_AsTheExportedRulesWriteIt()
+    {
+        // Before, "G6" wrote 1234567 as 1.23457E+06 here, while the Prometheus rules wrote 1234567.
+        var rule = new AlertRule { Name = "queue", Metric = "m", Threshold = 1234567 };
+        rule.Annotations["summary"] = "queue over {threshold}";
+        var (engine, notes) = this.Engine(rule);
+
+        engine.Check("m", 2_000_000);
+
+        Assert.That(notes.Single().Alert.Annotations["summary"], Is.EqualTo("queue over 1234567"), "PrometheusAlertRulesTests checks the export's side");
+    }
+
+    [Test]
     public void WhileFiring_TheSummaryTellsTheValueNow_AndTheValueAtFiringIsKept()
     {
         var rule = new AlertRule { Name = "errors", Metric = "m", Threshold = 5, KeepFiringFor = TimeSpan.FromSeconds(30) };

@@ -109,6 +109,15 @@ public class PrometheusAlertRulesTests
     }
 
     [Test]
+    public void TheThreshold_IsFilledInAsConfigured_AsTheEngineFillsIt()
+    {
+        var rule = Rule("StepTimeHuge", "accuscene.simulation.step.duration", AlertAggregation.Percentile, AlertThresholdKind.GreaterThan, 1234567);
+        rule.Annotations["summary"] = "over {threshold} s";
+
+        Assert.That(Write([rule], out _), Does.Contain("summary: \"over 1234567 s\""), "AlertEngineTests checks the engine's side");
+    }
+
+    [Test]
     public void ARuleNameWithAColon_IsQuoted_SoTheYamlStillReads()
     {
         var yaml = Write([Rule("Latency:", "accuscene.simulation.step.duration", AlertAggregation.Percentile, AlertThresholdKind.GreaterThan, 0.016)], out var written);

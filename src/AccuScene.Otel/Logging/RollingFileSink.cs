@@ -32,8 +32,7 @@ internal sealed partial class RollingFileSink : IDisposable
     private int _bufferedLines;
     private long _length;
     private long _nextSequence = -1;
-    // When the file last failed to open or write, and a roll last failed: timestamps (GetTimestamp), which only move
-    // forward, so a wall clock stepped back (NTP, a VM resumed) cannot hold a retry off for the length of the step.
+    // Last open/write and roll failures, as timestamps: a wall clock stepped back cannot hold a retry off.
     private long? _failedAt;
     private long? _rollFailedAt;
     private long _rollFailures;
@@ -119,12 +118,18 @@ internal sealed partial class RollingFileSink : IDisposable
     }
 
     /// <summary>Hands buffered lines to the operating system. Never throws.</summary>
-    /// <returns>Whether every buffered line was written; the lines that were not are counted as dropped.</returns>
+    /// <returns>Whether this flush lost no line (a failed write of only a torn line's closing line feed loses none).</returns>
     public bool Flush()
     {
         lock (_gate)
         {
-            return _stream is null ? _buffered == 0 : this.TryFlushBuffer();
+            var dropped = Interlocked.Read(ref _dropped);
+            if (_stream is not null)
+            {
+                this.TryFlushBuffer();
+            }
+
+            return Interlocked.Read(ref _dropped) == dropped;
         }
     }
 

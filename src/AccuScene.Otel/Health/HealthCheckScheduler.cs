@@ -119,15 +119,14 @@ internal sealed class HealthCheckScheduler : BackgroundService
                 AccuSceneSelfDiagnostics.ProcessorFailed("health-scheduler", state.Name, ex);
             }
 
-            // The interval is how often the check starts, as a Kubernetes probe's period: the wait is what is left of it
-            // after the run, and a run that took the whole interval (a timeout) is followed by the next at once.
-            var wait = state.Interval - _time.GetElapsedTime(started);
+            // The check starts on a grid of its interval, as a Kubernetes probe's period: the wait is what is left of the
+            // interval after the run. A run longer than the interval (a timeout over it) skips the starts it overlaps,
+            // so a failing dependency is not asked again at once, and a hung run is not counted twice in one instant.
+            var elapsed = _time.GetElapsedTime(started).Ticks;
+            var wait = TimeSpan.FromTicks(state.Interval.Ticks - (elapsed % state.Interval.Ticks));
             try
             {
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
-                }
+                await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

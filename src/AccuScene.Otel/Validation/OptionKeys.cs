@@ -30,7 +30,8 @@ internal static class OptionKeys
                 var settings = childInfo.Kind == JsonTypeInfoKind.Object
                     ? $"set its settings ({string.Join(", ", childInfo.Properties.Select(p => p.Name))})"
                     : "set its entries (:0, :1, … or :<name>)";
-                unknown.Add($"{childPath} is a section, not a value; {settings} instead of '{child.Value}'.");
+                // The value itself is not repeated: it may be a URL with a token in it, and this message is logged.
+                unknown.Add($"{childPath} is a section, not a value; {settings} instead of giving it a value ({child.Value.Length} characters).");
                 continue;
             }
 
@@ -47,7 +48,7 @@ internal static class OptionKeys
                 {
                     if (!string.IsNullOrEmpty(entry.Value))
                     {
-                        unknown.Add($"{childPath}:{entry.Key} is a section, not a value; set its settings ({string.Join(", ", elementInfo.Properties.Select(p => p.Name))}) instead of '{entry.Value}'.");
+                        unknown.Add($"{childPath}:{entry.Key} is a section, not a value; set its settings ({string.Join(", ", elementInfo.Properties.Select(p => p.Name))}) instead of giving it a value ({entry.Value.Length} characters).");
                         continue;
                     }
 

@@ -18,7 +18,15 @@ internal static class AlertChannels
             channels.Add(new AlertmanagerAlertChannel(alerts.Alertmanager, time));
         }
 
-        channels.AddRange(alerts.Webhooks.Select(w => new WebhookAlertChannel(w, source)));
+        // The channel's name tags its counts: two webhooks on one host and port must not share one.
+        var perAuthority = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var webhook in alerts.Webhooks)
+        {
+            var authority = webhook.Url is { IsAbsoluteUri: true } url ? url.Authority : string.Empty;
+            perAuthority[authority] = perAuthority.GetValueOrDefault(authority) + 1;
+            channels.Add(new WebhookAlertChannel(webhook, source, perAuthority[authority]));
+        }
+
         var owned = channels.OfType<IDisposable>().ToList(); // channels registered as services belong to the container
         channels.AddRange(services.GetServices<IAlertChannel>());
         return new AlertDelivery(services.GetRequiredService<AccuSceneAlertEngine>(), channels, alerts.Delivery, time, owned);

@@ -10,16 +10,16 @@ namespace AccuScene.Otel.Alerts.Notifications;
 /// <summary>
 /// Carries the engine's notifications to the channels in the background. Each channel has a bounded queue
 /// (the oldest notification is dropped and counted when it is full) and one worker, which delivers with
-/// Polly: retries with exponential backoff and jitter, each attempt under the channel's timeout. The engine
-/// only ever enqueues, so a channel that is down never blocks evaluation.
-/// Counted on <c>accuscene.otel.alerts.notifications{channel, outcome}</c> (delivered, failed, dropped).
+/// Polly: retries with exponential backoff and jitter (not for a status asking again cannot mend). The engine
+/// only ever enqueues, so a channel that is down never blocks evaluation. Counted on <c>accuscene.otel.alerts.notifications{channel, outcome}</c>: delivered, failed, dropped, and
+/// resend_failed (a resend carries no new notification, so its failure is counted once per request).
 /// </summary>
 internal sealed class AlertDelivery : IDisposable
 {
     public const string NotificationsName = "accuscene.otel.alerts.notifications";
 
     private static readonly Counter<long> Outcomes = AccuSceneSelfDiagnostics.Meter.CreateCounter<long>(
-        NotificationsName, unit: "{notification}", description: "Alert notifications per channel and outcome: delivered, failed after every retry, or dropped from a full queue.");
+        NotificationsName, unit: "{notification}", description: "Alert notifications per channel and outcome: delivered, failed after every retry, dropped from a full queue, or resend_failed (per request).");
 
     private readonly AccuSceneAlertEngine _engine;
     private readonly List<Worker> _workers;
@@ -40,7 +40,7 @@ internal sealed class AlertDelivery : IDisposable
                 UseJitter = true,
                 Delay = options.RetryDelay,
                 MaxDelay = options.MaxRetryDelay,
-                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Exception is { } ex && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Exception is { } ex && !AlertHttp.IsPermanent(ex) && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
             })
             .Build();
         _workers = [.. channels.Select(c => new Worker(c, options.QueueCapacity, pipeline, time, _stopping.Token))];
@@ -292,7 +292,7 @@ internal sealed class AlertDelivery : IDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Count(this.Channel.Name, "failed", items.Count);
+                Count(this.Channel.Name, items.Count == 0 ? "resend_failed" : "failed", Math.Max(items.Count, 1));
                 AccuSceneEventSource.Log.AlertDeliveryFailed(this.Channel.Name, items.Count, ex.Message);
             }
         }

@@ -39,10 +39,14 @@ internal static class AlertJson
             var summary = a.Annotations.TryGetValue("summary", out var s) ? s : string.Create(CultureInfo.InvariantCulture, $"value {a.Value:G6}");
             var state = n.State == AlertState.Resolved ? "RESOLVED" : n.Repeat ? "STILL FIRING" : "FIRING";
             var trace = a.Exemplar is { } e ? $" (trace {e.TraceId})" : string.Empty;
-            return $"[{state}] {a.Rule} ({a.Labels.GetValueOrDefault("severity")}) on {source}: {summary}{trace}";
+            return SlackText($"[{state}] {a.Rule} ({a.Labels.GetValueOrDefault("severity")}) on {source}: {summary}{trace}");
         });
         return JsonSerializer.SerializeToUtf8Bytes(new SlackMessage(string.Join('\n', lines)), AlertJsonContext.Default.SlackMessage);
     }
+
+    // Slack reads &, < and > as markup (<!channel> pings everyone); its docs ask for these three to be escaped.
+    private static string SlackText(string text) =>
+        text.AsSpan().IndexOfAny('&', '<', '>') < 0 ? text : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     internal static byte[] Alertmanager(IReadOnlyList<AlertmanagerAlert> alerts) =>
         JsonSerializer.SerializeToUtf8Bytes(alerts, AlertJsonContext.Default.IReadOnlyListAlertmanagerAlert);

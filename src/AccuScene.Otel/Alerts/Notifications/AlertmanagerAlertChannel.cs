@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using OpenTelemetry;
-
 namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>
@@ -15,14 +12,13 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     /// <summary>The most alerts the channel holds; beyond it the oldest resolved ones go first.</summary>
     public const int MaxAlerts = 10_000;
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private readonly Dictionary<string, AlertInstance> _byRule = new(StringComparer.Ordinal);
 
     // When the channel first held each key's resolved alert, as a timestamp: ResolvedResendFor is a duration, so a
     // step of the wall clock must not let a resolution go early or keep it an hour.
     private readonly Dictionary<string, long> _resolvedSeen = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly HttpClient _http;
+    private readonly AlertHttp _http;
     private readonly Uri _endpoint;
     private readonly TimeSpan _resend;
     private readonly TimeSpan _keepResolved;
@@ -43,7 +39,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
         _resend = options.ResendInterval;
         _keepResolved = options.ResolvedResendFor;
         _time = time ?? TimeProvider.System;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = options.Timeout };
+        _http = new AlertHttp(options.Timeout);
         this.Name = "alertmanager";
     }
 
@@ -105,7 +101,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     /// already in it). After a successful request, resolved alerts older than <c>ResolvedResendFor</c> are let go.
     /// </summary>
     /// <param name="notifications">Ignored: the state comes from <see cref="Accept"/>.</param>
-    /// <param name="cancellationToken">Cancelled on timeout or shutdown.</param>
+    /// <param name="cancellationToken">Cancelled at shutdown; each attempt is bounded by the channel's <c>Timeout</c>.</param>
     /// <returns>A task that completes when Alertmanager accepted the alerts.</returns>
     public async Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken)
     {
@@ -124,13 +120,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
         }
 
         var alerts = sent.Select(a => this.ToAlertmanager(a, now)).ToList();
-        using (var content = new ByteArrayContent(AlertJson.Alertmanager(alerts)))
-        {
-            content.Headers.ContentType = Json;
-            using var suppress = SuppressInstrumentationScope.Begin();
-            using var response = await _http.PostAsync(_endpoint, content, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-        }
+        await _http.PostAsync(_endpoint, AlertJson.Alertmanager(alerts), cancellationToken).ConfigureAwait(false);
 
         lock (_gate)
         {

@@ -30,9 +30,15 @@ public interface IAlertChannel
     {
     }
 
-    /// <summary>Delivers notifications. Throws when delivery failed; the worker retries the same batch.</summary>
+    /// <summary>
+    /// Delivers notifications. Throws when delivery failed; the worker retries the same batch, unless the exception is
+    /// an <see cref="HttpRequestException"/> whose status asking again cannot mend (other than 408, 429 and 5xx).
+    /// </summary>
     /// <param name="notifications">New notifications, oldest first; empty on a re-send.</param>
-    /// <param name="cancellationToken">Cancelled on timeout or shutdown.</param>
+    /// <param name="cancellationToken">
+    /// Cancelled when the process stops. The worker sets no timeout of its own: a channel bounds each attempt itself
+    /// (the built-in ones by their <c>Timeout</c>), or a receiver that never answers holds its queue.
+    /// </param>
     /// <returns>A task that completes when the receiver accepted them.</returns>
     Task DeliverAsync(IReadOnlyList<AlertNotification> notifications, CancellationToken cancellationToken);
 }

@@ -1,16 +1,13 @@
-using System.Net.Http.Headers;
-using OpenTelemetry;
-
 namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>
 /// POSTs notifications as JSON to a URL: the AccuScene document (<c>{ "source", "alerts": [ … ] }</c>, snake_case)
-/// or a Slack incoming-webhook message (<c>{ "text": … }</c>). A status outside 2xx is a failure, so it is retried.
+/// or a Slack incoming-webhook message (<c>{ "text": … }</c>). A status outside 2xx is a failure; a redirect is not
+/// followed (see <see cref="AlertHttp"/>).
 /// </summary>
 internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
-    private readonly HttpClient _http;
+    private readonly AlertHttp _http;
     private readonly Uri _url;
     private readonly WebhookPayloadFormat _format;
     private readonly string _source;
@@ -18,8 +15,9 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
     /// <summary>Creates a webhook channel.</summary>
     /// <param name="options">The URL, format and timeout.</param>
     /// <param name="source">Who is speaking: the service name, shown in the payload.</param>
+    /// <param name="ordinal">Which webhook on this host and port it is (1 for the first): the second is named <c>webhook:host:port#2</c>, so their counts stay apart.</param>
     /// <exception cref="ArgumentException">The URL is missing or not http(s).</exception>
-    public WebhookAlertChannel(WebhookChannelOptions options, string source)
+    public WebhookAlertChannel(WebhookChannelOptions options, string source, int ordinal = 1)
     {
         ArgumentNullException.ThrowIfNull(options);
         _url = options.Url is { } url && OptionChecks.IsHttpUrl(url)
@@ -27,8 +25,8 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
             : throw new ArgumentException("A webhook channel needs an absolute http or https Url.", nameof(options));
         _format = options.Format;
         _source = source;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = options.Timeout };
-        this.Name = "webhook:" + url.Authority;
+        _http = new AlertHttp(options.Timeout);
+        this.Name = ordinal <= 1 ? "webhook:" + url.Authority : $"webhook:{url.Authority}#{ordinal}";
     }
 
     /// <summary>Gets who is speaking in the payload: the resource's <c>service.name</c>.</summary>
@@ -52,13 +50,7 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
         }
 
         var body = _format == WebhookPayloadFormat.Slack ? AlertJson.Slack(notifications, _source) : AlertJson.Webhook(notifications, _source);
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = Json;
-
-        // The SDK's own requests are not the application's traffic: no spans for them.
-        using var suppress = SuppressInstrumentationScope.Begin();
-        using var response = await _http.PostAsync(_url, content, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        await _http.PostAsync(_url, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

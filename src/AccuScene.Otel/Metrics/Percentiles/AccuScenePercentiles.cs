@@ -245,7 +245,8 @@ public sealed class AccuScenePercentiles : IDisposable
     {
         if (instrument is not (Histogram<double> or Histogram<float> or Histogram<long> or Histogram<int> or Histogram<short> or Histogram<byte>)
             || !this.Covers(instrument.Meter.Name, instrument.Name)
-            || !(this.AnyScope || instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, _scope)))
+            || !(this.AnyScope || instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, _scope))
+            || instrument.Meter.Scope is Diagnostics.PrivateMeterFactory)
         {
             return;
         }

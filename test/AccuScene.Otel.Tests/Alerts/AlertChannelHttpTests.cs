@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using AccuScene.Otel.Alerts;
+using AccuScene.Otel.Alerts.Notifications;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AccuScene.Otel.Tests.Alerts;
+
+/// <summary>
+/// The built-in channels over real HTTP on loopback: a redirect is a failure (not a GET counted as delivered), a
+/// status asking again cannot mend is not retried, a failed resend is counted, and the SDK's own requests stay out of
+/// the app's <c>http.client.*</c> metrics; Slack text is escaped and webhooks on one host are told apart.
+/// </summary>
+[NonParallelizable]
+public class AlertChannelHttpTests
+{
+    private static readonly AlertDeliveryOptions FastRetries = new() { MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(50) };
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task ARedirectedPost_IsAFailure_NotAGetCountedAsDelivered(CancellationToken cancellationToken)
+    {
+        var posts = new ConcurrentQueue<string>();
+        await using var receiver = await Receiver.StartAsync(
+            app =>
+            {
+                // An ingress that sends http to https: .NET would follow it with a GET, which Alertmanager answers 200.
+                app.MapPost("/api/v2/alerts", () => Results.Redirect("/moved/api/v2/alerts", permanent: true));
+                app.MapGet("/moved/api/v2/alerts", () => Results.Text("[]", "application/json"));
+                app.MapPost("/moved/api/v2/alerts", () =>
+                {
+                    posts.Enqueue("moved");
+                    return Results.Ok();
+                });
+            },
+            cancellationToken);
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url });
+        engine.Notification += (_, n) => channel.Accept(n);
+        engine.Check("m", 5);
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => channel.DeliverAsync([], cancellationToken));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.MovedPermanently));
+        Assert.That(ex.Message, Does.Contain("redirect is not followed"));
+        Assert.That(AlertHttp.IsPermanent(ex), Is.True, "not retried");
+        Assert.That(posts, Is.Empty);
+    }
+
+    [TestCase(404, 1, "failed")]
+    [TestCase(400, 1, "failed")]
+    [TestCase(503, 4, "failed")]
+    [TestCase(429, 4, "failed")]
+    [CancelAfter(30_000)]
+    public async Task AStatusAskingAgainCannotMend_IsNotRetried(int status, int expectedAttempts, string outcome, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        await using var receiver = await Receiver.StartAsync(
+            app => app.MapPost("/hook", () =>
+            {
+                Interlocked.Increment(ref attempts);
+                return Results.StatusCode(status);
+            }),
+            cancellationToken);
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
+        using var webhook = new WebhookAlertChannel(new WebhookChannelOptions { Url = new Uri(receiver.Url, "/hook") }, "svc");
+        var outcomes = new ConcurrentDictionary<string, long>();
+        using var listener = CountOutcomes(webhook.Name, outcomes);
+
+        using (new AlertDelivery(engine, [webhook], FastRetries))
+        {
+            engine.Check("m", 5);
+            await WaitUntilAsync(() => outcomes.ContainsKey(outcome), cancellationToken);
+        }
+
+        Assert.That(Volatile.Read(ref attempts), Is.EqualTo(expectedAttempts), "one attempt, or one and three retries");
+        Assert.That(outcomes.GetValueOrDefault(outcome), Is.EqualTo(1));
+        Assert.That(outcomes.GetValueOrDefault("delivered"), Is.Zero);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task AFailedResend_IsCounted_ThoughItCarriesNoNewNotification(CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        await using var receiver = await Receiver.StartAsync(
+            app => app.MapPost("/api/v2/alerts", () => Interlocked.Increment(ref attempts) == 1 ? Results.Ok() : Results.StatusCode(503)),
+            cancellationToken);
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url, ResendInterval = TimeSpan.FromSeconds(1) });
+        var outcomes = new ConcurrentDictionary<string, long>();
+        using var listener = CountOutcomes(channel.Name, outcomes);
+
+        using (new AlertDelivery(engine, [channel], new AlertDeliveryOptions { MaxRetries = 0 }))
+        {
+            engine.Check("m", 5); // delivered; Alertmanager then goes down while nothing new happens
+            await WaitUntilAsync(() => outcomes.ContainsKey("resend_failed"), cancellationToken);
+        }
+
+        Assert.That(outcomes.GetValueOrDefault("delivered"), Is.EqualTo(1));
+        Assert.That(outcomes.GetValueOrDefault("resend_failed"), Is.GreaterThanOrEqualTo(1));
+        Assert.That(outcomes.GetValueOrDefault("failed"), Is.Zero, "no notification was lost: the state is resent");
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task TheSdksOwnRequests_AreNotMeasuredAsTheAppsHttpClientTraffic(CancellationToken cancellationToken)
+    {
+        await using var receiver = await Receiver.StartAsync(app => app.MapPost("/hook", () => Results.Ok()), cancellationToken);
+        var port = receiver.Url.Port;
+        var measured = new ConcurrentQueue<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                // What an app subscribes to (AddMeter("System.Net.Http"), as AddAccuScene() does).
+                if (instrument.Meter.Name == "System.Net.Http" && instrument.Name == "http.client.request.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Take(instrument, tags));
+        listener.Start();
+        using var percentiles = new AccuScene.Otel.Metrics.Percentiles.AccuScenePercentiles(); // every meter, whatever its scope
+        using var webhook = new WebhookAlertChannel(new WebhookChannelOptions { Url = new Uri(receiver.Url, "/hook") }, "svc");
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
+        var notification = Notifications(engine).Single();
+        using (var plain = new HttpClient())
+        {
+            using var response = await plain.PostAsync(new Uri(receiver.Url, "/hook"), new StringContent("{}"), cancellationToken);
+        }
+
+        var fromApp = measured.Count;
+        var sketched = percentiles.Find("http.client.request.duration")?.Count;
+        await webhook.DeliverAsync([notification], cancellationToken);
+
+        Assert.That(fromApp, Is.EqualTo(1), "the app's own request is measured: the listener sees .NET's HTTP client metrics");
+        Assert.That(measured, Has.Count.EqualTo(1), "the webhook's request added no http.client.request.duration measurement");
+        Assert.That(sketched, Is.EqualTo(1), "the app's request is in the percentiles");
+        Assert.That(percentiles.Find("http.client.request.duration")?.Count, Is.EqualTo(1), "the webhook's is not");
+
+        void Take(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "server.port" && Equals(tag.Value, port))
+                {
+                    measured.Enqueue($"{instrument.Meter.Name}/{instrument.Name}");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void SlackText_EscapesTheThreeCharactersSlackReadsAsMarkup()
+    {
+        var rule = new AlertRule { Name = "hot", Metric = "m", Threshold = 1 };
+        rule.Annotations["summary"] = "p95 > 0.5 s && errors < 5 <!channel>";
+        var engine = new AccuSceneAlertEngine([rule]);
+        var notification = Notifications(engine).Single();
+
+        var text = JsonDocument.Parse(AlertJson.Slack([notification], "svc")).RootElement.GetProperty("text").GetString();
+
+        Assert.That(text, Does.EndWith("p95 &gt; 0.5 s &amp;&amp; errors &lt; 5 &lt;!channel&gt;"));
+    }
+
+    [Test]
+    public void TwoWebhooksOnOneHost_HaveNamesOfTheirOwn()
+    {
+        var services = new ServiceCollection().AddSingleton(new AccuSceneAlertEngine([])).BuildServiceProvider();
+        var alerts = new AccuSceneAlertsOptions();
+        alerts.Webhooks.Add(new WebhookChannelOptions { Url = new Uri("https://hooks.example/services/A") });
+        alerts.Webhooks.Add(new WebhookChannelOptions { Url = new Uri("https://hooks.example/services/B") });
+        alerts.Webhooks.Add(new WebhookChannelOptions { Url = new Uri("https://other.example/x") });
+
+        using var delivery = AlertChannels.CreateDelivery(services, alerts, new AccuSceneServiceOptions { Name = "svc" });
+
+        Assert.That(delivery.Channels.Select(c => c.Name), Is.EqualTo(new[] { "webhook:hooks.example", "webhook:hooks.example#2", "webhook:other.example" }));
+    }
+
+    private static List<AlertNotification> Notifications(AccuSceneAlertEngine engine)
+    {
+        var raised = new List<AlertNotification>();
+        engine.Notification += (_, n) => raised.Add(n);
+        engine.Check("m", 5);
+        return raised;
+    }
+
+    private static MeterListener CountOutcomes(string channel, ConcurrentDictionary<string, long> outcomes)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (i, l) =>
+            {
+                if (i.Name == AlertDelivery.NotificationsName)
+                {
+                    l.EnableMeasurementEvents(i);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? outcome = null;
+            var ours = false;
+            foreach (var tag in tags)
+            {
+                (outcome, ours) = tag.Key switch
+                {
+                    "outcome" => ((string?)tag.Value, ours),
+                    "channel" => (outcome, Equals(tag.Value, channel)),
+                    _ => (outcome, ours),
+                };
+            }
+
+            if (ours && outcome is not null)
+            {
+                outcomes.AddOrUpdate(outcome, value, (_, n) => n + value);
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    private sealed class Receiver : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private Receiver(WebApplication app) => _app = app;
+
+        public Uri Url => new(_app.Urls.Single());
+
+        public static async Task<Receiver> StartAsync(Action<WebApplication> map, CancellationToken cancellationToken)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var receiver = new Receiver(builder.Build());
+            map(receiver._app);
+            await receiver._app.StartAsync(cancellationToken);
+            return receiver;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}

@@ -19,8 +19,9 @@ internal sealed class WindowedQuantile(TimeSpan window, bool fromStart)
 
     public double? FromSketch(DateTimeOffset now, Snapshot current, double quantile)
     {
-        // States of the other source cannot be subtracted: the window starts again from this one.
-        if (_states.Count > 0 && _states.Peek().Sketch is null)
+        // States of the other source, or of the sketch over other instruments (a meter disposed and created again
+        // under its name), cannot be subtracted: the window starts again from this one.
+        if (_states.Count > 0 && (_states.Peek().Sketch is not { } oldest || !current.SameSources(oldest)))
         {
             _states.Clear();
         }

@@ -32,7 +32,8 @@ internal sealed class QuantileState
     /// <summary>The p50, p95 and p99 of what was recorded after <paramref name="baseline"/> (NaN when nothing was).</summary>
     /// <remarks>
     /// A baseline of the other source (the sketch then the buckets, when a second meter without a sketch joins a
-    /// name) or of another bucket layout cannot be subtracted: NaN, rather than everything since start.
+    /// name), of another bucket layout, or of the sketch over other instruments (a meter disposed and created again)
+    /// cannot be subtracted: NaN, rather than everything since start or the difference of two unrelated sketches.
     /// Without a baseline (the first sample), everything recorded so far is the window.
     /// </remarks>
     public (double P50, double P95, double P99) Since(QuantileState? baseline, double[] bounds)
@@ -44,6 +45,11 @@ internal sealed class QuantileState
 
         if (_sketch is { } sketch)
         {
+            if (baseline?._sketch is { } before && !sketch.SameSources(before))
+            {
+                return (double.NaN, double.NaN, double.NaN);
+            }
+
             var window = baseline?._sketch is { } earlier ? sketch.Minus(earlier) : sketch;
             return window.Count == 0
                 ? (double.NaN, double.NaN, double.NaN)

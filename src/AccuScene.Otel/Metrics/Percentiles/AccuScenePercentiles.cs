@@ -174,7 +174,11 @@ public sealed class AccuScenePercentiles : IDisposable
             }
         }
 
-        return this.Merge(instrument, tags, meters) is ({ } merged, _) ? merged.Capture() : null;
+        // The copy names the instruments it was merged from: a window may only subtract a copy of the same ones (a
+        // meter disposed and created again under its name starts from nothing, so the merged sketch shrinks).
+        return this.Merge(instrument, tags, meters) is ({ } merged, _)
+            ? merged.Capture() with { Sources = [.. found.Where(i => meters.Contains(i.Meter)).Select(i => i.Id).Order()] }
+            : null;
     }
 
     private static HistogramPercentiles Percentiles(string instrument, string? unit, IReadOnlyList<KeyValuePair<string, string?>> tags, SketchSummary summary) =>

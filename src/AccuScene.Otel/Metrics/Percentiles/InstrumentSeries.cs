@@ -19,6 +19,7 @@ internal sealed class InstrumentSeries
 
     private static readonly KeyValuePair<string, string?>[] OverflowTags = [new("otel.metric.overflow", "true")];
     private static int _nextSlot;
+    private static long _nextId;
 
     [ThreadStatic]
     private static LastLookup?[]? _lastLookups;
@@ -43,6 +44,9 @@ internal sealed class InstrumentSeries
     }
 
     public string Meter { get; }
+
+    /// <summary>Gets the series' identity in the process: a meter disposed and created again under its name has a new one.</summary>
+    public long Id { get; } = Interlocked.Increment(ref _nextId);
 
     public string Name { get; }
 

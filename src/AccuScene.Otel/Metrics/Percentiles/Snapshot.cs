@@ -26,6 +26,16 @@ internal readonly record struct Snapshot(
     /// <summary>Gets a value indicating whether this is the difference of two copies: its min and max are the whole sketch's, not the window's.</summary>
     public bool IsWindow { get; init; }
 
+    /// <summary>Gets the identities of the instrument series a merged copy was taken over, in order; <see langword="null"/> for a sketch's own copy.</summary>
+    public long[]? Sources { get; init; }
+
+    /// <summary>
+    /// Returns whether <paramref name="earlier"/> is a copy of the same series, so <see cref="Minus"/> means what was
+    /// added since: not when a meter left, joined, or was disposed and created again under its name.
+    /// </summary>
+    public bool SameSources(Snapshot earlier) =>
+        this.Sources is null || earlier.Sources is null ? this.Sources == earlier.Sources : this.Sources.AsSpan().SequenceEqual(earlier.Sources);
+
     /// <summary>What was added after <paramref name="earlier"/>, a copy of the same sketch (negative buckets clamp to 0).</summary>
     public Snapshot Minus(Snapshot earlier)
     {

@@ -48,6 +48,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> ProfilingScopesOverflowed = Meter.CreateCounter<long>(
         "accuscene.otel.profiling.scopes.overflowed", unit: "{scope}", description: "Profiled scopes recorded under the overflow name because the session already held AccuScene:Profiling:MaxScopes names.");
 
+    /// <summary>Profiled scopes that ended after the session they started in had stopped: on the duration histogram, in no session.</summary>
+    public static readonly Counter<long> ProfilingScopesUnassigned = Meter.CreateCounter<long>(
+        "accuscene.otel.profiling.scopes.unassigned", unit: "{scope}", description: "Profiled scopes that ended after the session they started in had stopped: recorded on the duration histogram, in no session.");
+
     /// <summary>Samples an alert rule let go; tags <c>rule</c> and <c>reason</c>: <c>capacity</c> (the oldest, past its maximum), <c>invalid_value</c> (NaN, infinite, a negative weight).</summary>
     public static readonly Counter<long> AlertSamplesDropped = Meter.CreateCounter<long>(
         "accuscene.otel.alerts.samples.dropped", unit: "{sample}", description: "Samples an alert rule dropped: the oldest past its maximum (reason capacity), or a NaN, infinite or negatively weighted one (reason invalid_value).");

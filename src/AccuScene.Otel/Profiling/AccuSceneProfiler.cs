@@ -33,7 +33,7 @@ public sealed class AccuSceneProfiler : IDisposable
     private readonly int _maxNameLength;
     private readonly bool _spans;
     private readonly LinkedList<ProfilingSession> _recent = new();
-    private ProfilingSession _current;
+    private volatile ProfilingSession _current; // written under _gate, read without it (every scope reads it)
 
     /// <summary>Creates a profiler.</summary>
     /// <param name="meterFactory">Creates the meter; <see langword="null"/> creates it directly.</param>
@@ -62,16 +62,7 @@ public sealed class AccuSceneProfiler : IDisposable
     }
 
     /// <summary>Gets the session that scopes record into now.</summary>
-    public ProfilingSession CurrentSession
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _current;
-            }
-        }
-    }
+    public ProfilingSession CurrentSession => _current;
 
     internal Histogram<double> Duration { get; }
 
@@ -170,10 +161,17 @@ public sealed class AccuSceneProfiler : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
 
-    internal void Record(string name, TimeSpan elapsed, long allocatedBytes)
+    // A scope counts in the session it started in. One that ends after that session stopped belongs to neither that
+    // session (stopped, its figures are final) nor the next (it ran before that began): it is in no session, counted.
+    internal void Record(ProfilingSession session, string name, TimeSpan elapsed, long allocatedBytes)
     {
-        var recorded = this.CurrentSession.Record(name, elapsed.TotalMilliseconds, allocatedBytes);
-        this.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", recorded));
+        var recorded = session.Record(name, elapsed.TotalMilliseconds, allocatedBytes);
+        if (recorded is null)
+        {
+            AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesUnassigned, 1);
+        }
+
+        this.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", recorded ?? _current.TagFor(name)));
     }
 
     private string Clip(string name) => TextLimits.Cut(name, _maxNameLength, suffix: string.Empty);
@@ -201,6 +199,7 @@ public sealed class AccuSceneProfiler : IDisposable
 public struct ProfileScope : IDisposable
 {
     private readonly AccuSceneProfiler? _profiler;
+    private readonly ProfilingSession? _session;
     private readonly string _name;
     private readonly Activity? _activity;
     private readonly long _started;
@@ -211,6 +210,7 @@ public struct ProfileScope : IDisposable
     internal ProfileScope(AccuSceneProfiler profiler, string name, Activity? activity)
     {
         _profiler = profiler;
+        _session = profiler.CurrentSession;
         _name = name;
         _activity = activity;
         _allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
@@ -232,6 +232,6 @@ public struct ProfileScope : IDisposable
         // The counter is per thread: a scope that resumed on another thread after an await has no meaningful delta.
         var allocated = Environment.CurrentManagedThreadId == _thread ? GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart : 0;
         _activity?.Dispose();
-        _profiler.Record(_name, elapsed, allocated);
+        _profiler.Record(_session!, _name, elapsed, allocated);
     }
 }

@@ -18,6 +18,7 @@ public sealed class ProfilingSession
     private DateTimeOffset? _stoppedAt;
     private long? _stoppedTimestamp;
     private TimeSpan? _cpuAtStop;
+    private bool _stopped;
 
     internal ProfilingSession(string name, TimeProvider time, int maxScopes)
     {
@@ -77,9 +78,17 @@ public sealed class ProfilingSession
             [.. _scopes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value.Summarize(s.Key))]);
     }
 
-    /// <returns>The name it was recorded under: <paramref name="scope"/>, or the overflow scope when the session is full.</returns>
-    internal string Record(string scope, double milliseconds, long allocatedBytes)
+    /// <returns>
+    /// The name it was recorded under: <paramref name="scope"/>, or the overflow scope when the session is full;
+    /// <see langword="null"/> when the session has stopped, and nothing was recorded.
+    /// </returns>
+    internal string? Record(string scope, double milliseconds, long allocatedBytes)
     {
+        if (Volatile.Read(ref _stopped))
+        {
+            return null;
+        }
+
         if (!_scopes.TryGetValue(scope, out var statistics))
         {
             // New names are added one at a time (they are rare): the bound holds, and a thread that finds the last
@@ -108,8 +117,13 @@ public sealed class ProfilingSession
         return scope;
     }
 
+    /// <summary>The histogram tag of a scope this session did not record: its name while the session has room or knows it, else the overflow scope.</summary>
+    internal string TagFor(string scope) =>
+        _scopes.ContainsKey(scope) || Volatile.Read(ref _names) < _maxScopes ? scope : AccuSceneProfiler.OverflowScope;
+
     internal void Stop()
     {
+        Volatile.Write(ref _stopped, true);
         var (now, timestamp, cpu) = (_time.GetUtcNow(), _time.GetTimestamp(), CpuTime());
         lock (_stopGate)
         {

@@ -37,7 +37,12 @@ internal sealed class EventCaptureActivityProcessor : AccuSceneProcessor<Activit
                 switch (key)
                 {
                     case AccuSceneEvents.CategoryAttribute:
-                        category = value as string;
+                        category = EventCategoryTag.Read(value, out var given);
+                        if (given is not null)
+                        {
+                            attributes[key] = given;
+                        }
+
                         break;
                     case "exception.message":
                         message = value as string;

@@ -28,6 +28,7 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
     protected override void OnEndCore(LogRecord data)
     {
         string? category = null;
+        string? givenCategory = null;
         string? name = null;
         var attributes = data.Attributes;
         if (attributes is not null)
@@ -37,7 +38,7 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
                 switch (attributes[i].Key)
                 {
                     case AccuSceneEvents.CategoryAttribute:
-                        category = attributes[i].Value as string;
+                        category = EventCategoryTag.Read(attributes[i].Value, out givenCategory);
                         break;
                     case AccuSceneEvents.NameAttribute:
                         name = attributes[i].Value as string;
@@ -51,19 +52,10 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
             return;
         }
 
+        // The SDK's own attributes first: an event keeps its first MaxAttributes, so a record with many scope values
+        // loses those past the limit, not its exception. Then the record's own, then its scopes' (OpenTelemetry lists
+        // them after the record's): the first of a key wins, so an outer scope's SceneId does not replace the record's.
         var copied = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (attributes is not null)
-        {
-            for (var i = 0; i < attributes.Count; i++)
-            {
-                var (key, value) = attributes[i];
-                if (key is not (LogRecordText.OriginalFormat or AccuSceneEvents.CategoryAttribute or AccuSceneEvents.NameAttribute))
-                {
-                    copied[key] = EventAttributeValue.Normalize(value);
-                }
-            }
-        }
-
         if (data.Exception is { } exception)
         {
             copied["exception.type"] = exception.GetType().FullName;
@@ -71,6 +63,23 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
         }
 
         copied["logger"] = data.CategoryName;
+        if (givenCategory is not null)
+        {
+            copied[AccuSceneEvents.CategoryAttribute] = givenCategory;
+        }
+
+        if (attributes is not null)
+        {
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                var (key, value) = attributes[i];
+                if (key is not (LogRecordText.OriginalFormat or AccuSceneEvents.CategoryAttribute or AccuSceneEvents.NameAttribute))
+                {
+                    copied.TryAdd(key, EventAttributeValue.Normalize(value));
+                }
+            }
+        }
+
         _store.AddCaptured(new AccuSceneEvent(
             0,
             new DateTimeOffset(DateTime.SpecifyKind(data.Timestamp, DateTimeKind.Utc)),

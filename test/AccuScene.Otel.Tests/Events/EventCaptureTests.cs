@@ -120,6 +120,60 @@ public class EventCaptureTests
         });
     }
 
+    [Test]
+    public void AnErrorUnderManyScopeValues_KeepsItsException_AndTheRecordsOwnValueWinsOverAScopes()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Tests.Capture");
+        var scope = Enumerable.Range(0, 100).ToDictionary(i => $"scope.value.{i}", i => (object?)i);
+        scope["SceneId"] = 3;
+
+#pragma warning disable CA1848, CA2254 // Plain calls are what users write.
+        using (logger.BeginScope(scope))
+        {
+            logger.LogError(new TimeoutException("the solver timed out"), "Scene {SceneId} failed", 5);
+        }
+#pragma warning restore CA1848, CA2254
+
+        var failed = store.Query(new AccuSceneEventQuery()).Events.Single(e => e.Message == "Scene 5 failed");
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Attributes["exception.type"], Is.EqualTo(typeof(TimeoutException).FullName), "the exception is kept; scope values past the limit go");
+            Assert.That(failed.Attributes["exception.message"], Is.EqualTo("the solver timed out"));
+            Assert.That(failed.Attributes["logger"], Is.EqualTo("AccuScene.Tests.Capture"));
+            Assert.That(failed.Attributes["SceneId"], Is.EqualTo(5L), "the record's own value, not the outer scope's 3");
+        });
+    }
+
+    [Test]
+    public void ACategoryTagThatIsNoCategory_IsStoredAsCustom_WithTheGivenTextKept()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Tests.Capture");
+        using (var run = AccuSceneSpans.StartSimulationRun("scene-1", 2, "s-1"))
+        {
+            run?.AddEvent(new ActivityEvent("invoice.sent", tags: new ActivityTagsCollection { [AccuSceneEvents.CategoryAttribute] = "Billing" }));
+            run?.AddEvent(new ActivityEvent("solver.ready", tags: new ActivityTagsCollection { [AccuSceneEvents.CategoryAttribute] = AccuSceneEventCategory.Simulation }));
+        }
+
+#pragma warning disable CA1848, CA2254 // Plain calls are what users write.
+        logger.LogWarning("Card {Last4} declined {accuscene.event.category}", "4242", "PAYMENTS");
+#pragma warning restore CA1848, CA2254
+
+        var events = store.Query(new AccuSceneEventQuery()).Events;
+        var invoice = events.Single(e => e.Name == "invoice.sent");
+        var declined = events.Single(e => e.Message == "Card 4242 declined PAYMENTS");
+        Assert.Multiple(() =>
+        {
+            Assert.That((invoice.Category, invoice.Attributes[AccuSceneEvents.CategoryAttribute]), Is.EqualTo(("custom", "Billing")));
+            Assert.That(events.Single(e => e.Name == "solver.ready").Category, Is.EqualTo("simulation"), "the enum itself is read");
+            Assert.That((declined.Category, declined.Attributes[AccuSceneEvents.CategoryAttribute]), Is.EqualTo(("custom", "PAYMENTS")));
+            Assert.That(store.Query(new AccuSceneEventQuery(Categories: new HashSet<string> { "custom" })).Events.Select(e => e.Name), Does.Contain("invoice.sent"), "/events?category=custom selects it");
+        });
+    }
+
     private static ServiceProvider Services()
     {
         var services = new ServiceCollection();

@@ -67,7 +67,8 @@ internal sealed partial class AccuSceneDashboard
         {
             if (count > 0)
             {
-                AccuSceneSelfDiagnostics.DashboardDrops.Add(count, new KeyValuePair<string, object?>("what", what));
+                // A listener that throws must not fail the sample (it would lose every rate): the count is left unsaid.
+                AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.DashboardDrops, count, new KeyValuePair<string, object?>("what", what));
             }
         }
     }

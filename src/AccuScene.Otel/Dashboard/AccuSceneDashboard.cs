@@ -235,7 +235,6 @@ internal sealed partial class AccuSceneDashboard
                 }
 
                 this.CompleteMissing(now, seconds, sample);
-                this.CountDrops(droppedMetrics, droppedRows, droppedValues);
             }
             catch
             {
@@ -247,6 +246,8 @@ internal sealed partial class AccuSceneDashboard
             }
             finally
             {
+                // Also when the sample failed part-way: what it dropped so far is counted.
+                this.CountDrops(droppedMetrics, droppedRows, droppedValues);
                 Interlocked.Increment(ref _samples);
             }
         }

@@ -92,11 +92,18 @@ internal static class AccuSceneSelfDiagnostics
     }
 
     /// <summary>Adds to a counter; a listener that throws is not the caller's problem.</summary>
-    public static void Count(Counter<long> counter, long value)
+    public static void Count(Counter<long> counter, long value, KeyValuePair<string, object?> tag = default)
     {
         try
         {
-            counter.Add(value);
+            if (tag.Key is null)
+            {
+                counter.Add(value);
+            }
+            else
+            {
+                counter.Add(value, tag);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -35,6 +35,33 @@ public class DashboardBadValuesTests
     }
 
     [Test]
+    public void AListenerThatThrowsOnTheDropCounter_DoesNotCostTheDashboardItsRates()
+    {
+        using var throwing = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "accuscene.otel.dashboard.dropped")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        throwing.SetMeasurementEventCallback<long>((_, _, _, _) => throw new InvalidOperationException("a listener's fault"));
+        throwing.Start();
+        using var harness = new DashboardHarness("AccuScene.Tests.BadValues.DropListener");
+        var requests = harness.Meter.CreateCounter<long>("accuscene.tests.bad.listener.requests");
+        harness.Meter.CreateObservableGauge("accuscene.tests.bad.listener.nan", () => double.NaN); // a drop every sample
+        for (var i = 0; i < 3; i++)
+        {
+            requests.Add(10);
+            harness.Sample();
+        }
+
+        Assert.That(harness.Metric("accuscene.tests.bad.listener.requests").Rate, Is.EqualTo(10), "every sample had a drop to count; counting it must not fail the sample");
+    }
+
+    [Test]
     public void ANaNSeries_IsLeftOutOfTheGaugeAndCounted_WhileTheOthersShow()
     {
         using var dropped = new MetricCollector<long>(AccuSceneSelfDiagnostics.DashboardDrops);

@@ -186,6 +186,15 @@
     });
   }
 
+  // The most history points a metric of the update carries (1 when none is charted).
+  function carried(update) {
+    var most = 1;
+    allMetrics(update).forEach(function (m) {
+      if (m.history && m.history.time.length > most) { most = m.history.time.length; }
+    });
+    return most;
+  }
+
   function appendHistory(update) {
     allMetrics(update).forEach(function (m) {
       if (!m.history || m.history.time.length === 0) { return; }
@@ -688,12 +697,12 @@
         return;
       }
       if (update.sample < state.model.sample) { return; }
-      var missed = update.sample - state.model.sample - 1;
+      // An update carries the points sampled since the one before, and one more; beyond that, samples were missed.
+      var missed = update.sample - state.model.sample - carried(update);
       state.model = update;
       if (state.range === '5m' && missed > MaxGap) {
-        // Updates carry the newest point only: after a long gap (a lost connection) reload the history. A few
-        // points short are left as a gap in the chart: reloading then, with /data slower than a sample, would
-        // reload at every update.
+        // After a long gap (a lost connection) reload the history. A few points short are left as a gap in the
+        // chart: reloading then, with /data slower than a sample, would reload at every update.
         if (!state.loading) { load(); }
         return;
       }

@@ -27,9 +27,13 @@ internal sealed partial class AccuSceneDashboard
         HashSet<string> present;
         long sample;
         DashboardDropped dropped;
+
+        // A stream update carries the points sampled since the one before (every sample of a stream interval, plus
+        // one to overlap): with samples more frequent than updates, the newest point alone would leave most out.
+        var latest = latestOnly ? (int)Math.Ceiling(_options.StreamIntervalMilliseconds / (double)_options.SampleIntervalMilliseconds) + 1 : 0;
         lock (_gate)
         {
-            metrics = [.. _metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Section, ToModel(m, _chartedMetrics.Contains(m.Name), level, latestOnly) with { Exemplar = DashboardExemplarLink.ToModel(m.P99Exemplar, _options.TraceUrlTemplate) }))];
+            metrics = [.. _metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Section, ToModel(m, _chartedMetrics.Contains(m.Name), level, latest) with { Exemplar = DashboardExemplarLink.ToModel(m.P99Exemplar, _options.TraceUrlTemplate) }))];
             tables = [.. _tables.Values.SelectMany(t => t).OrderBy(t => t.Widget, StringComparer.Ordinal).Select(ToModel)];
             // A table's metric counts once it has rows: its aggregate is made up front, exported or not.
             present = [.. _metrics.Keys, .. _tables.Where(t => t.Value.Any(table => table.Rows.Any())).Select(t => t.Key)];
@@ -83,14 +87,15 @@ internal sealed partial class AccuSceneDashboard
             dropped);
     }
 
-    private static DashboardMetric ToModel(MetricAggregate m, bool charted, int level, bool latestOnly)
+    // newest: how many of the newest points of the history to carry; 0 for all of it.
+    private static DashboardMetric ToModel(MetricAggregate m, bool charted, int level, int newest)
     {
         var latest = m.Latest;
         DashboardHistory? history = null;
         if (charted)
         {
             var ring = m.History(level);
-            var from = latestOnly ? Math.Max(ring.Count - 1, 0) : 0;
+            var from = newest > 0 ? Math.Max(ring.Count - newest, 0) : 0;
             var points = new DashboardPoint[ring.Count - from];
             for (var i = 0; i < points.Length; i++)
             {

@@ -146,7 +146,7 @@ public class DashboardAggregationTests
     }
 
     [Test]
-    public void AStreamUpdate_HoldsOnlyTheNewestPoint()
+    public void AStreamUpdate_HoldsThePointsSampledSinceTheLastUpdate_AndOneToOverlap()
     {
         using var harness = new DashboardHarness("AccuScene.Tests.Dash5", o => Chart(o, "accuscene.tests.dash5.frames"));
         var frames = harness.Meter.CreateCounter<long>("accuscene.tests.dash5.frames");
@@ -159,8 +159,28 @@ public class DashboardAggregationTests
         var update = harness.Dashboard.GetUpdate();
         var metric = update.Sections.Other.Metrics.Single(m => m.Name == "accuscene.tests.dash5.frames");
         Assert.That((update.Range, update.Sample), Is.EqualTo(("latest", 5L)));
-        Assert.That(metric.History!.Time, Is.EqualTo(new[] { DashboardHarness.Start.AddSeconds(5).ToUnixTimeMilliseconds() }));
-        Assert.That(metric.History.Value, Is.EqualTo(new double?[] { 15 }));
+        Assert.That(metric.History!.Time, Is.EqualTo(new[] { 4, 5 }.Select(s => DashboardHarness.Start.AddSeconds(s).ToUnixTimeMilliseconds())), "one sample per 1 s update, and the one before");
+        Assert.That(metric.History.Value, Is.EqualTo(new double?[] { 10, 15 }));
+    }
+
+    [Test]
+    public void WithSamplesEvery250Ms_AnUpdateEverySecond_CarriesEverySampleOfThatSecond()
+    {
+        using var harness = new DashboardHarness("AccuScene.Tests.Dash5b", o =>
+        {
+            Chart(o, "accuscene.tests.dash5b.frames");
+            o.SampleIntervalMilliseconds = 250;
+        });
+        var frames = harness.Meter.CreateCounter<long>("accuscene.tests.dash5b.frames");
+        for (var sample = 1; sample <= 12; sample++)
+        {
+            frames.Add(1);
+            harness.Sample(TimeSpan.FromMilliseconds(250));
+        }
+
+        var update = harness.Dashboard.GetUpdate();
+        var times = update.Sections.Other.Metrics.Single(m => m.Name == "accuscene.tests.dash5b.frames").History!.Time;
+        Assert.That(times, Is.EqualTo(new[] { 2000, 2250, 2500, 2750, 3000 }.Select(ms => DashboardHarness.Start.AddMilliseconds(ms).ToUnixTimeMilliseconds())), "the four samples of the last second, and the one before: the newest alone would leave three out");
     }
 
     [Test]

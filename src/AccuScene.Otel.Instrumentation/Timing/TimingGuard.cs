@@ -19,6 +19,7 @@ public struct TimingGuard : IDisposable
     private readonly TimeSpan _threshold;
     private readonly ILogger? _logger;
     private ValueTimer _timer;
+    private TimeSpan _recorded;
 
     /// <summary>Starts timing <paramref name="operation"/>.</summary>
     /// <param name="histogram">Where the duration goes, in seconds; <see langword="null"/> records nothing.</param>
@@ -34,8 +35,8 @@ public struct TimingGuard : IDisposable
         _timer = ValueTimer.Start();
     }
 
-    /// <summary>Gets the time since the guard was created.</summary>
-    public readonly TimeSpan Elapsed => _timer.Elapsed;
+    /// <summary>Gets the time since the guard was created; after <see cref="Dispose"/>, the duration it recorded.</summary>
+    public readonly TimeSpan Elapsed => _timer.IsStarted ? _timer.Elapsed : _recorded;
 
     /// <summary>Records the duration and warns when it is above the threshold. Only the first call counts.</summary>
     public void Dispose()
@@ -47,6 +48,7 @@ public struct TimingGuard : IDisposable
 
         var elapsed = _timer.Elapsed;
         _timer = default;
+        _recorded = elapsed;
         _histogram?.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.operation", _operation));
         if (_logger is not null && _threshold > TimeSpan.Zero && elapsed > _threshold)
         {

@@ -26,7 +26,8 @@ internal static class EventAttributeValue
         ushort us => (long)us,
         uint ui => (long)ui,
         ulong ul when ul <= long.MaxValue => (long)ul,
-        float f => (double)f,
+        // Through its shortest text: 0.1f as a double is 0.10000000149011612, which is not what was recorded.
+        float f => double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
         decimal d => (double)d,
         _ => LogRecordText.ToInvariantString(value),
     };

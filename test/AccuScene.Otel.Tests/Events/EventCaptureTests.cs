@@ -76,6 +76,8 @@ public class EventCaptureTests
             new KeyValuePair<string, object?>("frames", 338),
             new KeyValuePair<string, object?>("speed", 27.714452489022158),
             new KeyValuePair<string, object?>("ok", true),
+            new KeyValuePair<string, object?>("friction", 0.1f),
+            new KeyValuePair<string, object?>("ratio", double.NaN),
             new KeyValuePair<string, object?>("zip", "0338"),
             new KeyValuePair<string, object?>("when", TimeSpan.FromSeconds(2)));
 
@@ -89,6 +91,8 @@ public class EventCaptureTests
             Assert.That(attributes.GetProperty("speed").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Number));
             Assert.That(attributes.GetProperty("speed").GetDouble(), Is.EqualTo(27.714452489022158), "event data is not rounded");
             Assert.That(attributes.GetProperty("ok").GetBoolean(), Is.True);
+            Assert.That(attributes.GetProperty("friction").GetRawText(), Is.EqualTo("0.1"), "a float keeps the digits it was recorded with");
+            Assert.That(attributes.GetProperty("ratio").GetString(), Is.EqualTo("NaN"), "JSON has no NaN: as docs/events.md says, a string");
             Assert.That(attributes.GetProperty("zip").GetString(), Is.EqualTo("0338"), "text stays text");
             Assert.That(attributes.GetProperty("when").GetString(), Is.EqualTo("00:00:02"), "other values as invariant text");
         });

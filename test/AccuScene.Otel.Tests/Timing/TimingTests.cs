@@ -65,6 +65,23 @@ public class TimingTests
     }
 
     [Test]
+    public void TheGuardsElapsed_AfterDispose_IsTheDurationItRecorded()
+    {
+        double? recorded = null;
+        using var meter = new System.Diagnostics.Metrics.Meter("AccuScene.Tests.Guard.Elapsed");
+        var histogram = meter.CreateHistogram<double>("accuscene.tests.guard.duration", "s");
+        using var listener = new System.Diagnostics.Metrics.MeterListener { InstrumentPublished = (i, l) => l.EnableMeasurementEvents(i) };
+        listener.SetMeasurementEventCallback<double>((i, value, _, _) => recorded = i == histogram ? value : recorded);
+        listener.Start();
+        var guard = new TimingGuard(histogram, "step");
+        Thread.SpinWait(10_000);
+        guard.Dispose();
+
+        Assert.That(guard.Elapsed, Is.GreaterThan(TimeSpan.Zero), "it was zero after Dispose");
+        Assert.That(guard.Elapsed.TotalSeconds, Is.EqualTo(recorded), "the duration the histogram got");
+    }
+
+    [Test]
     public async Task MeasureAsync_ReturnsTheResultAndTheDuration()
     {
         var (result, elapsed) = await AccuScene.Otel.Instrumentation.Timing.Timing.MeasureAsync(async () =>

@@ -140,7 +140,7 @@ internal sealed partial class AccuSceneDashboard
     /// <returns>The model.</returns>
     internal DashboardModel GetModel(DashboardRange range = DashboardRange.FiveMinutes, bool withholdEvents = false) => this.Build(range, latestOnly: false, withholdEvents);
 
-    /// <summary>Builds a stream update: the model with only the newest point of each charted metric's history.</summary>
+    /// <summary>Builds a stream update: the model with the newest points of each charted metric's history (the samples of one stream interval, and one more).</summary>
     /// <param name="withholdEvents">Leave the events out (the request may not read them).</param>
     /// <returns>The model.</returns>
     internal DashboardModel GetUpdate(bool withholdEvents = false) => this.Build(DashboardRange.FiveMinutes, latestOnly: true, withholdEvents);

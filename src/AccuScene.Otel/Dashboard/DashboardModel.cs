@@ -3,7 +3,7 @@ namespace AccuScene.Otel.Dashboard;
 /// <summary>
 /// The dashboard's JSON model, schema <c>accuscene.dashboard/v1</c> (documented in <c>docs/dashboard.md</c>).
 /// <c>/dashboard/data</c> holds the history of every charted metric over the requested range;
-/// each <c>/dashboard/stream</c> update holds the same model with only the newest point of that history.
+/// each <c>/dashboard/stream</c> update holds the same model with the newest points of that history (the samples of one stream interval, and one more).
 /// </summary>
 /// <param name="Schema">Always <c>accuscene.dashboard/v1</c>; a breaking change gets a new version.</param>
 /// <param name="Title">The page title.</param>

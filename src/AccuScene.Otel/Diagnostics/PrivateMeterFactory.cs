@@ -6,8 +6,8 @@ namespace AccuScene.Otel.Diagnostics;
 /// Gives the SDK's own HTTP clients (alert webhooks, Alertmanager) meters nobody listens to: .NET's handler would
 /// otherwise record their requests on the <c>System.Net.Http</c> meter, in the app's <c>http.client.*</c> metrics,
 /// its percentiles and its dashboard, where a collector that stops answering would show as the app's own latency.
-/// The meters are named outside every pattern AccuScene and OpenTelemetry subscribe to, and the percentiles
-/// listener skips this factory's scope.
+/// The meters are named outside every pattern AccuScene subscribes to (only an app's <c>AddMeter("*")</c> would
+/// collect them), and the percentiles listener skips this factory's scope.
 /// </summary>
 internal sealed class PrivateMeterFactory : IMeterFactory
 {

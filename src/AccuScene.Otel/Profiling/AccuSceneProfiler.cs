@@ -77,9 +77,10 @@ public sealed class AccuSceneProfiler : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         lock (_gate)
         {
-            this.StopCurrent();
-            _current = new ProfilingSession(this.Clip(name), _time, _maxScopes);
-            return _current;
+            // The new session is current before the old one stops: a scope starting meanwhile belongs to the new one.
+            var next = new ProfilingSession(this.Clip(name), _time, _maxScopes);
+            this.StopCurrent(next);
+            return next;
         }
     }
 
@@ -89,9 +90,7 @@ public sealed class AccuSceneProfiler : IDisposable
     {
         lock (_gate)
         {
-            var stopped = this.StopCurrent();
-            _current = new ProfilingSession("default", _time, _maxScopes);
-            return stopped;
+            return this.StopCurrent(new ProfilingSession("default", _time, _maxScopes));
         }
     }
 
@@ -178,9 +177,10 @@ public sealed class AccuSceneProfiler : IDisposable
 
     private static double Ratio(double candidate, double baseline) => baseline > 0 ? candidate / baseline : double.NaN;
 
-    private ProfilingSession StopCurrent()
+    private ProfilingSession StopCurrent(ProfilingSession next)
     {
         var stopped = _current;
+        _current = next;
         stopped.Stop();
         _recent.AddFirst(stopped);
         while (_recent.Count > KeptSessions)

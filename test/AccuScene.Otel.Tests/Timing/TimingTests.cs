@@ -70,8 +70,17 @@ public class TimingTests
         double? recorded = null;
         using var meter = new System.Diagnostics.Metrics.Meter("AccuScene.Tests.Guard.Elapsed");
         var histogram = meter.CreateHistogram<double>("accuscene.tests.guard.duration", "s");
-        using var listener = new System.Diagnostics.Metrics.MeterListener { InstrumentPublished = (i, l) => l.EnableMeasurementEvents(i) };
-        listener.SetMeasurementEventCallback<double>((i, value, _, _) => recorded = i == histogram ? value : recorded);
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (i, l) =>
+            {
+                if (i == histogram)
+                {
+                    l.EnableMeasurementEvents(i);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => recorded = value);
         listener.Start();
         var guard = new TimingGuard(histogram, "step");
         Thread.SpinWait(10_000);

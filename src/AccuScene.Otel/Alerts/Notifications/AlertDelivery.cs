@@ -12,14 +12,14 @@ namespace AccuScene.Otel.Alerts.Notifications;
 /// (the oldest notification is dropped and counted when it is full) and one worker, which delivers with
 /// Polly: retries with exponential backoff and jitter (not for a status asking again cannot mend). The engine
 /// only ever enqueues, so a channel that is down never blocks evaluation. Counted on <c>accuscene.otel.alerts.notifications{channel, outcome}</c>: delivered, failed, dropped, and
-/// resend_failed (a resend carries no new notification, so its failure is counted once per request).
+/// resend_failed (a resend carries no new notification, so its failure is counted once per failed resend).
 /// </summary>
 internal sealed class AlertDelivery : IDisposable
 {
     public const string NotificationsName = "accuscene.otel.alerts.notifications";
 
     private static readonly Counter<long> Outcomes = AccuSceneSelfDiagnostics.Meter.CreateCounter<long>(
-        NotificationsName, unit: "{notification}", description: "Alert notifications per channel and outcome: delivered, failed after every retry, dropped from a full queue, or resend_failed (per request).");
+        NotificationsName, unit: "{notification}", description: "Alert notifications per channel and outcome: delivered, failed after every retry, dropped from a full queue, or resend_failed (once per failed resend).");
 
     private readonly AccuSceneAlertEngine _engine;
     private readonly List<Worker> _workers;

@@ -6,10 +6,11 @@ using OpenTelemetry;
 namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>
-/// The HTTP client of the built-in channels, and the one way they POST. Redirects are not followed: .NET turns a
-/// POST answered 301 or 302 into a GET without the body, which Alertmanager answers 200 with its alert list, so a
-/// delivery would count as done while nothing arrived. A 3xx is a failure like any status outside 2xx. Only the
-/// status is read; the response body is never buffered. The requests are neither traced nor measured.
+/// The HTTP client of the built-in channels, and the one way they POST. A redirect that keeps the POST (307, 308:
+/// an ingress sending http to https) is followed. One that .NET follows with a GET without the body (301, 302,
+/// 303) is a failure, not retried: Alertmanager answers that GET 200 with its alert list, so the delivery would
+/// count as done while nothing arrived. Only the status is read; the response body is never buffered. The requests
+/// are neither traced nor measured by the app's <c>System.Net.Http</c> meter.
 /// </summary>
 internal sealed class AlertHttp : IDisposable
 {
@@ -22,7 +23,6 @@ internal sealed class AlertHttp : IDisposable
         _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            AllowAutoRedirect = false,
             MeterFactory = _meters,
         })
         {
@@ -35,8 +35,9 @@ internal sealed class AlertHttp : IDisposable
     /// webhook's 404, a 400 for a payload the receiver refuses, a redirect). Network errors and timeouts are retried.
     /// </summary>
     public static bool IsPermanent(Exception exception) =>
-        exception is HttpRequestException { StatusCode: { } status }
-        && status is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests) && (int)status < 500;
+        exception is RedirectedToGetException
+        || (exception is HttpRequestException { StatusCode: { } status }
+            && status is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests) && (int)status < 500);
 
     /// <summary>POSTs a JSON body; throws <see cref="HttpRequestException"/> with the status when it is not 2xx.</summary>
     public async Task PostAsync(Uri url, byte[] body, CancellationToken cancellationToken)
@@ -48,14 +49,14 @@ internal sealed class AlertHttp : IDisposable
         // The SDK's own requests are not the application's traffic: no spans for them (and, by the meter factory, no metrics).
         using var suppress = SuppressInstrumentationScope.Begin();
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.RequestMessage?.Method != HttpMethod.Post)
+        {
+            throw new RedirectedToGetException(response.RequestMessage?.RequestUri);
+        }
+
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException(
-                (int)response.StatusCode is >= 300 and < 400
-                    ? $"The receiver answered {(int)response.StatusCode} ({response.ReasonPhrase}): a redirect is not followed, set the URL it points to."
-                    : $"The receiver answered {(int)response.StatusCode} ({response.ReasonPhrase}).",
-                inner: null,
-                response.StatusCode);
+            throw new HttpRequestException($"The receiver answered {(int)response.StatusCode} ({response.ReasonPhrase}).", inner: null, response.StatusCode);
         }
     }
 
@@ -64,4 +65,8 @@ internal sealed class AlertHttp : IDisposable
         _http.Dispose();
         _meters.Dispose();
     }
+
+    /// <summary>The receiver redirected the POST with a 301, 302 or 303, which .NET follows with a GET without the body.</summary>
+    private sealed class RedirectedToGetException(Uri? target) : HttpRequestException(
+        $"The receiver redirected the POST (301, 302 or 303{(target is null ? string.Empty : " to " + target.GetLeftPart(UriPartial.Path))}), which is followed with a GET without the alerts; set the URL it points to, or have it answer 307 or 308.");
 }

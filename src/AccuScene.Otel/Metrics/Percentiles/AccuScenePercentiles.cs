@@ -176,8 +176,9 @@ public sealed class AccuScenePercentiles : IDisposable
 
         // The copy names the instruments it was merged from: a window may only subtract a copy of the same ones (a
         // meter disposed and created again under its name starts from nothing, so the merged sketch shrinks).
-        return this.Merge(instrument, tags, meters) is ({ } merged, _)
-            ? merged.Capture() with { Sources = [.. found.Where(i => meters.Contains(i.Meter)).Select(i => i.Id).Order()] }
+        var sources = new List<long>();
+        return this.Merge(instrument, tags, meters, sources) is ({ } merged, _)
+            ? merged.Capture() with { Sources = [.. sources.Order()] }
             : null;
     }
 
@@ -220,7 +221,8 @@ public sealed class AccuScenePercentiles : IDisposable
         }
     }
 
-    private (RelativeErrorSketch? Sketch, string? Unit) Merge(string instrument, KeyValuePair<string, string?>[] tags, IReadOnlyCollection<string>? meters = null)
+    // sources: when given, receives the identity of every instrument series merged from.
+    private (RelativeErrorSketch? Sketch, string? Unit) Merge(string instrument, KeyValuePair<string, string?>[] tags, IReadOnlyCollection<string>? meters = null, List<long>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(tags);
         RelativeErrorSketch? merged = null;
@@ -233,6 +235,7 @@ public sealed class AccuScenePercentiles : IDisposable
             }
 
             unit ??= found.Unit;
+            sources?.Add(found.Id);
             foreach (var (seriesTags, sketch) in found.Series())
             {
                 if (tags.All(t => seriesTags.Contains(t)))

@@ -39,10 +39,7 @@ public class AlertChannelHttpTests
                 });
             },
             cancellationToken);
-        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
-        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url });
-        engine.Notification += (_, n) => channel.Accept(n);
-        engine.Check("m", 5);
+        using var channel = FiringAlertmanager(receiver.Url);
 
         var ex = await Assert.CatchAsync<HttpRequestException>(() => channel.DeliverAsync([], cancellationToken));
 
@@ -68,10 +65,7 @@ public class AlertChannelHttpTests
                 });
             },
             cancellationToken);
-        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
-        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url });
-        engine.Notification += (_, n) => channel.Accept(n);
-        engine.Check("m", 5);
+        using var channel = FiringAlertmanager(receiver.Url);
 
         await channel.DeliverAsync([], cancellationToken);
 
@@ -209,6 +203,16 @@ public class AlertChannelHttpTests
         using var delivery = AlertChannels.CreateDelivery(services, alerts, new AccuSceneServiceOptions { Name = "svc" });
 
         Assert.That(delivery.Channels.Select(c => c.Name), Is.EqualTo(new[] { "webhook:hooks.example", "webhook:hooks.example#2", "webhook:other.example" }));
+    }
+
+    // An Alertmanager channel holding one firing alert.
+    private static AlertmanagerAlertChannel FiringAlertmanager(Uri url)
+    {
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
+        var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = url });
+        engine.Notification += (_, n) => channel.Accept(n);
+        engine.Check("m", 5);
+        return channel;
     }
 
     private static List<AlertNotification> Notifications(AccuSceneAlertEngine engine)

@@ -58,11 +58,7 @@ public class AlertChannelHttpTests
             {
                 // nginx-ingress' ssl-redirect answers 308: the method and the body are kept.
                 app.MapPost("/api/v2/alerts", () => Results.Redirect("/moved/api/v2/alerts", permanent: true, preserveMethod: true));
-                app.MapPost("/moved/api/v2/alerts", async (HttpRequest request) =>
-                {
-                    posts.Enqueue(await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted));
-                    return Results.Ok();
-                });
+                app.MapPost("/moved/api/v2/alerts", (HttpRequest request) => TakeAsync(request, posts));
             },
             cancellationToken);
         using var channel = FiringAlertmanager(receiver.Url);
@@ -203,6 +199,13 @@ public class AlertChannelHttpTests
         using var delivery = AlertChannels.CreateDelivery(services, alerts, new AccuSceneServiceOptions { Name = "svc" });
 
         Assert.That(delivery.Channels.Select(c => c.Name), Is.EqualTo(new[] { "webhook:hooks.example", "webhook:hooks.example#2", "webhook:other.example" }));
+    }
+
+    // The request's own token (RequestAborted) bounds the read.
+    private static async Task<IResult> TakeAsync(HttpRequest request, ConcurrentQueue<string> posts)
+    {
+        posts.Enqueue(await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted));
+        return Results.Ok();
     }
 
     // An Alertmanager channel holding one firing alert.

@@ -53,8 +53,8 @@ internal sealed class EventCaptureLogProcessor : AccuSceneProcessor<LogRecord>
         }
 
         // The SDK's own attributes first: an event keeps its first MaxAttributes, so a record with many scope values
-        // loses those past the limit, not its exception. Then the record's own, then its scopes' (OpenTelemetry lists
-        // them after the record's): the first of a key wins, so an outer scope's SceneId does not replace the record's.
+        // loses those past the limit, not its exception. Then the record's own attributes and its scopes' values (the
+        // scopes-and-redaction processor already left out a scope key the record has); the first of a key wins.
         var copied = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (data.Exception is { } exception)
         {

@@ -2,8 +2,8 @@ namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>
 /// POSTs notifications as JSON to a URL: the AccuScene document (<c>{ "source", "alerts": [ … ] }</c>, snake_case)
-/// or a Slack incoming-webhook message (<c>{ "text": … }</c>). A status outside 2xx is a failure; a redirect is not
-/// followed (see <see cref="AlertHttp"/>).
+/// or a Slack incoming-webhook message (<c>{ "text": … }</c>). A status outside 2xx is a failure, and so is a redirect
+/// that .NET would follow with a GET (see <see cref="AlertHttp"/>).
 /// </summary>
 internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
 {

@@ -32,9 +32,12 @@ public sealed partial class AccuSceneAlertEngine
         // The value as Prometheus' "%.6g" prints it; the threshold as configured (round-trip, as the exported rules write it).
         var text = value.ToString("G6", CultureInfo.InvariantCulture);
         var threshold = rule.Threshold.ToString("R", CultureInfo.InvariantCulture);
+        // A text of placeholders alone would grow many times over: cut at twice the longest template.
         return rule.Annotations.ToDictionary(
             a => a.Key,
-            a => a.Value.Replace("{value}", text, StringComparison.Ordinal).Replace("{threshold}", threshold, StringComparison.Ordinal).Replace("{metric}", rule.Metric, StringComparison.Ordinal),
+            a => Diagnostics.TextLimits.Cut(
+                a.Value.Replace("{value}", text, StringComparison.Ordinal).Replace("{threshold}", threshold, StringComparison.Ordinal).Replace("{metric}", rule.Metric, StringComparison.Ordinal),
+                2 * MaxAnnotationValueLength),
             StringComparer.Ordinal);
     }
 
@@ -174,13 +177,17 @@ public sealed partial class AccuSceneAlertEngine
         return new AlertNotification(current, AlertState.Firing, repeat: true);
     }
 
+    // The history is bounded by count (HistorySize) and by bytes (MaxHistoryBytes): past either, the oldest go,
+    // counted in Statistics().HistoryDropped. The newest stays, whatever it holds.
     private void Remember(AlertInstance resolved)
     {
         lock (_historyGate)
         {
             _history.AddFirst(resolved);
-            while (_history.Count > _historySize)
+            _historyBytes += AlertSize.Of(resolved);
+            while (_history.Count > _historySize || (_historyBytes > MaxHistoryBytes && _history.Count > 1))
             {
+                _historyBytes -= AlertSize.Of(_history.Last!.Value);
                 _history.RemoveLast();
                 _historyDropped++;
             }

@@ -23,6 +23,8 @@ public sealed partial class AccuSceneAlertEngine
             { Name: var n } when n.Length > MaxNameLength || n.Any(c => char.IsControl(c) || c == '/') =>
                 $"Alert rule '{Diagnostics.TextLimits.Cut(n, 64)}': Name must be at most {MaxNameLength} characters, without '/' or control characters.",
             { Metric: var m } when string.IsNullOrWhiteSpace(m) => $"Alert rule '{name}' needs a Metric.",
+            { Metric: var m } when m.Length > MaxMetricLength =>
+                string.Create(CultureInfo.InvariantCulture, $"Alert rule '{name}': Metric must be at most {MaxMetricLength} characters (an instrument name); it has {m.Length}."),
 
             // The binder takes numbers for enums too: a number no member has would make a rule that can never fire.
             _ when !Enum.IsDefined(rule.Kind) => Undefined(name, nameof(AlertRule.Kind), rule.Kind),
@@ -54,6 +56,12 @@ public sealed partial class AccuSceneAlertEngine
 
     /// <summary>The longest rule name.</summary>
     internal const int MaxNameLength = 256;
+
+    /// <summary>The longest metric name: OpenTelemetry's bound on an instrument name.</summary>
+    internal const int MaxMetricLength = 255;
+
+    /// <summary>The most bytes of resolved alerts the history keeps (<see cref="AlertSize"/>): 16 MiB.</summary>
+    internal const long MaxHistoryBytes = 16L * 1024 * 1024;
 
     /// <summary>The most labels, and the most annotations, a rule may have.</summary>
     internal const int MaxPairs = 32;

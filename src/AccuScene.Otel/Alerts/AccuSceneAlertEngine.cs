@@ -22,6 +22,7 @@ public sealed partial class AccuSceneAlertEngine
     private long _notifications;
     private long _suppressed;
     private long _historyDropped;
+    private long _historyBytes;
     private volatile RuleSet _rules = RuleSet.Empty;
 
     /// <summary>Creates an engine for <paramref name="rules"/>.</summary>

@@ -15,7 +15,7 @@ public sealed class AccuSceneAlertsOptions
     [Range(500, 60_000)]
     public int EvaluationIntervalMilliseconds { get; set; } = 2000;
 
-    /// <summary>Gets or sets how many resolved alerts are kept. Default: 500.</summary>
+    /// <summary>Gets or sets how many resolved alerts are kept (and at most 16 MiB of them). Default: 500.</summary>
     [Range(1, 100_000)]
     public int HistorySize { get; set; } = 500;
 

@@ -42,6 +42,48 @@ public class AlertDeliveryTests
     }
 
     [Test]
+    public async Task AHungChannel_TheQueueIsAlsoBoundedInBytes_TheOldestGo_AndTheDropsAreCounted()
+    {
+        var rule = new AlertRule { Name = "big", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero };
+        for (var i = 0; i < 32; i++)
+        {
+            rule.Annotations[$"a{i}"] = new string('x', 4_096);
+        }
+
+        var engine = new AccuSceneAlertEngine([rule]);
+        var channel = new RecordingChannel { Hang = new TaskCompletionSource() };
+        var raised = new List<AlertNotification>();
+        engine.Notification += (_, n) => raised.Add(n);
+        var outcomes = CountOutcomes(out var listener);
+        using (listener)
+        {
+            using (var delivery = new AlertDelivery(engine, [channel], new AlertDeliveryOptions { QueueCapacity = 1_000 }))
+            {
+                engine.Check("m", 5); // the first notification goes to the worker, which hangs on it
+                await channel.Entered.Task;
+                for (var i = 0; i < 100; i++)
+                {
+                    engine.Check("m", 5);
+                    engine.Check("m", 0);
+                }
+
+                var queued = delivery.Queued;
+                var kept = raised.Skip(raised.Count - queued).Sum(NotificationQueue.SizeOf);
+                Assert.That(NotificationQueue.SizeOf(raised[^1]), Is.GreaterThan(32 * 4_096 * 2));
+                Assert.That(queued, Is.LessThan(200), "far under QueueCapacity: the bytes bound it");
+                Assert.That(kept, Is.LessThanOrEqualTo(NotificationQueue.MaxBytes));
+                Assert.That(kept + NotificationQueue.SizeOf(raised[^1]), Is.GreaterThan(NotificationQueue.MaxBytes), "as many as fit wait");
+                Assert.That(outcomes.GetValueOrDefault("dropped"), Is.EqualTo(200 - 1 - queued), "200 notifications: 1 in flight, the newest that fit queued, the rest dropped and counted");
+                channel.Hang.SetResult();
+                await WaitUntil(() => channel.Received.Count == 1 + queued);
+                Assert.That(channel.Received.Skip(1), Is.EqualTo(raised.Skip(raised.Count - queued)), "the newest were kept, in order");
+            }
+
+            Assert.That(outcomes.GetValueOrDefault("delivered"), Is.EqualTo(channel.Received.Count));
+        }
+    }
+
+    [Test]
     public async Task AFailingChannel_IsRetriedWithBackoff_ThenCountedAsFailed()
     {
         var engine = new AccuSceneAlertEngine([new AlertRule { Name = "r", Metric = "m", Threshold = 1 }]);

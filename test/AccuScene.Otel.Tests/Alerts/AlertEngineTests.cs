@@ -508,6 +508,52 @@ public class AlertEngineTests
         Assert.That(AccuSceneAlertEngine.Validate(new AlertRule { Name = new string('n', 257), Metric = "m" }), Does.Contain("at most 256 characters"));
 
     [Test]
+    public void AMetricLongerThanAnInstrumentName_IsRefused()
+    {
+        Assert.That(AccuSceneAlertEngine.Validate(new AlertRule { Name = "r", Metric = new string('m', 255) }), Is.Null);
+        Assert.That(AccuSceneAlertEngine.Validate(new AlertRule { Name = "r", Metric = new string('m', 256) }), Does.Contain("Metric must be at most 255 characters").And.Contain("it has 256"));
+    }
+
+    [Test]
+    public void AnAnnotationOfPlaceholders_IsCutWhenFilledIn()
+    {
+        var rule = new AlertRule { Name = "r", Metric = new string('m', 255), Threshold = 1 };
+        rule.Annotations["summary"] = string.Concat(Enumerable.Repeat("{metric}", 512)); // 4,096 characters
+        var engine = new AccuSceneAlertEngine([rule], _time);
+        engine.Check(rule.Metric, 5);
+
+        var summary = engine.Active().Single().Annotations["summary"];
+        Assert.That(summary, Has.Length.EqualTo(8_192), "512 × 255 characters filled in, cut at twice the longest template");
+        Assert.That(summary, Does.StartWith(new string('m', 300)).And.EndWith("…"));
+    }
+
+    [Test]
+    public void TheHistory_IsAlsoBoundedInBytes_TheOldestGo_AndTheDropsAreCounted()
+    {
+        var rule = new AlertRule { Name = "big", Metric = "m", Threshold = 10, Cooldown = TimeSpan.Zero };
+        for (var i = 0; i < 32; i++)
+        {
+            rule.Annotations[$"a{i}"] = new string('x', 4_096);
+        }
+
+        var engine = new AccuSceneAlertEngine([rule], _time, historySize: 100_000);
+        for (var i = 0; i < 100; i++)
+        {
+            engine.Check("m", 20);
+            engine.Check("m", 5);
+        }
+
+        var history = engine.History();
+        var bytes = history.Sum(AlertSize.Of);
+        var each = AlertSize.Of(history[0]);
+        Assert.That(each, Is.GreaterThan(32 * 4_096 * 2), "32 annotations of 4,096 characters, two bytes each");
+        Assert.That(bytes, Is.LessThanOrEqualTo(AccuSceneAlertEngine.MaxHistoryBytes));
+        Assert.That(bytes + each, Is.GreaterThan(AccuSceneAlertEngine.MaxHistoryBytes), "as many as fit are kept");
+        Assert.That(engine.Statistics().HistoryDropped, Is.EqualTo(100 - history.Count));
+        Assert.That(history[0].Sequence, Is.GreaterThan(history[^1].Sequence), "the newest are kept");
+    }
+
+    [Test]
     public void ARateLimitOfAPercentile_IsRefused_ForItWouldCountNothing() =>
         Assert.That(
             AccuSceneAlertEngine.Validate(new AlertRule { Name = "r", Metric = "m", Kind = AlertThresholdKind.RateLimit, Aggregation = AlertAggregation.Percentile, Threshold = 5 }),

@@ -50,7 +50,7 @@ public sealed class WebhookChannelOptions
 /// <summary>The background delivery shared by all channels (<c>AccuScene:Alerts:Delivery</c>).</summary>
 public sealed class AlertDeliveryOptions
 {
-    /// <summary>Gets or sets how many notifications wait per channel; beyond it the oldest are dropped and counted. Default: 1000.</summary>
+    /// <summary>Gets or sets how many notifications wait per channel (and at most 16 MiB of them); beyond it the oldest are dropped and counted. Default: 1000.</summary>
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 1000;
 

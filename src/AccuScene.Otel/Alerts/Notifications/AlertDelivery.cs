@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using AccuScene.Otel.Diagnostics;
 using Polly;
 using Polly.Retry;
@@ -8,8 +7,8 @@ using Polly.Retry;
 namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>
-/// Carries the engine's notifications to the channels in the background. Each channel has a bounded queue
-/// (the oldest notification is dropped and counted when it is full) and one worker, which delivers with
+/// Carries the engine's notifications to the channels in the background. Each channel has a queue bounded in
+/// count and in bytes (<see cref="NotificationQueue"/>: the oldest notification is dropped and counted past either) and one worker, which delivers with
 /// Polly: retries with exponential backoff and jitter (not for a status asking again cannot mend). The engine
 /// only ever enqueues, so a channel that is down never blocks evaluation. Counted on <c>accuscene.otel.alerts.notifications{channel, outcome}</c>: delivered, failed, dropped, and
 /// resend_failed (a resend carries no new notification, so its failure is counted once per failed resend).
@@ -135,23 +134,16 @@ internal sealed class AlertDelivery : IDisposable
     private sealed class Worker
     {
         private const int MaxBatch = 100;
-        private readonly Channel<AlertNotification> _queue;
+        private readonly NotificationQueue _queue;
         private readonly ResiliencePipeline _pipeline;
         private readonly TimeProvider _time;
-        private int _queued;
 
         public Worker(IAlertChannel channel, int capacity, ResiliencePipeline pipeline, TimeProvider time, CancellationToken stopping)
         {
             this.Channel = channel;
             _pipeline = pipeline;
             _time = time;
-            _queue = System.Threading.Channels.Channel.CreateBounded<AlertNotification>(
-                new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-                _ =>
-                {
-                    Interlocked.Decrement(ref _queued);
-                    Count(channel.Name, "dropped", 1);
-                });
+            _queue = new NotificationQueue(capacity, () => Count(channel.Name, "dropped", 1));
             this.SendsState = this.ResendInterval() is not null;
             this.Loop = Task.Run(() => this.RunAsync(stopping), CancellationToken.None);
         }
@@ -163,7 +155,7 @@ internal sealed class AlertDelivery : IDisposable
 
         public Task Loop { get; }
 
-        public int Queued => Volatile.Read(ref _queued);
+        public int Queued => _queue.Count;
 
         public void Enqueue(AlertNotification notification)
         {
@@ -176,15 +168,10 @@ internal sealed class AlertDelivery : IDisposable
                 AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", this.Channel.Name, ex);
             }
 
-            Interlocked.Increment(ref _queued);
-            if (!_queue.Writer.TryWrite(notification))
-            {
-                Interlocked.Decrement(ref _queued);
-                Count(this.Channel.Name, "dropped", 1);
-            }
+            _queue.Enqueue(notification);
         }
 
-        public void Complete() => _queue.Writer.TryComplete();
+        public void Complete() => _queue.Complete();
 
         // A channel's own getter may throw (a custom IAlertChannel): the worker then goes without resends.
         private TimeSpan? ResendInterval()
@@ -214,15 +201,14 @@ internal sealed class AlertDelivery : IDisposable
             {
                 try
                 {
-                    if (!_queue.Reader.TryPeek(out _) && !await this.WaitAsync(resend is null ? null : nextResend - _time.GetElapsedTime(started), stopping).ConfigureAwait(false))
+                    if (!_queue.Any() && !await this.WaitAsync(resend is null ? null : nextResend - _time.GetElapsedTime(started), stopping).ConfigureAwait(false))
                     {
                         return; // completed and drained
                     }
 
                     batch.Clear();
-                    while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                    while (batch.Count < MaxBatch && _queue.TryRead(out var item))
                     {
-                        Interlocked.Decrement(ref _queued);
                         batch.Add(item);
                     }
 
@@ -255,7 +241,7 @@ internal sealed class AlertDelivery : IDisposable
         {
             if (resendIn is not { } delay)
             {
-                return await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false);
+                return await _queue.WaitToReadAsync(stopping).ConfigureAwait(false);
             }
 
             if (delay <= TimeSpan.Zero)
@@ -264,7 +250,7 @@ internal sealed class AlertDelivery : IDisposable
             }
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            var read = _queue.Reader.WaitToReadAsync(wake.Token).AsTask();
+            var read = _queue.WaitToReadAsync(wake.Token).AsTask();
             var timer = Task.Delay(delay, _time, wake.Token);
             var first = await Task.WhenAny(read, timer).ConfigureAwait(false);
             await wake.CancelAsync().ConfigureAwait(false);

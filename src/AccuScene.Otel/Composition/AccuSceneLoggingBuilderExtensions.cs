@@ -170,6 +170,12 @@ public static class AccuSceneLoggingBuilderExtensions
 
     private static void Configure(LoggerProviderBuilder builder, IServiceProvider services, AccuSceneOptions options)
     {
+        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        if (LogTimestampProcessor.For(time) is { } timestamps)
+        {
+            builder.AddProcessor(timestamps);
+        }
+
         // Scopes and redaction first, so every output below sees scope values as attributes, masked.
         var redactor = Redactor.From(options.Redaction);
         if (options.Logging.IncludeScopes || !redactor.IsEmpty)
@@ -189,7 +195,7 @@ public static class AccuSceneLoggingBuilderExtensions
 
         if (options.Logging.File.Path is not null)
         {
-            builder.AddProcessor(new FileLogRecordProcessor(options.Logging.File, redactor, services.GetService<TimeProvider>() ?? TimeProvider.System));
+            builder.AddProcessor(new FileLogRecordProcessor(options.Logging.File, redactor, time));
         }
 
         if (options.Exporters.Console.Enabled)

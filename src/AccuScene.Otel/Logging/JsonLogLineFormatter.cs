@@ -38,7 +38,11 @@ internal sealed class JsonLogLineFormatter
         used = writer;
 
         writer.WriteStartObject();
-        writer.WriteString("timestamp"u8, record.Timestamp.Kind == DateTimeKind.Utc ? record.Timestamp : record.Timestamp.ToUniversalTime());
+        // "O" keeps all seven digits of the fraction (the writer's own DateTime form drops trailing zeros), so every
+        // line's timestamp has one width: sorted as text, the lines stay in time order.
+        Span<byte> timestamp = stackalloc byte[40];
+        (record.Timestamp.Kind == DateTimeKind.Utc ? record.Timestamp : record.Timestamp.ToUniversalTime()).TryFormat(timestamp, out var written, "O", CultureInfo.InvariantCulture);
+        writer.WriteString("timestamp"u8, timestamp[..written]);
         writer.WriteString("level"u8, LogLevelNames.Name(record.LogLevel));
         if (record.CategoryName is { } category)
         {

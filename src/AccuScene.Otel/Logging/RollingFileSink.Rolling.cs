@@ -52,6 +52,7 @@ internal sealed partial class RollingFileSink
             }
 
             File.Move(_names.ActivePath, target);
+            this.DateByTheClock(target);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -74,6 +75,26 @@ internal sealed partial class RollingFileSink
         }
 
         return this.TryOpen();
+    }
+
+    // MaxAge compares a rolled file's last write with the TimeProvider's now: a file this sink rolls is dated by that
+    // clock when it is the app's own (a test's fake one), so it ages as everything else does. The system clock's
+    // dates are the file system's already.
+    private void DateByTheClock(string rolled)
+    {
+        if (ReferenceEquals(_time, TimeProvider.System))
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetLastWriteTimeUtc(rolled, _time.GetUtcNow().UtcDateTime);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            AccuSceneEventSource.Log.LogOutputFailed(OutputName, "retention_failed", 0, ex);
+        }
     }
 
     private void ApplyRetention(List<(long Sequence, string Path)> rolled)

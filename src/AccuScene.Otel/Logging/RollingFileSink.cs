@@ -41,6 +41,7 @@ internal sealed partial class RollingFileSink : IDisposable
     private long _rolls;
     private bool _disposed;
     private bool _pathInUse;
+    private readonly bool _ownsFiles;
 
     public RollingFileSink(AccuSceneFileLogOptions options, TimeProvider time, Func<string, Stream>? open = null)
     {
@@ -50,6 +51,7 @@ internal sealed partial class RollingFileSink : IDisposable
         _maxAge = options.MaxAge;
         _time = time;
         _open = open ?? OpenFile;
+        _ownsFiles = open is null;
         _pathInUse = !ActivePaths.TryAdd(_names.ActivePath, this);
         _flushTimer = time.CreateTimer(static state => ((RollingFileSink)state!).Flush(), this, options.FlushInterval, options.FlushInterval);
     }
@@ -82,7 +84,7 @@ internal sealed partial class RollingFileSink : IDisposable
 
             if (_stream is null && !this.TryOpen())
             {
-                this.Drop(1, "open_failed", _lastError);
+                this.Drop(1, _lockedOut ? "path_in_use" : "open_failed", _lastError);
                 return false;
             }
 
@@ -149,6 +151,7 @@ internal sealed partial class RollingFileSink : IDisposable
             }
 
             this.Close();
+            this.ReleaseProcessLock();
             _disposed = true;
             if (!_pathInUse)
             {
@@ -176,6 +179,12 @@ internal sealed partial class RollingFileSink : IDisposable
         try
         {
             Directory.CreateDirectory(_names.Directory);
+            if (!this.TryLockProcess())
+            {
+                _failedAt = _time.GetTimestamp();
+                return false;
+            }
+
             stream = _open(_names.ActivePath);
             var length = stream.CanSeek ? stream.Length : 0;
             var torn = false;
@@ -251,48 +260,5 @@ internal sealed partial class RollingFileSink : IDisposable
             this.Fail(ex, 0);
             return false;
         }
-    }
-
-    /// <summary>A write failed: the buffered lines (and <paramref name="extra"/> more) are lost; close and retry later.</summary>
-    private void Fail(Exception error, int extra)
-    {
-        var lost = _bufferedLines + extra;
-        _buffered = 0;
-        _bufferedLines = 0;
-        _lastError = error;
-        this.Close();
-        _failedAt = _time.GetTimestamp();
-        if (lost > 0)
-        {
-            this.Drop(lost, "write_failed", error);
-        }
-    }
-
-    private bool RetryDue(long? failedAt) => failedAt is not { } at || _time.GetElapsedTime(at) >= RetryDelay;
-
-    private void Close()
-    {
-        var stream = _stream;
-        _stream = null;
-        CloseQuietly(stream);
-    }
-
-    private static void CloseQuietly(Stream? stream)
-    {
-        try
-        {
-            stream?.Dispose();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The handle is gone either way; what it still held was counted when the write failed.
-            AccuSceneEventSource.Log.LogOutputFailed(OutputName, "close_failed", 0, ex);
-        }
-    }
-
-    private void Drop(long lines, string reason, Exception? error)
-    {
-        Interlocked.Add(ref _dropped, lines);
-        AccuSceneSelfDiagnostics.LogsLost(OutputName, reason, lines, error);
     }
 }

@@ -206,6 +206,7 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
                 // The host's ActivityTrackingOptions scope repeats the trace and span ids the record already carries.
                 return;
             case IReadOnlyList<KeyValuePair<string, object?>> pairs:
+                var added = list.Count;
                 for (var i = 0; i < pairs.Count; i++)
                 {
                     if (pairs[i].Key != LogRecordText.OriginalFormat)
@@ -214,16 +215,21 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
                     }
                 }
 
+                AddTextOfTemplateAlone(scope, list.Count == added && pairs.Count > 0, list);
                 return;
             case IEnumerable<KeyValuePair<string, object?>> pairs:
+                var before = list.Count;
+                var any = false;
                 foreach (var pair in pairs)
                 {
+                    any = true;
                     if (pair.Key != LogRecordText.OriginalFormat)
                     {
                         list.Add(pair);
                     }
                 }
 
+                AddTextOfTemplateAlone(scope, list.Count == before && any, list);
                 return;
             case IEnumerable<KeyValuePair<string, string?>> texts:
                 // A Dictionary<string, string>: its values by key too, so they are masked by key as well.
@@ -236,6 +242,17 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
             default:
                 list.Add(new(ScopeValues.PlainScope, scope));
                 return;
+        }
+    }
+
+    // A scope of a template with no values (LoggerMessage.DefineScope("Importing batch")) holds only its template:
+    // its text is the scope, as for BeginScope("Importing batch"). With values, the values are the scope (its text
+    // would repeat them, unmasked).
+    private static void AddTextOfTemplateAlone(object scope, bool templateAlone, List<KeyValuePair<string, object?>> list)
+    {
+        if (templateAlone && scope.ToString() is { Length: > 0 } text)
+        {
+            list.Add(new(ScopeValues.PlainScope, text));
         }
     }
 

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using AccuScene.Otel.Instrumentation.Events;
 using AccuScene.Otel.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AccuScene.Otel.Tests.Logging;
 
@@ -30,6 +32,33 @@ public class LogLineFormatTests
             Assert.That(again, Is.SameAs(first), "reused for ordinary lines");
             Assert.That(afterLong, Is.Not.SameAs(again), "a buffer grown past 64 KiB is let go");
         });
+    }
+
+    [Test]
+    public void Json_TimestampsHaveOneWidth_AndComeFromTheAppsTimeProvider()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var directory = Directory.CreateTempSubdirectory("accuscene-timestamps-").FullName;
+        try
+        {
+            using (var host = new ServiceCollection()
+                .AddSingleton<TimeProvider>(time)
+                .AddLogging(b => b.AddAccuScene(o => o.Logging.File.Path = Path.Combine(directory, "app.log")))
+                .BuildServiceProvider())
+            {
+                var logger = host.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Tests.Timestamps");
+                logger.LogInformation("on the second");
+                time.Advance(TimeSpan.FromMilliseconds(140));
+                logger.LogInformation("with trailing zeros");
+            }
+
+            var stamps = File.ReadAllLines(Path.Combine(directory, "app.log")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("timestamp").GetString());
+            Assert.That(stamps, Is.EqualTo(new[] { "2030-01-02T03:04:05.0000000Z", "2030-01-02T03:04:05.1400000Z" }));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Test]

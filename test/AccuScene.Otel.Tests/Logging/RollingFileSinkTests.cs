@@ -223,6 +223,59 @@ public class RollingFileSinkTests
     }
 
     [Test]
+    public void AWriteCutShortByAFullDisk_IsTakenBack_SoTheFileHoldsWholeLines_AndNoLineCountedLostIsInIt()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var failing = new FailingStream();
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, time: time, open: _ => failing.Reopen());
+        sink.Append(Line(0, 10));
+        sink.Flush();
+        sink.Append(Line(1, 10));
+        sink.Append(Line(2, 10));
+        failing.Fail = true;
+        failing.WritesBeforeFailing = Line(1, 10).Length + 5; // line 1 whole and 5 bytes of line 2, then ENOSPC
+        Assert.That(sink.Flush(), Is.False);
+
+        failing.Fail = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        sink.Append(Line(3, 10));
+        sink.Flush();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sink.DroppedLines, Is.EqualTo(2));
+            Assert.That(failing.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("i").GetInt32()), Is.EqualTo(new[] { 0, 3 }));
+        });
+    }
+
+    [Test]
+    public void AFileAnotherProcessWrites_IsNotWrittenOver_ItsLinesAreDroppedAsPathInUse_UntilThatProcessLetsGo()
+    {
+        using var dropped = new MetricCollector<long>(AccuSceneSelfDiagnostics.LogsDropped);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var lockPath = Path.Combine(_directory, ".app.log.lock");
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, time: time);
+        Assert.That(sink.ProcessLockPath, Is.EqualTo(lockPath));
+
+        // The lock is an exclusive open of the lock file: another open of it here stands for another process.
+        var other = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var whileHeld = sink.Append(Line(0, 10));
+        other.Dispose();
+        var tooSoon = sink.Append(Line(1, 10));
+        time.Advance(TimeSpan.FromSeconds(1));
+        var afterwards = sink.Append(Line(2, 10));
+        sink.Flush();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((whileHeld, tooSoon, afterwards), Is.EqualTo((false, false, true)), "tried again at most once a second");
+            Assert.That(dropped.GetMeasurementSnapshot().Where(m => m.Tags["output"] as string == "file").Select(m => m.Tags["reason"]), Is.EqualTo(new[] { "path_in_use", "path_in_use" }));
+            Assert.That(this.ReadActive(), Is.EqualTo(Encoding.UTF8.GetString(Line(2, 10))), "readers are not held off by the lock");
+            Assert.That(() => new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None).Dispose(), Throws.InstanceOf<IOException>(), "held while the sink lives");
+        });
+    }
+
+    [Test]
     public void AWallClockSteppedBack_DoesNotHoldTheRetryOff_AndAFailedFlushSaysSo()
     {
         var time = new SteppingClock();
@@ -449,6 +502,9 @@ public class RollingFileSinkTests
 
         public bool Fail { get; set; }
 
+        /// <summary>Gets or sets how many bytes a failing write still puts down before it throws, as a disk filling up mid-write does.</summary>
+        public int WritesBeforeFailing { get; set; }
+
         public string Text => Encoding.UTF8.GetString(_content.ToArray());
 
         public Stream Reopen() => this.Fail ? throw new IOException("No space left on device") : new View(this);
@@ -467,12 +523,13 @@ public class RollingFileSinkTests
 
             public override void Write(byte[] buffer, int offset, int count)
             {
+                owner._content.Seek(0, SeekOrigin.End);
                 if (owner.Fail)
                 {
+                    owner._content.Write(buffer, offset, Math.Min(count, owner.WritesBeforeFailing));
                     throw new IOException("No space left on device");
                 }
 
-                owner._content.Seek(0, SeekOrigin.End);
                 owner._content.Write(buffer, offset, count);
             }
 
@@ -484,7 +541,7 @@ public class RollingFileSinkTests
 
             public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void SetLength(long value) => owner._content.SetLength(value);
         }
     }
 }

@@ -41,6 +41,27 @@ public class ScopeValuesTests
     }
 
     [Test]
+    public void AScopeOfATemplateWithoutValues_IsListedByItsText_AndOneWithValuesByItsValues()
+    {
+        var importing = LoggerMessage.DefineScope("Importing batch");
+        var order = LoggerMessage.DefineScope<int>("Order {OrderId}");
+        var attributes = ExportOne(logger =>
+        {
+            using (importing(logger))
+            using (order(logger, 42))
+            {
+                logger.LogInformation("Imported");
+            }
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(attributes.Single(a => a.Key == ScopesAndRedactionProcessor.ScopeAttribute).Value, Is.EqualTo(new[] { "Importing batch" }));
+            Assert.That(attributes.Single(a => a.Key == "OrderId").Value, Is.EqualTo(42));
+        });
+    }
+
+    [Test]
     public void NestedScopes_InAJsonLine_ShowTheNearestValueAndEveryPlainScope()
     {
         using var capture = new LogCapture("json");

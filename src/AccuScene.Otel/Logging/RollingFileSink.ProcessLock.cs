@@ -1,0 +1,51 @@
+namespace AccuScene.Otel.Logging;
+
+/// <summary>One writer per file across processes, too.</summary>
+internal sealed partial class RollingFileSink
+{
+    private FileStream? _processLock;
+    private bool _lockedOut;
+
+    /// <summary>Gets the lock file beside the active one: <c>logs/.app.log.lock</c>, which no roll or retention touches.</summary>
+    internal string ProcessLockPath => Path.Combine(_names.Directory, "." + Path.GetFileName(_names.ActivePath) + ".lock");
+
+    /// <summary>
+    /// Takes the file for this process before it is opened. Two processes on one path (two replicas sharing a
+    /// volume, an old instance still stopping) would each write at the end they last saw, over the other's
+    /// lines, and each would roll to the same name. The lock file is held open exclusively for the sink's life
+    /// (<see cref="FileShare.None"/>: an advisory lock on Linux and macOS, a sharing mode on Windows), so only
+    /// the lock file is locked: readers of the log files are not held off. A process that cannot take it drops
+    /// its lines, counted as <c>path_in_use</c>, and tries again at most once a second; the kernel lets the lock
+    /// go when its holder exits, however it exits. Only for files this sink opens itself.
+    /// </summary>
+    /// <returns><see langword="false"/> when another process holds the file.</returns>
+    private bool TryLockProcess()
+    {
+        _lockedOut = false;
+        if (_processLock is not null || !_ownsFiles)
+        {
+            return true;
+        }
+
+        try
+        {
+            _processLock = new FileStream(this.ProcessLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            return true;
+        }
+        catch (IOException ex) when (IsHeld(ex))
+        {
+            _lastError = new IOException($"Another process writes {_names.ActivePath} (it holds {this.ProcessLockPath}); give each process a path of its own.", ex);
+            _lockedOut = true;
+            return false;
+        }
+    }
+
+    // Held by another: EWOULDBLOCK from flock on Linux (11) and macOS (35); a sharing or lock violation on Windows.
+    private static bool IsHeld(IOException ex) => ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+
+    private void ReleaseProcessLock()
+    {
+        CloseQuietly(_processLock);
+        _processLock = null;
+    }
+}

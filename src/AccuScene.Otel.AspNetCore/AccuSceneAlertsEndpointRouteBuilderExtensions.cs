@@ -105,7 +105,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
             return (StatusCodes.Status403Forbidden, browser);
         }
 
-        var token = context.RequestServices.GetService<AccuSceneOptions>()?.Alerts.AcknowledgeToken;
+        var token = EndpointAccess.Resolve(context.RequestServices).AcknowledgeToken;
         return await EndpointGuards.TokenRefusalAsync(context, token, "AccuScene:Alerts:AcknowledgeToken", "acknowledging").ConfigureAwait(false);
     }
 

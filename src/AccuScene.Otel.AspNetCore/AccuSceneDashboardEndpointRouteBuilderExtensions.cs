@@ -182,7 +182,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     // request that presents AccuScene:Endpoints:ReadToken or that the app's own authorization on the endpoint admits.
     // The rest of the model is served as before.
     private static async Task<bool> WithholdEventsAsync(HttpContext context) =>
-        !await EndpointGuards.MayReadAsync(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken).ConfigureAwait(false);
+        !await EndpointGuards.MayReadAsync(context, AccuScene.Otel.EndpointAccess.Resolve(context.RequestServices).ReadToken).ConfigureAwait(false);
 
     // The headers, the browser refusal and the registered dashboard, shared by /data and /stream; null when answered already.
     private static async Task<AccuSceneDashboard?> BeginAsync(HttpContext context)

@@ -51,7 +51,7 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
     {
         var report = context.RequestServices.GetRequiredService<AccuSceneHealthMonitor>().GetReport(probe);
         var details = EndpointGuards.BrowserRefusal(context) is null
-            && await EndpointGuards.MayReadAsync(context, context.RequestServices.GetService<AccuScene.Otel.AccuSceneOptions>()?.Endpoints.ReadToken).ConfigureAwait(false);
+            && await EndpointGuards.MayReadAsync(context, AccuScene.Otel.EndpointAccess.Resolve(context.RequestServices).ReadToken).ConfigureAwait(false);
         context.Response.StatusCode = report.HttpStatusCode;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";

@@ -36,7 +36,7 @@ internal static class EndpointGuards
     /// </summary>
     public static bool IsLocalRequest(HttpContext context)
     {
-        if (context.RequestServices.GetService<AccuSceneOptions>()?.Endpoints.RequireTokens == true || !ListensOnLoopbackOnly(context))
+        if (EndpointAccess.Resolve(context.RequestServices).RequireTokens || !ListensOnLoopbackOnly(context))
         {
             return false;
         }

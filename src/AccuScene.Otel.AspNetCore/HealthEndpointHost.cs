@@ -57,6 +57,10 @@ internal sealed partial class HealthEndpointHost : IHostedService, IAsyncDisposa
         AddIfPresent(builder.Services, engine);
         AddIfPresent(builder.Services, events);
         AddIfPresent(builder.Services, options);
+        if (_services is not null && options is null)
+        {
+            builder.Services.AddSingleton(EndpointAccess.Resolve(_services));
+        }
         var app = builder.Build();
         SdkEndpointTelemetry.ExcludeEveryRequestFromAppTelemetry(app);
         app.UseRouting();

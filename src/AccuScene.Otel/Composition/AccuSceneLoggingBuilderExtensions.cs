@@ -40,6 +40,7 @@ public static class AccuSceneLoggingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = AccuSceneOptionsLoader.Load(AccuSceneOptionsLoader.EnvironmentConfiguration(), configure);
+        EndpointAccess.Register(builder.Services, options);
         return AddAccuScene(builder, options, configured: configure is not null);
     }
 

@@ -46,6 +46,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
         {
             BuilderWiringCheck.MarkBuilder(services, "MeterProviderBuilder.AddAccuScene()");
             AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry);
+            EndpointAccess.Register(services, options);
         });
         return AddAccuSceneCore(builder, options);
     }

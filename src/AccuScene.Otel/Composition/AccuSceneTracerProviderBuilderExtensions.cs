@@ -45,6 +45,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
         {
             BuilderWiringCheck.MarkBuilder(services, "TracerProviderBuilder.AddAccuScene()");
             AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry);
+            EndpointAccess.Register(services, options);
         });
         return AddAccuSceneCore(builder, options);
     }

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace AccuScene.Otel.Tests.AspNetCore;
 
@@ -68,6 +70,35 @@ public class LocalRequestGuardTests
             Assert.That(required.Local, Is.EqualTo(403));
             Assert.That(required.Ack, Is.EqualTo(403));
         });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task WithPerSignalBuildersOnly_TheirTokenSettingsGuardTheEndpoints(CancellationToken cancellationToken)
+    {
+        // No services.AddAccuScene(): the builders' own options decide, the strictest of them.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(t => t.AddAccuScene(o => o.Endpoints.RequireTokens = true))
+            .WithMetrics(m => m.AddAccuScene(o =>
+            {
+                o.Endpoints.ReadToken = "read-secret";
+                o.Alerts.AcknowledgeToken = "ack-secret";
+            }));
+        await using var app = builder.Build();
+        app.MapAccuSceneEvents();
+        app.MapAccuSceneAlerts();
+        await app.StartAsync(cancellationToken);
+        var statuses = new List<int>();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        foreach (var (method, path, token) in new[] { (HttpMethod.Get, "/events", null), (HttpMethod.Get, "/events", "read-secret"), (HttpMethod.Post, "/alerts/unknown/ack", null), (HttpMethod.Post, "/alerts/unknown/ack", "ack-secret") })
+        {
+            statuses.Add(await SendAsync(http, method, path, token, cancellationToken));
+        }
+
+        await app.StopAsync(cancellationToken);
+        Assert.That(statuses, Is.EqualTo(new[] { 401, 200, 401, 404 }), "a local request too needs the tokens; with them it goes through (404: no such alert)");
     }
 
     [TestCase("X-Forwarded-Proto")]
@@ -207,5 +238,17 @@ public class LocalRequestGuardTests
             length = 0;
             return false;
         }
+    }
+
+    private static async Task<int> SendAsync(HttpClient http, HttpMethod method, string path, string? token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        return (int)response.StatusCode;
     }
 }

@@ -89,10 +89,24 @@ internal static class SdkEndpointTelemetry
 
     private static void StopRecording(HttpContext context)
     {
-        if (context.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)
+        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        Silence(activity);
+
+        // OpenTelemetry's ASP.NET Core instrumentation starts a request activity of its own in ASP.NET Core's place
+        // when it reads the request's context apart from ASP.NET Core (a propagator of the app's own): it is the
+        // current one then, and silenced too.
+        if (Activity.Current is { OperationName: "Microsoft.AspNetCore.Hosting.HttpRequestIn" } current && current != activity)
         {
-            // What OpenTelemetry's own request filter does: the tracer provider and every export processor
-            // skip an activity that is neither all-data-requested nor recorded.
+            Silence(current);
+        }
+    }
+
+    // What OpenTelemetry's own request filter does: the tracer provider and every export processor skip an activity
+    // that is neither all-data-requested nor recorded.
+    private static void Silence(Activity? activity)
+    {
+        if (activity is not null)
+        {
             activity.IsAllDataRequested = false;
             activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
         }

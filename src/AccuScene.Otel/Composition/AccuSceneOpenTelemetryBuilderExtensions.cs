@@ -104,14 +104,7 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         services.TryAddSingleton(sp => new ApiMetrics(sp.GetService<IMeterFactory>(), resolve(sp).Metrics.NamePrefix));
         services.TryAddSingleton(sp => new SystemMetrics(sp.GetService<IMeterFactory>(), resolve(sp).Metrics.NamePrefix, sp.GetService<TimeProvider>()));
 
-        // ASP.NET Core takes its propagator from DI; hand it the one the tracer provider installs process-wide
-        // when it is built, so build it first.
-        services.RemoveAll<DistributedContextPropagator>();
-        services.AddSingleton(sp =>
-        {
-            _ = sp.GetService<TracerProvider>();
-            return DistributedContextPropagator.Current;
-        });
+        AccuScenePropagation.ServeToHost(services);
 
         // Flush every provider when the host stops, whether or not the app disposes the host afterwards.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProviderFlushService>());

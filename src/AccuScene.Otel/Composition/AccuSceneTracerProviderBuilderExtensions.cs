@@ -46,6 +46,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
             BuilderWiringCheck.MarkBuilder(services, "TracerProviderBuilder.AddAccuScene()");
             AccuSceneExporterWiring.AddDiskRetry(services, options.Exporters.Otlp.DiskRetry);
             EndpointAccess.Register(services, options);
+            AccuScenePropagation.ServeToHost(services);
         });
         return AddAccuSceneCore(builder, options);
     }

@@ -101,7 +101,11 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
         }
     }
 
-    public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
+    public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState) =>
+        this.ExtractTraceContext(carrier, getter, count: true, out traceId, out traceState);
+
+    /// <summary>Reads <c>traceparent</c> and <c>tracestate</c> by this propagator's rules; counts what it refuses when <paramref name="count"/> is set.</summary>
+    internal void ExtractTraceContext(object? carrier, PropagatorGetterCallback? getter, bool count, out string? traceId, out string? traceState)
     {
         traceId = null;
         traceState = null;
@@ -114,7 +118,7 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
                 // hex, a zero id, a wrong length): only the header itself tells them apart. Read only on this path.
                 if (getter is not null && HasHeader(carrier, getter, TraceParentHeader))
                 {
-                    AccuSceneSelfDiagnostics.Rejected("traceparent");
+                    Rejected(count, "traceparent");
                 }
 
                 return;
@@ -124,7 +128,7 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             // what ASP.NET Core and HttpClient will parse, and more (version ff), in one pass.
             if (parent.Length != W3CTraceParent.Length || !W3CTraceParent.IsValid(parent))
             {
-                AccuSceneSelfDiagnostics.Rejected("traceparent");
+                Rejected(count, "traceparent");
                 return;
             }
 
@@ -135,14 +139,22 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             }
             else
             {
-                AccuSceneSelfDiagnostics.Rejected("tracestate");
+                Rejected(count, "tracestate");
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            AccuSceneSelfDiagnostics.Rejected("traceparent");
+            Rejected(count, "traceparent");
             traceId = null;
             traceState = null;
+        }
+    }
+
+    private static void Rejected(bool count, string field)
+    {
+        if (count)
+        {
+            AccuSceneSelfDiagnostics.Rejected(field);
         }
     }
 
@@ -174,7 +186,7 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
         if (result is not null)
         {
             this.DropInvalidIds(result);
-            KeepWithinLimits(result);
+            BaggageItems.KeepWithinLimits(result);
         }
 
         if (getter is null)
@@ -208,7 +220,7 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             }
 
             result ??= [];
-            Upsert(result, key, value);
+            BaggageItems.Upsert(result, key, value);
         }
 
         return result;
@@ -238,55 +250,6 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
                 items.RemoveAt(i);
                 AccuSceneSelfDiagnostics.Rejected("baggage");
             }
-        }
-    }
-
-    // W3C Baggage: at most 180 members and 8,192 bytes of key=value text. .NET's extractor takes any number; the
-    // members past either limit are dropped and counted once per request. .NET hands the members back last first,
-    // so they are counted from the end of the list: the header's first members are kept, as OpenTelemetry's
-    // propagator keeps them.
-    private static void KeepWithinLimits(List<KeyValuePair<string, string?>> items)
-    {
-        var bytes = 0;
-        for (var i = items.Count - 1; i >= 0; i--)
-        {
-            // key=value plus the comma before every member but the header's first.
-            var member = items.Count - 1 - i;
-            bytes += items[i].Key.Length + (items[i].Value?.Length ?? 0) + (member == 0 ? 1 : 2);
-            if (member == MaxBaggageMembers || bytes > MaxBaggageBytes)
-            {
-                items.RemoveRange(0, i + 1);
-                AccuSceneSelfDiagnostics.Rejected("baggage");
-                return;
-            }
-        }
-    }
-
-    private const int MaxBaggageMembers = 180;
-    private const int MaxBaggageBytes = 8192;
-
-    // The header wins over baggage of the same key. Usually both carry the same value (inject writes both),
-    // and then nothing moves.
-    private static void Upsert(List<KeyValuePair<string, string?>> items, string key, string value)
-    {
-        var kept = false;
-        for (var i = items.Count - 1; i >= 0; i--)
-        {
-            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
-            {
-                if (!kept && string.Equals(items[i].Value, value, StringComparison.Ordinal))
-                {
-                    kept = true;
-                    continue;
-                }
-
-                items.RemoveAt(i);
-            }
-        }
-
-        if (!kept)
-        {
-            items.Add(new(key, value));
         }
     }
 }

@@ -55,7 +55,12 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             "accuscene.health.status", this.ObserveStatus, unit: "{status}", description: "Each check's status after its thresholds: 2 Healthy, 1 Degraded, 0 Unhealthy.");
     }
 
-    /// <summary>Raised after a check's status changed (thresholds applied), on the scheduler's thread.</summary>
+    /// <summary>
+    /// Raised after a check's status changed (thresholds applied), on the thread that ran that check: listeners of two
+    /// checks may run at once, so a listener keeps its own state thread-safe. The check's next run waits for its
+    /// listeners; one that blocks leaves the check's result to age, and a result older than three intervals plus the
+    /// timeout is reported Unhealthy (<c>… the scheduler is stuck</c>). A listener that throws is counted and skipped.
+    /// </summary>
     public event EventHandler<HealthStatusChange>? StatusChanged;
 
     internal IReadOnlyList<HealthCheckState> States => _states;
@@ -65,15 +70,16 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     /// <returns>The status and the entries the probe covers.</returns>
     public AccuSceneHealthReport GetReport(HealthProbe probe)
     {
+        var startupTagged = probe == HealthProbe.Startup && _states.Any(s => s.HasTag(HealthTags.Startup));
         var included = probe switch
         {
             HealthProbe.Live => _states.Where(s => s.HasTag(HealthTags.Live)),
-            HealthProbe.Startup when _states.Any(s => s.HasTag(HealthTags.Startup)) => _states.Where(s => s.HasTag(HealthTags.Startup)),
+            HealthProbe.Startup when startupTagged => _states.Where(s => s.HasTag(HealthTags.Startup)),
             _ => _states,
         };
         var now = _time.GetUtcNow();
         var entries = included.Select(s => this.Stale(s, s.Snapshot())).ToList();
-        return new AccuSceneHealthReport(probe, Aggregate(entries, probe), now, entries);
+        return new AccuSceneHealthReport(probe, Aggregate(entries, probe, startupTagged), now, entries);
     }
 
     /// <inheritdoc/>
@@ -155,12 +161,13 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
     }
 
     /// <summary>
-    /// A live check whose last run is older than three intervals plus its timeout means the scheduler itself is
-    /// stuck (no thread ran it): reported Unhealthy, whatever its last result. Other entries are returned as they are.
+    /// A check whose last run is older than three intervals plus its timeout means its schedule is stuck (no thread
+    /// ran it, or a StatusChanged listener holds it): reported Unhealthy, whatever its last result, in every probe.
+    /// Other entries are returned as they are.
     /// </summary>
     private AccuSceneHealthEntry Stale(HealthCheckState state, AccuSceneHealthEntry entry)
     {
-        if (!state.HasTag(HealthTags.Live) || state.LastRunTimestamp is not { } lastRun)
+        if (state.LastRunTimestamp is not { } lastRun)
         {
             return entry;
         }
@@ -173,7 +180,10 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
             : entry;
     }
 
-    private static HealthStatus Aggregate(List<AccuSceneHealthEntry> entries, HealthProbe probe)
+    // Startup over every check (none is tagged startup) asks only whether each has a first result: a dependency that
+    // is down is the readiness probe's business, and a failing startup probe gets the pod restarted, which mends no
+    // database. A check tagged startup is what the app says starting takes: its status counts.
+    private static HealthStatus Aggregate(List<AccuSceneHealthEntry> entries, HealthProbe probe, bool startupTagged)
     {
         var status = HealthStatus.Healthy;
         foreach (var entry in entries)
@@ -183,6 +193,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
                 { Pending: true } when probe == HealthProbe.Live => HealthStatus.Healthy,
                 // Startup waits for every covered check's first run, critical or not.
                 { Pending: true } when probe == HealthProbe.Startup => HealthStatus.Unhealthy,
+                { Status: HealthStatus.Unhealthy } when probe == HealthProbe.Startup && !startupTagged => HealthStatus.Degraded,
                 { Pending: true, Critical: false } => HealthStatus.Degraded,
                 { Pending: true } => HealthStatus.Unhealthy,
                 { Status: HealthStatus.Unhealthy, Critical: false } => HealthStatus.Degraded,

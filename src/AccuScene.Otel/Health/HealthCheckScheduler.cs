@@ -89,7 +89,9 @@ internal sealed class HealthCheckScheduler : BackgroundService
 
         if (report.Entries.TryGetValue(state.Name, out var entry))
         {
-            var description = entry.Exception is OperationCanceledException && timeout.IsCancellationRequested ? TimedOut(state.Timeout) : Describe(entry);
+            // A check that fails once its timeout has cancelled it failed of the timeout, whatever it threw: a driver may
+            // throw its own exception on cancellation (SqlClient's "Operation cancelled by user"), not an OperationCanceledException.
+            var description = entry.Exception is not null && timeout.IsCancellationRequested ? TimedOut(state.Timeout) : Describe(entry);
             this.Record(state, entry.Status, description, started, entry.Data);
         }
     }

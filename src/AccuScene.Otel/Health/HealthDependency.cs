@@ -18,7 +18,10 @@ public enum HealthProbe
     /// <summary>Is it ready for traffic? Every check.</summary>
     Ready,
 
-    /// <summary>Has it started? Checks tagged <see cref="HealthTags.Startup"/>, or every check when none is; 503 until each has run once.</summary>
+    /// <summary>
+    /// Has it started? Checks tagged <see cref="HealthTags.Startup"/> (503 until each has run once, and while a
+    /// critical one is Unhealthy), or, when none is, every check: 503 until each has run once, whatever its result.
+    /// </summary>
     Startup,
 }
 

@@ -79,7 +79,28 @@ public class HealthStateTests
         Assert.That(live.Entries.Select(e => e.Name), Is.EqualTo(new[] { "process" }));
         Assert.That(live.HttpStatusCode, Is.EqualTo(200));
         Assert.That(health.Monitor.GetReport(HealthProbe.Ready).HttpStatusCode, Is.EqualTo(503));
-        Assert.That(health.Monitor.GetReport(HealthProbe.Startup).HttpStatusCode, Is.EqualTo(503), "started, but a critical check is Unhealthy");
+        var startup = health.Monitor.GetReport(HealthProbe.Startup);
+        Assert.That((startup.HttpStatusCode, startup.Status), Is.EqualTo((200, HealthStatus.Degraded)), "started: every check has a first result; a failed database is readiness' business, not a restart's");
+    }
+
+    [Test]
+    public async Task Startup_OverChecksTaggedStartup_CountsTheirStatus()
+    {
+        using var health = new HealthHarness(b => b
+            .AddAccuSceneLivenessCheck()
+            .AddDependencyCheck("db", Database, _ => new ScriptedCheck(HealthStatus.Healthy))
+            .AddDependencyCheck("migrations", Database, _ => new ScriptedCheck(HealthStatus.Unhealthy), schedule: null, HealthTags.Startup));
+
+        await health.RunAsync("process");
+        await health.RunAsync("db");
+        await health.RunAsync("migrations");
+        var startup = health.Monitor.GetReport(HealthProbe.Startup);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(startup.Entries.Select(e => e.Name), Is.EqualTo(new[] { "migrations" }));
+            Assert.That(startup.HttpStatusCode, Is.EqualTo(503), "what the app says starting takes has failed");
+        });
     }
 
     [Test]
@@ -122,6 +143,34 @@ public class HealthStateTests
         var entry = health.Monitor.GetReport(HealthProbe.Ready).Entries.Single();
         Assert.That(entry.Description, Is.EqualTo("timed out after 00:00:01"));
         Assert.That(entry.LastResult, Is.EqualTo(HealthStatus.Unhealthy));
+    }
+
+    [Test]
+    public async Task ACheckWhoseDriverThrowsItsOwnExceptionWhenCancelled_IsRecordedAsTimedOut()
+    {
+        var calls = 0;
+        using var health = new HealthHarness(b => b.AddDependencyCheck("db", Database, _ => new DelegateCheck(async ct =>
+        {
+            Interlocked.Increment(ref calls);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new InvalidOperationException("Operation cancelled by user."); // as SqlClient's SqlException says it
+            }
+
+            return HealthCheckResult.Healthy();
+        })));
+
+        var run = health.RunAsync("db");
+        await WaitUntil(() => Volatile.Read(ref calls) == 1);
+        health.Time.Advance(TimeSpan.FromSeconds(1));
+        await run;
+
+        var entry = health.Monitor.GetReport(HealthProbe.Ready).Entries.Single();
+        Assert.That((entry.Description, entry.LastResult), Is.EqualTo(("timed out after 00:00:01", HealthStatus.Unhealthy)));
     }
 
     [Test]
@@ -280,6 +329,25 @@ public class HealthStateTests
         health.Time.Advance(TimeSpan.FromSeconds(seconds));
 
         Assert.That(health.Monitor.GetReport(HealthProbe.Live).HttpStatusCode, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task ADependencyCheckWhoseScheduleIsStuck_IsNotReportedByItsLastResultForever()
+    {
+        // A StatusChanged listener that blocks holds its check's loop: the last result (Healthy) must not stand.
+        using var health = new HealthHarness(b => b.AddDependencyCheck("db", Database, _ => new ScriptedCheck(HealthStatus.Healthy)), o => o.Health.Interval = TimeSpan.FromSeconds(10));
+        await health.RunAsync("db");
+        health.Time.Advance(TimeSpan.FromSeconds(30));
+        var fresh = health.Monitor.GetReport(HealthProbe.Ready).HttpStatusCode;
+        health.Time.Advance(TimeSpan.FromSeconds(6)); // past 3 × 10 s plus the 5 s timeout
+        var ready = health.Monitor.GetReport(HealthProbe.Ready);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fresh, Is.EqualTo(200));
+            Assert.That(ready.HttpStatusCode, Is.EqualTo(503));
+            Assert.That(ready.Entries.Single().Description, Does.Contain("the scheduler is stuck"));
+        });
     }
 
     [Test]

@@ -3,6 +3,7 @@ using AccuScene.Otel;
 using AccuScene.Otel.Health;
 using AccuScene.Otel.Health.Checks;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -40,7 +41,8 @@ public static class AccuSceneHealthChecksBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HealthCheckScheduler>(sp => new HealthCheckScheduler(
             sp.GetRequiredService<HealthCheckService>(),
             sp.GetRequiredService<AccuSceneHealthMonitor>(),
-            Clock(sp))));
+            Clock(sp),
+            RunsInAppTraces(sp))));
         return builder;
     }
 
@@ -133,6 +135,11 @@ public static class AccuSceneHealthChecksBuilderExtensions
 
     // The container's clock (a test's fake), else the system's.
     private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    // AccuScene:Tracing:IncludeSdkEndpoints, as the SDK's endpoints read it: from the options, else the environment.
+    private static bool RunsInAppTraces(IServiceProvider services) =>
+        services.GetService<AccuSceneTracingOptions>()?.IncludeSdkEndpoints
+            ?? (bool.TryParse(new ConfigurationBuilder().AddEnvironmentVariables().Build()["AccuScene:Tracing:IncludeSdkEndpoints"], out var include) && include);
 
     // The schedule is checked against the same range attributes as AccuScene:Health:Checks:<name>, and copied so
     // that changing the caller's object after registration changes nothing.

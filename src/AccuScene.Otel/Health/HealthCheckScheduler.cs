@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using AccuScene.Otel.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,12 +22,18 @@ internal sealed class HealthCheckScheduler : BackgroundService
     private readonly HealthCheckService _service;
     private readonly AccuSceneHealthMonitor _monitor;
     private readonly TimeProvider _time;
+    private readonly bool _inAppTraces;
 
-    public HealthCheckScheduler(HealthCheckService service, AccuSceneHealthMonitor monitor, TimeProvider time)
+    /// <param name="service">Runs the checks.</param>
+    /// <param name="monitor">Keeps their results.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="inAppTraces">Whether the runs' spans go to the app's traces (<c>AccuScene:Tracing:IncludeSdkEndpoints</c>).</param>
+    public HealthCheckScheduler(HealthCheckService service, AccuSceneHealthMonitor monitor, TimeProvider time, bool inAppTraces = false)
     {
         _service = service;
         _monitor = monitor;
         _time = time;
+        _inAppTraces = inAppTraces;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -45,6 +52,8 @@ internal sealed class HealthCheckScheduler : BackgroundService
         using var timeout = new CancellationTokenSource(state.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         Task<HealthReport> run;
+        var outer = Activity.Current;
+        var quiet = _inAppTraces ? null : StartUnsampled();
         try
         {
             run = _service.CheckHealthAsync(r => string.Equals(r.Name, state.Name, StringComparison.Ordinal), linked.Token);
@@ -54,6 +63,14 @@ internal sealed class HealthCheckScheduler : BackgroundService
             // The check could not even be created (a missing service, a throwing factory).
             this.Record(state, state.FailureStatus, ex.Message, started, null);
             return;
+        }
+        finally
+        {
+            if (quiet is not null)
+            {
+                quiet.Stop();
+                Activity.Current = outer;
+            }
         }
 
         HealthReport report;
@@ -94,6 +111,16 @@ internal sealed class HealthCheckScheduler : BackgroundService
             var description = entry.Exception is not null && timeout.IsCancellationRequested ? TimedOut(state.Timeout) : Describe(entry);
             this.Record(state, entry.Status, description, started, entry.Data);
         }
+    }
+
+    // The scheduled runs are the SDK's, not the app's traffic: a check's HttpClient call or SELECT 1 every interval would
+    // be a root span each time. They run under a parent that is not sampled, so a parent-based sampler (OpenTelemetry's
+    // default) records none of their spans. The parent is no source's: no listener sees it.
+    private static Activity StartUnsampled()
+    {
+        var activity = new Activity("AccuScene.Health.ScheduledRun");
+        activity.SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+        return activity.Start();
     }
 
     private static string TimedOut(TimeSpan timeout) =>

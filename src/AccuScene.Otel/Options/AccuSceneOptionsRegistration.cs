@@ -130,6 +130,7 @@ internal sealed class AccuSceneOptionsRegistration
 
         // The sections a feature reads from the container, when it can also stand alone (health checks).
         services.TryAddSingleton(sp => sp.GetRequiredService<AccuSceneOptions>().Health);
+        services.TryAddSingleton(sp => sp.GetRequiredService<AccuSceneOptions>().Tracing);
         return registration;
     }
 

@@ -22,6 +22,7 @@ internal sealed class HealthHarness : IDisposable
         configure?.Invoke(options);
         var services = new ServiceCollection();
         services.AddSingleton(options.Health); // what AddAccuScene() registers for the health feature
+        services.AddSingleton(options.Tracing);
         services.AddSingleton<TimeProvider>(this.Time);
         services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(this.Logs)));
         services.AddMetrics();

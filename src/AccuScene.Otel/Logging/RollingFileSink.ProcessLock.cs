@@ -4,6 +4,7 @@ namespace AccuScene.Otel.Logging;
 internal sealed partial class RollingFileSink
 {
     private FileStream? _processLock;
+    private DateTime _lockStamp;
     private bool _lockedOut;
 
     /// <summary>Gets the lock file beside the active one: <c>logs/.app.log.lock</c>, which no roll or retention touches.</summary>
@@ -30,6 +31,7 @@ internal sealed partial class RollingFileSink
         try
         {
             _processLock = new FileStream(this.ProcessLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            this.TouchProcessLock();
             return true;
         }
         catch (IOException ex) when (IsHeld(ex))
@@ -42,6 +44,34 @@ internal sealed partial class RollingFileSink
 
     // Held by another: EWOULDBLOCK from flock on Linux (11) and macOS (35); a sharing or lock violation on Windows.
     private static bool IsHeld(IOException ex) => ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+
+    // The lock file at the path is still this sink's: it exists and bears the last-write stamp the sink gave it (a file
+    // deleted and made again by another process bears another).
+    // A file system that would not take the stamp leaves the existence check alone.
+    private bool ProcessLockGone() =>
+        _processLock is not null && (_lockStamp == default ? !File.Exists(this.ProcessLockPath) : File.GetLastWriteTimeUtc(this.ProcessLockPath) != _lockStamp);
+
+    // The lock file is dated when taken and at each roll: a stamp of its own (now, within a random second) tells it
+    // apart from a file another process made at the path, and a cleaner that deletes files by age leaves it alone.
+    private void TouchProcessLock()
+    {
+        if (_processLock is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            File.SetLastWriteTimeUtc(_processLock.SafeFileHandle, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond) + Random.Shared.NextInt64(TimeSpan.TicksPerSecond)));
+            _lockStamp = File.GetLastWriteTimeUtc(_processLock.SafeFileHandle); // as the file system keeps it
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _lockStamp = default;
+            Diagnostics.AccuSceneEventSource.Log.LogOutputFailed(OutputName, "lock_touch_failed", 0, ex);
+        }
+    }
 
     private void ReleaseProcessLock()
     {

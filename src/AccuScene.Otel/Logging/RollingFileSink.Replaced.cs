@@ -21,9 +21,11 @@ internal sealed partial class RollingFileSink
 
         try
         {
-            // A path that is a link (app.log -> /dev/stdout) describes the link, not the file: not checked.
+            // A path that is a link (app.log -> /dev/stdout) describes the link, not the file: not checked. The lock
+            // file deleted under the sink (an age-based cleaner, the directory removed) would let another process
+            // lock a new one: the file is opened, and locked, again.
             var info = new FileInfo(_names.ActivePath);
-            if (info.Exists && (info.LinkTarget is not null || info.Length >= _length - _buffered))
+            if (info.Exists && (info.LinkTarget is not null || info.Length >= _length - _buffered) && !this.ProcessLockGone())
             {
                 return true;
             }
@@ -37,10 +39,11 @@ internal sealed partial class RollingFileSink
         var count = _bufferedLines;
         (_buffered, _bufferedLines) = (0, 0);
         this.Close();
-        Diagnostics.AccuSceneEventSource.Log.LogOutputFailed(OutputName, "file_replaced", "the active file was deleted, moved away or truncated while open; opened again at its path");
+        this.ReleaseProcessLock();
+        Diagnostics.AccuSceneEventSource.Log.LogOutputFailed(OutputName, "file_replaced", "the active file, or its lock file, was deleted, moved away or truncated while open; opened again at its path");
         if (!this.TryOpen())
         {
-            this.Drop(count, "open_failed", _lastError);
+            this.Drop(count, _lockedOut ? "path_in_use" : "open_failed", _lastError);
             return false;
         }
 
@@ -73,7 +76,7 @@ internal sealed partial class RollingFileSink
     {
         if (!this.ReopenIfReplaced())
         {
-            this.Drop(1, "open_failed", _lastError);
+            this.Drop(1, _lockedOut ? "path_in_use" : "open_failed", _lastError);
             return false;
         }
 

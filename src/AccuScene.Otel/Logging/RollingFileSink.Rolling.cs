@@ -53,6 +53,7 @@ internal sealed partial class RollingFileSink
 
             File.Move(_names.ActivePath, target);
             this.DateByTheClock(target);
+            this.TouchProcessLock();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

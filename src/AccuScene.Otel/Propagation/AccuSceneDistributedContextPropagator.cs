@@ -116,7 +116,7 @@ internal sealed class AccuSceneDistributedContextPropagator : DistributedContext
             {
                 // .NET's propagator hands back nothing both for no traceparent and for one it refused (upper-case
                 // hex, a zero id, a wrong length): only the header itself tells them apart. Read only on this path.
-                if (getter is not null && HasHeader(carrier, getter, TraceParentHeader))
+                if (count && getter is not null && HasHeader(carrier, getter, TraceParentHeader))
                 {
                     Rejected(count, "traceparent");
                 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -99,6 +100,58 @@ public class LocalRequestGuardTests
 
         await app.StopAsync(cancellationToken);
         Assert.That(statuses, Is.EqualTo(new[] { 401, 200, 401, 404 }), "a local request too needs the tokens; with them it goes through (404: no such alert)");
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task WithNoAccuSceneRegistration_TheEndpointsReadTheirVariablesAlone_AndNoOtherVariableFailsARequest(CancellationToken cancellationToken)
+    {
+        string[] names = ["AccuScene__NoSuchSection__X", "AccuScene__Endpoints__RequireTokens", "AccuScene__Endpoints__ReadToken"];
+        var saved = names.Select(Environment.GetEnvironmentVariable).ToArray();
+        try
+        {
+            Environment.SetEnvironmentVariable(names[0], "1"); // unknown to AccuScene: the endpoints do not read it
+            Environment.SetEnvironmentVariable(names[1], "true");
+            Environment.SetEnvironmentVariable(names[2], "env-secret");
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Services.AddHealthChecks().AddAccuSceneLivenessCheck();
+            await using var app = builder.Build();
+            app.MapAccuSceneHealth();
+            app.MapAccuSceneEvents();
+            await app.StartAsync(cancellationToken);
+            var statuses = new List<int>();
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            foreach (var (path, token) in new[] { ("/health/live", (string?)null), ("/events", null), ("/events", "env-secret") })
+            {
+                statuses.Add(await SendAsync(http, HttpMethod.Get, path, token, cancellationToken));
+            }
+
+            await app.StopAsync(cancellationToken);
+            Assert.That(statuses, Is.EqualTo(new[] { 200, 401, 200 }));
+        }
+        finally
+        {
+            for (var i = 0; i < names.Length; i++)
+            {
+                Environment.SetEnvironmentVariable(names[i], saved[i]);
+            }
+        }
+    }
+
+    [Test]
+    public void TwoBuildersThatSetDifferentTokens_FailAtRegistration_WithoutShowingEither()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddAccuScene(o => o.Endpoints.ReadToken = "first-secret"));
+        var thrown = Assert.Throws<InvalidOperationException>(() =>
+            services.AddOpenTelemetry().WithTracing(t => t.AddAccuScene(o => o.Endpoints.ReadToken = "second-secret")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.Message, Does.Contain("AccuScene:Endpoints:ReadToken"));
+            Assert.That(thrown.Message, Does.Not.Contain("first-secret").And.Not.Contain("second-secret"));
+            Assert.That(EndpointAccess.From(new AccuSceneOptions { Endpoints = { ReadToken = "shown?" } }).ToString(), Does.Not.Contain("shown?"));
+        });
     }
 
     [TestCase("X-Forwarded-Proto")]

@@ -276,6 +276,28 @@ public class RollingFileSinkTests
     }
 
     [Test]
+    public void ALockFileDeletedWhileHeld_IsTakenAgainBeforeTheNextWrite_SoAnotherProcessThatTookItIsNotWrittenOver()
+    {
+        var lockPath = Path.Combine(_directory, ".app.log.lock");
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10);
+        sink.Append(Line(0, 10));
+        sink.Flush();
+
+        File.Delete(lockPath); // a cleaner deleting old files; then another process starts and locks a new one
+        using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            sink.Append(Line(1, 10));
+            sink.Flush();
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sink.DroppedLines, Is.EqualTo(1), "the other process holds the file now");
+            Assert.That(this.ReadActive(), Is.EqualTo(Encoding.UTF8.GetString(Line(0, 10))));
+        });
+    }
+
+    [Test]
     public void AWallClockSteppedBack_DoesNotHoldTheRetryOff_AndAFailedFlushSaysSo()
     {
         var time = new SteppingClock();

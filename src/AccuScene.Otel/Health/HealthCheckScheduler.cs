@@ -115,7 +115,8 @@ internal sealed class HealthCheckScheduler : BackgroundService
 
     // The scheduled runs are the SDK's, not the app's traffic: a check's HttpClient call or SELECT 1 every interval would
     // be a root span each time. They run under a parent that is not sampled, so a parent-based sampler (OpenTelemetry's
-    // default) records none of their spans. The parent is no source's: no listener sees it.
+    // default) records none of their spans. The parent is started without a source, so OpenTelemetry exports nothing of
+    // it; a sampler that ignores the parent still records the check's spans (docs/architecture.md says so).
     private static Activity StartUnsampled()
     {
         var activity = new Activity("AccuScene.Health.ScheduledRun");

@@ -94,6 +94,42 @@ public class RelativeErrorSketchTests
     }
 
     [Test]
+    public void ASeriesOfBothSignsOverTheWidestRange_StaysWithin8000Bytes_AndTheNegativeTopKeepsTheBound()
+    {
+        var negatives = new List<double>();
+        for (var exponent = -12; exponent <= 12; exponent++)
+        {
+            for (var i = 1; i <= 100; i++)
+            {
+                negatives.Add(-Math.Pow(10, exponent) * (1 + (i / 100.0)));
+            }
+        }
+
+        _ = new RelativeErrorSketch(0.01); // the shared bucket table of this accuracy, built once per process
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sketch = new RelativeErrorSketch(0.01);
+        foreach (var value in negatives)
+        {
+            sketch.Add(-value);
+            sketch.Add(value);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.LessThanOrEqualTo(8_000), "both signs' counters and the sketch itself");
+
+        // 896 negative buckets at 1% hold about 7.7 decades: the most negative values (down to about -1e5) keep 1%.
+        var negative = new RelativeErrorSketch(0.01);
+        negatives.ForEach(negative.Add);
+        negatives.Sort();
+        Assert.That(negative.Collapsed, Is.GreaterThan(0), "24 decades do not fit in 896 buckets");
+        foreach (var q in new[] { 0.0, 0.01, 0.1, 0.3 })
+        {
+            var exact = NearestRank([.. negatives], q);
+            Assert.That(Math.Abs(negative.Quantile(q) - exact), Is.LessThanOrEqualTo(0.01 * Math.Abs(exact)), $"q={q}");
+        }
+    }
+
+    [Test]
     public void AValueBelowTheKeptRange_FoldsIntoItsLowestBucket_SoValuesAddedLaterInBetweenStayAboveIt()
     {
         // A value twelve decades below the first one used to fold into the lowest bucket in use (the first value's),

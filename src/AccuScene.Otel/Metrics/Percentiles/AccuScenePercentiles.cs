@@ -42,8 +42,9 @@ public sealed class AccuScenePercentiles : IDisposable
     /// <summary>Starts listening to the AccuScene meters' histograms and to <see cref="DefaultInstruments"/>.</summary>
     /// <param name="relativeAccuracy">
     /// The relative error bound, 0.0001 to 0.1. Default 1%. It holds for every percentile whose value lies within
-    /// the span of each sign's 1,024 buckets below the largest value: about 8.8 decades at 1%, 44 at 5%, but only
-    /// 0.9 at 0.1% and 0.09 at 0.01%. A finer accuracy than the default suits only data that narrow.
+    /// the span of its sign's buckets below the largest magnitude of that sign (1,024 for positive values: about 8.8
+    /// decades at 1%, 44 at 5%, but only 0.9 at 0.1% and 0.09 at 0.01%; 896 for negative ones, an eighth less). A
+    /// finer accuracy than the default suits only data that narrow.
     /// </param>
     public AccuScenePercentiles(double relativeAccuracy = 0.01)
         : this(relativeAccuracy, DefaultInstruments, scope: null, anyScope: true)

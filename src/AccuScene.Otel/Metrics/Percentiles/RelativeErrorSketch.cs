@@ -7,10 +7,12 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// have buckets of their own and zeros a counter, so every finite value is kept; count, sum, min and max are
 /// exact. NaN and ±∞ are counted in <see cref="NonFinite"/> and left out of everything else.
 /// <para>
-/// Memory is bounded: <see cref="MaxBuckets"/> counters (4 KiB; 8 KiB once one passes 2³¹ − 1) per sign, the negative ones allocated only when
-/// a negative value arrives. At α = 1% a bucket is 1/35 of an octave, so 1024 buckets span about 8.8 decades of magnitude per sign;
-/// every percentile whose value lies within 8.8 decades below the largest magnitude keeps the bound, and only
-/// those below that (folded into the lowest bucket kept, counted in <see cref="Collapsed"/>) lose it.
+/// Memory is bounded: <see cref="MaxBuckets"/> counters for positive values (4 KiB) and <see cref="MaxNegativeBuckets"/>
+/// for negative ones (3.5 KiB, allocated only when a negative value arrives), so a series of both signs stays under
+/// 8,000 bytes; a sign whose counter passes 2³¹ − 1 doubles its share. At α = 1% a bucket is 1/35 of an octave, so
+/// 1024 buckets span about 8.8 decades of magnitude (896 about 7.7); every percentile whose value lies within that
+/// span below the largest magnitude of its sign keeps the bound, and only those below it (folded into the lowest
+/// bucket kept, counted in <see cref="Collapsed"/>) lose it.
 /// </para>
 /// Thread-safe.
 /// </summary>
@@ -18,6 +20,12 @@ internal sealed class RelativeErrorSketch
 {
     /// <summary>The most buckets one sign of a sketch keeps.</summary>
     public const int MaxBuckets = 1024;
+
+    /// <summary>
+    /// The most buckets the negative sign keeps: 128 fewer than <see cref="MaxBuckets"/>, so that both signs
+    /// together stay within 8,000 bytes.
+    /// </summary>
+    public const int MaxNegativeBuckets = 896;
 
     // Below the smallest normal double, the exponent bits no longer give the magnitude: such values count as zero.
     private const double SmallestNormal = 2.2250738585072014E-308;
@@ -112,7 +120,7 @@ internal sealed class RelativeErrorSketch
             }
             else
             {
-                (_negative ??= new SketchStore()).Increment(index, 1);
+                (_negative ??= new SketchStore(MaxNegativeBuckets)).Increment(index, 1);
             }
         }
     }
@@ -142,7 +150,7 @@ internal sealed class RelativeErrorSketch
             _positive.Add(snapshot.Positive, snapshot.PositiveOffset, snapshot.PositiveCollapsed);
             if (snapshot.Negative.Length > 0 || snapshot.NegativeCollapsed > 0)
             {
-                (_negative ??= new SketchStore()).Add(snapshot.Negative, snapshot.NegativeOffset, snapshot.NegativeCollapsed);
+                (_negative ??= new SketchStore(MaxNegativeBuckets)).Add(snapshot.Negative, snapshot.NegativeOffset, snapshot.NegativeCollapsed);
             }
         }
     }

@@ -1,19 +1,21 @@
 namespace AccuScene.Otel.Metrics.Percentiles;
 
 /// <summary>
-/// The bucket counters of one sign of a <see cref="RelativeErrorSketch"/>: at most
-/// <see cref="RelativeErrorSketch.MaxBuckets"/> consecutive buckets. When values span more, the buckets of the
-/// smallest magnitudes are folded together, so only the percentiles among the smallest magnitudes lose accuracy.
+/// The bucket counters of one sign of a <see cref="RelativeErrorSketch"/>: at most its capacity of consecutive
+/// buckets (<see cref="RelativeErrorSketch.MaxBuckets"/> for positive values, <see cref="RelativeErrorSketch.MaxNegativeBuckets"/>
+/// for negative ones). When values span more, the buckets of the smallest magnitudes are folded together, so only
+/// the percentiles among the smallest magnitudes lose accuracy.
 /// <para>
-/// The counters are 32-bit (4 KiB) until one of them would pass <see cref="int.MaxValue"/>; the store then moves
-/// to 64-bit counters (8 KiB) for good, so a busy series keeps counting instead of stopping at 2³¹ − 1 (a bucket
+/// The counters are 32-bit (4 bytes each) until one of them would pass <see cref="int.MaxValue"/>; the store then
+/// moves to 64-bit counters (8 bytes each) for good, so a busy series keeps counting instead of stopping at 2³¹ − 1 (a bucket
 /// that stopped would skew every percentile, and every window, after it).
 /// </para>
 /// Not thread-safe: the sketch holds its lock around every call.
 /// </summary>
-internal sealed class SketchStore
+internal sealed class SketchStore(int capacity = RelativeErrorSketch.MaxBuckets)
 {
-    private int[]? _narrow = new int[RelativeErrorSketch.MaxBuckets];
+    private readonly int _capacity = capacity;
+    private int[]? _narrow = new int[capacity];
     private long[]? _wide;
     private int _offset;          // bucket index of slot 0
     private int _used;            // number of slots in use, from slot 0
@@ -44,9 +46,9 @@ internal sealed class SketchStore
 
         if (index < _offset)
         {
-            // The kept range reaches down to MaxBuckets below the highest bucket in use. A value below it folds into
+            // The kept range reaches down to the capacity below the highest bucket in use. A value below it folds into
             // that lowest bucket, never into a higher one: values that fit in between later stay above the folded ones.
-            var lowest = Math.Max(index, _offset + _used - RelativeErrorSketch.MaxBuckets);
+            var lowest = Math.Max(index, _offset + _used - _capacity);
             var shift = _offset - lowest;
             if (shift > 0)
             {
@@ -62,10 +64,10 @@ internal sealed class SketchStore
                 index = lowest;
             }
         }
-        else if (index - _offset >= RelativeErrorSketch.MaxBuckets)
+        else if (index - _offset >= _capacity)
         {
             // No room above: fold the lowest buckets into the new lowest one to make room.
-            this.CollapseLowest(index - _offset - RelativeErrorSketch.MaxBuckets + 1);
+            this.CollapseLowest(index - _offset - _capacity + 1);
         }
 
         var slot = index - _offset;
@@ -156,7 +158,7 @@ internal sealed class SketchStore
 
     private void Widen()
     {
-        var wide = new long[RelativeErrorSketch.MaxBuckets];
+        var wide = new long[_capacity];
         for (var i = 0; i < _used; i++)
         {
             wide[i] = _narrow![i];

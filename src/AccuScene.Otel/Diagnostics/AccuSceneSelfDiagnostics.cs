@@ -64,6 +64,10 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> PercentilesNonFinite = Meter.CreateCounter<long>(
         "accuscene.otel.percentiles.non_finite", unit: "{measurement}", description: "Histogram measurements that were NaN or infinite and so were left out of the in-process percentiles.");
 
+    /// <summary>Histograms the in-process percentiles did not cover because one listener already kept its maximum of instruments.</summary>
+    public static readonly Counter<long> PercentilesInstrumentsDropped = Meter.CreateCounter<long>(
+        "accuscene.otel.percentiles.instruments.dropped", unit: "{instrument}", description: "Histograms left out of the in-process percentiles because the listener already kept 1,000 instruments; their percentiles come from buckets.");
+
     /// <summary>Final flushes at host stop that failed or ran out of time; tag <c>signal</c> (traces, metrics, logs).</summary>
     public static readonly Counter<long> FlushFailures = Meter.CreateCounter<long>(
         "accuscene.otel.flush.failures", unit: "{flush}", description: "Final flushes at host stop whose export failed or did not finish within the shutdown timeout.");

@@ -10,17 +10,22 @@ namespace AccuScene.Otel.Metrics.Percentiles;
 /// feeds each measurement into a <see cref="RelativeErrorSketch"/> per series (meter, instrument and tag set),
 /// with at most 2,000 series per instrument (OpenTelemetry's default cardinality limit); the rest, and tag sets longer than
 /// 1,024 characters of keys and values (each tag counting 32 more), fold into one series tagged
-/// <c>otel.metric.overflow=true</c>, as OpenTelemetry does. One series holds at most about 6.5 KiB (a 4 KiB
-/// sketch and its tags), 10.5 KiB when it has negative values too; a sign whose busiest bucket passes 2³¹ − 1
-/// values moves to 64-bit counters, 4 KiB more, rather than stop counting. Queries by name merge the series of every
+/// <c>otel.metric.overflow=true</c>, as OpenTelemetry does; at most 1,000 instruments, the rest left to their
+/// buckets and counted. One series holds at most about 6.5 KiB (a 4 KiB sketch and its tags), 10 KiB when it has
+/// negative values too; a sign whose busiest bucket passes 2³¹ − 1 values moves to 64-bit counters, twice its
+/// memory, rather than stop counting. Queries by name merge the series of every
 /// meter with that name. An instrument whose meter is disposed is released. It only listens: the OpenTelemetry
 /// pipeline and Prometheus still get their explicit buckets.
 /// </summary>
-public sealed class AccuScenePercentiles : IDisposable
+public sealed partial class AccuScenePercentiles : IDisposable
 {
     // The most series kept per instrument, as OpenTelemetry's default cardinality limit; a public constant would be
     // compiled into callers and could never change.
     internal const int MaxSeriesPerInstrument = 2000;
+
+    // The most instruments one instance keeps series for, as OpenTelemetry's default limit of metrics per provider:
+    // histogram names made from data would otherwise each add up to 13 MiB.
+    internal const int MaxInstruments = 1000;
 
     /// <summary>
     /// The standard histograms covered on any meter besides the AccuScene meters' own:
@@ -34,9 +39,11 @@ public sealed class AccuScenePercentiles : IDisposable
     private readonly List<InstrumentSeries> _instruments = [];
     private readonly Lock _gate = new();
     private readonly double _relativeAccuracy;
+    private readonly SketchMapping _mapping;
     private readonly HashSet<string> _names;
     private readonly object? _scope;
     private long _nonFinite;
+    private long _droppedInstruments;
     private volatile bool _disposing;
 
     /// <summary>Starts listening to the AccuScene meters' histograms and to <see cref="DefaultInstruments"/>.</summary>
@@ -63,6 +70,7 @@ public sealed class AccuScenePercentiles : IDisposable
         }
 
         _relativeAccuracy = relativeAccuracy;
+        _mapping = SketchMapping.For(relativeAccuracy);
         _names = new HashSet<string>(instruments, StringComparer.Ordinal);
         _scope = scope;
         this.AnyScope = anyScope;
@@ -105,6 +113,9 @@ public sealed class AccuScenePercentiles : IDisposable
     /// two hosts both hear counts there twice.
     /// </summary>
     public long NonFiniteMeasurements => Interlocked.Read(ref _nonFinite);
+
+    /// <summary>Gets how many covered instruments got no sketch because <see cref="MaxInstruments"/> were already kept.</summary>
+    internal long DroppedInstruments => Interlocked.Read(ref _droppedInstruments);
 
     private bool AnyScope { get; }
 
@@ -187,33 +198,6 @@ public sealed class AccuScenePercentiles : IDisposable
         new(instrument, unit, tags, summary.Count, summary.Min, summary.Max, summary.Mean,
             summary.Quantiles[0], summary.Quantiles[1], summary.Quantiles[2], summary.Quantiles[3]);
 
-    // Runs inside the app's Histogram.Record: a tag value whose ToString() throws (or any other fault) costs
-    // the sketch that one measurement, counted, and never reaches the caller.
-    private static void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-    {
-        var (owner, series) = ((AccuScenePercentiles, InstrumentSeries))state!;
-        if (!double.IsFinite(value))
-        {
-            owner.CountNonFinite();
-            return;
-        }
-
-        try
-        {
-            series.Record(value, tags);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            AccuSceneSelfDiagnostics.ProcessorFailed(nameof(AccuScenePercentiles), "record", ex);
-        }
-    }
-
-    private void CountNonFinite()
-    {
-        Interlocked.Increment(ref _nonFinite);
-        AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.PercentilesNonFinite, 1);
-    }
-
     private InstrumentSeries[] Instruments()
     {
         lock (_gate)
@@ -241,46 +225,11 @@ public sealed class AccuScenePercentiles : IDisposable
             {
                 if (tags.All(t => seriesTags.Contains(t)))
                 {
-                    (merged ??= new RelativeErrorSketch(_relativeAccuracy)).Merge(sketch);
+                    (merged ??= new RelativeErrorSketch(_mapping)).Merge(sketch);
                 }
             }
         }
 
         return (merged, unit);
-    }
-
-    private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
-    {
-        if (instrument is not (Histogram<double> or Histogram<float> or Histogram<long> or Histogram<int> or Histogram<short> or Histogram<byte>)
-            || !this.Covers(instrument.Meter.Name, instrument.Name)
-            || !(this.AnyScope || instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, _scope))
-            || instrument.Meter.Scope is Diagnostics.PrivateMeterFactory)
-        {
-            return;
-        }
-
-        var series = new InstrumentSeries(instrument.Meter.Name, instrument.Name, instrument.Unit, _relativeAccuracy, MaxSeriesPerInstrument);
-        lock (_gate)
-        {
-            _instruments.Add(series);
-        }
-
-        listener.EnableMeasurementEvents(instrument, (this, series));
-    }
-
-    // The meter is gone: the instrument's series go with it. When the listener itself is disposed, they stay.
-    private void OnMeasurementsCompleted(Instrument instrument, object? state)
-    {
-        if (!_disposing && state is (AccuScenePercentiles, InstrumentSeries series))
-        {
-            lock (_gate)
-            {
-                _instruments.Remove(series);
-            }
-
-            // A thread's remembered lookup may still name the instrument until that thread records to one that
-            // shares its slot: it keeps the emptied shell and the one sketch it last used, not the other series.
-            series.Release();
-        }
     }
 }

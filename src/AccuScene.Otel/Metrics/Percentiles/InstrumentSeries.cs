@@ -26,21 +26,21 @@ internal sealed class InstrumentSeries
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, List<Entry>> _byHash = [];
-    private readonly double _relativeAccuracy;
+    private readonly SketchMapping _mapping;
     private readonly int _maxSeries;
     private readonly RelativeErrorSketch _untagged;
     private Entry? _overflow;
     private int _count;
     private readonly int _slot = Interlocked.Increment(ref _nextSlot) & (LastLookup.Slots - 1);
 
-    public InstrumentSeries(string meter, string name, string? unit, double relativeAccuracy, int maxSeries)
+    public InstrumentSeries(string meter, string name, string? unit, SketchMapping mapping, int maxSeries)
     {
         this.Meter = meter;
         this.Name = name;
         this.Unit = unit;
-        _relativeAccuracy = relativeAccuracy;
+        _mapping = mapping;
         _maxSeries = maxSeries;
-        _untagged = new RelativeErrorSketch(relativeAccuracy);
+        _untagged = new RelativeErrorSketch(mapping);
     }
 
     public string Meter { get; }
@@ -65,7 +65,7 @@ internal sealed class InstrumentSeries
 
         var lookups = _lastLookups ??= new LastLookup?[LastLookup.Slots];
         var last = lookups[_slot];
-        if (last is not null && ReferenceEquals(last.Owner, this) && last.Matches(tags))
+        if (last is not null && last.OwnerId == this.Id && last.Matches(tags))
         {
             last.Sketch!.Add(value);
             return;
@@ -144,11 +144,11 @@ internal sealed class InstrumentSeries
 
             if (_count >= _maxSeries || TextLength(tags, buffer) > MaxTagSetLength)
             {
-                _overflow ??= new Entry(OverflowTags, new RelativeErrorSketch(_relativeAccuracy));
+                _overflow ??= new Entry(OverflowTags, new RelativeErrorSketch(_mapping));
                 return _overflow.Sketch;
             }
 
-            var created = new Entry(Copy(tags), new RelativeErrorSketch(_relativeAccuracy));
+            var created = new Entry(Copy(tags), new RelativeErrorSketch(_mapping));
             if (entries is null)
             {
                 entries = [];
@@ -216,7 +216,11 @@ internal sealed class InstrumentSeries
         }
     }
 
-    /// <summary>One thread's last tag set for one instrument, compared by reference only.</summary>
+    /// <summary>
+    /// One thread's last tag set for one instrument, compared by reference only. It names the instrument by its
+    /// <see cref="Id"/>, not by reference, so a thread that never records again does not keep a released or
+    /// unreachable instrument's series alive: only the one sketch it last used.
+    /// </summary>
     private sealed class LastLookup
     {
         public const int Slots = 16;
@@ -228,7 +232,7 @@ internal sealed class InstrumentSeries
         private readonly object?[] _values = new object?[MaxTags];
         private int _length;
 
-        public InstrumentSeries? Owner { get; private set; }
+        public long OwnerId { get; private set; }
 
         public RelativeErrorSketch? Sketch { get; private set; }
 
@@ -261,7 +265,7 @@ internal sealed class InstrumentSeries
             Array.Clear(_keys, tags.Length, MaxTags - tags.Length);
             Array.Clear(_values, tags.Length, MaxTags - tags.Length);
             _length = tags.Length;
-            this.Owner = owner;
+            this.OwnerId = owner.Id;
             this.Sketch = sketch;
         }
     }

@@ -52,6 +52,9 @@ internal sealed class RelativeErrorSketch
         _mapping = SketchMapping.For(relativeAccuracy);
     }
 
+    /// <summary>Creates a sketch on a mapping its owner already holds, so no sketch builds a table of its own.</summary>
+    internal RelativeErrorSketch(SketchMapping mapping) => _mapping = mapping;
+
     /// <summary>Gets α, the bound on the relative error of every quantile.</summary>
     public double RelativeAccuracy => _mapping.RelativeAccuracy;
 

@@ -21,13 +21,18 @@ public static class AccuSceneSpans
     /// <summary>
     /// Starts a simulation run. The scene id (and session id, when given) also go into the
     /// Activity's baggage, so they travel to every downstream service. When no run span starts (its trace is
-    /// not sampled, or nothing listens), they go into the current activity's baggage instead (a request's, say),
-    /// where they stay until it ends: sampling decides what is recorded, not what travels.
+    /// not sampled, or nothing listens) under a current activity (a request's, say), the ids go on an activity of
+    /// the run's own that nothing records, a child of the current one with its trace flags, returned in the span's
+    /// place: sampling decides what is recorded, not what travels, and the ids end with the run instead of
+    /// staying on the request, where a sibling run would read or overwrite them.
     /// </summary>
     /// <param name="sceneId">The scene being reconstructed.</param>
     /// <param name="vehicleCount">The number of vehicles simulated.</param>
     /// <param name="sessionId">The session that asked for the run, if known.</param>
-    /// <returns>The started activity, or <see langword="null"/>.</returns>
+    /// <returns>
+    /// The started activity; the unrecorded one that carries the ids when the span was not started under a current
+    /// activity; <see langword="null"/> when neither.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="sceneId"/> is <see langword="null"/>; nothing is started.</exception>
     public static Activity? StartSimulationRun(string sceneId, int vehicleCount, string? sessionId = null)
     {
@@ -36,8 +41,13 @@ public static class AccuSceneSpans
         var activity = AccuSceneTelemetry.ActivitySource.StartActivity(SimulationRunName, ActivityKind.Internal);
         if (activity is null)
         {
-            AccuSceneContext.SetCurrent(sceneId, sessionId);
-            return null;
+            if (Activity.Current is null)
+            {
+                return null;
+            }
+
+            // Not from the source, so no listener sees it; it inherits the parent's trace id and flags.
+            activity = new Activity(SimulationRunName).Start();
         }
 
         activity.SetTag(AccuSceneAttributes.SimulationVehicleCount, vehicleCount);
@@ -99,23 +109,14 @@ public static class AccuSceneSpans
             _ => string.IsNullOrEmpty(system) ? "db" : system,
         };
 
-        // The attributes a sampler may decide on are given at the start, as the conventions ask.
+        // The attributes a sampler may decide on are given at the start, as the conventions ask: the query text
+        // among them, so it is sanitised (and so costs its pass) whenever a listener is there to sample it.
         var tags = Known(
             new(SemanticConventions.DbSystemName, string.IsNullOrEmpty(system) ? null : system),
             new(SemanticConventions.DbOperationName, op),
-            new(SemanticConventions.DbCollectionName, target));
-        var activity = source.StartActivity(name, ActivityKind.Client, default(ActivityContext), tags);
-        if (activity is null)
-        {
-            return null;
-        }
-
-        if (queryText is not null && activity.IsAllDataRequested)
-        {
-            activity.SetTag(SemanticConventions.DbQueryText, DbQueryTextSanitizer.Sanitize(queryText, system));
-        }
-
-        return activity;
+            new(SemanticConventions.DbCollectionName, target),
+            new(SemanticConventions.DbQueryText, queryText is null ? null : DbQueryTextSanitizer.Sanitize(queryText, system)));
+        return source.StartActivity(name, ActivityKind.Client, default(ActivityContext), tags);
     }
 
     /// <summary>Starts a client span for a cache call, named <c>cache.{operation}</c>.</summary>
@@ -203,12 +204,12 @@ public static class AccuSceneSpans
     }
 
     // The tags a span starts with, those without a value left out (a sampler sees what the span will carry).
-    private static KeyValuePair<string, object?>[] Known(KeyValuePair<string, object?> first, KeyValuePair<string, object?> second, KeyValuePair<string, object?> third)
+    private static KeyValuePair<string, object?>[] Known(KeyValuePair<string, object?> first, KeyValuePair<string, object?> second, KeyValuePair<string, object?> third, KeyValuePair<string, object?> fourth = default)
     {
-        var count = (first.Value is null ? 0 : 1) + (second.Value is null ? 0 : 1) + (third.Value is null ? 0 : 1);
+        var count = (first.Value is null ? 0 : 1) + (second.Value is null ? 0 : 1) + (third.Value is null ? 0 : 1) + (fourth.Value is null ? 0 : 1);
         var tags = new KeyValuePair<string, object?>[count];
         var next = 0;
-        foreach (var tag in (ReadOnlySpan<KeyValuePair<string, object?>>)[first, second, third])
+        foreach (var tag in (ReadOnlySpan<KeyValuePair<string, object?>>)[first, second, third, fourth])
         {
             if (tag.Value is not null)
             {

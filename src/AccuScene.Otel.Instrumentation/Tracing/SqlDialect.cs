@@ -27,7 +27,7 @@ internal readonly record struct SqlDialect
     /// <summary>Gets a value indicating whether block comments nest (PostgreSQL, SQL Server, the SQL standard).</summary>
     public bool NestedComments { get; init; }
 
-    /// <summary>Gets a value indicating whether <c>$$…$$</c> and <c>$tag$…$tag$</c> are strings (PostgreSQL, unknown systems). <c>$1</c> is a parameter everywhere but SQL Server.</summary>
+    /// <summary>Gets a value indicating whether <c>$$…$$</c> and <c>$tag$…$tag$</c> are strings (PostgreSQL, ClickHouse's heredocs, unknown systems). <c>$1</c> is a parameter everywhere but SQL Server.</summary>
     public bool DollarQuotes { get; init; }
 
     /// <summary>Gets a value indicating whether <c>[…]</c> is a name (SQL Server, SQLite) rather than a subscript.</summary>
@@ -55,7 +55,7 @@ internal readonly record struct SqlDialect
         "microsoft.sql_server" or "mssql" => new() { NestedComments = true, BracketNames = true, MoneyLiterals = true, NumberedParameters = true },
         "sqlite" => new() { DoubleQuotedStrings = true, BracketNames = true, NumberedParameters = true },
         "oracle.db" or "oracle" => new() { NumberedParameters = true, QuoteDelimiters = true },
-        "clickhouse" => new() { BackslashEscapes = true, NumberedParameters = true },
+        "clickhouse" => new() { BackslashEscapes = true, NumberedParameters = true, DollarQuotes = true },
         _ => new() { SettingDecidesBackslash = true, DoubleQuotedStrings = true, NestedComments = true, NumberedParameters = true, DollarQuotes = true, QuoteDelimiters = true },
     };
 }

@@ -98,11 +98,12 @@ public class SpanHelperTests
         _provider.Dispose();
         using var request = new Activity("request").Start();
 
-        var run = AccuSceneSpans.StartSimulationRun("scene-42", vehicleCount: 2, sessionId: "s-7");
+        using var run = AccuSceneSpans.StartSimulationRun("scene-42", vehicleCount: 2, sessionId: "s-7");
 
         Assert.That(
-            (run, AccuSceneContext.CurrentSceneId, AccuSceneContext.CurrentSessionId),
-            Is.EqualTo(((Activity?)null, "scene-42", "s-7")));
+            (run?.Recorded, AccuSceneContext.CurrentSceneId, AccuSceneContext.CurrentSessionId),
+            Is.EqualTo(((bool?)false, "scene-42", "s-7")),
+            "an unrecorded activity of the run's own carries the ids");
     }
 
     [Test]
@@ -121,6 +122,10 @@ public class SpanHelperTests
         {
         }
 
+        using (AccuSceneSpans.StartDatabaseQuery("postgresql", "SELECT", "runs", "SELECT 1 FROM runs WHERE id = 7"))
+        {
+        }
+
         using (AccuSceneSpans.StartApiRequest("options", "/scenes"))
         {
         }
@@ -132,6 +137,7 @@ public class SpanHelperTests
         Assert.Multiple(() =>
         {
             Assert.That(seen["GET scenes"], Is.EquivalentTo(new Dictionary<string, object?> { ["db.system.name"] = "redis", ["db.operation.name"] = "GET", ["db.collection.name"] = "scenes" }));
+            Assert.That(seen["SELECT runs"]["db.query.text"], Is.EqualTo("SELECT ? FROM runs WHERE id = ?"), "db.query.text is sampling relevant too, sanitised");
             Assert.That(seen["OPTIONS /scenes"], Is.EquivalentTo(new Dictionary<string, object?> { ["http.request.method"] = "OPTIONS", ["http.request.method_original"] = "options", ["http.route"] = "/scenes" }));
             Assert.That(seen["cache.get"], Is.EquivalentTo(new Dictionary<string, object?> { [AccuSceneAttributes.CacheName] = "scenes", [AccuSceneAttributes.CacheOperation] = "get" }));
         });

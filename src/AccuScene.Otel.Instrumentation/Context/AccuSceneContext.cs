@@ -36,13 +36,22 @@ public static class AccuSceneContext
 
     internal static void Apply(Activity activity, string sceneId, string? sessionId)
     {
-        ArgumentNullException.ThrowIfNull(sceneId);
-        activity.SetBaggage(AccuSceneAttributes.SceneId, sceneId);
+        Carry(activity, sceneId, sessionId);
         activity.SetTag(AccuSceneAttributes.SceneId, sceneId);
         if (sessionId is not null)
         {
-            activity.SetBaggage(AccuSceneAttributes.SessionId, sessionId);
             activity.SetTag(AccuSceneAttributes.SessionId, sessionId);
+        }
+    }
+
+    /// <summary>Puts the ids in <paramref name="activity"/>'s baggage only: they travel, and nothing records them on it.</summary>
+    internal static void Carry(Activity activity, string sceneId, string? sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(sceneId);
+        activity.SetBaggage(AccuSceneAttributes.SceneId, sceneId);
+        if (sessionId is not null)
+        {
+            activity.SetBaggage(AccuSceneAttributes.SessionId, sessionId);
         }
     }
 }

@@ -19,6 +19,7 @@ public abstract class AccuSceneInstrumentSet : IDisposable
     internal const int MaxTagValueLength = 256;
 
     private readonly bool _ownsMeter;
+    private volatile bool _disposed;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _truncated;
 
@@ -74,10 +75,18 @@ public abstract class AccuSceneInstrumentSet : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// Gets a value indicating whether the set was disposed. A meter borrowed from an <see cref="IMeterFactory"/> stays
+    /// with the factory, and an observable instrument cannot be withdrawn on its own, so a disposed set's callbacks
+    /// read this and report nothing more.
+    /// </summary>
+    private protected bool IsDisposed => _disposed;
+
     /// <summary>Disposes the meter when this set created it.</summary>
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
     private protected virtual void Dispose(bool disposing)
     {
+        _disposed = true;
         if (disposing && _ownsMeter)
         {
             this.Meter.Dispose();

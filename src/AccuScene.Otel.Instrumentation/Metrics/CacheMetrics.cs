@@ -121,6 +121,12 @@ public sealed class CacheMetrics : AccuSceneInstrumentSet
 
     private IEnumerable<Measurement<double>> ObserveHitRatio()
     {
+        // On a factory's meter the gauge outlives the set: a disposed set's stale counts would contend with a live one's.
+        if (this.IsDisposed)
+        {
+            yield break;
+        }
+
         foreach (var (name, counts) in _byCache)
         {
             var hits = Volatile.Read(ref counts.Hits);

@@ -5,7 +5,8 @@ namespace AccuScene.Otel.Instrumentation.Tracing;
 /// <summary>
 /// Starts the spans of the AccuScene domain on <see cref="AccuSceneTelemetry.ActivitySource"/>.
 /// Each method returns <see langword="null"/> when nobody listens, exactly like
-/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>.
+/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>, but for <see cref="StartSimulationRun"/> under
+/// a parent that is not recorded, which returns the unrecorded activity that carries the run's ids.
 /// </summary>
 public static class AccuSceneSpans
 {
@@ -21,17 +22,20 @@ public static class AccuSceneSpans
     /// <summary>
     /// Starts a simulation run. The scene id (and session id, when given) also go into the
     /// Activity's baggage, so they travel to every downstream service. When no run span starts (its trace is
-    /// not sampled, or nothing listens) under a current activity (a request's, say), the ids go on an activity of
-    /// the run's own that nothing records, a child of the current one with its trace flags, returned in the span's
-    /// place: sampling decides what is recorded, not what travels, and the ids end with the run instead of
-    /// staying on the request, where a sibling run would read or overwrite them.
+    /// not sampled, or nothing listens) under a current activity that is not recorded (a request's, say), the ids go
+    /// on an activity of the run's own that nothing records (<see cref="Activity.IsAllDataRequested"/> false), a
+    /// child of the current one with its unsampled trace flags, returned in the span's place: sampling decides what
+    /// is recorded, not what travels, and the ids end with the run instead of staying on the request, where a
+    /// sibling run would read or overwrite them. Under a recorded parent (a sampler that drops runs by name, the
+    /// source not added), a child of the run's own would be a span no backend receives, the parent of every span
+    /// below it: there the ids go on the parent (tags and baggage), as they do under a parent with hierarchical ids.
     /// </summary>
     /// <param name="sceneId">The scene being reconstructed.</param>
     /// <param name="vehicleCount">The number of vehicles simulated.</param>
     /// <param name="sessionId">The session that asked for the run, if known.</param>
     /// <returns>
     /// The started activity; the unrecorded one that carries the ids when the span was not started under a current
-    /// activity; <see langword="null"/> when neither.
+    /// activity that is not recorded; otherwise <see langword="null"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="sceneId"/> is <see langword="null"/>; nothing is started.</exception>
     public static Activity? StartSimulationRun(string sceneId, int vehicleCount, string? sessionId = null)
@@ -39,20 +43,29 @@ public static class AccuSceneSpans
         // Checked before anything starts: a throw after StartActivity would leave the span as Activity.Current.
         ArgumentNullException.ThrowIfNull(sceneId);
         var activity = AccuSceneTelemetry.ActivitySource.StartActivity(SimulationRunName, ActivityKind.Internal);
-        if (activity is null)
+        if (activity is not null)
         {
-            if (Activity.Current is null)
-            {
-                return null;
-            }
-
-            // Not from the source, so no listener sees it; it inherits the parent's trace id and flags.
-            activity = new Activity(SimulationRunName).Start();
+            activity.SetTag(AccuSceneAttributes.SimulationVehicleCount, vehicleCount);
+            AccuSceneContext.Apply(activity, sceneId, sessionId);
+            return activity;
         }
 
-        activity.SetTag(AccuSceneAttributes.SimulationVehicleCount, vehicleCount);
-        AccuSceneContext.Apply(activity, sceneId, sessionId);
-        return activity;
+        var parent = Activity.Current;
+        if (parent is null)
+        {
+            return null;
+        }
+
+        if (parent.Recorded || parent.IdFormat != ActivityIdFormat.W3C)
+        {
+            AccuSceneContext.Apply(parent, sceneId, sessionId);
+            return null;
+        }
+
+        // Not from the source, so no listener sees it; it inherits the parent's trace id and unsampled flags.
+        var carrier = new Activity(SimulationRunName) { IsAllDataRequested = false }.Start();
+        AccuSceneContext.Carry(carrier, sceneId, sessionId);
+        return carrier;
     }
 
     /// <summary>Starts one simulation step, or a batch of steps starting at <paramref name="step"/>.</summary>
@@ -109,14 +122,22 @@ public static class AccuSceneSpans
             _ => string.IsNullOrEmpty(system) ? "db" : system,
         };
 
-        // The attributes a sampler may decide on are given at the start, as the conventions ask: the query text
-        // among them, so it is sanitised (and so costs its pass) whenever a listener is there to sample it.
+        // The attributes a sampler may decide on are given at the start, as the conventions ask, the query text among
+        // them. Under a local parent that is not recorded, the usual (parent-based) sampler drops the span whatever
+        // its tags, so the text is sanitised there only for a span that is kept.
+        var early = queryText is not null && Activity.Current is not { Recorded: false };
         var tags = Known(
             new(SemanticConventions.DbSystemName, string.IsNullOrEmpty(system) ? null : system),
             new(SemanticConventions.DbOperationName, op),
             new(SemanticConventions.DbCollectionName, target),
-            new(SemanticConventions.DbQueryText, queryText is null ? null : DbQueryTextSanitizer.Sanitize(queryText, system)));
-        return source.StartActivity(name, ActivityKind.Client, default(ActivityContext), tags);
+            new(SemanticConventions.DbQueryText, early ? DbQueryTextSanitizer.Sanitize(queryText!, system) : null));
+        var activity = source.StartActivity(name, ActivityKind.Client, default(ActivityContext), tags);
+        if (activity is { IsAllDataRequested: true } && queryText is not null && !early)
+        {
+            activity.SetTag(SemanticConventions.DbQueryText, DbQueryTextSanitizer.Sanitize(queryText, system));
+        }
+
+        return activity;
     }
 
     /// <summary>Starts a client span for a cache call, named <c>cache.{operation}</c>.</summary>

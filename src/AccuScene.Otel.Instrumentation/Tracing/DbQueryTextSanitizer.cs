@@ -118,6 +118,9 @@ internal static class DbQueryTextSanitizer
                 return Quoted(s, ref i, '`', backslashEscapes: false) ? Token.Kept : Token.Literal;
             case '[' when dialect.BracketNames:
                 return Quoted(s, ref i, ']', backslashEscapes: false) ? Token.Kept : Token.Literal;
+            case '$' when dialect.Heredocs && HeredocEnd(s, i) is >= 0 and var heredoc:
+                i = heredoc;
+                return Token.Literal;
             case '$' when dialect.MoneyLiterals && (char.IsAsciiDigit(next) || next == '.'):
                 i = NumberEnd(s, i + 1);
                 return Token.Literal;

@@ -27,8 +27,14 @@ internal readonly record struct SqlDialect
     /// <summary>Gets a value indicating whether block comments nest (PostgreSQL, SQL Server, the SQL standard).</summary>
     public bool NestedComments { get; init; }
 
-    /// <summary>Gets a value indicating whether <c>$$…$$</c> and <c>$tag$…$tag$</c> are strings (PostgreSQL, ClickHouse's heredocs, unknown systems). <c>$1</c> is a parameter everywhere but SQL Server.</summary>
+    /// <summary>Gets a value indicating whether <c>$$…$$</c> and <c>$tag$…$tag$</c> are strings (PostgreSQL, unknown systems). <c>$1</c> is a parameter everywhere but SQL Server.</summary>
     public bool DollarQuotes { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether any text between two <c>$</c> opens a string that the same text closes, before
+    /// anything else a <c>$</c> may start (ClickHouse's heredocs: <c>$x-y$…$x-y$</c>, <c>$1x$…$1x$</c>).
+    /// </summary>
+    public bool Heredocs { get; init; }
 
     /// <summary>Gets a value indicating whether <c>[…]</c> is a name (SQL Server, SQLite) rather than a subscript.</summary>
     public bool BracketNames { get; init; }
@@ -55,7 +61,7 @@ internal readonly record struct SqlDialect
         "microsoft.sql_server" or "mssql" => new() { NestedComments = true, BracketNames = true, MoneyLiterals = true, NumberedParameters = true },
         "sqlite" => new() { DoubleQuotedStrings = true, BracketNames = true, NumberedParameters = true },
         "oracle.db" or "oracle" => new() { NumberedParameters = true, QuoteDelimiters = true },
-        "clickhouse" => new() { BackslashEscapes = true, NumberedParameters = true, DollarQuotes = true },
+        "clickhouse" => new() { BackslashEscapes = true, NumberedParameters = true, Heredocs = true },
         _ => new() { SettingDecidesBackslash = true, DoubleQuotedStrings = true, NestedComments = true, NumberedParameters = true, DollarQuotes = true, QuoteDelimiters = true },
     };
 }

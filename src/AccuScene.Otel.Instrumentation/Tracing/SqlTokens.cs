@@ -113,6 +113,23 @@ internal static class SqlTokens
     }
 
     /// <summary>
+    /// The end of a ClickHouse heredoc at <paramref name="i"/>: the text from this <c>$</c> to the next one, whatever
+    /// it holds, opens it and closes it again; -1 when it is not closed, as ClickHouse then reads no heredoc.
+    /// </summary>
+    public static int HeredocEnd(ReadOnlySpan<char> s, int i)
+    {
+        var tagEnd = s[(i + 1)..].IndexOf('$');
+        if (tagEnd < 0)
+        {
+            return -1;
+        }
+
+        var delimiter = s.Slice(i, tagEnd + 2);
+        var body = i + delimiter.Length;
+        return s[body..].IndexOf(delimiter) is >= 0 and var close ? body + close + delimiter.Length : -1;
+    }
+
+    /// <summary>
     /// PostgreSQL's <c>$$…$$</c> and <c>$tag$…$tag$</c> opened at <paramref name="i"/>: the end of the string, or -1
     /// when the <c>$</c> opens neither.
     /// </summary>

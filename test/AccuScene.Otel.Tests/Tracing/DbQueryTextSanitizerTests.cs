@@ -36,6 +36,8 @@ public class DbQueryTextSanitizerTests
     [TestCase("mysql", "SELECT * FROM t WHERE a = \"secret\" AND b = 'x\\' OR c = \\'y' # note: pw", "SELECT * FROM t WHERE a = ? AND b = ?")]
     [TestCase("mysql", "SELECT /* a /* b */ 'x */ secret' FROM t", "SELECT ? FROM t")]
     [TestCase("clickhouse", "SELECT 1 FROM t WHERE email = $$ana@example.com$$ AND token = $t$hunter two$t$", "SELECT ? FROM t WHERE email = ? AND token = ?")]
+    [TestCase("clickhouse", "SELECT $x-y$ hunter2 $x-y$, $1x$ secret $1x$, $ $ana@example.com$ $ FROM t", "SELECT ?, ?, ? FROM t")]
+    [TestCase("clickhouse", "SELECT a FROM t WHERE a = $1 AND b = $2", "SELECT a FROM t WHERE a = $1 AND b = $2")]
     [TestCase("mysql", "SELECT /*!50000 'secret*/part' */ 1", "SELECT /*!50000 ? */ ?")]
     [TestCase("mysql", "SELECT 1--'\nsecret'", "SELECT ?--?")]
     [TestCase("mysql", "SELECT 5-- note\nFROM t", "SELECT ?\nFROM t")]

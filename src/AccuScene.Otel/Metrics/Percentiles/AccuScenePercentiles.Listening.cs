@@ -43,18 +43,23 @@ public sealed partial class AccuScenePercentiles
             return;
         }
 
-        var series = new InstrumentSeries(instrument.Meter.Name, instrument.Name, instrument.Unit, _mapping, MaxSeriesPerInstrument);
+        InstrumentSeries? series = null;
         lock (_gate)
         {
-            if (_instruments.Count >= MaxInstruments)
+            if (_instruments.Count < MaxInstruments)
             {
-                // Counted and left to OpenTelemetry's buckets: its percentiles say "buckets" as its source.
-                Interlocked.Increment(ref _droppedInstruments);
-                AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.PercentilesInstrumentsDropped, 1);
-                return;
+                series = new InstrumentSeries(instrument.Meter.Name, instrument.Name, instrument.Unit, _mapping, MaxSeriesPerInstrument);
+                _instruments.Add(series);
             }
+        }
 
-            _instruments.Add(series);
+        if (series is null)
+        {
+            // Counted (outside the lock: a counter runs listeners) and left to OpenTelemetry's buckets, whose
+            // percentiles say "buckets" as their source.
+            Interlocked.Increment(ref _droppedInstruments);
+            AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.PercentilesInstrumentsDropped, 1);
+            return;
         }
 
         listener.EnableMeasurementEvents(instrument, (this, series));

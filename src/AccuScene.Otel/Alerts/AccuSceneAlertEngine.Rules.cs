@@ -25,6 +25,29 @@ public sealed partial class AccuSceneAlertEngine
         }
     }
 
+    /// <summary>
+    /// Replaces the rules that came from configuration, <paramref name="previous"/> (those last applied), by
+    /// <paramref name="next"/>, and keeps every rule added in code that neither names. When the configured rules did not
+    /// change (a reload of other settings), nothing changes: a rule added in code stays, and one removed in code stays removed.
+    /// </summary>
+    /// <returns><see langword="true"/> when the configured rules changed and were applied.</returns>
+    /// <exception cref="ArgumentException">A rule of <paramref name="next"/> is invalid; the rules stay as they were.</exception>
+    internal bool ReplaceConfiguredRules(IReadOnlyList<AlertRule> previous, IReadOnlyList<AlertRule> next)
+    {
+        if (previous.Count == next.Count && previous.Zip(next).All(p => p.First.Name == p.Second.Name && RuleSet.SameSettings(p.First, p.Second)))
+        {
+            return false;
+        }
+
+        var configured = previous.Concat(next).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        if (this.Swap(current => [.. next, .. current.Where(r => !configured.Contains(r.Name))]) is { } failure)
+        {
+            throw new ArgumentException(failure, nameof(next));
+        }
+
+        return true;
+    }
+
     /// <summary>Adds a rule at run time.</summary>
     /// <param name="rule">The rule, validated here.</param>
     /// <exception cref="ArgumentException">The rule is invalid, or a rule of that name exists.</exception>
@@ -213,7 +236,7 @@ public sealed partial class AccuSceneAlertEngine
             return new RuleSet(slots, previous.Version + 1, edited);
         }
 
-        private static bool SameSettings(AlertRule a, AlertRule b) =>
+        public static bool SameSettings(AlertRule a, AlertRule b) =>
             ReferenceEquals(a, b)
             || JsonSerializer.Serialize(a, AlertRuleJsonContext.Default.AlertRule) == JsonSerializer.Serialize(b, AlertRuleJsonContext.Default.AlertRule);
     }

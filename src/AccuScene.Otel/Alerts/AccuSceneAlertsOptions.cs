@@ -35,8 +35,10 @@ public sealed class AccuSceneAlertsOptions
     public List<WebhookChannelOptions> Webhooks { get; } = [];
 
     /// <summary>
-    /// Gets or sets the bearer token that <c>POST /alerts/{id}/ack</c> requires when the server listens beyond
-    /// loopback. Without one, acknowledging is refused there. Default: none.
+    /// Gets or sets the bearer token that <c>POST /alerts/{id}/ack</c> requires of a request that is not local (see
+    /// <see cref="AccuSceneEndpointsOptions"/>: a server listening beyond loopback, a caller not on loopback, a
+    /// forwarding header), and of every request when <see cref="AccuSceneEndpointsOptions.RequireTokens"/> is on, unless
+    /// the app's own authorization on the endpoint admitted it. Without one, acknowledging is refused there. Default: none.
     /// </summary>
     public string? AcknowledgeToken { get; set; }
 

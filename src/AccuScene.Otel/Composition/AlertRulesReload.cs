@@ -8,8 +8,9 @@ namespace AccuScene.Otel.Alerts;
 
 /// <summary>
 /// Creates the alert engine of a provider and, under <c>AddAccuScene()</c>, keeps its rules in step with the options:
-/// every validated reload of the <c>AccuScene</c> section or of the rules file replaces the rules, keeping the state
-/// of those that did not change.
+/// every validated reload of the <c>AccuScene</c> section or of the rules file that changes the configured rules
+/// replaces them, keeping the state of those that did not change and every rule added in code under another name.
+/// A reload of other settings (any change in the app's configuration signals one) leaves the rules alone.
 /// </summary>
 internal static class AlertRulesReload
 {
@@ -49,7 +50,10 @@ internal static class AlertRulesReload
             if (reload.Current is { } newest && !ReferenceEquals(newest, applied.Options))
             {
                 applied.Options = newest;
-                Apply(engine, newest, logger);
+                if (Apply(engine, applied.Rules, newest, logger))
+                {
+                    applied.Rules = [.. newest.Alerts.Rules];
+                }
             }
         }
     }
@@ -59,17 +63,22 @@ internal static class AlertRulesReload
         public Lock Gate { get; } = new();
 
         public AccuSceneOptions Options { get; set; } = options;
+
+        /// <summary>Gets or sets the configured rules last applied to the engine.</summary>
+        public IReadOnlyList<AlertRule> Rules { get; set; } = [.. options.Alerts.Rules];
     }
 
-    private static void Apply(AccuSceneAlertEngine engine, AccuSceneOptions next, ILogger? logger)
+    // Whether the configured rules are now next's (changed and applied, or the same already).
+    private static bool Apply(AccuSceneAlertEngine engine, IReadOnlyList<AlertRule> previous, AccuSceneOptions next, ILogger? logger)
     {
         try
         {
-            engine.ReplaceRules(next.Alerts.Rules);
-            if (logger is not null)
+            if (engine.ReplaceConfiguredRules(previous, next.Alerts.Rules) && logger is not null)
             {
                 AccuSceneOptionsLog.RulesReloaded(logger, next.Alerts.Rules.Count);
             }
+
+            return true;
         }
         catch (ArgumentException ex)
         {
@@ -80,6 +89,8 @@ internal static class AlertRulesReload
             {
                 AccuSceneOptionsLog.ReloadRefused(logger, ex, ex.Message);
             }
+
+            return false;
         }
     }
 }

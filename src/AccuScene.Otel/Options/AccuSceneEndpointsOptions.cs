@@ -12,7 +12,8 @@ public sealed class AccuSceneEndpointsOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether every request needs the tokens, local ones too: for a server behind a
-    /// reverse proxy on the same machine that adds no <c>Forwarded</c>, <c>X-Real-IP</c>, <c>X-Forwarded-*</c> or <c>X-Original-*</c> header, whose outside
+    /// reverse proxy on the same machine that adds no <c>Forwarded</c>, <c>Via</c>, <c>X-Real-IP</c>, <c>CF-Connecting-IP</c>,
+    /// <c>True-Client-IP</c>, <c>Fastly-Client-IP</c>, <c>X-Forwarded-*</c> or <c>X-Original-*</c> header, whose outside
     /// requests would otherwise look local. Default: <see langword="false"/>.
     /// </summary>
     public bool RequireTokens { get; set; }

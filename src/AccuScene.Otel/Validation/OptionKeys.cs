@@ -39,6 +39,29 @@ internal static class OptionKeys
             {
                 FindUnknown(child, childInfo, childPath, unknown);
             }
+            else if (childInfo is { Kind: JsonTypeInfoKind.None })
+            {
+                FindUnderValue(child, childPath, unknown);
+            }
+            else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } plainType }
+                && typeInfo.Options.TryGetTypeInfo(plainType, out var plainInfo) && plainInfo.Kind != JsonTypeInfoKind.Object)
+            {
+                // Entries of plain values (Logging:LogLevel:<category>, Tracing:PropagatedHeaders:<header>, a rule's
+                // Tags:<name>) or of lists of them (Metrics:HistogramBoundaries:<name>:0): nothing lies below them.
+                foreach (var entry in child.GetChildren())
+                {
+                    if (plainInfo.Kind == JsonTypeInfoKind.None)
+                    {
+                        FindUnderValue(entry, $"{childPath}:{entry.Key}", unknown);
+                        continue;
+                    }
+
+                    foreach (var item in entry.GetChildren())
+                    {
+                        FindUnderValue(item, $"{childPath}:{entry.Key}:{item.Key}", unknown);
+                    }
+                }
+            }
             else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } elementType }
                 && typeInfo.Options.TryGetTypeInfo(elementType, out var elementInfo) && elementInfo.Kind == JsonTypeInfoKind.Object)
             {
@@ -55,6 +78,16 @@ internal static class OptionKeys
                     FindUnknown(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);
                 }
             }
+        }
+    }
+
+    // A value with keys below it: the binder would bind the value's default (LogLevel.Trace for a category) or fail
+    // naming no key. Usually a name with dots split by "__" (AccuScene__Logging__LogLevel__Microsoft__AspNetCore).
+    private static void FindUnderValue(IConfigurationSection value, string path, List<string> unknown)
+    {
+        if (value.GetChildren().FirstOrDefault() is { } below)
+        {
+            unknown.Add($"{path}:{below.Key} is not a known setting: {path} is a single value. A name with dots keeps them (Microsoft.AspNetCore; in an environment variable, AccuScene__Logging__LogLevel__Microsoft.AspNetCore).");
         }
     }
 }

@@ -46,7 +46,7 @@ internal static class DbQueryTextSanitizer
         while (i < input.Length)
         {
             var start = i;
-            var kind = Next(input, ref i, dialect);
+            var kind = Next(input, ref i, dialect, cut: length < text.Length);
             if (kind == Token.Kept)
             {
                 continue;
@@ -91,7 +91,7 @@ internal static class DbQueryTextSanitizer
     }
 
     // Reads one token at i, moves i past it and says what it is.
-    private static Token Next(ReadOnlySpan<char> s, ref int i, SqlDialect dialect)
+    private static Token Next(ReadOnlySpan<char> s, ref int i, SqlDialect dialect, bool cut)
     {
         var c = s[i];
         var next = i + 1 < s.Length ? s[i + 1] : '\0';
@@ -118,7 +118,7 @@ internal static class DbQueryTextSanitizer
                 return Quoted(s, ref i, '`', backslashEscapes: false) ? Token.Kept : Token.Literal;
             case '[' when dialect.BracketNames:
                 return Quoted(s, ref i, ']', backslashEscapes: false) ? Token.Kept : Token.Literal;
-            case '$' when dialect.Heredocs && HeredocEnd(s, i) is >= 0 and var heredoc:
+            case '$' when dialect.Heredocs && HeredocEnd(s, i, cut) is >= 0 and var heredoc:
                 i = heredoc;
                 return Token.Literal;
             case '$' when dialect.MoneyLiterals && (char.IsAsciiDigit(next) || next == '.'):

@@ -114,9 +114,10 @@ internal static class SqlTokens
 
     /// <summary>
     /// The end of a ClickHouse heredoc at <paramref name="i"/>: the text from this <c>$</c> to the next one, whatever
-    /// it holds, opens it and closes it again; -1 when it is not closed, as ClickHouse then reads no heredoc.
+    /// it holds, opens it and closes it again; -1 when it is not closed, as ClickHouse then reads no heredoc. In text
+    /// that was <paramref name="cut"/>, the close may lie past the cut: one not found hides the rest of the text.
     /// </summary>
-    public static int HeredocEnd(ReadOnlySpan<char> s, int i)
+    public static int HeredocEnd(ReadOnlySpan<char> s, int i, bool cut)
     {
         var tagEnd = s[(i + 1)..].IndexOf('$');
         if (tagEnd < 0)
@@ -126,7 +127,7 @@ internal static class SqlTokens
 
         var delimiter = s.Slice(i, tagEnd + 2);
         var body = i + delimiter.Length;
-        return s[body..].IndexOf(delimiter) is >= 0 and var close ? body + close + delimiter.Length : -1;
+        return s[body..].IndexOf(delimiter) is >= 0 and var close ? body + close + delimiter.Length : cut ? s.Length : -1;
     }
 
     /// <summary>

@@ -43,6 +43,23 @@ public sealed class ReloadKeepsCodeRulesTests
         await host.StopAsync(cancellationToken);
     }
 
+    [Test]
+    public void UnchangedConfiguredRules_ChangeNothing_SoARuleRemovedInCodeStaysRemoved()
+    {
+        static AlertRule Configured() => new() { Name = "configured", Metric = "accuscene.reload.configured", Threshold = 1 };
+        var engine = new AccuSceneAlertEngine([Configured()]);
+        engine.AddRule(new AlertRule { Name = "from-code", Metric = "accuscene.reload.code", Threshold = 5 });
+        engine.RemoveRule("configured");
+
+        var applied = engine.ReplaceConfiguredRules([Configured()], [Configured()]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(applied, Is.False);
+            Assert.That(engine.Rules.Select(r => r.Name), Is.EqualTo(new[] { "from-code" }));
+        });
+    }
+
     private static async Task Until(Func<bool> condition, CancellationToken cancellationToken)
     {
         while (!condition())

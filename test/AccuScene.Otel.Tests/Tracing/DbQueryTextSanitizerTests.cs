@@ -107,6 +107,17 @@ public class DbQueryTextSanitizerTests
     }
 
     [Test]
+    public void AClickHouseHeredocAcrossTheCut_StaysHidden()
+    {
+        // ClickHouse reads the whole heredoc as one string; its close lies past the cut.
+        var text = "INSERT INTO notes VALUES ($doc$ Jane Doe, 12 Elm St " + new string('x', DbQueryTextSanitizer.MaxLength) + " $doc$)";
+
+        var sanitized = DbQueryTextSanitizer.Sanitize(text, "clickhouse");
+
+        Assert.That(sanitized, Is.EqualTo("INSERT INTO notes VALUES (?…"));
+    }
+
+    [Test]
     public void StartDatabaseQuery_RecordsTheSanitizedText()
     {
         var exported = new List<Activity>();

@@ -43,41 +43,41 @@ internal static class OptionKeys
             {
                 FindUnderValue(child, childPath, unknown);
             }
-            else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } plainType }
-                && typeInfo.Options.TryGetTypeInfo(plainType, out var plainInfo) && plainInfo.Kind != JsonTypeInfoKind.Object)
-            {
-                // Entries of plain values (Logging:LogLevel:<category>, Tracing:PropagatedHeaders:<header>, a rule's
-                // Tags:<name>) or of lists of them (Metrics:HistogramBoundaries:<name>:0): nothing lies below them.
-                foreach (var entry in child.GetChildren())
-                {
-                    if (plainInfo.Kind == JsonTypeInfoKind.None)
-                    {
-                        FindUnderValue(entry, $"{childPath}:{entry.Key}", unknown);
-                        continue;
-                    }
-
-                    foreach (var item in entry.GetChildren())
-                    {
-                        FindUnderValue(item, $"{childPath}:{entry.Key}:{item.Key}", unknown);
-                    }
-                }
-            }
             else if (childInfo is { Kind: JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Enumerable, ElementType: { } elementType }
-                && typeInfo.Options.TryGetTypeInfo(elementType, out var elementInfo) && elementInfo.Kind == JsonTypeInfoKind.Object)
+                && typeInfo.Options.TryGetTypeInfo(elementType, out var elementInfo))
             {
-                // A dictionary of option objects (AccuScene:Health:Checks:<name>) or a list of them
-                // (AccuScene:Alerts:Rules:0, Webhooks:0, Dashboard:Widgets:0): check each entry's keys.
                 foreach (var entry in child.GetChildren())
                 {
-                    if (!string.IsNullOrEmpty(entry.Value))
-                    {
-                        unknown.Add($"{childPath}:{entry.Key} is a section, not a value; set its settings ({string.Join(", ", elementInfo.Properties.Select(p => p.Name))}) instead of giving it a value ({entry.Value.Length} characters).");
-                        continue;
-                    }
-
-                    FindUnknown(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);
+                    FindInEntry(entry, elementInfo, $"{childPath}:{entry.Key}", unknown);
                 }
             }
+        }
+    }
+
+    // One entry of a dictionary or list. An option object (AccuScene:Health:Checks:<name>, AccuScene:Alerts:Rules:0,
+    // Webhooks:0, Dashboard:Widgets:0) has its keys checked; a plain value (Logging:LogLevel:<category>,
+    // Tracing:PropagatedHeaders:<header>, a rule's Tags:<name>) or a list of them (Metrics:HistogramBoundaries:<name>)
+    // has nothing below it, or below its items.
+    private static void FindInEntry(IConfigurationSection entry, JsonTypeInfo elementInfo, string path, List<string> unknown)
+    {
+        switch (elementInfo.Kind)
+        {
+            case JsonTypeInfoKind.Object when !string.IsNullOrEmpty(entry.Value):
+                unknown.Add($"{path} is a section, not a value; set its settings ({string.Join(", ", elementInfo.Properties.Select(p => p.Name))}) instead of giving it a value ({entry.Value.Length} characters).");
+                break;
+            case JsonTypeInfoKind.Object:
+                FindUnknown(entry, elementInfo, path, unknown);
+                break;
+            case JsonTypeInfoKind.None:
+                FindUnderValue(entry, path, unknown);
+                break;
+            default:
+                foreach (var item in entry.GetChildren())
+                {
+                    FindUnderValue(item, $"{path}:{item.Key}", unknown);
+                }
+
+                break;
         }
     }
 

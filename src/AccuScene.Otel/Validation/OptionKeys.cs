@@ -72,6 +72,12 @@ internal static class OptionKeys
                 FindUnderValue(entry, path, unknown);
                 break;
             default:
+                // "HistogramBoundaries:<name>": "0.001,0.01": the binder would keep no boundaries without a word.
+                if (!string.IsNullOrEmpty(entry.Value))
+                {
+                    unknown.Add($"{path} is a section, not a value; set its entries (:0, :1, …) instead of giving it a value ({entry.Value.Length} characters).");
+                }
+
                 foreach (var item in entry.GetChildren())
                 {
                     FindUnderValue(item, $"{path}:{item.Key}", unknown);

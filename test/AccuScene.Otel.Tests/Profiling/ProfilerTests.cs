@@ -59,6 +59,30 @@ public class ProfilerTests
     }
 
     [Test]
+    public void ScopeDurations_KeepTheirNanoseconds()
+    {
+        // A clock that ticks in nanoseconds: a TimeSpan would have cut 250 ns to 200 ns and 80 ns to nothing.
+        var time = new NanosecondClock();
+        using var profiler = new AccuSceneProfiler(time: time);
+        using (profiler.Scope("short"))
+        {
+            time.Nanoseconds += 250;
+        }
+
+        using (profiler.Scope("shorter"))
+        {
+            time.Nanoseconds += 80;
+        }
+
+        var scopes = profiler.Report().Current.Scopes.ToDictionary(s => s.Name);
+        Assert.Multiple(() =>
+        {
+            Assert.That(scopes["short"].MeanMs, Is.EqualTo(0.00025).Within(1e-12));
+            Assert.That(scopes["shorter"].MeanMs, Is.EqualTo(0.00008).Within(1e-12));
+        });
+    }
+
+    [Test]
     public void TheDurationHistogram_HasSecondBucketsFromAMicrosecond_InAPlainProvider()
     {
         // OpenTelemetry's default buckets (0, 5, 10 … 10000) are for milliseconds: every scope under 5 s would
@@ -87,6 +111,15 @@ public class ProfilerTests
         Assert.That(bounds, Has.Count.EqualTo(72), "1 µs to 10 s, ten per decade, and +Inf");
         Assert.That(bounds[0], Is.EqualTo(1e-6));
         Assert.That(bounds[^2], Is.EqualTo(10));
+    }
+
+    private sealed class NanosecondClock : TimeProvider
+    {
+        public long Nanoseconds { get; set; }
+
+        public override long TimestampFrequency => 1_000_000_000;
+
+        public override long GetTimestamp() => this.Nanoseconds;
     }
 
     /// <summary>A monotonic clock that moves only when told, and a wall clock that can step on its own.</summary>

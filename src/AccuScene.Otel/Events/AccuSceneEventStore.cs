@@ -158,11 +158,12 @@ internal sealed class AccuSceneEventStore
         long dropped;
         lock (_gate)
         {
+            // Oldest first, in at most two block copies (the results are sorted below): the lock is held for a copy.
             snapshot = new AccuSceneEvent[_count];
-            for (var i = 0; i < _count; i++)
-            {
-                snapshot[i] = _ring[(_next - 1 - i + _ring.Length) % _ring.Length]!;
-            }
+            var oldest = (_next - _count + _ring.Length) % _ring.Length;
+            var first = Math.Min(_count, _ring.Length - oldest);
+            Array.Copy(_ring, oldest, snapshot, 0, first);
+            Array.Copy(_ring, 0, snapshot, first, _count - first);
 
             dropped = _sequence - _count;
         }

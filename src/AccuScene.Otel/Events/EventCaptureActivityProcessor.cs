@@ -45,7 +45,8 @@ internal sealed class EventCaptureActivityProcessor : AccuSceneProcessor<Activit
 
                         break;
                     case "exception.message":
-                        message = value as string;
+                        // Text whatever it was given as: a message set as a number or an object is still the message.
+                        message = value is null ? null : LogRecordText.ToInvariantString(value);
                         attributes[key] = message;
                         break;
                     default:
@@ -57,7 +58,8 @@ internal sealed class EventCaptureActivityProcessor : AccuSceneProcessor<Activit
 
             var isException = activityEvent.Name == "exception";
             var severity = isException ? AccuSceneEventSeverity.Error : category is null ? AccuSceneEventSeverity.Debug : AccuSceneEventSeverity.Info;
-            attributes["span.name"] = data.DisplayName;
+            // The span's name, unless the event names a span.name of its own.
+            attributes.TryAdd("span.name", data.DisplayName);
             _store.AddCaptured(new AccuSceneEvent(
                 0,
                 activityEvent.Timestamp,

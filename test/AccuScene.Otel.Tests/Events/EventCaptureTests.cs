@@ -151,6 +151,25 @@ public class EventCaptureTests
     }
 
     [Test]
+    public void ASpanEventsOwnMessageAndSpanName_AreKept_WhateverTheirType()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        using (var run = AccuSceneSpans.StartSimulationRun("scene-1", 2, "s-1"))
+        {
+            run?.AddEvent(new ActivityEvent("exception", tags: new ActivityTagsCollection { ["exception.message"] = 404 }));
+            run?.AddEvent(new ActivityEvent("handoff", tags: new ActivityTagsCollection { ["span.name"] = "solver.inner" }));
+        }
+
+        var events = store.Query(new AccuSceneEventQuery()).Events;
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Single(e => e.Name == "exception").Message, Is.EqualTo("404"), "a message given as a number is still the message");
+            Assert.That(events.Single(e => e.Name == "handoff").Attributes["span.name"], Is.EqualTo("solver.inner"), "the event's own span.name is not overwritten");
+        });
+    }
+
+    [Test]
     public void ACategoryTagThatIsNoCategory_IsStoredAsCustom_WithTheGivenTextKept()
     {
         using var provider = Services();

@@ -11,7 +11,9 @@ public sealed class AccuSceneEndpointsOptions
     public string? ReadToken { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether every request needs the tokens, local ones too: for a server behind a
+    /// Gets or sets a value indicating whether no request counts as local, so every request needs a token wherever
+    /// <see cref="ReadToken"/> or the alerts' acknowledge token asks for one (<c>GET /alerts</c>, the dashboard page and
+    /// the probes' status ask for none): for a server behind a
     /// reverse proxy on the same machine that adds no <c>Forwarded</c>, <c>Via</c>, <c>X-Real-IP</c>, <c>CF-Connecting-IP</c>,
     /// <c>True-Client-IP</c>, <c>Fastly-Client-IP</c>, <c>X-Forwarded-*</c> or <c>X-Original-*</c> header, whose outside
     /// requests would otherwise look local. Default: <see langword="false"/>.

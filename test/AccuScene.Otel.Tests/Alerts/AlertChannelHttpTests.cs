@@ -101,6 +101,49 @@ public class AlertChannelHttpTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task ARetryAfterAnswer_IsWaitedFor_UpToTheLongestRetryDelay(CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        await using var receiver = await Receiver.StartAsync(
+            app => app.MapPost("/hook", (HttpContext context) =>
+            {
+                if (Interlocked.Increment(ref attempts) > 1)
+                {
+                    return Results.Ok();
+                }
+
+                context.Response.Headers.RetryAfter = "120";
+                return Results.StatusCode(429);
+            }),
+            cancellationToken);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }]);
+        using var webhook = new WebhookAlertChannel(new WebhookChannelOptions { Url = new Uri(receiver.Url, "/hook") }, "svc");
+        var outcomes = new ConcurrentDictionary<string, long>();
+        using var listener = CountOutcomes(webhook.Name, outcomes);
+        var options = new AlertDeliveryOptions { MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMinutes(1) };
+
+        var waited = TimeSpan.Zero;
+        using (new AlertDelivery(engine, [webhook], options, time))
+        {
+            engine.Check("m", 5);
+            await WaitUntilAsync(() => Volatile.Read(ref attempts) == 1, cancellationToken);
+
+            // A second at a time until the retry goes: the backoff alone would have retried within the first.
+            while (!outcomes.ContainsKey("delivered"))
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                waited += TimeSpan.FromSeconds(1);
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+
+        Assert.That(waited, Is.InRange(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(65)), "the 120 s asked for, cut to MaxRetryDelay");
+        Assert.That(Volatile.Read(ref attempts), Is.EqualTo(2));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task AFailedResend_IsCounted_ThoughItCarriesNoNewNotification(CancellationToken cancellationToken)
     {
         var attempts = 0;
@@ -182,9 +225,39 @@ public class AlertChannelHttpTests
         var engine = new AccuSceneAlertEngine([rule]);
         var notification = Notifications(engine).Single();
 
-        var text = JsonDocument.Parse(AlertJson.Slack([notification], "svc")).RootElement.GetProperty("text").GetString();
+        var text = JsonDocument.Parse(AlertJson.Slack([notification], "svc").Single()).RootElement.GetProperty("text").GetString();
 
         Assert.That(text, Does.EndWith("p95 &gt; 0.5 s &amp;&amp; errors &lt; 5 &lt;!channel&gt;"));
+    }
+
+    [Test]
+    public void SlackMessages_StayUnderSlacksLimit_WithEveryNotificationInOrder_AndAnOverlongOneCut()
+    {
+        // Slack cuts a text over 40,000 characters and still answers 200: what it cuts would count as delivered.
+        var rules = Enumerable.Range(0, 40).Select(i => new AlertRule { Name = $"rule-{i:D2}", Metric = $"m{i}", Threshold = 1 }).ToList();
+        foreach (var rule in rules)
+        {
+            rule.Annotations["summary"] = new string('x', 950);
+        }
+
+        rules[7].Annotations["summary"] = string.Concat(Enumerable.Repeat("a<b ", 1024));
+        var engine = new AccuSceneAlertEngine(rules);
+        var notifications = new List<AlertNotification>();
+        engine.Notification += (_, n) => notifications.Add(n);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            engine.Check($"m{i}", 5);
+        }
+
+        var texts = AlertJson.Slack(notifications, "svc").Select(m => JsonDocument.Parse(m).RootElement.GetProperty("text").GetString()!).ToList();
+        var lines = texts.SelectMany(t => t.Split('\n')).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(texts, Has.Count.GreaterThan(1));
+            Assert.That(texts.Max(t => t.Length), Is.LessThanOrEqualTo(AlertJson.SlackTextLimit));
+            Assert.That(lines.Select(l => l.Split(' ')[1]), Is.EqualTo(rules.Select(r => r.Name)), "every notification once, in order");
+            Assert.That(lines[7], Does.EndWith("…").And.Not.Contains("&lt…").And.Not.Contains("&l…"), "cut, not inside an escape");
+        });
     }
 
     [Test]

@@ -76,7 +76,7 @@ public class AlertExemplarTests
         var exemplar = json.RootElement.GetProperty("active")[0].GetProperty("exemplar");
         Assert.That(exemplar.GetProperty("trace_id").GetString(), Is.EqualTo(slowTrace.ToHexString()));
         Assert.That(exemplar.GetProperty("span_id").GetString(), Has.Length.EqualTo(16));
-        var slack = System.Text.Encoding.UTF8.GetString(AlertJson.Slack(notified, "exemplar-tests"));
+        var slack = System.Text.Encoding.UTF8.GetString(AlertJson.Slack(notified, "exemplar-tests").Single());
         Assert.That(slack, Does.Contain($"(trace {slowTrace.ToHexString()})"));
     }
 

@@ -39,6 +39,8 @@ internal sealed class AlertDelivery : IDisposable
                 UseJitter = true,
                 Delay = options.RetryDelay,
                 MaxDelay = options.MaxRetryDelay,
+                // A receiver that is rate limiting (429, 503) says when to ask again: waited for, up to MaxRetryDelay.
+                DelayGenerator = args => ValueTask.FromResult(AlertHttp.RetryAfter(args.Outcome.Exception, time.GetUtcNow(), options.MaxRetryDelay)),
                 ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Exception is { } ex && !AlertHttp.IsPermanent(ex) && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
             })
             .Build();

@@ -56,14 +56,36 @@ internal sealed class AlertHttp : IDisposable
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"The receiver answered {(int)response.StatusCode} ({response.ReasonPhrase}).", inner: null, response.StatusCode);
+            throw new ReceiverStatusException($"The receiver answered {(int)response.StatusCode} ({response.ReasonPhrase}).", response.StatusCode, response.Headers.RetryAfter);
         }
+    }
+
+    /// <summary>
+    /// How long the receiver asked to be left alone (<c>Retry-After</c>, with a 429 or 503), at most <paramref name="longest"/>;
+    /// <see langword="null"/> when it did not ask, so the backoff decides.
+    /// </summary>
+    public static TimeSpan? RetryAfter(Exception? exception, DateTimeOffset now, TimeSpan longest)
+    {
+        if (exception is not ReceiverStatusException { RetryAfter: { } asked })
+        {
+            return null;
+        }
+
+        var delay = asked.Delta ?? (asked.Date - now);
+        return delay > TimeSpan.Zero ? (delay < longest ? delay : longest) : null;
     }
 
     public void Dispose()
     {
         _http.Dispose();
         _meters.Dispose();
+    }
+
+    /// <summary>A status outside 2xx, with what the receiver said of asking again.</summary>
+    private sealed class ReceiverStatusException(string message, HttpStatusCode status, RetryConditionHeaderValue? retryAfter)
+        : HttpRequestException(message, inner: null, status)
+    {
+        public RetryConditionHeaderValue? RetryAfter { get; } = retryAfter;
     }
 
     /// <summary>The receiver redirected the POST with a 301, 302 or 303, which .NET follows with a GET without the body.</summary>

@@ -31,17 +31,67 @@ internal static class AlertJson
     internal static byte[] Webhook(IReadOnlyList<AlertNotification> notifications, string source) =>
         JsonSerializer.SerializeToUtf8Bytes(new WebhookDocument(source, [.. notifications.Select(n => Alert(n.Alert, n.State, n.Repeat))]), AlertJsonContext.Default.WebhookDocument);
 
-    internal static byte[] Slack(IReadOnlyList<AlertNotification> notifications, string source)
+    /// <summary>The most characters of one Slack message's text: Slack asks for under 4,000 and cuts at 40,000, still answering 200.</summary>
+    internal const int SlackTextLimit = 3900;
+
+    /// <summary>
+    /// The Slack messages for <paramref name="notifications"/>, a line each, as many lines to a message as fit in
+    /// <see cref="SlackTextLimit"/>; a longer line is cut (ending in "…"), so nothing Slack would cut is counted delivered.
+    /// </summary>
+    internal static IReadOnlyList<byte[]> Slack(IReadOnlyList<AlertNotification> notifications, string source)
     {
-        var lines = notifications.Select(n =>
+        var messages = new List<byte[]>();
+        var text = new System.Text.StringBuilder();
+        foreach (var line in SlackLines(notifications, source))
+        {
+            if (text.Length > 0 && text.Length + 1 + line.Length > SlackTextLimit)
+            {
+                messages.Add(JsonSerializer.SerializeToUtf8Bytes(new SlackMessage(text.ToString()), AlertJsonContext.Default.SlackMessage));
+                text.Clear();
+            }
+
+            text.Append(text.Length > 0 ? "\n" : string.Empty).Append(line);
+        }
+
+        if (text.Length > 0)
+        {
+            messages.Add(JsonSerializer.SerializeToUtf8Bytes(new SlackMessage(text.ToString()), AlertJsonContext.Default.SlackMessage));
+        }
+
+        return messages;
+    }
+
+    private static IEnumerable<string> SlackLines(IReadOnlyList<AlertNotification> notifications, string source) =>
+        notifications.Select(n =>
         {
             var a = n.Alert;
             var summary = a.Annotations.TryGetValue("summary", out var s) ? s : string.Create(CultureInfo.InvariantCulture, $"value {a.Value:G6}");
             var state = n.State == AlertState.Resolved ? "RESOLVED" : n.Repeat ? "STILL FIRING" : "FIRING";
             var trace = a.Exemplar is { } e ? $" (trace {e.TraceId})" : string.Empty;
-            return SlackText($"[{state}] {a.Rule} ({a.Labels.GetValueOrDefault("severity")}) on {source}: {summary}{trace}");
+            return SlackLine(SlackText($"[{state}] {a.Rule} ({a.Labels.GetValueOrDefault("severity")}) on {source}: {summary}{trace}"));
         });
-        return JsonSerializer.SerializeToUtf8Bytes(new SlackMessage(string.Join('\n', lines)), AlertJsonContext.Default.SlackMessage);
+
+    // A line over the limit is cut, neither inside an escape (&amp;) nor between the halves of a surrogate pair.
+    private static string SlackLine(string line)
+    {
+        if (line.Length <= SlackTextLimit)
+        {
+            return line;
+        }
+
+        var cut = SlackTextLimit - 1;
+        var entity = line.LastIndexOf('&', cut - 1, 5);
+        if (entity >= 0 && line.IndexOf(';', entity) >= cut)
+        {
+            cut = entity;
+        }
+
+        if (char.IsHighSurrogate(line[cut - 1]))
+        {
+            cut--;
+        }
+
+        return string.Concat(line.AsSpan(0, cut), "…");
     }
 
     // Slack reads &, < and > as markup (<!channel> pings everyone); its docs ask for these three to be escaped.

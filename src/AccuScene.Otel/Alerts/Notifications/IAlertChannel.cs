@@ -2,8 +2,9 @@ namespace AccuScene.Otel.Alerts.Notifications;
 
 /// <summary>
 /// Where alert notifications go: a webhook, Alertmanager, or a channel of your own registered as a service.
-/// The SDK calls a channel from one background worker, never from the code that evaluates rules: each
-/// channel has a bounded queue, and a failed delivery is retried with backoff, then counted as failed.
+/// The SDK delivers through a channel from one background worker, never from the code that evaluates rules (only the
+/// quick <see cref="Accept"/> runs there): each channel has a bounded queue, and a failed delivery is retried with
+/// backoff, then counted as failed.
 /// </summary>
 public interface IAlertChannel
 {

@@ -49,8 +49,18 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
             return;
         }
 
-        var body = _format == WebhookPayloadFormat.Slack ? AlertJson.Slack(notifications, _source) : AlertJson.Webhook(notifications, _source);
-        await _http.PostAsync(_url, body, cancellationToken).ConfigureAwait(false);
+        if (_format != WebhookPayloadFormat.Slack)
+        {
+            await _http.PostAsync(_url, AlertJson.Webhook(notifications, _source), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Several messages when the lines do not fit in one. A failure part-way retries the batch: the messages
+        // already sent come again (at least once, never lost).
+        foreach (var message in AlertJson.Slack(notifications, _source))
+        {
+            await _http.PostAsync(_url, message, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>

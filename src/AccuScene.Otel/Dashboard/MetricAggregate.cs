@@ -216,7 +216,7 @@ internal sealed class MetricAggregate
 
         var gap = new DashboardPoint(now.ToUnixTimeMilliseconds(), double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         this.Latest = gap;
-        this.Fold(gap, 0, 0, baselineKnown: false);
+        this.Fold(gap, 0, 0, baselineKnown: false, isGap: true);
     }
 
     // The percentiles of an interval need its start: the previous sample's state, or nothing at a metric's first
@@ -225,7 +225,7 @@ internal sealed class MetricAggregate
     private static bool WindowKnown(bool first, bool continuous, QuantileState? state, QuantileState? previous) =>
         state is not null && (first || (previous is not null && (continuous || previous.Source == PercentileSources.Sketch)));
 
-    private void Fold(in DashboardPoint sample, double sumDelta, long countDelta, bool baselineKnown)
+    private void Fold(in DashboardPoint sample, double sumDelta, long countDelta, bool baselineKnown, bool isGap = false)
     {
         if (_levels.Length == 0)
         {
@@ -236,7 +236,7 @@ internal sealed class MetricAggregate
         for (var i = 1; i < _levels.Length; i++)
         {
             // A sample at t covers the interval ending at t, so it belongs to the bucket holding t - 1 ms.
-            _levels[i].Fold(sample, sumDelta, countDelta, this.Kind, _previousState, baselineKnown, this.Bounds);
+            _levels[i].Fold(sample, sumDelta, countDelta, this.Kind, _previousState, baselineKnown, this.Bounds, isGap);
         }
     }
 }

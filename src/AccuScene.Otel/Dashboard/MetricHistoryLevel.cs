@@ -16,10 +16,19 @@ internal sealed class MetricHistoryLevel(TimeSpan step, int capacity)
     private long _countDelta;
     private QuantileState? _baseline;
     private bool _baselineKnown;
+    private bool _endsInGap;
 
     public HistoryRing Ring { get; } = new(capacity);
 
-    public void Fold(in DashboardPoint sample, double sumDelta, long countDelta, DashboardMetricKind kind, QuantileState? before, bool baselineKnown, double[] bounds)
+    /// <param name="sample">The sample.</param>
+    /// <param name="sumDelta">A histogram's increase of its sum.</param>
+    /// <param name="countDelta">A histogram's increase of its count.</param>
+    /// <param name="kind">The metric's kind.</param>
+    /// <param name="before">The quantile state the previous sample ended with.</param>
+    /// <param name="baselineKnown">Whether the sample's own percentile window is known.</param>
+    /// <param name="bounds">The histogram's bucket bounds.</param>
+    /// <param name="gap">The metric had no point: the sample is the start of a gap.</param>
+    public void Fold(in DashboardPoint sample, double sumDelta, long countDelta, DashboardMetricKind kind, QuantileState? before, bool baselineKnown, double[] bounds, bool gap = false)
     {
         // A wall clock set back never reopens an older bucket.
         var bucket = Math.Max((sample.UnixMilliseconds - 1) / _stepMs, _bucket);
@@ -41,6 +50,10 @@ internal sealed class MetricHistoryLevel(TimeSpan step, int capacity)
 
         // A sample whose own window is unknown (a gap, a changed series set) leaves the bucket's unknown too.
         _baselineKnown &= baselineKnown;
+
+        // A gap is sampled once, however long it lasts: a bucket it ends must break the line after it, or the chart
+        // would draw across every bucket the metric was away for. Coming back within the bucket mends it.
+        _endsInGap = gap;
 
         if (!double.IsNaN(sample.Value))
         {
@@ -70,6 +83,12 @@ internal sealed class MetricHistoryLevel(TimeSpan step, int capacity)
         var rate = _rates > 0 ? _rateSum / _rates : double.NaN;
         var (p50, p95, p99) = kind == DashboardMetricKind.Histogram && end is not null && _baselineKnown ? end.Since(_baseline, bounds) : (double.NaN, double.NaN, double.NaN);
         this.Ring.Add(new DashboardPoint(_bucket * _stepMs, value, rate, p50, p95, p99));
+        if (_endsInGap)
+        {
+            this.Ring.Add(new DashboardPoint((_bucket + 1) * _stepMs, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN));
+            _endsInGap = false;
+        }
+
         (_values, _valueSum, _lastValue, _rates, _rateSum, _sumDelta, _countDelta) = (0, 0, double.NaN, 0, 0, 0, 0);
         (_baseline, _baselineKnown) = (end, end is not null);
     }

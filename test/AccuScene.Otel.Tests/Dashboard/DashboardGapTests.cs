@@ -84,6 +84,41 @@ public class DashboardGapTests
     }
 
     [Test]
+    public void AnOutage_BreaksTheHourAndDayCharts_NotALineDrawnAcrossIt()
+    {
+        var report = true;
+        long total = 100;
+        using var harness = new DashboardHarness("AccuScene.Tests.Gaps.Outage", o => DashboardAggregationTests.Chart(o, "accuscene.tests.gaps.outage"));
+        harness.Meter.CreateObservableCounter("accuscene.tests.gaps.outage", () => report ? [new Measurement<long>(total)] : Array.Empty<Measurement<long>>());
+
+        // Reported for 95 s, away for 30 minutes, then back for 3 minutes: the gap starts inside a bucket.
+        foreach (var (seconds, reported) in new[] { (95, true), (1800, false), (180, true) })
+        {
+            report = reported;
+            for (var i = 0; i < seconds; i++)
+            {
+                total += 5;
+                harness.Sample();
+            }
+        }
+
+        var outageStart = DashboardHarness.Start.AddSeconds(95).ToUnixTimeMilliseconds();
+        var outageEnd = DashboardHarness.Start.AddSeconds(95 + 1800).ToUnixTimeMilliseconds();
+        foreach (var range in new[] { DashboardRange.OneHour, DashboardRange.OneDay })
+        {
+            var history = harness.Metric("accuscene.tests.gaps.outage", range).History!;
+            var lastBefore = history.Time.ToList().FindLastIndex(t => t < outageStart);
+            var firstAfter = history.Time.ToList().FindIndex(t => t >= outageEnd);
+            Assert.That(lastBefore, Is.GreaterThanOrEqualTo(0), $"{range}: points before the outage");
+            Assert.That(firstAfter, Is.GreaterThan(lastBefore), $"{range}: points after it");
+            Assert.That(
+                Enumerable.Range(lastBefore + 1, firstAfter - lastBefore - 1).Any(i => history.Value[i] is null),
+                Is.True,
+                $"{range}: a gap point between {history.Value[lastBefore]} before and {history.Value[firstAfter]} after");
+        }
+    }
+
+    [Test]
     public void AMetricOrRowAwayForFiveMinutes_GivesItsPlaceToALiveOne()
     {
         var old = true;

@@ -33,6 +33,9 @@ internal static class SemanticConventions
     /// <summary>The URI scheme of the request: <c>http</c> or <c>https</c>.</summary>
     public const string UrlScheme = "url.scheme";
 
+    /// <summary><c>url.path</c>: the request's path, without its query.</summary>
+    public const string UrlPath = "url.path";
+
     /// <summary><c>error.type</c>.</summary>
     public const string ErrorType = "error.type";
 }

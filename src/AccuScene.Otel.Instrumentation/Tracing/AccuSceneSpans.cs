@@ -168,8 +168,13 @@ public static class AccuSceneSpans
     /// <param name="method">The HTTP method.</param>
     /// <param name="route">The route template, for example <c>/scenes/{id}</c>.</param>
     /// <param name="parent">The extracted remote parent, if any.</param>
+    /// <param name="path">
+    /// The request's path (<c>url.path</c>, which the conventions require); a query or fragment given with it is left
+    /// out, as its values may be secrets. <see langword="null"/>: not recorded.
+    /// </param>
+    /// <param name="scheme">The request's <c>url.scheme</c>, <c>http</c> or <c>https</c> in any case; recorded in lower case.</param>
     /// <returns>The started activity, or <see langword="null"/>.</returns>
-    public static Activity? StartApiRequest(string method, string route, ActivityContext parent = default)
+    public static Activity? StartApiRequest(string method, string route, ActivityContext parent = default, string? path = null, string scheme = "http")
     {
         var source = AccuSceneTelemetry.ActivitySource;
         if (!source.HasListeners())
@@ -184,8 +189,27 @@ public static class AccuSceneSpans
         var tags = Known(
             new(SemanticConventions.HttpRequestMethod, normalized),
             new(SemanticConventions.HttpRequestMethodOriginal, string.Equals(normalized, method, StringComparison.Ordinal) ? null : method),
-            new(SemanticConventions.HttpRoute, route));
+            new(SemanticConventions.HttpRoute, route),
+            new(SemanticConventions.UrlScheme, LowerScheme(scheme)),
+            new(SemanticConventions.UrlPath, WithoutQuery(path)));
         return source.StartActivity(string.IsNullOrEmpty(route) ? name : string.Concat(name, " ", route), ActivityKind.Server, parent, tags);
+    }
+
+    private static string? LowerScheme(string? scheme) =>
+        string.Equals(scheme, "http", StringComparison.OrdinalIgnoreCase) ? "http"
+        : string.Equals(scheme, "https", StringComparison.OrdinalIgnoreCase) ? "https"
+        : string.IsNullOrWhiteSpace(scheme) ? null
+        : scheme.ToLowerInvariant();
+
+    private static string? WithoutQuery(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        var end = path.AsSpan().IndexOfAny('?', '#');
+        return end < 0 ? path : end == 0 ? null : path[..end];
     }
 
     /// <summary>
@@ -225,12 +249,18 @@ public static class AccuSceneSpans
     }
 
     // The tags a span starts with, those without a value left out (a sampler sees what the span will carry).
-    private static KeyValuePair<string, object?>[] Known(KeyValuePair<string, object?> first, KeyValuePair<string, object?> second, KeyValuePair<string, object?> third, KeyValuePair<string, object?> fourth = default)
+    private static KeyValuePair<string, object?>[] Known(KeyValuePair<string, object?> first, KeyValuePair<string, object?> second, KeyValuePair<string, object?> third, KeyValuePair<string, object?> fourth = default, KeyValuePair<string, object?> fifth = default)
     {
-        var count = (first.Value is null ? 0 : 1) + (second.Value is null ? 0 : 1) + (third.Value is null ? 0 : 1) + (fourth.Value is null ? 0 : 1);
+        ReadOnlySpan<KeyValuePair<string, object?>> given = [first, second, third, fourth, fifth];
+        var count = 0;
+        foreach (var tag in given)
+        {
+            count += tag.Value is null ? 0 : 1;
+        }
+
         var tags = new KeyValuePair<string, object?>[count];
         var next = 0;
-        foreach (var tag in (ReadOnlySpan<KeyValuePair<string, object?>>)[first, second, third, fourth])
+        foreach (var tag in given)
         {
             if (tag.Value is not null)
             {

@@ -126,7 +126,7 @@ public class SpanHelperTests
         {
         }
 
-        using (AccuSceneSpans.StartApiRequest("options", "/scenes"))
+        using (AccuSceneSpans.StartApiRequest("options", "/scenes", default, "/scenes?page=2", "https"))
         {
         }
 
@@ -138,7 +138,7 @@ public class SpanHelperTests
         {
             Assert.That(seen["GET scenes"], Is.EquivalentTo(new Dictionary<string, object?> { ["db.system.name"] = "redis", ["db.operation.name"] = "GET", ["db.collection.name"] = "scenes" }));
             Assert.That(seen["SELECT runs"]["db.query.text"], Is.EqualTo("SELECT ? FROM runs WHERE id = ?"), "db.query.text is sampling relevant too, sanitised");
-            Assert.That(seen["OPTIONS /scenes"], Is.EquivalentTo(new Dictionary<string, object?> { ["http.request.method"] = "OPTIONS", ["http.request.method_original"] = "options", ["http.route"] = "/scenes" }));
+            Assert.That(seen["OPTIONS /scenes"], Is.EquivalentTo(new Dictionary<string, object?> { ["http.request.method"] = "OPTIONS", ["http.request.method_original"] = "options", ["http.route"] = "/scenes", ["url.scheme"] = "https", ["url.path"] = "/scenes" }));
             Assert.That(seen["cache.get"], Is.EquivalentTo(new Dictionary<string, object?> { [AccuSceneAttributes.CacheName] = "scenes", [AccuSceneAttributes.CacheOperation] = "get" }));
         });
     }
@@ -193,7 +193,22 @@ public class SpanHelperTests
             Assert.That(span.ParentSpanId, Is.EqualTo(parent.SpanId));
             Assert.That(span.GetTagItem("http.request.method"), Is.EqualTo("POST"));
             Assert.That(span.GetTagItem("http.route"), Is.EqualTo("/scenes/{id}/simulate"));
+            Assert.That(span.GetTagItem("url.scheme"), Is.EqualTo("http"), "required by the conventions; http unless given");
+            Assert.That(span.GetTagItem("url.path"), Is.Null, "no path given, none made up");
         });
+    }
+
+    [TestCase("/scenes/42/simulate?token=secret", "HTTPS", "/scenes/42/simulate", "https")]
+    [TestCase("/scenes/42#frag", "http", "/scenes/42", "http")]
+    [TestCase("?only=query", "http", null, "http")]
+    public void ApiRequest_RecordsUrlPathWithoutItsQuery_AndTheSchemeInLowerCase(string path, string scheme, string? expectedPath, string expectedScheme)
+    {
+        using (AccuSceneSpans.StartApiRequest("GET", "/scenes/{id}", default, path, scheme))
+        {
+        }
+
+        var span = _exported.Single();
+        Assert.That((span.GetTagItem("url.path"), span.GetTagItem("url.scheme")), Is.EqualTo(((object?)expectedPath, (object?)expectedScheme)));
     }
 
     [TestCase("FOO123", "HTTP /x", "_OTHER", "FOO123")]

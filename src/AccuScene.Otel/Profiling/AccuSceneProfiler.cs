@@ -12,7 +12,9 @@ namespace AccuScene.Otel.Profiling;
 /// With <see cref="AccuSceneProfilingOptions.Spans"/>, each scope is also an <see cref="Activity"/> on the
 /// <c>AccuScene.Profiling</c> source.
 /// A session keeps at most <see cref="AccuSceneProfilingOptions.MaxScopes"/> scope names; scopes with further
-/// names are recorded under <see cref="OverflowScope"/> and counted. Names are cut to
+/// names are recorded under <see cref="OverflowScope"/> and counted. The duration histogram's scope tag takes at
+/// most as many names over the profiler's life (later sessions' new names are tagged <see cref="OverflowScope"/>),
+/// so its series stay bounded however many sessions run. Names are cut to
 /// <see cref="AccuSceneProfilingOptions.MaxScopeNameLength"/> characters.
 /// </summary>
 public sealed class AccuSceneProfiler : IDisposable
@@ -33,6 +35,7 @@ public sealed class AccuSceneProfiler : IDisposable
     private readonly int _maxNameLength;
     private readonly bool _spans;
     private readonly LinkedList<ProfilingSession> _recent = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _tagged = new(StringComparer.Ordinal);
     private volatile ProfilingSession _current; // written under _gate, read without it (every scope reads it)
 
     /// <summary>Creates a profiler.</summary>
@@ -170,7 +173,24 @@ public sealed class AccuSceneProfiler : IDisposable
             AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesUnassigned, 1);
         }
 
-        this.Duration.Record(elapsedSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", recorded ?? _current.TagFor(name)));
+        this.Duration.Record(elapsedSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", this.HistogramTag(recorded ?? _current.TagFor(name))));
+    }
+
+    // The histogram's series outlive sessions (a cumulative exporter keeps every one): at most MaxScopes names over
+    // the profiler's life, then the overflow scope. A race may admit a name or two past it, never without bound.
+    private string HistogramTag(string scope)
+    {
+        if (_tagged.ContainsKey(scope) || scope == OverflowScope)
+        {
+            return scope;
+        }
+
+        if (_tagged.Count < _maxScopes && _tagged.TryAdd(scope, 0))
+        {
+            return scope;
+        }
+
+        return _tagged.ContainsKey(scope) ? scope : OverflowScope;
     }
 
     private string Clip(string name) => TextLimits.Cut(name, _maxNameLength, suffix: string.Empty);

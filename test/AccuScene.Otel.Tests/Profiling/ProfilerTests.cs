@@ -59,6 +59,43 @@ public class ProfilerTests
     }
 
     [Test]
+    public void TheHistogramsScopeTag_TakesAtMostMaxScopesNames_OverEverySession()
+    {
+        using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = 2 });
+        var tags = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument, profiler.Duration))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, t, _) => tags.Add((string)t[0].Value!));
+        listener.Start();
+
+        // Each session keeps two names of its own; a cumulative exporter would keep all eight series.
+        foreach (var session in new[] { "one", "two", "three", "four" })
+        {
+            profiler.StartSession(session);
+            foreach (var scope in new[] { $"{session}.a", $"{session}.b" })
+            {
+                using (profiler.Scope(scope))
+                {
+                }
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tags.Distinct().Order(), Is.EqualTo(new[] { AccuSceneProfiler.OverflowScope, "one.a", "one.b" }));
+            Assert.That(profiler.Report().Current.Scopes.Select(s => s.Name), Is.EqualTo(new[] { "four.a", "four.b" }), "the session itself still names its scopes");
+        });
+    }
+
+    [Test]
     public void ScopeDurations_KeepTheirNanoseconds()
     {
         // A clock that ticks in nanoseconds: a TimeSpan would have cut 250 ns to 200 ns and 80 ns to nothing.

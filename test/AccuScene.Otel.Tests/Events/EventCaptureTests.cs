@@ -151,6 +151,31 @@ public class EventCaptureTests
     }
 
     [Test]
+    public void ACategoryTagOfAnotherType_IsCustom_NotDroppedWithItsEvent()
+    {
+        using var provider = Services();
+        var store = provider.GetRequiredService<AccuSceneEventStore>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("AccuScene.Tests.Capture");
+        using (var run = AccuSceneSpans.StartSimulationRun("scene-1", 2, "s-1"))
+        {
+            run?.AddEvent(new ActivityEvent("queue.full", tags: new ActivityTagsCollection { [AccuSceneEvents.CategoryAttribute] = 4 }));
+        }
+
+#pragma warning disable CA1848, CA2254 // Plain calls are what users write.
+        logger.LogInformation("Batch {Id} in {accuscene.event.category}", 9, 12);
+#pragma warning restore CA1848, CA2254
+
+        var events = store.Query(new AccuSceneEventQuery()).Events;
+        var span = events.Single(e => e.Name == "queue.full");
+        var log = events.Single(e => e.Message == "Batch 9 in 12");
+        Assert.Multiple(() =>
+        {
+            Assert.That((span.Category, span.Severity, span.Attributes[AccuSceneEvents.CategoryAttribute]), Is.EqualTo(("custom", AccuSceneEventSeverity.Info, (object?)"4")));
+            Assert.That((log.Category, log.Attributes[AccuSceneEvents.CategoryAttribute]), Is.EqualTo(("custom", (object?)"12")), "a tagged record is an event, below MinimumLevel too");
+        });
+    }
+
+    [Test]
     public void ASpanEventsOwnMessageAndSpanName_AreKept_WhateverTheirType()
     {
         using var provider = Services();

@@ -101,6 +101,30 @@ public class AlertChannelHttpTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task AlertmanagerGetsTheHeldAlerts_InRequestsOfAtMost64(CancellationToken cancellationToken)
+    {
+        var sizes = new ConcurrentQueue<int>();
+        await using var receiver = await Receiver.StartAsync(
+            app => app.MapPost("/api/v2/alerts", async (HttpContext context) =>
+            {
+                using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                sizes.Enqueue(body.RootElement.GetArrayLength());
+                return Results.Ok();
+            }),
+            cancellationToken);
+        var rules = Enumerable.Range(0, 150).Select(i => new AlertRule { Name = $"rule-{i}", Metric = "m", Threshold = 1 }).ToList();
+        var engine = new AccuSceneAlertEngine(rules);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url });
+        engine.Notification += (_, n) => channel.Accept(n);
+        engine.Check("m", 5);
+
+        await channel.DeliverAsync([], cancellationToken);
+
+        Assert.That(sizes, Is.EqualTo(new[] { 64, 64, 22 }), "every held alert once, no request over 64");
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task ARetryAfterAnswer_IsWaitedFor_UpToTheLongestRetryDelay(CancellationToken cancellationToken)
     {
         var attempts = 0;

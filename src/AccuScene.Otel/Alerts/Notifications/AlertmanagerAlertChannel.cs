@@ -12,6 +12,9 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     /// <summary>The most alerts the channel holds; beyond it the oldest resolved ones go first.</summary>
     public const int MaxAlerts = 10_000;
 
+    /// <summary>The most alerts in one request, as Prometheus's notifier batches them: a body stays well under a proxy's 1 MB limit.</summary>
+    internal const int MaxAlertsPerRequest = 64;
+
     private readonly Dictionary<string, AlertInstance> _byRule = new(StringComparer.Ordinal);
 
     // When the channel first held each key's resolved alert, as a timestamp: ResolvedResendFor is a duration, so a
@@ -119,8 +122,13 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
             return;
         }
 
-        var alerts = sent.Select(a => this.ToAlertmanager(a, now)).ToList();
-        await _http.PostAsync(_endpoint, AlertJson.Alertmanager(alerts), cancellationToken).ConfigureAwait(false);
+        // In requests of at most 64: a failure part-way fails the delivery, and the retry sends the whole state again
+        // (Alertmanager keys alerts by their labels, so the parts already sent are only refreshed).
+        foreach (var chunk in sent.Chunk(MaxAlertsPerRequest))
+        {
+            var alerts = Array.ConvertAll(chunk, a => this.ToAlertmanager(a, now));
+            await _http.PostAsync(_endpoint, AlertJson.Alertmanager(alerts), cancellationToken).ConfigureAwait(false);
+        }
 
         lock (_gate)
         {

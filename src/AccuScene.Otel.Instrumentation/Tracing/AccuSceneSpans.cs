@@ -172,7 +172,7 @@ public static class AccuSceneSpans
     /// The request's path (<c>url.path</c>, which the conventions require); a query or fragment given with it is left
     /// out, as its values may be secrets. <see langword="null"/>: not recorded.
     /// </param>
-    /// <param name="scheme">The request's <c>url.scheme</c>, <c>http</c> or <c>https</c> in any case; recorded in lower case.</param>
+    /// <param name="scheme">The request's <c>url.scheme</c>, <c>http</c> or <c>https</c> in any case; recorded in lower case (another value is left off).</param>
     /// <returns>The started activity, or <see langword="null"/>.</returns>
     public static Activity? StartApiRequest(string method, string route, ActivityContext parent = default, string? path = null, string scheme = "http")
     {
@@ -195,11 +195,11 @@ public static class AccuSceneSpans
         return source.StartActivity(string.IsNullOrEmpty(route) ? name : string.Concat(name, " ", route), ActivityKind.Server, parent, tags);
     }
 
+    // The two schemes an HTTP server request has (as ApiMetrics reads them); anything else is left off.
     private static string? LowerScheme(string? scheme) =>
         string.Equals(scheme, "http", StringComparison.OrdinalIgnoreCase) ? "http"
         : string.Equals(scheme, "https", StringComparison.OrdinalIgnoreCase) ? "https"
-        : string.IsNullOrWhiteSpace(scheme) ? null
-        : scheme.ToLowerInvariant();
+        : null;
 
     private static string? WithoutQuery(string? path)
     {

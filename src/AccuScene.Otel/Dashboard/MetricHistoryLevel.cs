@@ -37,7 +37,7 @@ internal sealed class MetricHistoryLevel(TimeSpan step, int capacity)
             if (_bucket != long.MinValue)
             {
                 // The bucket ended with the previous sample, whose state closes its percentile window.
-                this.Flush(kind, before, bounds);
+                this.Flush(kind, before, bounds, bucket);
             }
             else
             {
@@ -72,7 +72,7 @@ internal sealed class MetricHistoryLevel(TimeSpan step, int capacity)
         _countDelta += countDelta;
     }
 
-    private void Flush(DashboardMetricKind kind, QuantileState? end, double[] bounds)
+    private void Flush(DashboardMetricKind kind, QuantileState? end, double[] bounds, long next)
     {
         var value = kind switch
         {
@@ -83,11 +83,13 @@ internal sealed class MetricHistoryLevel(TimeSpan step, int capacity)
         var rate = _rates > 0 ? _rateSum / _rates : double.NaN;
         var (p50, p95, p99) = kind == DashboardMetricKind.Histogram && end is not null && _baselineKnown ? end.Since(_baseline, bounds) : (double.NaN, double.NaN, double.NaN);
         this.Ring.Add(new DashboardPoint(_bucket * _stepMs, value, rate, p50, p95, p99));
-        if (_endsInGap)
+        // Only when buckets without a sample follow: a metric back in the next bucket was away for less than one.
+        if (_endsInGap && next > _bucket + 1)
         {
             this.Ring.Add(new DashboardPoint((_bucket + 1) * _stepMs, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN));
-            _endsInGap = false;
         }
+
+        _endsInGap = false;
 
         (_values, _valueSum, _lastValue, _rates, _rateSum, _sumDelta, _countDelta) = (0, 0, double.NaN, 0, 0, 0, 0);
         (_baseline, _baselineKnown) = (end, end is not null);

@@ -36,6 +36,7 @@ public sealed class AccuSceneProfiler : IDisposable
     private readonly bool _spans;
     private readonly LinkedList<ProfilingSession> _recent = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _tagged = new(StringComparer.Ordinal);
+    private int _taggedCount;
     private volatile ProfilingSession _current; // written under _gate, read without it (every scope reads it)
 
     /// <summary>Creates a profiler.</summary>
@@ -177,7 +178,7 @@ public sealed class AccuSceneProfiler : IDisposable
     }
 
     // The histogram's series outlive sessions (a cumulative exporter keeps every one): at most MaxScopes names over
-    // the profiler's life, then the overflow scope. A race may admit a name or two past it, never without bound.
+    // the profiler's life, each admitted by reserving a place first, then the overflow scope.
     private string HistogramTag(string scope)
     {
         if (_tagged.ContainsKey(scope) || scope == OverflowScope)
@@ -185,9 +186,20 @@ public sealed class AccuSceneProfiler : IDisposable
             return scope;
         }
 
-        if (_tagged.Count < _maxScopes && _tagged.TryAdd(scope, 0))
+        if (Volatile.Read(ref _taggedCount) < _maxScopes)
         {
-            return scope;
+            if (Interlocked.Increment(ref _taggedCount) <= _maxScopes)
+            {
+                if (!_tagged.TryAdd(scope, 0))
+                {
+                    // Another thread admitted the same name meanwhile: its place is given back.
+                    Interlocked.Decrement(ref _taggedCount);
+                }
+
+                return scope;
+            }
+
+            Interlocked.Decrement(ref _taggedCount);
         }
 
         return _tagged.ContainsKey(scope) ? scope : OverflowScope;

@@ -284,6 +284,77 @@ public class AlertChannelHttpTests
         });
     }
 
+    [TestCase("a<b ", 0)]
+    [TestCase("a<b ", 1)]
+    [TestCase("a<b ", 2)]
+    [TestCase("a<b ", 3)]
+    [TestCase("a<b ", 4)]
+    [TestCase("a<b ", 5)]
+    [TestCase("a<b ", 6)]
+    [TestCase("\U0001F600", 0)]
+    [TestCase("\U0001F600", 1)]
+    public void AnOverlongSlackLine_IsCutNeitherInsideAnEscapeNorInsideACharacter(string unit, int padding)
+    {
+        // Each padding moves the cut one character along the repeated unit, so some cut falls inside "&lt;" or
+        // between the two halves of the emoji.
+        var rule = new AlertRule { Name = "long", Metric = "m", Threshold = 1 };
+        rule.Annotations["summary"] = new string('p', padding) + string.Concat(Enumerable.Repeat(unit, (4096 - padding) / unit.Length));
+        var engine = new AccuSceneAlertEngine([rule]);
+
+        var text = JsonDocument.Parse(AlertJson.Slack(Notifications(engine), "svc").Single()).RootElement.GetProperty("text").GetString()!;
+
+        var kept = text[..^1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.EndWith("…").And.Length.LessThanOrEqualTo(AlertJson.SlackTextLimit));
+            Assert.That(System.Text.RegularExpressions.Regex.IsMatch(kept, "&[a-z]{0,3}$"), Is.False, $"no escape cut short: …{kept[^6..]}");
+            // A half left at the end would be written as U+FFFD (System.Text.Json replaces a lone surrogate).
+            Assert.That(char.IsHighSurrogate(kept[^1]) || kept[^1] == '\uFFFD', Is.False, "no half of a character");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task ASlackBatchRetried_ResumesFromTheMessageThatFailed(CancellationToken cancellationToken)
+    {
+        var received = new ConcurrentQueue<string>();
+        var failOnce = 1;
+        await using var receiver = await Receiver.StartAsync(
+            app => app.MapPost("/hook", async (HttpContext context) =>
+            {
+                using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                var first = body.RootElement.GetProperty("text").GetString()!.Split(' ')[1];
+                if (received.Count == 1 && Interlocked.Exchange(ref failOnce, 0) == 1)
+                {
+                    // Slack's rate limit on the second message.
+                    return Results.StatusCode(429);
+                }
+
+                received.Enqueue(first);
+                return Results.Ok();
+            }),
+            cancellationToken);
+        var rules = Enumerable.Range(0, 12).Select(i => new AlertRule { Name = $"rule-{i:D2}", Metric = $"m{i}", Threshold = 1 }).ToList();
+        rules.ForEach(r => r.Annotations["summary"] = new string('x', 950));
+        var engine = new AccuSceneAlertEngine(rules);
+        using var webhook = new WebhookAlertChannel(new WebhookChannelOptions { Url = new Uri(receiver.Url, "/hook"), Format = WebhookPayloadFormat.Slack }, "svc");
+        var outcomes = new ConcurrentDictionary<string, long>();
+        using var listener = CountOutcomes(webhook.Name, outcomes);
+
+        using (new AlertDelivery(engine, [webhook], FastRetries))
+        {
+            for (var i = 0; i < rules.Count; i++)
+            {
+                engine.Check($"m{i}", 5);
+            }
+
+            await WaitUntilAsync(() => outcomes.Values.Sum() >= 1 && received.Count >= 4, cancellationToken);
+        }
+
+        // Twelve lines of about a thousand characters: three to a message, four messages, each received once.
+        Assert.That(received, Is.EqualTo(new[] { "rule-00", "rule-03", "rule-06", "rule-09" }));
+    }
+
     [Test]
     public void TwoWebhooksOnOneHost_HaveNamesOfTheirOwn()
     {

@@ -119,6 +119,24 @@ public class DashboardGapTests
     }
 
     [Test]
+    public void AMetricAwayAtABucketsEnd_AndBackInTheNext_LeavesTheHourChartWhole()
+    {
+        var report = true;
+        using var harness = new DashboardHarness("AccuScene.Tests.Gaps.Blink", o => DashboardAggregationTests.Chart(o, "accuscene.tests.gaps.blink"));
+        harness.Meter.CreateObservableGauge("accuscene.tests.gaps.blink", () => report ? [new Measurement<long>(7)] : Array.Empty<Measurement<long>>());
+
+        // Away for the last second of every 10 s bucket: less than a bucket each time.
+        for (var second = 1; second <= 120; second++)
+        {
+            report = second % 10 != 0;
+            harness.Sample();
+        }
+
+        var history = harness.Metric("accuscene.tests.gaps.blink", DashboardRange.OneHour).History!;
+        Assert.That(history.Value, Has.All.EqualTo(7), "one point per bucket, no gap point between buckets that follow each other");
+    }
+
+    [Test]
     public void AMetricOrRowAwayForFiveMinutes_GivesItsPlaceToALiveOne()
     {
         var old = true;

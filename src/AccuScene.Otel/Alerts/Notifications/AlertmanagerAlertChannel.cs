@@ -12,7 +12,7 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     /// <summary>The most alerts the channel holds; beyond it the oldest resolved ones go first.</summary>
     public const int MaxAlerts = 10_000;
 
-    /// <summary>The most alerts in one request, as Prometheus's notifier batches them: a body stays well under a proxy's 1 MB limit.</summary>
+    /// <summary>The most alerts in one request, as Prometheus's notifier batches them: with ordinary labels and annotations, well under a proxy's 1 MB limit.</summary>
     internal const int MaxAlertsPerRequest = 64;
 
     private readonly Dictionary<string, AlertInstance> _byRule = new(StringComparer.Ordinal);

@@ -12,6 +12,12 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
     private readonly WebhookPayloadFormat _format;
     private readonly string _source;
 
+    // The Slack messages of the batch being delivered and how many of them went: a retry of the same batch (the
+    // worker hands the same list again) resumes after them. The worker delivers one batch at a time.
+    private IReadOnlyList<AlertNotification>? _batch;
+    private IReadOnlyList<byte[]> _messages = [];
+    private int _sent;
+
     /// <summary>Creates a webhook channel.</summary>
     /// <param name="options">The URL, format and timeout.</param>
     /// <param name="source">Who is speaking: the service name, shown in the payload.</param>
@@ -55,12 +61,19 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
             return;
         }
 
-        // Several messages when the lines do not fit in one. A failure part-way retries the batch: the messages
-        // already sent come again (at least once, never lost).
-        foreach (var message in AlertJson.Slack(notifications, _source))
+        // Several messages when the lines do not fit in one. A failure part-way (Slack's rate limit, say) is retried
+        // from the message that failed, so a retry neither repeats the ones that went nor spends the limit on them.
+        if (!ReferenceEquals(notifications, _batch))
         {
-            await _http.PostAsync(_url, message, cancellationToken).ConfigureAwait(false);
+            (_batch, _messages, _sent) = (notifications, AlertJson.Slack(notifications, _source), 0);
         }
+
+        for (; _sent < _messages.Count; _sent++)
+        {
+            await _http.PostAsync(_url, _messages[_sent], cancellationToken).ConfigureAwait(false);
+        }
+
+        (_batch, _messages) = (null, []);
     }
 
     /// <inheritdoc/>

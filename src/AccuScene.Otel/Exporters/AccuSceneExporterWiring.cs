@@ -78,7 +78,8 @@ internal static class AccuSceneExporterWiring
     public static void Configure(OtlpExporterOptions target, AccuSceneOtlpExporterOptions otlp, string signalPath, IConfiguration? configuration = null)
     {
         var signal = signalPath[(signalPath.LastIndexOf('/') + 1)..].ToUpperInvariant();
-        switch (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL"))
+        // Trimmed, as OpenTelemetry reads its own variables: "http/protobuf " is http/protobuf, not ignored.
+        switch (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL")?.Trim())
         {
             case AccuSceneOtlpExporterOptions.HttpProtobufProtocol:
                 target.Protocol = OtlpExportProtocol.HttpProtobuf;
@@ -91,6 +92,16 @@ internal static class AccuSceneExporterWiring
         if (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT") is { } own && Uri.TryCreate(own, UriKind.Absolute, out var ownEndpoint))
         {
             target.Endpoint = ownEndpoint;
+        }
+
+        switch (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_COMPRESSION")?.Trim().ToLowerInvariant())
+        {
+            case "gzip":
+                target.Compression = OtlpExportCompression.GZip;
+                break;
+            case "none":
+                target.Compression = OtlpExportCompression.None;
+                break;
         }
 
         if (Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_HEADERS") is { } ownHeaders)

@@ -66,8 +66,11 @@ internal static partial class ExporterOptionsValidation
     /// <summary>The 1-based position of the first pair without a key and an '=', or <see langword="null"/> when all are well formed.</summary>
     private static int? BadHeaderPair(string headers)
     {
-        var pairs = headers.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < pairs.Length; i++)
+        // Empty pairs too ("a=1,,b=2"), as OpenTelemetry refuses them when it builds the exporter; one comma at the
+        // very end it reads as the end of the list.
+        var pairs = headers.Split(',');
+        var count = pairs.Length > 1 && pairs[^1].Length == 0 ? pairs.Length - 1 : pairs.Length;
+        for (var i = 0; i < count; i++)
         {
             var index = pairs[i].IndexOf('=', StringComparison.Ordinal);
             if (index <= 0 || string.IsNullOrWhiteSpace(pairs[i][..index]))

@@ -21,6 +21,7 @@ public class OptionsValidationTests
     [TestCase("AccuScene:Exporters:Otlp:Protocol", "udp", "must be 'grpc' or 'http/protobuf'; it is 'udp'")]
     [TestCase("AccuScene:Exporters:Otlp:Endpoint", "ftp://collector:21", "must be an absolute http:// or https:// URL")]
     [TestCase("AccuScene:Exporters:Otlp:Headers", "novalue", "must be 'key=value' pairs")]
+    [TestCase("AccuScene:Exporters:Otlp:Headers", "a=1,,b=2", "pair 2 has no key before its '='")]
     [TestCase("AccuScene:Metrics:ExportIntervalMilliseconds", "50", "must be between 100 and 3600000; it is 50")]
     [TestCase("AccuScene:Service:Name", " ", "must not be blank")]
     [TestCase("AccuScene:Metrics:NamePrefix", "Lab ", "must be 1 to 32 lower-case letters")]

@@ -72,6 +72,27 @@ public class OtlpEnvironmentTests
     }
 
     [Test]
+    public void ASignalsCompression_AndAProtocolWithSpaces_AreReadAsOpenTelemetryReadsThem()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"] = "GZIP",
+            ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf ",
+        }).Build();
+        var traces = new OpenTelemetry.Exporter.OtlpExporterOptions();
+        var logs = new OpenTelemetry.Exporter.OtlpExporterOptions();
+
+        Exporters.AccuSceneExporterWiring.Configure(traces, new AccuSceneOtlpExporterOptions(), "v1/traces", configuration);
+        Exporters.AccuSceneExporterWiring.Configure(logs, new AccuSceneOtlpExporterOptions(), "v1/logs", configuration);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((traces.Compression, traces.Protocol), Is.EqualTo((OpenTelemetry.Exporter.OtlpExportCompression.GZip, OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf)));
+            Assert.That(logs.Compression, Is.EqualTo(OpenTelemetry.Exporter.OtlpExportCompression.None), "another signal's key is not this one's");
+        });
+    }
+
+    [Test]
     public void AnEndpointInTheHostsConfiguration_TurnsOnOtlpAsOpenTelemetryReadsIt()
     {
         // OpenTelemetry's exporter reads OTEL_EXPORTER_OTLP_* from IConfiguration (appsettings.json included).

@@ -163,6 +163,8 @@ public static class AccuSceneLoggingBuilderExtensions
         if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "LOGS", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
+            var enabledBy = UseOtlpExporterConflict.EnabledBy(otlp, "LOGS", hostSettings);
+            DeferredLogger(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "logs", enabledBy));
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/logs", hostSettings));
         }
 

@@ -107,6 +107,8 @@ public static class AccuSceneMeterProviderBuilderExtensions
         if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "METRICS", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
+            var enabledBy = UseOtlpExporterConflict.EnabledBy(otlp, "METRICS", hostSettings);
+            DeferredMeter(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "metrics", enabledBy));
             builder.AddOtlpExporter((exporter, reader) =>
             {
                 AccuSceneExporterWiring.Configure(exporter, otlp, "v1/metrics", hostSettings);

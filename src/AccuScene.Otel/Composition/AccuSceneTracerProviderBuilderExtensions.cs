@@ -81,6 +81,8 @@ public static class AccuSceneTracerProviderBuilderExtensions
         if (AccuSceneExporterWiring.IsOtlpEnabled(atRegistration.Exporters.Otlp, "TRACES", hostSettings))
         {
             var otlp = atRegistration.Exporters.Otlp;
+            var enabledBy = UseOtlpExporterConflict.EnabledBy(otlp, "TRACES", hostSettings);
+            DeferredTracer(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "traces", enabledBy));
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/traces", hostSettings));
         }
 

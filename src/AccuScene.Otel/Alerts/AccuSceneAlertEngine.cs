@@ -18,6 +18,7 @@ public sealed partial class AccuSceneAlertEngine
     private readonly DateTimeOffset _steadyOrigin;
     private readonly long _steadyStart;
     private readonly int _historySize;
+    private IReadOnlyDictionary<string, string> _identityLabels = new Dictionary<string, string>(StringComparer.Ordinal);
     private long _sequence;
     private long _notifications;
     private long _suppressed;
@@ -65,10 +66,15 @@ public sealed partial class AccuSceneAlertEngine
     internal int RulesVersion => _rules.Version;
 
     /// <summary>
-    /// Gets the labels that tell this process apart in a fleet (<c>job</c> and <c>instance</c>, from
-    /// <c>service.name</c> and <c>service.instance.id</c>); added to every alert unless its rule sets them.
+    /// Gets or sets the labels that tell this process apart in a fleet (<c>job</c> and <c>instance</c>, from
+    /// <c>service.name</c> and <c>service.instance.id</c>); added to every alert unless its rule sets them. Set from the
+    /// options at the start, and from the meter provider's resource at its first collection.
     /// </summary>
-    internal IReadOnlyDictionary<string, string> IdentityLabels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    internal IReadOnlyDictionary<string, string> IdentityLabels
+    {
+        get => Volatile.Read(ref _identityLabels);
+        set => Volatile.Write(ref _identityLabels, value);
+    }
 
     /// <summary>
     /// Gets the time that windows, <c>For</c>, <c>KeepFiringFor</c> and cooldowns are measured on: the wall clock at the

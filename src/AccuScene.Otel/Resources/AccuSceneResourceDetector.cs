@@ -65,9 +65,16 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
     /// the resource: <c>job</c> from <c>service.namespace</c>/<c>service.name</c>, <c>instance</c> from
     /// <c>service.instance.id</c>.
     /// </summary>
-    public static Dictionary<string, string> IdentityLabels(AccuSceneServiceOptions service, IConfiguration? configuration)
+    public static Dictionary<string, string> IdentityLabels(AccuSceneServiceOptions service, IConfiguration? configuration) =>
+        IdentityLabels(Attributes(service, configuration));
+
+    /// <summary>The labels of <see cref="IdentityLabels(AccuSceneServiceOptions, IConfiguration?)"/>, from a provider's resource as built.</summary>
+    public static Dictionary<string, string> IdentityLabels(Resource resource) =>
+        IdentityLabels(resource.Attributes.ToDictionary(
+            a => a.Key, a => Convert.ToString(a.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal));
+
+    private static Dictionary<string, string> IdentityLabels(Dictionary<string, string> attributes)
     {
-        var attributes = Attributes(service, configuration);
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (attributes.TryGetValue("service.name", out var name))
         {

@@ -5,7 +5,9 @@ using AccuScene.Otel.Alerts;
 using AccuScene.Otel.Alerts.Notifications;
 using AccuScene.Otel.Tests.Tracing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace AccuScene.Otel.Tests.Alerts;
 
@@ -108,5 +110,28 @@ public class AlertExemplarTests
         var alert = engine.Active().Single();
         Assert.That(alert.Exemplar, Is.Null);
         Assert.That(alert.Labels["instance"], Is.EqualTo("fleet-wide"));
+    }
+
+    [Test]
+    public void AlertLabels_FollowTheProvidersResource_WhenTheAppNamesTheServiceAfterAddAccuScene()
+    {
+        var services = new ServiceCollection();
+        services.AddAccuScene(o =>
+        {
+            o.Service.Name = "from-options";
+            o.Service.InstanceId = "options-instance";
+            o.Alerts.Rules.Add(new AlertRule { Name = "busy", Metric = "accuscene.tests.identity.jobs", Aggregation = AlertAggregation.LastValue, Threshold = 0 });
+        })
+        .ConfigureResource(r => r.AddService("checkout", serviceNamespace: "shop", serviceInstanceId: "pod-7"));
+        using var provider = services.BuildServiceProvider();
+        var meters = provider.GetRequiredService<MeterProvider>();
+        var engine = provider.GetRequiredService<AccuSceneAlertEngine>();
+        using var meter = new Meter("AccuScene.Tests.Identity");
+        meter.CreateCounter<long>("accuscene.tests.identity.jobs").Add(3);
+
+        meters.ForceFlush();
+
+        var labels = engine.Active().Single().Labels;
+        Assert.That((labels["job"], labels["instance"]), Is.EqualTo(("shop/checkout", "pod-7")), "the resource every exporter reports, not the options");
     }
 }

@@ -13,8 +13,16 @@ namespace AccuScene.Otel.Metrics.InProcess;
 /// </summary>
 internal sealed class InProcessMetricExporter(IReadOnlyList<BaseExporter<Metric>> consumers) : BaseExporter<Metric>
 {
+    private bool _resourceGiven;
+
     public override ExportResult Export(in Batch<Metric> batch)
     {
+        if (!_resourceGiven && this.ParentProvider is { } provider)
+        {
+            _resourceGiven = true;
+            this.GiveResource(provider.GetResource());
+        }
+
         foreach (var consumer in consumers)
         {
             try
@@ -28,6 +36,21 @@ internal sealed class InProcessMetricExporter(IReadOnlyList<BaseExporter<Metric>
         }
 
         return ExportResult.Success;
+    }
+
+    private void GiveResource(OpenTelemetry.Resources.Resource resource)
+    {
+        foreach (var consumer in consumers)
+        {
+            try
+            {
+                (consumer as IProviderResourceConsumer)?.OnProviderResource(resource);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                AccuSceneSelfDiagnostics.ProcessorFailed("in-process-reader", "resource", ex);
+            }
+        }
     }
 
     protected override bool OnShutdown(int timeoutMilliseconds)

@@ -24,10 +24,10 @@ internal static class UseOtlpExporterConflict
         if (Type.GetType(RegistrationType, throwOnError: false) is { } type && services.GetService(type) is not null)
         {
             throw new InvalidOperationException(
-                $"AccuScene exports {signal} by OTLP itself because {enabledBy} is set, and OpenTelemetry's UseOtlpExporter() cannot run beside "
-                + "a signal's own OTLP exporter. Either remove UseOtlpExporter() (AccuScene reads the same OTEL_EXPORTER_OTLP_* settings), "
-                + "or set AccuScene:Exporters:Otlp:Enabled=false so that UseOtlpExporter() exports AccuScene's telemetry "
-                + "(the other AccuScene:Exporters:Otlp settings then no longer apply).");
+                $"AccuScene exports {signal} by OTLP itself because {enabledBy} is set (in configuration or in code), and OpenTelemetry's "
+                + "UseOtlpExporter() cannot run beside a signal's own OTLP exporter. Either remove UseOtlpExporter() (AccuScene reads the same "
+                + "OTEL_EXPORTER_OTLP_* settings), or set AccuScene:Exporters:Otlp:Enabled=false so that UseOtlpExporter() exports AccuScene's "
+                + "telemetry (AccuScene:Exporters:Otlp:DiskRetry still applies to it; the other AccuScene:Exporters:Otlp settings no longer do).");
         }
     }
 

@@ -30,6 +30,17 @@ public class UseOtlpExporterTests
         Assert.That(error!.Message, Does.Contain("OTEL_EXPORTER_OTLP_ENDPOINT").And.Contain("AccuScene:Exporters:Otlp:Enabled=false"));
     }
 
+    // A signal's own endpoint turns on that signal's exporter only: its provider is the one that stops the start.
+    [TestCase("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:1/v1/traces", "exports traces", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set")]
+    [TestCase("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://127.0.0.1:1/v1/metrics", "exports metrics", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is set")]
+    [TestCase("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://127.0.0.1:1/v1/logs", "exports logs", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is set")]
+    [TestCase("AccuScene:Exporters:Otlp:Enabled", "true", "exports logs", "AccuScene:Exporters:Otlp:Enabled is set")]
+    public void UseOtlpExporter_NamesTheSignalAndTheSettingThatTurnedItOn(string key, string value, string signal, string setting)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BuildAndStart(useOtlpFirst: false, (key, value)));
+        Assert.That(error!.Message, Does.Contain(signal).And.Contain(setting));
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public async Task UseOtlpExporter_WithAccuScenesOtlpTurnedOff_Starts(bool useOtlpFirst)

@@ -8,9 +8,10 @@ namespace AccuScene.Otel.Benchmarks;
 /// <summary>
 /// P7: inject then extract (trace context and baggage) of one outgoing request carrying a scene and a
 /// session: the .NET W3C propagator alone (baseline) against the AccuScene propagator, which also
-/// writes, reads and validates the custom headers. <see cref="W3CPlusHeaderCalls"/> is the floor of any
+/// writes, reads and validates the custom headers. <see cref="W3CPlusHeaderCalls"/> is a lower bound for any
 /// propagator that carries the two headers: the W3C propagator plus the two setter and two getter calls of the
-/// headers themselves, with no check at all.
+/// headers themselves, with constant values, so without finding them in the baggage, checking them, or handing
+/// them back as baggage.
 /// </summary>
 [MemoryDiagnoser]
 public class PropagationBenchmarks

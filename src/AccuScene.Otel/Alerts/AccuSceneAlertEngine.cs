@@ -19,6 +19,7 @@ public sealed partial class AccuSceneAlertEngine
     private readonly long _steadyStart;
     private readonly int _historySize;
     private IReadOnlyDictionary<string, string> _identityLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+    private string? _serviceName;
     private long _sequence;
     private long _notifications;
     private long _suppressed;
@@ -74,6 +75,13 @@ public sealed partial class AccuSceneAlertEngine
     {
         get => Volatile.Read(ref _identityLabels);
         set => Volatile.Write(ref _identityLabels, value);
+    }
+
+    /// <summary>Gets or sets the <c>service.name</c> of the meter provider's resource, once it has collected: the webhooks' <c>source</c>.</summary>
+    internal string? ServiceName
+    {
+        get => Volatile.Read(ref _serviceName);
+        set => Volatile.Write(ref _serviceName, value);
     }
 
     /// <summary>

@@ -17,5 +17,10 @@ internal sealed partial class AlertMetricExporter : IProviderResourceConsumer
         {
             _engine.IdentityLabels = labels;
         }
+
+        if (resource.Attributes.FirstOrDefault(a => a.Key == "service.name").Value is string { Length: > 0 } name)
+        {
+            _engine.ServiceName = name;
+        }
     }
 }

@@ -107,8 +107,8 @@ internal sealed partial class AccuSceneDashboard
     /// <summary>Gets the widgets in page order.</summary>
     public IReadOnlyList<DashboardWidget> Widgets { get; }
 
-    /// <summary>Gets the service name shown on the page.</summary>
-    public string Service { get; }
+    /// <summary>Gets or sets the service name shown on the page: the options' at the start, the meter provider's resource's once it collected.</summary>
+    public string Service { get; set; }
 
     /// <summary>Gets the options.</summary>
     public AccuSceneDashboardOptions Options => _options;

@@ -3,6 +3,9 @@ using AccuScene.Otel.Dashboard;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace AccuScene.Otel.Tests.Alerts;
 
@@ -37,5 +40,28 @@ public class ServiceNameAgreementTests
             Assert.That(webhook.Source, Is.EqualTo(expected));
             Assert.That(dashboard.Service, Is.EqualTo(expected));
         });
+    }
+
+    [Test]
+    public void TheWebhookSourceAndTheDashboard_NameTheProvidersService_OnceItCollected_WhenTheAppNamesItInCode()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AccuScene:Service:Name"] = "from-options",
+            ["AccuScene:Alerts:Webhooks:0:Url"] = "http://127.0.0.1:9/hooks",
+            ["AccuScene:Alerts:Rules:0:Name"] = "any",
+            ["AccuScene:Alerts:Rules:0:Metric"] = "accuscene.tests.service.name",
+        });
+        builder.Services.AddAccuScene().ConfigureResource(r => r.AddService("checkout"));
+        using var host = builder.Build();
+        var webhook = host.Services.GetRequiredService<AlertDelivery>().Channels.OfType<WebhookAlertChannel>().Single();
+        var dashboard = host.Services.GetRequiredService<AccuSceneDashboard>();
+        var before = (webhook.Source, dashboard.Service);
+
+        host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        Assert.That(before, Is.EqualTo(("from-options", "from-options")));
+        Assert.That((webhook.Source, dashboard.Service), Is.EqualTo(("checkout", "checkout")));
     }
 }

@@ -10,8 +10,10 @@ internal static class AlertChannels
     public static AlertDelivery CreateDelivery(IServiceProvider services, AccuSceneAlertsOptions alerts, AccuSceneServiceOptions service)
     {
         var time = services.GetService<TimeProvider>();
-        // The resource's service.name, as the alert's own job label and the dashboard read it.
-        var source = AccuSceneResourceDetector.ServiceName(service, services.GetService<IConfiguration>());
+        // The resource's service.name, as the alert's own job label reads it: the provider's once it has collected.
+        var engine = services.GetRequiredService<AccuSceneAlertEngine>();
+        var fromOptions = AccuSceneResourceDetector.ServiceName(service, services.GetService<IConfiguration>());
+        string Source() => engine.ServiceName ?? fromOptions;
         var channels = new List<IAlertChannel>();
         if (alerts.Alertmanager.Url is not null)
         {
@@ -24,11 +26,11 @@ internal static class AlertChannels
         {
             var authority = webhook.Url is { IsAbsoluteUri: true } url ? url.Authority : string.Empty;
             perAuthority[authority] = perAuthority.GetValueOrDefault(authority) + 1;
-            channels.Add(new WebhookAlertChannel(webhook, source, perAuthority[authority]));
+            channels.Add(new WebhookAlertChannel(webhook, Source, perAuthority[authority]));
         }
 
         var owned = channels.OfType<IDisposable>().ToList(); // channels registered as services belong to the container
         channels.AddRange(services.GetServices<IAlertChannel>());
-        return new AlertDelivery(services.GetRequiredService<AccuSceneAlertEngine>(), channels, alerts.Delivery, time, owned);
+        return new AlertDelivery(engine, channels, alerts.Delivery, time, owned);
     }
 }

@@ -10,7 +10,7 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
     private readonly AlertHttp _http;
     private readonly Uri _url;
     private readonly WebhookPayloadFormat _format;
-    private readonly string _source;
+    private readonly Func<string> _source;
 
     // The Slack messages of the batch being delivered and how many of them went: a retry of the same batch (the
     // worker hands the same list again) resumes after them. The worker delivers one batch at a time.
@@ -24,6 +24,16 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
     /// <param name="ordinal">Which webhook on this host and port it is (1 for the first): the second is named <c>webhook:host:port#2</c>, so their counts stay apart.</param>
     /// <exception cref="ArgumentException">The URL is missing or not http(s).</exception>
     public WebhookAlertChannel(WebhookChannelOptions options, string source, int ordinal = 1)
+        : this(options, () => source, ordinal)
+    {
+    }
+
+    /// <summary>Creates a webhook channel whose source is read at each delivery (the provider's resource is known only once it collects).</summary>
+    /// <param name="options">The URL, format and timeout.</param>
+    /// <param name="source">Who is speaking, read at each delivery.</param>
+    /// <param name="ordinal">Which webhook on this host and port it is.</param>
+    /// <exception cref="ArgumentException">The URL is missing or not http(s).</exception>
+    public WebhookAlertChannel(WebhookChannelOptions options, Func<string> source, int ordinal = 1)
     {
         ArgumentNullException.ThrowIfNull(options);
         _url = options.Url is { } url && OptionChecks.IsHttpUrl(url)
@@ -36,7 +46,7 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
     }
 
     /// <summary>Gets who is speaking in the payload: the resource's <c>service.name</c>.</summary>
-    public string Source => _source;
+    public string Source => _source();
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -57,7 +67,7 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
 
         if (_format != WebhookPayloadFormat.Slack)
         {
-            await _http.PostAsync(_url, AlertJson.Webhook(notifications, _source), cancellationToken).ConfigureAwait(false);
+            await _http.PostAsync(_url, AlertJson.Webhook(notifications, this.Source), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -65,7 +75,7 @@ internal sealed class WebhookAlertChannel : IAlertChannel, IDisposable
         // from the message that failed, so a retry neither repeats the ones that went nor spends the limit on them.
         if (!ReferenceEquals(notifications, _batch))
         {
-            (_batch, _messages, _sent) = (notifications, AlertJson.Slack(notifications, _source), 0);
+            (_batch, _messages, _sent) = (notifications, AlertJson.Slack(notifications, this.Source), 0);
         }
 
         for (; _sent < _messages.Count; _sent++)

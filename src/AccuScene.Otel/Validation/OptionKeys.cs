@@ -26,12 +26,7 @@ internal static class OptionKeys
             typeInfo.Options.TryGetTypeInfo(property.PropertyType, out var childInfo);
             if (childInfo is { Kind: not JsonTypeInfoKind.None } && !string.IsNullOrEmpty(child.Value))
             {
-                // "Service": "orders" where a section belongs: the binder would drop it without a word.
-                var settings = childInfo.Kind == JsonTypeInfoKind.Object
-                    ? $"set its settings ({string.Join(", ", childInfo.Properties.Select(p => p.Name))})"
-                    : "set its entries (:0, :1, … or :<name>)";
-                // The value itself is not repeated: it may be a URL with a token in it, and this message is logged.
-                unknown.Add($"{childPath} is a section, not a value; {settings} instead of giving it a value ({child.Value.Length} characters).");
+                unknown.Add(SectionGivenValue(childPath, childInfo, child.Value));
                 continue;
             }
 
@@ -63,7 +58,7 @@ internal static class OptionKeys
         switch (elementInfo.Kind)
         {
             case JsonTypeInfoKind.Object when !string.IsNullOrEmpty(entry.Value):
-                unknown.Add($"{path} is a section, not a value; set its settings ({string.Join(", ", elementInfo.Properties.Select(p => p.Name))}) instead of giving it a value ({entry.Value.Length} characters).");
+                unknown.Add(SectionGivenValue(path, elementInfo, entry.Value));
                 break;
             case JsonTypeInfoKind.Object:
                 FindUnknown(entry, elementInfo, path, unknown);
@@ -75,7 +70,7 @@ internal static class OptionKeys
                 // "HistogramBoundaries:<name>": "0.001,0.01": the binder would keep no boundaries without a word.
                 if (!string.IsNullOrEmpty(entry.Value))
                 {
-                    unknown.Add($"{path} is a section, not a value; set its entries (:0, :1, …) instead of giving it a value ({entry.Value.Length} characters).");
+                    unknown.Add(SectionGivenValue(path, elementInfo, entry.Value));
                 }
 
                 foreach (var item in entry.GetChildren())
@@ -85,6 +80,19 @@ internal static class OptionKeys
 
                 break;
         }
+    }
+
+    // "Service": "orders" where a section belongs: the binder would drop it without a word. The message says what the
+    // section holds. The value itself is not repeated: it may be a URL with a token in it, and this message is logged.
+    private static string SectionGivenValue(string path, JsonTypeInfo section, string value)
+    {
+        var instead = section.Kind switch
+        {
+            JsonTypeInfoKind.Object => $"set its settings ({string.Join(", ", section.Properties.Select(p => p.Name))})",
+            JsonTypeInfoKind.Dictionary => "set its entries (:<name>)",
+            _ => "set its entries (:0, :1, …)",
+        };
+        return $"{path} is a section, not a value; {instead} instead of giving it a value ({value.Length} characters).";
     }
 
     // A value with keys below it: the binder would bind the value's default (LogLevel.Trace for a category) or fail

@@ -256,6 +256,14 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
         var (previousSum, previousCount) = (sample.PreviousSum, sample.PreviousCount);
         (sample.PreviousSum, sample.PreviousCount) = (sample.Sum, sample.Count);
         var comparable = sample.Complete() || previousCount == 0; // a rule of the provider's start reads from zero
+        if (rule.Aggregation == AlertAggregation.Rate)
+        {
+            // Rate reads a counter's total, where a fall is a restart: one export's mean falling and rising again
+            // (1.0, 0.5, 1.0) would read as an increase. No value, and each sample is counted dropped, as for a gauge.
+            RuleEvaluator.CountDrop(rule.Name, "not_a_counter", 1);
+            return;
+        }
+
         if (rule.Aggregation == AlertAggregation.Percentile)
         {
             var now = _engine.SteadyNow(); // the window is a duration: measured on the steady time

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using AccuScene.Otel.Alerts;
+using OpenTelemetry.Metrics;
 
 namespace AccuScene.Otel.Tests.Alerts;
 
@@ -126,6 +127,35 @@ public class AlertExportGapTests
         Assert.Multiple(() =>
         {
             Assert.That(system.Alerts!.Active().Select(a => a.Rule), Is.Empty, "a queue going 1000, 990, 1000 grows by nothing");
+            Assert.That(counted, Is.EqualTo(5));
+        });
+    }
+
+    [Test]
+    public void ARateOfAHistogram_HasNoValue_AndIsCounted_NotItsMeansReadAsACounter()
+    {
+        using var dropped = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(AccuScene.Otel.Diagnostics.AccuSceneSelfDiagnostics.AlertSamplesDropped);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var engine = new AccuSceneAlertEngine([new AlertRule { Name = "latency-rate", Metric = "accuscene.tests.gaps.latency", Aggregation = AlertAggregation.Rate, Threshold = 0.001 }], time);
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.Histogram");
+        using var provider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(meter.Name)
+            .AddReader(new BaseExportingMetricReader(new AlertMetricExporter(engine, () => null)) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative })
+            .Build()!;
+        var latency = meter.CreateHistogram<double>("accuscene.tests.gaps.latency", "s");
+
+        // Each export's mean, read as a counter's total, falls (a restart) and rises again: 2.0 "increase" in 4 s.
+        foreach (var value in new[] { 1.0, 0.5, 1.0, 0.5, 1.0 })
+        {
+            latency.Record(value);
+            provider.ForceFlush();
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var counted = dropped.GetMeasurementSnapshot().Where(m => m.Tags["rule"] is "latency-rate" && m.Tags["reason"] is "not_a_counter").Sum(m => m.Value);
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Active().Select(a => a.Rule), Is.Empty, "a latency is no counter: it has no rate of increase");
             Assert.That(counted, Is.EqualTo(5));
         });
     }

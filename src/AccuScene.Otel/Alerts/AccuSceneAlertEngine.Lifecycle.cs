@@ -30,7 +30,7 @@ public sealed partial class AccuSceneAlertEngine
     private static Dictionary<string, string> Render(AlertRule rule, double value)
     {
         // The value as Prometheus' "%.6g" prints it; the threshold as configured (round-trip, as the exported rules write it).
-        var text = value.ToString("G6", CultureInfo.InvariantCulture);
+        var text = GoFloatText.G6(value);
         var threshold = rule.Threshold.ToString("R", CultureInfo.InvariantCulture);
         // A text of placeholders alone would grow many times over: cut at twice the longest template.
         return rule.Annotations.ToDictionary(

@@ -453,6 +453,19 @@ public class AlertEngineTests
     }
 
     [Test]
+    public void TheValue_IsFilledInAsPrometheusPrintsIt_WithALowerCaseExponent()
+    {
+        // Prometheus prints {{ $value }} of the exported rule through Go's "%.6g": 1.5e+09, where .NET's G6 writes 1.5E+09.
+        var rule = new AlertRule { Name = "bytes", Metric = "m", Threshold = 1 };
+        rule.Annotations["summary"] = "{value} bytes";
+        var (engine, notes) = this.Engine(rule);
+
+        engine.Check("m", 1.5e9);
+
+        Assert.That(notes.Single().Alert.Annotations["summary"], Is.EqualTo("1.5e+09 bytes"));
+    }
+
+    [Test]
     public void WhileFiring_TheSummaryTellsTheValueNow_AndTheValueAtFiringIsKept()
     {
         var rule = new AlertRule { Name = "errors", Metric = "m", Threshold = 5, KeepFiringFor = TimeSpan.FromSeconds(30) };

@@ -161,12 +161,9 @@ public static class PrometheusRuleTests
     // The annotation as Prometheus renders the exported template: {value} through Go's printf "%.6g".
     private static string Rendered(string annotation, AlertRule rule, double value) =>
         annotation
-            .Replace("{value}", GoG6(value), StringComparison.Ordinal)
+            .Replace("{value}", GoFloatText.G6(value), StringComparison.Ordinal)
             .Replace("{threshold}", PromQlTranslator.Number(rule.Threshold), StringComparison.Ordinal)
             .Replace("{metric}", rule.Metric, StringComparison.Ordinal);
-
-    // Go's %.6g: .NET's G6 with a lower-case exponent (both drop trailing zeros and write at least two exponent digits).
-    private static string GoG6(double value) => value.ToString("G6", CultureInfo.InvariantCulture).Replace('E', 'e');
 
     private static string Quote(string text) => PrometheusAlertRules.Quote(text);
 

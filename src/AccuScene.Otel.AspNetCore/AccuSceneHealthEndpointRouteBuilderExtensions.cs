@@ -10,8 +10,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class AccuSceneHealthEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>GET {pattern}/live</c>, <c>{pattern}/ready</c>, <c>{pattern}/startup</c> and <c>{pattern}</c> (the
-    /// full report, with the readiness status). Each answers from the cached results of
+    /// Maps <c>GET</c> and <c>HEAD</c> of <c>{pattern}/live</c>, <c>{pattern}/ready</c>, <c>{pattern}/startup</c> and
+    /// <c>{pattern}</c> (the full report, with the readiness status). Each answers from the cached results of
     /// <see cref="AccuSceneHealthMonitor"/>, never by running a check: 200 when Healthy or Degraded, 503 when
     /// Unhealthy, to anyone. The JSON body lists every check for a local request (the server listens on loopback
     /// only and the request came from there, as for <c>/events</c>) or one with
@@ -39,22 +39,31 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(pattern);
 
         // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.
+        // GET and HEAD, as MapHealthChecks() answers any method: some load balancers probe with HEAD (Azure Front Door
+        // by default), and an unanswered HEAD would be the framework's 405, in the app's telemetry.
         var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
-        sdk.MapGet("/", Probe(HealthProbe.Ready));
-        sdk.MapGet("/live", Probe(HealthProbe.Live));
-        sdk.MapGet("/ready", Probe(HealthProbe.Ready));
-        sdk.MapGet("/startup", Probe(HealthProbe.Startup));
+        sdk.MapMethods("/", GetOrHead, Probe(HealthProbe.Ready));
+        sdk.MapMethods("/live", GetOrHead, Probe(HealthProbe.Live));
+        sdk.MapMethods("/ready", GetOrHead, Probe(HealthProbe.Ready));
+        sdk.MapMethods("/startup", GetOrHead, Probe(HealthProbe.Startup));
         return group;
     }
+
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
 
     private static RequestDelegate Probe(HealthProbe probe) => async context =>
     {
         var report = context.RequestServices.GetRequiredService<AccuSceneHealthMonitor>().GetReport(probe);
-        var details = EndpointGuards.BrowserRefusal(context) is null
-            && await EndpointGuards.MayReadAsync(context, AccuScene.Otel.EndpointAccess.Resolve(context.RequestServices).ReadToken).ConfigureAwait(false);
         context.Response.StatusCode = report.HttpStatusCode;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return; // the status and headers alone
+        }
+
+        var details = EndpointGuards.BrowserRefusal(context) is null
+            && await EndpointGuards.MayReadAsync(context, AccuScene.Otel.EndpointAccess.Resolve(context.RequestServices).ReadToken).ConfigureAwait(false);
         await AccuSceneHealthJson.WriteAsync(report, context.Response.Body, details, context.RequestAborted).ConfigureAwait(false);
     };
 }

@@ -43,7 +43,7 @@ internal static class SdkEndpointTelemetry
 
     /// <summary>
     /// For a server that serves only the SDK (the worker's health host): every request it takes stays out of the
-    /// app's telemetry, those no endpoint answers included (a wrong path's 404, a <c>HEAD</c> probe's 405).
+    /// app's telemetry, those no endpoint answers included (a wrong path's 404, a <c>POST</c> to a probe's 405).
     /// </summary>
     /// <param name="app">The server's pipeline, before routing.</param>
     public static void ExcludeEveryRequestFromAppTelemetry(IApplicationBuilder app)

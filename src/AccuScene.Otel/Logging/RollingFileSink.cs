@@ -5,8 +5,8 @@ namespace AccuScene.Otel.Logging;
 /// <summary>
 /// Appends whole lines to a size-limited file that rolls before a line would overflow it, so no line is
 /// split across files or dropped by the roll (while a roll fails, the file may grow to twice the limit). Lines are copied into a 64 KiB buffer under one lock and
-/// handed to the operating system when the buffer fills, every flush interval, on <see cref="Flush"/> and
-/// on dispose; once handed over they survive the process being killed. Disk errors never throw: the lines
+/// handed to the operating system when the buffer fills, every flush interval, on <see cref="Flush"/>, on
+/// dispose, and when the process ends without a dispose (<c>Environment.Exit</c>, an unhandled exception); once handed over they survive the process being killed. Disk errors never throw: the lines
 /// they cost are counted on <c>accuscene.otel.logs.dropped</c>, the file is closed, and it is reopened on a
 /// later line (at most once a second), so logging resumes when the disk recovers. A file that does not end
 /// with a line feed (a torn last line) gets one before new lines are appended.
@@ -54,6 +54,7 @@ internal sealed partial class RollingFileSink : IDisposable
         _ownsFiles = open is null;
         _pathInUse = !ActivePaths.TryAdd(_names.ActivePath, this);
         _flushTimer = time.CreateTimer(static state => ((RollingFileSink)state!).Flush(), this, options.FlushInterval, options.FlushInterval);
+        this.FlushWhenTheProcessEnds();
     }
 
     /// <summary>Gets how many lines could not be written.</summary>
@@ -138,6 +139,7 @@ internal sealed partial class RollingFileSink : IDisposable
     public void Dispose()
     {
         _flushTimer.Dispose();
+        this.StopFlushingWhenTheProcessEnds();
         lock (_gate)
         {
             if (_disposed)

@@ -5,9 +5,39 @@ using AccuScene.Otel.Logging;
 
 namespace AccuScene.Otel.IntegrationTests.Reliability;
 
-/// <summary>kill -9 of a process while it logs: every line written before its last completed flush is on disk.</summary>
+/// <summary>
+/// kill -9 of a process while it logs: every line written before its last completed flush is on disk. And a process
+/// that ends by <c>Environment.Exit</c> without disposing anything loses no line at all.
+/// </summary>
 public class FileLogKillTests
 {
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task EnvironmentExit_WithoutDisposing_KeepsEveryLine(CancellationToken cancellationToken)
+    {
+        var probeDll = BuildPaths.Get("LogProbeAssemblyPath");
+        var directory = Directory.CreateTempSubdirectory("accuscene-exit-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "probe.log");
+            using (var probe = ServerProcess.Start("dotnet", [probeDll, path, "10485760", "exit"], new Dictionary<string, string>()))
+            {
+                Assert.That(await probe.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken), Is.True, probe.Output);
+                Assert.That(probe.ExitCode, Is.EqualTo(3), probe.Output);
+                Assert.That(probe.Output, Does.Contain("logged 99"));
+            }
+
+            // The flush interval is an hour: only a flush when the process exits writes the buffered lines.
+            var lines = File.Exists(path) ? File.ReadAllLines(path) : [];
+            var numbers = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("attributes").GetProperty("Line").GetInt64()).ToList();
+            Assert.That(numbers, Is.EqualTo(Enumerable.Range(0, 100).Select(n => (long)n)), "the lines logged before Environment.Exit, all of them, in order");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Test]
     [CancelAfter(180_000)]
     public async Task KillNine_WhileLogging_KeepsEveryLineUpToTheLastCompletedFlush(CancellationToken cancellationToken)

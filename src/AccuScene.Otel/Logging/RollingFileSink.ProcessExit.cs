@@ -1,0 +1,27 @@
+namespace AccuScene.Otel.Logging;
+
+/// <summary>
+/// The buffer is handed to the operating system when the process ends without disposing the sink: an app that calls
+/// <c>Environment.Exit</c> after logging its fatal error, or one an unhandled exception is about to end, would
+/// otherwise lose up to a flush interval of lines, the last ones first.
+/// </summary>
+internal sealed partial class RollingFileSink
+{
+    private EventHandler? _flushOnExit;
+    private UnhandledExceptionEventHandler? _flushOnCrash;
+
+    private void FlushWhenTheProcessEnds()
+    {
+        _flushOnExit = (_, _) => this.Flush();
+        _flushOnCrash = (_, _) => this.Flush();
+        AppDomain.CurrentDomain.ProcessExit += _flushOnExit;
+        AppDomain.CurrentDomain.UnhandledException += _flushOnCrash;
+    }
+
+    // The events are static: a disposed sink must not stay reachable from them.
+    private void StopFlushingWhenTheProcessEnds()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= _flushOnExit;
+        AppDomain.CurrentDomain.UnhandledException -= _flushOnCrash;
+    }
+}

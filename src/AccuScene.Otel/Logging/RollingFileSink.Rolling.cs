@@ -5,6 +5,30 @@ namespace AccuScene.Otel.Logging;
 /// <summary>Rolling to the next file, and retention of the rolled ones by count and age.</summary>
 internal sealed partial class RollingFileSink
 {
+    private bool _rollable = true;
+
+    /// <summary>
+    /// Whether the active path is this sink's to roll. A path that is a link (<c>app.log -&gt; /dev/stdout</c> in a
+    /// container) or holds no regular file (a pipe, a device) is someone else's: a roll would rename the link, and the
+    /// lines would go on into a new plain file instead of its target. Such a path is written to and never rolled.
+    /// </summary>
+    private bool IsRollable(Stream stream)
+    {
+        if (!stream.CanSeek)
+        {
+            return false;
+        }
+
+        try
+        {
+            return new FileInfo(_names.ActivePath).LinkTarget is null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return true; // cannot tell: a roll reports its own failure
+        }
+    }
+
     /// <summary>
     /// Rolls before a line of <paramref name="lineLength"/> bytes would overflow the file. When the roll fails (a
     /// rename refused, say) the lines keep going into the active file, up to twice its size limit, and the roll

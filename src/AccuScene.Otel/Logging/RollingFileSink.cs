@@ -89,7 +89,7 @@ internal sealed partial class RollingFileSink : IDisposable
                 return false;
             }
 
-            if (_length > 0 && _length + line.Length > _maxBytes && !this.RollOrOverrun(line.Length, out var reason))
+            if (_rollable && _length > 0 && _length + line.Length > _maxBytes && !this.RollOrOverrun(line.Length, out var reason))
             {
                 this.Drop(1, reason, _lastError);
                 return false;
@@ -203,6 +203,7 @@ internal sealed partial class RollingFileSink : IDisposable
 
             _stream = stream;
             _length = length;
+            _rollable = this.IsRollable(stream);
             if (torn)
             {
                 // A torn last line (a disk error or a crash mid-write): end it, so the next line starts clean.

@@ -501,6 +501,33 @@ public class RollingFileSinkTests
         Assert.That(File.ReadAllLines(target), Has.Length.EqualTo(3));
     }
 
+    [Test]
+    public void APathThatIsALink_IsNeverRolled_SoTheLinesKeepGoingToItsTarget()
+    {
+        // app.log -> /dev/stdout in a container: a roll would rename the link, and the lines would go to a new plain file.
+        var target = Path.Combine(_directory, "target.log");
+        File.WriteAllText(target, string.Empty);
+        var link = Path.Combine(_directory, "app.log");
+        File.CreateSymbolicLink(link, target);
+        using (var sink = this.CreateSink(maxBytes: 4096, maxFiles: 3))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.That(sink.Append(Line(i, 1000)), Is.True);
+            }
+
+            sink.Flush();
+            Assert.That(sink.Rolls, Is.Zero);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(target), "the link is where it was");
+            Assert.That(File.ReadAllLines(target), Has.Length.EqualTo(10), "every line went to the link's target");
+            Assert.That(Directory.GetFiles(_directory).Select(Path.GetFileName), Is.EquivalentTo(new[] { "app.log", "target.log", ".app.log.lock" }), "no rolled file");
+        });
+    }
+
     internal static byte[] Line(int i, int pad) =>
         Encoding.UTF8.GetBytes($"{{\"i\":{i},\"pad\":\"{new string('x', pad)}\"}}\n");
 

@@ -196,7 +196,7 @@ public static class AccuSceneLoggingBuilderExtensions
             builder.AddProcessor(new ConsoleLogRecordProcessor(options.Logging.Console, redactor));
         }
 
-        if (options.Logging.File.Path is not null)
+        if (!string.IsNullOrEmpty(options.Logging.File.Path))
         {
             builder.AddProcessor(new FileLogRecordProcessor(options.Logging.File, redactor, time));
         }

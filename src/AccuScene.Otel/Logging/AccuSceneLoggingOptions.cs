@@ -46,7 +46,7 @@ public sealed class AccuSceneConsoleLogOptions
 /// <summary>The rotating file log output (<c>AccuScene:Logging:File</c>).</summary>
 public sealed class AccuSceneFileLogOptions
 {
-    /// <summary>Gets or sets the active file, for example <c>logs/app.log</c>; <see langword="null"/> turns the file output off.</summary>
+    /// <summary>Gets or sets the active file, for example <c>logs/app.log</c>; <see langword="null"/> or empty turns the file output off.</summary>
     public string? Path { get; set; }
 
     /// <summary>

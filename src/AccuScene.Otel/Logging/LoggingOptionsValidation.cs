@@ -27,7 +27,8 @@ internal static class LoggingOptionsValidation
 
         var file = logging.File;
         var key = $"{root}:Logging:File";
-        if (file.Path is { } path)
+        // Empty is off, as null is: an empty variable (AccuScene__Logging__File__Path=) or a later layer's "" turns it off.
+        if (file.Path is { Length: > 0 } path)
         {
             if (string.IsNullOrWhiteSpace(path) || path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0 || path.Contains('\0', StringComparison.Ordinal))
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AccuScene.Otel.Tests.Options;
@@ -56,6 +57,22 @@ public class OptionsValidationTests
         var ex = LoadFails((key, value));
 
         Assert.That(ex.Failures, Has.Exactly(1).Contains(key).And.Contains(expected));
+    }
+
+    [Test]
+    public void AnEmptyFilePath_TurnsTheFileOutputOff_AsAnEmptyVariableOrALaterLayerSetsIt()
+    {
+        // AccuScene__Logging__File__Path= (or "Path": "" in an environment's appsettings) over a base file's path.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("AccuScene:Logging:File:Path", "logs/app.log")])
+            .AddInMemoryCollection([new("AccuScene:Logging:File:Path", string.Empty)])
+            .Build();
+
+        var options = AccuSceneOptionsLoader.Load(configuration, configure: null);
+        using var factory = LoggerFactory.Create(b => b.AddAccuScene(o => o.Logging.File.Path = options.Logging.File.Path));
+        factory.CreateLogger("t").LogWarning("no file");
+
+        Assert.That(options.Logging.File.Path, Is.Empty);
     }
 
     [Test]

@@ -5,8 +5,8 @@ namespace AccuScene.Otel.Logging;
 /// <summary>
 /// The naming scheme of the file output. The active file is always the configured path, for example
 /// <c>logs/app.log</c>. When it is full it is renamed to <c>logs/app.000001.log</c>, then
-/// <c>app.000002.log</c> and so on: the number only grows (across restarts too), so the highest number is
-/// the newest rolled file. A path without an extension rolls to <c>app.000001</c>.
+/// <c>app.000002.log</c> and so on: the number goes on from the highest rolled file on disk (across restarts
+/// too), so the highest number is the newest rolled file; with none left by retention it starts again at 1. A path without an extension rolls to <c>app.000001</c>.
 /// </summary>
 internal sealed class RollingFileNames
 {

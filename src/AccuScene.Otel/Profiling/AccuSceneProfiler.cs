@@ -174,7 +174,15 @@ public sealed class AccuSceneProfiler : IDisposable
             AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesUnassigned, 1);
         }
 
-        this.Duration.Record(elapsedSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", this.HistogramTag(recorded ?? _current.TagFor(name))));
+        try
+        {
+            this.Duration.Record(elapsedSeconds, new KeyValuePair<string, object?>("accuscene.profiling.scope", this.HistogramTag(recorded ?? _current.TagFor(name))));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A MeterListener's callback runs here, and may throw: it must not replace the app's own exception in the scope.
+            AccuSceneSelfDiagnostics.ProcessorFailed("profiler", "record", ex);
+        }
     }
 
     // The histogram's series outlive sessions (a cumulative exporter keeps every one): at most MaxScopes names over

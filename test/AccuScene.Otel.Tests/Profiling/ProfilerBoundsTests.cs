@@ -1,5 +1,7 @@
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Profiling;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AccuScene.Otel.Tests.Profiling;
@@ -62,6 +64,33 @@ public class ProfilerBoundsTests
             Assert.That(scopes.Count(s => s.Name != AccuSceneProfiler.OverflowScope), Is.EqualTo(16), $"round {round}");
             Assert.That(scopes.Sum(s => s.Count), Is.EqualTo(23), "every scope recorded somewhere");
         }
+    }
+
+    [Test]
+    public void AMeterListenerThatThrows_DoesNotEscapeTheScope_AndTheSessionStillCountsIt()
+    {
+        // The app's own listener on the profiling histogram, throwing: the app's exception inside a scope would be hidden.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, _, _) => throw new InvalidOperationException("the app's listener"));
+        listener.Start();
+        using var profiler = new AccuSceneProfiler(factory);
+
+        Assert.DoesNotThrow(() =>
+        {
+            using var scope = profiler.Scope("x");
+        });
+        Assert.That(profiler.CurrentSession.Summarize().Scopes.Single().Count, Is.EqualTo(1));
     }
 
     [Test]

@@ -1,6 +1,6 @@
+using System.Diagnostics.Metrics;
 using AccuScene.Otel.Diagnostics;
 using AccuScene.Otel.Profiling;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 

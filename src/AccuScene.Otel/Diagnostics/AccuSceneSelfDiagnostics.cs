@@ -44,9 +44,13 @@ internal static class AccuSceneSelfDiagnostics
     public static readonly Counter<long> EventsTruncated = Meter.CreateCounter<long>(
         "accuscene.otel.events.truncated", unit: "{event}", description: "Events stored with a message, name or attribute cut to its maximum length, or attributes past the maximum count left out.");
 
-    /// <summary>Profiled scopes recorded into a session's overflow scope because the session already held its maximum of scope names.</summary>
+    /// <summary>
+    /// Profiled scopes recorded under the overflow name: in a session that already held its maximum of scope names
+    /// (<c>accuscene.profiling.overflow=session</c>), or only on the duration histogram, whose scope tag already took
+    /// its maximum of names over the profiler's life (<c>=histogram</c>).
+    /// </summary>
     public static readonly Counter<long> ProfilingScopesOverflowed = Meter.CreateCounter<long>(
-        "accuscene.otel.profiling.scopes.overflowed", unit: "{scope}", description: "Profiled scopes recorded under the overflow name because the session already held AccuScene:Profiling:MaxScopes names.");
+        "accuscene.otel.profiling.scopes.overflowed", unit: "{scope}", description: "Profiled scopes recorded under the overflow name because the session (accuscene.profiling.overflow=session) or the duration histogram's scope tag (=histogram) already held AccuScene:Profiling:MaxScopes names.");
 
     /// <summary>Profiled scopes that ended after the session they started in had stopped: on the duration histogram, in no session.</summary>
     public static readonly Counter<long> ProfilingScopesUnassigned = Meter.CreateCounter<long>(

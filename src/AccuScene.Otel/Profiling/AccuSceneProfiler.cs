@@ -210,7 +210,14 @@ public sealed class AccuSceneProfiler : IDisposable
             Interlocked.Decrement(ref _taggedCount);
         }
 
-        return _tagged.ContainsKey(scope) ? scope : OverflowScope;
+        if (_tagged.ContainsKey(scope))
+        {
+            return scope;
+        }
+
+        // The session has the name (it was counted there if it had not); only the histogram folds it.
+        AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1, new("accuscene.profiling.overflow", "histogram"));
+        return OverflowScope;
     }
 
     private string Clip(string name) => TextLimits.Cut(name, _maxNameLength, suffix: string.Empty);

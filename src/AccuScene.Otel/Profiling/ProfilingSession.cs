@@ -107,7 +107,7 @@ public sealed class ProfilingSession
                     {
                         scope = AccuSceneProfiler.OverflowScope;
                         statistics = _scopes.GetOrAdd(scope, static _ => new ScopeStatistics());
-                        AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1);
+                        AccuSceneSelfDiagnostics.Count(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed, 1, new("accuscene.profiling.overflow", "session"));
                     }
                 }
             }

@@ -94,6 +94,28 @@ public class ProfilerBoundsTests
     }
 
     [Test]
+    public void ANameOnlyTheHistogramFolds_IsCounted()
+    {
+        using var overflowed = new MetricCollector<long>(AccuSceneSelfDiagnostics.ProfilingScopesOverflowed);
+        using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = 1 });
+        using (profiler.Scope("a"))
+        {
+        }
+
+        profiler.StartSession("next");
+        using (profiler.Scope("b"))
+        {
+        }
+
+        var counts = overflowed.GetMeasurementSnapshot().GroupBy(m => m.Tags["accuscene.profiling.overflow"]).ToDictionary(g => g.Key!, g => g.Sum(m => m.Value));
+        Assert.Multiple(() =>
+        {
+            Assert.That(profiler.CurrentSession.Summarize().Scopes.Single().Name, Is.EqualTo("b"), "the session has room for it");
+            Assert.That(counts, Is.EqualTo(new Dictionary<object, long> { ["histogram"] = 1 }), "the histogram's tag, full with 'a', folds it into (overflow)");
+        });
+    }
+
+    [Test]
     public void ANewSession_StartsWithRoomForNewNames()
     {
         using var profiler = new AccuSceneProfiler(options: new AccuSceneProfilingOptions { MaxScopes = 2 });

@@ -192,6 +192,42 @@ public class AlertChannelHttpTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task AResend_CarriesTheFiringAlertAsItIsNow_NotAsItWasWhenItFired(CancellationToken cancellationToken)
+    {
+        // With no cooldown there are no repeat notifications: the resend alone tells Alertmanager the value now.
+        var summaries = new ConcurrentQueue<string>();
+        await using var receiver = await Receiver.StartAsync(
+            app => app.MapPost("/api/v2/alerts", async (HttpRequest request) =>
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body);
+                foreach (var alert in body.RootElement.EnumerateArray())
+                {
+                    summaries.Enqueue(alert.GetProperty("annotations").GetProperty("summary").GetString()!);
+                }
+
+                return Results.Ok();
+            }),
+            cancellationToken);
+        var rule = new AlertRule { Name = "hot", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero };
+        rule.Annotations["summary"] = "at {value}";
+        var engine = new AccuSceneAlertEngine([rule]);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url, ResendInterval = TimeSpan.FromSeconds(1) });
+
+        using (new AlertDelivery(engine, [channel], new AlertDeliveryOptions()))
+        {
+            engine.Check("m", 10);
+            await WaitUntilAsync(() => summaries.Contains("at 10"), cancellationToken);
+            engine.Check("m", 20); // still firing: no notification
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            patience.CancelAfter(TimeSpan.FromSeconds(5)); // five resends
+            await WaitUntilAsync(() => summaries.Contains("at 20"), patience.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        Assert.That(summaries, Does.Contain("at 20"), "resent as the engine has it now: " + string.Join(", ", summaries.Distinct()));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task TheSdksOwnRequests_AreNotMeasuredAsTheAppsHttpClientTraffic(CancellationToken cancellationToken)
     {
         await using var receiver = await Receiver.StartAsync(app => app.MapPost("/hook", () => Results.Ok()), cancellationToken);

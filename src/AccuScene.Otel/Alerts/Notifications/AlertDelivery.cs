@@ -13,7 +13,7 @@ namespace AccuScene.Otel.Alerts.Notifications;
 /// only ever enqueues, so a channel that is down never blocks evaluation. Counted on <c>accuscene.otel.alerts.notifications{channel, outcome}</c>: delivered, failed, dropped, and
 /// resend_failed (a resend carries no new notification, so its failure is counted once per failed resend).
 /// </summary>
-internal sealed class AlertDelivery : IDisposable
+internal sealed partial class AlertDelivery : IDisposable
 {
     public const string NotificationsName = "accuscene.otel.alerts.notifications";
 
@@ -44,7 +44,7 @@ internal sealed class AlertDelivery : IDisposable
                 ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Exception is { } ex && !AlertHttp.IsPermanent(ex) && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
             })
             .Build();
-        _workers = [.. channels.Select(c => new Worker(c, options.QueueCapacity, pipeline, time, _stopping.Token))];
+        _workers = [.. channels.Select(c => new Worker(c, options.QueueCapacity, pipeline, time, engine.Active, _stopping.Token))];
         _engine.Notification += this.OnNotification;
         _engine.QuietChange += this.OnQuietChange;
     }
@@ -130,159 +130,6 @@ internal sealed class AlertDelivery : IDisposable
         catch (AggregateException ex)
         {
             AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", "worker", ex.InnerException ?? ex);
-        }
-    }
-
-    private sealed class Worker
-    {
-        private const int MaxBatch = 100;
-        private readonly NotificationQueue _queue;
-        private readonly ResiliencePipeline _pipeline;
-        private readonly TimeProvider _time;
-
-        public Worker(IAlertChannel channel, int capacity, ResiliencePipeline pipeline, TimeProvider time, CancellationToken stopping)
-        {
-            this.Channel = channel;
-            _pipeline = pipeline;
-            _time = time;
-            _queue = new NotificationQueue(capacity, () => Count(channel.Name, "dropped", 1));
-            this.SendsState = this.ResendInterval() is not null;
-            this.Loop = Task.Run(() => this.RunAsync(stopping), CancellationToken.None);
-        }
-
-        public IAlertChannel Channel { get; }
-
-        /// <summary>Gets whether the channel sends state (it has a resend interval), so it is also told of quiet changes.</summary>
-        public bool SendsState { get; }
-
-        public Task Loop { get; }
-
-        public int Queued => _queue.Count;
-
-        public void Enqueue(AlertNotification notification)
-        {
-            try
-            {
-                this.Channel.Accept(notification);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", this.Channel.Name, ex);
-            }
-
-            _queue.Enqueue(notification);
-        }
-
-        public void Complete() => _queue.Complete();
-
-        // A channel's own getter may throw (a custom IAlertChannel): the worker then goes without resends.
-        private TimeSpan? ResendInterval()
-        {
-            try
-            {
-                return this.Channel.ResendInterval;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", this.Channel.Name, ex);
-                return null;
-            }
-        }
-
-        private async Task RunAsync(CancellationToken stopping)
-        {
-            // A channel's own resend interval is kept within 1 s to 1 h, so a bad one cannot spin the worker. Resends
-            // are timed on GetTimestamp: a step of the wall clock neither hurries nor holds them.
-            var resend = this.ResendInterval() is { } asked
-                ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour))
-                : (TimeSpan?)null;
-            var started = _time.GetTimestamp();
-            var nextResend = resend ?? TimeSpan.MaxValue;
-            var batch = new List<AlertNotification>();
-            while (!stopping.IsCancellationRequested)
-            {
-                try
-                {
-                    if (!_queue.Any() && !await this.WaitAsync(resend is null ? null : nextResend - _time.GetElapsedTime(started), stopping).ConfigureAwait(false))
-                    {
-                        return; // completed and drained
-                    }
-
-                    batch.Clear();
-                    while (batch.Count < MaxBatch && _queue.TryRead(out var item))
-                    {
-                        batch.Add(item);
-                    }
-
-                    var due = _time.GetElapsedTime(started) >= nextResend;
-                    if (batch.Count == 0 && !due)
-                    {
-                        continue;
-                    }
-
-                    if (resend is { } interval)
-                    {
-                        nextResend = _time.GetElapsedTime(started) + interval;
-                    }
-
-                    await this.DeliverAsync(batch, stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    AccuSceneSelfDiagnostics.ProcessorFailed("alert-delivery", this.Channel.Name, ex);
-                }
-            }
-        }
-
-        // True when there may be something to do; false when the queue is completed and empty. No resend: only work wakes it.
-        private async Task<bool> WaitAsync(TimeSpan? resendIn, CancellationToken stopping)
-        {
-            if (resendIn is not { } delay)
-            {
-                return await _queue.WaitToReadAsync(stopping).ConfigureAwait(false);
-            }
-
-            if (delay <= TimeSpan.Zero)
-            {
-                return true;
-            }
-
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            var read = _queue.WaitToReadAsync(wake.Token).AsTask();
-            var timer = Task.Delay(delay, _time, wake.Token);
-            var first = await Task.WhenAny(read, timer).ConfigureAwait(false);
-            await wake.CancelAsync().ConfigureAwait(false);
-            stopping.ThrowIfCancellationRequested();
-            return first != read || await read.ConfigureAwait(false);
-        }
-
-        private async Task DeliverAsync(List<AlertNotification> batch, CancellationToken stopping)
-        {
-            IReadOnlyList<AlertNotification> items = [.. batch];
-            try
-            {
-                await _pipeline.ExecuteAsync(
-                    static async (state, token) => await state.Channel.DeliverAsync(state.items, token).ConfigureAwait(false),
-                    (this.Channel, items),
-                    stopping).ConfigureAwait(false);
-                Count(this.Channel.Name, "delivered", items.Count);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                // Stopped while delivering or between retries: out of the queue and not delivered, so counted as
-                // dropped like the notifications still queued at shutdown.
-                Count(this.Channel.Name, "dropped", items.Count);
-                throw;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Count(this.Channel.Name, items.Count == 0 ? "resend_failed" : "failed", Math.Max(items.Count, 1));
-                AccuSceneEventSource.Log.AlertDeliveryFailed(this.Channel.Name, items.Count, ex.Message);
-            }
         }
     }
 }

@@ -250,7 +250,8 @@ public sealed partial class AccuSceneAlertEngine
     {
         foreach (var (key, value) in rule.Tags)
         {
-            if (tags is null || !tags.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
+            // An empty value also matches the tag's absence, as the exported label matcher does.
+            if (tags is null || !tags.TryGetValue(key, out var actual) ? value.Length != 0 : !string.Equals(actual, value, StringComparison.Ordinal))
             {
                 return false;
             }

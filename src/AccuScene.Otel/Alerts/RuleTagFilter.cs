@@ -7,7 +7,8 @@ namespace AccuScene.Otel.Alerts;
 /// Whether a metric point carries every tag a rule filters on, each tag read as the percentiles store it
 /// (<see cref="TagText"/>): a boolean is <c>true</c> or <c>false</c>, as the Prometheus exporter writes it, so a
 /// rule's filter matches the same points in the process and in Prometheus. A value is compared without making its
-/// text (a status code of 404 costs nothing); a tag with no value matches an empty one.
+/// text (a status code of 404 costs nothing); a tag with no value matches an empty one. A filter with an empty value
+/// also matches a point without that tag, as its exported label matcher does: Prometheus keeps no empty label.
 /// </summary>
 internal static class RuleTagFilter
 {
@@ -28,12 +29,15 @@ internal static class RuleTagFilter
         }
 
         var matched = 0;
+        var emptySeen = 0;
         foreach (var tag in point.Tags)
         {
             if (!rule.Tags.TryGetValue(tag.Key, out var wanted))
             {
                 continue;
             }
+
+            emptySeen += wanted.Length == 0 ? 1 : 0;
 
             try
             {
@@ -51,6 +55,17 @@ internal static class RuleTagFilter
             }
         }
 
-        return matched == rule.Tags.Count;
+        return matched + EmptyValues(rule) - emptySeen == rule.Tags.Count;
+    }
+
+    private static int EmptyValues(AlertRule rule)
+    {
+        var empty = 0;
+        foreach (var (_, wanted) in rule.Tags)
+        {
+            empty += wanted.Length == 0 ? 1 : 0;
+        }
+
+        return empty;
     }
 }

@@ -86,6 +86,37 @@ public class AlertPipelineTests
     }
 
     [Test]
+    public void AnEmptyTagValue_MatchesPointsWithoutTheTag_AsTheExportedRulesLabelMatcherDoes()
+    {
+        // Prometheus keeps no empty label: error_type="" matches the series without error_type, the successes.
+        var services = new ServiceCollection();
+        services.AddAccuScene(o =>
+        {
+            o.Alerts.Rules.Add(new AlertRule { Name = "successes", Metric = "accuscene.tests.alerts.served", Threshold = 1, Tags = { ["error.type"] = string.Empty } });
+            o.Alerts.Rules.Add(new AlertRule { Name = "slow-successes", Metric = "accuscene.tests.alerts.served_time", Aggregation = AlertAggregation.Percentile, Quantile = 0.5, Threshold = 1, Tags = { ["error.type"] = string.Empty } });
+        });
+        using var provider = services.BuildServiceProvider();
+        var meters = provider.GetRequiredService<MeterProvider>();
+        var engine = provider.GetRequiredService<AccuSceneAlertEngine>();
+        using var meter = new Meter("AccuScene.Tests.Alerts.EmptyTag");
+        meter.CreateCounter<long>("accuscene.tests.alerts.served").Add(5, new KeyValuePair<string, object?>("http.route", "/a"));
+        meter.CreateCounter<long>("accuscene.tests.alerts.served").Add(100, new KeyValuePair<string, object?>("error.type", "500"));
+        meter.CreateHistogram<double>("accuscene.tests.alerts.served_time").Record(3, new KeyValuePair<string, object?>("http.route", "/a"));
+        meter.CreateHistogram<double>("accuscene.tests.alerts.served_time").Record(0.1, new KeyValuePair<string, object?>("error.type", "500"));
+
+        meters.ForceFlush();
+
+        var direct = new AccuSceneAlertEngine([new AlertRule { Name = "d", Metric = "m", Threshold = 1, Tags = { ["error.type"] = string.Empty } }]);
+        direct.Check("m", 5, new Dictionary<string, string>());
+        direct.Check("m", 5, new Dictionary<string, string> { ["error.type"] = "timeout" }); // another series: no match, no resolve
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Active().Select(a => (a.Rule, a.Value)), Is.EquivalentTo(new[] { ("successes", 5.0), ("slow-successes", 3.0) }).Using<(string, double)>((a, b) => a.Item1 == b.Item1 && Math.Abs(a.Item2 - b.Item2) <= 0.03 * b.Item2));
+            Assert.That(direct.Active().Select(a => a.Rule), Is.EqualTo(new[] { "d" }));
+        });
+    }
+
+    [Test]
     public void RulesFromConfiguration_AreBoundAndValidatedWithTheirKeys()
     {
         var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -114,22 +114,25 @@ public sealed partial class AccuSceneAlertEngine
         }
     }
 
-    /// <summary>Gives the rule named <paramref name="rule"/> a percentile computed elsewhere (the in-process sketch), and evaluates it.</summary>
-    /// <param name="rule">The rule's name.</param>
+    /// <summary>
+    /// Gives <paramref name="rule"/> a percentile computed elsewhere (the in-process sketch), and evaluates it, unless the
+    /// rule of that name now measures otherwise (see <see cref="CheckRule(AlertRule, double, double)"/>).
+    /// </summary>
+    /// <param name="rule">The rule the percentile was read for.</param>
     /// <param name="value">The percentile's value.</param>
     /// <param name="source"><c>sketch</c> or <c>buckets</c>; <see langword="null"/> when there is no value.</param>
     /// <param name="relativeError">The sketch's relative error bound, or <see langword="null"/> for buckets.</param>
-    internal void CheckPrecomputed(string rule, double value, string? source, double? relativeError)
+    internal void CheckPrecomputed(AlertRule rule, double value, string? source, double? relativeError)
     {
-        if (_rules.ByName.TryGetValue(rule, out var slot))
+        if (this.SlotMeasuring(rule) is { } slot)
         {
             lock (slot.Gate)
             {
                 (slot.PercentileSource, slot.PercentileRelativeError) = (source, relativeError);
             }
-        }
 
-        this.Feed(rule, Feeding.Precomputed, value);
+            this.StepAndRaise(slot, Feeding.Precomputed, value);
+        }
     }
 
     /// <summary>Gives the rule named <paramref name="rule"/> one sample standing for <paramref name="weight"/> events, and evaluates it.</summary>
@@ -137,6 +140,24 @@ public sealed partial class AccuSceneAlertEngine
     /// <param name="value">The value.</param>
     /// <param name="weight">How many events the value stands for (its mean, for a histogram).</param>
     internal void CheckRule(string rule, double value, double weight) => this.Feed(rule, Feeding.Weighted, value, weight);
+
+    /// <summary>
+    /// Gives <paramref name="rule"/> one sample, as <see cref="CheckRule(string, double, double)"/>, unless the rule of
+    /// that name now measures otherwise: a reload during an export must not feed the new definition a value read by the old one.
+    /// </summary>
+    /// <param name="rule">The rule the sample was read for.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="weight">How many events the value stands for.</param>
+    internal void CheckRule(AlertRule rule, double value, double weight)
+    {
+        if (this.SlotMeasuring(rule) is { } slot)
+        {
+            this.StepAndRaise(slot, Feeding.Weighted, value, weight);
+        }
+    }
+
+    private RuleSlot? SlotMeasuring(AlertRule rule) =>
+        _rules.ByName.TryGetValue(rule.Name, out var slot) && RuleMeasurement.Same(slot.Evaluator.Rule, rule) ? slot : null;
 
     /// <summary>Keeps <paramref name="exemplar"/> as the trace behind the rule's latest value; its alert carries it.</summary>
     /// <param name="rule">The rule's name.</param>

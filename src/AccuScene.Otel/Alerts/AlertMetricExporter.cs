@@ -232,7 +232,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
             sample.Continuous = double.IsNaN(sample.PreviousTotal) ? sample.Total : sample.Continuous + increase;
             sample.PreviousTotal = sample.Total;
             this.NoteExemplar(sample, double.NaN);
-            _engine.CheckRule(rule.Name, rule.Aggregation == AlertAggregation.Rate ? sample.Continuous : sample.Total, increase);
+            _engine.CheckRule(rule, rule.Aggregation == AlertAggregation.Rate ? sample.Continuous : sample.Total, increase);
         }
         else if (rule.Aggregation == AlertAggregation.Rate)
         {
@@ -243,7 +243,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
         else
         {
             this.NoteExemplar(sample, double.NaN);
-            _engine.CheckRule(rule.Name, type is MetricType.LongGauge or MetricType.DoubleGauge ? sample.Total / sample.Points : sample.Total, 1);
+            _engine.CheckRule(rule, type is MetricType.LongGauge or MetricType.DoubleGauge ? sample.Total / sample.Points : sample.Total, 1);
         }
     }
 
@@ -280,7 +280,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
                 : sample.Buckets is { Counts: { Length: > 0 } counts, Agree: true } buckets ? windowed.FromBuckets(now, buckets.Bounds, [.. counts], rule.Quantile) : null;
             this.NoteExemplar(sample, quantile ?? double.NaN);
             _engine.CheckPrecomputed(
-                rule.Name,
+                rule,
                 quantile ?? double.NaN,
                 quantile is null ? null : snapshot is null ? PercentileSources.Buckets : PercentileSources.Sketch,
                 snapshot?.Mapping.RelativeAccuracy);
@@ -293,7 +293,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
         {
             var mean = (sample.Sum - previousSum) / (sample.Count - previousCount);
             this.NoteExemplar(sample, rule.Kind == AlertThresholdKind.RateLimit ? double.NaN : mean);
-            _engine.CheckRule(rule.Name, mean, sample.Count - previousCount);
+            _engine.CheckRule(rule, mean, sample.Count - previousCount);
         }
     }
 }

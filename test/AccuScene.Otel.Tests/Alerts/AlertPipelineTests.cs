@@ -117,6 +117,32 @@ public class AlertPipelineTests
     }
 
     [Test]
+    public void ARuleRedefinedDuringAnExport_IsNotFedTheSampleOfItsOldDefinition()
+    {
+        // A reload on another thread can land between two rules' samples of one export: here A's notification does it.
+        var a = new AlertRule { Name = "a", Metric = "accuscene.tests.alerts.first", Threshold = 0 };
+        var x = new AlertRule { Name = "x", Metric = "accuscene.tests.alerts.first", Aggregation = AlertAggregation.Average, Threshold = 100 };
+        var engine = new AccuSceneAlertEngine([a, x]);
+        engine.Notification += (_, n) =>
+        {
+            if (n.Alert.Rule == "a")
+            {
+                engine.ReplaceRules([a, new AlertRule { Name = "x", Metric = "accuscene.tests.alerts.second", Aggregation = AlertAggregation.Average, Threshold = 100 }]);
+            }
+        };
+        using var meter = new Meter("AccuScene.Tests.Alerts.Redefined");
+        using var provider = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(meter.Name)
+            .AddReader(new BaseExportingMetricReader(new AlertMetricExporter(engine, () => null)) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative })
+            .Build()!;
+        meter.CreateGauge<int>("accuscene.tests.alerts.first").Record(500);
+
+        provider.ForceFlush();
+
+        Assert.That(engine.Active().Select(i => i.Rule), Is.EqualTo(new[] { "a" }), "x now reads accuscene.tests.alerts.second, which has no value");
+    }
+
+    [Test]
     public void RulesFromConfiguration_AreBoundAndValidatedWithTheirKeys()
     {
         var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -199,7 +199,7 @@ public class AlertChannelHttpTests
         await using var receiver = await Receiver.StartAsync(
             app => app.MapPost("/api/v2/alerts", async (HttpRequest request) =>
             {
-                using var body = await JsonDocument.ParseAsync(request.Body);
+                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
                 foreach (var alert in body.RootElement.EnumerateArray())
                 {
                     summaries.Enqueue(alert.GetProperty("annotations").GetProperty("summary").GetString()!);

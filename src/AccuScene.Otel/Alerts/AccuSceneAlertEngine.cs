@@ -160,11 +160,11 @@ public sealed partial class AccuSceneAlertEngine
         _rules.ByName.TryGetValue(rule.Name, out var slot) && RuleMeasurement.Same(slot.Evaluator.Rule, rule) ? slot : null;
 
     /// <summary>Keeps <paramref name="exemplar"/> as the trace behind the rule's latest value; its alert carries it.</summary>
-    /// <param name="rule">The rule's name.</param>
+    /// <param name="rule">The rule the exemplar was read for: kept only while the rule of that name measures as it does.</param>
     /// <param name="exemplar">The exemplar.</param>
-    internal void NoteExemplar(string rule, AlertExemplar exemplar)
+    internal void NoteExemplar(AlertRule rule, AlertExemplar exemplar)
     {
-        if (_rules.ByName.TryGetValue(rule, out var slot))
+        if (this.SlotMeasuring(rule) is { } slot)
         {
             lock (slot.Gate)
             {

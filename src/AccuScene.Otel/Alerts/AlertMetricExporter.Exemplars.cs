@@ -28,7 +28,7 @@ internal sealed partial class AlertMetricExporter
 
         if (chosen is { } c)
         {
-            _engine.NoteExemplar(rule.Name, new AlertExemplar(c.TraceId.ToHexString(), c.SpanId.ToHexString(), c.Value, c.Timestamp));
+            _engine.NoteExemplar(rule, new AlertExemplar(c.TraceId.ToHexString(), c.SpanId.ToHexString(), c.Value, c.Timestamp));
         }
     }
 }

@@ -36,6 +36,29 @@ public class AlertmanagerClockStepTests
     }
 
     [Test]
+    public void ARefreshReadBeforeARelabel_ChangesNothing()
+    {
+        // The resend's copy of the firing alerts, read just before a reload relabelled one: the older copy must not win.
+        var clock = new SteppedClock(Start);
+        var rule = new AlertRule { Name = "hot", Metric = "m", Threshold = 1 };
+        rule.Labels["team"] = "physics";
+        var engine = new AccuSceneAlertEngine([rule], clock);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = new Uri("http://127.0.0.1:9") }, clock);
+        engine.Notification += (_, n) => channel.Accept(n);
+        engine.QuietChange += (_, n) => channel.Accept(n);
+        engine.Check("m", 5);
+        var before = engine.Active().Single();
+
+        var relabelled = new AlertRule { Name = "hot", Metric = "m", Threshold = 1 };
+        relabelled.Labels["team"] = "render";
+        engine.ReplaceRules([relabelled]);
+        channel.Refresh(before);
+
+        var held = channel.Held().Select(a => (a.Labels["team"], a.State)).ToList();
+        Assert.That(held, Is.EquivalentTo(new[] { ("render", AlertState.Firing), ("physics", AlertState.Resolved) }));
+    }
+
+    [Test]
     [CancelAfter(30_000)]
     public async Task AWallClockStepForward_DoesNotLetAResolutionGoBeforeResolvedResendFor(CancellationToken cancellationToken)
     {

@@ -54,14 +54,24 @@ internal sealed partial class AlertDelivery
 
         // A resend tells the firing alerts as they are now: their value and the annotations rendered from it change
         // while they fire, and with no cooldown, or once acknowledged, no repeat notification tells the channel.
-        // A copy older than what the channel holds cannot reopen a resolution (the channel keeps a resolved alert).
+        // Alertmanager's channel takes the copy only over the same alert with the same labels, so one read before a
+        // reload relabelled it, or before it resolved, changes nothing.
         private void Refresh()
         {
             try
             {
                 foreach (var alert in _active())
                 {
-                    if (alert.State == AlertState.Firing)
+                    if (alert.State != AlertState.Firing)
+                    {
+                        continue;
+                    }
+
+                    if (this.Channel is AlertmanagerAlertChannel alertmanager)
+                    {
+                        alertmanager.Refresh(alert); // never relabels or reopens from an older copy
+                    }
+                    else
                     {
                         this.Channel.Accept(new AlertNotification(alert, alert.State, repeat: true));
                     }

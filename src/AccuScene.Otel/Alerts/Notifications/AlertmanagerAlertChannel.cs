@@ -100,6 +100,24 @@ internal sealed class AlertmanagerAlertChannel : IAlertChannel, IDisposable
     }
 
     /// <summary>
+    /// Takes a firing alert as the engine has it now, before a resend (its value and annotations change while it
+    /// fires). Only over the same alert, still firing, with the same labels: a copy read before a relabel or a
+    /// resolution that the channel already holds changes nothing.
+    /// </summary>
+    /// <param name="alert">The alert, as the engine's <c>Active()</c> gives it.</param>
+    internal void Refresh(AlertInstance alert)
+    {
+        lock (_gate)
+        {
+            if (_byRule.TryGetValue(alert.Rule, out var known) && known.Id == alert.Id
+                && known.ResolvedAt is null && alert.ResolvedAt is null && SameLabels(known, alert))
+            {
+                _byRule[alert.Rule] = alert;
+            }
+        }
+    }
+
+    /// <summary>
     /// Sends every alert the channel holds (what <see cref="Accept"/> recorded; <paramref name="notifications"/> are
     /// already in it). After a successful request, resolved alerts older than <c>ResolvedResendFor</c> are let go.
     /// </summary>

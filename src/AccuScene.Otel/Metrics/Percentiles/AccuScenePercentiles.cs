@@ -223,8 +223,8 @@ public sealed partial class AccuScenePercentiles : IDisposable
             sources?.Add(found.Id);
             foreach (var (seriesTags, sketch) in found.Series())
             {
-                // An empty value also matches a series without the tag: Prometheus keeps no empty label.
-                if (tags.All(t => seriesTags.Contains(t) || (string.IsNullOrEmpty(t.Value) && !seriesTags.Any(s => s.Key == t.Key))))
+                // An empty value also matches a series without the tag, or with no value for it: Prometheus keeps no empty label.
+                if (tags.All(t => seriesTags.Contains(t) || (string.IsNullOrEmpty(t.Value) && !seriesTags.Any(s => s.Key == t.Key && !string.IsNullOrEmpty(s.Value)))))
                 {
                     (merged ??= new RelativeErrorSketch(_mapping)).Merge(sketch);
                 }

@@ -135,19 +135,14 @@ public sealed partial class AccuSceneAlertEngine
         }
     }
 
-    /// <summary>Gives the rule named <paramref name="rule"/> one sample standing for <paramref name="weight"/> events, and evaluates it.</summary>
-    /// <param name="rule">The rule's name.</param>
-    /// <param name="value">The value.</param>
-    /// <param name="weight">How many events the value stands for (its mean, for a histogram).</param>
-    internal void CheckRule(string rule, double value, double weight) => this.Feed(rule, Feeding.Weighted, value, weight);
-
     /// <summary>
-    /// Gives <paramref name="rule"/> one sample, as <see cref="CheckRule(string, double, double)"/>, unless the rule of
-    /// that name now measures otherwise: a reload during an export must not feed the new definition a value read by the old one.
+    /// Gives <paramref name="rule"/> one sample standing for <paramref name="weight"/> events, and evaluates it, unless
+    /// the rule of that name now measures otherwise: a reload during an export must not feed the new definition a
+    /// value read by the old one.
     /// </summary>
     /// <param name="rule">The rule the sample was read for.</param>
     /// <param name="value">The value.</param>
-    /// <param name="weight">How many events the value stands for.</param>
+    /// <param name="weight">How many events the value stands for (its mean, for a histogram).</param>
     internal void CheckRule(AlertRule rule, double value, double weight)
     {
         if (this.SlotMeasuring(rule) is { } slot)
@@ -180,16 +175,6 @@ public sealed partial class AccuSceneAlertEngine
         {
             this.StepAndRaise(slot, Feeding.None);
         }
-    }
-
-    private void Feed(string rule, Feeding feeding, double value, double weight = 1)
-    {
-        if (!_rules.ByName.TryGetValue(rule, out var slot))
-        {
-            return;
-        }
-
-        this.StepAndRaise(slot, feeding, value, weight);
     }
 
     /// <summary>The pending and firing alerts.</summary>

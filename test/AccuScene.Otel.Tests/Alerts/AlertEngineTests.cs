@@ -383,18 +383,18 @@ public class AlertEngineTests
         var engine = new AccuSceneAlertEngine([sum, mean, p90, burst], _time);
 
         // Two exported histogram intervals: 8 measurements averaging 1, then 2 averaging 6.
-        engine.CheckRule("sum", 1, 8);
-        engine.CheckRule("mean", 1, 8);
-        engine.CheckRule("p90", 1, 8);
-        engine.CheckRule("burst", 1, 8);
-        engine.CheckRule("sum", 6, 2);
-        engine.CheckRule("mean", 6, 2);
-        engine.CheckRule("p90", 6, 2);
-        engine.CheckRule("burst", 6, 2);
+        engine.CheckRule(sum, 1, 8);
+        engine.CheckRule(mean, 1, 8);
+        engine.CheckRule(p90, 1, 8);
+        engine.CheckRule(burst, 1, 8);
+        engine.CheckRule(sum, 6, 2);
+        engine.CheckRule(mean, 6, 2);
+        engine.CheckRule(p90, 6, 2);
+        engine.CheckRule(burst, 6, 2);
 
         var values = engine.Active().ToDictionary(a => a.Rule, a => a.Value);
         Assert.That(values, Is.EquivalentTo(new Dictionary<string, double> { ["sum"] = 20, ["mean"] = 2, ["p90"] = 6 }), "10 events: not over the rate limit of 10");
-        engine.CheckRule("burst", 3, 1);
+        engine.CheckRule(burst, 3, 1);
         Assert.That(engine.Active().Single(a => a.Rule == "burst").Value, Is.EqualTo(11));
     }
 

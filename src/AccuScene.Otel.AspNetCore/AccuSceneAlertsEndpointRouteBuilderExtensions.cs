@@ -22,7 +22,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
     private const int MaxTextLength = 256;
 
     /// <summary>
-    /// Maps <c>GET {pattern}</c> (active and recent alerts with statistics, as JSON) and
+    /// Maps <c>GET {pattern}</c> (active and recent alerts with statistics, as JSON; <c>HEAD</c> answers its status and headers) and
     /// <c>POST {pattern}/{id}/ack</c> with an optional JSON body <c>{ "by": "…", "comment": "…" }</c>.
     /// Acknowledging needs <c>Authorization: Bearer &lt;AccuScene:Alerts:AcknowledgeToken&gt;</c> for a request that
     /// is not local (the server listens beyond loopback, the caller is not on loopback, a forwarding header shows a
@@ -42,7 +42,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
 
         // The SDK's endpoints in a group of their own: endpoints the app adds to the returned group stay app traffic.
         var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
-        sdk.MapGet(string.Empty, async context =>
+        sdk.MapMethods(string.Empty, EndpointGuards.GetOrHead, async context =>
         {
             // A page of another site, or a rebound host name, reads no alerts (as the dashboard refuses them).
             if (EndpointGuards.BrowserRefusal(context) is { } refusal)
@@ -56,6 +56,11 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
             var engine = context.RequestServices.GetService<AccuSceneAlertEngine>() ?? NoRules;
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                return;
+            }
+
             await AlertJson.WriteAsync(engine, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
         sdk.MapPost("/{id}/ack", AcknowledgeAsync);

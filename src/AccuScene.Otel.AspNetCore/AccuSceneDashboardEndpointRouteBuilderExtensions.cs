@@ -31,7 +31,8 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     /// Events: an <c>update</c> event with the latest model every <c>AccuScene:Dashboard:StreamIntervalMilliseconds</c>)
     /// and <c>POST {pattern}/alerts/{id}/ack</c> (acknowledges as <c>/alerts/{id}/ack</c> does). Requests from a
     /// page of another origin are refused, and on a loopback-only server so is a <c>Host</c> that is not a loopback name.
-    /// Every response carries a Content-Security-Policy and <c>X-Content-Type-Options: nosniff</c>.
+    /// Every response carries a Content-Security-Policy and <c>X-Content-Type-Options: nosniff</c>. Each <c>GET</c>
+    /// route answers <c>HEAD</c> too, with the status and headers of its <c>GET</c> and no body.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <param name="pattern">The path. Default <c>/dashboard</c>.</param>
@@ -48,7 +49,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         {
             var bytes = ReadAsset(file);
             var page = path.Length == 0 ? Encoding.UTF8.GetString(bytes) : null;
-            sdk.MapGet(path, async context =>
+            sdk.MapMethods(path, EndpointGuards.GetOrHead, async context =>
             {
                 // The page only where there is a dashboard to show (the scripts and styles are the same anyway).
                 if (page is not null)
@@ -75,11 +76,16 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
                 var mounted = (context.Request.PathBase + context.Request.Path).ToString().TrimEnd('/');
                 var body = page is null ? bytes : Encoding.UTF8.GetBytes(page.Replace("%BASE%", System.Net.WebUtility.HtmlEncode(mounted), StringComparison.Ordinal));
                 context.Response.ContentLength = body.Length;
+                if (HttpMethods.IsHead(context.Request.Method))
+                {
+                    return; // the status and headers alone
+                }
+
                 await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
             });
         }
 
-        sdk.MapGet("/data", async context =>
+        sdk.MapMethods("/data", EndpointGuards.GetOrHead, async context =>
         {
             if (await BeginAsync(context).ConfigureAwait(false) is not { } dashboard)
             {
@@ -102,9 +108,14 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             }
 
             context.Response.ContentType = "application/json; charset=utf-8";
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                return;
+            }
+
             await DashboardJson.WriteAsync(dashboard.GetModel(range.Value, await WithholdEventsAsync(context).ConfigureAwait(false)), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        sdk.MapGet("/stream", StreamAsync);
+        sdk.MapMethods("/stream", EndpointGuards.GetOrHead, StreamAsync);
         sdk.MapPost("/alerts/{id}/ack", context =>
         {
             SecureHeaders(context.Response);
@@ -118,6 +129,12 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         if (await BeginAsync(context).ConfigureAwait(false) is not { } dashboard)
         {
             return;
+        }
+
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.ContentType = "text/event-stream; charset=utf-8";
+            return; // what GET would open, without opening it
         }
 
         var streams = StreamCounter.For(dashboard);

@@ -29,7 +29,8 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>GET {pattern}</c> over the event store, newest first:
     /// <c>?severity=&lt;min&gt;&amp;category=&lt;name&gt;[,&lt;name&gt;]&amp;from=&lt;ISO-8601&gt;&amp;to=&lt;ISO-8601&gt;&amp;q=&lt;text&gt;&amp;trace_id=&lt;id&gt;&amp;limit=&lt;n&gt;&amp;offset=&lt;n&gt;</c>.
-    /// <c>from</c> is inclusive and <c>to</c> exclusive. A malformed parameter answers 400 with the reason.
+    /// <c>from</c> is inclusive and <c>to</c> exclusive. A malformed parameter answers 400 with the reason. <c>HEAD</c>
+    /// answers the status and headers of the same <c>GET</c>.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <param name="pattern">The path. Default <c>/events</c>.</param>
@@ -38,7 +39,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
-        return endpoints.MapGet(pattern, async context =>
+        return endpoints.MapMethods(pattern, EndpointGuards.GetOrHead, async context =>
         {
             if (await RefusedAsync(context).ConfigureAwait(false))
             {
@@ -56,11 +57,16 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
             var store = context.RequestServices.GetService<AccuSceneEventStore>() ?? AccuSceneEventStore.Shared;
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                return;
+            }
+
             await AccuSceneDiagnosticsJson.WriteAsync(store.Query(query), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         }).ExcludeFromAppTelemetry(endpoints);
     }
 
-    /// <summary>Maps <c>GET {pattern}</c>: the profiler's running session and recent sessions, with per-scope statistics.</summary>
+    /// <summary>Maps <c>GET {pattern}</c> (and <c>HEAD</c>): the profiler's running session and recent sessions, with per-scope statistics.</summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <param name="pattern">The path. Default <c>/profiling</c>.</param>
     /// <returns>The endpoint.</returns>
@@ -68,7 +74,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
-        return endpoints.MapGet(pattern, async context =>
+        return endpoints.MapMethods(pattern, EndpointGuards.GetOrHead, async context =>
         {
             if (await RefusedAsync(context).ConfigureAwait(false))
             {
@@ -85,6 +91,11 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
 
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                return;
+            }
+
             await AccuSceneDiagnosticsJson.WriteAsync(profiler.Report(), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         }).ExcludeFromAppTelemetry(endpoints);
     }

@@ -42,14 +42,12 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
         // GET and HEAD, as MapHealthChecks() answers any method: some load balancers probe with HEAD (Azure Front Door
         // by default), and an unanswered HEAD would be the framework's 405, in the app's telemetry.
         var sdk = group.MapGroup(string.Empty).ExcludeFromAppTelemetry(endpoints);
-        sdk.MapMethods("/", GetOrHead, Probe(HealthProbe.Ready));
-        sdk.MapMethods("/live", GetOrHead, Probe(HealthProbe.Live));
-        sdk.MapMethods("/ready", GetOrHead, Probe(HealthProbe.Ready));
-        sdk.MapMethods("/startup", GetOrHead, Probe(HealthProbe.Startup));
+        sdk.MapMethods("/", EndpointGuards.GetOrHead, Probe(HealthProbe.Ready));
+        sdk.MapMethods("/live", EndpointGuards.GetOrHead, Probe(HealthProbe.Live));
+        sdk.MapMethods("/ready", EndpointGuards.GetOrHead, Probe(HealthProbe.Ready));
+        sdk.MapMethods("/startup", EndpointGuards.GetOrHead, Probe(HealthProbe.Startup));
         return group;
     }
-
-    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
 
     private static RequestDelegate Probe(HealthProbe probe) => async context =>
     {

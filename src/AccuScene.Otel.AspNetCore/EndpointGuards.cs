@@ -22,6 +22,13 @@ internal static class EndpointGuards
 
     private static readonly string[] ForwardingPrefixes = ["X-Forwarded-", "X-Original-"];
 
+    /// <summary>
+    /// The methods of every route that reads: HEAD as well as GET, as <c>MapHealthChecks()</c> answers any method. Link
+    /// checkers and uptime monitors send HEAD, and an unanswered one would get routing's own 405, outside the SDK's
+    /// route group and so in the app's telemetry.
+    /// </summary>
+    public static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
     /// <summary>Whether every address the server listens on is loopback (the Host check against DNS rebinding applies then).</summary>
     public static bool ListensOnLoopbackOnly(HttpContext context)
     {
@@ -83,13 +90,25 @@ internal static class EndpointGuards
         }
 
         var origin = request.Headers.Origin.ToString();
-        if (origin.Length > 0
-            && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        if (origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && SameAuthority(uri, request.Host)))
         {
             return "Requests from another origin are refused.";
         }
 
         return null;
+    }
+
+    // The page's origin against the Host it was sent to, ports compared as numbers: a proxy that forwards
+    // "Host: ops.example.com:443" serves the page of https://ops.example.com, whose Origin names no port.
+    private static bool SameAuthority(Uri origin, HostString host)
+    {
+        var defaultPort = origin.Scheme switch
+        {
+            "https" => 443,
+            "http" => 80,
+            _ => -1,
+        };
+        return string.Equals(origin.Host, host.Host, StringComparison.OrdinalIgnoreCase) && origin.Port == (host.Port ?? defaultPort);
     }
 
     /// <summary>

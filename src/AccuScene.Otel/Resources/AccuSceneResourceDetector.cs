@@ -109,7 +109,7 @@ internal sealed class AccuSceneResourceDetector : IResourceDetector
             var index = pair.IndexOf('=', StringComparison.Ordinal);
             if (index > 0)
             {
-                attributes.TryAdd(pair[..index].Trim(), System.Net.WebUtility.UrlDecode(pair[(index + 1)..].Trim())); // as OpenTelemetry decodes it
+                attributes.TryAdd(pair[..index].Trim(), Uri.UnescapeDataString(pair[(index + 1)..].Trim())); // as OpenTelemetry decodes it: "+" stays "+"
             }
         }
 

@@ -274,6 +274,23 @@ public partial class DemoDashboardTests : PlaywrightTest
 
     [Test]
     [CancelAfter(180_000)]
+    public async Task Chromium_TheRouteTable_NamesItsColumnsWithoutTheUnitItsCellsScale(CancellationToken cancellationToken)
+    {
+        var page = await this.OpenAsync(1400, cancellationToken);
+        var section = page.Locator("section.widget-table", new PageLocatorOptions { Has = page.Locator("h2", new PageLocatorOptions { HasText = "API requests by route" }) });
+        await section.Locator("td.num").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 }).WaitAsync(cancellationToken);
+        var read = await section.EvaluateAsync<JsonElement>(
+            "s => ({ head: Array.from(s.querySelectorAll('th')).map(t => t.textContent), cells: Array.from(s.querySelectorAll('tr')).slice(1).map(r => r.lastChild.textContent) })").WaitAsync(cancellationToken);
+        var head = read.GetProperty("head").EnumerateArray().Select(h => h.GetString()).ToList();
+        var means = read.GetProperty("cells").EnumerateArray().Select(c => c.GetString()).ToList();
+        TestContext.Out.WriteLine($"columns: {string.Join(" | ", head)}; means: {string.Join(", ", means)}");
+
+        Assert.That(head, Is.EqualTo(new[] { "http.route", "req/s", "mean" }), "a rate's unit names its column; a time's is in each cell");
+        Assert.That(means, Has.All.Match(@"^(–|\d+(\.\d+)? ?(ns|µs|ms|s))$"), "each mean with the unit it reads best in");
+    }
+
+    [Test]
+    [CancelAfter(180_000)]
     public async Task Chromium_At420Pixels_NothingOverflowsHorizontally(CancellationToken cancellationToken)
     {
         var page = await this.OpenAsync(420, cancellationToken);

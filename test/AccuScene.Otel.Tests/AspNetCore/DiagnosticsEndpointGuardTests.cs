@@ -47,6 +47,10 @@ public class DiagnosticsEndpointGuardTests
         var sameOrigin = await Get(host: null, origin: app.Urls.First());
         var otherOrigin = await Get(host: null, origin: "http://attacker.example");
         var rebinding = await Get(host: "attacker.example", origin: null);
+
+        // A proxy that forwards the default port in Host ("$host:$server_port") serves a page whose Origin names none.
+        var defaultPortInHost = await Get(host: "localhost:443", origin: "https://localhost");
+        var otherPortInHost = await Get(host: "localhost:8443", origin: "https://localhost");
         await app.StopAsync(cancellationToken);
 
         Assert.Multiple(() =>
@@ -55,6 +59,8 @@ public class DiagnosticsEndpointGuardTests
             Assert.That(sameOrigin, Is.EqualTo(200), "the server's own page");
             Assert.That(otherOrigin, Is.EqualTo(403), "another origin's page");
             Assert.That(rebinding, Is.EqualTo(403), "a non-loopback Host on a loopback-only server");
+            Assert.That(defaultPortInHost, Is.EqualTo(200), "Host localhost:443 is the origin https://localhost");
+            Assert.That(otherPortInHost, Is.EqualTo(403), "Host localhost:8443 is another origin than https://localhost");
         });
     }
 

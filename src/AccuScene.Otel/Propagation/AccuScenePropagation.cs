@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Trace;
@@ -27,6 +28,13 @@ internal static class AccuScenePropagation
     /// provider installs process-wide when it is built (so it is built first). Without this, requests would be read
     /// by .NET's plain W3C propagator: no x-accuscene-* headers, none of the checks.
     /// </summary>
+    /// <remarks>
+    /// HttpClient's handler takes <see cref="DistributedContextPropagator.Current"/> when it is created
+    /// (<c>SocketsHttpHandler.ActivityHeadersPropagator</c>), and a host creates every hosted service before it starts
+    /// any, OpenTelemetry's (which builds the providers) included: a typed client injected into a worker would keep
+    /// .NET's propagator for its handler's life. So the propagator is also installed by the first hosted service the
+    /// host creates, before the app's.
+    /// </remarks>
     public static void ServeToHost(IServiceCollection services)
     {
         services.RemoveAll<DistributedContextPropagator>();
@@ -35,9 +43,49 @@ internal static class AccuScenePropagation
             _ = sp.GetService<TracerProvider>();
             return DistributedContextPropagator.Current;
         });
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(InstallFirst)))
+        {
+            services.Insert(0, ServiceDescriptor.Singleton<IHostedService, InstallFirst>());
+        }
     }
 
     /// <summary>OpenTelemetry's propagator: trace context read by <paramref name="rules"/>' rules (a new one's when not given), then baggage and the AccuScene headers.</summary>
     public static TextMapPropagator CreateTextMapPropagator(PropagatedHeaders headers, AccuSceneDistributedContextPropagator? rules = null) =>
         new CompositeTextMapPropagator([new AccuSceneTraceContextPropagator(rules ?? new AccuSceneDistributedContextPropagator(headers)), new AccuSceneTextMapPropagator(headers)]);
+
+    // Created first of the hosted services: resolving the propagator builds the tracer provider, which installs it.
+    private sealed class InstallFirst : IHostedLifecycleService
+    {
+        private readonly System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failed;
+
+        public InstallFirst(IServiceProvider services)
+        {
+            try
+            {
+                _ = services.GetService<DistributedContextPropagator>();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Reported by the start, before OpenTelemetry's hosted service starts (in StartingAsync, as it does): thrown
+                // here, it would leave the host unable to stop, and OpenTelemetry cannot build the provider again to report it.
+                _failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+        }
+
+        public Task StartingAsync(CancellationToken cancellationToken)
+        {
+            _failed?.Throw();
+            return Task.CompletedTask;
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

@@ -33,6 +33,9 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     private ServiceProvider? _logging;
     private bool _stopped;
 
+    // A pull reader (Prometheus) cannot be collected outside a scrape, so the meter provider's ForceFlush is false then.
+    private bool _meterHasPullReader;
+
     // The full path of the rules file whose rules are in Options.Alerts.Rules (Create(configure) reads it as the builders
     // do), NoFile when none is, or null when a read failed and the next Start must read again.
     private string? _rulesFileRead;
@@ -196,6 +199,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             this.Percentiles = percentiles;
             this.Alerts = engine;
             _meterProvider = meterProvider;
+            _meterHasPullReader = options.Exporters.Prometheus.Enabled;
             _tracerProvider = tracerProvider;
             return this;
         }
@@ -212,7 +216,10 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
 
     /// <summary>Flushes the trace, metric and log exporters without stopping.</summary>
     /// <param name="timeoutMilliseconds">How long to wait per provider.</param>
-    /// <returns><see langword="true"/> when every provider flushed in time; <see langword="false"/> when not running.</returns>
+    /// <returns>
+    /// <see langword="true"/> when every provider flushed in time (the Prometheus endpoint, collected only by a scrape,
+    /// aside); <see langword="false"/> when not running.
+    /// </returns>
     public bool ForceFlush(int timeoutMilliseconds = 5000)
     {
         lock (_gate)
@@ -223,7 +230,8 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             var traces = _tracerProvider.ForceFlush(timeoutMilliseconds);
-            var metrics = _meterProvider?.ForceFlush(timeoutMilliseconds) ?? true;
+            // The push readers beside a pull reader are flushed all the same; its false is not theirs (as the host reads it).
+            var metrics = (_meterProvider?.ForceFlush(timeoutMilliseconds) ?? true) || _meterHasPullReader;
             var logs = _loggerProvider?.ForceFlush(timeoutMilliseconds) ?? true;
             return traces && metrics && logs;
         }

@@ -115,6 +115,18 @@ public class FlushAtExitTests
     }
 
     [Test]
+    public void Facade_WithThePrometheusEndpoint_ForceFlushReportsItsPushReaders()
+    {
+        using var telemetry = AccuSceneTelemetrySystem.Create(o =>
+        {
+            o.Exporters.Prometheus.Enabled = true;
+            o.Exporters.Prometheus.Port = LoopbackPort.GetFree();
+        }).Start();
+
+        Assert.That(telemetry.ForceFlush(), Is.True, "the pull reader's false is not a failed flush, as the host reads it");
+    }
+
+    [Test]
     public void Facade_Disposed_ExportsItsMetrics()
     {
         var output = new StringWriter();

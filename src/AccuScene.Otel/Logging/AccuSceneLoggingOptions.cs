@@ -12,7 +12,8 @@ public sealed class AccuSceneLoggingOptions
 
     /// <summary>
     /// Gets the minimum level per category for AccuScene's log outputs (<c>AccuScene:Logging:LogLevel:&lt;category&gt;</c>,
-    /// with <c>Default</c> for every other category). It applies on top of the standard <c>Logging:LogLevel</c> section.
+    /// with <c>Default</c> for every other category). A provider rule, as <c>Logging:OpenTelemetry:LogLevel</c> is: for
+    /// the categories it covers it replaces the standard <c>Logging:LogLevel</c> rule rather than adding to it.
     /// </summary>
     public Dictionary<string, Microsoft.Extensions.Logging.LogLevel> LogLevel { get; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -15,8 +15,8 @@ public sealed class AccuSceneMetricsOptions
 
     /// <summary>
     /// Gets or sets the prefix of every <c>accuscene.*</c> instrument name of the domain instrument sets
-    /// registered in DI, for example <c>lab.</c>; semantic-convention names are never prefixed. Lower-case
-    /// letters, digits, <c>_</c> and <c>.</c>, at most 32 characters. Default: none.
+    /// registered in DI, for example <c>lab.</c>; semantic-convention names are never prefixed. A lower-case
+    /// letter, then lower-case letters, digits, <c>_</c> and <c>.</c>, at most 32 characters. Default: none.
     /// </summary>
     public string? NamePrefix { get; set; }
 

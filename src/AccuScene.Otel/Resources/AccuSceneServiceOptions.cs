@@ -4,7 +4,8 @@ namespace AccuScene.Otel;
 public sealed class AccuSceneServiceOptions
 {
     /// <summary>
-    /// Gets or sets <c>service.name</c>. Default: <c>OTEL_SERVICE_NAME</c>, else the entry assembly's name.
+    /// Gets or sets <c>service.name</c>. Default: <c>OTEL_SERVICE_NAME</c>, else the <c>service.name</c> of
+    /// <c>OTEL_RESOURCE_ATTRIBUTES</c>, else the entry assembly's name.
     /// </summary>
     public string? Name { get; set; }
 
@@ -15,8 +16,10 @@ public sealed class AccuSceneServiceOptions
     public string? InstanceId { get; set; }
 
     /// <summary>
-    /// Gets or sets <c>deployment.environment.name</c>. Default: <c>ASPNETCORE_ENVIRONMENT</c>, else
-    /// <c>DOTNET_ENVIRONMENT</c>, else <c>production</c>.
+    /// Gets or sets <c>deployment.environment.name</c>. Default: the host's <c>IHostEnvironment.EnvironmentName</c>
+    /// when it is not its default <c>Production</c>, else <c>ASPNETCORE_ENVIRONMENT</c>, else <c>DOTNET_ENVIRONMENT</c>,
+    /// else <c>production</c>; none when <c>OTEL_RESOURCE_ATTRIBUTES</c> sets <c>deployment.environment.name</c> or
+    /// <c>deployment.environment</c>.
     /// </summary>
     public string? Environment { get; set; }
 }

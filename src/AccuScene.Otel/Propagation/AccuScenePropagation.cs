@@ -38,12 +38,9 @@ internal static class AccuScenePropagation
     public static void ServeToHost(IServiceCollection services)
     {
         services.RemoveAll<DistributedContextPropagator>();
-        services.AddSingleton(sp =>
-        {
-            _ = sp.GetService<TracerProvider>();
-            return DistributedContextPropagator.Current;
-        });
-        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(InstallFirst)))
+        services.TryAddSingleton<ProviderBuild>();
+        services.AddSingleton(sp => sp.GetRequiredService<ProviderBuild>().Propagator(sp));
+        if (!services.Any(d => !d.IsKeyedService && d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(InstallFirst)))
         {
             services.Insert(0, ServiceDescriptor.Singleton<IHostedService, InstallFirst>());
         }
@@ -52,6 +49,35 @@ internal static class AccuScenePropagation
     /// <summary>OpenTelemetry's propagator: trace context read by <paramref name="rules"/>' rules (a new one's when not given), then baggage and the AccuScene headers.</summary>
     public static TextMapPropagator CreateTextMapPropagator(PropagatedHeaders headers, AccuSceneDistributedContextPropagator? rules = null) =>
         new CompositeTextMapPropagator([new AccuSceneTraceContextPropagator(rules ?? new AccuSceneDistributedContextPropagator(headers)), new AccuSceneTextMapPropagator(headers)]);
+
+    // The propagator the built tracer provider installed, or the failure of its build for every later resolution too:
+    // OpenTelemetry builds a provider once, and refuses a second attempt with a message that names nothing the app set.
+    private sealed class ProviderBuild
+    {
+        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failed;
+        private DistributedContextPropagator? _built;
+
+        public DistributedContextPropagator Propagator(IServiceProvider services)
+        {
+            _failed?.Throw();
+            if (_built is null)
+            {
+                try
+                {
+                    _ = services.GetService<TracerProvider>();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    _failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                    throw;
+                }
+
+                _built = DistributedContextPropagator.Current;
+            }
+
+            return _built;
+        }
+    }
 
     // Created first of the hosted services: resolving the propagator builds the tracer provider, which installs it.
     private sealed class InstallFirst : IHostedLifecycleService

@@ -3,8 +3,10 @@ using AccuScene.Otel.Instrumentation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AccuScene.Otel.Tests.Propagation;
 
@@ -58,6 +60,27 @@ public sealed class HostedClientPropagationTests
         {
             DistributedContextPropagator.Current = previous;
         }
+    }
+
+    /// <summary>
+    /// ASP.NET Core's web host service takes the propagator in its constructor too: after a failed build, it must see
+    /// the same failure, not OpenTelemetry's refusal to build a provider twice.
+    /// </summary>
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task AWebAppWithAMistypedSetting_FailsToStartNamingIt(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Tracing:SampligRatio"] = "0.5" });
+        builder.Services.AddAccuScene();
+        builder.Services.AddHttpClient<SceneClient>();
+        builder.Services.AddHostedService<Worker>();
+        await using var app = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(cancellationToken));
+
+        Assert.That(ex!.Message, Does.Contain("AccuScene:Tracing:SampligRatio is not a known setting"));
     }
 
     private sealed class SceneClient(HttpClient http)

@@ -131,16 +131,16 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             return;
         }
 
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            context.Response.ContentType = "text/event-stream; charset=utf-8";
-            return; // what GET would open, without opening it
-        }
-
+        // HEAD answers what GET would, without opening a stream or taking a place.
+        var head = HttpMethods.IsHead(context.Request.Method);
         var streams = StreamCounter.For(dashboard);
-        if (Interlocked.Increment(ref streams.Open) > dashboard.Options.MaxStreams)
+        if ((head ? Volatile.Read(ref streams.Open) + 1 : Interlocked.Increment(ref streams.Open)) > dashboard.Options.MaxStreams)
         {
-            Interlocked.Decrement(ref streams.Open);
+            if (!head)
+            {
+                Interlocked.Decrement(ref streams.Open);
+            }
+
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "5";
             context.Response.ContentType = "text/plain; charset=utf-8";
@@ -148,11 +148,16 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             return;
         }
 
+        if (head)
+        {
+            StreamHeaders(context.Response);
+            return;
+        }
+
         try
         {
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            context.Response.ContentType = "text/event-stream; charset=utf-8";
-            context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx would otherwise hold the updates back in bursts
+            StreamHeaders(context.Response);
             // A stream ends with the request or with the app, so an open page never holds up shutdown.
             var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
@@ -220,6 +225,12 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync("No dashboard is registered: call services.AddAccuScene() with AccuScene:Dashboard:Enabled true.", context.RequestAborted).ConfigureAwait(false);
         return null;
+    }
+
+    private static void StreamHeaders(HttpResponse response)
+    {
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers["X-Accel-Buffering"] = "no"; // nginx would otherwise hold the updates back in bursts
     }
 
     private static void SecureHeaders(HttpResponse response)

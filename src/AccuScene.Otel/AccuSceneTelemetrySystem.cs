@@ -217,8 +217,9 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
     /// <summary>Flushes the trace, metric and log exporters without stopping.</summary>
     /// <param name="timeoutMilliseconds">How long to wait per provider.</param>
     /// <returns>
-    /// <see langword="true"/> when every provider flushed in time (the Prometheus endpoint, collected only by a scrape,
-    /// aside); <see langword="false"/> when not running.
+    /// <see langword="true"/> when every provider flushed in time; <see langword="false"/> when not running. With the
+    /// Prometheus endpoint on, the metrics are flushed but their result is not reported, as the host does not count it:
+    /// OpenTelemetry answers <see langword="false"/> for a provider with a pull reader whatever its push readers did.
     /// </returns>
     public bool ForceFlush(int timeoutMilliseconds = 5000)
     {
@@ -230,7 +231,7 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
             }
 
             var traces = _tracerProvider.ForceFlush(timeoutMilliseconds);
-            // The push readers beside a pull reader are flushed all the same; its false is not theirs (as the host reads it).
+            // The push readers beside a pull reader are flushed all the same, but the provider's answer is false whatever they did.
             var metrics = (_meterProvider?.ForceFlush(timeoutMilliseconds) ?? true) || _meterHasPullReader;
             var logs = _loggerProvider?.ForceFlush(timeoutMilliseconds) ?? true;
             return traces && metrics && logs;

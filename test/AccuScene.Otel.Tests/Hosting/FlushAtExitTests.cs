@@ -115,7 +115,7 @@ public class FlushAtExitTests
     }
 
     [Test]
-    public void Facade_WithThePrometheusEndpoint_ForceFlushReportsItsPushReaders()
+    public void Facade_WithThePrometheusEndpoint_ForceFlushIsNotFalseForThePullReader()
     {
         using var telemetry = AccuSceneTelemetrySystem.Create(o =>
         {

@@ -10,22 +10,21 @@ internal static class HttpMethods
     /// <summary>The value for a method the conventions do not know.</summary>
     public const string Other = "_OTHER";
 
-    /// <summary>The variable whose comma-separated list replaces the default methods (read once, at first use).</summary>
+    /// <summary>The environment variable whose comma-separated list replaces the default methods (read once, at first use).</summary>
     public const string KnownMethodsVariable = "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS";
 
     private static readonly string[] Defaults = ["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"];
 
     private static readonly string[] Known = KnownMethods(Environment.GetEnvironmentVariable(KnownMethodsVariable));
 
-    /// <summary>The canonical (upper-case) name of a known method, matched without regard to case, else <see cref="Other"/>.</summary>
+    /// <summary>A known method as the list spells it, matched without regard to case, else <see cref="Other"/>.</summary>
     public static string Normalize(string? method) => Normalize(method, Known);
 
-    /// <summary>The methods a value of <see cref="KnownMethodsVariable"/> makes known: its non-blank entries, in upper case; the defaults when it has none.</summary>
+    /// <summary>The methods a value of <see cref="KnownMethodsVariable"/> makes known: its non-blank entries as written; the defaults when it has none.</summary>
     internal static string[] KnownMethods(string? list)
     {
         var methods = (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(m => m.ToUpperInvariant())
-            .Distinct(StringComparer.Ordinal)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToArray();
         return methods.Length == 0 ? Defaults : methods;
     }

@@ -149,7 +149,11 @@ internal static class ChaosEndpoint
 
             // A page of another site (its Origin) or a rebound host name (its Host) never reaches a loopback demo's chaos.
             var origin = context.Request.Headers.Origin.ToString();
-            if ((origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+            // Ports compared as numbers: "Host: demo.example:443" is the origin https://demo.example.
+            var host = context.Request.Host;
+            if ((origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var from)
+                    && string.Equals(from.Host, host.Host, StringComparison.OrdinalIgnoreCase)
+                    && from.Port == (host.Port ?? (from.Scheme == Uri.UriSchemeHttps ? 443 : from.Scheme == Uri.UriSchemeHttp ? 80 : -1))))
                 || (loopbackOnly && !IsLoopbackHost(context.Request.Host.Host)))
             {
                 return Results.Problem("POST /demo/chaos is refused from another origin or host name.", statusCode: StatusCodes.Status403Forbidden);

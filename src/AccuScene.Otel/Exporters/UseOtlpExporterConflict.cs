@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AccuScene.Otel.Exporters;
 
@@ -14,6 +15,9 @@ internal static class UseOtlpExporterConflict
     // it, the lookup finds nothing and OpenTelemetry's own message is the one the app sees.
     private const string RegistrationType = "OpenTelemetry.Exporter.UseOtlpExporterRegistration, OpenTelemetry.Exporter.OpenTelemetryProtocol";
 
+    // How EnabledBy names an AccuScene option; the message names it under the section the options are bound to.
+    private const string OptionKeyPrefix = AccuSceneOptions.SectionName + ":";
+
     /// <summary>Throws when the app also called <c>UseOtlpExporter()</c>.</summary>
     /// <param name="services">The provider's services.</param>
     /// <param name="signal"><c>traces</c>, <c>metrics</c> or <c>logs</c>.</param>
@@ -23,11 +27,14 @@ internal static class UseOtlpExporterConflict
     {
         if (Type.GetType(RegistrationType, throwOnError: false) is { } type && services.GetService(type) is not null)
         {
+            // The keys under the section the options are bound to: services.AddAccuScene(configuration.GetSection("Telemetry")) reads Telemetry:….
+            var section = services.GetService<AccuSceneOptionsRegistration>()?.Section(services).Path ?? AccuSceneOptions.SectionName;
+            var setting = enabledBy.StartsWith(OptionKeyPrefix, StringComparison.Ordinal) ? section + enabledBy[(OptionKeyPrefix.Length - 1)..] : enabledBy;
             throw new InvalidOperationException(
-                $"AccuScene exports {signal} by OTLP itself because {enabledBy} is set (in configuration or in code), and OpenTelemetry's "
+                $"AccuScene exports {signal} by OTLP itself because {setting} is set (in configuration or in code), and OpenTelemetry's "
                 + "UseOtlpExporter() cannot run beside a signal's own OTLP exporter. Either remove UseOtlpExporter() (AccuScene reads the same "
-                + "OTEL_EXPORTER_OTLP_* settings), or set AccuScene:Exporters:Otlp:Enabled=false so that UseOtlpExporter() exports AccuScene's "
-                + "telemetry (AccuScene:Exporters:Otlp:DiskRetry still applies to it; the other AccuScene:Exporters:Otlp settings no longer do).");
+                + $"OTEL_EXPORTER_OTLP_* settings), or set {section}:Exporters:Otlp:Enabled=false so that UseOtlpExporter() exports AccuScene's "
+                + $"telemetry ({section}:Exporters:Otlp:DiskRetry still applies to it; the other {section}:Exporters:Otlp settings no longer do).");
         }
     }
 

@@ -41,6 +41,29 @@ public class UseOtlpExporterTests
         Assert.That(error!.Message, Does.Contain(signal).And.Contain(setting));
     }
 
+    [Test]
+    public void UseOtlpExporter_WithOptionsFromAnotherSection_NamesTheKeysInIt()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Telemetry:Exporters:Otlp:Endpoint"] = "http://127.0.0.1:1",
+            ["Telemetry:Dashboard:Enabled"] = "false",
+        });
+        builder.Services.AddAccuScene(builder.Configuration.GetSection("Telemetry"));
+        builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        var error = Assert.Throws<InvalidOperationException>(() =>
+        {
+            using var host = builder.Build();
+            host.Start();
+            host.StopAsync().GetAwaiter().GetResult();
+        });
+
+        Assert.That(error!.Message, Does.Contain("because Telemetry:Exporters:Otlp:Endpoint is set")
+            .And.Contain("set Telemetry:Exporters:Otlp:Enabled=false")
+            .And.Not.Contain("AccuScene:"), "the keys the app can set: the ones under its section");
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public async Task UseOtlpExporter_WithAccuScenesOtlpTurnedOff_Starts(bool useOtlpFirst)

@@ -164,7 +164,7 @@ public static class AccuSceneLoggingBuilderExtensions
         {
             var otlp = atRegistration.Exporters.Otlp;
             var enabledBy = UseOtlpExporterConflict.EnabledBy(otlp, "LOGS", hostSettings);
-            DeferredLogger(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "logs", enabledBy));
+            DeferredLogger(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "logs", enabledBy, AccuSceneOptionsRegistration.SectionPath(sp)));
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/logs", hostSettings));
         }
 

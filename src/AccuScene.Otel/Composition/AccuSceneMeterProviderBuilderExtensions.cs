@@ -108,7 +108,7 @@ public static class AccuSceneMeterProviderBuilderExtensions
         {
             var otlp = atRegistration.Exporters.Otlp;
             var enabledBy = UseOtlpExporterConflict.EnabledBy(otlp, "METRICS", hostSettings);
-            DeferredMeter(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "metrics", enabledBy));
+            DeferredMeter(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "metrics", enabledBy, AccuSceneOptionsRegistration.SectionPath(sp)));
             builder.AddOtlpExporter((exporter, reader) =>
             {
                 AccuSceneExporterWiring.Configure(exporter, otlp, "v1/metrics", hostSettings);

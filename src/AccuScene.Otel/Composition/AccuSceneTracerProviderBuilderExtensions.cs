@@ -82,7 +82,7 @@ public static class AccuSceneTracerProviderBuilderExtensions
         {
             var otlp = atRegistration.Exporters.Otlp;
             var enabledBy = UseOtlpExporterConflict.EnabledBy(otlp, "TRACES", hostSettings);
-            DeferredTracer(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "traces", enabledBy));
+            DeferredTracer(builder).Configure((sp, _) => UseOtlpExporterConflict.ThrowIfUsed(sp, "traces", enabledBy, AccuSceneOptionsRegistration.SectionPath(sp)));
             builder.AddOtlpExporter(o => AccuSceneExporterWiring.Configure(o, otlp, "v1/traces", hostSettings));
         }
 

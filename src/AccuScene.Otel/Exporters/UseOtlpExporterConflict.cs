@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AccuScene.Otel.Exporters;
 
@@ -16,19 +15,21 @@ internal static class UseOtlpExporterConflict
     private const string RegistrationType = "OpenTelemetry.Exporter.UseOtlpExporterRegistration, OpenTelemetry.Exporter.OpenTelemetryProtocol";
 
     // How EnabledBy names an AccuScene option; the message names it under the section the options are bound to.
-    private const string OptionKeyPrefix = AccuSceneOptions.SectionName + ":";
+    private const string OptionKeyPrefix = "AccuScene:";
 
     /// <summary>Throws when the app also called <c>UseOtlpExporter()</c>.</summary>
     /// <param name="services">The provider's services.</param>
     /// <param name="signal"><c>traces</c>, <c>metrics</c> or <c>logs</c>.</param>
     /// <param name="enabledBy">The setting that turned AccuScene's OTLP exporter on for the signal.</param>
+    /// <param name="section">
+    /// The path of the section the options are bound to (<c>services.AddAccuScene(configuration.GetSection("Telemetry"))</c>
+    /// reads <c>Telemetry:…</c>), in which the message names the keys.
+    /// </param>
     /// <exception cref="InvalidOperationException">The app called <c>UseOtlpExporter()</c> too.</exception>
-    public static void ThrowIfUsed(IServiceProvider services, string signal, string enabledBy)
+    public static void ThrowIfUsed(IServiceProvider services, string signal, string enabledBy, string section)
     {
         if (Type.GetType(RegistrationType, throwOnError: false) is { } type && services.GetService(type) is not null)
         {
-            // The keys under the section the options are bound to: services.AddAccuScene(configuration.GetSection("Telemetry")) reads Telemetry:….
-            var section = services.GetService<AccuSceneOptionsRegistration>()?.Section(services).Path ?? AccuSceneOptions.SectionName;
             var setting = enabledBy.StartsWith(OptionKeyPrefix, StringComparison.Ordinal) ? section + enabledBy[(OptionKeyPrefix.Length - 1)..] : enabledBy;
             throw new InvalidOperationException(
                 $"AccuScene exports {signal} by OTLP itself because {setting} is set (in configuration or in code), and OpenTelemetry's "

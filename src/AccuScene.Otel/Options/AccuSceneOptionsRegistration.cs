@@ -138,6 +138,10 @@ internal sealed class AccuSceneOptionsRegistration
     public IConfigurationSection Section(IServiceProvider services) =>
         SectionOf(this.Configuration ?? services.GetService<IConfiguration>() ?? AccuSceneOptionsLoader.EnvironmentConfiguration());
 
+    /// <summary>The path of the section the registered options are bound to; <c>AccuScene</c> without a registration (the bare builders).</summary>
+    internal static string SectionPath(IServiceProvider services) =>
+        services.GetService<AccuSceneOptionsRegistration>()?.Section(services).Path ?? AccuSceneOptions.SectionName;
+
     internal static IConfigurationSection SectionOf(IConfiguration configuration) =>
         configuration as IConfigurationSection ?? configuration.GetSection(AccuSceneOptions.SectionName);
 

@@ -177,6 +177,13 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
                 ((IDeferredMeterProviderBuilder)meterBuilder).Configure((sp, _) => alerts = sp.GetService<AccuSceneAlertEngine>());
                 meterProvider = meterBuilder.Build();
                 engine = alerts;
+                if (engine is null)
+                {
+                    // OTEL_SDK_DISABLED: OpenTelemetry built a no-op provider without running its configuration. Nothing
+                    // is recorded, so the percentiles stop listening; the engine exists all the same, fed by nothing.
+                    percentiles.Dispose();
+                    engine = new AccuSceneAlertEngine(options.Alerts.Rules, historySize: options.Alerts.HistorySize);
+                }
                 logging = new ServiceCollection()
                     .AddLogging(b => AccuSceneLoggingBuilderExtensions.AddAccuScene(b, options))
                     .BuildServiceProvider();

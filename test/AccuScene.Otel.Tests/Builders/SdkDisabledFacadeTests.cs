@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+
+namespace AccuScene.Otel.Tests.Builders;
+
+/// <summary>
+/// <c>OTEL_SDK_DISABLED=true</c> makes OpenTelemetry build no-op providers. The facade still hands out its alert
+/// engine (rules can be added; nothing feeds them), and its percentiles listen to nothing.
+/// </summary>
+[NonParallelizable]
+public sealed class SdkDisabledFacadeTests
+{
+    [Test]
+    public void WithTheSdkDisabled_AlertsExist_AndNoPercentileIsRecorded()
+    {
+        var previous = Environment.GetEnvironmentVariable("OTEL_SDK_DISABLED");
+        Environment.SetEnvironmentVariable("OTEL_SDK_DISABLED", "true");
+        try
+        {
+            using var telemetry = AccuSceneTelemetrySystem.Create(o => o.Tracing.CollectHttp = false).Start();
+            using var meter = new Meter("AccuScene.SdkDisabled");
+            meter.CreateHistogram<double>("accuscene.sdk_disabled.duration", "s").Record(0.5);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(telemetry.Alerts, Is.Not.Null, "the engine exists whether or not there are rules");
+                Assert.That(telemetry.Percentiles?.Find("accuscene.sdk_disabled.duration"), Is.Null, "a disabled SDK records nothing");
+            });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OTEL_SDK_DISABLED", previous);
+        }
+    }
+}

@@ -31,4 +31,28 @@ public sealed class SdkDisabledFacadeTests
             Environment.SetEnvironmentVariable("OTEL_SDK_DISABLED", previous);
         }
     }
+
+    [Test]
+    public void WithTheSdkDisabled_TheFileLogGetsNothing()
+    {
+        var previous = Environment.GetEnvironmentVariable("OTEL_SDK_DISABLED");
+        var directory = Directory.CreateTempSubdirectory("accuscene-sdk-disabled-");
+        var path = Path.Combine(directory.FullName, "app.log");
+        Environment.SetEnvironmentVariable("OTEL_SDK_DISABLED", "true");
+        try
+        {
+            using (var telemetry = AccuSceneTelemetrySystem.Create(o => (o.Tracing.CollectHttp, o.Logging.File.Path) = (false, path)).Start())
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(telemetry.CreateLogger("Probe"), "written while the SDK is disabled");
+            }
+
+            var written = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+            Assert.That(written, Does.Not.Contain("written while the SDK is disabled"), "as configuration.md says: no log record reaches any output");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OTEL_SDK_DISABLED", previous);
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -70,7 +70,8 @@ public static class AccuSceneOpenTelemetryBuilderExtensions
         var registration = AccuSceneOptionsRegistration.Add(services, configuration, configure);
         var atRegistration = registration.AtRegistration;
         Func<IServiceProvider, AccuSceneOptions> resolve = sp => sp.GetRequiredService<IOptions<AccuSceneOptions>>().Value;
-        AccuSceneExporterWiring.AddDiskRetry(services, atRegistration.Exporters.Otlp.DiskRetry);
+        var section = configuration is null ? AccuSceneOptions.SectionName : AccuSceneOptionsRegistration.SectionOf(configuration).Path;
+        AccuSceneExporterWiring.AddDiskRetry(services, atRegistration.Exporters.Otlp.DiskRetry, section);
 
         builder
             .WithTracing(t => AccuSceneTracerProviderBuilderExtensions.AddAccuSceneCore(t, resolve, atRegistration, registration.HostSettings))

@@ -11,7 +11,7 @@ internal static class AccuSceneExporterWiring
     internal const string RetryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
     internal const string RetryDirectoryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH";
 
-    private const string DirectoryKey = "AccuScene:Exporters:Otlp:DiskRetry:Directory";
+    private const string DirectoryKey = "Exporters:Otlp:DiskRetry:Directory";
 
     // OpenTelemetry's OTLP exporters keep each signal's stored requests in a directory of its own.
     private static readonly string[] SignalDirectories = ["traces", "metrics", "logs"];
@@ -144,7 +144,10 @@ internal static class AccuSceneExporterWiring
     /// exporter reads that switch from <see cref="IConfiguration"/>, so the two keys are layered over the
     /// configuration already registered (or over the environment when there is none).
     /// </summary>
-    public static void AddDiskRetry(IServiceCollection services, AccuSceneDiskRetryOptions diskRetry)
+    /// <param name="services">The services.</param>
+    /// <param name="diskRetry">The settings.</param>
+    /// <param name="section">The path of the section the options are read from, in which an error names the key.</param>
+    public static void AddDiskRetry(IServiceCollection services, AccuSceneDiskRetryOptions diskRetry, string section = "AccuScene")
     {
         if (!diskRetry.Enabled || services.Any(d => d.ServiceType == typeof(DiskRetryMarker)))
         {
@@ -162,7 +165,7 @@ internal static class AccuSceneExporterWiring
             throw new OptionsValidationException(
                 Microsoft.Extensions.Options.Options.DefaultName,
                 typeof(AccuSceneOtlpExporterOptions),
-                [$"{DirectoryKey} must be a directory this process can create and write, readable by its owner only (mode 0700); '{diskRetry.Directory}' failed: {ex.Message}"]);
+                [$"{section}:{DirectoryKey} must be a directory this process can create and write, readable by its owner only (mode 0700); '{diskRetry.Directory}' failed: {ex.Message}"]);
         }
 
         var overlay = new Dictionary<string, string?>

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using AccuScene.Otel.Exporters;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AccuScene.Otel.Tests.Builders;
@@ -21,6 +22,24 @@ public class DiskRetryDirectoryTests
 
     [TearDown]
     public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void ADirectoryThatCannotBeCreated_FailsNamingTheKeyInTheOptionsSection()
+    {
+        var blocker = Path.Combine(_root, "a-file");
+        File.WriteAllText(blocker, "not a directory");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Telemetry:Exporters:Otlp:DiskRetry:Enabled"] = "true",
+                ["Telemetry:Exporters:Otlp:DiskRetry:Directory"] = Path.Combine(blocker, "retry"),
+            })
+            .Build();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new ServiceCollection().AddAccuScene(configuration.GetSection("Telemetry")));
+
+        Assert.That(error!.Message, Does.StartWith("Telemetry:Exporters:Otlp:DiskRetry:Directory must be a directory this process can create"));
+    }
 
     [Test]
     public void NewDirectory_UnderUmask002_Is0700()

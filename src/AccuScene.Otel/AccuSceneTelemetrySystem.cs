@@ -182,7 +182,10 @@ public sealed class AccuSceneTelemetrySystem : IDisposable, IAsyncDisposable
                     // OTEL_SDK_DISABLED: OpenTelemetry built a no-op provider without running its configuration. Nothing
                     // is recorded, so the percentiles stop listening; the engine exists all the same, fed by nothing.
                     percentiles.Dispose();
-                    engine = new AccuSceneAlertEngine(options.Alerts.Rules, historySize: options.Alerts.HistorySize);
+                    engine = new AccuSceneAlertEngine(options.Alerts.Rules, historySize: options.Alerts.HistorySize)
+                    {
+                        IdentityLabels = Resources.AccuSceneResourceDetector.IdentityLabels(options.Service, AccuSceneOptionsLoader.EnvironmentConfiguration()),
+                    };
                 }
                 logging = new ServiceCollection()
                     .AddLogging(b => AccuSceneLoggingBuilderExtensions.AddAccuScene(b, options))

@@ -23,6 +23,7 @@ public sealed class SdkDisabledFacadeTests
             Assert.Multiple(() =>
             {
                 Assert.That(telemetry.Alerts, Is.Not.Null, "the engine exists whether or not there are rules");
+                Assert.That(telemetry.Alerts!.IdentityLabels, Does.ContainKey("job"), "labelled as the running engine is");
                 Assert.That(telemetry.Percentiles?.Find("accuscene.sdk_disabled.duration"), Is.Null, "a disabled SDK records nothing");
             });
         }

@@ -163,7 +163,8 @@ public static class AccuSceneSpans
     /// Starts a server span for an API request handled outside ASP.NET Core (which has its own),
     /// named <c>{method} {route}</c> as the HTTP semantic conventions ask. A method they do not know is
     /// recorded as <c>_OTHER</c> (the span is then named <c>HTTP {route}</c>) with the original in
-    /// <c>http.request.method_original</c>; a known one in another case is recorded in upper case.
+    /// <c>http.request.method_original</c>; a known one in another case is recorded as the known methods spell it
+    /// (upper case for the defaults; <c>OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS</c> replaces them).
     /// </summary>
     /// <param name="method">The HTTP method.</param>
     /// <param name="route">The route template, for example <c>/scenes/{id}</c>.</param>

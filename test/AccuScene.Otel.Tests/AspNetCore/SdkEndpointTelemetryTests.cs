@@ -43,6 +43,7 @@ public class SdkEndpointTelemetryTests
             Assert.That(server.Select(s => s.DisplayName), Has.None.EqualTo("Microsoft.AspNetCore.Hosting.HttpRequestIn"));
             Assert.That(server.Select(s => (string)s.GetTagItem("url.path")!), Has.None.Matches<string>(IsSdkPath), "no server span of an SDK endpoint");
             Assert.That(server, Has.Count.EqualTo(5), "the app's five requests, and nothing else");
+            Assert.That(gets.Values, Has.All.StartWith("200 "), "every SDK endpoint answers GET");
             Assert.That(heads, Is.EquivalentTo(gets), "HEAD (Azure Front Door's probe, link checkers, uptime monitors) is answered with GET's status and content type, never with routing's 405");
 
             Assert.That(scene.DisplayName, Is.EqualTo("GET /scenes/{id}"));

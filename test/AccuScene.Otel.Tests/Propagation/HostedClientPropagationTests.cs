@@ -39,6 +39,7 @@ public sealed class HostedClientPropagationTests
             await server.StartAsync(cancellationToken);
 
             var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddKeyedSingleton<IHostedService, Keyed>("keyed"); // a keyed hosted service before AddAccuScene() is passed over
             builder.Services.AddAccuScene();
             builder.Services.AddHttpClient<SceneClient>(c => c.BaseAddress = new Uri(server.Urls.First()));
             builder.Services.AddHostedService<Worker>();
@@ -86,6 +87,13 @@ public sealed class HostedClientPropagationTests
     private sealed class SceneClient(HttpClient http)
     {
         public HttpClient Http { get; } = http;
+    }
+
+    private sealed class Keyed : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class Worker(SceneClient client) : BackgroundService

@@ -111,7 +111,7 @@ public static class AccuSceneAlertsEndpointRouteBuilderExtensions
         }
 
         var token = EndpointAccess.Resolve(context.RequestServices).AcknowledgeToken;
-        return await EndpointGuards.TokenRefusalAsync(context, token, "AccuScene:Alerts:AcknowledgeToken", "acknowledging").ConfigureAwait(false);
+        return await EndpointGuards.TokenRefusalAsync(context, token, "Alerts:AcknowledgeToken", "acknowledging").ConfigureAwait(false);
     }
 
     private static async Task<(string By, string? Comment, string? Error)> ReadBodyAsync(HttpContext context)

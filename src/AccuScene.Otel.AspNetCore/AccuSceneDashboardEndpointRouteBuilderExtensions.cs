@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using AccuScene.Otel;
 using AccuScene.Otel.AspNetCore;
 using AccuScene.Otel.Dashboard;
 using Microsoft.AspNetCore.Http;
@@ -144,7 +145,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "5";
             context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync("Too many dashboard streams are open (AccuScene:Dashboard:MaxStreams).", context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync($"Too many dashboard streams are open ({AccuSceneOptionsRegistration.SectionPath(context.RequestServices)}:Dashboard:MaxStreams).", context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
@@ -223,7 +224,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
 
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync("No dashboard is registered: call services.AddAccuScene() with AccuScene:Dashboard:Enabled true.", context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync($"No dashboard is registered: call services.AddAccuScene() with {AccuSceneOptionsRegistration.SectionPath(context.RequestServices)}:Dashboard:Enabled true.", context.RequestAborted).ConfigureAwait(false);
         return null;
     }
 

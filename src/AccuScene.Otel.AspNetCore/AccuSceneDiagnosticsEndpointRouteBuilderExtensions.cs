@@ -106,7 +106,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
     {
         (int Status, string Reason)? refusal = EndpointGuards.BrowserRefusal(context) is { } reason
             ? (StatusCodes.Status403Forbidden, reason)
-            : await EndpointGuards.TokenRefusalAsync(context, EndpointAccess.Resolve(context.RequestServices).ReadToken, "AccuScene:Endpoints:ReadToken", "reading it").ConfigureAwait(false);
+            : await EndpointGuards.TokenRefusalAsync(context, EndpointAccess.Resolve(context.RequestServices).ReadToken, "Endpoints:ReadToken", "reading it").ConfigureAwait(false);
         if (refusal is not { } answer)
         {
             return false;

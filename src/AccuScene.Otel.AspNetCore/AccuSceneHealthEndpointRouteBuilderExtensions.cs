@@ -62,6 +62,6 @@ public static class AccuSceneHealthEndpointRouteBuilderExtensions
 
         var details = EndpointGuards.BrowserRefusal(context) is null
             && await EndpointGuards.MayReadAsync(context, AccuScene.Otel.EndpointAccess.Resolve(context.RequestServices).ReadToken).ConfigureAwait(false);
-        await AccuSceneHealthJson.WriteAsync(report, context.Response.Body, details, context.RequestAborted).ConfigureAwait(false);
+        await AccuSceneHealthJson.WriteAsync(report, context.Response.Body, details, AccuScene.Otel.AccuSceneOptionsRegistration.SectionPath(context.RequestServices) + ":Endpoints:ReadToken", context.RequestAborted).ConfigureAwait(false);
     };
 }

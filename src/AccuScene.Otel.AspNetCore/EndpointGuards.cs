@@ -167,6 +167,10 @@ internal static class EndpointGuards
     /// (<see cref="AdmittedByAppAsync"/>), requires <c>Authorization: Bearer &lt;token&gt;</c> with the token configured
     /// at <paramref name="key"/>; without one configured there, refuses.
     /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="token">The configured token, or <see langword="null"/>.</param>
+    /// <param name="key">Where the token is configured, under the options' section (<c>Alerts:AcknowledgeToken</c>): the reason names it under the section the app's options are bound to.</param>
+    /// <param name="action">What the request asks to do, for the reason (<c>acknowledging</c>).</param>
     /// <returns>The status and reason to refuse with, or <see langword="null"/>.</returns>
     public static async Task<(int Status, string Reason)?> TokenRefusalAsync(HttpContext context, string? token, string key, string action)
     {
@@ -177,7 +181,8 @@ internal static class EndpointGuards
 
         if (string.IsNullOrEmpty(token))
         {
-            return (StatusCodes.Status403Forbidden, $"The request is not a local one (the server listens beyond loopback, the request came through a proxy, or AccuScene:Endpoints:RequireTokens is on), so {action} needs {key} to be set, or the app's own authorization on the endpoint (RequireAuthorization()).");
+            var section = AccuSceneOptionsRegistration.SectionPath(context.RequestServices);
+            return (StatusCodes.Status403Forbidden, $"The request is not a local one (the server listens beyond loopback, the request came through a proxy, or {section}:Endpoints:RequireTokens is on), so {action} needs {section}:{key} to be set, or the app's own authorization on the endpoint (RequireAuthorization()).");
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";

@@ -13,6 +13,8 @@ namespace AccuScene.Otel.Health;
 /// </summary>
 internal static class AccuSceneHealthJson
 {
+    private const string DefaultReadTokenKey = "AccuScene:Endpoints:ReadToken";
+
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     /// <summary>Writes <paramref name="report"/> to <paramref name="output"/>.</summary>
@@ -21,15 +23,16 @@ internal static class AccuSceneHealthJson
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the JSON is written.</returns>
     public static Task WriteAsync(AccuSceneHealthReport report, Stream output, CancellationToken cancellationToken = default) =>
-        WriteAsync(report, output, details: true, cancellationToken);
+        WriteAsync(report, output, details: true, cancellationToken: cancellationToken);
 
     /// <summary>Writes <paramref name="report"/> to <paramref name="output"/>, with or without its checks.</summary>
     /// <param name="report">The report.</param>
     /// <param name="output">The stream, for example a response body.</param>
     /// <param name="details">Whether to list the checks (their descriptions may hold exception messages and addresses), or only the status.</param>
+    /// <param name="readTokenKey">The read token's configuration key, named when the checks are not listed.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the JSON is written.</returns>
-    public static async Task WriteAsync(AccuSceneHealthReport report, Stream output, bool details, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(AccuSceneHealthReport report, Stream output, bool details, string readTokenKey = DefaultReadTokenKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
@@ -37,7 +40,7 @@ internal static class AccuSceneHealthJson
         var writer = new Utf8JsonWriter(output, Options);
         await using (writer.ConfigureAwait(false))
         {
-            Write(report, writer, details);
+            Write(report, writer, details, readTokenKey);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -46,7 +49,8 @@ internal static class AccuSceneHealthJson
     /// <param name="report">The report.</param>
     /// <param name="writer">The JSON writer.</param>
     /// <param name="details">Whether to list the checks, or only the status.</param>
-    public static void Write(AccuSceneHealthReport report, Utf8JsonWriter writer, bool details = true)
+    /// <param name="readTokenKey">The read token's configuration key, named when the checks are not listed.</param>
+    public static void Write(AccuSceneHealthReport report, Utf8JsonWriter writer, bool details = true, string readTokenKey = DefaultReadTokenKey)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(writer);
@@ -57,7 +61,7 @@ internal static class AccuSceneHealthJson
         writer.WriteString("generated_at", report.GeneratedAt);
         if (!details)
         {
-            writer.WriteString("hidden", "The checks are listed for local requests, or with 'Authorization: Bearer <AccuScene:Endpoints:ReadToken>'.");
+            writer.WriteString("hidden", $"The checks are listed for local requests, or with 'Authorization: Bearer <{readTokenKey}>'.");
             writer.WriteEndObject();
             return;
         }

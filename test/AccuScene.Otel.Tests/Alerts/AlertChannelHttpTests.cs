@@ -50,6 +50,28 @@ public class AlertChannelHttpTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task AWebhookRedirected_IsReportedWithoutItsSecretPath(CancellationToken cancellationToken)
+    {
+        // A Slack-style URL whose path is the secret, redirected by its host: the failure is logged, so its message
+        // names where to by scheme, host and port only.
+        await using var receiver = await Receiver.StartAsync(
+            app =>
+            {
+                app.MapPost("/services/T0/B0/s3cret", () => Results.Redirect("/hooks/T0/B0/s3cret", permanent: true));
+                app.MapGet("/hooks/T0/B0/s3cret", () => Results.Ok());
+            },
+            cancellationToken);
+        using var webhook = new WebhookAlertChannel(new WebhookChannelOptions { Url = new Uri(receiver.Url, "/services/T0/B0/s3cret") }, "svc");
+        var notification = Notifications(new AccuSceneAlertEngine([new AlertRule { Name = "hot", Metric = "m", Threshold = 1 }])).Single();
+
+        var ex = await Assert.CatchAsync<HttpRequestException>(() => webhook.DeliverAsync([notification], cancellationToken));
+
+        Assert.That(ex!.Message, Does.Contain($"redirected the POST (301, 302 or 303 to another path on http://127.0.0.1:{receiver.Url.Port}, not shown)"));
+        Assert.That(ex.Message, Does.Not.Contain("s3cret").And.Not.Contain("hooks"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task APostRedirectedWith308_IsFollowedWithItsBody(CancellationToken cancellationToken)
     {
         var posts = new ConcurrentQueue<string>();
@@ -224,6 +246,47 @@ public class AlertChannelHttpTests
         }
 
         Assert.That(summaries, Does.Contain("at 20"), "resent as the engine has it now: " + string.Join(", ", summaries.Distinct()));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task AnotherRuleThatKeepsChanging_DoesNotKeepAFiringAlertAsItWasWhenItFired(CancellationToken cancellationToken)
+    {
+        // Every delivery sends the state: a busy rule's notifications, more often than the resend interval, must
+        // carry the quiet rule's value now too, not only the resends they keep putting off.
+        var summaries = new ConcurrentQueue<string>();
+        await using var receiver = await Receiver.StartAsync(
+            app => app.MapPost("/api/v2/alerts", async (HttpRequest request) =>
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                foreach (var alert in body.RootElement.EnumerateArray())
+                {
+                    summaries.Enqueue(alert.GetProperty("annotations").GetProperty("summary").GetString()!);
+                }
+
+                return Results.Ok();
+            }),
+            cancellationToken);
+        var quiet = new AlertRule { Name = "hot", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero };
+        quiet.Annotations["summary"] = "at {value}";
+        var busy = new AlertRule { Name = "flapping", Metric = "f", Threshold = 1, Cooldown = TimeSpan.Zero };
+        busy.Annotations["summary"] = "flapping";
+        var engine = new AccuSceneAlertEngine([quiet, busy]);
+        using var channel = new AlertmanagerAlertChannel(new AlertmanagerChannelOptions { Url = receiver.Url, ResendInterval = TimeSpan.FromSeconds(1) });
+
+        using (new AlertDelivery(engine, [channel], new AlertDeliveryOptions()))
+        {
+            engine.Check("m", 10);
+            await WaitUntilAsync(() => summaries.Contains("at 10"), cancellationToken);
+            engine.Check("m", 20); // still firing: no notification
+            for (var i = 0; i < 16 && !summaries.Contains("at 20"); i++)
+            {
+                engine.Check("f", i % 2 == 0 ? 10 : 0); // fires, then resolves: a notification every 250 ms
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+
+        Assert.That(summaries, Does.Contain("at 20"), "sent as the engine has it now: " + string.Join(", ", summaries.Distinct()));
     }
 
     [Test]

@@ -52,7 +52,7 @@ internal sealed partial class AlertDelivery
 
         public void Complete() => _queue.Complete();
 
-        // A resend tells the firing alerts as they are now: their value and the annotations rendered from it change
+        // Each delivery tells the firing alerts as they are now: their value and the annotations rendered from it change
         // while they fire, and with no cooldown, or once acknowledged, no repeat notification tells the channel.
         // Alertmanager's channel takes the copy only over the same alert with the same labels, so one read before a
         // reload relabelled it, or before it resolved, changes nothing.
@@ -130,11 +130,9 @@ internal sealed partial class AlertDelivery
 
                     if (resend is { } interval)
                     {
+                        // Every delivery sends the state, so it carries the firing alerts as they are now: refreshed
+                        // on each, not only on a resend, which another rule's notifications may keep putting off.
                         nextResend = _time.GetElapsedTime(started) + interval;
-                    }
-
-                    if (due)
-                    {
                         this.Refresh();
                     }
 

@@ -51,7 +51,7 @@ internal sealed class AlertHttp : IDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.RequestMessage?.Method != HttpMethod.Post)
         {
-            throw new RedirectedToGetException(response.RequestMessage?.RequestUri);
+            throw new RedirectedToGetException(url, response.RequestMessage?.RequestUri);
         }
 
         if (!response.IsSuccessStatusCode)
@@ -88,7 +88,24 @@ internal sealed class AlertHttp : IDisposable
         public RetryConditionHeaderValue? RetryAfter { get; } = retryAfter;
     }
 
-    /// <summary>The receiver redirected the POST with a 301, 302 or 303, which .NET follows with a GET without the body.</summary>
-    private sealed class RedirectedToGetException(Uri? target) : HttpRequestException(
-        $"The receiver redirected the POST (301, 302 or 303{(target is null ? string.Empty : " to " + target.GetLeftPart(UriPartial.Path))}), which is followed with a GET without the alerts; set the URL it points to, or have it answer 307 or 308.");
+    /// <summary>
+    /// The receiver redirected the POST with a 301, 302 or 303, which .NET follows with a GET without the body. The
+    /// message shows where to only by scheme, host and port: a webhook's path (and user info) may be its secret.
+    /// </summary>
+    private sealed class RedirectedToGetException(Uri url, Uri? target) : HttpRequestException(
+        $"The receiver redirected the POST (301, 302 or 303{Where(url, target)}), which is followed with a GET without the alerts; set the URL it points to, or have it answer 307 or 308.")
+    {
+        private static string Where(Uri url, Uri? target)
+        {
+            if (target is not { IsAbsoluteUri: true })
+            {
+                return string.Empty;
+            }
+
+            var origin = target.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
+            return string.Equals(target.PathAndQuery, url.PathAndQuery, StringComparison.Ordinal)
+                ? $" to the same path on {origin}"
+                : $" to another path on {origin}, not shown";
+        }
+    }
 }

@@ -81,7 +81,10 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <summary>Adds a database check: opens a connection from the data source and runs <paramref name="query"/>.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The check's name.</param>
-    /// <param name="dataSource">Resolves the ADO.NET data source.</param>
+    /// <param name="dataSource">
+    /// Resolves the ADO.NET data source, once: on the first run, and the same one is used on every later run (a failed
+    /// or <see langword="null"/> resolution is tried again). The check does not dispose it.
+    /// </param>
     /// <param name="query">The probe query. Default <c>SELECT 1</c>; a blank one is refused here, not on every run.</param>
     /// <param name="critical">Whether readiness fails with it. Default <see langword="true"/>.</param>
     /// <param name="schedule">Interval, timeout and thresholds.</param>
@@ -90,7 +93,8 @@ public static class AccuSceneHealthChecksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
-        return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(dataSource(sp), query, Clock(sp)), schedule);
+        var source = new ResolvedOnce<DbDataSource>(dataSource);
+        return builder.AddDependencyCheck(name, new HealthDependency(name, "database", critical), sp => new DatabaseHealthCheck(source.Get(sp), query, Clock(sp)), schedule);
     }
 
     /// <summary>Adds a database check through a connection factory (for providers without a data source).</summary>

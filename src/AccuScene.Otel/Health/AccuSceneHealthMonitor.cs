@@ -147,7 +147,8 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
         }
         else if (change.Previous is null)
         {
-            Log.FirstResult(logger, change.Name, change.Current.ToString(), description);
+            // A dependency down from the start is the outage most often met at a rollout: a warning, as a later failure is.
+            Log.FirstResult(logger, change.Current == HealthStatus.Healthy ? LogLevel.Information : LogLevel.Warning, change.Name, change.Current, description);
         }
         else if (change.Current == HealthStatus.Degraded)
         {
@@ -259,7 +260,7 @@ public sealed partial class AccuSceneHealthMonitor : IDisposable
         [LoggerMessage(103, LogLevel.Warning, "Health check {HealthCheck} changed from {PreviousStatus} to Degraded: {Description}", EventName = "HealthStatusDegraded")]
         public static partial void Degraded(ILogger logger, string healthCheck, string previousStatus, string? description);
 
-        [LoggerMessage(102, LogLevel.Information, "Health check {HealthCheck} reported {HealthStatus} on its first run: {Description}", EventName = "HealthStatusFirstResult")]
-        public static partial void FirstResult(ILogger logger, string healthCheck, string healthStatus, string? description);
+        [LoggerMessage(EventId = 102, Message = "Health check {HealthCheck} reported {HealthStatus} on its first run: {Description}", EventName = "HealthStatusFirstResult")]
+        public static partial void FirstResult(ILogger logger, LogLevel level, string healthCheck, HealthStatus healthStatus, string? description);
     }
 }

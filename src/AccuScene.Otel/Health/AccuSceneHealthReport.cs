@@ -17,7 +17,13 @@ public sealed record AccuSceneHealthReport
     /// <summary>Gets the probe.</summary>
     public HealthProbe Probe { get; init; }
 
-    /// <summary>Gets the probe's status: Unhealthy when a critical check is Unhealthy (or, for readiness and startup, has not run yet); Degraded when any is Degraded or a non-critical one is Unhealthy.</summary>
+    /// <summary>
+    /// Gets the probe's status. Liveness and readiness: Unhealthy when a critical check is Unhealthy (or, for readiness,
+    /// has not run yet); Degraded when any is Degraded or a non-critical one is Unhealthy or, for readiness, has not run
+    /// yet. Startup: Unhealthy while any check it covers has not run yet, critical or not; after that, with no check
+    /// tagged <c>startup</c>, an Unhealthy check only makes it Degraded (a dependency that is down is readiness'
+    /// business), and with checks tagged <c>startup</c>, as readiness over those.
+    /// </summary>
     public HealthStatus Status { get; init; }
 
     /// <summary>Gets when the answer was built.</summary>

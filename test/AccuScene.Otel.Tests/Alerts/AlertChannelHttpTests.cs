@@ -218,18 +218,7 @@ public class AlertChannelHttpTests
     {
         // With no cooldown there are no repeat notifications: the resend alone tells Alertmanager the value now.
         var summaries = new ConcurrentQueue<string>();
-        await using var receiver = await Receiver.StartAsync(
-            app => app.MapPost("/api/v2/alerts", async (HttpRequest request) =>
-            {
-                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-                foreach (var alert in body.RootElement.EnumerateArray())
-                {
-                    summaries.Enqueue(alert.GetProperty("annotations").GetProperty("summary").GetString()!);
-                }
-
-                return Results.Ok();
-            }),
-            cancellationToken);
+        await using var receiver = await SummaryReceiverAsync(summaries, cancellationToken);
         var rule = new AlertRule { Name = "hot", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero };
         rule.Annotations["summary"] = "at {value}";
         var engine = new AccuSceneAlertEngine([rule]);
@@ -255,18 +244,7 @@ public class AlertChannelHttpTests
         // Every delivery sends the state: a busy rule's notifications, more often than the resend interval, must
         // carry the quiet rule's value now too, not only the resends they keep putting off.
         var summaries = new ConcurrentQueue<string>();
-        await using var receiver = await Receiver.StartAsync(
-            app => app.MapPost("/api/v2/alerts", async (HttpRequest request) =>
-            {
-                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-                foreach (var alert in body.RootElement.EnumerateArray())
-                {
-                    summaries.Enqueue(alert.GetProperty("annotations").GetProperty("summary").GetString()!);
-                }
-
-                return Results.Ok();
-            }),
-            cancellationToken);
+        await using var receiver = await SummaryReceiverAsync(summaries, cancellationToken);
         var quiet = new AlertRule { Name = "hot", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero };
         quiet.Annotations["summary"] = "at {value}";
         var busy = new AlertRule { Name = "flapping", Metric = "f", Threshold = 1, Cooldown = TimeSpan.Zero };
@@ -468,6 +446,21 @@ public class AlertChannelHttpTests
     }
 
     // The request's own token (RequestAborted) bounds the read.
+    // An Alertmanager that keeps the summary annotation of every alert it is sent.
+    private static Task<Receiver> SummaryReceiverAsync(ConcurrentQueue<string> summaries, CancellationToken cancellationToken) =>
+        Receiver.StartAsync(
+            app => app.MapPost("/api/v2/alerts", async (HttpRequest request) =>
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                foreach (var alert in body.RootElement.EnumerateArray())
+                {
+                    summaries.Enqueue(alert.GetProperty("annotations").GetProperty("summary").GetString()!);
+                }
+
+                return Results.Ok();
+            }),
+            cancellationToken);
+
     private static async Task<IResult> TakeAsync(HttpRequest request, ConcurrentQueue<string> posts)
     {
         posts.Enqueue(await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted));

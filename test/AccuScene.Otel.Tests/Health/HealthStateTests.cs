@@ -240,6 +240,19 @@ public class HealthStateTests
     }
 
     [Test]
+    public async Task ADependencyDownFromItsFirstRun_IsAWarning()
+    {
+        var check = new ScriptedCheck(HealthStatus.Unhealthy, HealthStatus.Unhealthy);
+        using var health = new HealthHarness(b => b.AddDependencyCheck("cache", Database, _ => check, new AccuSceneHealthCheckOptions { FailureThreshold = 1 }));
+
+        await health.RunAsync("cache", 2);
+
+        var logged = health.Logs.GetSnapshot().Where(r => r.Id.Name is "HealthStatusFirstResult" or "HealthStatusChanged").ToList();
+        Assert.That(logged.Select(r => (r.Id.Name, r.Level)), Is.EqualTo(new[] { ("HealthStatusFirstResult", LogLevel.Warning) }));
+        Assert.That(logged[0].Message, Does.Contain("cache").And.Contain("Unhealthy"));
+    }
+
+    [Test]
     public async Task TheScheduler_RunsEachCheckOnItsOwnInterval_OnTheTimeProvider()
     {
         var fast = new ScriptedCheck(HealthStatus.Healthy);

@@ -3,9 +3,13 @@ namespace AccuScene.Otel.Logging;
 /// <summary>One writer per file across processes, too.</summary>
 internal sealed partial class RollingFileSink
 {
+    // EROFS on Linux and macOS, which .NET reports as the errno itself.
+    private const int ReadOnlyFileSystem = 30;
+
     private FileStream? _processLock;
     private DateTime _lockStamp;
     private bool _lockedOut;
+    private bool _lockUnavailableReported;
 
     /// <summary>Gets the lock file beside the active one: <c>logs/.app.log.lock</c>, which no roll or retention touches.</summary>
     internal string ProcessLockPath => Path.Combine(_names.Directory, "." + Path.GetFileName(_names.ActivePath) + ".lock");
@@ -17,7 +21,9 @@ internal sealed partial class RollingFileSink
     /// (<see cref="FileShare.None"/>: an advisory lock on Linux and macOS, a sharing mode on Windows), so only
     /// the lock file is locked: readers of the log files are not held off. A process that cannot take it drops
     /// its lines, counted as <c>path_in_use</c>, and tries again at most once a second; the kernel lets the lock
-    /// go when its holder exits, however it exits. Only for files this sink opens itself.
+    /// go when its holder exits, however it exits. Only for files this sink opens itself. A lock file that cannot be
+    /// made at all (a directory the process may not write, a read-only file system, where the log file itself is
+    /// writable, or a link to one) is no other process's: the file is written without the lock, reported once.
     /// </summary>
     /// <returns><see langword="false"/> when another process holds the file.</returns>
     private bool TryLockProcess()
@@ -39,6 +45,16 @@ internal sealed partial class RollingFileSink
             _lastError = new IOException($"Another process writes {_names.ActivePath} (it holds {this.ProcessLockPath}); give each process a path of its own.", ex);
             _lockedOut = true;
             return false;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException io && io.HResult == ReadOnlyFileSystem))
+        {
+            if (!_lockUnavailableReported)
+            {
+                _lockUnavailableReported = true;
+                Diagnostics.AccuSceneEventSource.Log.LogOutputFailed(OutputName, "lock_unavailable", 0, ex);
+            }
+
+            return true;
         }
     }
 

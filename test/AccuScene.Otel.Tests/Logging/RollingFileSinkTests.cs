@@ -249,6 +249,27 @@ public class RollingFileSinkTests
     }
 
     [Test]
+    public void ALockFileThatCannotBeMade_DoesNotStopTheWriting()
+    {
+        // As in a directory the process may not write but whose log file it may: opening the lock path fails with
+        // access denied (here, because a directory stands there, which also holds for root).
+        using var dropped = new MetricCollector<long>(AccuSceneSelfDiagnostics.LogsDropped);
+        using var sink = this.CreateSink(maxBytes: 1 << 20, maxFiles: 10, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        Directory.CreateDirectory(sink.ProcessLockPath);
+
+        var appended = new[] { sink.Append(Line(0, 10)), sink.Append(Line(1, 10)) };
+        sink.Flush();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(appended, Is.All.True);
+            Assert.That(sink.DroppedLines, Is.Zero);
+            Assert.That(dropped.GetMeasurementSnapshot(), Is.Empty);
+            Assert.That(File.ReadAllLines(Path.Combine(_directory, "app.log")), Has.Length.EqualTo(2));
+        });
+    }
+
+    [Test]
     public void AFileAnotherProcessWrites_IsNotWrittenOver_ItsLinesAreDroppedAsPathInUse_UntilThatProcessLetsGo()
     {
         using var dropped = new MetricCollector<long>(AccuSceneSelfDiagnostics.LogsDropped);

@@ -57,4 +57,16 @@ internal sealed class AccuSceneEventSource : EventSource
 
     [Event(6, Message = "A configuration reload was refused and the previous AccuScene options stay in effect: {0}", Level = EventLevel.Warning)]
     public void OptionsReloadRefused(string reason) => this.WriteEvent(6, reason);
+
+    [NonEvent]
+    public void AlertDeliveryStopped(string channel, int notifications, string when)
+    {
+        if (notifications > 0 && this.IsEnabled(EventLevel.Warning, EventKeywords.All))
+        {
+            this.AlertDeliveryStopped(channel, notifications.ToString(System.Globalization.CultureInfo.InvariantCulture), when);
+        }
+    }
+
+    [Event(7, Message = "Alert channel '{0}' did not deliver {1} notification(s) before the process stopped ({2}).", Level = EventLevel.Warning)]
+    public void AlertDeliveryStopped(string channel, string notifications, string when) => this.WriteEvent(7, channel, notifications, when);
 }

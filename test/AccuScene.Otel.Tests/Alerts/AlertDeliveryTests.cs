@@ -122,6 +122,28 @@ public class AlertDeliveryTests
     }
 
     [Test]
+    public async Task WhatShutdownDrops_IsAlsoAWarningOnTheEventSource_SinceTheMeterMayBeGoneByThen()
+    {
+        var rule = new AlertRule { Name = "flap", Metric = "m", Threshold = 1, Cooldown = TimeSpan.Zero };
+        var engine = new AccuSceneAlertEngine([rule]);
+        var channel = new RecordingChannel { Hang = new TaskCompletionSource(), Name = "shutdown" }; // a name no other test's channel has
+        using var warnings = new StoppedDeliveryEvents();
+        using (new AlertDelivery(engine, [channel], new AlertDeliveryOptions()))
+        {
+            engine.Check("m", 5); // in flight, hung until the shutdown cancels it
+            await channel.Entered.Task;
+            engine.Check("m", 0);
+            engine.Check("m", 5); // two queued behind it
+        }
+
+        Assert.That(warnings.Messages.Where(m => m.StartsWith("Alert channel 'shutdown'", StringComparison.Ordinal)), Is.EquivalentTo(new[]
+        {
+            "Alert channel 'shutdown' did not deliver 1 notification(s) before the process stopped (being delivered, or waiting for a retry).",
+            "Alert channel 'shutdown' did not deliver 2 notification(s) before the process stopped (still queued).",
+        }));
+    }
+
+    [Test]
     public async Task ChannelsRegisteredAsServices_ReceiveThePipelinesNotifications()
     {
         var channel = new RecordingChannel();
@@ -364,7 +386,7 @@ public class AlertDeliveryTests
     {
         private int _attempts;
 
-        public string Name => "recording";
+        public string Name { get; init; } = "recording";
 
         public TaskCompletionSource? Hang { get; init; }
 
@@ -392,6 +414,27 @@ public class AlertDeliveryTests
             lock (Received)
             {
                 Received.AddRange(notifications);
+            }
+        }
+    }
+
+    private sealed class StoppedDeliveryEvents : System.Diagnostics.Tracing.EventListener
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+        {
+            if (eventSource.Name == "AccuScene-Otel")
+            {
+                this.EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Warning);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventId == 7)
+            {
+                this.Messages.Enqueue(string.Format(System.Globalization.CultureInfo.InvariantCulture, eventData.Message!, [.. eventData.Payload!]));
             }
         }
     }

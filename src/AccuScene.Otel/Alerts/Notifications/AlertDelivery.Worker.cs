@@ -187,6 +187,7 @@ internal sealed partial class AlertDelivery
                 // Stopped while delivering or between retries: out of the queue and not delivered, so counted as
                 // dropped like the notifications still queued at shutdown.
                 Count(this.Channel.Name, "dropped", items.Count);
+                AccuSceneEventSource.Log.AlertDeliveryStopped(this.Channel.Name, items.Count, "being delivered, or waiting for a retry");
                 throw;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -74,9 +74,13 @@ internal sealed partial class AlertDelivery : IDisposable
         this.WaitForWorkers(TimeSpan.FromSeconds(2));
         _stopping.Cancel();
         this.WaitForWorkers(TimeSpan.FromSeconds(1));
+        // Still queued at shutdown. The meter provider may be gone by now (it is disposed before this), so the
+        // warning on the event source is what shows them.
         foreach (var worker in _workers.Where(w => w.Queued > 0))
         {
-            Count(worker.Channel.Name, "dropped", worker.Queued); // still queued at shutdown
+            var queued = worker.Queued;
+            Count(worker.Channel.Name, "dropped", queued);
+            AccuSceneEventSource.Log.AlertDeliveryStopped(worker.Channel.Name, queued, "still queued");
         }
 
         foreach (var channel in _owned)

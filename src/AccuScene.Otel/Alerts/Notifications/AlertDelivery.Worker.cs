@@ -52,7 +52,7 @@ internal sealed partial class AlertDelivery
 
         public void Complete() => _queue.Complete();
 
-        // Each delivery tells the firing alerts as they are now: their value and the annotations rendered from it change
+        // A refresh tells the firing alerts as they are now: their value and the annotations rendered from it change
         // while they fire, and with no cooldown, or once acknowledged, no repeat notification tells the channel.
         // Alertmanager's channel takes the copy only over the same alert with the same labels, so one read before a
         // reload relabelled it, or before it resolved, changes nothing.
@@ -106,6 +106,7 @@ internal sealed partial class AlertDelivery
                 : (TimeSpan?)null;
             var started = _time.GetTimestamp();
             var nextResend = resend ?? TimeSpan.MaxValue;
+            var nextRefresh = nextResend;
             var batch = new List<AlertNotification>();
             while (!stopping.IsCancellationRequested)
             {
@@ -122,18 +123,24 @@ internal sealed partial class AlertDelivery
                         batch.Add(item);
                     }
 
-                    var due = _time.GetElapsedTime(started) >= nextResend;
-                    if (batch.Count == 0 && !due)
+                    if (batch.Count == 0 && _time.GetElapsedTime(started) < nextResend)
                     {
                         continue;
                     }
 
                     if (resend is { } interval)
                     {
-                        // Every delivery sends the state, so it carries the firing alerts as they are now: refreshed
-                        // on each, not only on a resend, which another rule's notifications may keep putting off.
-                        nextResend = _time.GetElapsedTime(started) + interval;
-                        this.Refresh();
+                        // A delivery sends the state, so it puts the next resend off; the refresh of the firing alerts
+                        // is not put off with it, or another rule's notifications could keep them as they fired.
+                        // Alertmanager's channel takes it on every delivery (it never reopens from an older copy);
+                        // another channel, as repeat notifications, at most once per interval.
+                        var now = _time.GetElapsedTime(started);
+                        nextResend = now + interval;
+                        if (this.Channel is AlertmanagerAlertChannel || now >= nextRefresh)
+                        {
+                            nextRefresh = now + interval;
+                            this.Refresh();
+                        }
                     }
 
                     await this.DeliverAsync(batch, stopping).ConfigureAwait(false);

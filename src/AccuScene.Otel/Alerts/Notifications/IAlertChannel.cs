@@ -17,7 +17,7 @@ public interface IAlertChannel
     /// A channel with a resend interval sends state, so it is also given the changes a rule's cooldown keeps from
     /// the other channels (a firing held back, the end of one never announced, and a firing alert whose labels an
     /// edited rule changed, as a firing notification with the new labels): deduplicating and repeating are its
-    /// receiver's business, as Alertmanager's <c>repeat_interval</c> is. Before each delivery, resend or not, it is also given every
+    /// receiver's business, as Alertmanager's <c>repeat_interval</c> is. Before a resend, and before any delivery when the last such call is an interval old, it is also given every
     /// firing alert as it is now (its value and annotations change while it fires), as a repeat notification.
     /// </summary>
     TimeSpan? ResendInterval => null;
@@ -25,7 +25,7 @@ public interface IAlertChannel
     /// <summary>
     /// Called on the evaluating thread for every notification, before it is queued. A channel that sends state
     /// rather than events (Alertmanager) records the alert here, so a notification dropped from a full queue loses
-    /// nothing. A channel with a <see cref="ResendInterval"/> is also called from its worker before each delivery, with
+    /// nothing. A channel with a <see cref="ResendInterval"/> is also called from its worker before a resend (at least once per interval), with
     /// the firing alerts as they are now, so calls can overlap. Must be quick, thread-safe and must not block. Default: nothing.
     /// </summary>
     /// <param name="notification">The notification.</param>

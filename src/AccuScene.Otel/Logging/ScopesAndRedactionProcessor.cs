@@ -64,7 +64,7 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
                 var masked = new KeyValuePair<string, object?>[attributes.Count];
                 for (var i = 0; i < masked.Length; i++)
                 {
-                    masked[i] = redactor.IsSensitive(attributes[i].Key) ? new(attributes[i].Key, Redactor.Mask) : attributes[i];
+                    masked[i] = Mask(redactor, attributes[i]);
                 }
 
                 data.Attributes = masked;
@@ -256,8 +256,12 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
         }
     }
 
-    private KeyValuePair<string, object?> Mask(KeyValuePair<string, object?> attribute) =>
-        _redactor.IsSensitive(attribute.Key) ? new(attribute.Key, Redactor.Mask) : attribute;
+    private static KeyValuePair<string, object?> Mask(Redactor redactor, KeyValuePair<string, object?> attribute) =>
+        redactor.IsSensitive(attribute.Key) ? new(attribute.Key, Redactor.Mask)
+        : redactor.TryMaskNested(attribute.Value, out var masked) ? new(attribute.Key, masked)
+        : attribute;
+
+    private KeyValuePair<string, object?> Mask(KeyValuePair<string, object?> attribute) => Mask(_redactor, attribute);
 
     private bool HasSensitive(IReadOnlyList<KeyValuePair<string, object?>> attributes)
     {
@@ -268,7 +272,7 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
 
         for (var i = 0; i < attributes.Count; i++)
         {
-            if (_redactor.IsSensitive(attributes[i].Key))
+            if (_redactor.IsSensitive(attributes[i].Key) || _redactor.HoldsNestedSensitive(attributes[i].Value))
             {
                 return true;
             }

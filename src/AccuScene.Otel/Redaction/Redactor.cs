@@ -5,7 +5,7 @@ namespace AccuScene.Otel.Redaction;
 /// attribute is masked when its normalised key ends with a normalised configured key. Results are cached per
 /// key string, so a key seen before costs one dictionary lookup and allocates nothing.
 /// </summary>
-internal sealed class Redactor
+internal sealed partial class Redactor
 {
     /// <summary>The value that replaces a masked one.</summary>
     public const string Mask = "[REDACTED]";

@@ -7,7 +7,8 @@ namespace AccuScene.Otel.Tracing;
 
 /// <summary>
 /// Masks sensitive span attributes when a span ends, before the exporters' processors see it: the value
-/// becomes <c>[REDACTED]</c>. A span with nothing to mask costs a walk over its tags and no allocation.
+/// becomes <c>[REDACTED]</c>, and a value that is itself a list of key/value pairs gets a copy with its own
+/// sensitive keys masked. A span with nothing to mask costs a walk over its tags and no allocation.
 /// Tags of span events and links are not masked: .NET copies them into read-only storage when the event
 /// or link is created, and no processor can change them afterwards.
 /// </summary>
@@ -24,12 +25,25 @@ internal sealed class RedactingActivityProcessor : AccuSceneProcessor<Activity>
     protected override void OnEndCore(Activity data)
     {
         List<string>? sensitive = null;
+        List<KeyValuePair<string, object?>>? nested = null;
         foreach (ref readonly var tag in data.EnumerateTagObjects())
         {
-            if (_redactor.IsSensitive(tag.Key) && tag.Value is not Redactor.Mask)
+            if (_redactor.IsSensitive(tag.Key))
             {
-                (sensitive ??= []).Add(tag.Key);
+                if (tag.Value is not Redactor.Mask)
+                {
+                    (sensitive ??= []).Add(tag.Key);
+                }
             }
+            else if (_redactor.TryMaskNested(tag.Value, out var masked))
+            {
+                (nested ??= []).Add(new(tag.Key, masked));
+            }
+        }
+
+        foreach (var (key, masked) in nested ?? [])
+        {
+            data.SetTag(key, masked);
         }
 
         if (sensitive is null)

@@ -31,8 +31,9 @@ public static class Timing
         }
         finally
         {
-            elapsed = timer.Elapsed;
-            Record(histogram, name, elapsed, errorType);
+            var seconds = timer.ElapsedSeconds;
+            elapsed = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+            Record(histogram, name, seconds, errorType);
         }
 
         return elapsed;
@@ -65,14 +66,15 @@ public static class Timing
         }
         finally
         {
-            elapsed = timer.Elapsed;
-            Record(histogram, name, elapsed, errorType);
+            var seconds = timer.ElapsedSeconds;
+            elapsed = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+            Record(histogram, name, seconds, errorType);
         }
 
         return (result, elapsed);
     }
 
-    private static void Record(Histogram<double>? histogram, string? name, TimeSpan elapsed, string? errorType)
+    private static void Record(Histogram<double>? histogram, string? name, double seconds, string? errorType)
     {
         if (histogram is null)
         {
@@ -90,6 +92,6 @@ public static class Timing
             tags.Add(SemanticConventions.ErrorType, errorType);
         }
 
-        histogram.Record(elapsed.TotalSeconds, tags);
+        histogram.Record(seconds, tags);
     }
 }

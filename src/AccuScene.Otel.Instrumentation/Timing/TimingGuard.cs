@@ -46,10 +46,11 @@ public struct TimingGuard : IDisposable
             return;
         }
 
-        var elapsed = _timer.Elapsed;
+        var seconds = _timer.ElapsedSeconds; // recorded at the stopwatch's resolution, not cut to whole 100 ns
+        var elapsed = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
         _timer = default;
         _recorded = elapsed;
-        _histogram?.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("accuscene.operation", _operation));
+        _histogram?.Record(seconds, new KeyValuePair<string, object?>("accuscene.operation", _operation));
         if (_logger is not null && _threshold > TimeSpan.Zero && elapsed > _threshold)
         {
             SlowOperation(_logger, _operation, elapsed.TotalMilliseconds, _threshold.TotalMilliseconds, null);

@@ -18,8 +18,11 @@ public readonly struct ValueTimer
     /// <summary>Gets the time since <see cref="Start"/>.</summary>
     public TimeSpan Elapsed => _started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_started);
 
-    /// <summary>Gets the time since <see cref="Start"/> in seconds, the unit of duration histograms.</summary>
-    public double ElapsedSeconds => this.Elapsed.TotalSeconds;
+    /// <summary>
+    /// Gets the time since <see cref="Start"/> in seconds, the unit of duration histograms, at the stopwatch's own
+    /// resolution (a nanosecond on Linux), not cut to the 100 ns of a <see cref="TimeSpan"/>.
+    /// </summary>
+    public double ElapsedSeconds => _started == 0 ? 0 : (Stopwatch.GetTimestamp() - _started) / (double)Stopwatch.Frequency;
 
     /// <summary>Starts a timer.</summary>
     /// <returns>The running timer.</returns>

@@ -87,7 +87,43 @@ public class TimingTests
         guard.Dispose();
 
         Assert.That(guard.Elapsed, Is.GreaterThan(TimeSpan.Zero), "it was zero after Dispose");
-        Assert.That(guard.Elapsed.TotalSeconds, Is.EqualTo(recorded), "the duration the histogram got");
+        Assert.That(guard.Elapsed.TotalSeconds, Is.EqualTo(recorded!.Value).Within(1e-7), "the duration the histogram got, to a TimeSpan's 100 ns");
+    }
+
+    [Test]
+    public void TheTimerAndTheGuard_KeepTheStopwatchsResolution_NotWhole100Nanoseconds()
+    {
+        if (System.Diagnostics.Stopwatch.Frequency <= TimeSpan.TicksPerSecond)
+        {
+            Assert.Ignore("This stopwatch ticks no finer than a TimeSpan (100 ns).");
+        }
+
+        var recorded = new List<double>();
+        using var meter = new Meter("Tests.Timing.Resolution");
+        var histogram = meter.CreateHistogram<double>("accuscene.tests.resolution", "s");
+        using var listener = new MeterListener { InstrumentPublished = (i, l) => { if (i.Meter == meter) { l.EnableMeasurementEvents(i); } } };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => recorded.Add(value));
+        listener.Start();
+        var timed = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var timer = ValueTimer.Start();
+            using (new TimingGuard(histogram, "tiny"))
+            {
+                Thread.SpinWait(20);
+            }
+
+            timed.Add(timer.ElapsedSeconds);
+        }
+
+        // Cut to whole 100 ns, every value would be a multiple of 1e-7 s, and a run shorter than that would be 0.
+        static bool Whole100Ns(double seconds) => Math.Abs((seconds * 1e7) - Math.Round(seconds * 1e7)) < 1e-3;
+        Assert.Multiple(() =>
+        {
+            Assert.That(timed, Has.Some.Matches<double>(s => !Whole100Ns(s)), "ValueTimer.ElapsedSeconds");
+            Assert.That(recorded, Has.Count.EqualTo(200).And.Some.Matches<double>(s => !Whole100Ns(s)), "TimingGuard's recording");
+            Assert.That(recorded, Has.All.GreaterThan(0.0));
+        });
     }
 
     [Test]

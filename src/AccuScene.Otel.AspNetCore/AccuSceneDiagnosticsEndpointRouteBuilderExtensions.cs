@@ -185,6 +185,24 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
 
     private static readonly string[] EventQueryParameters = ["severity", "category", "from", "to", "q", "trace_id", "limit", "offset"];
 
+    // A fraction finer than .NET's 100 ns (RFC 3339 nanoseconds, as Go and OTLP backends write them) is cut to seven digits.
+    private static string WithinTicks(string text)
+    {
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0)
+        {
+            return text;
+        }
+
+        var end = dot + 1;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+        {
+            end++;
+        }
+
+        return end - dot - 1 > 7 ? string.Concat(text.AsSpan(0, dot + 8), text.AsSpan(end)) : text;
+    }
+
     private static bool TryTime(IQueryCollection parameters, string name, out DateTimeOffset? value, ref string error)
     {
         value = null;
@@ -194,7 +212,7 @@ public static class AccuSceneDiagnosticsEndpointRouteBuilderExtensions
             return true;
         }
 
-        if (DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        if (DateTimeOffset.TryParseExact(WithinTicks(text), IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
         {
             value = parsed;
             return true;

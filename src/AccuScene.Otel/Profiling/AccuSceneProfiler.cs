@@ -62,7 +62,7 @@ public sealed class AccuSceneProfiler : IDisposable
             "Duration of each profiled scope.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBoundaries.MicrosecondToTenSeconds });
-        _current = new ProfilingSession("default", _time, _maxScopes);
+        _current = new ProfilingSession("default", _time, _maxScopes, byDefault: true);
     }
 
     /// <summary>Gets the session that scopes record into now.</summary>
@@ -94,7 +94,7 @@ public sealed class AccuSceneProfiler : IDisposable
     {
         lock (_gate)
         {
-            return this.StopCurrent(new ProfilingSession("default", _time, _maxScopes));
+            return this.StopCurrent(new ProfilingSession("default", _time, _maxScopes, byDefault: true));
         }
     }
 
@@ -229,6 +229,13 @@ public sealed class AccuSceneProfiler : IDisposable
         var stopped = _current;
         _current = next;
         stopped.Stop();
+        if (stopped.ByDefault && stopped.IsEmpty)
+        {
+            // A default session nothing recorded into would push a real one out of the recent ones, and stand
+            // where Compare(Report().Recent[0], …) looks for the session stopped last.
+            return stopped;
+        }
+
         _recent.AddFirst(stopped);
         while (_recent.Count > KeptSessions)
         {

@@ -20,8 +20,9 @@ public sealed class ProfilingSession
     private TimeSpan? _cpuAtStop;
     private bool _stopped;
 
-    internal ProfilingSession(string name, TimeProvider time, int maxScopes)
+    internal ProfilingSession(string name, TimeProvider time, int maxScopes, bool byDefault = false)
     {
+        this.ByDefault = byDefault;
         _maxScopes = maxScopes;
         this.Name = name;
         this.Id = Guid.NewGuid().ToString("N")[..12];
@@ -30,6 +31,12 @@ public sealed class ProfilingSession
         _startedTimestamp = time.GetTimestamp();
         _cpuAtStart = CpuTime();
     }
+
+    /// <summary>Gets a value indicating whether the profiler made the session itself (the <c>default</c> one, between sessions).</summary>
+    internal bool ByDefault { get; }
+
+    /// <summary>Gets a value indicating whether no scope recorded into the session.</summary>
+    internal bool IsEmpty => _scopes.IsEmpty;
 
     /// <summary>Gets the session's id.</summary>
     public string Id { get; }

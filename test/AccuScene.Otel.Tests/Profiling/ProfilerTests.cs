@@ -212,6 +212,23 @@ public class ProfilerTests
     }
 
     [Test]
+    public void AnEmptyDefaultSessionBetweenTwo_IsNotKept_ButOneWithScopesIs()
+    {
+        using var profiler = new AccuSceneProfiler(time: new FakeTimeProvider());
+        profiler.StartSession("baseline");
+        profiler.StopSession();
+        profiler.StartSession("candidate"); // the default session in between recorded nothing
+        profiler.StopSession();
+        using (profiler.Scope("between"))
+        {
+        }
+
+        profiler.StartSession("third");
+
+        Assert.That(profiler.Report().Recent.Select(s => s.Name), Is.EqualTo(new[] { "default", "candidate", "baseline" }));
+    }
+
+    [Test]
     public void Sessions_StartStopKeepRecentAndCompare()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
@@ -237,7 +254,7 @@ public class ProfilerTests
         {
             Assert.That(report.Current.Name, Is.EqualTo("candidate"));
             Assert.That(report.Current.StoppedAt, Is.Null);
-            Assert.That(report.Recent.Select(s => s.Name), Is.EqualTo(new[] { "baseline", "default" }));
+            Assert.That(report.Recent.Select(s => s.Name), Is.EqualTo(new[] { "baseline" }), "the default session before it recorded nothing");
             Assert.That(report.Recent[0].DurationMs, Is.EqualTo(5002));
             Assert.That(report.Recent[0].Scopes.Single().Count, Is.EqualTo(1));
             Assert.That(report.Current.Scopes.Single().Count, Is.EqualTo(3));

@@ -6,15 +6,10 @@ using OpenTelemetry.Exporter;
 namespace AccuScene.Otel.Exporters;
 
 /// <summary>Decides which exporters run and configures OpenTelemetry's own OTLP and console exporters.</summary>
-internal static class AccuSceneExporterWiring
+internal static partial class AccuSceneExporterWiring
 {
     internal const string RetryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
     internal const string RetryDirectoryKey = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH";
-
-    private const string DirectoryKey = "Exporters:Otlp:DiskRetry:Directory";
-
-    // OpenTelemetry's OTLP exporters keep each signal's stored requests in a directory of its own.
-    private static readonly string[] SignalDirectories = ["traces", "metrics", "logs"];
 
     internal static readonly string[] EndpointVariables =
     [
@@ -140,108 +135,6 @@ internal static class AccuSceneExporterWiring
     }
 
     /// <summary>
-    /// Turns on OpenTelemetry's own disk retry (<c>OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=disk</c>). The OTLP
-    /// exporter reads that switch from <see cref="IConfiguration"/>, so the two keys are layered over the
-    /// configuration already registered (or over the environment when there is none).
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="diskRetry">The settings.</param>
-    /// <param name="section">The path of the section the options are read from, in which an error names the key.</param>
-    public static void AddDiskRetry(IServiceCollection services, AccuSceneDiskRetryOptions diskRetry, string section = "AccuScene")
-    {
-        if (!diskRetry.Enabled || services.Any(d => d.ServiceType == typeof(DiskRetryMarker)))
-        {
-            return;
-        }
-
-        string directory;
-        try
-        {
-            directory = Path.GetFullPath(diskRetry.Directory!);
-            CreatePrivateDirectory(directory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new OptionsValidationException(
-                Microsoft.Extensions.Options.Options.DefaultName,
-                typeof(AccuSceneOtlpExporterOptions),
-                [$"{section}:{DirectoryKey} must be a directory this process can create and write, readable by its owner only (mode 0700); '{diskRetry.Directory}' failed: {ex.Message}"]);
-        }
-
-        var overlay = new Dictionary<string, string?>
-        {
-            [RetryKey] = "disk",
-            [RetryDirectoryKey] = directory,
-        };
-
-        var existing = services.LastOrDefault(d => d.ServiceType == typeof(IConfiguration) && !d.IsKeyedService);
-        services.AddSingleton<DiskRetryMarker>();
-        services.AddSingleton<IConfiguration>(sp =>
-        {
-            var builder = new ConfigurationBuilder();
-            var inner = existing switch
-            {
-                { ImplementationInstance: IConfiguration instance } => instance,
-                { ImplementationFactory: { } factory } => (IConfiguration)factory(sp),
-                _ => null,
-            };
-            if (inner is null)
-            {
-                builder.AddEnvironmentVariables();
-            }
-            else
-            {
-                builder.AddConfiguration(inner, shouldDisposeConfiguration: false);
-            }
-
-            return builder.AddInMemoryCollection(overlay).Build();
-        });
-    }
-
-    /// <summary>
-    /// Creates the disk-retry directory, and the per-signal directories OpenTelemetry keeps in it, with mode
-    /// 0700 whatever the umask, and tightens existing ones that group or others may use: OpenTelemetry 1.21
-    /// refuses such a directory on Linux and macOS, and creates its own per-signal directories under the
-    /// process umask (so under <c>umask 002</c> it would refuse the ones it made itself). A directory this
-    /// process cannot change fails.
-    /// </summary>
-    internal static void CreatePrivateDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-            return;
-        }
-
-        CreateOwnerOnly(directory);
-        foreach (var signal in SignalDirectories)
-        {
-            CreateOwnerOnly(Path.Combine(directory, signal));
-        }
-    }
-
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static void CreateOwnerOnly(string directory)
-    {
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        var info = Directory.CreateDirectory(directory, OwnerOnly);
-        if ((info.UnixFileMode & ~OwnerOnly) != 0)
-        {
-            var wider = info.UnixFileMode;
-            try
-            {
-                File.SetUnixFileMode(directory, OwnerOnly);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                throw new UnauthorizedAccessException(
-                    $"'{directory}' exists with mode {Convert.ToString((int)wider, 8)}, which group or others may use, and this process cannot change it to 0700 ({ex.Message}); change it with 'chmod 700' or choose another directory.",
-                    ex);
-            }
-        }
-    }
-
-    /// <summary>
     /// Puts the signal's path on a base URL. A URL that already ends with any <c>/v1/traces</c>,
     /// <c>/v1/metrics</c> or <c>/v1/logs</c> is taken as the base plus that path, so one setting serves all
     /// three signals; the query string is kept.
@@ -263,5 +156,4 @@ internal static class AccuSceneExporterWiring
         return builder.Uri;
     }
 
-    private sealed class DiskRetryMarker;
 }

@@ -50,10 +50,27 @@ public class DiskRetryDirectoryTests
             AccuSceneExporterWiring.AddDiskRetry(new ServiceCollection(), new AccuSceneDiskRetryOptions { Enabled = true, Directory = directory });
         }
 
-        // OpenTelemetry makes traces/, metrics/ and logs/ under the process umask and then refuses them.
+        // OpenTelemetry makes traces/, metrics/ and logs/ under the process umask and then refuses them; and it
+        // refuses a path through a directory group may write, as otlp/ would be if it were made under the umask.
         Assert.That(
-            new[] { directory, Path.Combine(directory, "traces"), Path.Combine(directory, "metrics"), Path.Combine(directory, "logs") }.Select(d => Convert.ToString((int)File.GetUnixFileMode(d), 8)),
+            new[] { Path.Combine(_root, "otlp"), directory, Path.Combine(directory, "traces"), Path.Combine(directory, "metrics"), Path.Combine(directory, "logs") }.Select(d => Convert.ToString((int)File.GetUnixFileMode(d), 8)),
             Is.All.EqualTo("700"));
+    }
+
+    [Test]
+    public void AParentThatGroupOrOthersMayWrite_WithoutTheStickyBit_FailsNamingTheKey()
+    {
+        // A Kubernetes emptyDir is 0777: OpenTelemetry would refuse the path when it creates the exporter.
+        var open = Path.Combine(_root, "spool");
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, (UnixFileMode)0b111_111_111);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            AccuSceneExporterWiring.AddDiskRetry(new ServiceCollection(), new AccuSceneDiskRetryOptions { Enabled = true, Directory = Path.Combine(open, "otlp") }));
+        File.SetUnixFileMode(open, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
+        AccuSceneExporterWiring.AddDiskRetry(new ServiceCollection(), new AccuSceneDiskRetryOptions { Enabled = true, Directory = Path.Combine(open, "sticky") });
+
+        Assert.That(error!.Message, Does.StartWith("AccuScene:Exporters:Otlp:DiskRetry:Directory must be a directory").And.Contain($"'{open}', above it, has mode 777"));
     }
 
     [Test]

@@ -11,6 +11,8 @@ internal static partial class AccuSceneExporterWiring
 
     private const UnixFileMode OwnerOnlyMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    private const UnixFileMode ParentMode = OwnerOnlyMode | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     // OpenTelemetry's switch for its own permission checks of the disk-retry path.
     private const string CheckPermissionsVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_CHECK_PERMISSIONS";
 
@@ -91,8 +93,8 @@ internal static partial class AccuSceneExporterWiring
             return;
         }
 
-        // The directories above it that do not exist yet are made 0700 too: Directory.CreateDirectory would make
-        // them under the umask (0775 under umask 002), and OpenTelemetry refuses a path through such a one.
+        // The directories above it that do not exist yet are made 0755: Directory.CreateDirectory would make them
+        // under the umask (0775 under umask 002), and OpenTelemetry refuses a path through a group-writable one.
         var missing = new Stack<string>();
         for (var path = directory; !string.IsNullOrEmpty(path) && !Directory.Exists(path); path = Path.GetDirectoryName(path))
         {
@@ -101,7 +103,7 @@ internal static partial class AccuSceneExporterWiring
 
         foreach (var path in missing)
         {
-            Directory.CreateDirectory(path, OwnerOnlyMode);
+            Directory.CreateDirectory(path, path == directory ? OwnerOnlyMode : ParentMode);
         }
 
         CreateOwnerOnly(directory);

@@ -83,7 +83,9 @@ public static class AccuSceneHealthChecksBuilderExtensions
     /// <param name="name">The check's name.</param>
     /// <param name="dataSource">
     /// Resolves the ADO.NET data source, once: on the first run, and the same one is used on every later run (a failed
-    /// or <see langword="null"/> resolution is tried again). The check does not dispose it.
+    /// or <see langword="null"/> resolution is tried again). The check does not dispose it. Return a singleton
+    /// (<c>AddNpgsqlDataSource</c> registers one) or create one here: a scoped or transient registration is disposed
+    /// with the first run's scope, and every later run then fails on the disposed data source.
     /// </param>
     /// <param name="query">The probe query. Default <c>SELECT 1</c>; a blank one is refused here, not on every run.</param>
     /// <param name="critical">Whether readiness fails with it. Default <see langword="true"/>.</param>

@@ -42,20 +42,50 @@ internal sealed partial class RollingFileSink
         }
         catch (IOException ex) when (IsHeld(ex))
         {
-            _lastError = new IOException($"Another process writes {_names.ActivePath} (it holds {this.ProcessLockPath}); give each process a path of its own.", ex);
-            _lockedOut = true;
-            return false;
+            return this.LockedOut(ex);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException io && io.HResult == ReadOnlyFileSystem))
         {
-            if (!_lockUnavailableReported)
-            {
-                _lockUnavailableReported = true;
-                Diagnostics.AccuSceneEventSource.Log.LogOutputFailed(OutputName, "lock_unavailable", 0, ex);
-            }
-
-            return true;
+            return this.LockReadOnlyOrGoWithout(ex);
         }
+    }
+
+    private bool LockedOut(IOException held)
+    {
+        _lastError = new IOException($"Another process writes {_names.ActivePath} (it holds {this.ProcessLockPath}); give each process a path of its own.", held);
+        _lockedOut = true;
+        return false;
+    }
+
+    // The lock file cannot be opened for writing. One that exists (made by another user, or on a read-only file
+    // system) is locked through a read-only handle, which takes the same exclusive lock, so a process that holds it
+    // still keeps this one off; only a lock file that cannot be opened at all is gone without, reported once.
+    private bool LockReadOnlyOrGoWithout(Exception cause)
+    {
+        if (File.Exists(this.ProcessLockPath))
+        {
+            try
+            {
+                _processLock = new FileStream(this.ProcessLockPath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 0);
+                return true;
+            }
+            catch (IOException ex) when (IsHeld(ex))
+            {
+                return this.LockedOut(ex);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                cause = ex;
+            }
+        }
+
+        if (!_lockUnavailableReported)
+        {
+            _lockUnavailableReported = true;
+            Diagnostics.AccuSceneEventSource.Log.LogOutputFailed(OutputName, "lock_unavailable", 0, cause);
+        }
+
+        return true;
     }
 
     // Held by another: EWOULDBLOCK from flock on Linux (11) and macOS (35); a sharing or lock violation on Windows.

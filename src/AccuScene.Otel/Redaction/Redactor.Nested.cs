@@ -3,7 +3,7 @@ namespace AccuScene.Otel.Redaction;
 /// <summary>
 /// Keys inside a value: an attribute whose value is itself a list of key/value pairs (a dictionary of headers an
 /// app logs or tags) is exported by OTLP as a nested list, and written by the text outputs pair by pair, so its
-/// own keys are masked as the attribute keys are.
+/// own keys are masked as the attribute keys are. A list that cannot be read is masked whole (fail closed).
 /// </summary>
 internal sealed partial class Redactor
 {
@@ -19,12 +19,32 @@ internal sealed partial class Redactor
     public bool TryMaskNested(object? value, out object? masked)
     {
         masked = null;
-        return _keys.Length > 0 && value is not (null or string) && this.TryMaskNested(value, 0, out masked);
+        try
+        {
+            return _keys.Length > 0 && value is not (null or string) && this.TryMaskNested(value, 0, out masked);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The app's list could not be read (changed while it was walked, or its enumerator throws): it goes
+            // out masked whole, never as it is.
+            masked = Mask;
+            return true;
+        }
     }
 
     /// <summary>Whether <paramref name="value"/> is a list of key/value pairs with a sensitive key in it, at any depth up to four.</summary>
-    public bool HoldsNestedSensitive(object? value) =>
-        _keys.Length > 0 && value is not (null or string) && Pairs(value) is { } pairs && this.HoldsSensitive(pairs, 0);
+    /// <remarks>A list that cannot be read counts as holding one: <see cref="TryMaskNested(object?, out object?)"/> masks it whole.</remarks>
+    public bool HoldsNestedSensitive(object? value)
+    {
+        try
+        {
+            return _keys.Length > 0 && value is not (null or string) && Pairs(value) is { } pairs && this.HoldsSensitive(pairs, 0);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return true;
+        }
+    }
 
     private bool TryMaskNested(object value, int depth, out object? masked)
     {
@@ -60,10 +80,15 @@ internal sealed partial class Redactor
         return false;
     }
 
+    // The shapes a list of pairs takes in .NET apps: dictionaries of objects or strings, ASP.NET Core's headers
+    // (StringValues), HttpClient's (IEnumerable<string>) and string arrays.
     private static IEnumerable<KeyValuePair<string, object?>>? Pairs(object value) => value switch
     {
         IEnumerable<KeyValuePair<string, object?>> pairs => pairs,
         IEnumerable<KeyValuePair<string, string?>> texts => texts.Select(static p => new KeyValuePair<string, object?>(p.Key, p.Value)),
+        IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> headers => headers.Select(static p => new KeyValuePair<string, object?>(p.Key, p.Value)),
+        IEnumerable<KeyValuePair<string, string[]>> arrays => arrays.Select(static p => new KeyValuePair<string, object?>(p.Key, p.Value)),
+        IEnumerable<KeyValuePair<string, IEnumerable<string>>> lists => lists.Select(static p => new KeyValuePair<string, object?>(p.Key, p.Value)),
         _ => null,
     };
 }

@@ -41,9 +41,9 @@ internal sealed class RedactingActivityProcessor : AccuSceneProcessor<Activity>
             }
         }
 
-        foreach (var (key, masked) in nested ?? [])
+        if (nested is not null)
         {
-            data.SetTag(key, masked);
+            MaskNested(data, nested);
         }
 
         if (sensitive is null)
@@ -71,6 +71,43 @@ internal sealed class RedactingActivityProcessor : AccuSceneProcessor<Activity>
                 data.SetTag(key, Redactor.Mask);
             }
         }
+    }
+
+    // A key held once takes its masked copy. AddTag keeps a key more than once, and SetTag changes only the
+    // first: a key held more than once, one of them with a secret inside, keeps one value, masked whole.
+    private static void MaskNested(Activity data, List<KeyValuePair<string, object?>> nested)
+    {
+        foreach (var (key, masked) in nested)
+        {
+            if (data.GetTagItem(key) is Redactor.Mask)
+            {
+                continue; // held more than once: already masked whole
+            }
+
+            if (Occurrences(data, key) == 1)
+            {
+                data.SetTag(key, masked);
+                continue;
+            }
+
+            for (var left = TagCount(data); left > 0 && data.GetTagItem(key) is not null; left--)
+            {
+                data.SetTag(key, null);
+            }
+
+            data.SetTag(key, Redactor.Mask);
+        }
+    }
+
+    private static int Occurrences(Activity data, string key)
+    {
+        var count = 0;
+        foreach (ref readonly var tag in data.EnumerateTagObjects())
+        {
+            count += string.Equals(tag.Key, key, StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static int TagCount(Activity data)

@@ -52,8 +52,9 @@ public class DiskRetryDirectoryTests
 
         // OpenTelemetry makes traces/, metrics/ and logs/ under the process umask and then refuses them; and it
         // refuses a path through a directory group may write, as otlp/ would be if it were made under the umask.
+        Assert.That(Convert.ToString((int)File.GetUnixFileMode(Path.Combine(_root, "otlp")), 8), Is.EqualTo("755"));
         Assert.That(
-            new[] { Path.Combine(_root, "otlp"), directory, Path.Combine(directory, "traces"), Path.Combine(directory, "metrics"), Path.Combine(directory, "logs") }.Select(d => Convert.ToString((int)File.GetUnixFileMode(d), 8)),
+            new[] { directory, Path.Combine(directory, "traces"), Path.Combine(directory, "metrics"), Path.Combine(directory, "logs") }.Select(d => Convert.ToString((int)File.GetUnixFileMode(d), 8)),
             Is.All.EqualTo("700"));
     }
 

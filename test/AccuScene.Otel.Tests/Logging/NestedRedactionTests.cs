@@ -53,6 +53,69 @@ public class NestedRedactionTests
     }
 
     [Test]
+    public void HeadersOfAspNetCoreAndHttpClient_AreMaskedByTheirKeys()
+    {
+        var server = new Microsoft.AspNetCore.Http.HeaderDictionary { ["Authorization"] = "Bearer abc", ["Accept"] = "text/plain" };
+        using var request = new HttpRequestMessage();
+        request.Headers.TryAddWithoutValidation("X-Api-Key", "k-1");
+        request.Headers.TryAddWithoutValidation("Accept", "*/*");
+        var record = ExportedLogRecord.One(logger => logger.LogInformation("In {Incoming}, out {Outgoing}", server, request.Headers));
+        var attributes = record.Attributes.ToDictionary(a => a.Key, a => a.Value);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Pairs(attributes["Incoming"])["Authorization"], Is.EqualTo("[REDACTED]"));
+            Assert.That(Pairs(attributes["Incoming"])["Accept"]?.ToString(), Is.EqualTo("text/plain"));
+            Assert.That(Pairs(attributes["Outgoing"])["X-Api-Key"], Is.EqualTo("[REDACTED]"));
+            Assert.That(record.Message, Does.Not.Contain("Bearer abc").And.Not.Contain("k-1"));
+        });
+    }
+
+    [Test]
+    public void ASpanTagThatCannotBeRead_GoesOutMaskedWhole_AndTheOtherSecretsStillMasked()
+    {
+        using var activity = new Activity("call").Start();
+        activity.SetTag("db.connection_string", "Host=db;Password=pw");
+        activity.SetTag("context", new ThrowingPairs());
+        activity.SetTag("scene.id", "scene-1");
+
+        new AccuScene.Otel.Tracing.RedactingActivityProcessor(Redactor.From(new AccuSceneRedactionOptions())).OnEnd(activity);
+
+        Assert.That(
+            (activity.GetTagItem("db.connection_string"), activity.GetTagItem("context"), activity.GetTagItem("scene.id")),
+            Is.EqualTo(("[REDACTED]", "[REDACTED]", "scene-1")));
+    }
+
+    [Test]
+    public void ATagAddedTwice_WithASecretInsideOne_KeepsOneValue_MaskedWhole()
+    {
+        using var activity = new Activity("call").Start();
+        activity.AddTag("http.headers", new Dictionary<string, string> { ["Accept"] = "*/*" });
+        activity.AddTag("http.headers", new Dictionary<string, string> { ["Authorization"] = "Bearer abc" });
+
+        new AccuScene.Otel.Tracing.RedactingActivityProcessor(Redactor.From(new AccuSceneRedactionOptions())).OnEnd(activity);
+
+        Assert.That(activity.TagObjects.Where(t => t.Key == "http.headers").Select(t => t.Value), Is.EqualTo(new object[] { "[REDACTED]" }));
+    }
+
+    [Test]
+    public void ASpanWithNothingToMask_AllocatesNothingInTheProcessor()
+    {
+        var processor = new AccuScene.Otel.Tracing.RedactingActivityProcessor(Redactor.From(new AccuSceneRedactionOptions()));
+        using var activity = new Activity("call").Start();
+        activity.SetTag("scene.id", "scene-1");
+        activity.SetTag("accuscene.simulation.step", 42);
+        activity.SetTag("http.response.status_code", 200);
+        processor.OnEnd(activity); // warms the key cache
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        processor.OnEnd(activity);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.Zero);
+    }
+
+    [Test]
     public void ADictionaryWithNothingSensitive_IsLeftAsItIs()
     {
         var redactor = Redactor.From(new AccuSceneRedactionOptions());
@@ -75,6 +138,13 @@ public class NestedRedactionTests
         loop["self"] = loop;
 
         Assert.That(redactor.TryMaskNested(loop, out _), Is.False);
+    }
+
+    private sealed class ThrowingPairs : IEnumerable<KeyValuePair<string, object?>>
+    {
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => throw new InvalidOperationException("Collection was modified.");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this.GetEnumerator();
     }
 
     private static Dictionary<string, object?> Pairs(object? value) =>

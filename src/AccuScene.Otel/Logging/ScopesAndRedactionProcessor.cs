@@ -272,7 +272,9 @@ internal sealed class ScopesAndRedactionProcessor : AccuSceneProcessor<LogRecord
 
         for (var i = 0; i < attributes.Count; i++)
         {
-            if (_redactor.IsSensitive(attributes[i].Key) || _redactor.HoldsNestedSensitive(attributes[i].Value))
+            // Read once: a LoggerMessage state's indexer boxes its value on every call.
+            var (key, value) = attributes[i];
+            if (_redactor.IsSensitive(key) || _redactor.HoldsNestedSensitive(value))
             {
                 return true;
             }

@@ -3,6 +3,10 @@ namespace AccuScene.Otel.Alerts;
 /// <summary>Rules replaced, added or removed at run time, as the exporter follows them.</summary>
 internal sealed partial class AlertMetricExporter
 {
+    // The rules before the last change of the set, and the export that applied it (-1: none yet).
+    private HashSet<AlertRule> _rulesBefore = new(ReferenceEqualityComparer.Instance);
+    private int _rulesChangedAt = -1;
+
     // Rules replaced, added or removed at run time: read the new set, and forget what was accumulated for rules
     // that left it or changed (an unchanged rule keeps its AlertRule, and so its sample and window).
     private void FollowRuleChanges()
@@ -14,6 +18,8 @@ internal sealed partial class AlertMetricExporter
         }
 
         var rules = _engine.RunningRules;
+        _rulesBefore = new HashSet<AlertRule>(_rules.SelectMany(g => g), ReferenceEqualityComparer.Instance);
+        _rulesChangedAt = _exports;
         _rules = rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
         _rulesVersion = version;
         var kept = rules.ToDictionary(r => r.Name, StringComparer.Ordinal);
@@ -35,5 +41,22 @@ internal sealed partial class AlertMetricExporter
 
         _warnAt = _exports + 3; // rules new to the set get their own three evaluations before the warning
         _seen.Clear();
+    }
+
+    // A rule's sample starts at the first export that has its metric. A rule of the provider's start reads everything
+    // since then (the cumulative state began with it); one added or changed later takes its first export as the
+    // baseline, or it would read the process's lifetime. But a rule that already ran at the export before, which
+    // lacked the metric, reads its first points as new: OpenTelemetry leaves a metric with no point out of an export,
+    // so a counter's first failures, ten minutes after the start, are its first events, not a baseline.
+    private RuleSample NewSample(AlertRule rule)
+    {
+        var ranBefore = _exports > 0 && (_rulesChangedAt != _exports || _rulesBefore.Contains(rule));
+        var sample = new RuleSample(rule) { PreviousCount = _fromStart.Contains(rule) || ranBefore ? 0 : -1 };
+        if (ranBefore)
+        {
+            sample.FollowsAnExportWithout(_exports - 1);
+        }
+
+        return sample;
     }
 }

@@ -150,9 +150,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
     {
         if (!_samples.TryGetValue(rule.Name, out var sample))
         {
-            // A rule of the provider's start reads everything since then (the cumulative state began with it); one
-            // added or changed later takes its first export as the baseline, or it would read the process's lifetime.
-            _samples[rule.Name] = sample = new RuleSample(rule) { PreviousCount = _fromStart.Contains(rule) ? 0 : -1 };
+            _samples[rule.Name] = sample = this.NewSample(rule);
         }
 
         if (sample.Export != _exports)

@@ -44,6 +44,16 @@ internal sealed class RuleSample(AlertRule rule)
     /// <summary>Gets the last export that finished this sample (-1 before the first).</summary>
     public int Finished { get; private set; } = -1;
 
+    /// <summary>
+    /// Makes the sample follow <paramref name="export"/>, which lacked the metric while the rule ran: a counter's
+    /// first points then count from zero, as a histogram's do (<see cref="PreviousCount"/> 0).
+    /// </summary>
+    public void FollowsAnExportWithout(int export)
+    {
+        this.PreviousTotal = 0;
+        this.Finished = export;
+    }
+
     /// <summary>Adds one metric's matching points (the rule's metric name may come from several meters).</summary>
     public void Add(in PointTotals totals) => _now.Merge(totals);
 

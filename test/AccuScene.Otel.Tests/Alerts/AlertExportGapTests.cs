@@ -160,6 +160,46 @@ public class AlertExportGapTests
         });
     }
 
+    [Test]
+    public void ACountersFirstBurst_AfterExportsWithoutIt_IsCounted()
+    {
+        using var system = Start("accuscene.tests.gaps.failures");
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.FirstBurst");
+        var failures = meter.CreateCounter<long>("accuscene.tests.gaps.failures");
+        for (var i = 0; i < 3; i++)
+        {
+            system.ForceFlush(); // no point yet: OpenTelemetry leaves the counter out of these exports
+        }
+
+        failures.Add(500);
+        system.ForceFlush();
+
+        // Taken as the baseline, the first 500 failures were never counted.
+        Assert.That(system.Alerts!.Active().Select(a => a.Rule).ToArray(), Is.EqualTo(new[] { "burst" }));
+    }
+
+    [Test]
+    public void ARuleAddedAtRunTime_CountsTheFirstBurstOfACounterThatHadNoPointYet_ButNotTheTotalOfOneThatHad()
+    {
+        using var system = AccuSceneTelemetrySystem.Create().Start();
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.AddedRule");
+        var quiet = meter.CreateCounter<long>("accuscene.tests.gaps.quiet");
+        var busy = meter.CreateCounter<long>("accuscene.tests.gaps.busy");
+        busy.Add(10_000);
+        system.ForceFlush();
+        foreach (var metric in new[] { "accuscene.tests.gaps.quiet", "accuscene.tests.gaps.busy" })
+        {
+            system.Alerts!.AddRule(new AlertRule { Name = metric, Metric = metric, Kind = AlertThresholdKind.RateLimit, Threshold = 100 });
+        }
+
+        system.ForceFlush(); // the rules' first export: busy's 10,000 since the start are its baseline
+        system.ForceFlush();
+        quiet.Add(500);
+        system.ForceFlush();
+
+        Assert.That(system.Alerts!.Active().Select(a => a.Rule).ToArray(), Is.EqualTo(new[] { "accuscene.tests.gaps.quiet" }));
+    }
+
     private static AccuSceneTelemetrySystem Start(string metric) =>
         AccuSceneTelemetrySystem.Create(o => o.Alerts.Rules.Add(new AlertRule
         {

@@ -19,6 +19,9 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     internal const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    // The longest a stream goes without a byte: a proxy's idle timeout is often 60 s.
+    private const int HeartbeatMilliseconds = 15_000;
+
     private static readonly Dictionary<string, (string File, string ContentType)> Assets = new(StringComparer.Ordinal)
     {
         [string.Empty] = ("index.html", "text/html; charset=utf-8"),
@@ -29,7 +32,8 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>GET {pattern}</c> (the page, with its script and style under the same path),
     /// <c>GET {pattern}/data?range=5m|1h|24h</c> (the JSON model), <c>GET {pattern}/stream</c> (Server-Sent
-    /// Events: an <c>update</c> event with the latest model every <c>AccuScene:Dashboard:StreamIntervalMilliseconds</c>)
+    /// Events: an <c>update</c> event with the latest model every <c>AccuScene:Dashboard:StreamIntervalMilliseconds</c>,
+    /// and a comment line at least every 15 s between them)
     /// and <c>POST {pattern}/alerts/{id}/ack</c> (acknowledges as <c>/alerts/{id}/ack</c> does). Requests from a
     /// page of another origin are refused, and on a loopback-only server so is a <c>Host</c> that is not a loopback name.
     /// Every response carries a Content-Security-Policy and <c>X-Content-Type-Options: nosniff</c>. Each <c>GET</c>
@@ -157,6 +161,8 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
 
         try
         {
+            // Decided before the response starts: the app's authentication handlers it may run can still set headers.
+            var withholdEvents = await WithholdEventsAsync(context).ConfigureAwait(false);
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             StreamHeaders(context.Response);
             // A stream ends with the request or with the app, so an open page never holds up shutdown.
@@ -164,10 +170,20 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             var cancel = linked.Token;
             await context.Response.WriteAsync("retry: 2000\n\n", cancel).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(dashboard.Options.StreamIntervalMilliseconds), dashboard.Time);
-            var withholdEvents = await WithholdEventsAsync(context).ConfigureAwait(false);
+            // Between updates further apart than HeartbeatMilliseconds, a comment line keeps proxies (whose idle timeout
+            // is often 60 s) from cutting the stream, which would make the page reload everything.
+            var beats = (dashboard.Options.StreamIntervalMilliseconds + HeartbeatMilliseconds - 1) / HeartbeatMilliseconds;
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds((double)dashboard.Options.StreamIntervalMilliseconds / beats), dashboard.Time);
+            var tick = 0L;
             do
             {
+                if (tick++ % beats != 0)
+                {
+                    await context.Response.Body.WriteAsync(":\n\n"u8.ToArray(), cancel).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                    continue;
+                }
+
                 // The id is the sample the JSON holds: a sample taken since it was built must not label it.
                 var (sample, json) = dashboard.UpdateJson(withholdEvents);
                 var header = string.Create(CultureInfo.InvariantCulture, $"id: {sample}\nevent: update\ndata: ");

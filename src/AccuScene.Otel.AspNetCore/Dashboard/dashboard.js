@@ -186,9 +186,9 @@
     });
   }
 
-  // The most history points a metric of the update carries (1 when none is charted).
+  // The most history points a metric of the update carries (0 when none is charted).
   function carried(update) {
-    var most = 1;
+    var most = 0;
     allMetrics(update).forEach(function (m) {
       if (m.history && m.history.time.length > most) { most = m.history.time.length; }
     });
@@ -706,7 +706,9 @@
       }
       if (update.sample < state.model.sample) { return; }
       // An update carries the points sampled since the one before, and one more; beyond that, samples were missed.
-      var missed = update.sample - state.model.sample - carried(update);
+      // With no charted history (a layout of stats and tables) nothing is appended, so nothing can be missed.
+      var most = carried(update);
+      var missed = most === 0 ? 0 : update.sample - state.model.sample - most;
       state.model = update;
       if (state.range === '5m' && missed > MaxGap) {
         // After a long gap (a lost connection) reload the history. A few points short are left as a gap in the

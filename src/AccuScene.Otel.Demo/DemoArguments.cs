@@ -23,6 +23,8 @@ internal sealed record DemoArguments(TimeSpan? Duration, bool Chaos, bool Export
 
     public static DemoArguments Parse(string[] args)
     {
+        // --duration=20s is --duration 20s, as the host reads --urls=...: a switch in that form is never passed on unread.
+        args = [.. args.SelectMany(a => a.Split('=', 2) is [var name and ("--duration" or "--rate" or "--output" or "--tests"), var value] ? new[] { name, value } : [a])];
         TimeSpan? duration = null;
         var chaos = false;
         var exportRules = false;

@@ -29,8 +29,14 @@ internal static class DemoBanner
         }
 
         var otlp = configuration["AccuScene:Exporters:Otlp:Endpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        text.AppendLine(string.IsNullOrEmpty(otlp) ? "  OTLP        off (set OTEL_EXPORTER_OTLP_ENDPOINT to send spans, metrics and logs)" : $"  OTLP        {otlp}");
+        text.AppendLine(string.IsNullOrEmpty(otlp) ? "  OTLP        off (set OTEL_EXPORTER_OTLP_ENDPOINT to send spans, metrics and logs)" : $"  OTLP        {WithoutCredentials(otlp)}");
         text.Append("  Move them with --urls http://127.0.0.1:5081 and --AccuScene:Exporters:Prometheus:Port=9465; --rate N, --chaos and --duration 60s change the run.");
         return text.ToString();
     }
+
+    // An endpoint may carry a user and a token (https://user:token@collector:4318): the banner shows where, not who.
+    private static string WithoutCredentials(string endpoint) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString()
+            : endpoint;
 }

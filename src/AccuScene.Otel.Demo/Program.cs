@@ -18,7 +18,9 @@ catch (ArgumentException ex)
 
 // appsettings.json is read from next to the binary, so the demo behaves the same from any working directory.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = demo.HostArguments, ContentRootPath = AppContext.BaseDirectory });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+// Loopback unless told otherwise: by --urls, ASPNETCORE_URLS, or the HTTP_PORTS the .NET container images set.
+string[] listenKeys = ["urls", "ASPNETCORE_URLS", "http_ports", "https_ports", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS"];
+if (listenKeys.All(k => string.IsNullOrEmpty(builder.Configuration[k])))
 {
     builder.WebHost.UseUrls(DemoArguments.DefaultUrl);
 }

@@ -29,9 +29,19 @@ public class SceneValidationTests
     }
 
     [TestCase(new[] { "--rate", "5" }, 5.0)]
+    [TestCase(new[] { "--rate=5" }, 5.0)]
     [TestCase(new string[0], DemoArguments.DefaultRate)]
     public void TheRateSwitch_IsParsed(string[] args, double rate) =>
         Assert.That(DemoArguments.Parse(args).Rate, Is.EqualTo(rate));
+
+    [Test]
+    public void SwitchesWithAnEqualsSign_AreTheDemosNotTheHosts()
+    {
+        var parsed = DemoArguments.Parse(["--duration=20s", "--urls=http://127.0.0.1:6000", "--AccuScene:Exporters:Prometheus:Port=9465"]);
+
+        Assert.That((parsed.Duration, parsed.HostArguments), Is.EqualTo((TimeSpan.FromSeconds(20), new[] { "--urls=http://127.0.0.1:6000", "--AccuScene:Exporters:Prometheus:Port=9465" })));
+        Assert.That(() => DemoArguments.Parse(["--duration=soon"]), Throws.ArgumentException.With.Message.Contains("'soon'"));
+    }
 
     [TestCase("0")]
     [TestCase("fast")]

@@ -150,7 +150,7 @@ internal sealed partial class SimulationWorker(
                     Thread.Sleep(ChaosState.SlowStep); // chaos: one step in ten stalls past the frame budget
                 }
 
-                simulation.RecordStep(time.GetElapsedTime(stepStarted).TotalSeconds, world.Timestep);
+                simulation.RecordStep(ElapsedSeconds.Since(time, stepStarted), world.Timestep);
                 foreach (var collision in step)
                 {
                     // One event per collision: a log record inside the step's span (so it carries its trace), at
@@ -168,7 +168,7 @@ internal sealed partial class SimulationWorker(
                 }
             }
 
-            var elapsed = Math.Max(time.GetElapsedTime(batchStarted).TotalSeconds, 1e-9);
+            var elapsed = Math.Max(ElapsedSeconds.Since(time, batchStarted), 1e-9);
             var framesPerSecond = (world.Steps - stepsBefore) / elapsed;
             simulation.RecordFramesPerSecond(framesPerSecond);
             Log.BatchStepped(logger, scene.Id, world.Steps, world.Time, framesPerSecond);

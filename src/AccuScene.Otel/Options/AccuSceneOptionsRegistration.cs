@@ -74,9 +74,11 @@ internal sealed class AccuSceneOptionsRegistration
         if (services.LastOrDefault(d => d.ServiceType == typeof(AccuSceneOptionsRegistration))?.ImplementationInstance is AccuSceneOptionsRegistration existing)
         {
             // No arguments add nothing to a wiring that exists; the same section (GetSection returns a new object
-            // each time, so it is compared by path) and the same delegate are the same call again.
+            // each time, so it is compared by path) and the same delegate are the same call again. A first call with
+            // no section reads the host's AccuScene section, so that section named again is the same call too.
             var sameConfiguration = configuration is null
                 || ReferenceEquals(existing.Configuration, configuration)
+                || (existing.Configuration is null && configuration is IConfigurationSection { Path: AccuSceneOptions.SectionName })
                 || (existing.Configuration is IConfigurationSection first && configuration is IConfigurationSection second && first.Path == second.Path);
             if (sameConfiguration && (configure is null || Equals(existing.Configure, configure)))
             {

@@ -169,6 +169,21 @@ public sealed class OptionsPipelineTests
     }
 
     [Test]
+    public void AddAccuSceneWithoutArguments_ThenWithTheHostsAccuSceneSection_IsTheSameCall()
+    {
+        // A shared defaults library calls services.AddAccuScene(); the app then names the section, as the docs show.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Service:Name"] = "x" }).Build();
+        var services = new ServiceCollection();
+        services.AddAccuScene();
+        var count = services.Count;
+
+        services.AddAccuScene(configuration.GetSection("AccuScene"));
+
+        Assert.That(services, Has.Count.EqualTo(count));
+        Assert.That(() => services.AddAccuScene(configuration.GetSection("Other")), Throws.InvalidOperationException);
+    }
+
+    [Test]
     [CancelAfter(30_000)]
     public async Task RegistrationTimeHeaders_AreNotShownInTheFailure(CancellationToken cancellationToken)
     {

@@ -6,7 +6,8 @@ namespace AccuScene.Otel.Alerts;
 /// A percentile over a rule's window from cumulative data: the current state minus the state one window ago. At its
 /// very first read a rule of the provider's start (<c>fromStart</c>) takes the whole state, which began with the
 /// provider; otherwise, with no earlier state of the same source and bucket layout (a rule added at run time, a
-/// source that changed), there is no value until the next export, as the whole state would be the process's lifetime.
+/// source that changed, a bucket whose count fell as a series went), there is no value until the next export, as the
+/// whole state would be the process's lifetime.
 /// Reads the in-process sketch (1% relative error) when the instrument has one, and otherwise the OpenTelemetry
 /// histogram's buckets, interpolated linearly inside the bucket as Prometheus' <c>histogram_quantile</c> does.
 /// Keeps at most about 64 states per window (one per export, when exports are further apart than 1/64 of it).
@@ -16,6 +17,7 @@ internal sealed class WindowedQuantile(TimeSpan window, bool fromStart)
     private readonly Queue<(DateTimeOffset At, Snapshot? Sketch, double[]? Buckets)> _states = new();
     private DateTimeOffset _lastAt;
     private bool _read;
+    private double[]? _newest;
 
     public double? FromSketch(DateTimeOffset now, Snapshot current, double quantile)
     {
@@ -43,11 +45,15 @@ internal sealed class WindowedQuantile(TimeSpan window, bool fromStart)
     /// <param name="quantile">The quantile.</param>
     public double? FromBuckets(DateTimeOffset now, double[] bounds, double[] cumulative, double quantile)
     {
-        // The sketch's states, or another bucket layout, cannot be subtracted: the window starts again from this one.
-        if (_states.Count > 0 && _states.Peek().Buckets?.Length != cumulative.Length)
+        // The sketch's states, or another bucket layout, cannot be subtracted: the window starts again from this one. So
+        // does a bucket whose cumulative count fell since the newest state: a series went (its meter was disposed), and
+        // the difference would keep the others' buckets only, a window of fast requests read as one of slow ones.
+        if (_states.Count > 0 && (_states.Peek().Buckets?.Length != cumulative.Length || Fell(_newest, cumulative)))
         {
             _states.Clear();
         }
+
+        _newest = cumulative;
 
         var first = this.First();
         var baseline = this.Baseline(now, (now, null, cumulative)).Buckets;
@@ -63,6 +69,24 @@ internal sealed class WindowedQuantile(TimeSpan window, bool fromStart)
         }
 
         return BucketQuantile.Interpolate(bounds, counts, quantile);
+    }
+
+    private static bool Fell(double[]? before, double[] now)
+    {
+        if (before?.Length != now.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < now.Length; i++)
+        {
+            if (now[i] < before[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Whether this is the rule's very first read and it may take the whole state: only a rule of the provider's

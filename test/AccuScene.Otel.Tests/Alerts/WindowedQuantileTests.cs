@@ -25,6 +25,23 @@ public class WindowedQuantileTests
     }
 
     [Test]
+    public void ASeriesGoneFromTheBuckets_RestartsTheWindow_InsteadOfLeavingOnlyTheOthersSlowOnes()
+    {
+        // Two meters export the name. In the window, a scoped one records 10,000 fast requests and is disposed, and the
+        // other one 5 slow ones: the window's p50 is fast, but the buckets no longer hold the fast ones.
+        double[] bounds = [0.1, 1, 10];
+        var quantile = new WindowedQuantile(TimeSpan.FromSeconds(60), fromStart: true);
+        quantile.FromBuckets(Start, bounds, [0, 0, 100, 0], 0.5);
+        quantile.FromBuckets(Start.AddSeconds(1), bounds, [10_000, 0, 100, 0], 0.5);
+
+        var afterDisposal = quantile.FromBuckets(Start.AddSeconds(2), bounds, [0, 0, 105, 0], 0.5);
+        var next = quantile.FromBuckets(Start.AddSeconds(3), bounds, [0, 0, 106, 0], 0.5);
+
+        // Against the start's state, [0, 0, 105 - 100, 0] read as a window of 5 slow requests only: a p50 of 5.5 s.
+        Assert.That((afterDisposal, next), Is.EqualTo(((double?)null, (double?)5.5)));
+    }
+
+    [Test]
     public void ARuleAddedLater_HasNoValueUntilItHasABaseline_ThenReadsOnlyWhatCameAfter()
     {
         // The process recorded 1,000 slow measurements before the rule existed: a window must not see them.

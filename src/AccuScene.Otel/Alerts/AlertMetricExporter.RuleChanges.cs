@@ -1,10 +1,12 @@
+using OpenTelemetry.Metrics;
+
 namespace AccuScene.Otel.Alerts;
 
 /// <summary>Rules replaced, added or removed at run time, as the exporter follows them.</summary>
 internal sealed partial class AlertMetricExporter
 {
     // The rules before the last change of the set, and the export that applied it (-1: none yet).
-    private HashSet<AlertRule> _rulesBefore = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<string, AlertRule> _rulesBefore = new(StringComparer.Ordinal);
     private int _rulesChangedAt = -1;
 
     // Rules replaced, added or removed at run time: read the new set, and forget what was accumulated for rules
@@ -18,7 +20,7 @@ internal sealed partial class AlertMetricExporter
         }
 
         var rules = _engine.RunningRules;
-        _rulesBefore = new HashSet<AlertRule>(_rules.SelectMany(g => g), ReferenceEqualityComparer.Instance);
+        _rulesBefore = _rules.SelectMany(g => g).ToDictionary(r => r.Name, StringComparer.Ordinal);
         _rulesChangedAt = _exports;
         _rules = rules.ToLookup(r => r.Metric, StringComparer.Ordinal);
         _rulesVersion = version;
@@ -45,12 +47,15 @@ internal sealed partial class AlertMetricExporter
 
     // A rule's sample starts at the first export that has its metric. A rule of the provider's start reads everything
     // since then (the cumulative state began with it); one added or changed later takes its first export as the
-    // baseline, or it would read the process's lifetime. But a rule that already ran at the export before, which
-    // lacked the metric, reads its first points as new: OpenTelemetry leaves a metric with no point out of an export,
-    // so a counter's first failures, ten minutes after the start, are its first events, not a baseline.
-    private RuleSample NewSample(AlertRule rule)
+    // baseline, or it would read the process's lifetime. But a rule that already measured the same way at the export
+    // before, which lacked the metric, reads a synchronous instrument's first points as new: OpenTelemetry leaves a
+    // metric with no point out of an export, so a counter's first failures, ten minutes after the start, are its
+    // first events, not a baseline. An observable counter's first total may be a whole lifetime: still a baseline.
+    private RuleSample NewSample(AlertRule rule, Metric metric)
     {
-        var ranBefore = _exports > 0 && (_rulesChangedAt != _exports || _rulesBefore.Contains(rule));
+        var ranBefore = _exports > 0
+            && (_rulesChangedAt != _exports || (_rulesBefore.TryGetValue(rule.Name, out var before) && RuleMeasurement.Same(before, rule)))
+            && SynchronousInstruments.All(metric.MeterName, metric.Name);
         var sample = new RuleSample(rule) { PreviousCount = _fromStart.Contains(rule) || ranBefore ? 0 : -1 };
         if (ranBefore)
         {

@@ -150,7 +150,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
     {
         if (!_samples.TryGetValue(rule.Name, out var sample))
         {
-            _samples[rule.Name] = sample = this.NewSample(rule);
+            _samples[rule.Name] = sample = this.NewSample(rule, metric);
         }
 
         if (sample.Export != _exports)
@@ -267,7 +267,7 @@ internal sealed partial class AlertMetricExporter : BaseExporter<Metric>
             var now = _engine.SteadyNow(); // the window is a duration: measured on the steady time
             if (!_quantiles.TryGetValue(rule.Name, out var windowed))
             {
-                _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window, fromStart: _fromStart.Contains(rule));
+                _quantiles[rule.Name] = windowed = new WindowedQuantile(rule.Window, fromStart: _fromStart.Contains(rule) || sample.FollowedAnExportWithout);
             }
 
             // The sketch stands for the rule's metric only when it has every meter that exported that name, and only those.

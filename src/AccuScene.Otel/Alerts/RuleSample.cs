@@ -52,7 +52,11 @@ internal sealed class RuleSample(AlertRule rule)
     {
         this.PreviousTotal = 0;
         this.Finished = export;
+        this.FollowedAnExportWithout = true;
     }
+
+    /// <summary>Gets a value indicating whether the sample began after an export that lacked the metric while the rule ran (<see cref="FollowsAnExportWithout"/>).</summary>
+    public bool FollowedAnExportWithout { get; private set; }
 
     /// <summary>Adds one metric's matching points (the rule's metric name may come from several meters).</summary>
     public void Add(in PointTotals totals) => _now.Merge(totals);

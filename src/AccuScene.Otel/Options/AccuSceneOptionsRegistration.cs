@@ -75,10 +75,12 @@ internal sealed class AccuSceneOptionsRegistration
         {
             // No arguments add nothing to a wiring that exists; the same section (GetSection returns a new object
             // each time, so it is compared by path) and the same delegate are the same call again. A first call with
-            // no section reads the host's AccuScene section, so that section named again is the same call too.
+            // no section reads the host's AccuScene section, so that section named again (the same keys and values) is
+            // the same call too.
             var sameConfiguration = configuration is null
                 || ReferenceEquals(existing.Configuration, configuration)
-                || (existing.Configuration is null && configuration is IConfigurationSection { Path: AccuSceneOptions.SectionName })
+                || (existing.Configuration is null && configuration is IConfigurationSection { Path: AccuSceneOptions.SectionName } named
+                    && existing.HostSettings is { } host && SameSettings(host.GetSection(AccuSceneOptions.SectionName), named))
                 || (existing.Configuration is IConfigurationSection first && configuration is IConfigurationSection second && first.Path == second.Path);
             if (sameConfiguration && (configure is null || Equals(existing.Configure, configure)))
             {
@@ -157,6 +159,10 @@ internal sealed class AccuSceneOptionsRegistration
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
+
+    private static bool SameSettings(IConfiguration a, IConfiguration b) =>
+        a.AsEnumerable().OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase)
+            .SequenceEqual(b.AsEnumerable().OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase));
 
     // The registration-time reading: lenient, since the start validates the final options and names what is wrong.
     private void Peek(IServiceCollection services)

@@ -179,6 +179,21 @@ public class AlertExportGapTests
     }
 
     [Test]
+    public void AnObservableCounterCreatedAfterTheStart_IsNoBurstOfItsLifetimeTotal()
+    {
+        using var system = Start("accuscene.tests.gaps.lifetime");
+        system.ForceFlush();
+        system.ForceFlush();
+        using var meter = new Meter("AccuScene.Tests.AlertGaps.Lifetime");
+        meter.CreateObservableCounter("accuscene.tests.gaps.lifetime", () => 1_000_000L); // rows in a table since it began
+
+        system.ForceFlush();
+        system.ForceFlush();
+
+        Assert.That(system.Alerts!.Active().Select(a => a.Rule).ToArray(), Is.Empty);
+    }
+
+    [Test]
     public void ARuleAddedAtRunTime_CountsTheFirstBurstOfACounterThatHadNoPointYet_ButNotTheTotalOfOneThatHad()
     {
         using var system = AccuSceneTelemetrySystem.Create().Start();

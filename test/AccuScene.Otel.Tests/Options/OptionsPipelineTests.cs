@@ -171,16 +171,22 @@ public sealed class OptionsPipelineTests
     [Test]
     public void AddAccuSceneWithoutArguments_ThenWithTheHostsAccuSceneSection_IsTheSameCall()
     {
-        // A shared defaults library calls services.AddAccuScene(); the app then names the section, as the docs show.
+        // A shared defaults library calls services.AddAccuScene(); the app then names the host's section, as the docs show.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Service:Name"] = "x" }).Build();
         var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddAccuScene();
         var count = services.Count;
 
         services.AddAccuScene(configuration.GetSection("AccuScene"));
 
         Assert.That(services, Has.Count.EqualTo(count));
-        Assert.That(() => services.AddAccuScene(configuration.GetSection("Other")), Throws.InvalidOperationException);
+        using var provider = services.BuildServiceProvider();
+        Assert.That(provider.GetRequiredService<IOptions<AccuSceneOptions>>().Value.Service.Name, Is.EqualTo("x"));
+
+        // A section of that name from other settings would be dropped: it is refused, as any other arguments are.
+        var other = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AccuScene:Service:Name"] = "y" }).Build();
+        Assert.That(() => services.AddAccuScene(other.GetSection("AccuScene")), Throws.InvalidOperationException);
     }
 
     [Test]

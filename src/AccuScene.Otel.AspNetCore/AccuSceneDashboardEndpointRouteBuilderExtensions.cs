@@ -171,13 +171,16 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
             var cancel = linked.Token;
             await context.Response.WriteAsync("retry: 2000\n\n", cancel).ConfigureAwait(false);
             // Between updates further apart than HeartbeatMilliseconds, a comment line keeps proxies (whose idle timeout
-            // is often 60 s) from cutting the stream, which would make the page reload everything.
+            // is often 60 s) from cutting the stream, which would make the page reload everything. An update goes out
+            // when its interval has passed (less half a beat), as measured: a tick the timer merged while a slow client
+            // was written to does not push the next update back.
+            var interval = TimeSpan.FromMilliseconds(dashboard.Options.StreamIntervalMilliseconds);
             var beats = (dashboard.Options.StreamIntervalMilliseconds + HeartbeatMilliseconds - 1) / HeartbeatMilliseconds;
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds((double)dashboard.Options.StreamIntervalMilliseconds / beats), dashboard.Time);
-            var tick = 0L;
+            using var timer = new PeriodicTimer(interval / beats, dashboard.Time);
+            long? updated = null;
             do
             {
-                if (tick++ % beats != 0)
+                if (updated is { } last && dashboard.Time.GetElapsedTime(last) < interval - (interval / beats / 2))
                 {
                     await context.Response.Body.WriteAsync(":\n\n"u8.ToArray(), cancel).ConfigureAwait(false);
                     await context.Response.Body.FlushAsync(cancel).ConfigureAwait(false);
@@ -185,6 +188,7 @@ public static class AccuSceneDashboardEndpointRouteBuilderExtensions
                 }
 
                 // The id is the sample the JSON holds: a sample taken since it was built must not label it.
+                updated = dashboard.Time.GetTimestamp();
                 var (sample, json) = dashboard.UpdateJson(withholdEvents);
                 var header = string.Create(CultureInfo.InvariantCulture, $"id: {sample}\nevent: update\ndata: ");
                 await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(header), cancel).ConfigureAwait(false);

@@ -12,7 +12,7 @@ internal static class DemoBanner
         text.AppendLine(CultureInfo.InvariantCulture, $"AccuScene demo: {demo.Rate:0.##} reconstruction(s) per second{(demo.Chaos ? ", chaos on" : string.Empty)}{(demo.Duration is { } d ? $", stops after {d}" : string.Empty)}. Ctrl+C stops it.");
         foreach (var address in urls)
         {
-            var root = address.TrimEnd('/');
+            var root = LocalAddress.Of(address).TrimEnd('/');
             text.AppendLine(CultureInfo.InvariantCulture, $"  Dashboard   {root}/dashboard");
             text.AppendLine(CultureInfo.InvariantCulture, $"  API         {root}/scenes");
             text.AppendLine(CultureInfo.InvariantCulture, $"  Health      {root}/health/ready   {root}/health/live");
@@ -34,9 +34,11 @@ internal static class DemoBanner
         return text.ToString();
     }
 
-    // An endpoint may carry a user and a token (https://user:token@collector:4318): the banner shows where, not who.
+    // An endpoint may carry a user and a token (https://user:token@collector:4318) or a key in its query: the banner
+    // shows where it sends, not what it sends with; an endpoint it cannot read is not shown at all.
     private static string WithoutCredentials(string endpoint) =>
-        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
-            ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString()
-            : endpoint;
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+            ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+                + (uri.UserInfo.Length > 0 || uri.Query.Length > 0 ? " (credentials or query not shown)" : string.Empty)
+            : "set, but not an absolute URI (not shown)";
 }

@@ -63,7 +63,7 @@ builder.Services.AddHttpClient("self", (sp, client) =>
     var server = sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
     var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>();
     var address = addresses?.Addresses.FirstOrDefault() ?? DemoArguments.DefaultUrl;
-    client.BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+    client.BaseAddress = new Uri(LocalAddress.Of(address).TrimEnd('/') + "/");
     client.Timeout = TimeSpan.FromSeconds(10);
 });
 

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace AccuScene.Otel.Demo.Scenes;
 
 /// <summary>
-/// The scene API: <c>POST /scenes</c>, <c>GET /scenes/{id}</c> (through a cache), <c>POST /scenes/{id}/simulate</c>
-/// and <c>GET /scenes/{id}/result</c>. Every query has a database span and <c>db.client.operation.duration</c>;
+/// The scene API: <c>POST /scenes</c>, <c>GET /scenes/{id}</c> (through a cache), <c>DELETE /scenes/{id}</c>,
+/// <c>POST /scenes/{id}/simulate</c> and <c>GET /scenes/{id}/result</c>. Every query has a database span and <c>db.client.operation.duration</c>;
 /// every lookup a cache span and a hit or miss. An unavailable database answers 503 with an error event.
 /// </summary>
 internal static class SceneEndpoints
@@ -22,6 +22,7 @@ internal static class SceneEndpoints
     {
         app.MapPost("/scenes", CreateAsync);
         app.MapGet("/scenes/{id}", GetAsync);
+        app.MapDelete("/scenes/{id}", DeleteAsync);
         app.MapPost("/scenes/{id}/simulate", SimulateAsync);
         app.MapGet("/scenes/{id}/result", ResultAsync);
     }
@@ -43,6 +44,14 @@ internal static class SceneEndpoints
     {
         var (scene, failure) = await FindAsync(id, cache, cacheMetrics, store, database, loggers, time, cancellationToken).ConfigureAwait(false);
         return failure ?? (scene is null ? Results.NotFound() : Results.Ok(scene));
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, IMemoryCache cache, SceneStore store, DatabaseMetrics database, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var deleted = false;
+        var failure = await Query(database, loggers, time, "DELETE", "scenes", SceneQueries.DeleteScene, id, async () => deleted = await store.DeleteSceneAsync(id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        cache.Remove(id);
+        return failure ?? (deleted ? Results.NoContent() : Results.NotFound());
     }
 
     private static async Task<IResult> SimulateAsync(string id, IMemoryCache cache, CacheMetrics cacheMetrics, SceneStore store, DatabaseMetrics database, SimulationQueue queue, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)

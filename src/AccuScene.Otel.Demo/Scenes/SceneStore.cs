@@ -86,6 +86,24 @@ internal sealed class SceneStore : IDisposable
         }
     }
 
+    /// <summary>Deletes a scene with its vehicles and result; returns whether it existed.</summary>
+    public async Task<bool> DeleteSceneAsync(string id, CancellationToken cancellationToken)
+    {
+        var connection = await this.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await Execute(connection, transaction, SceneQueries.DeleteResult, cancellationToken, ("$id", id)).ConfigureAwait(false);
+                await Execute(connection, transaction, SceneQueries.DeleteVehicles, cancellationToken, ("$id", id)).ConfigureAwait(false);
+                var deleted = await Execute(connection, transaction, SceneQueries.DeleteScene, cancellationToken, ("$id", id)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return deleted > 0;
+            }
+        }
+    }
+
     public async Task StoreResultAsync(SimulationResult result, CancellationToken cancellationToken)
     {
         var connection = await this.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -129,7 +147,7 @@ internal sealed class SceneStore : IDisposable
         }
     }
 
-    private static async Task Execute(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private static async Task<int> Execute(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
         await using (command.ConfigureAwait(false))
@@ -141,7 +159,7 @@ internal sealed class SceneStore : IDisposable
                 command.Parameters.Add(new SqliteParameter(name, value));
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -198,6 +216,10 @@ internal static class SceneQueries
     public const string SelectScene = "SELECT s.name, v.id, v.mass_kg, v.x, v.y, v.vx, v.vy, v.radius_m, v.friction FROM scenes s LEFT JOIN vehicles v ON v.scene_id = s.id WHERE s.id = $id ORDER BY v.rowid";
     public const string InsertScene = "INSERT INTO scenes (id, name) VALUES ($id, $name)";
     public const string InsertVehicle = "INSERT INTO vehicles (scene_id, id, mass_kg, x, y, vx, vy, radius_m, friction) VALUES ($scene, $id, $mass, $x, $y, $vx, $vy, $radius, $friction)";
-    public const string UpsertResult = "INSERT INTO results (scene_id, json, completed_at) VALUES ($scene, $json, $at) ON CONFLICT(scene_id) DO UPDATE SET json = excluded.json, completed_at = excluded.completed_at";
+    // A scene deleted while it was reconstructed gets no result: nothing is left behind without its scene.
+    public const string UpsertResult = "INSERT INTO results (scene_id, json, completed_at) SELECT $scene, $json, $at WHERE EXISTS (SELECT 1 FROM scenes WHERE id = $scene) ON CONFLICT(scene_id) DO UPDATE SET json = excluded.json, completed_at = excluded.completed_at";
+    public const string DeleteScene = "DELETE FROM scenes WHERE id = $id";
+    public const string DeleteVehicles = "DELETE FROM vehicles WHERE scene_id = $id";
+    public const string DeleteResult = "DELETE FROM results WHERE scene_id = $id";
     public const string SelectResult = "SELECT json FROM results WHERE scene_id = $scene";
 }

@@ -8,7 +8,9 @@ namespace AccuScene.Otel.Demo.Simulation;
 /// <summary>
 /// Calls the demo's own API through HttpClient, so W3C and AccuScene context propagate on every hop:
 /// <c>--rate</c> reconstructions per second (<c>POST /scenes/{id}/simulate</c>), a new scene every fifth
-/// tick (<c>POST /scenes</c>), and the result of an earlier reconstruction (<c>GET /scenes/{id}/result</c>).
+/// tick (<c>POST /scenes</c>; past 50, the oldest created one is deleted, <c>DELETE /scenes/{id}</c>, so the
+/// database stays small however long the demo runs), and the result of an earlier reconstruction
+/// (<c>GET /scenes/{id}/result</c>).
 /// </summary>
 internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, DemoArguments arguments, DemoCounters counters, ILogger<LoadGenerator> logger, TimeProvider time) : BackgroundService
 {
@@ -55,7 +57,12 @@ internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, Demo
                 _scenes.Add(scene.Id);
                 if (_scenes.Count > MaxKnownScenes)
                 {
-                    _scenes.RemoveAt(SampleScenes.Seed.Count); // keep the seed scenes, drop the oldest created one
+                    // Keep the seed scenes; delete the oldest created one.
+                    var oldest = _scenes[SampleScenes.Seed.Count];
+                    _scenes.RemoveAt(SampleScenes.Seed.Count);
+                    using var delete = Start("demo.load.delete_scene", oldest);
+                    counters.RequestSent();
+                    using var deleted = await client.DeleteAsync(new Uri($"scenes/{Uri.EscapeDataString(oldest)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -12,13 +12,21 @@ namespace AccuScene.Otel.Demo.Simulation;
 /// database stays small however long the demo runs), and the result of an earlier reconstruction
 /// (<c>GET /scenes/{id}/result</c>).
 /// </summary>
-internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, DemoArguments arguments, DemoCounters counters, ILogger<LoadGenerator> logger, TimeProvider time) : BackgroundService
+internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, DemoArguments arguments, DemoCounters counters, ILogger<LoadGenerator> logger, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
 {
     private const int MaxKnownScenes = 50;
     private readonly List<string> _scenes = [.. SampleScenes.Seed.Select(s => s.Id)];
     private readonly Random _random = new(20261130);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The web server stops before this service does: the app's stopping ends the calls, so none fails on a server
+        // that is gone.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        await this.CallAsync(stopping.Token).ConfigureAwait(false);
+    }
+
+    private async Task CallAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / arguments.Rate), time);
         var tick = 0L;
@@ -31,16 +39,16 @@ internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, Demo
                 {
                     await this.TickAsync(tick, stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Any failure of one tick (a refused call, an odd answer) is logged; the generator goes on.
                     Log.CallFailed(logger, ex.Message);
                 }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping: whatever the last call ended with (cancelled, or refused by a server already gone) is that.
         }
     }
 

@@ -28,7 +28,8 @@ internal sealed partial class SimulationWorker(
     ILoggerFactory loggers,
     ChaosState chaos,
     DemoCounters counters,
-    TimeProvider time)
+    TimeProvider time,
+    IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private const int StepsPerBatch = 120;
@@ -41,6 +42,14 @@ internal sealed partial class SimulationWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The web server stops before this service does: the app's stopping ends the work, so no run fails calling
+        // a server that is gone, and nothing that fails once the app stops is a failed run.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        await this.ProcessAsync(stopping.Token).ConfigureAwait(false);
+    }
+
+    private async Task ProcessAsync(CancellationToken stoppingToken)
+    {
         var run = 0;
         try
         {
@@ -51,16 +60,16 @@ internal sealed partial class SimulationWorker(
                 {
                     await this.RunAsync(run, sceneId, stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                catch (Exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     // A failed call, a timeout or a bad scene fails this run only (RunAsync recorded it); the worker goes on.
                     counters.RunFailed();
                 }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping: whatever the last call ended with (cancelled, or refused by a server already gone) is that.
         }
     }
 
@@ -89,7 +98,7 @@ internal sealed partial class SimulationWorker(
                 new KeyValuePair<string, object?>("accuscene.simulation.frames", result.Steps),
                 new KeyValuePair<string, object?>("accuscene.simulation.collisions", result.Collisions.Count));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The run failed because of what failed inside it (a query or a call, whose span has the exception):
             // the run's span gets the status and error.type, not a second exception event. The warning is recorded

@@ -20,11 +20,13 @@ public class SceneStoreTests
             await store.InsertSceneAsync(scene, CancellationToken.None);
             var result = Reconstruction.Result(scene.Id, Reconstruction.CreateWorld(scene), [], DateTimeOffset.UnixEpoch);
             await store.StoreResultAsync(result, CancellationToken.None);
+            var stored = await store.FindResultAsync(scene.Id, CancellationToken.None);
 
             var deleted = await store.DeleteSceneAsync(scene.Id, CancellationToken.None);
             var again = await store.DeleteSceneAsync(scene.Id, CancellationToken.None);
             await store.StoreResultAsync(result, CancellationToken.None); // a reconstruction that finishes after the delete
 
+            Assert.That(stored?.SceneId, Is.EqualTo(scene.Id), "a scene that exists gets its result");
             Assert.That((deleted, again), Is.EqualTo((true, false)));
             Assert.That(await store.FindSceneAsync(scene.Id, CancellationToken.None), Is.Null);
             Assert.That(await store.FindResultAsync(scene.Id, CancellationToken.None), Is.Null, "no result is left without its scene");

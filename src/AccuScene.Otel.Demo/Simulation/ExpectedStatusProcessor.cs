@@ -6,7 +6,8 @@ namespace AccuScene.Otel.Demo.Simulation;
 /// <summary>
 /// An HTTP client span whose status code its caller expected is not an error. The load generator asks for the
 /// results of scenes that may not have been reconstructed yet, so a 404 there is an answer, not a failure:
-/// its <c>demo.load.result</c> span says so with <see cref="ExpectedStatusCodeTag"/>, and this processor clears
+/// its <c>demo.load.result</c> span says so with <see cref="ExpectedStatusCodeTag"/> (as do a delete, and the
+/// worker's load of a scene that may have been deleted since its run was queued), and this processor clears
 /// the error status and <c>error.type</c> that .NET sets on every 4xx client span. It runs before the
 /// exporters: the demo adds it before <c>AddAccuScene()</c>.
 /// </summary>

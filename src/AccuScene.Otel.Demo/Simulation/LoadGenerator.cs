@@ -8,8 +8,8 @@ namespace AccuScene.Otel.Demo.Simulation;
 /// <summary>
 /// Calls the demo's own API through HttpClient, so W3C and AccuScene context propagate on every hop:
 /// <c>--rate</c> reconstructions per second (<c>POST /scenes/{id}/simulate</c>), a new scene every fifth
-/// tick (<c>POST /scenes</c>; past 50, the oldest created one is deleted, <c>DELETE /scenes/{id}</c>, so the
-/// database stays small however long the demo runs), and the result of an earlier reconstruction
+/// tick (<c>POST /scenes</c>; past 45 created scenes, 50 with the seeds, the oldest created one is deleted,
+/// <c>DELETE /scenes/{id}</c>, so the database stays small however long the demo runs), and the result of an earlier reconstruction
 /// (<c>GET /scenes/{id}/result</c>).
 /// </summary>
 internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, DemoArguments arguments, DemoCounters counters, ILogger<LoadGenerator> logger, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
@@ -57,21 +57,13 @@ internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, Demo
         var client = httpClients.CreateClient("self");
         if (tick % 5 == 1)
         {
-            using var create = Start("demo.load.create_scene", null);
-            counters.RequestSent();
-            using var created = await client.PostAsJsonAsync("scenes", SampleScenes.Variation(_random, (int)(tick / 5)), DemoJsonContext.Default.CreateSceneRequest, cancellationToken).ConfigureAwait(false);
-            if (created.IsSuccessStatusCode && await created.Content.ReadFromJsonAsync(DemoJsonContext.Default.Scene, cancellationToken).ConfigureAwait(false) is { } scene)
+            await this.CreateSceneAsync(client, tick, cancellationToken).ConfigureAwait(false);
+
+            // Keep the seed scenes; delete the oldest created ones past MaxKnownScenes. A scene is forgotten only once
+            // its delete succeeded (or found it gone), so one refused while the database is away is deleted later.
+            while (_scenes.Count > MaxKnownScenes && await this.DeleteSceneAsync(client, _scenes[SampleScenes.Seed.Count], cancellationToken).ConfigureAwait(false))
             {
-                _scenes.Add(scene.Id);
-                if (_scenes.Count > MaxKnownScenes)
-                {
-                    // Keep the seed scenes; delete the oldest created one.
-                    var oldest = _scenes[SampleScenes.Seed.Count];
-                    _scenes.RemoveAt(SampleScenes.Seed.Count);
-                    using var delete = Start("demo.load.delete_scene", oldest);
-                    counters.RequestSent();
-                    using var deleted = await client.DeleteAsync(new Uri($"scenes/{Uri.EscapeDataString(oldest)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                }
+                _scenes.RemoveAt(SampleScenes.Seed.Count);
             }
         }
 
@@ -90,6 +82,26 @@ internal sealed partial class LoadGenerator(IHttpClientFactory httpClients, Demo
             counters.RequestSent();
             using var result = await client.GetAsync(new Uri($"scenes/{Uri.EscapeDataString(earlier)}/result", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task CreateSceneAsync(HttpClient client, long tick, CancellationToken cancellationToken)
+    {
+        using var create = Start("demo.load.create_scene", null);
+        counters.RequestSent();
+        using var created = await client.PostAsJsonAsync("scenes", SampleScenes.Variation(_random, (int)(tick / 5)), DemoJsonContext.Default.CreateSceneRequest, cancellationToken).ConfigureAwait(false);
+        if (created.IsSuccessStatusCode && await created.Content.ReadFromJsonAsync(DemoJsonContext.Default.Scene, cancellationToken).ConfigureAwait(false) is { } scene)
+        {
+            _scenes.Add(scene.Id);
+        }
+    }
+
+    private async Task<bool> DeleteSceneAsync(HttpClient client, string sceneId, CancellationToken cancellationToken)
+    {
+        using var delete = Start("demo.load.delete_scene", sceneId);
+        delete?.SetTag(ExpectedStatusProcessor.ExpectedStatusCodeTag, 404); // already gone is as good as deleted
+        counters.RequestSent();
+        using var deleted = await client.DeleteAsync(new Uri($"scenes/{Uri.EscapeDataString(sceneId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return deleted.IsSuccessStatusCode || deleted.StatusCode == System.Net.HttpStatusCode.NotFound;
     }
 
     // A client-side root span per call; the scene id rides along as baggage and the x-accuscene-scene-id header.

@@ -80,7 +80,14 @@ internal sealed partial class SimulationWorker(
         var started = false;
         try
         {
-            var scene = await LoadAsync(sceneId, cancellationToken).ConfigureAwait(false);
+            if (await LoadAsync(sceneId, cancellationToken).ConfigureAwait(false) is not { } scene)
+            {
+                // Deleted while the run was queued (the load generator deletes its oldest scenes): nothing to do.
+                activity?.SetTag("accuscene.simulation.skipped", "scene_deleted");
+                Log.SceneGone(logger, run, sceneId);
+                return;
+            }
+
             activity?.SetTag(AccuScene.Otel.Instrumentation.AccuSceneAttributes.SimulationVehicleCount, scene.Vehicles.Count);
             simulation.SimulationStarted();
             started = true;
@@ -117,11 +124,17 @@ internal sealed partial class SimulationWorker(
         }
     }
 
-    private async Task<Scene> LoadAsync(string sceneId, CancellationToken cancellationToken)
+    private async Task<Scene?> LoadAsync(string sceneId, CancellationToken cancellationToken)
     {
         using var load = AccuSceneSpans.StartSceneLoad(sceneId);
+        load?.SetTag(ExpectedStatusProcessor.ExpectedStatusCodeTag, 404); // a scene deleted since it was queued
         var client = httpClients.CreateClient("self");
         using var response = await client.GetAsync(new Uri($"scenes/{Uri.EscapeDataString(sceneId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync(DemoJsonContext.Default.Scene, cancellationToken).ConfigureAwait(false)
             ?? throw new HttpRequestException($"GET /scenes/{sceneId} answered no scene.");
@@ -213,6 +226,9 @@ internal sealed partial class SimulationWorker(
     {
         [LoggerMessage(1, LogLevel.Debug, "Simulation run {Run} started for {SceneId}")]
         public static partial void RunStarted(ILogger logger, int run, string sceneId);
+
+        [LoggerMessage(5, LogLevel.Debug, "Simulation run {Run} skipped: {SceneId} was deleted while it was queued")]
+        public static partial void SceneGone(ILogger logger, int run, string sceneId);
 
         [LoggerMessage(4, LogLevel.Debug, "Stepped {SceneId} to step {Step} ({SimulatedSeconds:F2} s) at {FramesPerSecond:F0} fps")]
         public static partial void BatchStepped(ILogger logger, string sceneId, long step, double simulatedSeconds, double framesPerSecond);

@@ -55,7 +55,7 @@ internal sealed partial class AlertMetricExporter
     {
         var ranBefore = _exports > 0
             && (_rulesChangedAt != _exports || (_rulesBefore.TryGetValue(rule.Name, out var before) && RuleMeasurement.Same(before, rule)))
-            && SynchronousInstruments.All(metric.MeterName, metric.Name);
+            && SynchronousInstruments.All(metric.Name);
         var sample = new RuleSample(rule) { PreviousCount = _fromStart.Contains(rule) || ranBefore ? 0 : -1 };
         if (ranBefore)
         {

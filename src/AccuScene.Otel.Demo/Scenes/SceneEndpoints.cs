@@ -124,12 +124,12 @@ internal static class SceneEndpoints
         try
         {
             await run().ConfigureAwait(false);
-            database.RecordOperation("sqlite", operation, time.GetElapsedTime(started).TotalSeconds);
+            database.RecordOperation("sqlite", operation, ElapsedSeconds.Since(time, started));
             return null;
         }
         catch (SqliteException ex)
         {
-            database.RecordOperation("sqlite", operation, time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
+            database.RecordOperation("sqlite", operation, ElapsedSeconds.Since(time, started), ex.GetType().Name);
             query.RecordFailure(ex); // error.type, the exception event and the error status, as the conventions ask
             loggers.CreateLogger("AccuScene.Otel.Demo.Scenes").RecordEvent(
                 AccuSceneEventCategory.Api,

@@ -210,13 +210,13 @@ internal sealed partial class SimulationWorker(
                 await store.StoreResultAsync(result, cancellationToken).ConfigureAwait(false);
             }
 
-            database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(started).TotalSeconds);
+            database.RecordOperation("sqlite", "INSERT", ElapsedSeconds.Since(time, started));
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
             // The query's span records the exception (error.type, an exception event: the event store's database
             // error); the run then records simulation.failed. No third event for the same failure.
-            database.RecordOperation("sqlite", "INSERT", time.GetElapsedTime(started).TotalSeconds, ex.GetType().Name);
+            database.RecordOperation("sqlite", "INSERT", ElapsedSeconds.Since(time, started), ex.GetType().Name);
             query.RecordFailure(ex);
             throw;
         }
